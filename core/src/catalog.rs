@@ -1,0 +1,54 @@
+//! What the tenant owns and what its ids are called, for planning and for showing diffs.
+
+use crate::guid::Guid;
+use crate::model::{Group, SubscribedSku};
+use crate::names;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalog {
+    pub skus: Vec<SubscribedSku>,
+    pub groups: BTreeMap<Guid, String>,
+}
+
+impl Catalog {
+    pub fn new(skus: Vec<SubscribedSku>) -> Self {
+        Catalog {
+            skus,
+            groups: BTreeMap::new(),
+        }
+    }
+
+    pub fn with_groups(mut self, groups: &[Group]) -> Self {
+        for group in groups {
+            if let Some(name) = &group.display_name {
+                self.groups.insert(group.id.clone(), name.clone());
+            }
+        }
+        self
+    }
+
+    pub fn sku(&self, sku: &Guid) -> Option<&SubscribedSku> {
+        self.skus.iter().find(|candidate| &candidate.sku_id == sku)
+    }
+
+    pub fn sku_name(&self, sku: &Guid) -> String {
+        names::sku_name(sku, self.sku(sku).map(|s| s.sku_part_number.as_str()))
+    }
+
+    pub fn plan_name(&self, plan: &Guid) -> String {
+        let graph_name = self
+            .skus
+            .iter()
+            .find_map(|sku| sku.plan(plan))
+            .map(|info| info.service_plan_name.as_str());
+        names::plan_name(plan, graph_name)
+    }
+
+    pub fn group_name(&self, group: &Guid) -> String {
+        self.groups
+            .get(group)
+            .cloned()
+            .unwrap_or_else(|| group.to_string())
+    }
+}

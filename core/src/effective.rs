@@ -1,0 +1,146 @@
+//! How a user's assignments add up to `assignedLicenses` and `assignedPlans`.
+//!
+//! `licenseAssignmentStates` is the source of truth (one entry per SKU and source).
+//! `assignedLicenses` has one entry per SKU, and a plan is off only if every active
+//! assignment of that SKU turns it off. `assignedPlans` lists plans the user has had;
+//! a plan no longer provided by any active assignment becomes `Deleted`. The simulator
+//! and the planner's prediction both use these rules, so a prediction can be compared
+//! with what is read back.
+
+use crate::catalog::Catalog;
+use crate::guid::Guid;
+use crate::model::{
+    AssignedLicense, AssignedPlan, AssignmentState, CapabilityStatus, LicenseAssignmentState,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Assignments that give the user service (active, with or without a warning).
+pub fn is_effective(state: &LicenseAssignmentState) -> bool {
+    matches!(
+        state.state,
+        AssignmentState::Active | AssignmentState::ActiveWithError
+    )
+}
+
+/// `assignedLicenses` from the assignment states.
+pub fn assigned_licenses(states: &[LicenseAssignmentState]) -> Vec<AssignedLicense> {
+    let mut by_sku: BTreeMap<Guid, Option<BTreeSet<Guid>>> = BTreeMap::new();
+    for state in states.iter().filter(|s| is_effective(s)) {
+        let disabled: BTreeSet<Guid> = state.disabled_plans.iter().cloned().collect();
+        let entry = by_sku.entry(state.sku_id.clone()).or_insert(None);
+        *entry = Some(match entry.take() {
+            None => disabled,
+            Some(previous) => previous.intersection(&disabled).cloned().collect(),
+        });
+    }
+    by_sku
+        .into_iter()
+        .map(|(sku_id, disabled)| AssignedLicense {
+            sku_id,
+            disabled_plans: disabled.unwrap_or_default().into_iter().collect(),
+        })
+        .collect()
+}
+
+/// Plans enabled by at least one effective assignment, with the service they belong to.
+pub fn enabled_plans(
+    states: &[LicenseAssignmentState],
+    catalog: &Catalog,
+) -> BTreeMap<Guid, String> {
+    let mut plans = BTreeMap::new();
+    for state in states.iter().filter(|s| is_effective(s)) {
+        let Some(sku) = catalog.sku(&state.sku_id) else {
+            continue;
+        };
+        for info in &sku.service_plans {
+            if !state.disabled_plans.contains(&info.service_plan_id) {
+                plans.insert(info.service_plan_id.clone(), service_of(&info.service_plan_name));
+            }
+        }
+    }
+    plans
+}
+
+/// The `service` label Graph puts on an assigned plan, derived from the plan name.
+fn service_of(plan_name: &str) -> String {
+    let upper = plan_name.to_ascii_uppercase();
+    let service = [
+        ("EXCHANGE", "exchange"),
+        ("SHAREPOINT", "SharePoint"),
+        ("TEAMS", "TeamspaceAPI"),
+        ("MCO", "MicrosoftCommunicationsOnline"),
+        ("INTUNE", "SCO"),
+        ("AAD", "AADPremiumService"),
+        ("MFA", "MultiFactorService"),
+        ("RMS", "RMSOnline"),
+        ("POWER_BI", "PowerBI"),
+        ("BI_AZURE", "PowerBI"),
+        ("FLOW", "ProcessSimple"),
+        ("POWERAPPS", "PowerAppsService"),
+        ("PROJECT", "ProjectWorkManagement"),
+        ("OFFICESUBSCRIPTION", "MicrosoftOffice"),
+    ]
+    .iter()
+    .find(|(prefix, _)| upper.contains(prefix))
+    .map(|(_, service)| *service)
+    .unwrap_or("MicrosoftOffice");
+    service.to_string()
+}
+
+/// The new `assignedPlans`: enabled plans are `Enabled` (keeping their first assignment
+/// date), plans that were listed but are no longer provided become `Deleted`.
+pub fn assigned_plans(
+    states: &[LicenseAssignmentState],
+    catalog: &Catalog,
+    previous: &[AssignedPlan],
+    now: &str,
+) -> Vec<AssignedPlan> {
+    let enabled = enabled_plans(states, catalog);
+    let mut result: Vec<AssignedPlan> = Vec::new();
+    for plan in previous {
+        let still = enabled.contains_key(&plan.service_plan_id);
+        let status = if still {
+            CapabilityStatus::Enabled
+        } else {
+            CapabilityStatus::Deleted
+        };
+        let changed = status != plan.capability_status;
+        result.push(AssignedPlan {
+            assigned_date_time: if changed {
+                Some(now.to_string())
+            } else {
+                plan.assigned_date_time.clone()
+            },
+            capability_status: status,
+            ..plan.clone()
+        });
+    }
+    for (plan, service) in enabled {
+        if !previous.iter().any(|p| p.service_plan_id == plan) {
+            result.push(AssignedPlan {
+                assigned_date_time: Some(now.to_string()),
+                capability_status: CapabilityStatus::Enabled,
+                service: Some(service),
+                service_plan_id: plan,
+            });
+        }
+    }
+    result
+}
+
+/// Which assignments enable `plan` on the user: the "why is this plan on" answer.
+pub fn enabling_assignments<'a>(
+    states: &'a [LicenseAssignmentState],
+    catalog: &Catalog,
+    plan: &Guid,
+) -> Vec<&'a LicenseAssignmentState> {
+    states
+        .iter()
+        .filter(|state| is_effective(state) && !state.disabled_plans.contains(plan))
+        .filter(|state| {
+            catalog
+                .sku(&state.sku_id)
+                .is_some_and(|sku| sku.plan(plan).is_some())
+        })
+        .collect()
+}

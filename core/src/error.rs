@@ -1,0 +1,286 @@
+//! One error type for everything that can go wrong talking to Graph.
+//!
+//! [`GraphError`] maps HTTP status plus Graph's `code` (and, for directory business
+//! rules that all share `Request_BadRequest`, the `message`) to what the admin needs:
+//! what happened, why, and what to do next, always keeping Graph's `code`, `message`
+//! and `request-id` so a support ticket can quote them.
+
+use crate::model::ErrorEnvelope;
+use crate::response::RawResponse;
+use crate::retry::parse_retry_after;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a 401 happened, as far as the token and message tell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuthProblem {
+    Missing,
+    Expired,
+    WrongAudience,
+    Invalid,
+}
+
+/// Directory business rules. Graph returns all of them as 400 `Request_BadRequest`;
+/// only the message tells them apart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BusinessRule {
+    InvalidUsageLocation,
+    NoAvailableLicenses,
+    InheritedLicense,
+    MutuallyExclusivePlans,
+    DependentPlan,
+    NotACompanyLicense,
+    NotAssignableToUser,
+    NoChanges,
+    MissingParameter,
+    InvalidGuid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    BusinessRule(BusinessRule),
+    BadRequest,
+    UnsupportedQuery,
+    Unauthorized(AuthProblem),
+    Forbidden,
+    NotFound,
+    Conflict,
+    Throttled,
+    ServerError,
+    Network,
+    NotJson,
+    Unexpected,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GraphError {
+    pub kind: ErrorKind,
+    pub status: Option<u16>,
+    pub code: Option<String>,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    pub date: Option<String>,
+    pub retry_after_seconds: Option<f64>,
+}
+
+impl GraphError {
+    pub fn from_response(response: &RawResponse) -> Self {
+        let envelope: Option<ErrorEnvelope> = serde_json::from_str(&response.body).ok();
+        let header_request_id = response.header("request-id").map(str::to_string);
+        let header_client_id = response.header("client-request-id").map(str::to_string);
+        let retry_after_seconds = response.header("Retry-After").and_then(parse_retry_after);
+        let Some(ErrorEnvelope { error }) = envelope else {
+            let kind = match response.status {
+                429 => ErrorKind::Throttled,
+                500..=599 => ErrorKind::ServerError,
+                _ => ErrorKind::NotJson,
+            };
+            return GraphError {
+                kind,
+                status: Some(response.status),
+                code: None,
+                message: snippet(&response.body),
+                request_id: header_request_id,
+                client_request_id: header_client_id,
+                date: None,
+                retry_after_seconds,
+            };
+        };
+        let inner = error.inner_error.unwrap_or_default();
+        GraphError {
+            kind: classify(response.status, &error.code, &error.message),
+            status: Some(response.status),
+            code: Some(error.code).filter(|code| !code.is_empty()),
+            message: error.message,
+            request_id: inner.request_id.or(header_request_id),
+            client_request_id: inner.client_request_id.or(header_client_id),
+            date: inner.date,
+            retry_after_seconds,
+        }
+    }
+
+    /// A 2xx whose body could not be read as the expected JSON.
+    pub fn unreadable(response: &RawResponse, error: &serde_json::Error) -> Self {
+        GraphError {
+            kind: ErrorKind::NotJson,
+            status: Some(response.status),
+            code: None,
+            message: format!("{error}: {}", snippet(&response.body)),
+            request_id: response.header("request-id").map(str::to_string),
+            client_request_id: None,
+            date: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    /// The request never got an HTTP answer (offline, DNS, CORS, dropped connection).
+    pub fn network(detail: &str) -> Self {
+        GraphError {
+            kind: ErrorKind::Network,
+            status: None,
+            code: None,
+            message: detail.to_string(),
+            request_id: None,
+            client_request_id: None,
+            date: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    pub fn is_auth(&self) -> bool {
+        matches!(self.kind, ErrorKind::Unauthorized(_))
+    }
+
+    /// What happened, in one line.
+    pub fn headline(&self) -> String {
+        match &self.kind {
+            ErrorKind::BusinessRule(rule) => match rule {
+                BusinessRule::InvalidUsageLocation => {
+                    "The user has no valid usage location".into()
+                }
+                BusinessRule::NoAvailableLicenses => "No free seats in this subscription".into(),
+                BusinessRule::InheritedLicense => {
+                    "This license is inherited from a group and can't be removed here".into()
+                }
+                BusinessRule::MutuallyExclusivePlans => {
+                    "Two service plans can't be assigned together".into()
+                }
+                BusinessRule::DependentPlan => {
+                    "A service plan needs another plan that would be off".into()
+                }
+                BusinessRule::NotACompanyLicense => "The tenant doesn't own this SKU".into(),
+                BusinessRule::NotAssignableToUser => {
+                    "This SKU applies to the company and can't be assigned to a user".into()
+                }
+                BusinessRule::NoChanges => "The request contained no license changes".into(),
+                BusinessRule::MissingParameter => "The request body was incomplete".into(),
+                BusinessRule::InvalidGuid => "An id in the request is not a GUID".into(),
+            },
+            ErrorKind::BadRequest => "Graph rejected the request".into(),
+            ErrorKind::UnsupportedQuery => "Graph doesn't support this query".into(),
+            ErrorKind::Unauthorized(problem) => match problem {
+                AuthProblem::Missing => "No access token was sent".into(),
+                AuthProblem::Expired => "Your access token has expired".into(),
+                AuthProblem::WrongAudience => "The access token is not for Microsoft Graph".into(),
+                AuthProblem::Invalid => "Graph did not accept the access token".into(),
+            },
+            ErrorKind::Forbidden => "Your token lacks the permission for this action".into(),
+            ErrorKind::NotFound => "Not found".into(),
+            ErrorKind::Conflict => "The change conflicts with another change".into(),
+            ErrorKind::Throttled => "Graph is throttling requests".into(),
+            ErrorKind::ServerError => "Graph had a server error".into(),
+            ErrorKind::Network => "Graph could not be reached".into(),
+            ErrorKind::NotJson => "Graph's answer could not be read".into(),
+            ErrorKind::Unexpected => format!(
+                "Graph answered with HTTP {}",
+                self.status.unwrap_or_default()
+            ),
+        }
+    }
+
+    /// What the admin should do next.
+    pub fn what_to_do(&self) -> String {
+        match &self.kind {
+            ErrorKind::BusinessRule(rule) => match rule {
+                BusinessRule::InvalidUsageLocation => "Set the user's usage location (a two-letter country code such as US or GB), then apply the change again.".into(),
+                BusinessRule::NoAvailableLicenses => "Free a seat by removing this license from someone who no longer needs it, or buy more seats, then try again.".into(),
+                BusinessRule::InheritedLicense => "Remove the user from the group that assigns it, or change the group's licenses.".into(),
+                BusinessRule::MutuallyExclusivePlans => "Turn off one of the conflicting service plans, or remove the other license first.".into(),
+                BusinessRule::DependentPlan => "Keep the required plan on, or turn off the plan that depends on it as well.".into(),
+                BusinessRule::NotACompanyLicense => "Pick a SKU from “Licenses in this tenant”; this one isn't in the tenant.".into(),
+                BusinessRule::NotAssignableToUser => "Company-wide SKUs are active for the tenant already; nothing needs assigning.".into(),
+                BusinessRule::NoChanges => "Nothing to do: make a change first.".into(),
+                BusinessRule::MissingParameter | BusinessRule::InvalidGuid => "This is a defect in the request; copy the details below and report it.".into(),
+            },
+            ErrorKind::BadRequest => "Check the message below; correct the input and try again.".into(),
+            ErrorKind::UnsupportedQuery => "Retry without advanced query options; if it persists, report the request-id.".into(),
+            ErrorKind::Unauthorized(problem) => match problem {
+                AuthProblem::Expired => "Paste a fresh token. Your pending changes are kept.".into(),
+                AuthProblem::WrongAudience => "Get a token for Microsoft Graph in the chosen cloud (for example `az account get-access-token --resource-type ms-graph`).".into(),
+                _ => "Sign in again with a valid Microsoft Graph token. Your pending changes are kept.".into(),
+            },
+            ErrorKind::Forbidden => "Use a token with the required permission (see the token panel), or ask an admin with the License Administrator or User Administrator role.".into(),
+            ErrorKind::NotFound => "Check the user or group id; it may have been deleted, or may not have replicated yet—try again in a minute.".into(),
+            ErrorKind::Conflict => "Reload the user to see the current state, then apply your change again.".into(),
+            ErrorKind::Throttled => "Wait for the countdown; License Desk retries automatically.".into(),
+            ErrorKind::ServerError => "Wait a moment and try again. If it persists, quote the request-id to Microsoft support.".into(),
+            ErrorKind::Network => "Check your connection (and any proxy or firewall), then try again. If this was a change, reload the user first to see whether it was applied.".into(),
+            ErrorKind::NotJson => "Something between you and Graph (a proxy or captive portal) answered instead. Check your network, then try again.".into(),
+            ErrorKind::Unexpected => "Try again; if it persists, report the request-id.".into(),
+        }
+    }
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.headline())?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request-id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+fn snippet(body: &str) -> String {
+    let text = body.trim();
+    if text.is_empty() {
+        return "(empty body)".into();
+    }
+    let cut: String = text.chars().take(200).collect();
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+fn classify(status: u16, code: &str, message: &str) -> ErrorKind {
+    let lower = message.to_ascii_lowercase();
+    match status {
+        400 if code.eq_ignore_ascii_case("Request_UnsupportedQuery") => ErrorKind::UnsupportedQuery,
+        400 => business_rule(&lower)
+            .map(ErrorKind::BusinessRule)
+            .unwrap_or(ErrorKind::BadRequest),
+        401 => ErrorKind::Unauthorized(if lower.contains("empty") {
+            AuthProblem::Missing
+        } else if lower.contains("expired") || lower.contains("lifetime") {
+            AuthProblem::Expired
+        } else if lower.contains("audience") {
+            AuthProblem::WrongAudience
+        } else {
+            AuthProblem::Invalid
+        }),
+        403 => ErrorKind::Forbidden,
+        404 => ErrorKind::NotFound,
+        409 | 412 => ErrorKind::Conflict,
+        429 => ErrorKind::Throttled,
+        500..=599 => ErrorKind::ServerError,
+        _ => ErrorKind::Unexpected,
+    }
+}
+
+fn business_rule(message: &str) -> Option<BusinessRule> {
+    let rules: [(&[&str], BusinessRule); 10] = [
+        (&["invalid usage location"], BusinessRule::InvalidUsageLocation),
+        (&["does not have any available licenses"], BusinessRule::NoAvailableLicenses),
+        (&["inherited from a group", "inherited from group"], BusinessRule::InheritedLicense),
+        (&["mutually exclusive"], BusinessRule::MutuallyExclusivePlans),
+        (&["depends on the service plan"], BusinessRule::DependentPlan),
+        (&["does not correspond to a valid company license"], BusinessRule::NotACompanyLicense),
+        (&["cannot be assigned to a user"], BusinessRule::NotAssignableToUser),
+        (&["no license changes provided"], BusinessRule::NoChanges),
+        (&["missing from the request payload"], BusinessRule::MissingParameter),
+        (&["edm.guid"], BusinessRule::InvalidGuid),
+    ];
+    rules
+        .into_iter()
+        .find(|(needles, _)| needles.iter().any(|needle| message.contains(needle)))
+        .map(|(_, rule)| rule)
+}

@@ -1,0 +1,61 @@
+//! Lenient string enums for the values Graph returns.
+//!
+//! Graph pads some strings (`" Active "`, `" None"`), writes "no error" as `null`,
+//! `"None"` or `""`, and has changed its vocabulary over time (`Others` became `Other`).
+//! Every enum here parses case-insensitively after trimming and keeps values it does not
+//! know as `Unknown(String)`, so a new value from Microsoft never breaks a read.
+
+/// Declares an enum whose variants map to Graph's strings, plus an `Unknown(String)` variant.
+macro_rules! graph_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => [$($text:literal),+]),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($variant,)+
+            /// A value this version of License Desk does not know, kept verbatim.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Parses a Graph string: trimmed, case-insensitive, never failing.
+            pub fn parse(raw: &str) -> Self {
+                let trimmed = raw.trim();
+                $(
+                    if [$($text),+].iter().any(|t| t.eq_ignore_ascii_case(trimmed)) {
+                        return $name::$variant;
+                    }
+                )+
+                $name::Unknown(trimmed.to_string())
+            }
+
+            /// The canonical Graph spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => [$($text),+][0],)+
+                    $name::Unknown(raw) => raw,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+                Ok($name::parse(raw.as_deref().unwrap_or("")))
+            }
+        }
+    };
+}
+
+pub(crate) use graph_enum;

@@ -1,0 +1,29 @@
+//! License Desk's pure core: everything the app knows about Microsoft Graph licensing.
+//!
+//! This crate performs no I/O and depends on nothing browser-specific (no leptos, web-sys
+//! or gloo), so every rule can be tested natively with `cargo test` against the payloads
+//! Microsoft publishes. The app shell builds [`request::GraphRequest`] values here,
+//! executes them at its edge, and hands the raw responses back to be parsed here.
+//!
+//! The same crate powers the tenant simulator ([`sim`]) that runs inside the app as the
+//! demo tenant and behind the fake Graph server on loopback.
+
+pub mod batch;
+pub mod catalog;
+pub mod diff;
+pub mod effective;
+pub mod error;
+pub mod guid;
+pub mod lenient;
+pub mod model;
+pub mod names;
+mod names_table;
+pub mod plan;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod sim;
+pub mod token;
+pub mod url;
+
+pub use guid::Guid;

@@ -1,0 +1,333 @@
+//! The change planner: from the admin's intent to the exact `assignLicense` body.
+//!
+//! Graph *replaces* a SKU's `disabledPlans` when the SKU is sent again, so the planner
+//! always sends the complete merged list for every SKU it touches—never a partial one
+//! that would silently switch plans back on. It refuses what Graph would refuse (removing
+//! a license that is only inherited from a group) and flags what needs the admin's
+//! attention before anything is sent: plans being switched back on, missing usage
+//! location, too few free seats, company-only SKUs and SKUs the tenant doesn't own.
+
+use crate::catalog::Catalog;
+use crate::effective;
+use crate::guid::Guid;
+use crate::model::{
+    AppliesTo, AssignLicenseBody, AssignedLicense, AssignmentError, AssignmentState,
+    LicenseAssignmentState, User,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One thing the admin wants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "camelCase")]
+pub enum Change {
+    /// Assign `sku` directly with exactly these plans off.
+    Add { sku: Guid, disabled_plans: Vec<Guid> },
+    /// Turn one plan on or off in a directly assigned SKU.
+    SetPlan { sku: Guid, plan: Guid, enabled: bool },
+    /// Remove a direct assignment.
+    Remove { sku: Guid },
+    /// Replace `from` with `to` in one call.
+    Swap {
+        from: Guid,
+        to: Guid,
+        disabled_plans: Vec<Guid>,
+    },
+}
+
+/// Something the admin must see (and, where [`Warning::needs_ack`], acknowledge).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "warning", rename_all = "camelCase")]
+pub enum Warning {
+    PlanReEnabled { sku: Guid, plan: Guid },
+    MissingUsageLocation,
+    NotEnoughSeats { sku: Guid, free: i64 },
+    AppliesToCompany { sku: Guid },
+    SkuNotInTenant { sku: Guid },
+}
+
+impl Warning {
+    pub fn needs_ack(&self) -> bool {
+        true
+    }
+
+    pub fn describe(&self, catalog: &Catalog) -> String {
+        match self {
+            Warning::PlanReEnabled { sku, plan } => format!(
+                "{} will be switched back ON in {} (it is off now).",
+                catalog.plan_name(plan),
+                catalog.sku_name(sku)
+            ),
+            Warning::MissingUsageLocation => "The user has no usage location; Graph will refuse to assign licenses until one is set.".into(),
+            Warning::NotEnoughSeats { sku, free } => format!(
+                "{} has {free} free seat(s); this change needs one. Graph will refuse it unless a seat is freed first.",
+                catalog.sku_name(sku)
+            ),
+            Warning::AppliesToCompany { sku } => format!(
+                "{} applies to the company, not to users; Graph will refuse to assign it.",
+                catalog.sku_name(sku)
+            ),
+            Warning::SkuNotInTenant { sku } => format!(
+                "SKU {sku} is not in this tenant; Graph will refuse it."
+            ),
+        }
+    }
+}
+
+/// Something the planner will not send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "refusal", rename_all = "camelCase")]
+pub enum Refusal {
+    /// The license comes only from these groups; it can't be changed on the user.
+    InheritedOnly { sku: Guid, groups: Vec<Guid> },
+    /// The user doesn't have this SKU.
+    NotAssigned { sku: Guid },
+}
+
+impl Refusal {
+    pub fn describe(&self, catalog: &Catalog) -> String {
+        match self {
+            Refusal::InheritedOnly { sku, groups } => format!(
+                "{} is inherited from {}; it can't be removed or changed on the user. Change the group's licenses or the user's membership instead.",
+                catalog.sku_name(sku),
+                groups
+                    .iter()
+                    .map(|g| format!("group {}", catalog.group_name(g)))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+            Refusal::NotAssigned { sku } => format!(
+                "The user has no direct {} assignment to change.",
+                catalog.sku_name(sku)
+            ),
+        }
+    }
+}
+
+/// Direct assignments: SKU → the plans switched off in it.
+pub type DirectLicenses = BTreeMap<Guid, BTreeSet<Guid>>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The request body, or `None` when nothing would change or something was refused.
+    pub body: Option<AssignLicenseBody>,
+    pub warnings: Vec<Warning>,
+    pub refusals: Vec<Refusal>,
+    /// The direct assignments the user should have afterwards.
+    pub intended: DirectLicenses,
+}
+
+/// The user's direct assignments now. `licenseAssignmentStates` tells direct from
+/// inherited; without it, `assignedLicenses` is all there is.
+pub fn direct_licenses(user: &User) -> DirectLicenses {
+    if user.license_assignment_states.is_empty() {
+        return user
+            .assigned_licenses
+            .iter()
+            .map(|l| (l.sku_id.clone(), l.disabled_plans.iter().cloned().collect()))
+            .collect();
+    }
+    user.license_assignment_states
+        .iter()
+        .filter(|state| state.is_direct())
+        .map(|s| (s.sku_id.clone(), s.disabled_plans.iter().cloned().collect()))
+        .collect()
+}
+
+/// Plans `changes` for `user` in a tenant described by `catalog`.
+pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
+    let current = direct_licenses(user);
+    let mut target = current.clone();
+    let mut refusals = Vec::new();
+    let refuse_missing = |sku: &Guid, refusals: &mut Vec<Refusal>| {
+        let groups = user.inheriting_groups(sku);
+        refusals.push(if groups.is_empty() {
+            Refusal::NotAssigned { sku: sku.clone() }
+        } else {
+            Refusal::InheritedOnly {
+                sku: sku.clone(),
+                groups,
+            }
+        });
+    };
+    for change in changes {
+        match change {
+            Change::Add {
+                sku,
+                disabled_plans,
+            } => {
+                target.insert(sku.clone(), disabled_plans.iter().cloned().collect());
+            }
+            Change::SetPlan { sku, plan, enabled } => match target.get_mut(sku) {
+                Some(disabled) => {
+                    if *enabled {
+                        disabled.remove(plan);
+                    } else {
+                        disabled.insert(plan.clone());
+                    }
+                }
+                None => refuse_missing(sku, &mut refusals),
+            },
+            Change::Remove { sku } => {
+                if target.remove(sku).is_none() {
+                    refuse_missing(sku, &mut refusals);
+                }
+            }
+            Change::Swap {
+                from,
+                to,
+                disabled_plans,
+            } => {
+                if target.remove(from).is_none() {
+                    refuse_missing(from, &mut refusals);
+                }
+                target.insert(to.clone(), disabled_plans.iter().cloned().collect());
+            }
+        }
+    }
+
+    let add_licenses: Vec<AssignedLicense> = target
+        .iter()
+        .filter(|(sku, disabled)| current.get(*sku) != Some(disabled))
+        .map(|(sku, disabled)| AssignedLicense {
+            sku_id: sku.clone(),
+            disabled_plans: disabled.iter().cloned().collect(),
+        })
+        .collect();
+    let remove_licenses: Vec<Guid> = current
+        .keys()
+        .filter(|sku| !target.contains_key(*sku))
+        .cloned()
+        .collect();
+
+    let mut warnings = Vec::new();
+    let newly_assigned: Vec<&Guid> = add_licenses
+        .iter()
+        .map(|l| &l.sku_id)
+        .filter(|sku| !current.contains_key(*sku))
+        .collect();
+    for license in &add_licenses {
+        if let Some(before) = current.get(&license.sku_id) {
+            for plan in before {
+                if !license.disabled_plans.contains(plan) {
+                    warnings.push(Warning::PlanReEnabled {
+                        sku: license.sku_id.clone(),
+                        plan: plan.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if !newly_assigned.is_empty() && user.usage_location.is_none() {
+        warnings.push(Warning::MissingUsageLocation);
+    }
+    for sku in &newly_assigned {
+        match catalog.sku(sku) {
+            None => warnings.push(Warning::SkuNotInTenant { sku: (*sku).clone() }),
+            Some(info) => {
+                if info.applies_to == AppliesTo::Company {
+                    warnings.push(Warning::AppliesToCompany { sku: (*sku).clone() });
+                }
+                // A seat is already consumed if the user holds the SKU through a group.
+                let holds_seat = user
+                    .license_assignment_states
+                    .iter()
+                    .any(|s| &s.sku_id == *sku && effective::is_effective(s));
+                if !holds_seat && info.free_seats() < 1 {
+                    warnings.push(Warning::NotEnoughSeats {
+                        sku: (*sku).clone(),
+                        free: info.free_seats(),
+                    });
+                }
+            }
+        }
+    }
+
+    let body = AssignLicenseBody {
+        add_licenses,
+        remove_licenses,
+    };
+    Plan {
+        body: (refusals.is_empty() && !body.is_empty()).then_some(body),
+        warnings,
+        refusals,
+        intended: target,
+    }
+}
+
+/// What Graph does with an `assignLicense` body: removals, then each added SKU's
+/// `disabledPlans` replaces whatever was there.
+pub fn apply(current: &DirectLicenses, body: &AssignLicenseBody) -> DirectLicenses {
+    let mut next = current.clone();
+    for sku in &body.remove_licenses {
+        next.remove(sku);
+    }
+    for license in &body.add_licenses {
+        next.insert(
+            license.sku_id.clone(),
+            license.disabled_plans.iter().cloned().collect(),
+        );
+    }
+    next
+}
+
+impl Plan {
+    /// The body that undoes this plan, given the user as it was before.
+    pub fn undo_changes(before: &User, after: &User) -> Vec<Change> {
+        let was = direct_licenses(before);
+        let now = direct_licenses(after);
+        let mut changes: Vec<Change> = now
+            .keys()
+            .filter(|sku| !was.contains_key(*sku))
+            .map(|sku| Change::Remove { sku: sku.clone() })
+            .collect();
+        for (sku, disabled) in &was {
+            if now.get(sku) != Some(disabled) {
+                changes.push(Change::Add {
+                    sku: sku.clone(),
+                    disabled_plans: disabled.iter().cloned().collect(),
+                });
+            }
+        }
+        changes
+    }
+
+    /// The user as the planner expects Graph to show them once the change has landed.
+    pub fn predict(&self, before: &User, catalog: &Catalog, now: &str) -> User {
+        let mut states: Vec<LicenseAssignmentState> = before
+            .license_assignment_states
+            .iter()
+            .filter(|s| !s.is_direct())
+            .cloned()
+            .collect();
+        for (sku, disabled) in &self.intended {
+            let previous = before.direct_assignment(sku);
+            let unchanged = previous.is_some_and(|p| {
+                p.disabled_plans.iter().cloned().collect::<BTreeSet<_>>() == *disabled
+            });
+            states.push(match previous {
+                Some(state) if unchanged => state.clone(),
+                _ => LicenseAssignmentState {
+                    sku_id: sku.clone(),
+                    disabled_plans: disabled.iter().cloned().collect(),
+                    assigned_by_group: None,
+                    state: AssignmentState::Active,
+                    error: AssignmentError::None,
+                    last_updated_date_time: Some(now.to_string()),
+                },
+            });
+        }
+        states.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
+        User {
+            assigned_licenses: effective::assigned_licenses(&states),
+            assigned_plans: effective::assigned_plans(&states, catalog, &before.assigned_plans, now),
+            license_assignment_states: states,
+            ..before.clone()
+        }
+    }
+
+    /// True once `user` shows exactly the intended direct assignments.
+    pub fn is_reflected_in(&self, user: &User) -> bool {
+        direct_licenses(user) == self.intended
+    }
+}

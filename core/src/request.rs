@@ -1,0 +1,541 @@
+//! Graph requests as values.
+//!
+//! Every call License Desk makes is built here as a [`GraphRequest`]: method, path,
+//! headers and body. The app shell only executes them, which keeps URLs, `$select`
+//! lists and bodies testable natively. [`GraphEndpoint`] is the allowlist of where a
+//! request may go: the four Graph clouds, or loopback for development. A crafted link
+//! can never point the token at another host.
+
+use crate::guid::Guid;
+use crate::model::AssignLicenseBody;
+use crate::url::{build_query, encode_path_segment, origin_of};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The Microsoft Graph national clouds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Cloud {
+    Global,
+    UsGovL4,
+    UsGovL5Dod,
+    China,
+}
+
+impl Cloud {
+    pub const ALL: [Cloud; 4] = [Cloud::Global, Cloud::UsGovL4, Cloud::UsGovL5Dod, Cloud::China];
+
+    /// The Graph origin of this cloud.
+    pub fn graph_origin(self) -> &'static str {
+        match self {
+            Cloud::Global => "https://graph.microsoft.com",
+            Cloud::UsGovL4 => "https://graph.microsoft.us",
+            Cloud::UsGovL5Dod => "https://dod-graph.microsoft.us",
+            Cloud::China => "https://microsoftgraph.chinacloudapi.cn",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Cloud::Global => "Global",
+            Cloud::UsGovL4 => "US Gov L4",
+            Cloud::UsGovL5Dod => "US Gov L5 (DoD)",
+            Cloud::China => "China (21Vianet)",
+        }
+    }
+
+    /// A short, stable key for forms and URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Cloud::Global => "global",
+            Cloud::UsGovL4 => "usgov",
+            Cloud::UsGovL5Dod => "dod",
+            Cloud::China => "china",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Cloud> {
+        Cloud::ALL.into_iter().find(|cloud| cloud.key() == key)
+    }
+
+    /// The cloud whose Graph origin this is.
+    pub fn from_origin(origin: &str) -> Option<Cloud> {
+        Cloud::ALL
+            .into_iter()
+            .find(|cloud| cloud.graph_origin().eq_ignore_ascii_case(origin))
+    }
+}
+
+/// `v1.0` or `beta`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApiVersion {
+    #[serde(rename = "v1.0")]
+    V1,
+    #[serde(rename = "beta")]
+    Beta,
+}
+
+impl ApiVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ApiVersion> {
+        match value {
+            "v1.0" => Some(ApiVersion::V1),
+            "beta" => Some(ApiVersion::Beta),
+            _ => None,
+        }
+    }
+}
+
+/// Why a base URL was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointError {
+    pub url: String,
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Refused to use “{}” as the Graph endpoint. License Desk only sends your token to \
+             https://graph.microsoft.com, https://graph.microsoft.us, \
+             https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn, or to \
+             http://localhost / http://127.0.0.1 for development.",
+            self.url
+        )
+    }
+}
+
+/// Where requests go: an allowed origin plus an API version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphEndpoint {
+    origin: String,
+    version: ApiVersion,
+}
+
+impl GraphEndpoint {
+    pub fn for_cloud(cloud: Cloud, version: ApiVersion) -> Self {
+        GraphEndpoint {
+            origin: cloud.graph_origin().to_string(),
+            version,
+        }
+    }
+
+    /// Accepts one of the four Graph origins, or `http://localhost[:port]` /
+    /// `http://127.0.0.1[:port]`. A trailing `/` or `/v1.0` is tolerated; any other path,
+    /// userinfo, query or host is refused.
+    pub fn parse(base: &str, version: ApiVersion) -> Result<Self, EndpointError> {
+        let refuse = || EndpointError {
+            url: base.to_string(),
+        };
+        let trimmed = base.trim();
+        let origin = origin_of(trimmed).ok_or_else(refuse)?;
+        let rest = &trimmed[origin.len()..];
+        let rest = rest.trim_end_matches('/');
+        if !(rest.is_empty() || rest == "/v1.0" || rest == "/beta") {
+            return Err(refuse());
+        }
+        if Cloud::from_origin(&origin).is_some() || is_loopback_origin(&origin) {
+            Ok(GraphEndpoint { origin, version })
+        } else {
+            Err(refuse())
+        }
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    pub fn cloud(&self) -> Option<Cloud> {
+        Cloud::from_origin(&self.origin)
+    }
+
+    pub fn is_loopback(&self) -> bool {
+        is_loopback_origin(&self.origin)
+    }
+
+    /// The versioned root, e.g. `https://graph.microsoft.com/v1.0`.
+    pub fn root(&self) -> String {
+        format!("{}/{}", self.origin, self.version.as_str())
+    }
+
+    pub fn url(&self, request: &GraphRequest) -> String {
+        format!("{}{}", self.root(), request.path)
+    }
+
+    /// Turns an `@odata.nextLink` into a request, but only if it stays on this endpoint.
+    pub fn next_page(&self, next_link: &str) -> Result<GraphRequest, EndpointError> {
+        let root = self.root();
+        let refuse = || EndpointError {
+            url: next_link.to_string(),
+        };
+        let same_origin = origin_of(next_link).is_some_and(|origin| origin == self.origin);
+        if !same_origin || next_link.len() < root.len() {
+            return Err(refuse());
+        }
+        let (head, tail) = next_link.split_at(root.len());
+        if !head.eq_ignore_ascii_case(&root) || !(tail.starts_with('/')) {
+            return Err(refuse());
+        }
+        Ok(GraphRequest::get(tail.replace(' ', "%20")))
+    }
+}
+
+fn is_loopback_origin(origin: &str) -> bool {
+    let Some(host_port) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (host_port, None),
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.parse::<u16>().is_ok());
+    port_ok && (host == "localhost" || host == "127.0.0.1")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Method> {
+        match value.to_ascii_uppercase().as_str() {
+            "GET" => Some(Method::Get),
+            "POST" => Some(Method::Post),
+            "PATCH" => Some(Method::Patch),
+            "DELETE" => Some(Method::Delete),
+            _ => None,
+        }
+    }
+
+    /// Writes change the tenant; their outcome must be known before any repeat.
+    pub fn is_write(self) -> bool {
+        self != Method::Get
+    }
+}
+
+/// One Graph call as a value: the shell executes it, the core built it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphRequest {
+    pub method: Method,
+    /// Path and query below the versioned root, starting with `/`.
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    /// JSON text, when the call has a body.
+    pub body: Option<String>,
+}
+
+impl GraphRequest {
+    pub fn get(path: impl Into<String>) -> Self {
+        GraphRequest {
+            method: Method::Get,
+            path: path.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn post_json(path: impl Into<String>, body: String) -> Self {
+        GraphRequest {
+            method: Method::Post,
+            path: path.into(),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: Some(body),
+        }
+    }
+
+    /// A POST that Graph documents as taking no body.
+    pub fn post_empty(path: impl Into<String>) -> Self {
+        GraphRequest {
+            method: Method::Post,
+            path: path.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body pretty-printed for the preview, or empty.
+    pub fn pretty_body(&self) -> String {
+        self.body
+            .as_deref()
+            .map(|body| {
+                serde_json::from_str::<serde_json::Value>(body)
+                    .and_then(|value| serde_json::to_string_pretty(&value))
+                    .unwrap_or_else(|_| body.to_string())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The path without its query, for logs.
+    pub fn path_only(&self) -> &str {
+        self.path.split('?').next().unwrap_or(&self.path)
+    }
+}
+
+/// The user properties License Desk reads. License properties only come back on `$select`.
+pub const USER_LICENSE_SELECT: &str = "id,displayName,userPrincipalName,mail,usageLocation,\
+accountEnabled,assignedLicenses,assignedPlans,licenseAssignmentStates";
+
+/// The properties shown in search results.
+pub const USER_SEARCH_SELECT: &str = "id,displayName,userPrincipalName,mail";
+
+pub const GROUP_LICENSE_SELECT: &str =
+    "id,displayName,assignedLicenses,licenseProcessingState";
+
+/// `GET /users/{id | userPrincipalName}?$select=…` with every license property.
+pub fn get_user(id_or_upn: &str) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/users/{}?{}",
+        encode_path_segment(id_or_upn.trim()),
+        build_query(&[("$select", USER_LICENSE_SELECT.to_string())])
+    ))
+}
+
+/// Quotes a value as an OData string literal: `'` is doubled.
+pub fn odata_string(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// `GET /users?$filter=startswith(displayName,…) or startswith(userPrincipalName,…) or startswith(mail,…)`.
+/// An empty search lists users. Further pages come from `@odata.nextLink`.
+pub fn find_users(text: &str, page_size: u32) -> GraphRequest {
+    let text = text.trim();
+    let mut query = vec![
+        ("$select", USER_SEARCH_SELECT.to_string()),
+        ("$top", page_size.to_string()),
+    ];
+    if !text.is_empty() {
+        let literal = odata_string(text);
+        let filter = ["displayName", "userPrincipalName", "mail"]
+            .iter()
+            .map(|property| format!("startswith({property},{literal})"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        query.insert(0, ("$filter", filter));
+    }
+    GraphRequest::get(format!("/users?{}", build_query(&query)))
+}
+
+/// `GET /subscribedSkus`.
+pub fn subscribed_skus() -> GraphRequest {
+    GraphRequest::get("/subscribedSkus")
+}
+
+/// `GET /users/{id}/licenseDetails`.
+pub fn license_details(id_or_upn: &str) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/users/{}/licenseDetails",
+        encode_path_segment(id_or_upn.trim())
+    ))
+}
+
+/// `POST /users/{id}/assignLicense`, always with both `addLicenses` and `removeLicenses`.
+pub fn assign_license(id_or_upn: &str, body: &AssignLicenseBody) -> GraphRequest {
+    GraphRequest::post_json(
+        format!(
+            "/users/{}/assignLicense",
+            encode_path_segment(id_or_upn.trim())
+        ),
+        serde_json::to_string(body).expect("assignLicense body serialises"),
+    )
+}
+
+/// `POST /users/{id}/reprocessLicenseAssignment`, which takes no body.
+pub fn reprocess_license_assignment(id_or_upn: &str) -> GraphRequest {
+    GraphRequest::post_empty(format!(
+        "/users/{}/reprocessLicenseAssignment",
+        encode_path_segment(id_or_upn.trim())
+    ))
+}
+
+/// `GET /groups?$filter=hasMembersWithLicenseErrors eq true`. Deliberately sent without
+/// `ConsistencyLevel: eventual`: with it, Graph answers 400 `Request_UnsupportedQuery`.
+pub fn groups_with_license_errors() -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups?{}",
+        build_query(&[
+            ("$filter", "hasMembersWithLicenseErrors eq true".to_string()),
+            ("$select", GROUP_LICENSE_SELECT.to_string()),
+        ])
+    ))
+}
+
+/// `GET /groups/{id}/membersWithLicenseErrors`.
+pub fn members_with_license_errors(group: &Guid) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups/{}/membersWithLicenseErrors?{}",
+        encode_path_segment(group.as_str()),
+        build_query(&[("$select", USER_SEARCH_SELECT.to_string())])
+    ))
+}
+
+/// `GET /groups/{id}?$select=…` with its licenses and processing state.
+pub fn get_group(group: &Guid) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups/{}?{}",
+        encode_path_segment(group.as_str()),
+        build_query(&[("$select", GROUP_LICENSE_SELECT.to_string())])
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cloud_and_version_builds_its_url() {
+        for cloud in Cloud::ALL {
+            for version in [ApiVersion::V1, ApiVersion::Beta] {
+                let endpoint = GraphEndpoint::for_cloud(cloud, version);
+                let url = endpoint.url(&subscribed_skus());
+                assert_eq!(
+                    url,
+                    format!(
+                        "{}/{}/subscribedSkus",
+                        cloud.graph_origin(),
+                        version.as_str()
+                    )
+                );
+                assert_eq!(
+                    GraphEndpoint::parse(cloud.graph_origin(), version).unwrap(),
+                    endpoint
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn allowlist_accepts_graph_and_loopback_only() {
+        for ok in [
+            "https://graph.microsoft.com",
+            "https://GRAPH.microsoft.com/",
+            "https://graph.microsoft.com/v1.0",
+            "http://127.0.0.1:8787",
+            "http://localhost:3000/",
+            "http://localhost",
+        ] {
+            assert!(GraphEndpoint::parse(ok, ApiVersion::V1).is_ok(), "{ok}");
+        }
+        for bad in [
+            "https://graph.microsoft.com.evil.example",
+            "https://evil.example",
+            "http://graph.microsoft.com",
+            "https://127.0.0.1:8787",
+            "http://127.0.0.2:80",
+            "http://localhost.evil.example",
+            "http://localhost:99999",
+            "https://graph.microsoft.com@evil.example",
+            "https://graph.microsoft.com/v1.0/../../evil",
+            "http://127.0.0.1:8787/proxy?to=evil",
+            "file:///etc/passwd",
+            "",
+        ] {
+            let error = GraphEndpoint::parse(bad, ApiVersion::V1).unwrap_err();
+            assert!(error.to_string().contains("Refused"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn next_link_must_stay_on_the_endpoint() {
+        let endpoint = GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1);
+        let page = endpoint
+            .next_page("https://graph.microsoft.com/v1.0/users?$skiptoken=abc")
+            .unwrap();
+        assert_eq!(page.path, "/users?$skiptoken=abc");
+        assert!(endpoint
+            .next_page("https://evil.example/v1.0/users?$skiptoken=abc")
+            .is_err());
+        assert!(endpoint
+            .next_page("https://graph.microsoft.com/beta/users")
+            .is_err());
+        assert!(endpoint
+            .next_page("https://graph.microsoft.com/v1.0evil/users")
+            .is_err());
+    }
+
+    #[test]
+    fn get_user_selects_every_license_property() {
+        let request = get_user("AdeleV@contoso.com");
+        assert_eq!(request.method, Method::Get);
+        assert!(request.path.starts_with("/users/AdeleV@contoso.com?$select="));
+        for property in [
+            "assignedLicenses",
+            "assignedPlans",
+            "licenseAssignmentStates",
+            "usageLocation",
+        ] {
+            assert!(request.path.contains(property), "{property}");
+        }
+    }
+
+    #[test]
+    fn find_users_filters_three_properties_and_escapes_quotes() {
+        let request = find_users("O'Bri", 25);
+        let (path, query) = crate::url::split_query(&request.path);
+        assert_eq!(path, "/users");
+        let filter = &query.iter().find(|(k, _)| k == "$filter").unwrap().1;
+        assert_eq!(
+            filter,
+            "startswith(displayName,'O''Bri') or startswith(userPrincipalName,'O''Bri') or startswith(mail,'O''Bri')"
+        );
+        assert!(query.contains(&("$top".into(), "25".into())));
+        assert!(!find_users("  ", 10).path.contains("$filter"));
+    }
+
+    #[test]
+    fn assign_license_always_sends_both_lists() {
+        let request = assign_license("u1", &AssignLicenseBody::default());
+        assert_eq!(
+            request.body.as_deref(),
+            Some(r#"{"addLicenses":[],"removeLicenses":[]}"#)
+        );
+        assert_eq!(request.header("content-type"), Some("application/json"));
+    }
+
+    #[test]
+    fn reprocess_has_no_body_and_error_groups_no_consistency_header() {
+        let request = reprocess_license_assignment("u1");
+        assert_eq!(request.path, "/users/u1/reprocessLicenseAssignment");
+        assert!(request.body.is_none());
+        let groups = groups_with_license_errors();
+        assert!(groups.header("ConsistencyLevel").is_none());
+        assert!(groups
+            .path
+            .contains("hasMembersWithLicenseErrors%20eq%20true"));
+    }
+}

@@ -1,0 +1,446 @@
+//! The Graph paths the simulator serves, and how it answers each.
+
+use super::{Ctx, Simulator};
+use crate::guid::Guid;
+use crate::model::{AssignLicenseBody, User};
+use crate::url::{decode_component, split_query};
+use serde_json::{json, Map, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Route {
+    ListUsers,
+    GetUser(String),
+    LicenseDetails(String),
+    AssignLicense(String),
+    Reprocess(String),
+    UpdateUser(String),
+    SubscribedSkus,
+    ListGroups,
+    GetGroup(String),
+    GroupMembersWithErrors(String),
+    GroupMembers(String),
+    NotFound,
+}
+
+pub(crate) struct Failure {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn fail(status: u16, code: &'static str, message: impl Into<String>) -> Failure {
+    Failure {
+        status,
+        code,
+        message: message.into(),
+    }
+}
+
+fn not_found(id: &str) -> Failure {
+    fail(
+        404,
+        "Request_ResourceNotFound",
+        format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."),
+    )
+}
+
+pub(crate) fn resolve(method: &str, rest: &str) -> Route {
+    let path = rest.split('?').next().unwrap_or("");
+    let parts: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode_component)
+        .collect();
+    let lower: Vec<String> = parts.iter().map(|p| p.to_ascii_lowercase()).collect();
+    let words: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let id = |i: usize| parts[i].trim_matches('\'').to_string();
+    match (method, words.as_slice()) {
+        ("GET", ["users"]) => Route::ListUsers,
+        ("GET", ["users", _]) => Route::GetUser(id(1)),
+        ("PATCH", ["users", _]) => Route::UpdateUser(id(1)),
+        ("GET", ["users", _, "licensedetails"]) => Route::LicenseDetails(id(1)),
+        ("POST", ["users", _, "assignlicense"]) => Route::AssignLicense(id(1)),
+        ("POST", ["users", _, "reprocesslicenseassignment"]) => Route::Reprocess(id(1)),
+        ("GET", ["subscribedskus"]) => Route::SubscribedSkus,
+        ("GET", ["groups"]) => Route::ListGroups,
+        ("GET", ["groups", _]) => Route::GetGroup(id(1)),
+        ("GET", ["groups", _, "memberswithlicenseerrors"]) => Route::GroupMembersWithErrors(id(1)),
+        ("GET", ["groups", _, "members"]) => Route::GroupMembers(id(1)),
+        _ => Route::NotFound,
+    }
+}
+
+/// Properties Graph returns for a user when no `$select` is given. License properties
+/// are not among them: they come back only on `$select`.
+const DEFAULT_USER_PROPERTIES: [&str; 11] = [
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
+    "id",
+];
+
+const EXTRA_USER_PROPERTIES: [&str; 6] = [
+    "usageLocation",
+    "accountEnabled",
+    "assignedLicenses",
+    "assignedPlans",
+    "licenseAssignmentStates",
+    "id",
+];
+
+fn user_json(user: &User, select: Option<&[String]>) -> Value {
+    let Value::Object(all) = serde_json::to_value(user).expect("user serialises") else {
+        unreachable!("a user is an object")
+    };
+    let mut names = user.display_name.as_deref().unwrap_or("").splitn(2, ' ');
+    let (given, surname) = (names.next().unwrap_or(""), names.next().unwrap_or(""));
+    let lookup = |name: &str| -> Value {
+        match name {
+            "businessPhones" => json!([]),
+            "givenName" => json!(given),
+            "surname" => json!(surname),
+            other => all.get(other).cloned().unwrap_or(Value::Null),
+        }
+    };
+    let mut out = Map::new();
+    match select {
+        Some(properties) => {
+            for property in properties {
+                let known = DEFAULT_USER_PROPERTIES
+                    .iter()
+                    .chain(EXTRA_USER_PROPERTIES.iter())
+                    .find(|name| name.eq_ignore_ascii_case(property));
+                if let Some(name) = known {
+                    out.insert((*name).to_string(), lookup(name));
+                }
+            }
+            out.insert("id".into(), lookup("id"));
+        }
+        None => {
+            for property in DEFAULT_USER_PROPERTIES {
+                out.insert(property.into(), lookup(property));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn query_value<'a>(query: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
+}
+
+fn select_list(query: &[(String, String)]) -> Option<Vec<String>> {
+    query_value(query, "$select").map(|value| {
+        value
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+}
+
+/// The `startswith(prop,'x') [or …]` filters Graph supports on users without advanced queries.
+fn parse_startswith_filter(filter: &str) -> Option<Vec<(String, String)>> {
+    let mut clauses = Vec::new();
+    let mut rest = filter.trim();
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        if !lower.starts_with("startswith(") {
+            return None;
+        }
+        let inner = &rest["startswith(".len()..];
+        let (property, after) = inner.split_once(',')?;
+        let after = after.trim_start().strip_prefix('\'')?;
+        let mut value = String::new();
+        let mut chars = after.char_indices().peekable();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            if c == '\'' {
+                if chars.peek().map(|(_, n)| *n) == Some('\'') {
+                    value.push('\'');
+                    chars.next();
+                } else {
+                    end = Some(i);
+                    break;
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        let after = after[end? + 1..].trim_start().strip_prefix(')')?.trim_start();
+        clauses.push((property.trim().to_string(), value));
+        if after.is_empty() {
+            return Some(clauses);
+        }
+        rest = after
+            .strip_prefix("or ")
+            .or_else(|| after.strip_prefix("OR "))?
+            .trim_start();
+    }
+}
+
+fn matches_clause(user: &User, (property, value): &(String, String)) -> bool {
+    let field = match property.to_ascii_lowercase().as_str() {
+        "displayname" => user.display_name.as_deref(),
+        "userprincipalname" => user.user_principal_name.as_deref(),
+        "mail" => user.mail.as_deref(),
+        _ => None,
+    };
+    field.is_some_and(|f| f.to_lowercase().starts_with(&value.to_lowercase()))
+}
+
+fn page(
+    ctx: &Ctx,
+    path: &str,
+    query: &[(String, String)],
+    items: Vec<Value>,
+    context: &str,
+) -> Result<(u16, Value), Failure> {
+    let top: usize = match query_value(query, "$top") {
+        None => 100,
+        Some(raw) => raw
+            .parse()
+            .ok()
+            .filter(|n| (1..=999).contains(n))
+            .ok_or_else(|| fail(400, "Request_BadRequest", format!("Invalid page size specified: '{raw}'. Must be between 1 and 999 inclusive.")))?,
+    };
+    let skip: usize = query_value(query, "$skiptoken")
+        .and_then(|t| t.strip_prefix("X'"))
+        .and_then(|t| t.strip_suffix('\''))
+        .and_then(|t| usize::from_str_radix(t, 16).ok())
+        .unwrap_or(0);
+    let total = items.len();
+    let value: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
+    let mut body = json!({
+        "@odata.context": format!("{}/{}/$metadata#{context}", ctx.request.origin, ctx.version),
+        "value": value,
+    });
+    if skip + top < total {
+        let mut kept: Vec<(&str, String)> = query
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("$skiptoken"))
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        kept.push(("$skiptoken", format!("X'{:x}'", skip + top)));
+        body["@odata.nextLink"] = json!(format!(
+            "{}/{}{path}?{}",
+            ctx.request.origin,
+            ctx.version,
+            crate::url::build_query(&kept)
+        ));
+    }
+    Ok((200, body))
+}
+
+fn user_index(sim: &Simulator, id: &str) -> Result<usize, Failure> {
+    sim.tenant().user_index(id).ok_or_else(|| not_found(id))
+}
+
+fn parse_assign_body(text: &str) -> Result<AssignLicenseBody, Failure> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|_| fail(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."))?;
+    let missing: Vec<&str> = ["addLicenses", "removeLicenses"]
+        .into_iter()
+        .filter(|key| value.get(key).is_none_or(Value::is_null))
+        .collect();
+    if !missing.is_empty() {
+        return Err(fail(
+            400,
+            "Request_BadRequest",
+            format!(
+                "One or more parameters of the operation 'assignLicense' are missing from the request payload. The missing parameters are: {}.",
+                missing.join(",")
+            ),
+        ));
+    }
+    let guids = value["removeLicenses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(value["addLicenses"].as_array().into_iter().flatten().map(|l| &l["skuId"]))
+        .chain(
+            value["addLicenses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|l| l["disabledPlans"].as_array().into_iter().flatten()),
+        );
+    for guid in guids {
+        if !guid.as_str().is_some_and(|g| Guid::new(g).is_well_formed()) {
+            return Err(fail(400, "Request_BadRequest", "Cannot convert a primitive value to the expected type 'Edm.Guid'. See the inner exception for more details"));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| fail(400, "BadRequest", e.to_string()))
+}
+
+pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u16, Value), Failure> {
+    let (path, query) = split_query(&ctx.request.target);
+    let path = &path[ctx.version.len() + 1..];
+    let now = Simulator::clock_iso(ctx.now_ms);
+    match route {
+        Route::NotFound => Err(fail(
+            400,
+            "BadRequest",
+            format!("Resource not found for the segment '{}'.", path.trim_start_matches('/')),
+        )),
+        Route::GetUser(id) => {
+            let index = user_index(sim, &id)?;
+            let user = sim.read_user(index, ctx.now_ms);
+            let mut body = user_json(&user, select_list(&query).as_deref());
+            body["@odata.context"] = json!(format!("{}/{}/$metadata#users/$entity", ctx.request.origin, ctx.version));
+            Ok((200, body))
+        }
+        Route::ListUsers => {
+            let clauses = match query_value(&query, "$filter") {
+                None => None,
+                Some(filter) => Some(parse_startswith_filter(filter).ok_or_else(|| {
+                    fail(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.")
+                })?),
+            };
+            let select = select_list(&query);
+            let count = sim.tenant().users.len();
+            let mut users: Vec<User> = (0..count).map(|i| sim.read_user(i, ctx.now_ms)).collect();
+            users.sort_by_key(|u| u.display_name.clone().unwrap_or_default().to_lowercase());
+            let items = users
+                .iter()
+                .filter(|user| clauses.as_ref().is_none_or(|c| c.iter().any(|clause| matches_clause(user, clause))))
+                .map(|user| user_json(user, select.as_deref()))
+                .collect();
+            page(ctx, path, &query, items, "users")
+        }
+        Route::LicenseDetails(id) => {
+            let index = user_index(sim, &id)?;
+            let user = sim.read_user(index, ctx.now_ms);
+            let catalog = sim.tenant().catalog();
+            let value: Vec<Value> = user
+                .assigned_licenses
+                .iter()
+                .filter_map(|license| {
+                    let sku = catalog.sku(&license.sku_id)?;
+                    Some(json!({
+                        "id": format!("{}{}", user.id.as_str().replace('-', ""), sku.sku_id.as_str().replace('-', "")),
+                        "skuId": sku.sku_id,
+                        "skuPartNumber": sku.sku_part_number,
+                        "servicePlans": sku.service_plans.iter().map(|plan| json!({
+                            "servicePlanId": plan.service_plan_id,
+                            "servicePlanName": plan.service_plan_name,
+                            "provisioningStatus": if license.disabled_plans.contains(&plan.service_plan_id) { "Disabled" } else { "Success" },
+                            "appliesTo": plan.applies_to,
+                        })).collect::<Vec<_>>(),
+                    }))
+                })
+                .collect();
+            Ok((200, json!({"value": value})))
+        }
+        Route::AssignLicense(id) => {
+            let index = user_index(sim, &id)?;
+            let body = parse_assign_body(&ctx.request.body)?;
+            let before = sim.read_user(index, ctx.now_ms);
+            sim.tenant_mut()
+                .assign_license(index, &body, &now)
+                .map_err(|v| fail(v.status, v.code, v.message))?;
+            sim.publish(index, before, ctx.now_ms);
+            let view = sim.tenant().user_view(index);
+            Ok((200, user_json(&view, None)))
+        }
+        Route::Reprocess(id) => {
+            let index = user_index(sim, &id)?;
+            let before = sim.read_user(index, ctx.now_ms);
+            sim.tenant_mut().process_groups(index, &now);
+            sim.publish(index, before, ctx.now_ms);
+            let view = sim.tenant().user_view(index);
+            Ok((200, user_json(&view, None)))
+        }
+        Route::UpdateUser(id) => {
+            let index = user_index(sim, &id)?;
+            let patch: Value = serde_json::from_str(&ctx.request.body)
+                .map_err(|_| fail(400, "BadRequest", "Unable to read JSON request payload."))?;
+            let before = sim.read_user(index, ctx.now_ms);
+            if let Some(location) = patch.get("usageLocation") {
+                let code = location.as_str().unwrap_or("").trim().to_ascii_uppercase();
+                if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                    return Err(fail(400, "Request_BadRequest", format!("Invalid value specified for property 'usageLocation' of resource 'User'.")));
+                }
+                sim.tenant_mut().users[index].usage_location = Some(code);
+            }
+            sim.publish(index, before, ctx.now_ms);
+            Ok((204, Value::Null))
+        }
+        Route::SubscribedSkus => {
+            let skus = &sim.tenant().skus;
+            Ok((200, json!({
+                "@odata.context": format!("{}/{}/$metadata#subscribedSkus", ctx.request.origin, ctx.version),
+                "value": skus,
+            })))
+        }
+        Route::ListGroups => {
+            let filter = query_value(&query, "$filter").map(|f| f.replace(' ', "").to_ascii_lowercase());
+            let errors_only = match filter.as_deref() {
+                None => false,
+                Some("hasmemberswithlicenseerrorseqtrue") => true,
+                Some(_) => return Err(fail(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.")),
+            };
+            if errors_only && ctx.request.header("ConsistencyLevel").is_some_and(|v| v.eq_ignore_ascii_case("eventual")) {
+                return Err(fail(
+                    400,
+                    "Request_UnsupportedQuery",
+                    "Unsupported or invalid query filter clause specified for property 'hasMembersWithLicenseErrors' of resource 'Group'.",
+                ));
+            }
+            let tenant = sim.tenant();
+            let items = tenant
+                .groups
+                .iter()
+                .filter(|group| !errors_only || !tenant.members_with_errors(&group.id).is_empty())
+                .map(|group| group_json(group))
+                .collect();
+            page(ctx, path, &query, items, "groups")
+        }
+        Route::GetGroup(id) => {
+            let tenant = sim.tenant();
+            let index = tenant.group_index(&id).ok_or_else(|| not_found(&id))?;
+            Ok((200, group_json(&tenant.groups[index])))
+        }
+        Route::GroupMembersWithErrors(id) | Route::GroupMembers(id) => {
+            let errors_only = path.to_ascii_lowercase().ends_with("memberswithlicenseerrors");
+            let tenant = sim.tenant();
+            let index = tenant.group_index(&id).ok_or_else(|| not_found(&id))?;
+            let group = tenant.groups[index].id.clone();
+            let members: Vec<usize> = if errors_only {
+                tenant.members_with_errors(&group)
+            } else {
+                (0..tenant.users.len()).filter(|&i| tenant.users[i].groups.contains(&group)).collect()
+            };
+            let select = select_list(&query).unwrap_or_else(|| vec!["id".into(), "displayName".into(), "userPrincipalName".into()]);
+            let items = members
+                .into_iter()
+                .map(|i| {
+                    let mut json = user_json(&tenant.user_view(i), Some(&select));
+                    json["@odata.type"] = json!("#microsoft.graph.user");
+                    json
+                })
+                .collect();
+            page(ctx, path, &query, items, "directoryObjects")
+        }
+    }
+}
+
+fn group_json(group: &super::tenant::SimGroup) -> Value {
+    json!({
+        "id": group.id,
+        "displayName": group.display_name,
+        "securityEnabled": true,
+        "assignedLicenses": group.licenses,
+        "licenseProcessingState": {"state": "ProcessingComplete"},
+    })
+}

@@ -1,0 +1,270 @@
+//! The demo tenant: real SKUs and service plans from Microsoft's table, about fifty users
+//! covering every licensing situation an admin meets, and four licensed groups.
+//!
+//! The named users are fixed so that documentation and tests can rely on them; the
+//! rest are drawn from the seed. Group licensing is processed once, in user order, so
+//! the seat counts produce the intended `CountViolation`.
+
+use super::rng::Rng;
+use super::seed_catalog::SEED_SKUS;
+use super::tenant::{Rules, SimGroup, SimUser, Tenant};
+use crate::guid::Guid;
+use crate::model::{
+    AppliesTo, AssignedLicense, AssignmentError, AssignmentState, CapabilityStatus,
+    LicenseAssignmentState, LicenseUnits, ServicePlanInfo, SubscribedSku,
+};
+
+pub const E3: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
+pub const E5: &str = "c7df2760-2c81-4ef7-b578-5b5392b571df";
+pub const EMS: &str = "efccb6f7-5641-4e0e-bd10-b4976e1bf68e";
+pub const AAD_P2: &str = "84a661c4-e949-4bd2-a560-ed7766fcaf2b";
+pub const POWER_BI_PRO: &str = "f8a1db68-be16-40ed-86d5-cb42ce701560";
+pub const EXCHANGE_P1: &str = "4b9405b0-7788-4568-add1-99614e613b69";
+pub const FLOW_FREE: &str = "f30db892-07e9-47e9-837c-80727f46fd3d";
+pub const PROJECT_PREMIUM: &str = "09015f9f-377f-4538-bbb5-f75ceb09358a";
+pub const WINDOWS_STORE: &str = "6470687e-a428-4b7a-bef2-8a291ad947c9";
+
+pub const PLAN_SWAY: &str = "a23b959c-7ce8-4e57-9140-b90eb88a9e97";
+pub const PLAN_YAMMER: &str = "7547a3fe-08ee-4ccb-b430-5077c5041653";
+pub const PLAN_SHAREPOINT_P2: &str = "5dbe027f-2339-4123-9542-606e4d348a72";
+pub const PLAN_SHAREPOINT_PROJECT: &str = "fe71d6c3-a2ea-4499-9778-da042bf08063";
+pub const PLAN_EXCHANGE_P1: &str = "9aaf7827-d63c-4b61-89c3-182f06f82e5c";
+pub const PLAN_EXCHANGE_P2: &str = "efb87545-963c-4e0d-99df-69c6916d9eb0";
+pub const PLAN_MFA: &str = "8a256a2b-b617-496d-b51b-e76466e88db0";
+
+pub const GROUP_ALL_STAFF: &str = "0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60";
+pub const GROUP_EXECUTIVES: &str = "2a3b4c5d-6e7f-4081-92a3-b4c5d6e7f809";
+pub const GROUP_PROJECT: &str = "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a";
+pub const GROUP_SECURITY: &str = "4c5d6e7f-8091-42a3-b4c5-d6e7f8091a2b";
+
+pub const DOMAIN: &str = "contoso.example";
+/// Date the seed data pretends the tenant was last processed.
+const SEEDED_AT: &str = "2026-01-05T09:00:00Z";
+
+fn g(id: &str) -> Guid {
+    Guid::new(id)
+}
+
+/// Seats per SKU: a fixed number, or whatever is consumed plus headroom.
+enum Seats {
+    Fixed(i64),
+    Headroom(i64),
+}
+
+fn skus() -> Vec<(SubscribedSku, Seats)> {
+    SEED_SKUS
+        .iter()
+        .map(|(sku_id, part, plans)| {
+            let company = *part == "WINDOWS_STORE";
+            let seats = match *part {
+                "ENTERPRISEPACK" => Seats::Headroom(2),
+                "ENTERPRISEPREMIUM" => Seats::Fixed(5),
+                "FLOW_FREE" => Seats::Fixed(10_000),
+                "WINDOWS_STORE" => Seats::Fixed(1),
+                _ => Seats::Headroom(8),
+            };
+            let sku = SubscribedSku {
+                id: format!("{}_{sku_id}", super::DEMO_TENANT_ID),
+                account_id: Some(super::DEMO_TENANT_ID.into()),
+                account_name: Some("Contoso (demo)".into()),
+                applies_to: if company { AppliesTo::Company } else { AppliesTo::User },
+                capability_status: if *part == "AAD_PREMIUM_P2" {
+                    CapabilityStatus::Warning
+                } else {
+                    CapabilityStatus::Enabled
+                },
+                consumed_units: 0,
+                prepaid_units: LicenseUnits {
+                    warning: if *part == "AAD_PREMIUM_P2" { 5 } else { 0 },
+                    ..LicenseUnits::default()
+                },
+                service_plans: plans
+                    .iter()
+                    .map(|(id, name)| ServicePlanInfo {
+                        service_plan_id: g(id),
+                        service_plan_name: (*name).into(),
+                        provisioning_status: crate::model::ProvisioningStatus::Success,
+                        applies_to: if company || name.starts_with("EXCHANGE_S_FOUNDATION") {
+                            AppliesTo::Company
+                        } else {
+                            AppliesTo::User
+                        },
+                    })
+                    .collect(),
+                sku_id: g(sku_id),
+                sku_part_number: (*part).into(),
+                subscription_ids: vec![format!("{:08x}-0000-4000-8000-000000000000", sku_id.len() * 7919 + part.len())],
+            };
+            (sku, seats)
+        })
+        .collect()
+}
+
+fn license(sku: &str, off: &[&str]) -> AssignedLicense {
+    AssignedLicense {
+        sku_id: g(sku),
+        disabled_plans: off.iter().map(|p| g(p)).collect(),
+    }
+}
+
+fn groups() -> Vec<SimGroup> {
+    vec![
+        SimGroup {
+            id: g(GROUP_ALL_STAFF),
+            display_name: "All Staff".into(),
+            licenses: vec![license(E3, &[])],
+        },
+        SimGroup {
+            id: g(GROUP_EXECUTIVES),
+            display_name: "Executives".into(),
+            licenses: vec![license(E5, &[]), license(POWER_BI_PRO, &[])],
+        },
+        SimGroup {
+            id: g(GROUP_PROJECT),
+            display_name: "Project Managers".into(),
+            licenses: vec![license(PROJECT_PREMIUM, &[PLAN_SHAREPOINT_P2])],
+        },
+        SimGroup {
+            id: g(GROUP_SECURITY),
+            display_name: "Security Team".into(),
+            licenses: vec![license(EMS, &[]), license(AAD_P2, &[])],
+        },
+    ]
+}
+
+/// A named demo user: (display name, usage location, groups, direct licenses, proxy conflict, enabled).
+type Persona = (&'static str, Option<&'static str>, &'static [&'static str], Vec<AssignedLicense>, bool, bool);
+
+fn personas() -> Vec<Persona> {
+    vec![
+        ("Adele Vance", Some("US"), &[], vec![license(E3, &[PLAN_YAMMER, PLAN_SWAY])], false, true),
+        ("Alex Wilber", Some("US"), &[], vec![], false, true),
+        ("Megan Bowen", Some("US"), &[GROUP_ALL_STAFF], vec![], false, true),
+        ("Lee Gu", Some("GB"), &[GROUP_ALL_STAFF], vec![license(E3, &[PLAN_YAMMER])], false, true),
+        ("Diego Siciliani", Some("US"), &[], vec![license(E5, &[])], false, true),
+        ("Grady Archie", None, &[], vec![], false, true),
+        ("Johanna Lorenz", Some("DE"), &[GROUP_PROJECT], vec![], false, true),
+        ("Lidia Holloway", Some("AQ"), &[GROUP_PROJECT], vec![], false, true),
+        ("Pradeep Gupta", Some("IN"), &[GROUP_ALL_STAFF], vec![license(EXCHANGE_P1, &[])], false, true),
+        ("Nestor Wilke", Some("US"), &[GROUP_ALL_STAFF], vec![], true, true),
+        ("Patti Fernandez", Some("US"), &[GROUP_SECURITY], vec![license(POWER_BI_PRO, &[])], false, true),
+        ("Joni Sherman", Some("FR"), &[], vec![license(FLOW_FREE, &[]), license(AAD_P2, &[PLAN_MFA])], false, true),
+        ("Miriam Graham", Some("US"), &[], vec![license(E3, &[])], false, false),
+        ("Christie Cline", Some("US"), &[GROUP_EXECUTIVES], vec![], false, true),
+        ("Enrico Cattaneo", Some("IT"), &[GROUP_EXECUTIVES], vec![], false, true),
+        ("Henrietta Mueller", Some("DE"), &[GROUP_EXECUTIVES], vec![], false, true),
+        ("Irvin Sayers", Some("US"), &[GROUP_EXECUTIVES], vec![], false, true),
+        // Evaluated after the four executives above and Diego's direct E5: no seat left.
+        ("Isaiah Langer", Some("US"), &[GROUP_EXECUTIVES, GROUP_ALL_STAFF], vec![], false, true),
+    ]
+}
+
+const FIRST: [&str; 16] = [
+    "Ava", "Ben", "Chloe", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kira", "Luis",
+    "Maya", "Nils", "Omar", "Priya",
+];
+const LAST: [&str; 16] = [
+    "Adams", "Baker", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jensen",
+    "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov",
+];
+const COUNTRIES: [&str; 6] = ["US", "GB", "DE", "FR", "NL", "CA"];
+
+fn upn_for(name: &str) -> String {
+    let mut parts = name.split_whitespace();
+    let first = parts.next().unwrap_or("user");
+    let last = parts.next_back().unwrap_or("");
+    format!(
+        "{}{}@{DOMAIN}",
+        first.to_ascii_lowercase(),
+        last.chars().next().map(|c| c.to_ascii_lowercase().to_string()).unwrap_or_default()
+    )
+}
+
+/// Builds the demo tenant for `seed`.
+pub fn demo_tenant(seed: u64) -> Tenant {
+    let mut rng = Rng::new(seed);
+    let sku_specs = skus();
+    let mut tenant = Tenant {
+        skus: sku_specs
+            .iter()
+            .map(|(sku, _)| {
+                let mut sku = sku.clone();
+                sku.prepaid_units.enabled = 1_000_000;
+                sku
+            })
+            .collect(),
+        users: Vec::new(),
+        groups: groups(),
+        rules: Rules {
+            // The example Microsoft's engineers give for non-stackable plans.
+            mutually_exclusive: vec![(g(PLAN_EXCHANGE_P1), g(PLAN_EXCHANGE_P2))],
+            // Project Online needs SharePoint (Plan 2), as in the captured Graph error.
+            depends_on: vec![(g(PLAN_SHAREPOINT_PROJECT), vec![g(PLAN_SHAREPOINT_P2)])],
+            // A demo policy: Project Online Premium is not offered in Antarctica.
+            prohibited: vec![(g(PROJECT_PREMIUM), "AQ".into())],
+            default_usage_location: "US".into(),
+        },
+    };
+    let mut people: Vec<Persona> = personas();
+    let mut used: Vec<String> = people.iter().map(|p| upn_for(p.0)).collect();
+    let mut fillers = Vec::new();
+    while people.len() + fillers.len() < 50 {
+        let name = format!("{} {}", FIRST[rng.below(FIRST.len())], LAST[rng.below(LAST.len())]);
+        let upn = upn_for(&name);
+        if used.contains(&upn) {
+            continue;
+        }
+        used.push(upn);
+        let country = COUNTRIES[rng.below(COUNTRIES.len())];
+        let (groups, direct): (&'static [&'static str], Vec<AssignedLicense>) = match rng.below(6) {
+            0 => (&[], vec![]),
+            1 => (&[], vec![license(POWER_BI_PRO, &[])]),
+            2 => (&[GROUP_SECURITY], vec![]),
+            _ => (&[GROUP_ALL_STAFF], vec![]),
+        };
+        fillers.push((Box::leak(name.into_boxed_str()) as &'static str, Some(country), groups, direct, false, true));
+    }
+    // Fillers first, so the named executives and Isaiah are evaluated last.
+    fillers.append(&mut people);
+    for (name, location, groups, direct, conflict, enabled) in fillers {
+        let upn = upn_for(name);
+        tenant.users.push(SimUser {
+            id: rng.guid(),
+            display_name: name.into(),
+            mail: Some(upn.clone()),
+            user_principal_name: upn,
+            usage_location: location.map(str::to_string),
+            account_enabled: enabled,
+            groups: groups.iter().map(|id| g(id)).collect(),
+            proxy_conflict: conflict,
+            states: direct
+                .into_iter()
+                .map(|l| LicenseAssignmentState {
+                    sku_id: l.sku_id,
+                    disabled_plans: l.disabled_plans,
+                    assigned_by_group: None,
+                    state: AssignmentState::Active,
+                    error: AssignmentError::None,
+                    last_updated_date_time: Some(SEEDED_AT.into()),
+                })
+                .collect(),
+            assigned_plans: Vec::new(),
+        });
+    }
+    // Fixed seat counts apply from the start; headroom is set once everyone is processed.
+    for (sku, (_, seats)) in tenant.skus.iter_mut().zip(&sku_specs) {
+        if let Seats::Fixed(n) = seats {
+            sku.prepaid_units.enabled = *n;
+        }
+    }
+    for index in 0..tenant.users.len() {
+        tenant.process_groups(index, SEEDED_AT);
+    }
+    tenant.recount();
+    for (sku, (_, seats)) in tenant.skus.iter_mut().zip(&sku_specs) {
+        if let Seats::Headroom(n) = seats {
+            sku.prepaid_units.enabled = sku.consumed_units + n;
+        }
+    }
+    tenant
+}

@@ -1,0 +1,414 @@
+//! The simulated directory: SKUs, users, groups, and Entra ID's licensing rules.
+//!
+//! Direct assignments are validated synchronously, in the order and with the messages
+//! Graph uses. Group-based assignments are evaluated per user—seats, usage location,
+//! uniqueness, mutually exclusive and dependent plans—and failures are recorded in
+//! `licenseAssignmentStates` exactly as Entra ID records them; they change only when the
+//! user is (re)processed.
+
+use crate::catalog::Catalog;
+use crate::effective;
+use crate::guid::Guid;
+use crate::model::{
+    AssignLicenseBody, AssignedPlan, AssignmentError, AssignmentSource, AssignmentState,
+    LicenseAssignmentState, SubscribedSku, User,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A user record as the directory holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimUser {
+    pub id: Guid,
+    pub display_name: String,
+    pub user_principal_name: String,
+    pub mail: Option<String>,
+    pub usage_location: Option<String>,
+    pub account_enabled: bool,
+    pub groups: Vec<Guid>,
+    /// The user's proxy address clashes with another object (drives `UniquenessViolation`).
+    pub proxy_conflict: bool,
+    pub states: Vec<LicenseAssignmentState>,
+    pub assigned_plans: Vec<AssignedPlan>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimGroup {
+    pub id: Guid,
+    pub display_name: String,
+    pub licenses: Vec<crate::model::AssignedLicense>,
+}
+
+/// Plan rules the licensing engine enforces.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rules {
+    pub mutually_exclusive: Vec<(Guid, Guid)>,
+    /// A plan and the plans it depends on.
+    pub depends_on: Vec<(Guid, Vec<Guid>)>,
+    /// SKUs not offered in a usage location.
+    pub prohibited: Vec<(Guid, String)>,
+    /// Usage location the directory applies to group licensing when a user has none.
+    pub default_usage_location: String,
+}
+
+/// A business-rule failure, carrying Graph's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleViolation {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn bad_request(message: String) -> RuleViolation {
+    RuleViolation {
+        status: 400,
+        code: "Request_BadRequest",
+        message,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tenant {
+    pub skus: Vec<SubscribedSku>,
+    pub users: Vec<SimUser>,
+    pub groups: Vec<SimGroup>,
+    pub rules: Rules,
+}
+
+impl Tenant {
+    pub fn catalog(&self) -> Catalog {
+        Catalog::new(self.skus.clone())
+    }
+
+    pub fn user_index(&self, id_or_upn: &str) -> Option<usize> {
+        let wanted = id_or_upn.trim();
+        self.users.iter().position(|user| {
+            user.id.as_str().eq_ignore_ascii_case(wanted)
+                || user.user_principal_name.eq_ignore_ascii_case(wanted)
+        })
+    }
+
+    pub fn group_index(&self, id: &str) -> Option<usize> {
+        self.groups
+            .iter()
+            .position(|group| group.id.as_str().eq_ignore_ascii_case(id.trim()))
+    }
+
+    fn sku(&self, sku: &Guid) -> Option<&SubscribedSku> {
+        self.skus.iter().find(|s| &s.sku_id == sku)
+    }
+
+    /// Users with at least one effective assignment of `sku`, other than `except`.
+    fn consumed_by_others(&self, sku: &Guid, except: usize) -> i64 {
+        self.users
+            .iter()
+            .enumerate()
+            .filter(|(index, user)| {
+                *index != except
+                    && user
+                        .states
+                        .iter()
+                        .any(|s| &s.sku_id == sku && effective::is_effective(s))
+            })
+            .count() as i64
+    }
+
+    /// Recomputes `consumedUnits` for every SKU.
+    pub fn recount(&mut self) {
+        let counts: Vec<i64> = self
+            .skus
+            .iter()
+            .map(|sku| self.consumed_by_others(&sku.sku_id, usize::MAX))
+            .collect();
+        for (sku, count) in self.skus.iter_mut().zip(counts) {
+            sku.consumed_units = count;
+        }
+    }
+
+    fn enabled_plans_of(&self, sku: &Guid, disabled: &[Guid]) -> Vec<Guid> {
+        self.sku(sku)
+            .map(|info| {
+                info.service_plans
+                    .iter()
+                    .map(|p| p.service_plan_id.clone())
+                    .filter(|p| !disabled.contains(p))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// First mutual-exclusion or dependency problem among `plans`, as Graph words it.
+    fn plan_conflict(&self, plans: &BTreeSet<Guid>, introduced: &BTreeSet<Guid>) -> Option<(AssignmentError, String)> {
+        for (a, b) in &self.rules.mutually_exclusive {
+            if plans.contains(a) && plans.contains(b) && (introduced.contains(a) || introduced.contains(b)) {
+                return Some((
+                    AssignmentError::MutuallyExclusiveViolation,
+                    format!("License assignment failed because service plans {a}, {b} are mutually exclusive."),
+                ));
+            }
+        }
+        for (plan, required) in &self.rules.depends_on {
+            let missing: Vec<&Guid> = required.iter().filter(|r| !plans.contains(*r)).collect();
+            if plans.contains(plan) && !missing.is_empty() {
+                let list = missing.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(", ");
+                return Some((
+                    AssignmentError::DependencyViolation,
+                    format!("License assignment failed because service plan {plan} depends on the service plan(s) {list}"),
+                ));
+            }
+        }
+        None
+    }
+
+    /// `POST /users/{id}/assignLicense`, validated as Graph validates it.
+    pub fn assign_license(&mut self, index: usize, body: &AssignLicenseBody, now: &str) -> Result<(), RuleViolation> {
+        if body.is_empty() {
+            return Err(bad_request(
+                "No license changes provided. At least one license to add or remove must be specified.".into(),
+            ));
+        }
+        for license in &body.add_licenses {
+            let Some(sku) = self.sku(&license.sku_id) else {
+                return Err(bad_request(format!(
+                    "License {} does not correspond to a valid company License.",
+                    license.sku_id
+                )));
+            };
+            if sku.applies_to != crate::model::AppliesTo::User {
+                return Err(bad_request(format!("License {} cannot be assigned to a user.", license.sku_id)));
+            }
+        }
+        let user = &self.users[index];
+        for sku in &body.remove_licenses {
+            let direct = user.states.iter().any(|s| &s.sku_id == sku && s.is_direct());
+            let inherited = user.states.iter().any(|s| &s.sku_id == sku && !s.is_direct());
+            if !direct && inherited {
+                return Err(bad_request(
+                    "User license is inherited from a group membership and it cannot be removed directly from the user.".into(),
+                ));
+            }
+        }
+        if !body.add_licenses.is_empty() && user.usage_location.is_none() {
+            return Err(bad_request(
+                "License assignment cannot be done for user with invalid usage location.".into(),
+            ));
+        }
+        for license in &body.add_licenses {
+            let holds = user
+                .states
+                .iter()
+                .any(|s| s.sku_id == license.sku_id && effective::is_effective(s));
+            let sku = self.sku(&license.sku_id).expect("checked above");
+            if !holds && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled {
+                return Err(bad_request(format!(
+                    "Subscription with SKU {} does not have any available licenses.",
+                    license.sku_id
+                )));
+            }
+        }
+        let mut direct: BTreeMap<Guid, Vec<Guid>> = user
+            .states
+            .iter()
+            .filter(|s| s.is_direct())
+            .map(|s| (s.sku_id.clone(), s.disabled_plans.clone()))
+            .collect();
+        for sku in &body.remove_licenses {
+            direct.remove(sku);
+        }
+        for license in &body.add_licenses {
+            let mut disabled = license.disabled_plans.clone();
+            disabled.sort();
+            disabled.dedup();
+            // disabledPlans replaces the list; it never merges.
+            direct.insert(license.sku_id.clone(), disabled);
+        }
+        let mut plans: BTreeSet<Guid> = BTreeSet::new();
+        let mut introduced: BTreeSet<Guid> = BTreeSet::new();
+        for (sku, disabled) in &direct {
+            let enabled = self.enabled_plans_of(sku, disabled);
+            if body.add_licenses.iter().any(|l| &l.sku_id == sku) {
+                introduced.extend(enabled.iter().cloned());
+            }
+            plans.extend(enabled);
+        }
+        for state in user.states.iter().filter(|s| !s.is_direct() && effective::is_effective(s)) {
+            plans.extend(self.enabled_plans_of(&state.sku_id, &state.disabled_plans));
+        }
+        if let Some((_, message)) = self.plan_conflict(&plans, &introduced) {
+            return Err(bad_request(message));
+        }
+
+        let user = &mut self.users[index];
+        let mut states: Vec<LicenseAssignmentState> =
+            user.states.iter().filter(|s| !s.is_direct()).cloned().collect();
+        for (sku, disabled) in direct {
+            let previous = user.states.iter().find(|s| s.is_direct() && s.sku_id == sku);
+            let unchanged = previous.is_some_and(|p| {
+                let mut old = p.disabled_plans.clone();
+                old.sort();
+                old == disabled
+            });
+            states.push(match previous {
+                Some(state) if unchanged => state.clone(),
+                _ => LicenseAssignmentState {
+                    sku_id: sku,
+                    disabled_plans: disabled,
+                    assigned_by_group: None,
+                    state: AssignmentState::Active,
+                    error: AssignmentError::None,
+                    last_updated_date_time: Some(now.to_string()),
+                },
+            });
+        }
+        sort_states(&mut states);
+        self.set_states(index, states, now);
+        Ok(())
+    }
+
+    /// Re-evaluates every group-based assignment of the user (`reprocessLicenseAssignment`,
+    /// and initial processing).
+    pub fn process_groups(&mut self, index: usize, now: &str) {
+        let user = self.users[index].clone();
+        let location = user
+            .usage_location
+            .clone()
+            .unwrap_or_else(|| self.rules.default_usage_location.clone());
+        let mut states: Vec<LicenseAssignmentState> =
+            user.states.iter().filter(|s| s.is_direct()).cloned().collect();
+        let mut plans: BTreeSet<Guid> = BTreeSet::new();
+        for state in &states {
+            plans.extend(self.enabled_plans_of(&state.sku_id, &state.disabled_plans));
+        }
+        for group_id in &user.groups {
+            let Some(group) = self.groups.iter().find(|g| &g.id == group_id) else {
+                continue;
+            };
+            let mut evaluated: Vec<(LicenseAssignmentState, Vec<Guid>)> = Vec::new();
+            for license in &group.licenses {
+                let enabled = self.enabled_plans_of(&license.sku_id, &license.disabled_plans);
+                let holds = states
+                    .iter()
+                    .any(|s| s.sku_id == license.sku_id && effective::is_effective(s));
+                let error = self.group_assignment_error(index, license, &location, holds, &user, &plans, &enabled);
+                evaluated.push((
+                    LicenseAssignmentState {
+                        sku_id: license.sku_id.clone(),
+                        disabled_plans: license.disabled_plans.clone(),
+                        assigned_by_group: Some(group.id.clone()),
+                        state: if error.is_error() { AssignmentState::Error } else { AssignmentState::Active },
+                        error,
+                        last_updated_date_time: None,
+                    },
+                    enabled,
+                ));
+            }
+            // A group with several products assigns none of them if one fails.
+            let group_failed = evaluated.iter().any(|(s, _)| s.error.is_error());
+            for (mut state, enabled) in evaluated {
+                if group_failed && !state.error.is_error() {
+                    state.state = AssignmentState::Error;
+                    state.error = AssignmentError::Other;
+                }
+                if effective::is_effective(&state) {
+                    plans.extend(enabled);
+                }
+                states.push(state);
+            }
+        }
+        for state in states.iter_mut() {
+            let previous = user
+                .states
+                .iter()
+                .find(|p| p.sku_id == state.sku_id && p.source() == state.source());
+            state.last_updated_date_time = match previous {
+                Some(p) if p.state == state.state && p.error == state.error && p.disabled_plans == state.disabled_plans => {
+                    p.last_updated_date_time.clone()
+                }
+                _ => Some(now.to_string()),
+            };
+        }
+        sort_states(&mut states);
+        self.set_states(index, states, now);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn group_assignment_error(
+        &self,
+        index: usize,
+        license: &crate::model::AssignedLicense,
+        location: &str,
+        holds_seat: bool,
+        user: &SimUser,
+        plans: &BTreeSet<Guid>,
+        enabled: &[Guid],
+    ) -> AssignmentError {
+        let Some(sku) = self.sku(&license.sku_id) else {
+            return AssignmentError::Other;
+        };
+        if self
+            .rules
+            .prohibited
+            .iter()
+            .any(|(s, country)| s == &license.sku_id && country.eq_ignore_ascii_case(location))
+        {
+            return AssignmentError::ProhibitedInUsageLocationViolation;
+        }
+        if !holds_seat && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled {
+            return AssignmentError::CountViolation;
+        }
+        let has_mailbox_plan = sku
+            .service_plans
+            .iter()
+            .any(|p| p.service_plan_name.starts_with("EXCHANGE_S_") && enabled.contains(&p.service_plan_id));
+        if user.proxy_conflict && has_mailbox_plan {
+            return AssignmentError::UniquenessViolation;
+        }
+        let introduced: BTreeSet<Guid> = enabled.iter().cloned().collect();
+        let all: BTreeSet<Guid> = plans.union(&introduced).cloned().collect();
+        match self.plan_conflict(&all, &introduced) {
+            Some((error, _)) => error,
+            None => AssignmentError::None,
+        }
+    }
+
+    fn set_states(&mut self, index: usize, states: Vec<LicenseAssignmentState>, now: &str) {
+        let catalog = self.catalog();
+        let user = &mut self.users[index];
+        user.assigned_plans = effective::assigned_plans(&states, &catalog, &user.assigned_plans, now);
+        user.states = states;
+        self.recount();
+    }
+
+    /// The user as Graph shows it, with every property.
+    pub fn user_view(&self, index: usize) -> User {
+        let user = &self.users[index];
+        User {
+            id: user.id.clone(),
+            display_name: Some(user.display_name.clone()),
+            user_principal_name: Some(user.user_principal_name.clone()),
+            mail: user.mail.clone(),
+            usage_location: user.usage_location.clone(),
+            account_enabled: Some(user.account_enabled),
+            assigned_licenses: effective::assigned_licenses(&user.states),
+            assigned_plans: user.assigned_plans.clone(),
+            license_assignment_states: user.states.clone(),
+        }
+    }
+
+    /// Groups with at least one member whose assignment from that group is in error.
+    pub fn members_with_errors(&self, group: &Guid) -> Vec<usize> {
+        self.users
+            .iter()
+            .enumerate()
+            .filter(|(_, user)| {
+                user.states.iter().any(|s| {
+                    s.source() == AssignmentSource::Group(group.clone()) && s.error.is_error()
+                })
+            })
+            .map(|(index, _)| index)
+            .collect()
+    }
+}
+
+fn sort_states(states: &mut [LicenseAssignmentState]) {
+    states.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
+}

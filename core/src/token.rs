@@ -1,0 +1,340 @@
+//! Access tokens: decode (without verifying), check what they allow, and mint test tokens.
+//!
+//! License Desk never verifies signatures—Graph does that. It decodes the JWT payload to
+//! show the admin who they are signed in as, for which cloud, with which permissions and
+//! for how long, and to disable actions the token cannot perform before Graph refuses them.
+//! [`mint`] builds unsigned tokens for the tenant simulator and tests.
+
+use crate::request::Cloud;
+use serde::{Deserialize, Serialize};
+
+/// Graph's application id, the audience of Graph tokens in every cloud.
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// The claims License Desk reads. Everything is optional: a token may carry few of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Claims {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_displayname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
+    /// Delegated scopes, space-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scp: Option<String>,
+    /// Application permissions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// Directory role template ids of the signed-in user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wids: Vec<String>,
+}
+
+impl Claims {
+    pub fn scopes(&self) -> Vec<&str> {
+        self.scp
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .chain(self.roles.iter().map(String::as_str))
+            .collect()
+    }
+
+    pub fn has_scope(&self, wanted: &str) -> bool {
+        self.scopes()
+            .iter()
+            .any(|scope| scope.eq_ignore_ascii_case(wanted))
+    }
+
+    /// Who is signed in: the user, else the app.
+    pub fn identity(&self) -> Option<&str> {
+        self.upn
+            .as_deref()
+            .or(self.unique_name.as_deref())
+            .or(self.app_displayname.as_deref())
+    }
+
+    pub fn is_app_only(&self) -> bool {
+        self.scp.is_none() && !self.roles.is_empty()
+    }
+
+    /// Seconds until expiry at `now_seconds` (negative once expired).
+    pub fn seconds_left(&self, now_seconds: i64) -> Option<i64> {
+        self.exp.map(|exp| exp - now_seconds)
+    }
+
+    pub fn is_expired(&self, now_seconds: i64) -> bool {
+        self.seconds_left(now_seconds).is_some_and(|left| left <= 0)
+    }
+
+    /// True when the audience is Graph for `cloud` (by URL or by Graph's app id).
+    pub fn audience_matches(&self, cloud: Cloud) -> bool {
+        let Some(aud) = self.aud.as_deref() else {
+            return false;
+        };
+        let aud = aud.trim_end_matches('/');
+        aud.eq_ignore_ascii_case(GRAPH_APP_ID) || aud.eq_ignore_ascii_case(cloud.graph_origin())
+    }
+
+    /// Names of the admin roles in `wids` that matter for licensing.
+    pub fn role_names(&self) -> Vec<&'static str> {
+        self.wids
+            .iter()
+            .filter_map(|id| {
+                ADMIN_ROLES
+                    .iter()
+                    .find(|(template, _)| template.eq_ignore_ascii_case(id))
+                    .map(|(_, name)| *name)
+            })
+            .collect()
+    }
+}
+
+/// Directory role template ids (the `wids` claim) for roles that matter here.
+pub const ADMIN_ROLES: [(&str, &str); 7] = [
+    ("62e90394-69f5-4237-9190-012177145e10", "Global Administrator"),
+    ("4d6ac14f-3453-41d0-bef9-a3e0c569773a", "License Administrator"),
+    ("fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator"),
+    ("9360feb5-f418-4baa-8175-e2a00bac4301", "Directory Writers"),
+    ("fdd7a751-b60b-444a-984c-02652fe8fa1c", "Groups Administrator"),
+    ("f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader"),
+    ("88d8e3e3-8f55-4a1e-953a-9b9898b8876b", "Directory Readers"),
+];
+
+/// The actions License Desk performs, each with the permissions that allow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    ReadUsers,
+    ReadSkus,
+    Assign,
+    Reprocess,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [
+        Action::ReadUsers,
+        Action::ReadSkus,
+        Action::Assign,
+        Action::Reprocess,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ReadUsers => "Read users",
+            Action::ReadSkus => "Read tenant licenses",
+            Action::Assign => "Assign and remove licenses",
+            Action::Reprocess => "Reprocess group licenses",
+        }
+    }
+
+    /// Any one of these permissions allows the action (least privileged first).
+    pub fn permissions(self) -> &'static [&'static str] {
+        match self {
+            Action::ReadUsers => &[
+                "User.Read.All",
+                "User.ReadWrite.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+                "User.ReadBasic.All",
+            ],
+            Action::ReadSkus => &[
+                "Organization.Read.All",
+                "Organization.ReadWrite.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+                "LicenseAssignment.Read.All",
+                "LicenseAssignment.ReadWrite.All",
+            ],
+            Action::Assign => &[
+                "LicenseAssignment.ReadWrite.All",
+                "User.ReadWrite.All",
+                "Directory.ReadWrite.All",
+            ],
+            // LicenseAssignment.ReadWrite.All alone is not enough for reprocess.
+            Action::Reprocess => &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+        }
+    }
+
+    pub fn allowed_by(self, claims: &Claims) -> bool {
+        self.permissions()
+            .iter()
+            .any(|permission| claims.has_scope(permission))
+    }
+}
+
+/// Why a token could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenError {
+    NotAJwt,
+    BadPayload,
+}
+
+/// Decodes the payload of a JWT without verifying it.
+pub fn decode(token: &str) -> Result<Claims, TokenError> {
+    let token = token.trim();
+    let token = token
+        .strip_prefix("Bearer ")
+        .or_else(|| token.strip_prefix("bearer "))
+        .unwrap_or(token);
+    let parts: Vec<&str> = token.split('.').collect();
+    if parts.len() != 3 || parts[1].is_empty() {
+        return Err(TokenError::NotAJwt);
+    }
+    let payload = base64url_decode(parts[1]).ok_or(TokenError::BadPayload)?;
+    serde_json::from_slice(&payload).map_err(|_| TokenError::BadPayload)
+}
+
+/// Mints an unsigned (`alg: none`) JWT carrying `claims`. For the simulator and tests only:
+/// real Graph rejects it.
+pub fn mint(claims: &Claims) -> String {
+    let header = base64url_encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let payload = base64url_encode(serde_json::to_string(claims).expect("claims").as_bytes());
+    format!("{header}.{payload}.")
+}
+
+/// Claims for a simulator token: Graph audience, expiring `lifetime_seconds` after `now_seconds`.
+pub fn demo_claims(upn: &str, scopes: &[&str], now_seconds: i64, lifetime_seconds: i64) -> Claims {
+    Claims {
+        aud: Some("https://graph.microsoft.com".into()),
+        exp: Some(now_seconds + lifetime_seconds),
+        tid: Some(crate::sim::DEMO_TENANT_ID.into()),
+        upn: Some(upn.into()),
+        app_displayname: Some("License Desk".into()),
+        appid: Some("7e1c5f4a-0d2b-4c39-9a51-6b2f3c8d9e10".into()),
+        scp: Some(scopes.join(" ")),
+        wids: vec!["4d6ac14f-3453-41d0-bef9-a3e0c569773a".into()],
+        ..Claims::default()
+    }
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes base64url (or standard base64), with or without padding.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0;
+    for byte in text.trim_end_matches('=').bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_round_trips_every_length() {
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            assert_eq!(base64url_decode(&base64url_encode(&bytes)).unwrap(), bytes);
+        }
+        assert_eq!(base64url_encode(b"hi?"), "aGk_");
+    }
+
+    #[test]
+    fn minted_tokens_decode_to_their_claims() {
+        let claims = demo_claims("admin@contoso.com", &["User.Read.All"], 1_000, 3_600);
+        let token = mint(&claims);
+        assert_eq!(decode(&token).unwrap(), claims);
+        assert_eq!(decode(&format!("Bearer {token}")).unwrap(), claims);
+        assert_eq!(claims.seconds_left(1_600), Some(3_000));
+        assert!(claims.is_expired(4_600));
+    }
+
+    #[test]
+    fn rejects_non_jwts() {
+        assert_eq!(decode("not a token"), Err(TokenError::NotAJwt));
+        assert_eq!(decode("a.%%%.c"), Err(TokenError::BadPayload));
+        assert_eq!(decode("a.bm90IGpzb24.c"), Err(TokenError::BadPayload));
+    }
+
+    #[test]
+    fn reprocess_needs_more_than_license_assignment() {
+        let mut claims = Claims {
+            scp: Some("LicenseAssignment.ReadWrite.All User.Read.All".into()),
+            ..Claims::default()
+        };
+        assert!(Action::Assign.allowed_by(&claims));
+        assert!(!Action::Reprocess.allowed_by(&claims));
+        claims.scp = Some("user.readwrite.all".into());
+        assert!(Action::Reprocess.allowed_by(&claims));
+        let app = Claims {
+            roles: vec!["Organization.Read.All".into()],
+            ..Claims::default()
+        };
+        assert!(app.is_app_only());
+        assert!(Action::ReadSkus.allowed_by(&app));
+        assert!(!Action::Assign.allowed_by(&app));
+    }
+
+    #[test]
+    fn audience_checks_cloud_and_app_id() {
+        let claims = Claims {
+            aud: Some("https://graph.microsoft.com/".into()),
+            ..Claims::default()
+        };
+        assert!(claims.audience_matches(Cloud::Global));
+        assert!(!claims.audience_matches(Cloud::China));
+        let by_id = Claims {
+            aud: Some(GRAPH_APP_ID.into()),
+            ..Claims::default()
+        };
+        assert!(by_id.audience_matches(Cloud::UsGovL4));
+        let other = Claims {
+            aud: Some("https://management.azure.com".into()),
+            ..Claims::default()
+        };
+        assert!(!other.audience_matches(Cloud::Global));
+    }
+
+    #[test]
+    fn names_admin_roles() {
+        let claims = Claims {
+            wids: vec![
+                "4D6AC14F-3453-41D0-BEF9-A3E0C569773A".into(),
+                "b79fbf4d-3ef9-4689-8143-76b194e85509".into(),
+            ],
+            ..Claims::default()
+        };
+        assert_eq!(claims.role_names(), vec!["License Administrator"]);
+    }
+}
