@@ -139,18 +139,23 @@ impl DiffEntry {
     }
 
     /// A sort key that an entry and its inverse share, so ordering is stable both ways.
-    fn sort_key(&self) -> (u8, String, Option<AssignmentSource>, String) {
+    /// Names come first so the admin reads SKUs and plans alphabetically.
+    fn sort_key(&self) -> (u8, String, String, Option<AssignmentSource>, String, String) {
         use DiffEntry::*;
         match self {
-            UsageLocationChanged { .. } => (0, String::new(), None, String::new()),
-            AssignmentAdded { sku, source, .. } | AssignmentRemoved { sku, source, .. } => {
-                (1, sku.to_string(), Some(source.clone()), String::new())
+            UsageLocationChanged { .. } => (0, String::new(), String::new(), None, String::new(), String::new()),
+            AssignmentAdded { sku, sku_name, source, .. } | AssignmentRemoved { sku, sku_name, source, .. } => {
+                (1, sku_name.clone(), sku.to_string(), Some(source.clone()), String::new(), String::new())
             }
-            StateChanged { sku, source, .. } => (2, sku.to_string(), Some(source.clone()), String::new()),
-            PlanSwitched { sku, source, plan, .. } => {
-                (3, sku.to_string(), Some(source.clone()), plan.to_string())
+            StateChanged { sku, sku_name, source, .. } => {
+                (2, sku_name.clone(), sku.to_string(), Some(source.clone()), String::new(), String::new())
             }
-            CapabilityChanged { plan, .. } => (4, String::new(), None, plan.to_string()),
+            PlanSwitched { sku, sku_name, source, plan, plan_name, .. } => {
+                (3, sku_name.clone(), sku.to_string(), Some(source.clone()), plan_name.clone(), plan.to_string())
+            }
+            CapabilityChanged { plan, plan_name, .. } => {
+                (4, String::new(), String::new(), None, plan_name.clone(), plan.to_string())
+            }
         }
     }
 

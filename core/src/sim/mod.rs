@@ -291,14 +291,12 @@ impl Simulator {
         self.error(request, now_ms, 429, "TooManyRequests", "Please retry again later.", Some(&seconds.to_string()))
     }
 
-    /// The user as reads see them now: the latest version older than the replication delay.
+    /// The user as reads see them now: the newest version already visible.
     pub(crate) fn read_user(&mut self, index: usize, now_ms: u64) -> User {
-        let delay = self.config.replication_delay_ms;
         let Some(versions) = self.published.get_mut(&index) else {
             return self.tenant.user_view(index);
         };
-        let visible_at = now_ms.saturating_sub(delay);
-        while versions.len() > 1 && versions[1].0 <= visible_at {
+        while versions.len() > 1 && versions[1].0 <= now_ms {
             versions.pop_front();
         }
         versions[0].1.clone()
