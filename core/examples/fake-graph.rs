@@ -7,8 +7,15 @@
 //! ```
 //!
 //! It binds to 127.0.0.1 only, answers CORS preflights the way Graph does, and prints
-//! `listening on http://127.0.0.1:PORT` once ready. `--mint-token` prints a token with
-//! every licensing permission and exits (see the README for minting others).
+//! `listening on http://127.0.0.1:PORT` once ready.
+//!
+//! Minting test tokens (unsigned JWTs the simulator accepts; real Graph rejects them):
+//!
+//! ```text
+//! cargo run --release --example fake-graph -- --mint-token [--scp "User.Read.All ..."]
+//!     [--roles "Organization.Read.All ..."] [--aud https://graph.microsoft.com]
+//!     [--exp-in-s 3600] [--upn admin@contoso.example]
+//! ```
 
 use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use license_desk_core::token;
@@ -26,15 +33,37 @@ struct Options {
     latency: Duration,
     config: SimConfig,
     mint: bool,
+    claims: MintClaims,
+}
+
+struct MintClaims {
+    scp: Option<String>,
+    roles: Option<String>,
+    aud: String,
+    exp_in_s: i64,
+    upn: String,
 }
 
 fn usage() -> ! {
-    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--replication-delay-ms N] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--mint-token]");
+    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--replication-delay-ms N] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F]");
+    eprintln!("       fake-graph --mint-token [--scp SCOPES] [--roles ROLES] [--aud AUDIENCE] [--exp-in-s SECONDS] [--upn UPN]");
     std::process::exit(2)
 }
 
 fn parse_options() -> Options {
-    let mut options = Options { port: 0, latency: Duration::ZERO, config: SimConfig::default(), mint: false };
+    let mut options = Options {
+        port: 0,
+        latency: Duration::ZERO,
+        config: SimConfig::default(),
+        mint: false,
+        claims: MintClaims {
+            scp: None,
+            roles: None,
+            aud: "https://graph.microsoft.com".into(),
+            exp_in_s: 3600,
+            upn: "admin@contoso.example".into(),
+        },
+    };
     let mut args = std::env::args().skip(1);
     let mut port = None;
     while let Some(flag) = args.next() {
@@ -52,6 +81,11 @@ fn parse_options() -> Options {
             "--throttle-quota" => options.config.write_quota = number() as u32,
             "--throttle-window-s" => options.config.write_window_ms = number() * 1000,
             "--fault-rate" => options.config.fault_rate = value.parse().unwrap_or_else(|_| usage()),
+            "--scp" => options.claims.scp = Some(value),
+            "--roles" => options.claims.roles = Some(value),
+            "--aud" => options.claims.aud = value,
+            "--exp-in-s" => options.claims.exp_in_s = value.parse().unwrap_or_else(|_| usage()),
+            "--upn" => options.claims.upn = value,
             _ => usage(),
         }
     }
@@ -169,12 +203,24 @@ fn main() {
     let options = parse_options();
     if options.mint {
         let now = (now_ms() / 1000) as i64;
-        let claims = token::demo_claims(
-            "admin@contoso.example",
-            &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All"],
-            now,
-            3600,
-        );
+        let wanted = &options.claims;
+        let default_scopes = "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All";
+        let scopes = match (&wanted.scp, &wanted.roles) {
+            (Some(scp), _) => scp.clone(),
+            (None, Some(_)) => String::new(),
+            (None, None) => default_scopes.to_string(),
+        };
+        let scope_list: Vec<&str> = scopes.split_whitespace().collect();
+        let mut claims = token::demo_claims(&wanted.upn, &scope_list, now, wanted.exp_in_s);
+        claims.aud = Some(wanted.aud.clone());
+        if let Some(roles) = &wanted.roles {
+            claims.roles = roles.split_whitespace().map(str::to_string).collect();
+            if wanted.scp.is_none() {
+                claims.scp = None;
+                claims.upn = None;
+                claims.wids.clear();
+            }
+        }
         println!("{}", token::mint(&claims));
         return;
     }

@@ -12,6 +12,7 @@ pub mod batch;
 pub mod catalog;
 pub mod diff;
 pub mod effective;
+pub mod equivalents;
 pub mod error;
 pub mod guid;
 pub mod lenient;

@@ -383,6 +383,16 @@ pub fn reprocess_license_assignment(id_or_upn: &str) -> GraphRequest {
     ))
 }
 
+/// `PATCH /users/{id}` with `usageLocation`, which direct assignment requires.
+pub fn set_usage_location(id_or_upn: &str, country: &str) -> GraphRequest {
+    GraphRequest {
+        method: Method::Patch,
+        path: format!("/users/{}", encode_path_segment(id_or_upn.trim())),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: Some(serde_json::json!({ "usageLocation": country.trim().to_ascii_uppercase() }).to_string()),
+    }
+}
+
 /// `GET /groups?$filter=hasMembersWithLicenseErrors eq true`. Deliberately sent without
 /// `ConsistencyLevel: eventual`: with it, Graph answers 400 `Request_UnsupportedQuery`.
 pub fn groups_with_license_errors() -> GraphRequest {

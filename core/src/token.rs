@@ -117,14 +117,16 @@ pub enum Action {
     ReadSkus,
     Assign,
     Reprocess,
+    SetUsageLocation,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 5] = [
         Action::ReadUsers,
         Action::ReadSkus,
         Action::Assign,
         Action::Reprocess,
+        Action::SetUsageLocation,
     ];
 
     pub fn label(self) -> &'static str {
@@ -133,6 +135,7 @@ impl Action {
             Action::ReadSkus => "Read tenant licenses",
             Action::Assign => "Assign and remove licenses",
             Action::Reprocess => "Reprocess group licenses",
+            Action::SetUsageLocation => "Set usage location",
         }
     }
 
@@ -160,7 +163,9 @@ impl Action {
                 "Directory.ReadWrite.All",
             ],
             // LicenseAssignment.ReadWrite.All alone is not enough for reprocess.
-            Action::Reprocess => &["User.ReadWrite.All", "Directory.ReadWrite.All"],
+            Action::Reprocess | Action::SetUsageLocation => {
+                &["User.ReadWrite.All", "Directory.ReadWrite.All"]
+            }
         }
     }
 

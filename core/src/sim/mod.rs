@@ -330,7 +330,8 @@ impl routes::Route {
             ListUsers | GetUser(_) | LicenseDetails(_) | ListGroups | GetGroup(_) | GroupMembersWithErrors(_) | GroupMembers(_) => Some(Action::ReadUsers),
             SubscribedSkus => Some(Action::ReadSkus),
             AssignLicense(_) => Some(Action::Assign),
-            Reprocess(_) | UpdateUser(_) => Some(Action::Reprocess),
+            Reprocess(_) => Some(Action::Reprocess),
+            UpdateUser(_) => Some(Action::SetUsageLocation),
             NotFound => None,
         }
     }

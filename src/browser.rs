@@ -1,0 +1,97 @@
+//! Small wrappers over browser APIs: time, the address bar, downloads and the clipboard.
+
+use wasm_bindgen::JsCast;
+
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+pub fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Current time as `HH:MM:SS` (UTC) for the activity log.
+pub fn clock() -> String {
+    let date = js_sys::Date::new_0();
+    format!("{:02}:{:02}:{:02}", date.get_utc_hours(), date.get_utc_minutes(), date.get_utc_seconds())
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+/// A query parameter of the current URL.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    if params.has(name) {
+        Some(params.get(name).unwrap_or_default())
+    } else {
+        None
+    }
+}
+
+/// Reads `#access_token=…` and removes it from the address bar and history at once.
+pub fn take_fragment_token() -> Option<String> {
+    let location = window().location();
+    let hash = location.hash().ok()?;
+    let fragment = hash.strip_prefix('#')?;
+    let params = web_sys::UrlSearchParams::new_with_str(fragment).ok()?;
+    let token = params.get("access_token")?;
+    let clean = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    let _ = window()
+        .history()
+        .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean)));
+    (!token.is_empty()).then_some(token)
+}
+
+/// Sets or clears one query parameter without reloading, keeping the others.
+pub fn set_query_param(name: &str, value: Option<&str>) {
+    let location = window().location();
+    let search = location.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    match value {
+        Some(value) => params.set(name, value),
+        None => params.delete(name),
+    }
+    let query: String = params.to_string().into();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        if query.is_empty() { String::new() } else { format!("?{query}") }
+    );
+    let _ = window()
+        .history()
+        .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+}
+
+/// Offers `content` as a file download.
+pub fn download(file_name: &str, mime: &str, content: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(anchor) = window()
+        .document()
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Copies text to the clipboard (best effort; the text is also on screen to select).
+pub fn copy(text: &str) {
+    let clipboard = window().navigator().clipboard();
+    let _ = clipboard.write_text(text);
+}

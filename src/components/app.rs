@@ -1,0 +1,126 @@
+//! The page: header, then either sign-in or the workspace, plus the fresh-token prompt.
+
+use crate::components::activity_log::ActivityLog;
+use crate::components::changes_view::ChangesView;
+use crate::components::find_user::FindUser;
+use crate::components::pending_changes::PendingChanges;
+use crate::components::sign_in::{SignIn, TokenRefresh};
+use crate::components::tenant_licenses::TenantLicenses;
+use crate::components::throttle_notice::ThrottleNotice;
+use crate::components::token_panel::TokenPanel;
+use crate::components::user_licenses::UserLicenses;
+use crate::session::{Connection, Session};
+use crate::workspace::{Load, Workspace};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
+use license_desk_core::token;
+use std::time::Duration;
+
+/// Signs in to the in-browser demo tenant with a token carrying every licensing permission.
+pub fn start_demo(session: Session) {
+    crate::transport::reset_demo_tenant();
+    let claims = token::demo_claims(
+        "admin@contoso.example",
+        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All"],
+        crate::browser::now_seconds(),
+        3600,
+    );
+    session.connection.set(Some(Connection {
+        endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
+        demo: true,
+    }));
+    session.token.set(Some(token::mint(&claims)));
+}
+
+/// Loads the tenant's SKUs once connected.
+fn load_skus(session: Session, workspace: Workspace) {
+    workspace.skus.set(Load::Loading);
+    spawn_local(async move {
+        let result = crate::graph_client::subscribed_skus(session).await;
+        workspace.skus.set(match result {
+            Ok(skus) => Load::Ready(skus),
+            Err(error) => Load::Failed(error),
+        });
+    });
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    let workspace = Workspace::new();
+    provide_context(session);
+    provide_context(workspace);
+
+    // A token passed in the fragment is read once and removed from the address bar.
+    let fragment_token = crate::browser::take_fragment_token();
+    workspace.selected_user.set(crate::browser::query_param("user"));
+    if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
+        start_demo(session);
+    }
+    if let Some(token) = fragment_token {
+        let endpoint = crate::browser::query_param("graph")
+            .and_then(|g| GraphEndpoint::parse(&g, ApiVersion::V1).ok().filter(GraphEndpoint::is_loopback))
+            .unwrap_or_else(|| GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1));
+        session.connection.set(Some(Connection { endpoint, demo: false }));
+        session.token.set(Some(token));
+    }
+
+    let tick = set_interval_with_handle(move || session.now.set(crate::browser::now_seconds()), Duration::from_secs(1));
+    on_cleanup(move || {
+        if let Ok(handle) = tick {
+            handle.clear();
+        }
+    });
+
+    let connected = move || session.connection.with(Option::is_some) && session.token.with(Option::is_some);
+    Effect::new(move |was_connected: Option<bool>| {
+        let now = connected();
+        if now && was_connected != Some(true) {
+            load_skus(session, workspace);
+        }
+        now
+    });
+
+    view! {
+        <header class="app-header">
+            <h1 class="brand">"License Desk"</h1>
+            <Show when=move || session.is_demo()>
+                <p class="demo-badge" role="status">"Demo tenant — no real data"</p>
+            </Show>
+            <Show when=connected>
+                <p class="endpoint">{move || session.connection.with(|c| c.as_ref().map(|c| c.endpoint.root()).unwrap_or_default())}</p>
+                <button class="secondary" on:click=move |_| {
+                    session.sign_out();
+                    workspace.skus.set(Load::Idle);
+                }>"Sign out"</button>
+            </Show>
+        </header>
+        <ThrottleNotice/>
+        <main id="main">
+            <Show when=connected fallback=|| view! { <SignIn/> }>
+                <Show when=move || session.needs_token.with(Option::is_some)>
+                    <TokenRefresh/>
+                </Show>
+                <div class="workspace">
+                    <aside class="sidebar">
+                        <TokenPanel/>
+                        <FindUser/>
+                    </aside>
+                    <div class="content">
+                        <Show when=move || workspace.selected_user.with(Option::is_some) fallback=|| view! { <TenantLicenses/> }>
+                            <p><button class="link" on:click=move |_| {
+                                workspace.selected_user.set(None);
+                                crate::browser::set_query_param("user", None);
+                            }>"← Licenses in this tenant"</button></p>
+                            <UserLicenses/>
+                            <PendingChanges/>
+                            <ChangesView/>
+                        </Show>
+                        <ActivityLog/>
+                    </div>
+                </div>
+            </Show>
+        </main>
+    }
+}

@@ -1,0 +1,91 @@
+//! "Changes": what the last write actually did, read back from Graph, in admin language,
+//! with export, the raw before/after, the equivalent PowerShell and HTTP, and Undo.
+
+use crate::session::use_session;
+use crate::workspace::{use_workspace, ChangeKind, Settling};
+use leptos::prelude::*;
+use license_desk_core::diff::DiffEntry;
+use license_desk_core::equivalents;
+use license_desk_core::model::AssignLicenseBody;
+use license_desk_core::plan::Plan;
+
+fn marker(entry: &DiffEntry) -> &'static str {
+    match entry {
+        DiffEntry::AssignmentAdded { .. } => "Added",
+        DiffEntry::AssignmentRemoved { .. } => "Removed",
+        DiffEntry::PlanSwitched { enabled: true, .. } => "Plan on",
+        DiffEntry::PlanSwitched { enabled: false, .. } => "Plan off",
+        DiffEntry::StateChanged { .. } => "State",
+        DiffEntry::CapabilityChanged { .. } => "Service",
+        DiffEntry::UsageLocationChanged { .. } => "Location",
+    }
+}
+
+#[component]
+pub fn ChangesView() -> impl IntoView {
+    let session = use_session();
+    let workspace = use_workspace();
+    view! {
+        {move || workspace.last_change.get().filter(|r| Some(&r.user_id) == workspace.selected_user.get().as_ref() || workspace.user.with(|u| u.ready().is_some_and(|u| u.id.as_str() == r.user_id))).map(|record| {
+            let status = match &record.settling {
+                Settling::Waiting { .. } => "Waiting for Entra ID to process…".to_string(),
+                Settling::Settled => "Entra ID shows the change.".to_string(),
+                Settling::TimedOut { waited_seconds } => format!(
+                    "After {waited_seconds} s Graph does not show the expected result yet. Entra ID may still be processing or replicating; the diff below is what Graph shows now. Reload the user later to check."
+                ),
+            };
+            let endpoint = session.connection.get().map(|c| c.endpoint);
+            let http = endpoint.as_ref().map(|e| equivalents::http_text(e, &record.request)).unwrap_or_default();
+            let powershell = match record.kind {
+                ChangeKind::Assign => record.request.body.as_deref()
+                    .and_then(|b| serde_json::from_str::<AssignLicenseBody>(b).ok())
+                    .map(|body| equivalents::powershell_assign(&record.user_id, &body))
+                    .unwrap_or_default(),
+                ChangeKind::Reprocess => equivalents::powershell_reprocess(&record.user_id),
+                ChangeKind::UsageLocation => format!("Update-MgUser -UserId '{}' -BodyParameter {}", record.user_id, record.request.body.clone().unwrap_or_default()),
+            };
+            let json = record.diff.to_json();
+            let csv = record.diff.to_csv();
+            let text: String = record.diff.entries.iter().map(|e| format!("{}\n", e.describe())).collect();
+            let before_json = serde_json::to_string_pretty(&record.before).unwrap_or_default();
+            let after_json = serde_json::to_string_pretty(&record.after).unwrap_or_default();
+            let undo = (record.kind == ChangeKind::Assign && record.settling == Settling::Settled)
+                .then(|| Plan::undo_changes(&record.before, &record.after))
+                .filter(|changes| !changes.is_empty());
+            let file = format!("license-changes-{}", record.user_id);
+            let (json_file, csv_file) = (format!("{file}.json"), format!("{file}.csv"));
+            view! {
+                <section class="card changes" aria-labelledby="changes-title">
+                    <h2 id="changes-title">"Changes"</h2>
+                    <p role="status" aria-live="polite" class="settling">{status}</p>
+                    {record.diff.is_empty().then(|| view! { <p>"No differences between before and after."</p> })}
+                    <ul class="diff">
+                        {record.diff.entries.iter().map(|entry| view! {
+                            <li><span class="tag">{marker(entry)}</span>" "{entry.describe()}</li>
+                        }).collect_view()}
+                    </ul>
+                    <div class="actions">
+                        <button class="secondary" on:click=move |_| crate::browser::copy(&text)>"Copy"</button>
+                        <button class="secondary" on:click=move |_| crate::browser::download(&json_file, "application/json", &json)>"Export JSON"</button>
+                        <button class="secondary" on:click=move |_| crate::browser::download(&csv_file, "text/csv", &csv)>"Export CSV"</button>
+                        {undo.map(|changes| view! {
+                            <button class="secondary" on:click=move |_| workspace.set_pending(changes.clone())>"Undo"</button>
+                        })}
+                    </div>
+                    <details>
+                        <summary>"Raw JSON before and after"</summary>
+                        <div class="two-col">
+                            <pre aria-label="Before">{before_json}</pre>
+                            <pre aria-label="After">{after_json}</pre>
+                        </div>
+                    </details>
+                    <details>
+                        <summary>"Equivalent PowerShell and HTTP"</summary>
+                        <pre aria-label="PowerShell">{powershell}</pre>
+                        <pre aria-label="HTTP request">{http}</pre>
+                    </details>
+                </section>
+            }
+        })}
+    }
+}

@@ -1,0 +1,84 @@
+//! "Licenses in this tenant": every SKU with its name, seats and service plans.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::workspace::{use_workspace, Load};
+use leptos::prelude::*;
+use license_desk_core::model::{AppliesTo, CapabilityStatus, SubscribedSku};
+use license_desk_core::names;
+
+#[derive(Clone, Copy, PartialEq)]
+enum SortBy {
+    Name,
+    Used,
+    Free,
+}
+
+fn sorted(mut skus: Vec<SubscribedSku>, by: SortBy) -> Vec<SubscribedSku> {
+    let name = |s: &SubscribedSku| names::sku_name(&s.sku_id, Some(&s.sku_part_number)).to_lowercase();
+    match by {
+        SortBy::Name => skus.sort_by_key(name),
+        SortBy::Used => skus.sort_by_key(|s| (std::cmp::Reverse(s.consumed_units), name(s))),
+        SortBy::Free => skus.sort_by_key(|s| (s.free_seats(), name(s))),
+    }
+    skus
+}
+
+#[component]
+pub fn TenantLicenses() -> impl IntoView {
+    let workspace = use_workspace();
+    let sort = RwSignal::new(SortBy::Name);
+    let sort_button = move |by: SortBy, label: &'static str| {
+        view! {
+            <button class="link" aria-pressed=move || (sort.get() == by).to_string() on:click=move |_| sort.set(by)>{label}</button>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="tenant-title">
+            <h2 id="tenant-title">"Licenses in this tenant"</h2>
+            {move || match workspace.skus.get() {
+                Load::Idle | Load::Loading => view! { <p role="status">"Loading subscriptions…"</p> }.into_any(),
+                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the tenant's licenses"/> }.into_any(),
+                Load::Ready(skus) => view! {
+                    <p class="sort">"Sort by: " {sort_button(SortBy::Name, "Name")} " · " {sort_button(SortBy::Used, "Most used")} " · " {sort_button(SortBy::Free, "Fewest free")}</p>
+                    <table class="skus">
+                        <caption class="visually-hidden">"Subscriptions with seat usage"</caption>
+                        <thead><tr><th scope="col">"Product"</th><th scope="col">"Seats"</th><th scope="col">"Status"</th></tr></thead>
+                        <tbody>
+                            {move || sorted(skus.clone(), sort.get()).into_iter().map(|sku| {
+                                let name = names::sku_name(&sku.sku_id, Some(&sku.sku_part_number));
+                                let free = sku.free_seats();
+                                let units = sku.prepaid_units.clone();
+                                let company = sku.applies_to == AppliesTo::Company;
+                                let status_class = if sku.capability_status == CapabilityStatus::Enabled { "status ok" } else { "status attention" };
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <div class="sku-name">{name.clone()}</div>
+                                            <div class="part">{sku.sku_part_number.clone()}{company.then_some(" · applies to the company")}</div>
+                                            <details>
+                                                <summary>{format!("{} service plans", sku.service_plans.len())}</summary>
+                                                <ul class="plans">
+                                                    {sku.service_plans.iter().map(|p| view! {
+                                                        <li>{names::plan_name(&p.service_plan_id, Some(&p.service_plan_name))} <span class="part">{p.service_plan_name.clone()}</span></li>
+                                                    }).collect_view()}
+                                                </ul>
+                                            </details>
+                                        </td>
+                                        <td>
+                                            <meter min="0" max=units.enabled.max(1) value=sku.consumed_units aria-label=format!("{name}: {} of {} seats used", sku.consumed_units, units.enabled)></meter>
+                                            <div>{format!("{} of {} used · {free} free", sku.consumed_units, units.enabled)}</div>
+                                            {(units.warning > 0).then(|| view! { <div class="warning-text">{format!("{} in warning (grace period)", units.warning)}</div> })}
+                                            {(units.suspended > 0).then(|| view! { <div class="warning-text">{format!("{} suspended", units.suspended)}</div> })}
+                                            {(free == 0 && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
+                                        </td>
+                                        <td><span class=status_class>{sku.capability_status.to_string()}</span></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,282 @@
+//! The "Licenses" region for one user: every assignment with its source and state,
+//! every service plan with who enables it, usage location, and the change controls.
+
+use crate::components::add_license_form::AddLicenseForm;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::pending_changes::settle;
+use crate::components::token_panel::permission_for;
+use crate::session::{use_session, Session};
+use crate::workspace::{use_workspace, ChangeKind, Load, Workspace};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use license_desk_core::catalog::Catalog;
+use license_desk_core::effective;
+use license_desk_core::model::{AssignmentError, LicenseAssignmentState, User};
+use license_desk_core::plan::{self, Change};
+use license_desk_core::request;
+use license_desk_core::token::Action;
+
+/// Reads the user, their license details and the names of groups that license them.
+pub fn load_user(session: Session, workspace: Workspace, id: String) {
+    workspace.user.set(Load::Loading);
+    spawn_local(async move {
+        match crate::graph_client::get_user(session, &id).await {
+            Ok(user) => {
+                let groups: Vec<_> = user
+                    .license_assignment_states
+                    .iter()
+                    .filter_map(|s| s.assigned_by_group.clone())
+                    .filter(|g| !workspace.group_names.with_untracked(|n| n.contains_key(g)))
+                    .collect();
+                workspace.user.set(Load::Ready(user));
+                if let Ok(details) = crate::graph_client::license_details(session, &id).await {
+                    workspace.details.set(details);
+                }
+                for group in groups {
+                    if let Ok(found) = crate::graph_client::group(session, &group).await {
+                        if let Some(name) = found.display_name {
+                            workspace.group_names.update(|n| {
+                                n.insert(group, name);
+                            });
+                        }
+                    }
+                }
+            }
+            Err(error) => workspace.user.set(Load::Failed(error)),
+        }
+    });
+}
+
+/// Plain words for an assignment error, and what to do about it.
+fn explain(error: &AssignmentError, sku: &str) -> Option<String> {
+    Some(match error {
+        AssignmentError::None => return None,
+        AssignmentError::CountViolation => format!("No free seats in {sku}. Free a seat or buy more, then press Reprocess."),
+        AssignmentError::MutuallyExclusiveViolation => "A service plan conflicts with a plan the user already has. Remove or turn off the conflicting plan, then Reprocess.".into(),
+        AssignmentError::DependencyViolation => "A service plan needs another plan the user doesn't have. Assign or turn on the required plan, then Reprocess.".into(),
+        AssignmentError::ProhibitedInUsageLocationViolation => format!("{sku} isn't available in the user's usage location. Correct the usage location, then Reprocess."),
+        AssignmentError::UniquenessViolation => "The user's proxy address is already used by another object. Fix the address conflict, then Reprocess.".into(),
+        AssignmentError::Other => "Another license from the same group failed, so none were assigned. Fix that error, then Reprocess.".into(),
+        AssignmentError::Unknown(raw) => format!("Entra ID reported “{raw}”. Check the group's licensing errors, then Reprocess."),
+    })
+}
+
+fn source_label(state: &LicenseAssignmentState, catalog: &Catalog) -> String {
+    match &state.assigned_by_group {
+        None => "Direct".into(),
+        Some(group) => format!("Group: {}", catalog.group_name(group)),
+    }
+}
+
+#[component]
+pub fn UserLicenses() -> impl IntoView {
+    let session = use_session();
+    let workspace = use_workspace();
+    Effect::new(move |_| {
+        if let Some(id) = workspace.selected_user.get() {
+            workspace.action_error.set(None);
+            load_user(session, workspace, id);
+        }
+    });
+    let usage_location = RwSignal::new(String::new());
+    let reprocess = move |user: User| {
+        let id = user.id.to_string();
+        workspace.action_error.set(None);
+        workspace.busy.set(Some("Reprocessing…".into()));
+        spawn_local(async move {
+            match crate::graph_client::reprocess(session, &id).await {
+                Ok(()) => {
+                    let before = user.clone();
+                    settle(session, workspace, ChangeKind::Reprocess, id.clone(), before.clone(), request::reprocess_license_assignment(&id), move |after| after.license_assignment_states != before.license_assignment_states).await;
+                }
+                Err(error) => workspace.action_error.set(Some(error)),
+            }
+            workspace.busy.set(None);
+        });
+    };
+    let set_location = move |user: User| {
+        let id = user.id.to_string();
+        let code = usage_location.get().trim().to_ascii_uppercase();
+        workspace.action_error.set(None);
+        workspace.busy.set(Some("Setting usage location…".into()));
+        spawn_local(async move {
+            match crate::graph_client::set_usage_location(session, &id, &code).await {
+                Ok(()) => {
+                    let wanted = Some(code.clone());
+                    settle(session, workspace, ChangeKind::UsageLocation, id.clone(), user.clone(), request::set_usage_location(&id, &code), move |after| after.usage_location == wanted).await;
+                }
+                Err(error) => workspace.action_error.set(Some(error)),
+            }
+            workspace.busy.set(None);
+        });
+    };
+
+    view! {
+        {move || match workspace.user.get() {
+            Load::Idle | Load::Loading => view! { <section class="card"><p role="status">"Loading user…"</p></section> }.into_any(),
+            Load::Failed(error) => view! { <section class="card"><ErrorPanel error=error context="Reading the user"/></section> }.into_any(),
+            Load::Ready(user) => {
+                let catalog = workspace.catalog();
+                let claims = session.claims();
+                let reprocess_denied = permission_for(claims.as_ref(), Action::Reprocess).err();
+                let cannot_reprocess = reprocess_denied.is_some();
+                let cannot_assign = permission_for(claims.as_ref(), Action::Assign).is_err();
+                let cannot_locate = permission_for(claims.as_ref(), Action::SetUsageLocation).is_err();
+                let intended = plan::plan(&user, &catalog, &workspace.pending_changes()).intended;
+                let details = workspace.details.get();
+                let reprocess_user = user.clone();
+                let locate_user = user.clone();
+                let states = user.license_assignment_states.clone();
+                view! {
+                    <section class="card user" aria-labelledby="licenses-title">
+                        <div class="user-head">
+                            <div>
+                                <p class="user-name">{user.label().to_string()}</p>
+                                <p class="part">{user.user_principal_name.clone().unwrap_or_default()}
+                                    {(user.account_enabled == Some(false)).then_some(" · sign-in blocked")}</p>
+                            </div>
+                            <div class="actions">
+                                <button class="secondary" disabled=move || cannot_reprocess || workspace.busy.with(Option::is_some)
+                                    title=reprocess_denied.clone().unwrap_or_default()
+                                    on:click=move |_| reprocess(reprocess_user.clone())>"Reprocess"</button>
+                                {reprocess_denied.clone().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}.")}</p> })}
+                            </div>
+                        </div>
+                        <h2 id="licenses-title">"Licenses"</h2>
+                        <p>
+                            "Usage location: "
+                            <strong>{user.usage_location.clone().unwrap_or_else(|| "not set".into())}</strong>
+                        </p>
+                        {user.usage_location.is_none().then(|| view! {
+                            <form class="row inline-form" on:submit=move |ev| { ev.prevent_default(); set_location(locate_user.clone()); }>
+                                <p class="warning-text">"⚠ Direct license assignment fails until a usage location is set."</p>
+                                <div class="field">
+                                    <label for="usage-location">"Usage location (two-letter country code)"</label>
+                                    <input id="usage-location" maxlength="2" size="3" prop:value=move || usage_location.get()
+                                        on:input=move |ev| usage_location.set(event_target_value(&ev)) />
+                                </div>
+                                <button type="submit" class="secondary" disabled=cannot_locate>"Set usage location"</button>
+                            </form>
+                        })}
+                        {(states.is_empty()).then(|| view! { <p>"No licenses."</p> })}
+                        <ul class="assignments">
+                            {states.into_iter().map(|state| {
+                                let sku_name = catalog.sku_name(&state.sku_id);
+                                let source = source_label(&state, &catalog);
+                                let direct = state.is_direct();
+                                let sku = state.sku_id.clone();
+                                let problem = explain(&state.error, &sku_name);
+                                let label = format!("{sku_name} ({source})");
+                                let detail = details.iter().find(|d| d.sku_id == sku).cloned();
+                                let plans = catalog.sku(&sku).map(|s| s.service_plans.clone()).unwrap_or_default();
+                                let intended_off = intended.get(&sku).cloned();
+                                let all_states = user.license_assignment_states.clone();
+                                let remove_sku = sku.clone();
+                                let replace_from = sku.clone();
+                                let replace_choice = RwSignal::new(String::new());
+                                let other_skus: Vec<(String, String)> = catalog.skus.iter()
+                                    .filter(|s| s.sku_id != sku)
+                                    .map(|s| (s.sku_id.to_string(), catalog.sku_name(&s.sku_id)))
+                                    .collect();
+                                let state_class = if state.error.is_error() { "state bad" } else { "state ok" };
+                                view! {
+                                    <li class="assignment">
+                                        <div class="assignment-head">
+                                            <div>
+                                                <p class="sku-name">{sku_name.clone()}</p>
+                                                <p class="source">{source.clone()}</p>
+                                            </div>
+                                            <p class=state_class>{license_desk_core::diff::StateLabel::of(&state).plain()}</p>
+                                        </div>
+                                        {problem.map(|p| view! { <p class="warning-text" role="note">{p}</p> })}
+                                        <details>
+                                            <summary>{format!("Service plans of {label}")}</summary>
+                                            <table class="plans-table">
+                                                <thead><tr><th scope="col">"Plan"</th><th scope="col">"On"</th><th scope="col">"Provisioning"</th><th scope="col">"Enabled by"</th></tr></thead>
+                                                <tbody>
+                                                    {plans.into_iter().map(|info| {
+                                                        let plan_id = info.service_plan_id.clone();
+                                                        let name = catalog.plan_name(&plan_id);
+                                                        let on_now = !state.disabled_plans.contains(&plan_id);
+                                                        let on_intended = intended_off.as_ref().map(|off| !off.contains(&plan_id)).unwrap_or(on_now);
+                                                        let provisioning = detail.as_ref()
+                                                            .and_then(|d| d.service_plans.iter().find(|p| p.service_plan_id == plan_id))
+                                                            .map(|p| p.provisioning_status.to_string())
+                                                            .unwrap_or_else(|| "—".into());
+                                                        let enablers: Vec<String> = effective::enabling_assignments(&all_states, &catalog, &plan_id)
+                                                            .into_iter().map(|s| format!("{} ({})", catalog.sku_name(&s.sku_id), source_label(s, &catalog))).collect();
+                                                        let toggle_sku = sku.clone();
+                                                        let toggle_label = format!("{name} in {sku_name}");
+                                                        view! {
+                                                            <tr>
+                                                                <td>{name.clone()}</td>
+                                                                <td>
+                                                                    {if direct {
+                                                                        view! {
+                                                                            <input type="checkbox" aria-label=toggle_label prop:checked=on_intended
+                                                                                disabled=cannot_assign
+                                                                                on:change=move |ev| {
+                                                                                    let enabled = event_target_checked(&ev);
+                                                                                    toggle_plan(workspace, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
+                                                                                } />
+                                                                            {if on_intended { " On" } else { " Off" }}
+                                                                        }.into_any()
+                                                                    } else {
+                                                                        view! { <span>{if on_now { "On" } else { "Off" }}</span> }.into_any()
+                                                                    }}
+                                                                </td>
+                                                                <td>{provisioning}</td>
+                                                                <td>{if enablers.is_empty() { "nothing (off everywhere)".to_string() } else { enablers.join("; ") }}</td>
+                                                            </tr>
+                                                        }
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </details>
+                                        <div class="actions">
+                                            <button class="secondary" aria-label=format!("Remove {label}") disabled=cannot_assign
+                                                on:click=move |_| workspace.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
+                                            {(!direct).then(|| view! { <span class="hint">"Inherited: change it on the group or the membership."</span> })}
+                                            {direct.then(|| view! {
+                                                <label class="visually-hidden" for=format!("replace-{replace_from}")>{format!("Replace {sku_name} with")}</label>
+                                                <select id=format!("replace-{replace_from}") on:change=move |ev| replace_choice.set(event_target_value(&ev))>
+                                                    <option value="">"Replace with…"</option>
+                                                    {other_skus.clone().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                                </select>
+                                                <button class="secondary" disabled=move || replace_choice.with(String::is_empty) || cannot_assign
+                                                    on:click={
+                                                        let from = replace_from.clone();
+                                                        move |_| workspace.push_change(Change::Swap {
+                                                            from: from.clone(),
+                                                            to: license_desk_core::Guid::new(&replace_choice.get()),
+                                                            disabled_plans: vec![],
+                                                        })
+                                                    }>"Replace"</button>
+                                            })}
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <AddLicenseForm/>
+                        {move || workspace.action_error.get().map(|e| view! { <ErrorPanel error=e context="The last action"/> })}
+                        {move || workspace.busy.get().map(|b| view! { <p role="status" class="busy">{b}</p> })}
+                    </section>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// Records the admin's wish for one plan, replacing any earlier wish for the same plan.
+fn toggle_plan(workspace: Workspace, sku: license_desk_core::Guid, plan_id: license_desk_core::Guid, enabled: bool, on_now: bool) {
+    let mut changes: Vec<Change> = workspace
+        .pending_changes()
+        .into_iter()
+        .filter(|c| !matches!(c, Change::SetPlan { sku: s, plan: p, .. } if *s == sku && *p == plan_id))
+        .collect();
+    if enabled != on_now {
+        changes.push(Change::SetPlan { sku, plan: plan_id, enabled });
+    }
+    workspace.set_pending(changes);
+}

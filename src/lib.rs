@@ -1,0 +1,15 @@
+//! License Desk: change Microsoft 365 licenses safely and see exactly what changed.
+//!
+//! This crate is the browser shell. Everything about Graph—models, requests, the planner,
+//! the diff and the demo tenant—lives in the pure `license-desk-core` crate. Here are the
+//! session state, the single HTTP module, and thin components named for what the admin sees.
+
+pub mod browser;
+pub mod components;
+pub mod graph_client;
+pub mod http;
+pub mod session;
+pub mod transport;
+pub mod workspace;
+
+pub use components::app::App;

@@ -1,0 +1,49 @@
+//! Sends a request either to Graph over HTTP or to the in-browser demo tenant.
+//!
+//! Both paths take the same [`GraphRequest`] and return the same [`RawResponse`], so
+//! every feature behaves identically on the demo tenant, the fake Graph server and Graph.
+
+use crate::session::Connection;
+use license_desk_core::error::GraphError;
+use license_desk_core::request::GraphRequest;
+use license_desk_core::response::RawResponse;
+use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use std::cell::RefCell;
+
+thread_local! {
+    static DEMO_TENANT: RefCell<Option<Simulator>> = const { RefCell::new(None) };
+}
+
+/// Starts (or restarts) the demo tenant with its default seed.
+pub fn reset_demo_tenant() {
+    DEMO_TENANT.with(|cell| *cell.borrow_mut() = Some(Simulator::new(SimConfig::default())));
+}
+
+/// How long the demo tenant takes to answer, so progress states are visible as with Graph.
+const DEMO_LATENCY_MS: u32 = 80;
+
+pub async fn execute(connection: &Connection, request: &GraphRequest, token: &str) -> Result<RawResponse, GraphError> {
+    if !connection.demo {
+        let url = connection.endpoint.url(request);
+        return crate::http::execute(&url, request, token).await;
+    }
+    gloo_timers::future::TimeoutFuture::new(DEMO_LATENCY_MS).await;
+    let mut headers = request.headers.clone();
+    headers.push(("Authorization".into(), format!("Bearer {token}")));
+    let incoming = SimRequest {
+        method: request.method.as_str().into(),
+        target: format!("/{}{}", connection.endpoint.version().as_str(), request.path),
+        headers,
+        body: request.body.clone().unwrap_or_default(),
+        origin: connection.endpoint.origin().to_string(),
+    };
+    let outcome = DEMO_TENANT.with(|cell| {
+        let mut tenant = cell.borrow_mut();
+        let simulator = tenant.get_or_insert_with(|| Simulator::new(SimConfig::default()));
+        simulator.handle(&incoming, crate::browser::now_ms())
+    });
+    match outcome {
+        SimOutcome::Respond(response) => Ok(response),
+        SimOutcome::Drop => Err(GraphError::network("The connection was dropped.")),
+    }
+}

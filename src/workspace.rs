@@ -1,0 +1,133 @@
+//! State shared by the views once signed in: the tenant's SKUs, the open user, the
+//! admin's pending changes and the last applied change. It lives above every view, so a
+//! fresh sign-in after a 401 keeps all of it.
+
+use leptos::prelude::*;
+use license_desk_core::catalog::Catalog;
+use license_desk_core::diff::LicenseDiff;
+use license_desk_core::error::GraphError;
+use license_desk_core::model::{LicenseDetails, SubscribedSku, User};
+use license_desk_core::plan::Change;
+use license_desk_core::request::GraphRequest;
+use license_desk_core::Guid;
+use std::collections::BTreeMap;
+
+/// Something being read from Graph.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load<T> {
+    Idle,
+    Loading,
+    Ready(T),
+    Failed(GraphError),
+}
+
+impl<T> Load<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Load::Ready(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Where a change came from, for the "Changes" region.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChangeKind {
+    Assign,
+    Reprocess,
+    UsageLocation,
+}
+
+/// Whether the re-read after a write shows the expected result yet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Settling {
+    Waiting { attempt: u32 },
+    Settled,
+    TimedOut { waited_seconds: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeRecord {
+    pub kind: ChangeKind,
+    pub user_id: String,
+    pub before: User,
+    pub after: User,
+    pub request: GraphRequest,
+    pub diff: LicenseDiff,
+    pub settling: Settling,
+}
+
+#[derive(Clone, Copy)]
+pub struct Workspace {
+    pub skus: RwSignal<Load<Vec<SubscribedSku>>>,
+    pub group_names: RwSignal<BTreeMap<Guid, String>>,
+    pub selected_user: RwSignal<Option<String>>,
+    pub user: RwSignal<Load<User>>,
+    pub details: RwSignal<Vec<LicenseDetails>>,
+    /// Pending changes per user id, so opening another user loses nothing.
+    pub pending: RwSignal<BTreeMap<String, Vec<Change>>>,
+    pub last_change: RwSignal<Option<ChangeRecord>>,
+    pub action_error: RwSignal<Option<GraphError>>,
+    pub busy: RwSignal<Option<String>>,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Workspace {
+            skus: RwSignal::new(Load::Idle),
+            group_names: RwSignal::new(BTreeMap::new()),
+            selected_user: RwSignal::new(None),
+            user: RwSignal::new(Load::Idle),
+            details: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(BTreeMap::new()),
+            last_change: RwSignal::new(None),
+            action_error: RwSignal::new(None),
+            busy: RwSignal::new(None),
+        }
+    }
+
+    /// The open user's id as Graph returned it (or as opened, before it loads).
+    pub fn user_key(&self) -> String {
+        self.selected_user.get().unwrap_or_default()
+    }
+
+    pub fn pending_changes(&self) -> Vec<Change> {
+        let key = self.user_key();
+        self.pending.with(|p| p.get(&key).cloned().unwrap_or_default())
+    }
+
+    pub fn set_pending(&self, changes: Vec<Change>) {
+        let key = self.user_key();
+        self.pending.update(|p| {
+            if changes.is_empty() {
+                p.remove(&key);
+            } else {
+                p.insert(key, changes);
+            }
+        });
+    }
+
+    pub fn push_change(&self, change: Change) {
+        let mut changes = self.pending_changes();
+        changes.push(change);
+        self.set_pending(changes);
+    }
+
+    /// SKUs and group names, for names and planning.
+    pub fn catalog(&self) -> Catalog {
+        let skus = self.skus.with(|s| s.ready().cloned().unwrap_or_default());
+        let mut catalog = Catalog::new(skus);
+        catalog.groups = self.group_names.get();
+        catalog
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_workspace() -> Workspace {
+    expect_context::<Workspace>()
+}

@@ -1,0 +1,38 @@
+// End-to-end tests: real Chromium against the release build (dist/), served on loopback
+// with the production security headers, and against the fake Graph server over HTTP.
+import { defineConfig } from "@playwright/test";
+
+export const PROD = "http://127.0.0.1:4173";
+export const DEV = "http://127.0.0.1:4174";
+export const GRAPH = "http://127.0.0.1:8787";
+export const SLOW_GRAPH = "http://127.0.0.1:8788";
+
+export default defineConfig({
+  testDir: ".",
+  outputDir: "../../test-artifacts/playwright",
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+      ],
+    },
+    viewport: { width: 1280, height: 900 },
+    trace: "retain-on-failure",
+  },
+  webServer: [
+    { command: "node tests/e2e/serve-dist.mjs --port 4173 --mode production", url: PROD, cwd: "../..", reuseExistingServer: false },
+    { command: "node tests/e2e/serve-dist.mjs --port 4174 --mode development", url: DEV, cwd: "../..", reuseExistingServer: false },
+    { command: "cargo run --release --example fake-graph -- --port 8787", url: GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    {
+      command: "cargo run --release --example fake-graph -- --port 8788 --replication-delay-ms 1500 --throttle-quota 2 --throttle-window-s 6",
+      url: SLOW_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
+    },
+  ],
+});
