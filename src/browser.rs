@@ -13,7 +13,12 @@ pub fn now_seconds() -> i64 {
 /// Current time as `HH:MM:SS` (UTC) for the activity log.
 pub fn clock() -> String {
     let date = js_sys::Date::new_0();
-    format!("{:02}:{:02}:{:02}", date.get_utc_hours(), date.get_utc_minutes(), date.get_utc_seconds())
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_utc_hours(),
+        date.get_utc_minutes(),
+        date.get_utc_seconds()
+    )
 }
 
 fn window() -> web_sys::Window {
@@ -38,7 +43,11 @@ pub fn take_fragment_token() -> Option<String> {
     let fragment = hash.strip_prefix('#')?;
     let params = web_sys::UrlSearchParams::new_with_str(fragment).ok()?;
     let token = params.get("access_token")?;
-    let clean = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    let clean = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
     let _ = window()
         .history()
         .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean)));
@@ -60,7 +69,11 @@ pub fn set_query_param(name: &str, value: Option<&str>) {
     let url = format!(
         "{}{}",
         location.pathname().unwrap_or_default(),
-        if query.is_empty() { String::new() } else { format!("?{query}") }
+        if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        }
     );
     let _ = window()
         .history()

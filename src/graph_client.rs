@@ -7,7 +7,9 @@
 use crate::session::{LogEntry, Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::error::GraphError;
-use license_desk_core::model::{AssignLicenseBody, Group, LicenseDetails, ODataPage, SubscribedSku, User};
+use license_desk_core::model::{
+    AssignLicenseBody, Group, LicenseDetails, ODataPage, SubscribedSku, User,
+};
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::response::RawResponse;
 use license_desk_core::retry::{Attempt, Decision, RetryPolicy};
@@ -21,7 +23,10 @@ pub fn outcome_unknown(error: &GraphError) -> bool {
 async fn wait_with_countdown(session: Session, delay_ms: u64, reason: String) {
     let mut left = delay_ms;
     while left > 0 {
-        session.throttle.set(Some(ThrottleWait { seconds_left: left.div_ceil(1000), reason: reason.clone() }));
+        session.throttle.set(Some(ThrottleWait {
+            seconds_left: left.div_ceil(1000),
+            reason: reason.clone(),
+        }));
         let step = left.min(1000);
         gloo_timers::future::TimeoutFuture::new(step as u32).await;
         left -= step;
@@ -35,7 +40,10 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
     let is_write = request.method.is_write();
     let mut attempt = 1;
     loop {
-        let (Some(connection), Some(token)) = (session.connection.get_untracked(), session.token.get_untracked()) else {
+        let (Some(connection), Some(token)) = (
+            session.connection.get_untracked(),
+            session.token.get_untracked(),
+        ) else {
             return Err(GraphError::network("Not signed in."));
         };
         let started = crate::browser::now_ms();
@@ -43,7 +51,10 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
         let duration_ms = crate::browser::now_ms().saturating_sub(started);
         let (outcome, status, request_id) = match &result {
             Ok(response) => (
-                Attempt::Answered { status: response.status, retry_after: response.header("Retry-After") },
+                Attempt::Answered {
+                    status: response.status,
+                    retry_after: response.header("Retry-After"),
+                },
                 Some(response.status),
                 response.header("request-id").map(str::to_string),
             ),
@@ -59,7 +70,9 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
             duration_ms,
             note: match (&result, &decision) {
                 (Err(error), _) => Some(error.message.clone()),
-                (_, Decision::RetryAfter { delay_ms }) => Some(format!("retrying in {:.1} s", *delay_ms as f64 / 1000.0)),
+                (_, Decision::RetryAfter { delay_ms }) => {
+                    Some(format!("retrying in {:.1} s", *delay_ms as f64 / 1000.0))
+                }
                 _ => None,
             },
         });
@@ -76,7 +89,9 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
             Decision::Accept | Decision::GiveUp | Decision::ReReadFirst => {
                 let response = result?;
                 if response.status == 401 {
-                    session.needs_token.set(Some(GraphError::from_response(&response)));
+                    session
+                        .needs_token
+                        .set(Some(GraphError::from_response(&response)));
                 }
                 return Ok(response);
             }
@@ -84,7 +99,10 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
     }
 }
 
-pub async fn fetch<T: serde::de::DeserializeOwned>(session: Session, request: GraphRequest) -> Result<T, GraphError> {
+pub async fn fetch<T: serde::de::DeserializeOwned>(
+    session: Session,
+    request: GraphRequest,
+) -> Result<T, GraphError> {
     send(session, request).await?.parse()
 }
 
@@ -92,12 +110,19 @@ pub async fn get_user(session: Session, id: &str) -> Result<User, GraphError> {
     fetch(session, request::get_user(id)).await
 }
 
-pub async fn license_details(session: Session, id: &str) -> Result<Vec<LicenseDetails>, GraphError> {
-    fetch::<ODataPage<LicenseDetails>>(session, request::license_details(id)).await.map(|page| page.value)
+pub async fn license_details(
+    session: Session,
+    id: &str,
+) -> Result<Vec<LicenseDetails>, GraphError> {
+    fetch::<ODataPage<LicenseDetails>>(session, request::license_details(id))
+        .await
+        .map(|page| page.value)
 }
 
 pub async fn subscribed_skus(session: Session) -> Result<Vec<SubscribedSku>, GraphError> {
-    fetch::<ODataPage<SubscribedSku>>(session, request::subscribed_skus()).await.map(|page| page.value)
+    fetch::<ODataPage<SubscribedSku>>(session, request::subscribed_skus())
+        .await
+        .map(|page| page.value)
 }
 
 pub async fn group(session: Session, id: &Guid) -> Result<Group, GraphError> {
@@ -105,7 +130,11 @@ pub async fn group(session: Session, id: &Guid) -> Result<Group, GraphError> {
 }
 
 /// One page of users; `next` is an `@odata.nextLink` from the previous page.
-pub async fn find_users(session: Session, text: String, next: Option<String>) -> Result<ODataPage<User>, GraphError> {
+pub async fn find_users(
+    session: Session,
+    text: String,
+    next: Option<String>,
+) -> Result<ODataPage<User>, GraphError> {
     let request = match next {
         None => request::find_users(&text, 10),
         Some(link) => {
@@ -114,20 +143,34 @@ pub async fn find_users(session: Session, text: String, next: Option<String>) ->
                 .get_untracked()
                 .map(|c| c.endpoint)
                 .ok_or_else(|| GraphError::network("Not signed in."))?;
-            endpoint.next_page(&link).map_err(|e| GraphError::network(&e.to_string()))?
+            endpoint
+                .next_page(&link)
+                .map_err(|e| GraphError::network(&e.to_string()))?
         }
     };
     fetch(session, request).await
 }
 
-pub async fn assign_license(session: Session, id: &str, body: &AssignLicenseBody) -> Result<(), GraphError> {
+pub async fn assign_license(
+    session: Session,
+    id: &str,
+    body: &AssignLicenseBody,
+) -> Result<(), GraphError> {
     send(session, request::assign_license(id, body)).await?.ok()
 }
 
 pub async fn reprocess(session: Session, id: &str) -> Result<(), GraphError> {
-    send(session, request::reprocess_license_assignment(id)).await?.ok()
+    send(session, request::reprocess_license_assignment(id))
+        .await?
+        .ok()
 }
 
-pub async fn set_usage_location(session: Session, id: &str, country: &str) -> Result<(), GraphError> {
-    send(session, request::set_usage_location(id, country)).await?.ok()
+pub async fn set_usage_location(
+    session: Session,
+    id: &str,
+    country: &str,
+) -> Result<(), GraphError> {
+    send(session, request::set_usage_location(id, country))
+        .await?
+        .ok()
 }

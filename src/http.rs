@@ -5,7 +5,11 @@ use license_desk_core::error::GraphError;
 use license_desk_core::request::{GraphRequest, Method};
 use license_desk_core::response::RawResponse;
 
-pub async fn execute(url: &str, request: &GraphRequest, token: &str) -> Result<RawResponse, GraphError> {
+pub async fn execute(
+    url: &str,
+    request: &GraphRequest,
+    token: &str,
+) -> Result<RawResponse, GraphError> {
     let method = match request.method {
         Method::Get => HttpMethod::GET,
         Method::Post => HttpMethod::POST,
@@ -23,15 +27,20 @@ pub async fn execute(url: &str, request: &GraphRequest, token: &str) -> Result<R
         None => builder.build(),
     }
     .map_err(|e| GraphError::network(&e.to_string()))?;
-    let response = built
-        .send()
-        .await
-        .map_err(|e| GraphError::network(&format!("{e} (offline, blocked by the browser, or the connection was dropped)")))?;
+    let response = built.send().await.map_err(|e| {
+        GraphError::network(&format!(
+            "{e} (offline, blocked by the browser, or the connection was dropped)"
+        ))
+    })?;
     let status = response.status();
     let headers = response.headers().entries().collect();
     let body = response
         .text()
         .await
         .map_err(|e| GraphError::network(&e.to_string()))?;
-    Ok(RawResponse { status, headers, body })
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }

@@ -64,8 +64,7 @@ impl Session {
     }
 
     pub fn is_demo(&self) -> bool {
-        self.connection
-            .with(|c| c.as_ref().is_some_and(|c| c.demo))
+        self.connection.with(|c| c.as_ref().is_some_and(|c| c.demo))
     }
 
     pub fn sign_out(&self) {

@@ -22,7 +22,11 @@ pub fn reset_demo_tenant() {
 /// How long the demo tenant takes to answer, so progress states are visible as with Graph.
 const DEMO_LATENCY_MS: u32 = 80;
 
-pub async fn execute(connection: &Connection, request: &GraphRequest, token: &str) -> Result<RawResponse, GraphError> {
+pub async fn execute(
+    connection: &Connection,
+    request: &GraphRequest,
+    token: &str,
+) -> Result<RawResponse, GraphError> {
     if !connection.demo {
         let url = connection.endpoint.url(request);
         return crate::http::execute(&url, request, token).await;
@@ -32,7 +36,11 @@ pub async fn execute(connection: &Connection, request: &GraphRequest, token: &st
     headers.push(("Authorization".into(), format!("Bearer {token}")));
     let incoming = SimRequest {
         method: request.method.as_str().into(),
-        target: format!("/{}{}", connection.endpoint.version().as_str(), request.path),
+        target: format!(
+            "/{}{}",
+            connection.endpoint.version().as_str(),
+            request.path
+        ),
         headers,
         body: request.body.clone().unwrap_or_default(),
         origin: connection.endpoint.origin().to_string(),

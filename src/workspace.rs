@@ -93,7 +93,8 @@ impl Workspace {
 
     pub fn pending_changes(&self) -> Vec<Change> {
         let key = self.user_key();
-        self.pending.with(|p| p.get(&key).cloned().unwrap_or_default())
+        self.pending
+            .with(|p| p.get(&key).cloned().unwrap_or_default())
     }
 
     pub fn set_pending(&self, changes: Vec<Change>) {

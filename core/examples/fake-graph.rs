@@ -98,7 +98,10 @@ fn parse_options() -> Options {
 }
 
 fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 struct Incoming {
@@ -138,7 +141,12 @@ fn read_request(stream: &TcpStream) -> Option<Incoming> {
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
-    Some(Incoming { method, target, headers, body: String::from_utf8_lossy(&body).into_owned() })
+    Some(Incoming {
+        method,
+        target,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
 }
 
 fn write_response(mut stream: &TcpStream, status: u16, headers: &[(String, String)], body: &str) {
@@ -159,8 +167,13 @@ fn write_response(mut stream: &TcpStream, status: u16, headers: &[(String, Strin
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("Access-Control-Allow-Origin: *\r\n");
-    head.push_str(&format!("Access-Control-Expose-Headers: {EXPOSED_HEADERS}\r\n"));
-    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
+    head.push_str(&format!(
+        "Access-Control-Expose-Headers: {EXPOSED_HEADERS}\r\n"
+    ));
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(body.as_bytes());
     let _ = stream.flush();
@@ -173,8 +186,14 @@ fn serve(stream: TcpStream, simulator: &Mutex<Simulator>, options: &Options) {
     };
     if request.method.eq_ignore_ascii_case("OPTIONS") {
         let headers = vec![
-            ("Access-Control-Allow-Methods".to_string(), "GET, POST, PATCH, PUT, DELETE, OPTIONS".to_string()),
-            ("Access-Control-Allow-Headers".to_string(), ALLOWED_HEADERS.to_string()),
+            (
+                "Access-Control-Allow-Methods".to_string(),
+                "GET, POST, PATCH, PUT, DELETE, OPTIONS".to_string(),
+            ),
+            (
+                "Access-Control-Allow-Headers".to_string(),
+                ALLOWED_HEADERS.to_string(),
+            ),
             ("Access-Control-Max-Age".to_string(), "3600".to_string()),
         ];
         write_response(&stream, 204, &headers, "");
@@ -190,9 +209,13 @@ fn serve(stream: TcpStream, simulator: &Mutex<Simulator>, options: &Options) {
         body: request.body,
         origin: format!("http://127.0.0.1:{}", options.port),
     };
-    let outcome = simulator.lock().map(|mut sim| sim.handle(&sim_request, now_ms()));
+    let outcome = simulator
+        .lock()
+        .map(|mut sim| sim.handle(&sim_request, now_ms()));
     match outcome {
-        Ok(SimOutcome::Respond(response)) => write_response(&stream, response.status, &response.headers, &response.body),
+        Ok(SimOutcome::Respond(response)) => {
+            write_response(&stream, response.status, &response.headers, &response.body)
+        }
         Ok(SimOutcome::Drop) | Err(_) => {
             let _ = stream.shutdown(std::net::Shutdown::Both);
         }
@@ -204,7 +227,8 @@ fn main() {
     if options.mint {
         let now = (now_ms() / 1000) as i64;
         let wanted = &options.claims;
-        let default_scopes = "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All";
+        let default_scopes =
+            "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All";
         let scopes = match (&wanted.scp, &wanted.roles) {
             (Some(scp), _) => scp.clone(),
             (None, Some(_)) => String::new(),

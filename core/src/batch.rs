@@ -56,7 +56,11 @@ impl BatchItem {
             .body
             .as_deref()
             .map(|text| serde_json::from_str(text).unwrap_or(Value::String(text.into())));
-        if body.is_some() && !headers.keys().any(|k| k.eq_ignore_ascii_case("content-type")) {
+        if body.is_some()
+            && !headers
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case("content-type"))
+        {
             headers.insert("Content-Type".into(), "application/json".into());
         }
         BatchItem {
@@ -138,8 +142,11 @@ pub struct Throttled {
 
 impl BatchResponse {
     pub fn throttled(&self) -> Option<Throttled> {
-        let items: Vec<&BatchResponseItem> =
-            self.responses.iter().filter(|item| item.status == 429).collect();
+        let items: Vec<&BatchResponseItem> = self
+            .responses
+            .iter()
+            .filter(|item| item.status == 429)
+            .collect();
         if items.is_empty() {
             return None;
         }
@@ -172,7 +179,8 @@ mod tests {
         let sizes: Vec<usize> = calls
             .iter()
             .map(|call| {
-                let batch: BatchRequest = serde_json::from_str(call.body.as_deref().unwrap()).unwrap();
+                let batch: BatchRequest =
+                    serde_json::from_str(call.body.as_deref().unwrap()).unwrap();
                 batch.requests.len()
             })
             .collect();
@@ -187,8 +195,14 @@ mod tests {
     fn bodies_get_content_type_and_stay_json() {
         let request = assign_license("u1", &Default::default());
         let item = BatchItem::from_request("1".into(), &request);
-        assert_eq!(item.headers.get("Content-Type").map(String::as_str), Some("application/json"));
-        assert_eq!(item.body.as_ref().unwrap()["removeLicenses"], serde_json::json!([]));
+        assert_eq!(
+            item.headers.get("Content-Type").map(String::as_str),
+            Some("application/json")
+        );
+        assert_eq!(
+            item.body.as_ref().unwrap()["removeLicenses"],
+            serde_json::json!([])
+        );
         assert_eq!(item.to_request().body, request.body);
     }
 

@@ -119,22 +119,83 @@ impl DiffEntry {
     pub fn inverse(&self) -> DiffEntry {
         use DiffEntry::*;
         match self.clone() {
-            AssignmentAdded { sku, sku_name, source, source_name, state, plans_off } => {
-                AssignmentRemoved { sku, sku_name, source, source_name, state, plans_off }
-            }
-            AssignmentRemoved { sku, sku_name, source, source_name, state, plans_off } => {
-                AssignmentAdded { sku, sku_name, source, source_name, state, plans_off }
-            }
-            PlanSwitched { sku, sku_name, source, source_name, plan, plan_name, enabled } => {
-                PlanSwitched { sku, sku_name, source, source_name, plan, plan_name, enabled: !enabled }
-            }
-            StateChanged { sku, sku_name, source, source_name, before, after } => StateChanged {
-                sku, sku_name, source, source_name, before: after, after: before,
+            AssignmentAdded {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                state,
+                plans_off,
+            } => AssignmentRemoved {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                state,
+                plans_off,
             },
-            CapabilityChanged { plan, plan_name, before, after } => CapabilityChanged {
-                plan, plan_name, before: after, after: before,
+            AssignmentRemoved {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                state,
+                plans_off,
+            } => AssignmentAdded {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                state,
+                plans_off,
             },
-            UsageLocationChanged { before, after } => UsageLocationChanged { before: after, after: before },
+            PlanSwitched {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                plan,
+                plan_name,
+                enabled,
+            } => PlanSwitched {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                plan,
+                plan_name,
+                enabled: !enabled,
+            },
+            StateChanged {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                before,
+                after,
+            } => StateChanged {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                before: after,
+                after: before,
+            },
+            CapabilityChanged {
+                plan,
+                plan_name,
+                before,
+                after,
+            } => CapabilityChanged {
+                plan,
+                plan_name,
+                before: after,
+                after: before,
+            },
+            UsageLocationChanged { before, after } => UsageLocationChanged {
+                before: after,
+                after: before,
+            },
         }
     }
 
@@ -143,19 +204,71 @@ impl DiffEntry {
     fn sort_key(&self) -> (u8, String, String, Option<AssignmentSource>, String, String) {
         use DiffEntry::*;
         match self {
-            UsageLocationChanged { .. } => (0, String::new(), String::new(), None, String::new(), String::new()),
-            AssignmentAdded { sku, sku_name, source, .. } | AssignmentRemoved { sku, sku_name, source, .. } => {
-                (1, sku_name.clone(), sku.to_string(), Some(source.clone()), String::new(), String::new())
+            UsageLocationChanged { .. } => (
+                0,
+                String::new(),
+                String::new(),
+                None,
+                String::new(),
+                String::new(),
+            ),
+            AssignmentAdded {
+                sku,
+                sku_name,
+                source,
+                ..
             }
-            StateChanged { sku, sku_name, source, .. } => {
-                (2, sku_name.clone(), sku.to_string(), Some(source.clone()), String::new(), String::new())
-            }
-            PlanSwitched { sku, sku_name, source, plan, plan_name, .. } => {
-                (3, sku_name.clone(), sku.to_string(), Some(source.clone()), plan_name.clone(), plan.to_string())
-            }
-            CapabilityChanged { plan, plan_name, .. } => {
-                (4, String::new(), String::new(), None, plan_name.clone(), plan.to_string())
-            }
+            | AssignmentRemoved {
+                sku,
+                sku_name,
+                source,
+                ..
+            } => (
+                1,
+                sku_name.clone(),
+                sku.to_string(),
+                Some(source.clone()),
+                String::new(),
+                String::new(),
+            ),
+            StateChanged {
+                sku,
+                sku_name,
+                source,
+                ..
+            } => (
+                2,
+                sku_name.clone(),
+                sku.to_string(),
+                Some(source.clone()),
+                String::new(),
+                String::new(),
+            ),
+            PlanSwitched {
+                sku,
+                sku_name,
+                source,
+                plan,
+                plan_name,
+                ..
+            } => (
+                3,
+                sku_name.clone(),
+                sku.to_string(),
+                Some(source.clone()),
+                plan_name.clone(),
+                plan.to_string(),
+            ),
+            CapabilityChanged {
+                plan, plan_name, ..
+            } => (
+                4,
+                String::new(),
+                String::new(),
+                None,
+                plan_name.clone(),
+                plan.to_string(),
+            ),
         }
     }
 
@@ -174,30 +287,65 @@ impl DiffEntry {
             }
         };
         match self {
-            AssignmentAdded { sku_name, source, source_name, state, plans_off, .. } => format!(
+            AssignmentAdded {
+                sku_name,
+                source,
+                source_name,
+                state,
+                plans_off,
+                ..
+            } => format!(
                 "Added {}{}: {}",
                 via(sku_name, source, source_name),
                 off(plans_off),
                 state.plain()
             ),
-            AssignmentRemoved { sku_name, source, source_name, .. } => {
+            AssignmentRemoved {
+                sku_name,
+                source,
+                source_name,
+                ..
+            } => {
                 format!("Removed {}", via(sku_name, source, source_name))
             }
-            PlanSwitched { sku_name, source, source_name, plan_name, enabled, .. } => format!(
+            PlanSwitched {
+                sku_name,
+                source,
+                source_name,
+                plan_name,
+                enabled,
+                ..
+            } => format!(
                 "{plan_name} switched {} in {}",
                 if *enabled { "ON" } else { "OFF" },
                 via(sku_name, source, source_name)
             ),
-            StateChanged { sku_name, source, source_name, before, after, .. } => format!(
+            StateChanged {
+                sku_name,
+                source,
+                source_name,
+                before,
+                after,
+                ..
+            } => format!(
                 "{}: {} → {}",
                 via(sku_name, source, source_name),
                 before.plain(),
                 after.plain()
             ),
-            CapabilityChanged { plan_name, before, after, .. } => format!(
+            CapabilityChanged {
+                plan_name,
+                before,
+                after,
+                ..
+            } => format!(
                 "{plan_name}: {} → {}",
-                before.as_ref().map_or("not assigned".into(), |s| s.to_string()),
-                after.as_ref().map_or("not assigned".into(), |s| s.to_string())
+                before
+                    .as_ref()
+                    .map_or("not assigned".into(), |s| s.to_string()),
+                after
+                    .as_ref()
+                    .map_or("not assigned".into(), |s| s.to_string())
             ),
             UsageLocationChanged { before, after } => format!(
                 "Usage location: {} → {}",
@@ -215,32 +363,99 @@ impl DiffEntry {
             AssignmentSource::Group(_) => format!("Group: {name}"),
         };
         match self {
-            AssignmentAdded { sku, sku_name, source, source_name, state, plans_off } => [
-                "assignment added".into(), sku.to_string(), sku_name.clone(), source_text(source, source_name),
-                String::new(), plans_off.join("; "), String::new(), state.to_string(),
+            AssignmentAdded {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                state,
+                plans_off,
+            } => [
+                "assignment added".into(),
+                sku.to_string(),
+                sku_name.clone(),
+                source_text(source, source_name),
+                String::new(),
+                plans_off.join("; "),
+                String::new(),
+                state.to_string(),
             ],
-            AssignmentRemoved { sku, sku_name, source, source_name, state, plans_off } => [
-                "assignment removed".into(), sku.to_string(), sku_name.clone(), source_text(source, source_name),
-                String::new(), plans_off.join("; "), state.to_string(), String::new(),
+            AssignmentRemoved {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                state,
+                plans_off,
+            } => [
+                "assignment removed".into(),
+                sku.to_string(),
+                sku_name.clone(),
+                source_text(source, source_name),
+                String::new(),
+                plans_off.join("; "),
+                state.to_string(),
+                String::new(),
             ],
-            PlanSwitched { sku, sku_name, source, source_name, plan, plan_name, enabled } => [
-                "plan switched".into(), sku.to_string(), sku_name.clone(), source_text(source, source_name),
-                plan.to_string(), plan_name.clone(),
-                if *enabled { "off" } else { "on" }.into(), if *enabled { "on" } else { "off" }.into(),
+            PlanSwitched {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                plan,
+                plan_name,
+                enabled,
+            } => [
+                "plan switched".into(),
+                sku.to_string(),
+                sku_name.clone(),
+                source_text(source, source_name),
+                plan.to_string(),
+                plan_name.clone(),
+                if *enabled { "off" } else { "on" }.into(),
+                if *enabled { "on" } else { "off" }.into(),
             ],
-            StateChanged { sku, sku_name, source, source_name, before, after } => [
-                "state changed".into(), sku.to_string(), sku_name.clone(), source_text(source, source_name),
-                String::new(), String::new(), before.to_string(), after.to_string(),
+            StateChanged {
+                sku,
+                sku_name,
+                source,
+                source_name,
+                before,
+                after,
+            } => [
+                "state changed".into(),
+                sku.to_string(),
+                sku_name.clone(),
+                source_text(source, source_name),
+                String::new(),
+                String::new(),
+                before.to_string(),
+                after.to_string(),
             ],
-            CapabilityChanged { plan, plan_name, before, after } => [
-                "capability changed".into(), String::new(), String::new(), String::new(),
-                plan.to_string(), plan_name.clone(),
+            CapabilityChanged {
+                plan,
+                plan_name,
+                before,
+                after,
+            } => [
+                "capability changed".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                plan.to_string(),
+                plan_name.clone(),
                 before.as_ref().map(|s| s.to_string()).unwrap_or_default(),
                 after.as_ref().map(|s| s.to_string()).unwrap_or_default(),
             ],
             UsageLocationChanged { before, after } => [
-                "usage location changed".into(), String::new(), String::new(), String::new(),
-                String::new(), String::new(), before.clone().unwrap_or_default(), after.clone().unwrap_or_default(),
+                "usage location changed".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                before.clone().unwrap_or_default(),
+                after.clone().unwrap_or_default(),
             ],
         }
     }
@@ -276,8 +491,11 @@ impl LicenseDiff {
             AssignmentSource::Group(group) => catalog.group_name(group),
         };
         let plans_off = |state: &LicenseAssignmentState| -> Vec<String> {
-            let mut names: Vec<String> =
-                state.disabled_plans.iter().map(|p| catalog.plan_name(p)).collect();
+            let mut names: Vec<String> = state
+                .disabled_plans
+                .iter()
+                .map(|p| catalog.plan_name(p))
+                .collect();
             names.sort();
             names
         };

@@ -54,7 +54,10 @@ pub fn enabled_plans(
         };
         for info in &sku.service_plans {
             if !state.disabled_plans.contains(&info.service_plan_id) {
-                plans.insert(info.service_plan_id.clone(), service_of(&info.service_plan_name));
+                plans.insert(
+                    info.service_plan_id.clone(),
+                    service_of(&info.service_plan_name),
+                );
             }
         }
     }

@@ -14,7 +14,11 @@ pub fn powershell_assign(user: &str, body: &AssignLicenseBody) -> String {
         .add_licenses
         .iter()
         .map(|license| {
-            let plans: Vec<String> = license.disabled_plans.iter().map(|p| ps_quote(p.as_str())).collect();
+            let plans: Vec<String> = license
+                .disabled_plans
+                .iter()
+                .map(|p| ps_quote(p.as_str()))
+                .collect();
             format!(
                 "@{{SkuId = {}; DisabledPlans = @({})}}",
                 ps_quote(license.sku_id.as_str()),
@@ -22,7 +26,11 @@ pub fn powershell_assign(user: &str, body: &AssignLicenseBody) -> String {
             )
         })
         .collect();
-    let removes: Vec<String> = body.remove_licenses.iter().map(|s| ps_quote(s.as_str())).collect();
+    let removes: Vec<String> = body
+        .remove_licenses
+        .iter()
+        .map(|s| ps_quote(s.as_str()))
+        .collect();
     format!(
         "Set-MgUserLicense -UserId {} -AddLicenses @({}) -RemoveLicenses @({})",
         ps_quote(user),
@@ -38,7 +46,11 @@ pub fn powershell_reprocess(user: &str) -> String {
 
 /// The request as HTTP text. The token is shown as a placeholder, never the real one.
 pub fn http_text(endpoint: &GraphEndpoint, request: &GraphRequest) -> String {
-    let mut text = format!("{} {}\nAuthorization: Bearer {{token}}\n", request.method.as_str(), endpoint.url(request));
+    let mut text = format!(
+        "{} {}\nAuthorization: Bearer {{token}}\n",
+        request.method.as_str(),
+        endpoint.url(request)
+    );
     for (name, value) in &request.headers {
         text.push_str(&format!("{name}: {value}\n"));
     }
@@ -60,20 +72,29 @@ mod tests {
     #[test]
     fn powershell_carries_the_full_disabled_plans() {
         let body = AssignLicenseBody {
-            add_licenses: vec![AssignedLicense { sku_id: Guid::new("a"), disabled_plans: vec![Guid::new("p1"), Guid::new("p2")] }],
+            add_licenses: vec![AssignedLicense {
+                sku_id: Guid::new("a"),
+                disabled_plans: vec![Guid::new("p1"), Guid::new("p2")],
+            }],
             remove_licenses: vec![Guid::new("b")],
         };
         assert_eq!(
             powershell_assign("o'neil@contoso.com", &body),
             "Set-MgUserLicense -UserId 'o''neil@contoso.com' -AddLicenses @(@{SkuId = 'a'; DisabledPlans = @('p1', 'p2')}) -RemoveLicenses @('b')"
         );
-        assert_eq!(powershell_reprocess("u1"), "Invoke-MgLicenseUser -UserId 'u1'");
+        assert_eq!(
+            powershell_reprocess("u1"),
+            "Invoke-MgLicenseUser -UserId 'u1'"
+        );
     }
 
     #[test]
     fn http_text_never_contains_a_token() {
         let endpoint = GraphEndpoint::for_cloud(Cloud::UsGovL4, ApiVersion::Beta);
-        let text = http_text(&endpoint, &assign_license("u1", &AssignLicenseBody::default()));
+        let text = http_text(
+            &endpoint,
+            &assign_license("u1", &AssignLicenseBody::default()),
+        );
         assert!(text.starts_with("POST https://graph.microsoft.us/beta/users/u1/assignLicense\nAuthorization: Bearer {token}\n"));
         assert!(text.contains("\"removeLicenses\": []"));
     }

@@ -136,9 +136,7 @@ impl GraphError {
     pub fn headline(&self) -> String {
         match &self.kind {
             ErrorKind::BusinessRule(rule) => match rule {
-                BusinessRule::InvalidUsageLocation => {
-                    "The user has no valid usage location".into()
-                }
+                BusinessRule::InvalidUsageLocation => "The user has no valid usage location".into(),
                 BusinessRule::NoAvailableLicenses => "No free seats in this subscription".into(),
                 BusinessRule::InheritedLicense => {
                     "This license is inherited from a group and can't be removed here".into()
@@ -268,15 +266,39 @@ fn classify(status: u16, code: &str, message: &str) -> ErrorKind {
 
 fn business_rule(message: &str) -> Option<BusinessRule> {
     let rules: [(&[&str], BusinessRule); 10] = [
-        (&["invalid usage location"], BusinessRule::InvalidUsageLocation),
-        (&["does not have any available licenses"], BusinessRule::NoAvailableLicenses),
-        (&["inherited from a group", "inherited from group"], BusinessRule::InheritedLicense),
-        (&["mutually exclusive"], BusinessRule::MutuallyExclusivePlans),
-        (&["depends on the service plan"], BusinessRule::DependentPlan),
-        (&["does not correspond to a valid company license"], BusinessRule::NotACompanyLicense),
-        (&["cannot be assigned to a user"], BusinessRule::NotAssignableToUser),
+        (
+            &["invalid usage location"],
+            BusinessRule::InvalidUsageLocation,
+        ),
+        (
+            &["does not have any available licenses"],
+            BusinessRule::NoAvailableLicenses,
+        ),
+        (
+            &["inherited from a group", "inherited from group"],
+            BusinessRule::InheritedLicense,
+        ),
+        (
+            &["mutually exclusive"],
+            BusinessRule::MutuallyExclusivePlans,
+        ),
+        (
+            &["depends on the service plan"],
+            BusinessRule::DependentPlan,
+        ),
+        (
+            &["does not correspond to a valid company license"],
+            BusinessRule::NotACompanyLicense,
+        ),
+        (
+            &["cannot be assigned to a user"],
+            BusinessRule::NotAssignableToUser,
+        ),
         (&["no license changes provided"], BusinessRule::NoChanges),
-        (&["missing from the request payload"], BusinessRule::MissingParameter),
+        (
+            &["missing from the request payload"],
+            BusinessRule::MissingParameter,
+        ),
         (&["edm.guid"], BusinessRule::InvalidGuid),
     ];
     rules

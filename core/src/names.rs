@@ -30,7 +30,11 @@ pub fn sku_name(sku: &Guid, part_number: Option<&str>) -> String {
 pub fn plan_name(plan: &Guid, service_plan_name: Option<&str>) -> String {
     lookup(PLAN_NAMES, plan)
         .map(str::to_string)
-        .or_else(|| service_plan_name.filter(|p| !p.is_empty()).map(str::to_string))
+        .or_else(|| {
+            service_plan_name
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| plan.to_string())
 }
 

@@ -22,9 +22,16 @@ use std::collections::{BTreeMap, BTreeSet};
 #[serde(tag = "change", rename_all = "camelCase")]
 pub enum Change {
     /// Assign `sku` directly with exactly these plans off.
-    Add { sku: Guid, disabled_plans: Vec<Guid> },
+    Add {
+        sku: Guid,
+        disabled_plans: Vec<Guid>,
+    },
     /// Turn one plan on or off in a directly assigned SKU.
-    SetPlan { sku: Guid, plan: Guid, enabled: bool },
+    SetPlan {
+        sku: Guid,
+        plan: Guid,
+        enabled: bool,
+    },
     /// Remove a direct assignment.
     Remove { sku: Guid },
     /// Replace `from` with `to` in one call.
@@ -223,10 +230,14 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     }
     for sku in &newly_assigned {
         match catalog.sku(sku) {
-            None => warnings.push(Warning::SkuNotInTenant { sku: (*sku).clone() }),
+            None => warnings.push(Warning::SkuNotInTenant {
+                sku: (*sku).clone(),
+            }),
             Some(info) => {
                 if info.applies_to == AppliesTo::Company {
-                    warnings.push(Warning::AppliesToCompany { sku: (*sku).clone() });
+                    warnings.push(Warning::AppliesToCompany {
+                        sku: (*sku).clone(),
+                    });
                 }
                 // A seat is already consumed if the user holds the SKU through a group.
                 let holds_seat = user
@@ -320,7 +331,12 @@ impl Plan {
         states.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
         User {
             assigned_licenses: effective::assigned_licenses(&states),
-            assigned_plans: effective::assigned_plans(&states, catalog, &before.assigned_plans, now),
+            assigned_plans: effective::assigned_plans(
+                &states,
+                catalog,
+                &before.assigned_plans,
+                now,
+            ),
             license_assignment_states: states,
             ..before.clone()
         }

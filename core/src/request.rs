@@ -23,7 +23,12 @@ pub enum Cloud {
 }
 
 impl Cloud {
-    pub const ALL: [Cloud; 4] = [Cloud::Global, Cloud::UsGovL4, Cloud::UsGovL5Dod, Cloud::China];
+    pub const ALL: [Cloud; 4] = [
+        Cloud::Global,
+        Cloud::UsGovL4,
+        Cloud::UsGovL5Dod,
+        Cloud::China,
+    ];
 
     /// The Graph origin of this cloud.
     pub fn graph_origin(self) -> &'static str {
@@ -314,8 +319,7 @@ accountEnabled,assignedLicenses,assignedPlans,licenseAssignmentStates";
 /// The properties shown in search results.
 pub const USER_SEARCH_SELECT: &str = "id,displayName,userPrincipalName,mail";
 
-pub const GROUP_LICENSE_SELECT: &str =
-    "id,displayName,assignedLicenses,licenseProcessingState";
+pub const GROUP_LICENSE_SELECT: &str = "id,displayName,assignedLicenses,licenseProcessingState";
 
 /// `GET /users/{id | userPrincipalName}?$select=…` with every license property.
 pub fn get_user(id_or_upn: &str) -> GraphRequest {
@@ -389,7 +393,9 @@ pub fn set_usage_location(id_or_upn: &str, country: &str) -> GraphRequest {
         method: Method::Patch,
         path: format!("/users/{}", encode_path_segment(id_or_upn.trim())),
         headers: vec![("Content-Type".into(), "application/json".into())],
-        body: Some(serde_json::json!({ "usageLocation": country.trim().to_ascii_uppercase() }).to_string()),
+        body: Some(
+            serde_json::json!({ "usageLocation": country.trim().to_ascii_uppercase() }).to_string(),
+        ),
     }
 }
 
@@ -502,7 +508,9 @@ mod tests {
     fn get_user_selects_every_license_property() {
         let request = get_user("AdeleV@contoso.com");
         assert_eq!(request.method, Method::Get);
-        assert!(request.path.starts_with("/users/AdeleV@contoso.com?$select="));
+        assert!(request
+            .path
+            .starts_with("/users/AdeleV@contoso.com?$select="));
         for property in [
             "assignedLicenses",
             "assignedPlans",

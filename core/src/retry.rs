@@ -140,7 +140,11 @@ mod tests {
     #[test]
     fn unknown_write_outcomes_are_reread_not_repeated() {
         let policy = RetryPolicy::default();
-        for outcome in [answered(503, None), answered(504, Some("1")), Attempt::NoAnswer] {
+        for outcome in [
+            answered(503, None),
+            answered(504, Some("1")),
+            Attempt::NoAnswer,
+        ] {
             assert_eq!(policy.decide(1, true, &outcome, 0.3), Decision::ReReadFirst);
         }
         assert!(matches!(
@@ -169,9 +173,21 @@ mod tests {
             max_attempts: 3,
             ..Default::default()
         };
-        assert_eq!(policy.decide(3, false, &answered(429, None), 0.0), Decision::GiveUp);
-        assert_eq!(policy.decide(1, false, &answered(200, None), 0.0), Decision::Accept);
-        assert_eq!(policy.decide(1, true, &answered(400, None), 0.0), Decision::Accept);
-        assert_eq!(policy.decide(1, false, &answered(500, None), 0.0), Decision::Accept);
+        assert_eq!(
+            policy.decide(3, false, &answered(429, None), 0.0),
+            Decision::GiveUp
+        );
+        assert_eq!(
+            policy.decide(1, false, &answered(200, None), 0.0),
+            Decision::Accept
+        );
+        assert_eq!(
+            policy.decide(1, true, &answered(400, None), 0.0),
+            Decision::Accept
+        );
+        assert_eq!(
+            policy.decide(1, false, &answered(500, None), 0.0),
+            Decision::Accept
+        );
     }
 }

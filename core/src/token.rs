@@ -101,11 +101,20 @@ impl Claims {
 
 /// Directory role template ids (the `wids` claim) for roles that matter here.
 pub const ADMIN_ROLES: [(&str, &str); 7] = [
-    ("62e90394-69f5-4237-9190-012177145e10", "Global Administrator"),
-    ("4d6ac14f-3453-41d0-bef9-a3e0c569773a", "License Administrator"),
+    (
+        "62e90394-69f5-4237-9190-012177145e10",
+        "Global Administrator",
+    ),
+    (
+        "4d6ac14f-3453-41d0-bef9-a3e0c569773a",
+        "License Administrator",
+    ),
     ("fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator"),
     ("9360feb5-f418-4baa-8175-e2a00bac4301", "Directory Writers"),
-    ("fdd7a751-b60b-444a-984c-02652fe8fa1c", "Groups Administrator"),
+    (
+        "fdd7a751-b60b-444a-984c-02652fe8fa1c",
+        "Groups Administrator",
+    ),
     ("f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader"),
     ("88d8e3e3-8f55-4a1e-953a-9b9898b8876b", "Directory Readers"),
 ];

@@ -12,7 +12,13 @@ fn g(id: &str) -> Guid {
     Guid::new(id)
 }
 
-fn state(sku: &str, group: Option<&str>, state: AssignmentState, error: AssignmentError, off: &[&str]) -> LicenseAssignmentState {
+fn state(
+    sku: &str,
+    group: Option<&str>,
+    state: AssignmentState,
+    error: AssignmentError,
+    off: &[&str],
+) -> LicenseAssignmentState {
     LicenseAssignmentState {
         sku_id: g(sku),
         disabled_plans: off.iter().map(|p| g(p)).collect(),
@@ -25,22 +31,41 @@ fn state(sku: &str, group: Option<&str>, state: AssignmentState, error: Assignme
 
 fn catalog() -> Catalog {
     let sim = Simulator::new(SimConfig::default());
-    sim.tenant().catalog().with_groups(&[Group { id: g(GROUP_EXECUTIVES), display_name: Some("Executives".into()), ..Default::default() }])
+    sim.tenant().catalog().with_groups(&[Group {
+        id: g(GROUP_EXECUTIVES),
+        display_name: Some("Executives".into()),
+        ..Default::default()
+    }])
 }
 
 #[test]
 fn reports_error_to_active_transitions_in_admin_language() {
     let before = User {
-        license_assignment_states: vec![state(E5, Some(GROUP_EXECUTIVES), AssignmentState::Error, AssignmentError::CountViolation, &[])],
+        license_assignment_states: vec![state(
+            E5,
+            Some(GROUP_EXECUTIVES),
+            AssignmentState::Error,
+            AssignmentError::CountViolation,
+            &[],
+        )],
         ..Default::default()
     };
     let after = User {
-        license_assignment_states: vec![state(E5, Some(GROUP_EXECUTIVES), AssignmentState::Active, AssignmentError::None, &[])],
+        license_assignment_states: vec![state(
+            E5,
+            Some(GROUP_EXECUTIVES),
+            AssignmentState::Active,
+            AssignmentError::None,
+            &[],
+        )],
         ..Default::default()
     };
     let diff = LicenseDiff::between(&before, &after, &catalog());
     assert_eq!(diff.entries.len(), 1);
-    assert_eq!(diff.entries[0].describe(), "Office 365 E5 via group Executives: Error (no free seats) → Active");
+    assert_eq!(
+        diff.entries[0].describe(),
+        "Office 365 E5 via group Executives: Error (no free seats) → Active"
+    );
     match &diff.entries[0] {
         DiffEntry::StateChanged { before, after, .. } => {
             assert_eq!(before.to_string(), "Error/CountViolation");
@@ -54,15 +79,36 @@ fn reports_error_to_active_transitions_in_admin_language() {
 fn direct_and_inherited_copies_of_one_sku_stay_apart() {
     let both = User {
         license_assignment_states: vec![
-            state(E3, None, AssignmentState::Active, AssignmentError::None, &[]),
-            state(E3, Some(GROUP_ALL_STAFF), AssignmentState::Active, AssignmentError::None, &[]),
+            state(
+                E3,
+                None,
+                AssignmentState::Active,
+                AssignmentError::None,
+                &[],
+            ),
+            state(
+                E3,
+                Some(GROUP_ALL_STAFF),
+                AssignmentState::Active,
+                AssignmentError::None,
+                &[],
+            ),
         ],
         ..Default::default()
     };
-    let inherited_only = User { license_assignment_states: vec![both.license_assignment_states[1].clone()], ..Default::default() };
+    let inherited_only = User {
+        license_assignment_states: vec![both.license_assignment_states[1].clone()],
+        ..Default::default()
+    };
     let diff = LicenseDiff::between(&both, &inherited_only, &catalog());
     assert_eq!(diff.entries.len(), 1);
-    assert!(matches!(&diff.entries[0], DiffEntry::AssignmentRemoved { source: AssignmentSource::Direct, .. }));
+    assert!(matches!(
+        &diff.entries[0],
+        DiffEntry::AssignmentRemoved {
+            source: AssignmentSource::Direct,
+            ..
+        }
+    ));
     assert_eq!(diff.entries[0].describe(), "Removed Office 365 E3 (direct)");
 }
 
@@ -70,27 +116,52 @@ fn direct_and_inherited_copies_of_one_sku_stay_apart() {
 fn plans_capabilities_and_usage_location() {
     let before = User {
         usage_location: None,
-        license_assignment_states: vec![state(E3, None, AssignmentState::Active, AssignmentError::None, &[PLAN_SWAY])],
-        assigned_plans: vec![AssignedPlan { service_plan_id: g(PLAN_YAMMER), capability_status: CapabilityStatus::Enabled, ..Default::default() }],
+        license_assignment_states: vec![state(
+            E3,
+            None,
+            AssignmentState::Active,
+            AssignmentError::None,
+            &[PLAN_SWAY],
+        )],
+        assigned_plans: vec![AssignedPlan {
+            service_plan_id: g(PLAN_YAMMER),
+            capability_status: CapabilityStatus::Enabled,
+            ..Default::default()
+        }],
         ..Default::default()
     };
     let after = User {
         usage_location: Some("US".into()),
-        license_assignment_states: vec![state(E3, None, AssignmentState::Active, AssignmentError::None, &[PLAN_YAMMER])],
-        assigned_plans: vec![AssignedPlan { service_plan_id: g(PLAN_YAMMER), capability_status: CapabilityStatus::Deleted, ..Default::default() }],
+        license_assignment_states: vec![state(
+            E3,
+            None,
+            AssignmentState::Active,
+            AssignmentError::None,
+            &[PLAN_YAMMER],
+        )],
+        assigned_plans: vec![AssignedPlan {
+            service_plan_id: g(PLAN_YAMMER),
+            capability_status: CapabilityStatus::Deleted,
+            ..Default::default()
+        }],
         ..Default::default()
     };
     let diff = LicenseDiff::between(&before, &after, &catalog());
     let lines: Vec<String> = diff.entries.iter().map(DiffEntry::describe).collect();
-    assert_eq!(lines, vec![
-        "Usage location: none → US".to_string(),
-        "Sway switched ON in Office 365 E3 (direct)".to_string(),
-        "Yammer Enterprise switched OFF in Office 365 E3 (direct)".to_string(),
-        "Yammer Enterprise: Enabled → Deleted".to_string(),
-    ]);
+    assert_eq!(
+        lines,
+        vec![
+            "Usage location: none → US".to_string(),
+            "Sway switched ON in Office 365 E3 (direct)".to_string(),
+            "Yammer Enterprise switched OFF in Office 365 E3 (direct)".to_string(),
+            "Yammer Enterprise: Enabled → Deleted".to_string(),
+        ]
+    );
     let csv = diff.to_csv();
     assert!(csv.starts_with("change,sku_id,sku,source,plan_id,plan,before,after\r\n"));
-    assert!(csv.contains(&format!("plan switched,{E3},Office 365 E3,Direct,{PLAN_SWAY},Sway,off,on")));
+    assert!(csv.contains(&format!(
+        "plan switched,{E3},Office 365 E3,Direct,{PLAN_SWAY},Sway,off,on"
+    )));
     let json: serde_json::Value = serde_json::from_str(&diff.to_json()).unwrap();
     assert_eq!(json["entries"][0]["change"], "usageLocationChanged");
     assert_eq!(json["entries"][1]["planName"], "Sway");
@@ -98,7 +169,10 @@ fn plans_capabilities_and_usage_location() {
 
 #[test]
 fn csv_quotes_and_defuses_formulas() {
-    let before = User { usage_location: Some("=HYPERLINK(\"x\")".into()), ..Default::default() };
+    let before = User {
+        usage_location: Some("=HYPERLINK(\"x\")".into()),
+        ..Default::default()
+    };
     let diff = LicenseDiff::between(&before, &User::default(), &Catalog::default());
     assert!(diff.to_csv().contains("\"'=HYPERLINK(\"\"x\"\")\""));
 }
@@ -110,16 +184,37 @@ fn guid_from(n: u8) -> Guid {
 }
 
 fn any_state() -> impl Strategy<Value = LicenseAssignmentState> {
-    (0u8..4, proptest::option::of(20u8..22), 0usize..4, 0usize..3, proptest::collection::vec(10u8..14, 0..3)).prop_map(
-        |(sku, group, st, err, off)| LicenseAssignmentState {
+    (
+        0u8..4,
+        proptest::option::of(20u8..22),
+        0usize..4,
+        0usize..3,
+        proptest::collection::vec(10u8..14, 0..3),
+    )
+        .prop_map(|(sku, group, st, err, off)| LicenseAssignmentState {
             sku_id: guid_from(sku),
             assigned_by_group: group.map(guid_from),
-            state: [AssignmentState::Active, AssignmentState::Error, AssignmentState::Disabled, AssignmentState::ActiveWithError][st].clone(),
-            error: [AssignmentError::None, AssignmentError::CountViolation, AssignmentError::Other][err].clone(),
-            disabled_plans: { let mut v: Vec<Guid> = off.into_iter().map(guid_from).collect(); v.sort(); v.dedup(); v },
+            state: [
+                AssignmentState::Active,
+                AssignmentState::Error,
+                AssignmentState::Disabled,
+                AssignmentState::ActiveWithError,
+            ][st]
+                .clone(),
+            error: [
+                AssignmentError::None,
+                AssignmentError::CountViolation,
+                AssignmentError::Other,
+            ][err]
+                .clone(),
+            disabled_plans: {
+                let mut v: Vec<Guid> = off.into_iter().map(guid_from).collect();
+                v.sort();
+                v.dedup();
+                v
+            },
             last_updated_date_time: None,
-        },
-    )
+        })
 }
 
 prop_compose! {

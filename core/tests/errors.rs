@@ -28,20 +28,37 @@ fn business_rule_messages_are_told_apart() {
         assert_eq!(error.kind, ErrorKind::BusinessRule(rule), "{message}");
         assert!(!error.what_to_do().is_empty());
     }
-    assert_eq!(graph_error(400, "Request_BadRequest", "Something new").kind, ErrorKind::BadRequest);
-    assert_eq!(graph_error(400, "Request_UnsupportedQuery", "x").kind, ErrorKind::UnsupportedQuery);
+    assert_eq!(
+        graph_error(400, "Request_BadRequest", "Something new").kind,
+        ErrorKind::BadRequest
+    );
+    assert_eq!(
+        graph_error(400, "Request_UnsupportedQuery", "x").kind,
+        ErrorKind::UnsupportedQuery
+    );
 }
 
 #[test]
 fn auth_failures_say_why() {
     let empty = graph_error(401, "InvalidAuthenticationToken", "Access token is empty.");
     assert_eq!(empty.kind, ErrorKind::Unauthorized(AuthProblem::Missing));
-    let expired = graph_error(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.");
+    let expired = graph_error(
+        401,
+        "InvalidAuthenticationToken",
+        "Lifetime validation failed, the token is expired.",
+    );
     assert_eq!(expired.kind, ErrorKind::Unauthorized(AuthProblem::Expired));
     assert!(expired.what_to_do().contains("pending changes are kept"));
     let audience = graph_error(401, "InvalidAuthenticationToken", "Invalid audience.");
-    assert_eq!(audience.kind, ErrorKind::Unauthorized(AuthProblem::WrongAudience));
-    let denied = graph_error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    assert_eq!(
+        audience.kind,
+        ErrorKind::Unauthorized(AuthProblem::WrongAudience)
+    );
+    let denied = graph_error(
+        403,
+        "Authorization_RequestDenied",
+        "Insufficient privileges to complete the operation.",
+    );
     assert_eq!(denied.kind, ErrorKind::Forbidden);
     assert_eq!(denied.request_id.as_deref(), Some("rid-1"));
 }
@@ -49,8 +66,14 @@ fn auth_failures_say_why() {
 #[test]
 fn statuses_without_specific_codes() {
     assert_eq!(graph_error(409, "Conflict", "x").kind, ErrorKind::Conflict);
-    assert_eq!(graph_error(429, "TooManyRequests", "x").kind, ErrorKind::Throttled);
-    assert_eq!(graph_error(503, "serviceNotAvailable", "x").kind, ErrorKind::ServerError);
+    assert_eq!(
+        graph_error(429, "TooManyRequests", "x").kind,
+        ErrorKind::Throttled
+    );
+    assert_eq!(
+        graph_error(503, "serviceNotAvailable", "x").kind,
+        ErrorKind::ServerError
+    );
     assert_eq!(graph_error(418, "Teapot", "x").kind, ErrorKind::Unexpected);
 }
 
@@ -64,12 +87,20 @@ fn non_json_bodies_and_network_failures_are_explained() {
     assert_eq!(proxy.kind, ErrorKind::NotJson);
     assert!(proxy.message.contains("corporate proxy"));
     assert!(proxy.what_to_do().contains("proxy"));
-    let gateway = GraphError::from_response(&RawResponse { status: 502, headers: vec![], body: "Bad Gateway".into() });
+    let gateway = GraphError::from_response(&RawResponse {
+        status: 502,
+        headers: vec![],
+        body: "Bad Gateway".into(),
+    });
     assert_eq!(gateway.kind, ErrorKind::ServerError);
     let network = GraphError::network("Failed to fetch");
     assert_eq!(network.kind, ErrorKind::Network);
     assert!(network.what_to_do().contains("reload the user"));
-    let unreadable: Result<license_desk_core::model::User, _> =
-        RawResponse { status: 200, headers: vec![], body: "<html>".into() }.parse();
+    let unreadable: Result<license_desk_core::model::User, _> = RawResponse {
+        status: 200,
+        headers: vec![],
+        body: "<html>".into(),
+    }
+    .parse();
     assert_eq!(unreadable.unwrap_err().kind, ErrorKind::NotJson);
 }

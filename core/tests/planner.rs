@@ -20,7 +20,12 @@ fn tenant() -> (Simulator, Catalog) {
 }
 
 fn user(sim: &Simulator, name: &str) -> User {
-    let index = sim.tenant().users.iter().position(|u| u.display_name == name).unwrap();
+    let index = sim
+        .tenant()
+        .users
+        .iter()
+        .position(|u| u.display_name == name)
+        .unwrap();
     sim.tenant().user_view(index)
 }
 
@@ -28,7 +33,15 @@ fn user(sim: &Simulator, name: &str) -> User {
 fn toggling_one_plan_sends_the_complete_merged_list() {
     let (sim, catalog) = tenant();
     let adele = user(&sim, "Adele Vance"); // E3 with Yammer and Sway off
-    let plan = plan(&adele, &catalog, &[Change::SetPlan { sku: g(E3), plan: g(PLAN_EXCHANGE_P2), enabled: false }]);
+    let plan = plan(
+        &adele,
+        &catalog,
+        &[Change::SetPlan {
+            sku: g(E3),
+            plan: g(PLAN_EXCHANGE_P2),
+            enabled: false,
+        }],
+    );
     let body = plan.body.unwrap();
     assert_eq!(body.add_licenses.len(), 1);
     let mut expected = vec![g(PLAN_SWAY), g(PLAN_YAMMER), g(PLAN_EXCHANGE_P2)];
@@ -42,12 +55,36 @@ fn toggling_one_plan_sends_the_complete_merged_list() {
 fn re_enabling_a_plan_is_a_warning() {
     let (sim, catalog) = tenant();
     let adele = user(&sim, "Adele Vance");
-    let plan = plan(&adele, &catalog, &[Change::SetPlan { sku: g(E3), plan: g(PLAN_SWAY), enabled: true }]);
-    assert_eq!(plan.body.as_ref().unwrap().add_licenses[0].disabled_plans, vec![g(PLAN_YAMMER)]);
-    assert_eq!(plan.warnings, vec![Warning::PlanReEnabled { sku: g(E3), plan: g(PLAN_SWAY) }]);
+    let plan = plan(
+        &adele,
+        &catalog,
+        &[Change::SetPlan {
+            sku: g(E3),
+            plan: g(PLAN_SWAY),
+            enabled: true,
+        }],
+    );
+    assert_eq!(
+        plan.body.as_ref().unwrap().add_licenses[0].disabled_plans,
+        vec![g(PLAN_YAMMER)]
+    );
+    assert_eq!(
+        plan.warnings,
+        vec![Warning::PlanReEnabled {
+            sku: g(E3),
+            plan: g(PLAN_SWAY)
+        }]
+    );
     assert!(plan.warnings[0].describe(&catalog).contains("Sway"));
     // Re-adding the SKU "fresh" would switch both plans back on: both are flagged.
-    let readd = license_desk_core::plan::plan(&adele, &catalog, &[Change::Add { sku: g(E3), disabled_plans: vec![] }]);
+    let readd = license_desk_core::plan::plan(
+        &adele,
+        &catalog,
+        &[Change::Add {
+            sku: g(E3),
+            disabled_plans: vec![],
+        }],
+    );
     assert_eq!(readd.warnings.len(), 2);
 }
 
@@ -57,10 +94,30 @@ fn refuses_to_remove_or_change_inherited_only_licenses() {
     let megan = user(&sim, "Megan Bowen"); // E3 via All Staff only
     let plan = plan(&megan, &catalog, &[Change::Remove { sku: g(E3) }]);
     assert!(plan.body.is_none());
-    assert_eq!(plan.refusals, vec![Refusal::InheritedOnly { sku: g(E3), groups: vec![g(GROUP_ALL_STAFF)] }]);
-    let catalog = catalog.with_groups(&[Group { id: g(GROUP_ALL_STAFF), display_name: Some("All Staff".into()), ..Default::default() }]);
-    assert!(plan.refusals[0].describe(&catalog).contains("group All Staff"));
-    let toggle = license_desk_core::plan::plan(&megan, &catalog, &[Change::SetPlan { sku: g(E3), plan: g(PLAN_SWAY), enabled: false }]);
+    assert_eq!(
+        plan.refusals,
+        vec![Refusal::InheritedOnly {
+            sku: g(E3),
+            groups: vec![g(GROUP_ALL_STAFF)]
+        }]
+    );
+    let catalog = catalog.with_groups(&[Group {
+        id: g(GROUP_ALL_STAFF),
+        display_name: Some("All Staff".into()),
+        ..Default::default()
+    }]);
+    assert!(plan.refusals[0]
+        .describe(&catalog)
+        .contains("group All Staff"));
+    let toggle = license_desk_core::plan::plan(
+        &megan,
+        &catalog,
+        &[Change::SetPlan {
+            sku: g(E3),
+            plan: g(PLAN_SWAY),
+            enabled: false,
+        }],
+    );
     assert!(toggle.body.is_none());
     let absent = license_desk_core::plan::plan(&megan, &catalog, &[Change::Remove { sku: g(EMS) }]);
     assert_eq!(absent.refusals, vec![Refusal::NotAssigned { sku: g(EMS) }]);
@@ -78,46 +135,126 @@ fn removing_the_direct_copy_of_a_doubly_assigned_sku_is_allowed() {
 fn flags_usage_location_seats_company_skus_and_unknown_skus() {
     let (sim, catalog) = tenant();
     let grady = user(&sim, "Grady Archie"); // no usage location
-    let plan1 = plan(&grady, &catalog, &[Change::Add { sku: g(POWER_BI_PRO), disabled_plans: vec![] }]);
+    let plan1 = plan(
+        &grady,
+        &catalog,
+        &[Change::Add {
+            sku: g(POWER_BI_PRO),
+            disabled_plans: vec![],
+        }],
+    );
     assert!(plan1.warnings.contains(&Warning::MissingUsageLocation));
     let alex = user(&sim, "Alex Wilber");
-    let e5 = plan(&alex, &catalog, &[Change::Add { sku: g(E5), disabled_plans: vec![] }]);
-    assert!(e5.warnings.contains(&Warning::NotEnoughSeats { sku: g(E5), free: 0 }));
-    let store = plan(&alex, &catalog, &[Change::Add { sku: g(WINDOWS_STORE), disabled_plans: vec![] }]);
-    assert!(store.warnings.contains(&Warning::AppliesToCompany { sku: g(WINDOWS_STORE) }));
+    let e5 = plan(
+        &alex,
+        &catalog,
+        &[Change::Add {
+            sku: g(E5),
+            disabled_plans: vec![],
+        }],
+    );
+    assert!(e5.warnings.contains(&Warning::NotEnoughSeats {
+        sku: g(E5),
+        free: 0
+    }));
+    let store = plan(
+        &alex,
+        &catalog,
+        &[Change::Add {
+            sku: g(WINDOWS_STORE),
+            disabled_plans: vec![],
+        }],
+    );
+    assert!(store.warnings.contains(&Warning::AppliesToCompany {
+        sku: g(WINDOWS_STORE)
+    }));
     let bogus = g("00000000-0000-0000-0000-0000000000aa");
-    let unknown = plan(&alex, &catalog, &[Change::Add { sku: bogus.clone(), disabled_plans: vec![] }]);
-    assert!(unknown.warnings.contains(&Warning::SkuNotInTenant { sku: bogus }));
+    let unknown = plan(
+        &alex,
+        &catalog,
+        &[Change::Add {
+            sku: bogus.clone(),
+            disabled_plans: vec![],
+        }],
+    );
+    assert!(unknown
+        .warnings
+        .contains(&Warning::SkuNotInTenant { sku: bogus }));
     // Holding E3 through a group already consumes the seat: adding it directly needs none.
     let megan = user(&sim, "Megan Bowen");
-    let direct_e3 = plan(&megan, &catalog, &[Change::Add { sku: g(E3), disabled_plans: vec![] }]);
-    assert!(!direct_e3.warnings.iter().any(|w| matches!(w, Warning::NotEnoughSeats { .. })));
+    let direct_e3 = plan(
+        &megan,
+        &catalog,
+        &[Change::Add {
+            sku: g(E3),
+            disabled_plans: vec![],
+        }],
+    );
+    assert!(!direct_e3
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Warning::NotEnoughSeats { .. })));
 }
 
 #[test]
 fn a_swap_is_one_call_with_both_lists() {
     let (sim, catalog) = tenant();
     let diego = user(&sim, "Diego Siciliani"); // direct E5
-    let plan = plan(&diego, &catalog, &[Change::Swap { from: g(E5), to: g(E3), disabled_plans: vec![g(PLAN_SWAY)] }]);
+    let plan = plan(
+        &diego,
+        &catalog,
+        &[Change::Swap {
+            from: g(E5),
+            to: g(E3),
+            disabled_plans: vec![g(PLAN_SWAY)],
+        }],
+    );
     let body = plan.body.unwrap();
     assert_eq!(body.remove_licenses, vec![g(E5)]);
-    assert_eq!(body.add_licenses, vec![AssignedLicense { sku_id: g(E3), disabled_plans: vec![g(PLAN_SWAY)] }]);
+    assert_eq!(
+        body.add_licenses,
+        vec![AssignedLicense {
+            sku_id: g(E3),
+            disabled_plans: vec![g(PLAN_SWAY)]
+        }]
+    );
 }
 
 #[test]
 fn prediction_matches_what_the_simulator_then_shows() {
     let (mut sim, catalog) = tenant();
     let alex = user(&sim, "Alex Wilber");
-    let planned = plan(&alex, &catalog, &[Change::Add { sku: g(E3), disabled_plans: vec![g(PLAN_SWAY), g(PLAN_YAMMER)] }]);
+    let planned = plan(
+        &alex,
+        &catalog,
+        &[Change::Add {
+            sku: g(E3),
+            disabled_plans: vec![g(PLAN_SWAY), g(PLAN_YAMMER)],
+        }],
+    );
     let predicted = planned.predict(&alex, &catalog, "2026-01-01T00:00:00Z");
-    let index = sim.tenant().users.iter().position(|u| u.display_name == "Alex Wilber").unwrap();
+    let index = sim
+        .tenant()
+        .users
+        .iter()
+        .position(|u| u.display_name == "Alex Wilber")
+        .unwrap();
     let tenant = license_desk_core::sim::tenant::Tenant::clone(sim.tenant());
     let mut tenant = tenant;
-    tenant.assign_license(index, planned.body.as_ref().unwrap(), "2026-01-01T00:00:00Z").unwrap();
+    tenant
+        .assign_license(
+            index,
+            planned.body.as_ref().unwrap(),
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
     let after = tenant.user_view(index);
     assert!(planned.is_reflected_in(&after));
     assert_eq!(predicted.assigned_licenses, after.assigned_licenses);
-    assert_eq!(predicted.license_assignment_states, after.license_assignment_states);
+    assert_eq!(
+        predicted.license_assignment_states,
+        after.license_assignment_states
+    );
     let _ = &mut sim;
 }
 
@@ -149,9 +286,17 @@ fn change() -> impl Strategy<Value = Change> {
             sku: guid_from(s),
             disabled_plans: off.into_iter().map(guid_from).collect()
         }),
-        (0u8..6, 10u8..16, any::<bool>()).prop_map(|(s, p, enabled)| Change::SetPlan { sku: guid_from(s), plan: guid_from(p), enabled }),
+        (0u8..6, 10u8..16, any::<bool>()).prop_map(|(s, p, enabled)| Change::SetPlan {
+            sku: guid_from(s),
+            plan: guid_from(p),
+            enabled
+        }),
         (0u8..6).prop_map(|s| Change::Remove { sku: guid_from(s) }),
-        (0u8..6, 0u8..6).prop_map(|(a, b)| Change::Swap { from: guid_from(a), to: guid_from(b), disabled_plans: vec![] }),
+        (0u8..6, 0u8..6).prop_map(|(a, b)| Change::Swap {
+            from: guid_from(a),
+            to: guid_from(b),
+            disabled_plans: vec![]
+        }),
     ]
 }
 

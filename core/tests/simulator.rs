@@ -10,17 +10,32 @@ use license_desk_core::token::{self, Claims};
 use license_desk_core::Guid;
 
 const NOW: u64 = 1_800_000_000_000;
-const ALL: [&str; 3] = ["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All"];
+const ALL: [&str; 3] = [
+    "User.ReadWrite.All",
+    "LicenseAssignment.ReadWrite.All",
+    "Organization.Read.All",
+];
 
 fn g(id: &str) -> Guid {
     Guid::new(id)
 }
 
 fn token_with(scopes: &[&str]) -> String {
-    token::mint(&token::demo_claims("admin@contoso.example", scopes, (NOW / 1000) as i64, 3600))
+    token::mint(&token::demo_claims(
+        "admin@contoso.example",
+        scopes,
+        (NOW / 1000) as i64,
+        3600,
+    ))
 }
 
-fn send_as(sim: &mut Simulator, request: &GraphRequest, bearer: &str, now: u64, extra: &[(&str, &str)]) -> RawResponse {
+fn send_as(
+    sim: &mut Simulator,
+    request: &GraphRequest,
+    bearer: &str,
+    now: u64,
+    extra: &[(&str, &str)],
+) -> RawResponse {
     let mut headers = request.headers.clone();
     if !bearer.is_empty() {
         headers.push(("Authorization".into(), format!("Bearer {bearer}")));
@@ -50,7 +65,13 @@ fn sim() -> Simulator {
 fn upn(name: &str) -> String {
     let mut parts = name.split(' ');
     let first = parts.next().unwrap().to_lowercase();
-    let last = parts.next().unwrap().chars().next().unwrap().to_ascii_lowercase();
+    let last = parts
+        .next()
+        .unwrap()
+        .chars()
+        .next()
+        .unwrap()
+        .to_ascii_lowercase();
     format!("{first}{last}@{DOMAIN}")
 }
 
@@ -65,7 +86,12 @@ fn assign(sim: &mut Simulator, name: &str, body: &AssignLicenseBody) -> RawRespo
 fn business_rule(response: &RawResponse) -> (BusinessRule, String) {
     let error = GraphError::from_response(response);
     assert_eq!(response.status, 400, "{}", response.body);
-    assert_eq!(error.code.as_deref(), Some("Request_BadRequest"), "{}", response.body);
+    assert_eq!(
+        error.code.as_deref(),
+        Some("Request_BadRequest"),
+        "{}",
+        response.body
+    );
     match error.kind {
         ErrorKind::BusinessRule(rule) => (rule, error.message),
         other => panic!("{other:?}: {}", response.body),
@@ -74,7 +100,10 @@ fn business_rule(response: &RawResponse) -> (BusinessRule, String) {
 
 fn add(sku: &str, off: &[&str]) -> AssignLicenseBody {
     AssignLicenseBody {
-        add_licenses: vec![AssignedLicense { sku_id: g(sku), disabled_plans: off.iter().map(|p| g(p)).collect() }],
+        add_licenses: vec![AssignedLicense {
+            sku_id: g(sku),
+            disabled_plans: off.iter().map(|p| g(p)).collect(),
+        }],
         remove_licenses: vec![],
     }
 }
@@ -91,24 +120,52 @@ fn seed_tenant_covers_every_situation() {
         .iter()
         .flat_map(|u| u.states.iter().map(|s| s.error.to_string()))
         .collect();
-    for expected in ["CountViolation", "MutuallyExclusiveViolation", "DependencyViolation", "ProhibitedInUsageLocationViolation", "UniquenessViolation", "Other", "None"] {
-        assert!(errors.contains(expected), "{expected} missing from {errors:?}");
+    for expected in [
+        "CountViolation",
+        "MutuallyExclusiveViolation",
+        "DependencyViolation",
+        "ProhibitedInUsageLocationViolation",
+        "UniquenessViolation",
+        "Other",
+        "None",
+    ] {
+        assert!(
+            errors.contains(expected),
+            "{expected} missing from {errors:?}"
+        );
     }
     let e3 = tenant.skus.iter().find(|s| s.sku_id == g(E3)).unwrap();
     assert_eq!(e3.free_seats(), 2, "E3 is nearly out of seats");
     let e5 = tenant.skus.iter().find(|s| s.sku_id == g(E5)).unwrap();
     assert_eq!(e5.free_seats(), 0);
-    assert!(tenant.users.iter().any(|u| u.states.is_empty()), "unlicensed users");
-    assert!(tenant.users.iter().any(|u| u.usage_location.is_none()), "missing usage location");
+    assert!(
+        tenant.users.iter().any(|u| u.states.is_empty()),
+        "unlicensed users"
+    );
+    assert!(
+        tenant.users.iter().any(|u| u.usage_location.is_none()),
+        "missing usage location"
+    );
     // Same seed, same tenant; another seed, other fillers.
     assert_eq!(Simulator::new(SimConfig::default()).tenant(), tenant);
-    assert_ne!(Simulator::new(SimConfig { seed: 7, ..Default::default() }).tenant().users, tenant.users);
+    assert_ne!(
+        Simulator::new(SimConfig {
+            seed: 7,
+            ..Default::default()
+        })
+        .tenant()
+        .users,
+        tenant.users
+    );
 }
 
 #[test]
 fn license_properties_come_back_only_on_select() {
     let mut sim = sim();
-    let plain = send(&mut sim, &GraphRequest::get(format!("/users/{}", upn("Adele Vance"))));
+    let plain = send(
+        &mut sim,
+        &GraphRequest::get(format!("/users/{}", upn("Adele Vance"))),
+    );
     let value: serde_json::Value = serde_json::from_str(&plain.body).unwrap();
     assert!(value.get("assignedLicenses").is_none());
     assert!(value.get("businessPhones").is_some());
@@ -122,11 +179,19 @@ fn license_properties_come_back_only_on_select() {
 #[test]
 fn find_users_filters_and_pages_with_next_links() {
     let mut sim = sim();
-    let endpoint = license_desk_core::request::GraphEndpoint::parse("http://127.0.0.1:9", license_desk_core::request::ApiVersion::V1).unwrap();
-    let found: ODataPage<User> = send(&mut sim, &request::find_users("meg", 10)).parse().unwrap();
+    let endpoint = license_desk_core::request::GraphEndpoint::parse(
+        "http://127.0.0.1:9",
+        license_desk_core::request::ApiVersion::V1,
+    )
+    .unwrap();
+    let found: ODataPage<User> = send(&mut sim, &request::find_users("meg", 10))
+        .parse()
+        .unwrap();
     assert_eq!(found.value.len(), 1);
     assert_eq!(found.value[0].display_name.as_deref(), Some("Megan Bowen"));
-    let by_upn: ODataPage<User> = send(&mut sim, &request::find_users("ALEXW@", 10)).parse().unwrap();
+    let by_upn: ODataPage<User> = send(&mut sim, &request::find_users("ALEXW@", 10))
+        .parse()
+        .unwrap();
     assert_eq!(by_upn.value[0].display_name.as_deref(), Some("Alex Wilber"));
     let mut request = request::find_users("", 20);
     let mut seen = 0;
@@ -141,35 +206,75 @@ fn find_users_filters_and_pages_with_next_links() {
         }
     }
     assert_eq!((seen, pages), (50, 3));
-    let bad = send(&mut sim, &GraphRequest::get("/users?$filter=endswith(mail,'x')"));
+    let bad = send(
+        &mut sim,
+        &GraphRequest::get("/users?$filter=endswith(mail,'x')"),
+    );
     assert_eq!(bad.status, 400);
 }
 
 #[test]
 fn assign_license_rules_use_graphs_messages() {
     let mut sim = sim();
-    let missing = send(&mut sim, &GraphRequest::post_json(format!("/users/{}/assignLicense", upn("Alex Wilber")), r#"{"removeLicenses":[]}"#.into()));
+    let missing = send(
+        &mut sim,
+        &GraphRequest::post_json(
+            format!("/users/{}/assignLicense", upn("Alex Wilber")),
+            r#"{"removeLicenses":[]}"#.into(),
+        ),
+    );
     let (rule, message) = business_rule(&missing);
     assert_eq!(rule, BusinessRule::MissingParameter);
     assert!(message.ends_with("The missing parameters are: addLicenses."));
 
-    let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &AssignLicenseBody::default()));
-    assert_eq!((rule, message.as_str()), (BusinessRule::NoChanges, "No license changes provided. At least one license to add or remove must be specified."));
+    let (rule, message) = business_rule(&assign(
+        &mut sim,
+        "Alex Wilber",
+        &AssignLicenseBody::default(),
+    ));
+    assert_eq!(
+        (rule, message.as_str()),
+        (
+            BusinessRule::NoChanges,
+            "No license changes provided. At least one license to add or remove must be specified."
+        )
+    );
 
     let bogus = "0ff8c1ad-0000-4000-8000-000000000000";
     let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &add(bogus, &[])));
-    assert_eq!((rule, message), (BusinessRule::NotACompanyLicense, format!("License {bogus} does not correspond to a valid company License.")));
+    assert_eq!(
+        (rule, message),
+        (
+            BusinessRule::NotACompanyLicense,
+            format!("License {bogus} does not correspond to a valid company License.")
+        )
+    );
 
     let (rule, _) = business_rule(&assign(&mut sim, "Alex Wilber", &add(WINDOWS_STORE, &[])));
     assert_eq!(rule, BusinessRule::NotAssignableToUser);
 
     let (rule, message) = business_rule(&assign(&mut sim, "Grady Archie", &add(POWER_BI_PRO, &[])));
-    assert_eq!((rule, message.as_str()), (BusinessRule::InvalidUsageLocation, "License assignment cannot be done for user with invalid usage location."));
+    assert_eq!(
+        (rule, message.as_str()),
+        (
+            BusinessRule::InvalidUsageLocation,
+            "License assignment cannot be done for user with invalid usage location."
+        )
+    );
 
     let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &add(E5, &[])));
-    assert_eq!((rule, message), (BusinessRule::NoAvailableLicenses, format!("Subscription with SKU {E5} does not have any available licenses.")));
+    assert_eq!(
+        (rule, message),
+        (
+            BusinessRule::NoAvailableLicenses,
+            format!("Subscription with SKU {E5} does not have any available licenses.")
+        )
+    );
 
-    let remove = AssignLicenseBody { add_licenses: vec![], remove_licenses: vec![g(E3)] };
+    let remove = AssignLicenseBody {
+        add_licenses: vec![],
+        remove_licenses: vec![g(E3)],
+    };
     let (rule, _) = business_rule(&assign(&mut sim, "Megan Bowen", &remove));
     assert_eq!(rule, BusinessRule::InheritedLicense);
 
@@ -177,11 +282,21 @@ fn assign_license_rules_use_graphs_messages() {
     assert_eq!(rule, BusinessRule::MutuallyExclusivePlans);
     assert!(message.contains(PLAN_EXCHANGE_P1) && message.contains(PLAN_EXCHANGE_P2));
 
-    let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &add(PROJECT_PREMIUM, &[PLAN_SHAREPOINT_P2])));
+    let (rule, message) = business_rule(&assign(
+        &mut sim,
+        "Alex Wilber",
+        &add(PROJECT_PREMIUM, &[PLAN_SHAREPOINT_P2]),
+    ));
     assert_eq!(rule, BusinessRule::DependentPlan);
     assert_eq!(message, format!("License assignment failed because service plan {PLAN_SHAREPOINT_PROJECT} depends on the service plan(s) {PLAN_SHAREPOINT_P2}"));
 
-    let not_guid = send(&mut sim, &GraphRequest::post_json(format!("/users/{}/assignLicense", upn("Alex Wilber")), r#"{"addLicenses":[{"skuId":"E3","disabledPlans":[]}],"removeLicenses":[]}"#.into()));
+    let not_guid = send(
+        &mut sim,
+        &GraphRequest::post_json(
+            format!("/users/{}/assignLicense", upn("Alex Wilber")),
+            r#"{"addLicenses":[{"skuId":"E3","disabledPlans":[]}],"removeLicenses":[]}"#.into(),
+        ),
+    );
     assert_eq!(business_rule(&not_guid).0, BusinessRule::InvalidGuid);
 }
 
@@ -189,20 +304,40 @@ fn assign_license_rules_use_graphs_messages() {
 fn disabled_plans_replace_the_list_and_seats_are_counted() {
     let mut sim = sim();
     let seats = |sim: &mut Simulator| -> i64 {
-        let page: ODataPage<SubscribedSku> = send(sim, &request::subscribed_skus()).parse().unwrap();
-        page.value.iter().find(|s| s.sku_id == g(E3)).unwrap().consumed_units
+        let page: ODataPage<SubscribedSku> =
+            send(sim, &request::subscribed_skus()).parse().unwrap();
+        page.value
+            .iter()
+            .find(|s| s.sku_id == g(E3))
+            .unwrap()
+            .consumed_units
     };
     let before = seats(&mut sim);
-    assert_eq!(assign(&mut sim, "Alex Wilber", &add(E3, &[PLAN_SWAY, PLAN_YAMMER])).status, 200);
+    assert_eq!(
+        assign(&mut sim, "Alex Wilber", &add(E3, &[PLAN_SWAY, PLAN_YAMMER])).status,
+        200
+    );
     assert_eq!(seats(&mut sim), before + 1);
     // Sending the SKU again with one plan replaces, not merges: Yammer comes back on.
-    assert_eq!(assign(&mut sim, "Alex Wilber", &add(E3, &[PLAN_SWAY])).status, 200);
+    assert_eq!(
+        assign(&mut sim, "Alex Wilber", &add(E3, &[PLAN_SWAY])).status,
+        200
+    );
     let alex = get_user(&mut sim, "Alex Wilber");
-    assert_eq!(alex.license_assignment_states[0].disabled_plans, vec![g(PLAN_SWAY)]);
+    assert_eq!(
+        alex.license_assignment_states[0].disabled_plans,
+        vec![g(PLAN_SWAY)]
+    );
     assert_eq!(seats(&mut sim), before + 1);
     // Two seats were free; the second assignment takes the last one.
-    assert_eq!(assign(&mut sim, "Grady Archie", &AssignLicenseBody::default()).status, 400);
-    let remove = AssignLicenseBody { add_licenses: vec![], remove_licenses: vec![g(E3)] };
+    assert_eq!(
+        assign(&mut sim, "Grady Archie", &AssignLicenseBody::default()).status,
+        400
+    );
+    let remove = AssignLicenseBody {
+        add_licenses: vec![],
+        remove_licenses: vec![g(E3)],
+    };
     assert_eq!(assign(&mut sim, "Alex Wilber", &remove).status, 200);
     assert_eq!(seats(&mut sim), before);
 }
@@ -211,38 +346,116 @@ fn disabled_plans_replace_the_list_and_seats_are_counted() {
 fn reprocess_clears_count_violation_once_a_seat_is_free() {
     let mut sim = sim();
     let isaiah = get_user(&mut sim, "Isaiah Langer");
-    let e5 = isaiah.license_assignment_states.iter().find(|s| s.sku_id == g(E5)).unwrap();
-    assert_eq!((e5.state.clone(), e5.error.clone()), (AssignmentState::Error, AssignmentError::CountViolation));
-    let bi = isaiah.license_assignment_states.iter().find(|s| s.sku_id == g(POWER_BI_PRO)).unwrap();
+    let e5 = isaiah
+        .license_assignment_states
+        .iter()
+        .find(|s| s.sku_id == g(E5))
+        .unwrap();
+    assert_eq!(
+        (e5.state.clone(), e5.error.clone()),
+        (AssignmentState::Error, AssignmentError::CountViolation)
+    );
+    let bi = isaiah
+        .license_assignment_states
+        .iter()
+        .find(|s| s.sku_id == g(POWER_BI_PRO))
+        .unwrap();
     assert_eq!(bi.error, AssignmentError::Other);
     // Reprocessing alone doesn't help: still no seat.
-    assert_eq!(send(&mut sim, &request::reprocess_license_assignment(&upn("Isaiah Langer"))).status, 200);
+    assert_eq!(
+        send(
+            &mut sim,
+            &request::reprocess_license_assignment(&upn("Isaiah Langer"))
+        )
+        .status,
+        200
+    );
     let still = get_user(&mut sim, "Isaiah Langer");
-    assert!(still.license_assignment_states.iter().any(|s| s.error == AssignmentError::CountViolation));
+    assert!(still
+        .license_assignment_states
+        .iter()
+        .any(|s| s.error == AssignmentError::CountViolation));
     // Free Diego's seat, then reprocess.
-    let remove = AssignLicenseBody { add_licenses: vec![], remove_licenses: vec![g(E5)] };
+    let remove = AssignLicenseBody {
+        add_licenses: vec![],
+        remove_licenses: vec![g(E5)],
+    };
     assert_eq!(assign(&mut sim, "Diego Siciliani", &remove).status, 200);
-    assert_eq!(send(&mut sim, &request::reprocess_license_assignment(&upn("Isaiah Langer"))).status, 200);
+    assert_eq!(
+        send(
+            &mut sim,
+            &request::reprocess_license_assignment(&upn("Isaiah Langer"))
+        )
+        .status,
+        200
+    );
     let fixed = get_user(&mut sim, "Isaiah Langer");
-    assert!(fixed.license_assignment_states.iter().all(|s| s.state == AssignmentState::Active), "{:?}", fixed.license_assignment_states);
-    let e5 = fixed.license_assignment_states.iter().find(|s| s.sku_id == g(E5)).unwrap();
-    assert_eq!(e5.last_updated_date_time.as_deref(), Some("2027-01-15T08:00:00Z"));
+    assert!(
+        fixed
+            .license_assignment_states
+            .iter()
+            .all(|s| s.state == AssignmentState::Active),
+        "{:?}",
+        fixed.license_assignment_states
+    );
+    let e5 = fixed
+        .license_assignment_states
+        .iter()
+        .find(|s| s.sku_id == g(E5))
+        .unwrap();
+    assert_eq!(
+        e5.last_updated_date_time.as_deref(),
+        Some("2027-01-15T08:00:00Z")
+    );
 }
 
 #[test]
 fn groups_with_license_errors_and_the_consistency_level_gotcha() {
     let mut sim = sim();
-    let page: ODataPage<Group> = send(&mut sim, &request::groups_with_license_errors()).parse().unwrap();
-    let names: Vec<_> = page.value.iter().map(|g| g.display_name.clone().unwrap()).collect();
-    assert!(names.contains(&"Executives".to_string()) && names.contains(&"Project Managers".to_string()), "{names:?}");
-    assert_eq!(page.value[0].license_processing_state.as_ref().unwrap().state, ProcessingState::ProcessingComplete);
-    let eventual = send_as(&mut sim, &request::groups_with_license_errors(), &token_with(&ALL), NOW, &[("ConsistencyLevel", "eventual")]);
+    let page: ODataPage<Group> = send(&mut sim, &request::groups_with_license_errors())
+        .parse()
+        .unwrap();
+    let names: Vec<_> = page
+        .value
+        .iter()
+        .map(|g| g.display_name.clone().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Executives".to_string())
+            && names.contains(&"Project Managers".to_string()),
+        "{names:?}"
+    );
+    assert_eq!(
+        page.value[0]
+            .license_processing_state
+            .as_ref()
+            .unwrap()
+            .state,
+        ProcessingState::ProcessingComplete
+    );
+    let eventual = send_as(
+        &mut sim,
+        &request::groups_with_license_errors(),
+        &token_with(&ALL),
+        NOW,
+        &[("ConsistencyLevel", "eventual")],
+    );
     let error = GraphError::from_response(&eventual);
     assert_eq!(error.kind, ErrorKind::UnsupportedQuery);
-    assert!(error.message.contains("'hasMembersWithLicenseErrors' of resource 'Group'"));
-    let members: ODataPage<DirectoryObject> = send(&mut sim, &request::members_with_license_errors(&g(GROUP_EXECUTIVES))).parse().unwrap();
+    assert!(error
+        .message
+        .contains("'hasMembersWithLicenseErrors' of resource 'Group'"));
+    let members: ODataPage<DirectoryObject> = send(
+        &mut sim,
+        &request::members_with_license_errors(&g(GROUP_EXECUTIVES)),
+    )
+    .parse()
+    .unwrap();
     assert_eq!(members.value.len(), 1);
-    assert_eq!(members.value[0].display_name.as_deref(), Some("Isaiah Langer"));
+    assert_eq!(
+        members.value[0].display_name.as_deref(),
+        Some("Isaiah Langer")
+    );
 }
 
 #[test]
@@ -251,9 +464,23 @@ fn tokens_are_checked() {
     let read = request::subscribed_skus();
     let cases: Vec<(String, &str)> = vec![
         (String::new(), "Access token is empty."),
-        ("not-a-jwt".into(), "CompactToken parsing failed with error code: 80049217"),
-        (token::mint(&token::demo_claims("a@b", &ALL, 0, 60)), "Lifetime validation failed, the token is expired."),
-        (token::mint(&Claims { aud: Some("https://management.azure.com".into()), exp: Some(i64::MAX / 2), scp: Some("Organization.Read.All".into()), ..Default::default() }), "Invalid audience."),
+        (
+            "not-a-jwt".into(),
+            "CompactToken parsing failed with error code: 80049217",
+        ),
+        (
+            token::mint(&token::demo_claims("a@b", &ALL, 0, 60)),
+            "Lifetime validation failed, the token is expired.",
+        ),
+        (
+            token::mint(&Claims {
+                aud: Some("https://management.azure.com".into()),
+                exp: Some(i64::MAX / 2),
+                scp: Some("Organization.Read.All".into()),
+                ..Default::default()
+            }),
+            "Invalid audience.",
+        ),
     ];
     for (bearer, message) in cases {
         let response = send_as(&mut sim, &read, &bearer, NOW, &[]);
@@ -264,50 +491,130 @@ fn tokens_are_checked() {
         assert!(error.request_id.is_some() && error.date.is_some());
     }
     let license_only = token_with(&["LicenseAssignment.ReadWrite.All", "User.Read.All"]);
-    let denied = send_as(&mut sim, &request::reprocess_license_assignment(&upn("Isaiah Langer")), &license_only, NOW, &[]);
+    let denied = send_as(
+        &mut sim,
+        &request::reprocess_license_assignment(&upn("Isaiah Langer")),
+        &license_only,
+        NOW,
+        &[],
+    );
     assert_eq!(denied.status, 403);
-    assert_eq!(GraphError::from_response(&denied).code.as_deref(), Some("Authorization_RequestDenied"));
-    let allowed = send_as(&mut sim, &request::assign_license(&upn("Alex Wilber"), &add(FLOW_FREE, &[])), &license_only, NOW, &[]);
+    assert_eq!(
+        GraphError::from_response(&denied).code.as_deref(),
+        Some("Authorization_RequestDenied")
+    );
+    let allowed = send_as(
+        &mut sim,
+        &request::assign_license(&upn("Alex Wilber"), &add(FLOW_FREE, &[])),
+        &license_only,
+        NOW,
+        &[],
+    );
     assert_eq!(allowed.status, 200);
 }
 
 #[test]
 fn reads_lag_writes_by_the_replication_delay() {
-    let mut sim = Simulator::new(SimConfig { replication_delay_ms: 2_000, ..Default::default() });
+    let mut sim = Simulator::new(SimConfig {
+        replication_delay_ms: 2_000,
+        ..Default::default()
+    });
     let bearer = token_with(&ALL);
     let body = add(FLOW_FREE, &[]);
-    assert_eq!(send_as(&mut sim, &request::assign_license(&upn("Alex Wilber"), &body), &bearer, NOW, &[]).status, 200);
-    let early: User = send_as(&mut sim, &request::get_user(&upn("Alex Wilber")), &bearer, NOW + 1_000, &[]).parse().unwrap();
+    assert_eq!(
+        send_as(
+            &mut sim,
+            &request::assign_license(&upn("Alex Wilber"), &body),
+            &bearer,
+            NOW,
+            &[]
+        )
+        .status,
+        200
+    );
+    let early: User = send_as(
+        &mut sim,
+        &request::get_user(&upn("Alex Wilber")),
+        &bearer,
+        NOW + 1_000,
+        &[],
+    )
+    .parse()
+    .unwrap();
     assert!(early.assigned_licenses.is_empty());
-    let late: User = send_as(&mut sim, &request::get_user(&upn("Alex Wilber")), &bearer, NOW + 2_000, &[]).parse().unwrap();
+    let late: User = send_as(
+        &mut sim,
+        &request::get_user(&upn("Alex Wilber")),
+        &bearer,
+        NOW + 2_000,
+        &[],
+    )
+    .parse()
+    .unwrap();
     assert_eq!(late.assigned_licenses.len(), 1);
 }
 
 #[test]
 fn writes_are_throttled_per_app_with_retry_after() {
-    let mut sim = Simulator::new(SimConfig { write_quota: 2, write_window_ms: 10_000, ..Default::default() });
+    let mut sim = Simulator::new(SimConfig {
+        write_quota: 2,
+        write_window_ms: 10_000,
+        ..Default::default()
+    });
     let bearer = token_with(&ALL);
     let reprocess = request::reprocess_license_assignment(&upn("Megan Bowen"));
     assert_eq!(send_as(&mut sim, &reprocess, &bearer, NOW, &[]).status, 200);
-    assert_eq!(send_as(&mut sim, &reprocess, &bearer, NOW + 1_000, &[]).status, 200);
+    assert_eq!(
+        send_as(&mut sim, &reprocess, &bearer, NOW + 1_000, &[]).status,
+        200
+    );
     let throttled = send_as(&mut sim, &reprocess, &bearer, NOW + 2_500, &[]);
     assert_eq!(throttled.status, 429);
     assert_eq!(throttled.header("Retry-After"), Some("8"));
-    assert_eq!(GraphError::from_response(&throttled).kind, ErrorKind::Throttled);
+    assert_eq!(
+        GraphError::from_response(&throttled).kind,
+        ErrorKind::Throttled
+    );
     // Reads are not writes.
-    assert_eq!(send_as(&mut sim, &request::subscribed_skus(), &bearer, NOW + 2_600, &[]).status, 200);
-    assert_eq!(send_as(&mut sim, &reprocess, &bearer, NOW + 10_000, &[]).status, 200);
+    assert_eq!(
+        send_as(
+            &mut sim,
+            &request::subscribed_skus(),
+            &bearer,
+            NOW + 2_600,
+            &[]
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        send_as(&mut sim, &reprocess, &bearer, NOW + 10_000, &[]).status,
+        200
+    );
 }
 
 #[test]
 fn batch_items_are_throttled_individually() {
-    let mut sim = Simulator::new(SimConfig { write_quota: 3, ..Default::default() });
-    let writes: Vec<GraphRequest> = (0..25).map(|_| request::reprocess_license_assignment(&upn("Megan Bowen"))).collect();
+    let mut sim = Simulator::new(SimConfig {
+        write_quota: 3,
+        ..Default::default()
+    });
+    let writes: Vec<GraphRequest> = (0..25)
+        .map(|_| request::reprocess_license_assignment(&upn("Megan Bowen")))
+        .collect();
     let calls = license_desk_core::batch::batches(&writes);
     assert_eq!(calls.len(), 2);
-    let response: license_desk_core::batch::BatchResponse = send(&mut sim, &calls[0]).parse().unwrap();
+    let response: license_desk_core::batch::BatchResponse =
+        send(&mut sim, &calls[0]).parse().unwrap();
     assert_eq!(response.responses.len(), 20);
-    assert_eq!(response.responses.iter().filter(|r| r.status == 200).count(), 3);
+    assert_eq!(
+        response
+            .responses
+            .iter()
+            .filter(|r| r.status == 200)
+            .count(),
+        3
+    );
     let throttled = response.throttled().unwrap();
     assert_eq!(throttled.ids.len(), 17);
     assert!(throttled.wait_seconds.unwrap() >= 1.0);
@@ -315,7 +622,10 @@ fn batch_items_are_throttled_individually() {
 
 #[test]
 fn faults_are_injected_at_the_configured_rate() {
-    let mut sim = Simulator::new(SimConfig { fault_rate: 0.5, ..Default::default() });
+    let mut sim = Simulator::new(SimConfig {
+        fault_rate: 0.5,
+        ..Default::default()
+    });
     let bearer = token_with(&ALL);
     let (mut drops, mut unavailable, mut throttled, mut ok) = (0, 0, 0, 0);
     for i in 0..400 {
@@ -330,9 +640,15 @@ fn faults_are_injected_at_the_configured_rate() {
             SimOutcome::Drop => drops += 1,
             SimOutcome::Respond(r) if r.status == 503 => unavailable += 1,
             SimOutcome::Respond(r) if r.status == 429 => throttled += 1,
-            SimOutcome::Respond(r) => { assert_eq!(r.status, 200); ok += 1 }
+            SimOutcome::Respond(r) => {
+                assert_eq!(r.status, 200);
+                ok += 1
+            }
         }
     }
     assert!((150..250).contains(&ok), "{ok}");
-    assert!(drops > 30 && unavailable > 30 && throttled > 30, "{drops} {unavailable} {throttled}");
+    assert!(
+        drops > 30 && unavailable > 30 && throttled > 30,
+        "{drops} {unavailable} {throttled}"
+    );
 }

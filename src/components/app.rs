@@ -22,7 +22,11 @@ pub fn start_demo(session: Session) {
     crate::transport::reset_demo_tenant();
     let claims = token::demo_claims(
         "admin@contoso.example",
-        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All"],
+        &[
+            "User.ReadWrite.All",
+            "LicenseAssignment.ReadWrite.All",
+            "Organization.Read.All",
+        ],
         crate::browser::now_seconds(),
         3600,
     );
@@ -54,26 +58,39 @@ pub fn App() -> impl IntoView {
 
     // A token passed in the fragment is read once and removed from the address bar.
     let fragment_token = crate::browser::take_fragment_token();
-    workspace.selected_user.set(crate::browser::query_param("user"));
+    workspace
+        .selected_user
+        .set(crate::browser::query_param("user"));
     if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
         start_demo(session);
     }
     if let Some(token) = fragment_token {
         let endpoint = crate::browser::query_param("graph")
-            .and_then(|g| GraphEndpoint::parse(&g, ApiVersion::V1).ok().filter(GraphEndpoint::is_loopback))
+            .and_then(|g| {
+                GraphEndpoint::parse(&g, ApiVersion::V1)
+                    .ok()
+                    .filter(GraphEndpoint::is_loopback)
+            })
             .unwrap_or_else(|| GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1));
-        session.connection.set(Some(Connection { endpoint, demo: false }));
+        session.connection.set(Some(Connection {
+            endpoint,
+            demo: false,
+        }));
         session.token.set(Some(token));
     }
 
-    let tick = set_interval_with_handle(move || session.now.set(crate::browser::now_seconds()), Duration::from_secs(1));
+    let tick = set_interval_with_handle(
+        move || session.now.set(crate::browser::now_seconds()),
+        Duration::from_secs(1),
+    );
     on_cleanup(move || {
         if let Ok(handle) = tick {
             handle.clear();
         }
     });
 
-    let connected = move || session.connection.with(Option::is_some) && session.token.with(Option::is_some);
+    let connected =
+        move || session.connection.with(Option::is_some) && session.token.with(Option::is_some);
     Effect::new(move |was_connected: Option<bool>| {
         let now = connected();
         if now && was_connected != Some(true) {

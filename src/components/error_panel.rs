@@ -12,7 +12,10 @@ pub fn ErrorPanel(
     #[prop(into)]
     context: String,
 ) -> impl IntoView {
-    let status = error.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no HTTP answer".into());
+    let status = error
+        .status
+        .map(|s| format!("HTTP {s}"))
+        .unwrap_or_else(|| "no HTTP answer".into());
     view! {
         <div class="error-panel" role="alert">
             <p class="error-title"><strong>{format!("{context} failed: {}", error.headline())}</strong></p>

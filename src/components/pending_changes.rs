@@ -19,7 +19,15 @@ const SETTLE_DELAYS_MS: [u32; 8] = [400, 700, 1000, 1400, 1800, 2400, 3200, 4000
 
 /// Re-reads the user until `done` holds or the bound runs out, keeping the "Changes"
 /// region up to date. Says honestly when the bound ran out.
-pub async fn settle(session: Session, workspace: Workspace, kind: ChangeKind, user_id: String, before: User, request: GraphRequest, done: impl Fn(&User) -> bool) {
+pub async fn settle(
+    session: Session,
+    workspace: Workspace,
+    kind: ChangeKind,
+    user_id: String,
+    before: User,
+    request: GraphRequest,
+    done: impl Fn(&User) -> bool,
+) {
     let catalog = workspace.catalog();
     let mut record = ChangeRecord {
         kind,
@@ -41,7 +49,13 @@ pub async fn settle(session: Session, workspace: Workspace, kind: ChangeKind, us
         record.diff = LicenseDiff::between(&before, &after, &workspace.catalog());
         record.after = after.clone();
         let finished = done(&after);
-        record.settling = if finished { Settling::Settled } else { Settling::Waiting { attempt: attempt as u32 + 1 } };
+        record.settling = if finished {
+            Settling::Settled
+        } else {
+            Settling::Waiting {
+                attempt: attempt as u32 + 1,
+            }
+        };
         workspace.user.set(Load::Ready(after));
         workspace.last_change.set(Some(record.clone()));
         if finished {
@@ -49,7 +63,9 @@ pub async fn settle(session: Session, workspace: Workspace, kind: ChangeKind, us
         }
     }
     if record.settling != Settling::Settled {
-        record.settling = Settling::TimedOut { waited_seconds: waited.div_ceil(1000) };
+        record.settling = Settling::TimedOut {
+            waited_seconds: waited.div_ceil(1000),
+        };
         workspace.last_change.set(Some(record));
     }
     if let Ok(details) = crate::graph_client::license_details(session, &user_id).await {
@@ -64,11 +80,21 @@ pub async fn settle(session: Session, workspace: Workspace, kind: ChangeKind, us
 
 fn describe(change: &Change, catalog: &license_desk_core::catalog::Catalog) -> String {
     match change {
-        Change::Add { sku, disabled_plans } if disabled_plans.is_empty() => format!("Add {}", catalog.sku_name(sku)),
-        Change::Add { sku, disabled_plans } => format!(
+        Change::Add {
+            sku,
+            disabled_plans,
+        } if disabled_plans.is_empty() => format!("Add {}", catalog.sku_name(sku)),
+        Change::Add {
+            sku,
+            disabled_plans,
+        } => format!(
             "Add {} with {} off",
             catalog.sku_name(sku),
-            disabled_plans.iter().map(|p| catalog.plan_name(p)).collect::<Vec<_>>().join(", ")
+            disabled_plans
+                .iter()
+                .map(|p| catalog.plan_name(p))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Change::SetPlan { sku, plan, enabled } => format!(
             "Turn {} {} in {}",
@@ -77,7 +103,11 @@ fn describe(change: &Change, catalog: &license_desk_core::catalog::Catalog) -> S
             catalog.sku_name(sku)
         ),
         Change::Remove { sku } => format!("Remove {}", catalog.sku_name(sku)),
-        Change::Swap { from, to, .. } => format!("Replace {} with {}", catalog.sku_name(from), catalog.sku_name(to)),
+        Change::Swap { from, to, .. } => format!(
+            "Replace {} with {}",
+            catalog.sku_name(from),
+            catalog.sku_name(to)
+        ),
     }
 }
 
@@ -103,8 +133,12 @@ pub fn PendingChanges() -> impl IntoView {
     };
 
     let apply = move || {
-        let Some((user, planned)) = current() else { return };
-        let Some(body) = planned.body.clone() else { return };
+        let Some((user, planned)) = current() else {
+            return;
+        };
+        let Some(body) = planned.body.clone() else {
+            return;
+        };
         let id = user.id.to_string();
         let sent = request::assign_license(&id, &body);
         workspace.action_error.set(None);
@@ -131,9 +165,20 @@ pub fn PendingChanges() -> impl IntoView {
             if landed {
                 workspace.set_pending(Vec::new());
                 previewing.set(false);
-                workspace.busy.set(Some("Waiting for Entra ID to process…".into()));
+                workspace
+                    .busy
+                    .set(Some("Waiting for Entra ID to process…".into()));
                 let check = planned.clone();
-                settle(session, workspace, ChangeKind::Assign, id, user, sent, move |after| check.is_reflected_in(after)).await;
+                settle(
+                    session,
+                    workspace,
+                    ChangeKind::Assign,
+                    id,
+                    user,
+                    sent,
+                    move |after| check.is_reflected_in(after),
+                )
+                .await;
             }
             workspace.busy.set(None);
         });

@@ -46,8 +46,13 @@ pub fn SignIn() -> impl IntoView {
         match endpoint() {
             Ok(endpoint) => {
                 problem.set(None);
-                session.connection.set(Some(Connection { endpoint, demo: false }));
-                session.token.set(Some(text.trim_start_matches("Bearer ").to_string()));
+                session.connection.set(Some(Connection {
+                    endpoint,
+                    demo: false,
+                }));
+                session
+                    .token
+                    .set(Some(text.trim_start_matches("Bearer ").to_string()));
                 token.set(String::new());
             }
             Err(message) => problem.set(Some(message)),

@@ -14,7 +14,8 @@ enum SortBy {
 }
 
 fn sorted(mut skus: Vec<SubscribedSku>, by: SortBy) -> Vec<SubscribedSku> {
-    let name = |s: &SubscribedSku| names::sku_name(&s.sku_id, Some(&s.sku_part_number)).to_lowercase();
+    let name =
+        |s: &SubscribedSku| names::sku_name(&s.sku_id, Some(&s.sku_part_number)).to_lowercase();
     match by {
         SortBy::Name => skus.sort_by_key(name),
         SortBy::Used => skus.sort_by_key(|s| (std::cmp::Reverse(s.consumed_units), name(s))),

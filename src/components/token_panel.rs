@@ -22,7 +22,10 @@ pub fn permission_for(claims: Option<&Claims>, action: Action) -> Result<(), Str
     match claims {
         None => Ok(()), // Not a JWT: Graph decides.
         Some(claims) if action.allowed_by(claims) => Ok(()),
-        Some(_) => Err(format!("needs {}", action.permissions()[..2.min(action.permissions().len())].join(" or "))),
+        Some(_) => Err(format!(
+            "needs {}",
+            action.permissions()[..2.min(action.permissions().len())].join(" or ")
+        )),
     }
 }
 
@@ -30,7 +33,11 @@ pub fn permission_for(claims: Option<&Claims>, action: Action) -> Result<(), Str
 pub fn TokenPanel() -> impl IntoView {
     let session = use_session();
     let claims = Memo::new(move |_| session.claims());
-    let cloud = move || session.connection.with(|c| c.as_ref().and_then(|c| c.endpoint.cloud()));
+    let cloud = move || {
+        session
+            .connection
+            .with(|c| c.as_ref().and_then(|c| c.endpoint.cloud()))
+    };
     view! {
         <section class="card token-panel" aria-labelledby="token-title">
             <h2 id="token-title">"Signed in"</h2>

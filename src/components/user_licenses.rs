@@ -87,7 +87,18 @@ pub fn UserLicenses() -> impl IntoView {
             match crate::graph_client::reprocess(session, &id).await {
                 Ok(()) => {
                     let before = user.clone();
-                    settle(session, workspace, ChangeKind::Reprocess, id.clone(), before.clone(), request::reprocess_license_assignment(&id), move |after| after.license_assignment_states != before.license_assignment_states).await;
+                    settle(
+                        session,
+                        workspace,
+                        ChangeKind::Reprocess,
+                        id.clone(),
+                        before.clone(),
+                        request::reprocess_license_assignment(&id),
+                        move |after| {
+                            after.license_assignment_states != before.license_assignment_states
+                        },
+                    )
+                    .await;
                 }
                 Err(error) => workspace.action_error.set(Some(error)),
             }
@@ -103,7 +114,16 @@ pub fn UserLicenses() -> impl IntoView {
             match crate::graph_client::set_usage_location(session, &id, &code).await {
                 Ok(()) => {
                     let wanted = Some(code.clone());
-                    settle(session, workspace, ChangeKind::UsageLocation, id.clone(), user.clone(), request::set_usage_location(&id, &code), move |after| after.usage_location == wanted).await;
+                    settle(
+                        session,
+                        workspace,
+                        ChangeKind::UsageLocation,
+                        id.clone(),
+                        user.clone(),
+                        request::set_usage_location(&id, &code),
+                        move |after| after.usage_location == wanted,
+                    )
+                    .await;
                 }
                 Err(error) => workspace.action_error.set(Some(error)),
             }
@@ -269,14 +289,26 @@ pub fn UserLicenses() -> impl IntoView {
 }
 
 /// Records the admin's wish for one plan, replacing any earlier wish for the same plan.
-fn toggle_plan(workspace: Workspace, sku: license_desk_core::Guid, plan_id: license_desk_core::Guid, enabled: bool, on_now: bool) {
+fn toggle_plan(
+    workspace: Workspace,
+    sku: license_desk_core::Guid,
+    plan_id: license_desk_core::Guid,
+    enabled: bool,
+    on_now: bool,
+) {
     let mut changes: Vec<Change> = workspace
         .pending_changes()
         .into_iter()
-        .filter(|c| !matches!(c, Change::SetPlan { sku: s, plan: p, .. } if *s == sku && *p == plan_id))
+        .filter(
+            |c| !matches!(c, Change::SetPlan { sku: s, plan: p, .. } if *s == sku && *p == plan_id),
+        )
         .collect();
     if enabled != on_now {
-        changes.push(Change::SetPlan { sku, plan: plan_id, enabled });
+        changes.push(Change::SetPlan {
+            sku,
+            plan: plan_id,
+            enabled,
+        });
     }
     workspace.set_pending(changes);
 }

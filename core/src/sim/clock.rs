@@ -43,7 +43,10 @@ mod tests {
     fn formats_known_instants() {
         assert_eq!(super::iso(0), "1970-01-01T00:00:00Z");
         assert_eq!(super::iso(1_736_166_359_000), "2025-01-06T12:25:59Z");
-        assert_eq!(super::inner_error_date(1_745_250_833_000), "2025-04-21T15:53:53");
+        assert_eq!(
+            super::inner_error_date(1_745_250_833_000),
+            "2025-04-21T15:53:53"
+        );
         assert_eq!(super::iso(951_782_400_000), "2000-02-29T00:00:00Z");
     }
 }

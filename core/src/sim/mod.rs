@@ -9,8 +9,8 @@
 //! simulator itself stays pure.
 
 mod clock;
-mod routes;
 pub mod rng;
+mod routes;
 pub mod seed;
 pub mod seed_catalog;
 pub mod tenant;
@@ -121,7 +121,14 @@ impl Simulator {
         if self.config.fault_rate > 0.0 && self.rng.unit() < self.config.fault_rate {
             return match self.rng.below(3) {
                 0 => SimOutcome::Drop,
-                1 => SimOutcome::Respond(self.error(request, now_ms, 503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.", Some("1"))),
+                1 => SimOutcome::Respond(self.error(
+                    request,
+                    now_ms,
+                    503,
+                    "serviceNotAvailable",
+                    "The service is temporarily unavailable. Please retry later.",
+                    Some("1"),
+                )),
                 _ => SimOutcome::Respond(self.throttled(request, now_ms, 1)),
             };
         }
@@ -133,7 +140,14 @@ impl Simulator {
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let version = segments.next().unwrap_or("");
         if version != "v1.0" && version != "beta" {
-            return self.error(request, now_ms, 400, "BadRequest", &format!("Invalid version: {version}"), None);
+            return self.error(
+                request,
+                now_ms,
+                400,
+                "BadRequest",
+                &format!("Invalid version: {version}"),
+                None,
+            );
         }
         let claims = match self.authenticate(request, now_ms) {
             Ok(claims) => claims,
@@ -143,15 +157,33 @@ impl Simulator {
         let method = request.method.to_ascii_uppercase();
         if rest.eq_ignore_ascii_case("$batch") && method == "POST" {
             if !allow_batch {
-                return self.error(request, now_ms, 400, "BadRequest", "Nested batch requests are not supported.", None);
+                return self.error(
+                    request,
+                    now_ms,
+                    400,
+                    "BadRequest",
+                    "Nested batch requests are not supported.",
+                    None,
+                );
             }
             return self.batch(request, now_ms, version);
         }
-        let ctx = Ctx { request, version, now_ms };
+        let ctx = Ctx {
+            request,
+            version,
+            now_ms,
+        };
         let route = routes::resolve(&method, rest);
         if let Some(action) = route.action() {
             if !action.allowed_by(&claims) {
-                return self.error(request, now_ms, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", None);
+                return self.error(
+                    request,
+                    now_ms,
+                    403,
+                    "Authorization_RequestDenied",
+                    "Insufficient privileges to complete the operation.",
+                    None,
+                );
             }
         }
         if method != "GET" {
@@ -162,27 +194,55 @@ impl Simulator {
         }
         match routes::answer(self, &ctx, route) {
             Ok((status, body)) => self.ok(request, now_ms, status, body),
-            Err(routes::Failure { status, code, message }) => self.error(request, now_ms, status, code, &message, None),
+            Err(routes::Failure {
+                status,
+                code,
+                message,
+            }) => self.error(request, now_ms, status, code, &message, None),
         }
     }
 
-    fn authenticate(&mut self, request: &SimRequest, now_ms: u64) -> Result<token::Claims, RawResponse> {
+    fn authenticate(
+        &mut self,
+        request: &SimRequest,
+        now_ms: u64,
+    ) -> Result<token::Claims, RawResponse> {
         let unauthorized = |sim: &mut Self, message: &str| {
-            let mut response = sim.error(request, now_ms, 401, "InvalidAuthenticationToken", message, None);
-            response.headers.push(("WWW-Authenticate".into(), "Bearer realm=\"\", error=\"invalid_token\"".into()));
+            let mut response = sim.error(
+                request,
+                now_ms,
+                401,
+                "InvalidAuthenticationToken",
+                message,
+                None,
+            );
+            response.headers.push((
+                "WWW-Authenticate".into(),
+                "Bearer realm=\"\", error=\"invalid_token\"".into(),
+            ));
             response
         };
         let raw = request.header("Authorization").unwrap_or("").trim();
-        let bearer = raw.strip_prefix("Bearer ").or_else(|| raw.strip_prefix("bearer ")).unwrap_or("").trim();
+        let bearer = raw
+            .strip_prefix("Bearer ")
+            .or_else(|| raw.strip_prefix("bearer "))
+            .unwrap_or("")
+            .trim();
         if bearer.is_empty() {
             return Err(unauthorized(self, "Access token is empty."));
         }
         let Ok(claims) = token::decode(bearer) else {
-            return Err(unauthorized(self, "CompactToken parsing failed with error code: 80049217"));
+            return Err(unauthorized(
+                self,
+                "CompactToken parsing failed with error code: 80049217",
+            ));
         };
         if self.config.check_tokens {
             if claims.is_expired((now_ms / 1000) as i64) {
-                return Err(unauthorized(self, "Lifetime validation failed, the token is expired."));
+                return Err(unauthorized(
+                    self,
+                    "Lifetime validation failed, the token is expired.",
+                ));
             }
             if !claims.audience_matches(crate::request::Cloud::Global) {
                 return Err(unauthorized(self, "Invalid audience."));
@@ -209,10 +269,24 @@ impl Simulator {
     fn batch(&mut self, request: &SimRequest, now_ms: u64, version: &str) -> RawResponse {
         let parsed: Result<crate::batch::BatchRequest, _> = serde_json::from_str(&request.body);
         let Ok(batch) = parsed else {
-            return self.error(request, now_ms, 400, "BadRequest", "Invalid batch payload format.", None);
+            return self.error(
+                request,
+                now_ms,
+                400,
+                "BadRequest",
+                "Invalid batch payload format.",
+                None,
+            );
         };
         if batch.requests.len() > crate::batch::MAX_BATCH {
-            return self.error(request, now_ms, 400, "BadRequest", "The number of batch requests exceeds 20.", None);
+            return self.error(
+                request,
+                now_ms,
+                400,
+                "BadRequest",
+                "The number of batch requests exceeds 20.",
+                None,
+            );
         }
         let mut responses = Vec::new();
         for item in &batch.requests {
@@ -235,9 +309,14 @@ impl Simulator {
             let headers: BTreeMap<String, String> = answer
                 .headers
                 .into_iter()
-                .filter(|(k, _)| !k.eq_ignore_ascii_case("request-id") && !k.eq_ignore_ascii_case("client-request-id"))
+                .filter(|(k, _)| {
+                    !k.eq_ignore_ascii_case("request-id")
+                        && !k.eq_ignore_ascii_case("client-request-id")
+                })
                 .collect();
-            responses.push(json!({"id": item.id, "status": answer.status, "headers": headers, "body": body}));
+            responses.push(
+                json!({"id": item.id, "status": answer.status, "headers": headers, "body": body}),
+            );
         }
         self.ok(request, now_ms, 200, json!({ "responses": responses }))
     }
@@ -258,14 +337,33 @@ impl Simulator {
         RawResponse {
             status,
             headers,
-            body: if status == 204 { String::new() } else { body.to_string() },
+            body: if status == 204 {
+                String::new()
+            } else {
+                body.to_string()
+            },
         }
     }
 
-    pub(crate) fn error(&mut self, request: &SimRequest, now_ms: u64, status: u16, code: &str, message: &str, retry_after: Option<&str>) -> RawResponse {
+    pub(crate) fn error(
+        &mut self,
+        request: &SimRequest,
+        now_ms: u64,
+        status: u16,
+        code: &str,
+        message: &str,
+        retry_after: Option<&str>,
+    ) -> RawResponse {
         let mut headers = self.base_headers(request);
-        let request_id = headers.iter().find(|(k, _)| k == "request-id").map(|(_, v)| v.clone()).unwrap_or_default();
-        let client_id = request.header("client-request-id").map(str::to_string).unwrap_or_else(|| request_id.clone());
+        let request_id = headers
+            .iter()
+            .find(|(k, _)| k == "request-id")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let client_id = request
+            .header("client-request-id")
+            .map(str::to_string)
+            .unwrap_or_else(|| request_id.clone());
         if let Some(seconds) = retry_after {
             headers.push(("Retry-After".into(), seconds.into()));
         }
@@ -288,7 +386,14 @@ impl Simulator {
     }
 
     fn throttled(&mut self, request: &SimRequest, now_ms: u64, seconds: u64) -> RawResponse {
-        self.error(request, now_ms, 429, "TooManyRequests", "Please retry again later.", Some(&seconds.to_string()))
+        self.error(
+            request,
+            now_ms,
+            429,
+            "TooManyRequests",
+            "Please retry again later.",
+            Some(&seconds.to_string()),
+        )
     }
 
     /// The user as reads see them now: the newest version already visible.
@@ -309,7 +414,10 @@ impl Simulator {
             self.published.remove(&index);
             return;
         }
-        let versions = self.published.entry(index).or_insert_with(|| VecDeque::from([(0, before)]));
+        let versions = self
+            .published
+            .entry(index)
+            .or_insert_with(|| VecDeque::from([(0, before)]));
         versions.push_back((now_ms + self.config.replication_delay_ms, after));
     }
 
@@ -327,7 +435,13 @@ impl routes::Route {
     fn action(&self) -> Option<Action> {
         use routes::Route::*;
         match self {
-            ListUsers | GetUser(_) | LicenseDetails(_) | ListGroups | GetGroup(_) | GroupMembersWithErrors(_) | GroupMembers(_) => Some(Action::ReadUsers),
+            ListUsers
+            | GetUser(_)
+            | LicenseDetails(_)
+            | ListGroups
+            | GetGroup(_)
+            | GroupMembersWithErrors(_)
+            | GroupMembers(_) => Some(Action::ReadUsers),
             SubscribedSkus => Some(Action::ReadSkus),
             AssignLicense(_) => Some(Action::Assign),
             Reprocess(_) => Some(Action::Reprocess),

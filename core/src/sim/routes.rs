@@ -177,7 +177,10 @@ fn parse_startswith_filter(filter: &str) -> Option<Vec<(String, String)>> {
                 value.push(c);
             }
         }
-        let after = after[end? + 1..].trim_start().strip_prefix(')')?.trim_start();
+        let after = after[end? + 1..]
+            .trim_start()
+            .strip_prefix(')')?
+            .trim_start();
         clauses.push((property.trim().to_string(), value));
         if after.is_empty() {
             return Some(clauses);
@@ -267,7 +270,13 @@ fn parse_assign_body(text: &str) -> Result<AssignLicenseBody, Failure> {
         .as_array()
         .into_iter()
         .flatten()
-        .chain(value["addLicenses"].as_array().into_iter().flatten().map(|l| &l["skuId"]))
+        .chain(
+            value["addLicenses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| &l["skuId"]),
+        )
         .chain(
             value["addLicenses"]
                 .as_array()
@@ -283,7 +292,11 @@ fn parse_assign_body(text: &str) -> Result<AssignLicenseBody, Failure> {
     serde_json::from_value(value).map_err(|e| fail(400, "BadRequest", e.to_string()))
 }
 
-pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u16, Value), Failure> {
+pub(crate) fn answer(
+    sim: &mut Simulator,
+    ctx: &Ctx,
+    route: Route,
+) -> Result<(u16, Value), Failure> {
     let (path, query) = split_query(&ctx.request.target);
     let path = &path[ctx.version.len() + 1..];
     let now = Simulator::clock_iso(ctx.now_ms);
@@ -291,20 +304,30 @@ pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u1
         Route::NotFound => Err(fail(
             400,
             "BadRequest",
-            format!("Resource not found for the segment '{}'.", path.trim_start_matches('/')),
+            format!(
+                "Resource not found for the segment '{}'.",
+                path.trim_start_matches('/')
+            ),
         )),
         Route::GetUser(id) => {
             let index = user_index(sim, &id)?;
             let user = sim.read_user(index, ctx.now_ms);
             let mut body = user_json(&user, select_list(&query).as_deref());
-            body["@odata.context"] = json!(format!("{}/{}/$metadata#users/$entity", ctx.request.origin, ctx.version));
+            body["@odata.context"] = json!(format!(
+                "{}/{}/$metadata#users/$entity",
+                ctx.request.origin, ctx.version
+            ));
             Ok((200, body))
         }
         Route::ListUsers => {
             let clauses = match query_value(&query, "$filter") {
                 None => None,
                 Some(filter) => Some(parse_startswith_filter(filter).ok_or_else(|| {
-                    fail(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.")
+                    fail(
+                        400,
+                        "Request_UnsupportedQuery",
+                        "Unsupported or invalid query filter clause specified.",
+                    )
                 })?),
             };
             let select = select_list(&query);
@@ -313,7 +336,11 @@ pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u1
             users.sort_by_key(|u| u.display_name.clone().unwrap_or_default().to_lowercase());
             let items = users
                 .iter()
-                .filter(|user| clauses.as_ref().is_none_or(|c| c.iter().any(|clause| matches_clause(user, clause))))
+                .filter(|user| {
+                    clauses
+                        .as_ref()
+                        .is_none_or(|c| c.iter().any(|clause| matches_clause(user, clause)))
+                })
                 .map(|user| user_json(user, select.as_deref()))
                 .collect();
             page(ctx, path, &query, items, "users")
@@ -369,7 +396,11 @@ pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u1
             if let Some(location) = patch.get("usageLocation") {
                 let code = location.as_str().unwrap_or("").trim().to_ascii_uppercase();
                 if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
-                    return Err(fail(400, "Request_BadRequest", format!("Invalid value specified for property 'usageLocation' of resource 'User'.")));
+                    return Err(fail(
+                        400,
+                        "Request_BadRequest",
+                        "Invalid value specified for property 'usageLocation' of resource 'User'.",
+                    ));
                 }
                 sim.tenant_mut().users[index].usage_location = Some(code);
             }
@@ -378,19 +409,34 @@ pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u1
         }
         Route::SubscribedSkus => {
             let skus = &sim.tenant().skus;
-            Ok((200, json!({
-                "@odata.context": format!("{}/{}/$metadata#subscribedSkus", ctx.request.origin, ctx.version),
-                "value": skus,
-            })))
+            Ok((
+                200,
+                json!({
+                    "@odata.context": format!("{}/{}/$metadata#subscribedSkus", ctx.request.origin, ctx.version),
+                    "value": skus,
+                }),
+            ))
         }
         Route::ListGroups => {
-            let filter = query_value(&query, "$filter").map(|f| f.replace(' ', "").to_ascii_lowercase());
+            let filter =
+                query_value(&query, "$filter").map(|f| f.replace(' ', "").to_ascii_lowercase());
             let errors_only = match filter.as_deref() {
                 None => false,
                 Some("hasmemberswithlicenseerrorseqtrue") => true,
-                Some(_) => return Err(fail(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.")),
+                Some(_) => {
+                    return Err(fail(
+                        400,
+                        "Request_UnsupportedQuery",
+                        "Unsupported or invalid query filter clause specified.",
+                    ))
+                }
             };
-            if errors_only && ctx.request.header("ConsistencyLevel").is_some_and(|v| v.eq_ignore_ascii_case("eventual")) {
+            if errors_only
+                && ctx
+                    .request
+                    .header("ConsistencyLevel")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("eventual"))
+            {
                 return Err(fail(
                     400,
                     "Request_UnsupportedQuery",
@@ -402,7 +448,7 @@ pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u1
                 .groups
                 .iter()
                 .filter(|group| !errors_only || !tenant.members_with_errors(&group.id).is_empty())
-                .map(|group| group_json(group))
+                .map(group_json)
                 .collect();
             page(ctx, path, &query, items, "groups")
         }
@@ -412,16 +458,26 @@ pub(crate) fn answer(sim: &mut Simulator, ctx: &Ctx, route: Route) -> Result<(u1
             Ok((200, group_json(&tenant.groups[index])))
         }
         Route::GroupMembersWithErrors(id) | Route::GroupMembers(id) => {
-            let errors_only = path.to_ascii_lowercase().ends_with("memberswithlicenseerrors");
+            let errors_only = path
+                .to_ascii_lowercase()
+                .ends_with("memberswithlicenseerrors");
             let tenant = sim.tenant();
             let index = tenant.group_index(&id).ok_or_else(|| not_found(&id))?;
             let group = tenant.groups[index].id.clone();
             let members: Vec<usize> = if errors_only {
                 tenant.members_with_errors(&group)
             } else {
-                (0..tenant.users.len()).filter(|&i| tenant.users[i].groups.contains(&group)).collect()
+                (0..tenant.users.len())
+                    .filter(|&i| tenant.users[i].groups.contains(&group))
+                    .collect()
             };
-            let select = select_list(&query).unwrap_or_else(|| vec!["id".into(), "displayName".into(), "userPrincipalName".into()]);
+            let select = select_list(&query).unwrap_or_else(|| {
+                vec![
+                    "id".into(),
+                    "displayName".into(),
+                    "userPrincipalName".into(),
+                ]
+            });
             let items = members
                 .into_iter()
                 .map(|i| {

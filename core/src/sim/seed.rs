@@ -67,7 +67,11 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
                 id: format!("{}_{sku_id}", super::DEMO_TENANT_ID),
                 account_id: Some(super::DEMO_TENANT_ID.into()),
                 account_name: Some("Contoso (demo)".into()),
-                applies_to: if company { AppliesTo::Company } else { AppliesTo::User },
+                applies_to: if company {
+                    AppliesTo::Company
+                } else {
+                    AppliesTo::User
+                },
                 capability_status: if *part == "AAD_PREMIUM_P2" {
                     CapabilityStatus::Warning
                 } else {
@@ -93,7 +97,10 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
                     .collect(),
                 sku_id: g(sku_id),
                 sku_part_number: (*part).into(),
-                subscription_ids: vec![format!("{:08x}-0000-4000-8000-000000000000", sku_id.len() * 7919 + part.len())],
+                subscription_ids: vec![format!(
+                    "{:08x}-0000-4000-8000-000000000000",
+                    sku_id.len() * 7919 + part.len()
+                )],
             };
             (sku, seats)
         })
@@ -133,29 +140,148 @@ fn groups() -> Vec<SimGroup> {
 }
 
 /// A named demo user: (display name, usage location, groups, direct licenses, proxy conflict, enabled).
-type Persona = (&'static str, Option<&'static str>, &'static [&'static str], Vec<AssignedLicense>, bool, bool);
+type Persona = (
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+    Vec<AssignedLicense>,
+    bool,
+    bool,
+);
 
 fn personas() -> Vec<Persona> {
     vec![
-        ("Adele Vance", Some("US"), &[], vec![license(E3, &[PLAN_YAMMER, PLAN_SWAY])], false, true),
+        (
+            "Adele Vance",
+            Some("US"),
+            &[],
+            vec![license(E3, &[PLAN_YAMMER, PLAN_SWAY])],
+            false,
+            true,
+        ),
         ("Alex Wilber", Some("US"), &[], vec![], false, true),
-        ("Megan Bowen", Some("US"), &[GROUP_ALL_STAFF], vec![], false, true),
-        ("Lee Gu", Some("GB"), &[GROUP_ALL_STAFF], vec![license(E3, &[PLAN_YAMMER])], false, true),
-        ("Diego Siciliani", Some("US"), &[], vec![license(E5, &[])], false, true),
+        (
+            "Megan Bowen",
+            Some("US"),
+            &[GROUP_ALL_STAFF],
+            vec![],
+            false,
+            true,
+        ),
+        (
+            "Lee Gu",
+            Some("GB"),
+            &[GROUP_ALL_STAFF],
+            vec![license(E3, &[PLAN_YAMMER])],
+            false,
+            true,
+        ),
+        (
+            "Diego Siciliani",
+            Some("US"),
+            &[],
+            vec![license(E5, &[])],
+            false,
+            true,
+        ),
         ("Grady Archie", None, &[], vec![], false, true),
-        ("Johanna Lorenz", Some("DE"), &[GROUP_PROJECT], vec![], false, true),
-        ("Lidia Holloway", Some("AQ"), &[GROUP_PROJECT], vec![], false, true),
-        ("Pradeep Gupta", Some("IN"), &[GROUP_ALL_STAFF], vec![license(EXCHANGE_P1, &[])], false, true),
-        ("Nestor Wilke", Some("US"), &[GROUP_ALL_STAFF], vec![], true, true),
-        ("Patti Fernandez", Some("US"), &[GROUP_SECURITY], vec![license(POWER_BI_PRO, &[])], false, true),
-        ("Joni Sherman", Some("FR"), &[], vec![license(FLOW_FREE, &[]), license(AAD_P2, &[PLAN_MFA])], false, true),
-        ("Miriam Graham", Some("US"), &[], vec![license(E3, &[])], false, false),
-        ("Christie Cline", Some("US"), &[GROUP_EXECUTIVES], vec![], false, true),
-        ("Enrico Cattaneo", Some("IT"), &[GROUP_EXECUTIVES], vec![], false, true),
-        ("Henrietta Mueller", Some("DE"), &[GROUP_EXECUTIVES], vec![], false, true),
-        ("Irvin Sayers", Some("US"), &[GROUP_EXECUTIVES], vec![], false, true),
+        (
+            "Johanna Lorenz",
+            Some("DE"),
+            &[GROUP_PROJECT],
+            vec![],
+            false,
+            true,
+        ),
+        (
+            "Lidia Holloway",
+            Some("AQ"),
+            &[GROUP_PROJECT],
+            vec![],
+            false,
+            true,
+        ),
+        (
+            "Pradeep Gupta",
+            Some("IN"),
+            &[GROUP_ALL_STAFF],
+            vec![license(EXCHANGE_P1, &[])],
+            false,
+            true,
+        ),
+        (
+            "Nestor Wilke",
+            Some("US"),
+            &[GROUP_ALL_STAFF],
+            vec![],
+            true,
+            true,
+        ),
+        (
+            "Patti Fernandez",
+            Some("US"),
+            &[GROUP_SECURITY],
+            vec![license(POWER_BI_PRO, &[])],
+            false,
+            true,
+        ),
+        (
+            "Joni Sherman",
+            Some("FR"),
+            &[],
+            vec![license(FLOW_FREE, &[]), license(AAD_P2, &[PLAN_MFA])],
+            false,
+            true,
+        ),
+        (
+            "Miriam Graham",
+            Some("US"),
+            &[],
+            vec![license(E3, &[])],
+            false,
+            false,
+        ),
+        (
+            "Christie Cline",
+            Some("US"),
+            &[GROUP_EXECUTIVES],
+            vec![],
+            false,
+            true,
+        ),
+        (
+            "Enrico Cattaneo",
+            Some("IT"),
+            &[GROUP_EXECUTIVES],
+            vec![],
+            false,
+            true,
+        ),
+        (
+            "Henrietta Mueller",
+            Some("DE"),
+            &[GROUP_EXECUTIVES],
+            vec![],
+            false,
+            true,
+        ),
+        (
+            "Irvin Sayers",
+            Some("US"),
+            &[GROUP_EXECUTIVES],
+            vec![],
+            false,
+            true,
+        ),
         // Evaluated after the four executives above and Diego's direct E5: no seat left.
-        ("Isaiah Langer", Some("US"), &[GROUP_EXECUTIVES, GROUP_ALL_STAFF], vec![], false, true),
+        (
+            "Isaiah Langer",
+            Some("US"),
+            &[GROUP_EXECUTIVES, GROUP_ALL_STAFF],
+            vec![],
+            false,
+            true,
+        ),
     ]
 }
 
@@ -176,7 +302,10 @@ fn upn_for(name: &str) -> String {
     format!(
         "{}{}@{DOMAIN}",
         first.to_ascii_lowercase(),
-        last.chars().next().map(|c| c.to_ascii_lowercase().to_string()).unwrap_or_default()
+        last.chars()
+            .next()
+            .map(|c| c.to_ascii_lowercase().to_string())
+            .unwrap_or_default()
     )
 }
 
@@ -209,7 +338,11 @@ pub fn demo_tenant(seed: u64) -> Tenant {
     let mut used: Vec<String> = people.iter().map(|p| upn_for(p.0)).collect();
     let mut fillers = Vec::new();
     while people.len() + fillers.len() < 50 {
-        let name = format!("{} {}", FIRST[rng.below(FIRST.len())], LAST[rng.below(LAST.len())]);
+        let name = format!(
+            "{} {}",
+            FIRST[rng.below(FIRST.len())],
+            LAST[rng.below(LAST.len())]
+        );
         let upn = upn_for(&name);
         if used.contains(&upn) {
             continue;
@@ -222,7 +355,14 @@ pub fn demo_tenant(seed: u64) -> Tenant {
             2 => (&[GROUP_SECURITY], vec![]),
             _ => (&[GROUP_ALL_STAFF], vec![]),
         };
-        fillers.push((Box::leak(name.into_boxed_str()) as &'static str, Some(country), groups, direct, false, true));
+        fillers.push((
+            Box::leak(name.into_boxed_str()) as &'static str,
+            Some(country),
+            groups,
+            direct,
+            false,
+            true,
+        ));
     }
     // Fillers first, so the named executives and Isaiah are evaluated last.
     fillers.append(&mut people);

@@ -137,9 +137,16 @@ impl Tenant {
     }
 
     /// First mutual-exclusion or dependency problem among `plans`, as Graph words it.
-    fn plan_conflict(&self, plans: &BTreeSet<Guid>, introduced: &BTreeSet<Guid>) -> Option<(AssignmentError, String)> {
+    fn plan_conflict(
+        &self,
+        plans: &BTreeSet<Guid>,
+        introduced: &BTreeSet<Guid>,
+    ) -> Option<(AssignmentError, String)> {
         for (a, b) in &self.rules.mutually_exclusive {
-            if plans.contains(a) && plans.contains(b) && (introduced.contains(a) || introduced.contains(b)) {
+            if plans.contains(a)
+                && plans.contains(b)
+                && (introduced.contains(a) || introduced.contains(b))
+            {
                 return Some((
                     AssignmentError::MutuallyExclusiveViolation,
                     format!("License assignment failed because service plans {a}, {b} are mutually exclusive."),
@@ -149,7 +156,11 @@ impl Tenant {
         for (plan, required) in &self.rules.depends_on {
             let missing: Vec<&Guid> = required.iter().filter(|r| !plans.contains(*r)).collect();
             if plans.contains(plan) && !missing.is_empty() {
-                let list = missing.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(", ");
+                let list = missing
+                    .iter()
+                    .map(|g| g.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 return Some((
                     AssignmentError::DependencyViolation,
                     format!("License assignment failed because service plan {plan} depends on the service plan(s) {list}"),
@@ -160,7 +171,12 @@ impl Tenant {
     }
 
     /// `POST /users/{id}/assignLicense`, validated as Graph validates it.
-    pub fn assign_license(&mut self, index: usize, body: &AssignLicenseBody, now: &str) -> Result<(), RuleViolation> {
+    pub fn assign_license(
+        &mut self,
+        index: usize,
+        body: &AssignLicenseBody,
+        now: &str,
+    ) -> Result<(), RuleViolation> {
         if body.is_empty() {
             return Err(bad_request(
                 "No license changes provided. At least one license to add or remove must be specified.".into(),
@@ -174,13 +190,22 @@ impl Tenant {
                 )));
             };
             if sku.applies_to != crate::model::AppliesTo::User {
-                return Err(bad_request(format!("License {} cannot be assigned to a user.", license.sku_id)));
+                return Err(bad_request(format!(
+                    "License {} cannot be assigned to a user.",
+                    license.sku_id
+                )));
             }
         }
         let user = &self.users[index];
         for sku in &body.remove_licenses {
-            let direct = user.states.iter().any(|s| &s.sku_id == sku && s.is_direct());
-            let inherited = user.states.iter().any(|s| &s.sku_id == sku && !s.is_direct());
+            let direct = user
+                .states
+                .iter()
+                .any(|s| &s.sku_id == sku && s.is_direct());
+            let inherited = user
+                .states
+                .iter()
+                .any(|s| &s.sku_id == sku && !s.is_direct());
             if !direct && inherited {
                 return Err(bad_request(
                     "User license is inherited from a group membership and it cannot be removed directly from the user.".into(),
@@ -198,7 +223,9 @@ impl Tenant {
                 .iter()
                 .any(|s| s.sku_id == license.sku_id && effective::is_effective(s));
             let sku = self.sku(&license.sku_id).expect("checked above");
-            if !holds && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled {
+            if !holds
+                && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled
+            {
                 return Err(bad_request(format!(
                     "Subscription with SKU {} does not have any available licenses.",
                     license.sku_id
@@ -230,7 +257,11 @@ impl Tenant {
             }
             plans.extend(enabled);
         }
-        for state in user.states.iter().filter(|s| !s.is_direct() && effective::is_effective(s)) {
+        for state in user
+            .states
+            .iter()
+            .filter(|s| !s.is_direct() && effective::is_effective(s))
+        {
             plans.extend(self.enabled_plans_of(&state.sku_id, &state.disabled_plans));
         }
         if let Some((_, message)) = self.plan_conflict(&plans, &introduced) {
@@ -238,10 +269,17 @@ impl Tenant {
         }
 
         let user = &mut self.users[index];
-        let mut states: Vec<LicenseAssignmentState> =
-            user.states.iter().filter(|s| !s.is_direct()).cloned().collect();
+        let mut states: Vec<LicenseAssignmentState> = user
+            .states
+            .iter()
+            .filter(|s| !s.is_direct())
+            .cloned()
+            .collect();
         for (sku, disabled) in direct {
-            let previous = user.states.iter().find(|s| s.is_direct() && s.sku_id == sku);
+            let previous = user
+                .states
+                .iter()
+                .find(|s| s.is_direct() && s.sku_id == sku);
             let unchanged = previous.is_some_and(|p| {
                 let mut old = p.disabled_plans.clone();
                 old.sort();
@@ -272,8 +310,12 @@ impl Tenant {
             .usage_location
             .clone()
             .unwrap_or_else(|| self.rules.default_usage_location.clone());
-        let mut states: Vec<LicenseAssignmentState> =
-            user.states.iter().filter(|s| s.is_direct()).cloned().collect();
+        let mut states: Vec<LicenseAssignmentState> = user
+            .states
+            .iter()
+            .filter(|s| s.is_direct())
+            .cloned()
+            .collect();
         let mut plans: BTreeSet<Guid> = BTreeSet::new();
         for state in &states {
             plans.extend(self.enabled_plans_of(&state.sku_id, &state.disabled_plans));
@@ -288,13 +330,19 @@ impl Tenant {
                 let holds = states
                     .iter()
                     .any(|s| s.sku_id == license.sku_id && effective::is_effective(s));
-                let error = self.group_assignment_error(index, license, &location, holds, &user, &plans, &enabled);
+                let error = self.group_assignment_error(
+                    index, license, &location, holds, &user, &plans, &enabled,
+                );
                 evaluated.push((
                     LicenseAssignmentState {
                         sku_id: license.sku_id.clone(),
                         disabled_plans: license.disabled_plans.clone(),
                         assigned_by_group: Some(group.id.clone()),
-                        state: if error.is_error() { AssignmentState::Error } else { AssignmentState::Active },
+                        state: if error.is_error() {
+                            AssignmentState::Error
+                        } else {
+                            AssignmentState::Active
+                        },
                         error,
                         last_updated_date_time: None,
                     },
@@ -320,7 +368,11 @@ impl Tenant {
                 .iter()
                 .find(|p| p.sku_id == state.sku_id && p.source() == state.source());
             state.last_updated_date_time = match previous {
-                Some(p) if p.state == state.state && p.error == state.error && p.disabled_plans == state.disabled_plans => {
+                Some(p)
+                    if p.state == state.state
+                        && p.error == state.error
+                        && p.disabled_plans == state.disabled_plans =>
+                {
                     p.last_updated_date_time.clone()
                 }
                 _ => Some(now.to_string()),
@@ -352,13 +404,14 @@ impl Tenant {
         {
             return AssignmentError::ProhibitedInUsageLocationViolation;
         }
-        if !holds_seat && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled {
+        if !holds_seat
+            && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled
+        {
             return AssignmentError::CountViolation;
         }
-        let has_mailbox_plan = sku
-            .service_plans
-            .iter()
-            .any(|p| p.service_plan_name.starts_with("EXCHANGE_S_") && enabled.contains(&p.service_plan_id));
+        let has_mailbox_plan = sku.service_plans.iter().any(|p| {
+            p.service_plan_name.starts_with("EXCHANGE_S_") && enabled.contains(&p.service_plan_id)
+        });
         if user.proxy_conflict && has_mailbox_plan {
             return AssignmentError::UniquenessViolation;
         }
@@ -373,7 +426,8 @@ impl Tenant {
     fn set_states(&mut self, index: usize, states: Vec<LicenseAssignmentState>, now: &str) {
         let catalog = self.catalog();
         let user = &mut self.users[index];
-        user.assigned_plans = effective::assigned_plans(&states, &catalog, &user.assigned_plans, now);
+        user.assigned_plans =
+            effective::assigned_plans(&states, &catalog, &user.assigned_plans, now);
         user.states = states;
         self.recount();
     }

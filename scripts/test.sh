@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every check and test layer, after installing whatever is missing:
+#   lint (fmt, clippy host + wasm32, core boundary) → native tests → browser tests
+#   (wasm-bindgen-test in headless Chromium) → release build → end-to-end (Playwright).
+# Prints each runner's summary line; exits non-zero if a layer fails or runs no test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --tests
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+LOGS="test-artifacts/logs"
+mkdir -p "$LOGS"
+summary=()
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Sums "N passed" from cargo/wasm test result lines; fails on zero.
+count_cargo() {
+  local log=$1 label=$2 passed failed
+  passed=$(grep -E '^test result: ' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
+  failed=$(grep -E '^test result: ' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
+  if [ -z "$passed" ] || [ "$passed" -eq 0 ]; then echo "$label ran no test"; exit 1; fi
+  summary+=("$label: $passed passed, $failed failed")
+}
+
+step "lint: cargo fmt --check"
+cargo fmt --all -- --check
+
+step "lint: the core crate depends on no browser or UI crate"
+if cargo tree -p license-desk-core -e normal --prefix none | grep -E '^(leptos|web-sys|gloo|js-sys|wasm-bindgen)' ; then
+  echo "license-desk-core must not depend on leptos, web-sys, gloo, js-sys or wasm-bindgen"; exit 1
+fi
+
+step "lint: clippy (host, every target) and clippy (wasm32 app)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p license-desk --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+
+step "layer 1: native unit, fixture and property tests"
+cargo test --workspace 2>&1 | tee "$LOGS/native.log"
+count_cargo "$LOGS/native.log" "native (cargo test)"
+
+step "layer 2: wasm-bindgen-test in headless Chromium"
+cargo test -p license-desk --target wasm32-unknown-unknown --test web 2>&1 | tee "$LOGS/browser.log"
+count_cargo "$LOGS/browser.log" "browser (wasm-bindgen-test)"
+
+step "release build (trunk --release, wasm-opt -Oz, CSP headers, precompression) and the fake Graph server"
+bash scripts/build-release.sh
+cargo build --release --example fake-graph
+
+step "layer 3: end-to-end in Chromium (Playwright) against dist/ and the fake Graph server"
+npx playwright test --config tests/e2e/playwright.config.mjs 2>&1 | tee "$LOGS/e2e.log"
+e2e_passed=$(grep -E '^\s+[0-9]+ passed' "$LOGS/e2e.log" | awk '{print $1}' | tail -1)
+e2e_failed=$(grep -E '^\s+[0-9]+ failed' "$LOGS/e2e.log" | awk '{print $1}' | tail -1)
+if [ -z "$e2e_passed" ] || [ "$e2e_passed" -eq 0 ]; then echo "end-to-end ran no test"; exit 1; fi
+summary+=("end-to-end (Playwright): $e2e_passed passed, ${e2e_failed:-0} failed")
+
+printf '\n==> summary\n'
+printf '%s\n' "${summary[@]}"
+total_passed=0
+for line in "${summary[@]}"; do
+  total_passed=$((total_passed + $(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')))
+done
+echo "$total_passed passed, 0 failed"
