@@ -180,7 +180,7 @@ fn raw(status: u16, body: &str) -> RawResponse {
 
 #[test]
 fn captured_errors_map_to_what_the_admin_must_do() {
-    let log = fixture("error-invalid-usage-location.log");
+    let log = fixture("error-invalid-usage-location.txt");
     let error = GraphError::from_response(&raw(400, &log[log.find('{').unwrap()..]));
     assert_eq!(
         error.kind,

@@ -1,0 +1,36 @@
+//! Measures how fast the pure core plans and diffs changes, for the benchmark script.
+//! Bulk operations over thousands of users run exactly this per user.
+
+use license_desk_core::diff::LicenseDiff;
+use license_desk_core::plan::{plan, Change};
+use license_desk_core::sim::seed::{E3, PLAN_SWAY, PLAN_YAMMER};
+use license_desk_core::sim::{SimConfig, Simulator};
+use license_desk_core::Guid;
+use std::time::Instant;
+
+fn main() {
+    let sim = Simulator::new(SimConfig::default());
+    let tenant = sim.tenant();
+    let catalog = tenant.catalog();
+    let users: Vec<_> = (0..tenant.users.len()).map(|i| tenant.user_view(i)).collect();
+    let changes = [Change::Add {
+        sku: Guid::new(E3),
+        disabled_plans: vec![Guid::new(PLAN_SWAY), Guid::new(PLAN_YAMMER)],
+    }];
+    let rounds = 400;
+    let started = Instant::now();
+    let mut entries = 0;
+    for _ in 0..rounds {
+        for user in &users {
+            let planned = plan(user, &catalog, &changes);
+            let predicted = planned.predict(user, &catalog, "2026-01-01T00:00:00Z");
+            entries += LicenseDiff::between(user, &predicted, &catalog).entries.len();
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let per_second = (rounds * users.len()) as f64 / seconds;
+    println!(
+        "Core throughput (plan + predict + diff, native release): {per_second:.0} users/s ({} users in {seconds:.2} s, {entries} diff entries)",
+        rounds * users.len()
+    );
+}
