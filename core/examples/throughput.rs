@@ -12,7 +12,9 @@ fn main() {
     let sim = Simulator::new(SimConfig::default());
     let tenant = sim.tenant();
     let catalog = tenant.catalog();
-    let users: Vec<_> = (0..tenant.users.len()).map(|i| tenant.user_view(i)).collect();
+    let users: Vec<_> = (0..tenant.users.len())
+        .map(|i| tenant.user_view(i))
+        .collect();
     let changes = [Change::Add {
         sku: Guid::new(E3),
         disabled_plans: vec![Guid::new(PLAN_SWAY), Guid::new(PLAN_YAMMER)],
@@ -24,7 +26,9 @@ fn main() {
         for user in &users {
             let planned = plan(user, &catalog, &changes);
             let predicted = planned.predict(user, &catalog, "2026-01-01T00:00:00Z");
-            entries += LicenseDiff::between(user, &predicted, &catalog).entries.len();
+            entries += LicenseDiff::between(user, &predicted, &catalog)
+                .entries
+                .len();
         }
     }
     let seconds = started.elapsed().as_secs_f64();

@@ -142,6 +142,7 @@ pub fn PendingChanges() -> impl IntoView {
         let id = user.id.to_string();
         let sent = request::assign_license(&id, &body);
         workspace.action_error.set(None);
+        workspace.last_change.set(None);
         workspace.busy.set(Some("Applying changes…".into()));
         spawn_local(async move {
             let result = crate::graph_client::assign_license(session, &id, &body).await;

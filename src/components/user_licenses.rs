@@ -82,6 +82,7 @@ pub fn UserLicenses() -> impl IntoView {
     let reprocess = move |user: User| {
         let id = user.id.to_string();
         workspace.action_error.set(None);
+        workspace.last_change.set(None);
         workspace.busy.set(Some("Reprocessing…".into()));
         spawn_local(async move {
             match crate::graph_client::reprocess(session, &id).await {
@@ -109,6 +110,7 @@ pub fn UserLicenses() -> impl IntoView {
         let id = user.id.to_string();
         let code = usage_location.get().trim().to_ascii_uppercase();
         workspace.action_error.set(None);
+        workspace.last_change.set(None);
         workspace.busy.set(Some("Setting usage location…".into()));
         spawn_local(async move {
             match crate::graph_client::set_usage_location(session, &id, &code).await {
