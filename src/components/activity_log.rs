@@ -11,7 +11,8 @@ pub fn ActivityLog() -> impl IntoView {
         <section class="card" aria-labelledby="log-title">
             <details>
                 <summary><h2 id="log-title" class="inline">{move || format!("Activity log ({} requests)", session.log.with(Vec::len))}</h2></summary>
-                <table class="log">
+                <div class="log" tabindex="0" role="region" aria-label="Activity log entries">
+                <table>
                     <thead><tr>
                         <th scope="col">"Time (UTC)"</th><th scope="col">"Method"</th><th scope="col">"Path"</th>
                         <th scope="col">"Status"</th><th scope="col">"request-id"</th><th scope="col">"Duration"</th>
@@ -29,6 +30,7 @@ pub fn ActivityLog() -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             </details>
         </section>
     }

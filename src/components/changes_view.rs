@@ -21,6 +21,30 @@ fn marker(entry: &DiffEntry) -> &'static str {
     }
 }
 
+/// Diff entries, with per-service-plan status changes folded away (they can be many).
+#[component]
+pub fn DiffList(entries: Vec<DiffEntry>) -> impl IntoView {
+    let (services, main): (Vec<DiffEntry>, Vec<DiffEntry>) = entries
+        .into_iter()
+        .partition(|e| matches!(e, DiffEntry::CapabilityChanged { .. }));
+    let count = services.len();
+    view! {
+        <ul class="diff">
+            {main.iter().map(|entry| view! {
+                <li><span class="tag">{marker(entry)}</span>" "{entry.describe()}</li>
+            }).collect_view()}
+        </ul>
+        {(count > 0).then(|| view! {
+            <details class="service-changes">
+                <summary>{format!("Service plan status: {count} change(s)")}</summary>
+                <ul class="diff">
+                    {services.iter().map(|entry| view! { <li>{entry.describe()}</li> }).collect_view()}
+                </ul>
+            </details>
+        })}
+    }
+}
+
 #[component]
 pub fn ChangesView() -> impl IntoView {
     let session = use_session();
@@ -59,11 +83,7 @@ pub fn ChangesView() -> impl IntoView {
                     <h2 id="changes-title">"Changes"</h2>
                     <p role="status" aria-live="polite" class="settling">{status}</p>
                     {record.diff.is_empty().then(|| view! { <p>"No differences between before and after."</p> })}
-                    <ul class="diff">
-                        {record.diff.entries.iter().map(|entry| view! {
-                            <li><span class="tag">{marker(entry)}</span>" "{entry.describe()}</li>
-                        }).collect_view()}
-                    </ul>
+                    <DiffList entries=record.diff.entries.clone()/>
                     <div class="actions">
                         <button class="secondary" on:click=move |_| crate::browser::copy(&text)>"Copy"</button>
                         <button class="secondary" on:click=move |_| crate::browser::download(&json_file, "application/json", &json)>"Export JSON"</button>

@@ -83,8 +83,8 @@ pub fn FindUser() -> impl IntoView {
                     let chosen = user.clone();
                     view! {
                         <li>
-                            <button class="result" on:click=move |_| open(&chosen) aria-label=format!("Open {label}")>
-                                <span class="result-name">{label.clone()}</span>
+                            <button class="result" on:click=move |_| open(&chosen)>
+                                <span class="result-name"><span class="visually-hidden">"Open "</span>{label.clone()}</span>
                                 <span class="part">{upn}</span>
                             </button>
                         </li>

@@ -1,6 +1,7 @@
 //! Pending changes, their preview (exact request, warnings to acknowledge, predicted
 //! diff) and applying them, then waiting until Entra ID shows the result.
 
+use crate::components::changes_view::DiffList;
 use crate::components::token_panel::permission_for;
 use crate::graph_client::outcome_unknown;
 use crate::session::{use_session, Session};
@@ -227,7 +228,7 @@ pub fn PendingChanges() -> impl IntoView {
                                 }
                             }</pre>
                             <h3>"Predicted changes"</h3>
-                            <ul class="diff">{diff.entries.iter().map(|e| view! { <li>{e.describe()}</li> }).collect_view()}</ul>
+                            <DiffList entries=diff.entries.clone()/>
                             {(!warnings.is_empty()).then(|| view! {
                                 <h3>"Check before applying"</h3>
                                 <ul class="warnings">
