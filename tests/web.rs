@@ -21,6 +21,20 @@ fn container() -> web_sys::HtmlElement {
     element.unchecked_into()
 }
 
+/// The button whose visible text is `text`.
+fn button(root: &web_sys::HtmlElement, text: &str) -> web_sys::HtmlElement {
+    let buttons = root.query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .map(|i| {
+            buttons
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::HtmlElement>()
+        })
+        .find(|b| b.inner_text() == text)
+        .unwrap_or_else(|| panic!("no button {text}"))
+}
+
 async fn settle(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
 }
@@ -74,17 +88,7 @@ async fn tenant_licenses_lists_seats_and_warns_when_full() {
         .unwrap()
         .contains("seats used"));
     // Sorting by "Fewest free" puts a full SKU first.
-    let buttons = root.query_selector_all("button").unwrap();
-    let fewest: web_sys::HtmlElement = (0..buttons.length())
-        .map(|i| {
-            buttons
-                .item(i)
-                .unwrap()
-                .unchecked_into::<web_sys::HtmlElement>()
-        })
-        .find(|b| b.inner_text() == "Fewest free")
-        .unwrap();
-    fewest.click();
+    button(&root, "Fewest free").click();
     settle(10).await;
     let first = root
         .query_selector("tbody tr .sku-name")
@@ -100,19 +104,7 @@ async fn use_demo_tenant_signs_in_and_loads_the_tenant() {
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), license_desk::App);
     settle(10).await;
-    let button: web_sys::HtmlElement = {
-        let buttons = root.query_selector_all("button").unwrap();
-        (0..buttons.length())
-            .map(|i| {
-                buttons
-                    .item(i)
-                    .unwrap()
-                    .unchecked_into::<web_sys::HtmlElement>()
-            })
-            .find(|b| b.inner_text() == "Use demo tenant")
-            .expect("demo button")
-    };
-    button.click();
+    button(&root, "Use demo tenant").click();
     settle(600).await;
     let text = root.inner_text();
     assert!(text.contains("Demo tenant — no real data"), "{text}");

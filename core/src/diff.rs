@@ -203,15 +203,14 @@ impl DiffEntry {
     /// Names come first so the admin reads SKUs and plans alphabetically.
     fn sort_key(&self) -> (u8, String, String, Option<AssignmentSource>, String, String) {
         use DiffEntry::*;
-        match self {
-            UsageLocationChanged { .. } => (
-                0,
-                String::new(),
-                String::new(),
-                None,
-                String::new(),
-                String::new(),
-            ),
+        let rank = match self {
+            UsageLocationChanged { .. } => 0,
+            AssignmentAdded { .. } | AssignmentRemoved { .. } => 1,
+            StateChanged { .. } => 2,
+            PlanSwitched { .. } => 3,
+            CapabilityChanged { .. } => 4,
+        };
+        let (sku_name, sku, source) = match self {
             AssignmentAdded {
                 sku,
                 sku_name,
@@ -223,53 +222,31 @@ impl DiffEntry {
                 sku_name,
                 source,
                 ..
-            } => (
-                1,
-                sku_name.clone(),
-                sku.to_string(),
-                Some(source.clone()),
-                String::new(),
-                String::new(),
-            ),
-            StateChanged {
+            }
+            | StateChanged {
                 sku,
                 sku_name,
                 source,
                 ..
-            } => (
-                2,
-                sku_name.clone(),
-                sku.to_string(),
-                Some(source.clone()),
-                String::new(),
-                String::new(),
-            ),
+            }
+            | PlanSwitched {
+                sku,
+                sku_name,
+                source,
+                ..
+            } => (sku_name.clone(), sku.to_string(), Some(source.clone())),
+            CapabilityChanged { .. } | UsageLocationChanged { .. } => Default::default(),
+        };
+        let (plan_name, plan) = match self {
             PlanSwitched {
-                sku,
-                sku_name,
-                source,
-                plan,
-                plan_name,
-                ..
-            } => (
-                3,
-                sku_name.clone(),
-                sku.to_string(),
-                Some(source.clone()),
-                plan_name.clone(),
-                plan.to_string(),
-            ),
-            CapabilityChanged {
                 plan, plan_name, ..
-            } => (
-                4,
-                String::new(),
-                String::new(),
-                None,
-                plan_name.clone(),
-                plan.to_string(),
-            ),
-        }
+            }
+            | CapabilityChanged {
+                plan, plan_name, ..
+            } => (plan_name.clone(), plan.to_string()),
+            _ => Default::default(),
+        };
+        (rank, sku_name, sku, source, plan_name, plan)
     }
 
     /// One line in admin language.

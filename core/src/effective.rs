@@ -10,7 +10,8 @@
 use crate::catalog::Catalog;
 use crate::guid::Guid;
 use crate::model::{
-    AssignedLicense, AssignedPlan, AssignmentState, CapabilityStatus, LicenseAssignmentState,
+    AssignedLicense, AssignedPlan, AssignmentError, AssignmentState, CapabilityStatus,
+    LicenseAssignmentState,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,4 +147,38 @@ pub fn enabling_assignments<'a>(
                 .is_some_and(|sku| sku.plan(plan).is_some())
         })
         .collect()
+}
+
+/// Direct assignments: SKU → the plans switched off in it.
+pub type DirectLicenses = BTreeMap<Guid, BTreeSet<Guid>>;
+
+/// The assignment states after the direct assignments become `direct`: inherited states
+/// stay as they are; a direct SKU whose `disabledPlans` didn't change keeps its state;
+/// every other direct SKU is freshly `Active` as of `now`. Sorted by SKU, then source.
+pub fn with_direct_assignments(
+    states: &[LicenseAssignmentState],
+    direct: &DirectLicenses,
+    now: &str,
+) -> Vec<LicenseAssignmentState> {
+    let mut next: Vec<LicenseAssignmentState> =
+        states.iter().filter(|s| !s.is_direct()).cloned().collect();
+    for (sku, disabled) in direct {
+        let previous = states.iter().find(|s| s.is_direct() && &s.sku_id == sku);
+        let unchanged = previous.is_some_and(|p| {
+            p.disabled_plans.iter().cloned().collect::<BTreeSet<_>>() == *disabled
+        });
+        next.push(match previous {
+            Some(state) if unchanged => state.clone(),
+            _ => LicenseAssignmentState {
+                sku_id: sku.clone(),
+                disabled_plans: disabled.iter().cloned().collect(),
+                assigned_by_group: None,
+                state: AssignmentState::Active,
+                error: AssignmentError::None,
+                last_updated_date_time: Some(now.to_string()),
+            },
+        });
+    }
+    next.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
+    next
 }

@@ -10,12 +10,8 @@
 use crate::catalog::Catalog;
 use crate::effective;
 use crate::guid::Guid;
-use crate::model::{
-    AppliesTo, AssignLicenseBody, AssignedLicense, AssignmentError, AssignmentState,
-    LicenseAssignmentState, User,
-};
+use crate::model::{AppliesTo, AssignLicenseBody, AssignedLicense, User};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// One thing the admin wants.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,8 +107,7 @@ impl Refusal {
     }
 }
 
-/// Direct assignments: SKU → the plans switched off in it.
-pub type DirectLicenses = BTreeMap<Guid, BTreeSet<Guid>>;
+pub use crate::effective::DirectLicenses;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
@@ -305,30 +300,11 @@ impl Plan {
 
     /// The user as the planner expects Graph to show them once the change has landed.
     pub fn predict(&self, before: &User, catalog: &Catalog, now: &str) -> User {
-        let mut states: Vec<LicenseAssignmentState> = before
-            .license_assignment_states
-            .iter()
-            .filter(|s| !s.is_direct())
-            .cloned()
-            .collect();
-        for (sku, disabled) in &self.intended {
-            let previous = before.direct_assignment(sku);
-            let unchanged = previous.is_some_and(|p| {
-                p.disabled_plans.iter().cloned().collect::<BTreeSet<_>>() == *disabled
-            });
-            states.push(match previous {
-                Some(state) if unchanged => state.clone(),
-                _ => LicenseAssignmentState {
-                    sku_id: sku.clone(),
-                    disabled_plans: disabled.iter().cloned().collect(),
-                    assigned_by_group: None,
-                    state: AssignmentState::Active,
-                    error: AssignmentError::None,
-                    last_updated_date_time: Some(now.to_string()),
-                },
-            });
-        }
-        states.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
+        let states = effective::with_direct_assignments(
+            &before.license_assignment_states,
+            &self.intended,
+            now,
+        );
         User {
             assigned_licenses: effective::assigned_licenses(&states),
             assigned_plans: effective::assigned_plans(

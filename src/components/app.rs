@@ -17,9 +17,8 @@ use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
 use license_desk_core::token;
 use std::time::Duration;
 
-/// Signs in to the in-browser demo tenant with a token carrying every licensing permission.
-pub fn start_demo(session: Session) {
-    crate::transport::reset_demo_tenant();
+/// A one-hour demo-tenant token carrying every licensing permission.
+pub fn demo_token() -> String {
     let claims = token::demo_claims(
         "admin@contoso.example",
         &[
@@ -30,11 +29,17 @@ pub fn start_demo(session: Session) {
         crate::browser::now_seconds(),
         3600,
     );
+    token::mint(&claims)
+}
+
+/// Signs in to a fresh in-browser demo tenant.
+pub fn start_demo(session: Session) {
+    crate::transport::reset_demo_tenant();
     session.connection.set(Some(Connection {
         endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
         demo: true,
     }));
-    session.token.set(Some(token::mint(&claims)));
+    session.token.set(Some(demo_token()));
 }
 
 /// Loads the tenant's SKUs once connected.

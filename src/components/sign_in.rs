@@ -1,7 +1,7 @@
 //! Signing in with a token the admin brings, or straight into the demo tenant.
 //! Also the prompt for a fresh token when Graph answers 401 mid-work.
 
-use crate::components::app::start_demo;
+use crate::components::app::{demo_token, start_demo};
 use crate::components::error_panel::ErrorPanel;
 use crate::session::{use_session, Connection};
 use leptos::prelude::*;
@@ -135,13 +135,7 @@ pub fn TokenRefresh() -> impl IntoView {
                     <button type="submit" class="primary">"Continue"</button>
                     <Show when=move || session.is_demo()>
                         <button type="button" class="secondary" on:click=move |_| {
-                            let claims = license_desk_core::token::demo_claims(
-                                "admin@contoso.example",
-                                &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All"],
-                                crate::browser::now_seconds(),
-                                3600,
-                            );
-                            session.token.set(Some(license_desk_core::token::mint(&claims)));
+                            session.token.set(Some(demo_token()));
                             session.needs_token.set(None);
                         }>"Renew demo token"</button>
                     </Show>

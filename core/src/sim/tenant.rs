@@ -268,36 +268,11 @@ impl Tenant {
             return Err(bad_request(message));
         }
 
-        let user = &mut self.users[index];
-        let mut states: Vec<LicenseAssignmentState> = user
-            .states
-            .iter()
-            .filter(|s| !s.is_direct())
-            .cloned()
+        let direct: effective::DirectLicenses = direct
+            .into_iter()
+            .map(|(sku, disabled)| (sku, disabled.into_iter().collect()))
             .collect();
-        for (sku, disabled) in direct {
-            let previous = user
-                .states
-                .iter()
-                .find(|s| s.is_direct() && s.sku_id == sku);
-            let unchanged = previous.is_some_and(|p| {
-                let mut old = p.disabled_plans.clone();
-                old.sort();
-                old == disabled
-            });
-            states.push(match previous {
-                Some(state) if unchanged => state.clone(),
-                _ => LicenseAssignmentState {
-                    sku_id: sku,
-                    disabled_plans: disabled,
-                    assigned_by_group: None,
-                    state: AssignmentState::Active,
-                    error: AssignmentError::None,
-                    last_updated_date_time: Some(now.to_string()),
-                },
-            });
-        }
-        sort_states(&mut states);
+        let states = effective::with_direct_assignments(&self.users[index].states, &direct, now);
         self.set_states(index, states, now);
         Ok(())
     }
