@@ -40,7 +40,7 @@ cargo test --workspace 2>&1 | tee "$LOGS/native.log"
 count_cargo "$LOGS/native.log" "native (cargo test)"
 
 step "layer 2: wasm-bindgen-test in headless Chromium"
-cargo test -p license-desk --target wasm32-unknown-unknown --test web 2>&1 | tee "$LOGS/browser.log"
+cargo test --target wasm32-unknown-unknown 2>&1 | tee "$LOGS/browser.log"
 count_cargo "$LOGS/browser.log" "browser (wasm-bindgen-test)"
 
 step "release build (trunk --release, wasm-opt -Oz, CSP headers, precompression) and the fake Graph server"

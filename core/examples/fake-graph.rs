@@ -16,6 +16,7 @@
 //!     [--roles "Organization.Read.All ..."] [--aud https://graph.microsoft.com]
 //!     [--exp-in-s 3600] [--upn admin@contoso.example]
 //! ```
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use license_desk_core::token;
@@ -222,6 +223,7 @@ fn serve(stream: TcpStream, simulator: &Mutex<Simulator>, options: &Options) {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let options = parse_options();
     if options.mint {
@@ -262,3 +264,7 @@ fn main() {
         std::thread::spawn(move || serve(stream, &simulator, &options));
     }
 }
+
+// A host tool: on wasm32 there is nothing to run.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

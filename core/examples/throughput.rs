@@ -1,5 +1,6 @@
 //! Measures how fast the pure core plans and diffs changes, for the benchmark script.
 //! Bulk operations over thousands of users run exactly this per user.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use license_desk_core::diff::LicenseDiff;
 use license_desk_core::plan::{plan, Change};
@@ -8,6 +9,7 @@ use license_desk_core::sim::{SimConfig, Simulator};
 use license_desk_core::Guid;
 use std::time::Instant;
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let sim = Simulator::new(SimConfig::default());
     let tenant = sim.tenant();
@@ -38,3 +40,7 @@ fn main() {
         rounds * users.len()
     );
 }
+
+// A host tool: on wasm32 there is nothing to run.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -49,6 +49,16 @@ impl Cloud {
         }
     }
 
+    /// The admin portal page of a group in this cloud, for "change it on the group".
+    pub fn group_portal_url(self, group: &Guid) -> String {
+        let portal = match self {
+            Cloud::Global => "https://entra.microsoft.com",
+            Cloud::UsGovL4 | Cloud::UsGovL5Dod => "https://portal.azure.us",
+            Cloud::China => "https://portal.azure.cn",
+        };
+        format!("{portal}/#view/Microsoft_AAD_IAM/GroupDetailsMenuBlade/~/Overview/groupId/{group}")
+    }
+
     /// A short, stable key for forms and URLs.
     pub fn key(self) -> &'static str {
         match self {
@@ -453,6 +463,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn group_links_point_at_each_clouds_portal() {
+        let group = Guid::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
+        assert_eq!(
+            Cloud::Global.group_portal_url(&group),
+            "https://entra.microsoft.com/#view/Microsoft_AAD_IAM/GroupDetailsMenuBlade/~/Overview/groupId/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60"
+        );
+        assert!(Cloud::UsGovL5Dod
+            .group_portal_url(&group)
+            .starts_with("https://portal.azure.us/"));
+        assert!(Cloud::China
+            .group_portal_url(&group)
+            .starts_with("https://portal.azure.cn/"));
     }
 
     #[test]

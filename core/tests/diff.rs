@@ -1,4 +1,5 @@
 //! The diff reports every kind of change, keeps direct and inherited apart, and is symmetric.
+#![cfg(not(target_arch = "wasm32"))]
 
 use license_desk_core::catalog::Catalog;
 use license_desk_core::diff::{DiffEntry, LicenseDiff};

@@ -1,4 +1,5 @@
 //! Every error class maps to a headline, Graph's details and a next step.
+#![cfg(not(target_arch = "wasm32"))]
 
 use license_desk_core::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
 use license_desk_core::response::RawResponse;

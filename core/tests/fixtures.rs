@@ -1,4 +1,5 @@
 //! Microsoft's published payloads parse into License Desk's models.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! The simulated tenant follows Graph's rules, messages and quirks.
+#![cfg(not(target_arch = "wasm32"))]
 
 use license_desk_core::error::{BusinessRule, ErrorKind, GraphError};
 use license_desk_core::model::*;

@@ -140,6 +140,8 @@ pub fn UserLicenses() -> impl IntoView {
             Load::Ready(user) => {
                 let catalog = workspace.catalog();
                 let claims = session.claims();
+                // The demo tenant's groups exist only here: no portal link for them.
+                let portal_cloud = session.connection.with(|c| c.as_ref().filter(|c| !c.demo).and_then(|c| c.endpoint.cloud()));
                 let reprocess_denied = permission_for(claims.as_ref(), Action::Reprocess).err();
                 let cannot_reprocess = reprocess_denied.is_some();
                 let cannot_assign = permission_for(claims.as_ref(), Action::Assign).is_err();
@@ -207,6 +209,11 @@ pub fn UserLicenses() -> impl IntoView {
                                             <div>
                                                 <p class="sku-name">{sku_name.clone()}</p>
                                                 <p class="source">{source.clone()}</p>
+                                                {state.assigned_by_group.clone().zip(portal_cloud).map(|(group, cloud)| view! {
+                                                    <a class="group-link" href=cloud.group_portal_url(&group) target="_blank" rel="noopener noreferrer">
+                                                        {format!("Open group {} in the admin portal", catalog.group_name(&group))}
+                                                    </a>
+                                                })}
                                             </div>
                                             <p class=state_class>{license_desk_core::diff::StateLabel::of(&state).plain()}</p>
                                         </div>
