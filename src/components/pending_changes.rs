@@ -29,7 +29,6 @@ pub async fn settle(
     request: GraphRequest,
     done: impl Fn(&User) -> bool,
 ) {
-    let catalog = workspace.catalog();
     let mut record = ChangeRecord {
         kind,
         user_id: user_id.clone(),
@@ -47,6 +46,7 @@ pub async fn settle(
         let Ok(after) = crate::graph_client::get_user(session, &user_id).await else {
             continue;
         };
+        // Names may have arrived meanwhile (group names), so take the catalogue fresh.
         record.diff = LicenseDiff::between(&before, &after, &workspace.catalog());
         record.after = after.clone();
         let finished = done(&after);
@@ -72,7 +72,6 @@ pub async fn settle(
     if let Ok(details) = crate::graph_client::license_details(session, &user_id).await {
         workspace.details.set(details);
     }
-    let _ = catalog;
     // Seat counts changed; refresh them for the next plan.
     if let Ok(skus) = crate::graph_client::subscribed_skus(session).await {
         workspace.skus.set(Load::Ready(skus));

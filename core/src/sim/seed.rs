@@ -98,8 +98,9 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
                 sku_id: g(sku_id),
                 sku_part_number: (*part).into(),
                 subscription_ids: vec![format!(
-                    "{:08x}-0000-4000-8000-000000000000",
-                    sku_id.len() * 7919 + part.len()
+                    "{}-5ab5-4c1d-8e2f-{}",
+                    &sku_id[..8],
+                    &sku_id[24..]
                 )],
             };
             (sku, seats)
@@ -355,22 +356,27 @@ pub fn demo_tenant(seed: u64) -> Tenant {
             2 => (&[GROUP_SECURITY], vec![]),
             _ => (&[GROUP_ALL_STAFF], vec![]),
         };
-        fillers.push((
-            Box::leak(name.into_boxed_str()) as &'static str,
-            Some(country),
-            groups,
-            direct,
-            false,
-            true,
-        ));
+        fillers.push((name, Some(country), groups, direct, false, true));
     }
     // Fillers first, so the named executives and Isaiah are evaluated last.
-    fillers.append(&mut people);
+    let named = people
+        .drain(..)
+        .map(|(name, location, groups, direct, conflict, enabled)| {
+            (
+                name.to_string(),
+                location,
+                groups,
+                direct,
+                conflict,
+                enabled,
+            )
+        });
+    fillers.extend(named);
     for (name, location, groups, direct, conflict, enabled) in fillers {
-        let upn = upn_for(name);
+        let upn = upn_for(&name);
         tenant.users.push(SimUser {
             id: rng.guid(),
-            display_name: name.into(),
+            display_name: name,
             mail: Some(upn.clone()),
             user_principal_name: upn,
             usage_location: location.map(str::to_string),
