@@ -17,8 +17,8 @@ step() { printf '\n==> %s\n' "$*"; }
 # Sums "N passed" from cargo/wasm test result lines; fails on zero.
 count_cargo() {
   local log=$1 label=$2 passed failed
-  passed=$(grep -E '^test result: ' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
-  failed=$(grep -E '^test result: ' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
+  passed=$(awk '/^test result: / {match($0, /[0-9]+ passed/); s+=substr($0, RSTART, RLENGTH-7)} END {print s+0}' "$log")
+  failed=$(awk '/^test result: / {match($0, /[0-9]+ failed/); s+=substr($0, RSTART, RLENGTH-7)} END {print s+0}' "$log")
   if [ -z "$passed" ] || [ "$passed" -eq 0 ]; then echo "$label ran no test"; exit 1; fi
   summary+=("$label: $passed passed, $failed failed")
 }
@@ -49,10 +49,10 @@ cargo build --release --example fake-graph
 
 step "layer 3: end-to-end in Chromium (Playwright) against dist/ and the fake Graph server"
 npx playwright test --config tests/e2e/playwright.config.mjs 2>&1 | tee "$LOGS/e2e.log"
-e2e_passed=$(grep -E '^\s+[0-9]+ passed' "$LOGS/e2e.log" | awk '{print $1}' | tail -1)
-e2e_failed=$(grep -E '^\s+[0-9]+ failed' "$LOGS/e2e.log" | awk '{print $1}' | tail -1)
-if [ -z "$e2e_passed" ] || [ "$e2e_passed" -eq 0 ]; then echo "end-to-end ran no test"; exit 1; fi
-summary+=("end-to-end (Playwright): $e2e_passed passed, ${e2e_failed:-0} failed")
+e2e_passed=$(awk '/^ +[0-9]+ passed/ {n=$1} END {print n+0}' "$LOGS/e2e.log")
+e2e_failed=$(awk '/^ +[0-9]+ failed/ {n=$1} END {print n+0}' "$LOGS/e2e.log")
+if [ "$e2e_passed" -eq 0 ]; then echo "end-to-end ran no test"; exit 1; fi
+summary+=("end-to-end (Playwright): $e2e_passed passed, $e2e_failed failed")
 
 printf '\n==> summary\n'
 printf '%s\n' "${summary[@]}"
