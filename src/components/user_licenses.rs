@@ -150,6 +150,8 @@ pub fn UserLicenses() -> impl IntoView {
                 let details = workspace.details.get();
                 let reprocess_user = user.clone();
                 let locate_user = user.clone();
+                let location_user_id = user.id.to_string();
+                let location_endpoint = session.connection.with(|c| c.as_ref().map(|c| c.endpoint.clone()));
                 let states = user.license_assignment_states.clone();
                 view! {
                     <section class="card user" aria-labelledby="licenses-title">
@@ -180,6 +182,14 @@ pub fn UserLicenses() -> impl IntoView {
                                         on:input=move |ev| usage_location.set(event_target_value(&ev)) />
                                 </div>
                                 <button type="submit" class="secondary" disabled=cannot_locate>"Set usage location"</button>
+                                <pre class="request" aria-label="Usage location request">{move || {
+                                    let code = usage_location.get().trim().to_ascii_uppercase();
+                                    let request = request::set_usage_location(&location_user_id, &code);
+                                    match &location_endpoint {
+                                        Some(endpoint) => format!("{} {}\n\n{}", request.method.as_str(), endpoint.url(&request), request.pretty_body()),
+                                        None => request.pretty_body(),
+                                    }
+                                }}</pre>
                             </form>
                         })}
                         {(states.is_empty()).then(|| view! { <p>"No licenses."</p> })}

@@ -136,3 +136,19 @@ test("an expired token mid-change asks for a fresh one and keeps the pending cha
   await expect(changes(page)).toContainText("Removed Power BI Pro (direct)");
   watch.assertClean([/status of 401/]);
 });
+
+test("a missing usage location is shown, the PATCH is previewed, and the fix is diffed", async ({ page }) => {
+  const watch = guard(page);
+  await page.goto(`${PROD}/?demo`);
+  await openUser(page, "Grady", "Grady Archie");
+  await expect(page.getByText("⚠ Direct license assignment fails until a usage location is set.")).toBeVisible();
+  await page.getByLabel("Usage location (two-letter country code)").fill("gb");
+  const preview = page.getByLabel("Usage location request");
+  await expect(preview).toContainText("PATCH https://graph.microsoft.com/v1.0/users/");
+  await expect(preview).toContainText(`"usageLocation": "GB"`);
+  await page.getByRole("button", { name: "Set usage location" }).click();
+  await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible();
+  await expect(changes(page)).toContainText("Usage location: none → GB");
+  await expect(page.getByText("Usage location: GB")).toBeVisible();
+  watch.assertClean();
+});
