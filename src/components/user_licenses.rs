@@ -79,6 +79,8 @@ pub fn UserLicenses() -> impl IntoView {
         }
     });
     let usage_location = RwSignal::new(String::new());
+    // Which plan lists are expanded; kept across re-renders while the admin edits.
+    let open_lists = RwSignal::new(std::collections::BTreeSet::<String>::new());
     let reprocess = move |user: User| {
         let id = user.id.to_string();
         workspace.action_error.set(None);
@@ -201,6 +203,8 @@ pub fn UserLicenses() -> impl IntoView {
                                 let sku = state.sku_id.clone();
                                 let problem = explain(&state.error, &sku_name);
                                 let label = format!("{sku_name} ({source})");
+                                let list_key = label.clone();
+                                let toggle_key = label.clone();
                                 let detail = details.iter().find(|d| d.sku_id == sku).cloned();
                                 let plans = catalog.sku(&sku).map(|s| s.service_plans.clone()).unwrap_or_default();
                                 let intended_off = intended.get(&sku).cloned();
@@ -228,7 +232,13 @@ pub fn UserLicenses() -> impl IntoView {
                                             <p class=state_class>{license_desk_core::diff::StateLabel::of(&state).plain()}</p>
                                         </div>
                                         {problem.map(|p| view! { <p class="warning-text" role="note">{p}</p> })}
-                                        <details>
+                                        <details
+                                            prop:open=move || open_lists.with(|o| o.contains(&list_key))
+                                            on:toggle=move |ev| {
+                                                let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                                                let key = toggle_key.clone();
+                                                open_lists.update(|o| { if open { o.insert(key); } else { o.remove(&key); } });
+                                            }>
                                             <summary>{format!("Service plans of {label}")}</summary>
                                             <table class="plans-table">
                                                 <thead><tr><th scope="col">"Plan"</th><th scope="col">"On"</th><th scope="col">"Provisioning"</th><th scope="col">"Enabled by"</th></tr></thead>

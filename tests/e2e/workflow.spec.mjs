@@ -49,6 +49,9 @@ async function walkthrough(page, prefix) {
   await page.getByText("Service plans of Office 365 E3 (Direct)").click();
   await page.getByRole("checkbox", { name: "Sway in Office 365 E3" }).check();
   await expect(pending(page)).toContainText("Turn Sway on in Office 365 E3");
+  // The expanded plan list stays open while the admin edits.
+  await expect(page.getByRole("checkbox", { name: "Sway in Office 365 E3" })).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: "Sway in Office 365 E3" })).toBeChecked();
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
   await expect(page.getByLabel("Request", { exact: true })).toContainText(YAMMER);
   await expect(page.getByLabel("Request", { exact: true })).not.toContainText(SWAY);
