@@ -201,7 +201,7 @@ impl GraphError {
             ErrorKind::Forbidden => "Use a token with the required permission (see the token panel), or ask an admin with the License Administrator or User Administrator role.".into(),
             ErrorKind::NotFound => "Check the user or group id; it may have been deleted, or may not have replicated yet—try again in a minute.".into(),
             ErrorKind::Conflict => "Reload the user to see the current state, then apply your change again.".into(),
-            ErrorKind::Throttled => "Wait for the countdown; License Desk retries automatically.".into(),
+            ErrorKind::Throttled => "Graph was still throttling after License Desk's automatic retries. Wait a minute, then try again; nothing you entered is lost.".into(),
             ErrorKind::ServerError => "Wait a moment and try again. If it persists, quote the request-id to Microsoft support.".into(),
             ErrorKind::Network => "Check your connection (and any proxy or firewall), then try again. If this was a change, reload the user first to see whether it was applied.".into(),
             ErrorKind::NotJson => "Something between you and Graph (a proxy or captive portal) answered instead. Check your network, then try again.".into(),
