@@ -31,7 +31,7 @@ export default defineConfig({
     { command: "node tests/e2e/serve-dist.mjs --port 4174 --mode development", url: DEV, cwd: "../..", reuseExistingServer: false },
     { command: "cargo run --release --example fake-graph -- --port 8787", url: GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
     {
-      command: "cargo run --release --example fake-graph -- --port 8788 --replication-delay-ms 1500 --throttle-quota 2 --throttle-window-s 20",
+      command: "cargo run --release --example fake-graph -- --port 8788 --replication-delay-ms 1500 --throttle-quota 2 --throttle-window-s 30",
       url: SLOW_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
   ],

@@ -101,13 +101,13 @@ test("workflow on the demo tenant", async ({ page }) => {
 });
 
 test("workflow on the fake Graph server with replication delay and throttling", async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const watch = guard(page);
   await signIn(page, DEV, SLOW_GRAPH, mintToken({ scp: ALL_SCOPES }));
   // The throttling countdown appears while the walkthrough runs; note it when it does.
   let sawCountdown = false;
   const countdown = page.getByText(/Graph is throttling requests — retrying in \d+ s/);
-  countdown.waitFor({ timeout: 230_000 }).then(async () => {
+  countdown.waitFor({ timeout: 290_000 }).then(async () => {
     sawCountdown = true;
     await shot(page, "20-fake-graph-throttled");
   }, () => {});
@@ -121,11 +121,11 @@ test("workflow on the fake Graph server with replication delay and throttling", 
 
 test("an expired token mid-change asks for a fresh one and keeps the pending change", async ({ page }) => {
   const watch = guard(page);
-  await signIn(page, DEV, GRAPH, mintToken({ scp: ALL_SCOPES, expInS: 6 }));
+  await signIn(page, DEV, GRAPH, mintToken({ scp: ALL_SCOPES, expInS: 12 }));
   await openUser(page, "Patti", "Patti Fernandez");
   await page.getByRole("button", { name: "Remove Power BI Pro (Direct)" }).click();
   await expect(pending(page)).toContainText("Remove Power BI Pro");
-  await expect(page.getByTestId("expiry")).toHaveText("expired", { timeout: 15_000 });
+  await expect(page.getByTestId("expiry")).toHaveText("expired", { timeout: 25_000 });
   await expect(page.getByText("Warning: this token has expired.")).toBeVisible();
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
   await page.getByRole("button", { name: "Apply changes" }).click();
