@@ -179,6 +179,11 @@ pub fn with_direct_assignments(
             },
         });
     }
-    next.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
+    sort_states(&mut next);
     next
+}
+
+/// The order Graph-shaped state lists are kept in: by SKU, then direct before groups.
+pub fn sort_states(states: &mut [LicenseAssignmentState]) {
+    states.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
 }

@@ -234,13 +234,6 @@ impl User {
             .unwrap_or(self.id.as_str())
     }
 
-    /// The direct assignment of `sku`, if any.
-    pub fn direct_assignment(&self, sku: &Guid) -> Option<&LicenseAssignmentState> {
-        self.license_assignment_states
-            .iter()
-            .find(|state| state.is_direct() && &state.sku_id == sku)
-    }
-
     /// Groups through which the user inherits `sku`.
     pub fn inheriting_groups(&self, sku: &Guid) -> Vec<Guid> {
         self.license_assignment_states

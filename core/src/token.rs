@@ -192,13 +192,18 @@ pub enum TokenError {
     BadPayload,
 }
 
+/// The token itself, as pasted: surrounding whitespace and a `Bearer ` prefix removed.
+pub fn bare(pasted: &str) -> &str {
+    let text = pasted.trim();
+    text.strip_prefix("Bearer ")
+        .or_else(|| text.strip_prefix("bearer "))
+        .map(str::trim_start)
+        .unwrap_or(text)
+}
+
 /// Decodes the payload of a JWT without verifying it.
 pub fn decode(token: &str) -> Result<Claims, TokenError> {
-    let token = token.trim();
-    let token = token
-        .strip_prefix("Bearer ")
-        .or_else(|| token.strip_prefix("bearer "))
-        .unwrap_or(token);
+    let token = bare(token);
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 || parts[1].is_empty() {
         return Err(TokenError::NotAJwt);
@@ -292,6 +297,14 @@ mod tests {
         assert_eq!(decode(&format!("Bearer {token}")).unwrap(), claims);
         assert_eq!(claims.seconds_left(1_600), Some(3_000));
         assert!(claims.is_expired(4_600));
+    }
+
+    #[test]
+    fn bare_removes_whitespace_and_bearer() {
+        assert_eq!(bare("  Bearer abc.def.ghi \n"), "abc.def.ghi");
+        assert_eq!(bare("bearer  abc"), "abc");
+        assert_eq!(bare("abc"), "abc");
+        assert_eq!(bare("   "), "");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn SignIn() -> impl IntoView {
     };
 
     let sign_in = move || {
-        let text = token.get().trim().to_string();
+        let text = license_desk_core::token::bare(&token.get()).to_string();
         if text.is_empty() {
             problem.set(Some("Paste an access token first.".into()));
             return;
@@ -50,9 +50,7 @@ pub fn SignIn() -> impl IntoView {
                     endpoint,
                     demo: false,
                 }));
-                session
-                    .token
-                    .set(Some(text.trim_start_matches("Bearer ").to_string()));
+                session.token.set(Some(text));
                 token.set(String::new());
             }
             Err(message) => problem.set(Some(message)),
@@ -112,7 +110,7 @@ pub fn TokenRefresh() -> impl IntoView {
     let session = use_session();
     let token = RwSignal::new(String::new());
     let submit = move || {
-        let text = token.get().trim().to_string();
+        let text = license_desk_core::token::bare(&token.get()).to_string();
         if !text.is_empty() {
             session.token.set(Some(text));
             session.needs_token.set(None);

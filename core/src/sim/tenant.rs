@@ -353,7 +353,7 @@ impl Tenant {
                 _ => Some(now.to_string()),
             };
         }
-        sort_states(&mut states);
+        effective::sort_states(&mut states);
         self.set_states(index, states, now);
     }
 
@@ -436,8 +436,4 @@ impl Tenant {
             .map(|(index, _)| index)
             .collect()
     }
-}
-
-fn sort_states(states: &mut [LicenseAssignmentState]) {
-    states.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
 }
