@@ -6,18 +6,19 @@
 
 use crate::session::{LogEntry, Session, ThrottleWait};
 use leptos::prelude::*;
-use license_desk_core::error::GraphError;
+use license_desk_core::error::{ErrorKind, GraphError};
 use license_desk_core::model::{
     AssignLicenseBody, Group, LicenseDetails, ODataPage, SubscribedSku, User,
 };
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::response::RawResponse;
-use license_desk_core::retry::{Attempt, Decision, RetryPolicy};
+use license_desk_core::retry::{write_outcome_unknown, Attempt, Decision, RetryPolicy};
 use license_desk_core::Guid;
 
 /// Why a write's outcome is unknown; the caller must re-read before deciding.
 pub fn outcome_unknown(error: &GraphError) -> bool {
-    error.status.is_none() || matches!(error.status, Some(503 | 504))
+    matches!(error.kind, ErrorKind::Network | ErrorKind::Timeout)
+        || (error.status.is_some() && write_outcome_unknown(error.status))
 }
 
 async fn wait_with_countdown(session: Session, delay_ms: u64, reason: String) {
@@ -44,7 +45,7 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
             session.connection.get_untracked(),
             session.token.get_untracked(),
         ) else {
-            return Err(GraphError::network("Not signed in."));
+            return Err(GraphError::not_signed_in());
         };
         let started = crate::browser::now_ms();
         let result = crate::transport::execute(&connection, &request, &token).await;
@@ -60,7 +61,13 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
             ),
             Err(_) => (Attempt::NoAnswer, None, None),
         };
-        let decision = policy.decide(attempt, is_write, &outcome, js_sys::Math::random());
+        let decision = policy.decide(
+            attempt,
+            is_write,
+            &outcome,
+            js_sys::Math::random(),
+            crate::browser::now_ms(),
+        );
         session.record(LogEntry {
             at: crate::browser::clock(),
             method: request.method.as_str(),
@@ -142,10 +149,10 @@ pub async fn find_users(
                 .connection
                 .get_untracked()
                 .map(|c| c.endpoint)
-                .ok_or_else(|| GraphError::network("Not signed in."))?;
+                .ok_or_else(GraphError::not_signed_in)?;
             endpoint
                 .next_page(&link)
-                .map_err(|e| GraphError::network(&e.to_string()))?
+                .map_err(|e| GraphError::refused_link(&e.to_string()))?
         }
     };
     fetch(session, request).await

@@ -7,7 +7,7 @@
 
 use crate::model::ErrorEnvelope;
 use crate::response::RawResponse;
-use crate::retry::parse_retry_after;
+use crate::retry::{parse_http_date, parse_retry_after};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -47,7 +47,15 @@ pub enum ErrorKind {
     Conflict,
     Throttled,
     ServerError,
+    /// The request never got an HTTP answer (offline, DNS, CORS, dropped connection).
     Network,
+    /// No answer arrived within the request timeout.
+    Timeout,
+    /// No token is held: the admin signed out, or never signed in.
+    NotSignedIn,
+    /// A link Graph returned (such as `@odata.nextLink`) points outside the chosen
+    /// endpoint, so License Desk refused to send the token there.
+    RefusedLink,
     NotJson,
     Unexpected,
 }
@@ -69,7 +77,14 @@ impl GraphError {
         let envelope: Option<ErrorEnvelope> = serde_json::from_str(&response.body).ok();
         let header_request_id = response.header("request-id").map(str::to_string);
         let header_client_id = response.header("client-request-id").map(str::to_string);
-        let retry_after_seconds = response.header("Retry-After").and_then(parse_retry_after);
+        let retry_after_seconds = response.header("Retry-After").and_then(|value| {
+            // An HTTP-date is read against the server's own `Date`, when it is visible.
+            parse_retry_after(value).or_else(|| {
+                let at = parse_http_date(value)?;
+                let now = parse_http_date(response.header("Date")?)?;
+                Some(at.saturating_sub(now) as f64 / 1000.0)
+            })
+        });
         let Some(ErrorEnvelope { error }) = envelope else {
             let kind = match response.status {
                 429 => ErrorKind::Throttled,
@@ -128,6 +143,33 @@ impl GraphError {
         }
     }
 
+    /// No answer within `seconds`: the request may still be running at Graph.
+    pub fn timeout(seconds: u64) -> Self {
+        GraphError {
+            kind: ErrorKind::Timeout,
+            message: format!("No answer from Graph within {seconds} s."),
+            ..GraphError::network("")
+        }
+    }
+
+    /// There is no token to send.
+    pub fn not_signed_in() -> Self {
+        GraphError {
+            kind: ErrorKind::NotSignedIn,
+            message: "There is no access token in this tab.".into(),
+            ..GraphError::network("")
+        }
+    }
+
+    /// A link from Graph that would take the token outside the chosen endpoint.
+    pub fn refused_link(detail: &str) -> Self {
+        GraphError {
+            kind: ErrorKind::RefusedLink,
+            message: detail.to_string(),
+            ..GraphError::network("")
+        }
+    }
+
     pub fn is_auth(&self) -> bool {
         matches!(self.kind, ErrorKind::Unauthorized(_))
     }
@@ -169,6 +211,11 @@ impl GraphError {
             ErrorKind::Throttled => "Graph is throttling requests".into(),
             ErrorKind::ServerError => "Graph had a server error".into(),
             ErrorKind::Network => "Graph could not be reached".into(),
+            ErrorKind::Timeout => "Graph did not answer in time".into(),
+            ErrorKind::NotSignedIn => "You are not signed in".into(),
+            ErrorKind::RefusedLink => {
+                "Graph's next-page link points outside the chosen Graph endpoint".into()
+            }
             ErrorKind::NotJson => "Graph's answer could not be read".into(),
             ErrorKind::Unexpected => format!(
                 "Graph answered with HTTP {}",
@@ -204,6 +251,9 @@ impl GraphError {
             ErrorKind::Throttled => "Graph was still throttling after License Desk's automatic retries. Wait a minute, then try again; nothing you entered is lost.".into(),
             ErrorKind::ServerError => "Wait a moment and try again. If it persists, quote the request-id to Microsoft support.".into(),
             ErrorKind::Network => "Check your connection (and any proxy or firewall), then try again. If this was a change, reload the user first to see whether it was applied.".into(),
+            ErrorKind::Timeout => "Check your connection and try again. If this was a change, License Desk reads the user again before anything else, so nothing is sent twice.".into(),
+            ErrorKind::NotSignedIn => "Sign in with a token (or use the demo tenant) to continue. Nothing you entered on this screen is lost.".into(),
+            ErrorKind::RefusedLink => "License Desk did not follow the link, so your token stayed within the chosen endpoint. The results shown so far are complete up to this page; report the request-id if it happens again.".into(),
             ErrorKind::NotJson => "Something between you and Graph (a proxy or captive portal) answered instead. Check your network, then try again.".into(),
             ErrorKind::Unexpected => "Try again; if it persists, report the request-id.".into(),
         }

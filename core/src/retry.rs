@@ -1,18 +1,107 @@
 //! When to retry a Graph call, and how long to wait.
 //!
-//! Graph throttles with 429 and a `Retry-After` header (sometimes fractional, `2.128`);
-//! 503 and 504 are transient. Without `Retry-After` the policy backs off exponentially
-//! with jitter. Attempts are bounded. A write whose outcome is unknown (a 503/504 or a
-//! dropped connection after sending) is never repeated blindly: the caller must re-read
-//! the target first and decide from what it sees.
+//! Graph throttles with 429 and a `Retry-After` header (sometimes fractional, `2.128`;
+//! HTTP also allows an HTTP-date); 503 and 504 are transient. A `Retry-After` is honoured
+//! in full, up to [`RetryPolicy::max_retry_after_ms`] (Graph's write window is 150 s, so
+//! waits of minutes are real). Without it the policy backs off exponentially with jitter.
+//! Attempts are bounded. A write whose outcome is unknown (a 500, 502, 503 or 504, or no
+//! answer at all) is never repeated blindly: the caller must re-read the target first and
+//! decide from what it sees.
 
 use serde::{Deserialize, Serialize};
 
-/// Parses `Retry-After` as seconds, accepting fractions. HTTP-dates are not used by Graph
-/// and yield `None`, which falls back to backoff.
+/// Parses a delta-seconds `Retry-After`, accepting fractions. Use [`retry_after_seconds`]
+/// where the current time is known, to accept the HTTP-date form as well.
 pub fn parse_retry_after(value: &str) -> Option<f64> {
     let seconds: f64 = value.trim().parse().ok()?;
     (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
+}
+
+/// Seconds to wait for a `Retry-After` value at `now_unix_ms`: delta-seconds, or an
+/// HTTP-date (a date already past means "now").
+pub fn retry_after_seconds(value: &str, now_unix_ms: u64) -> Option<f64> {
+    if let Some(seconds) = parse_retry_after(value) {
+        return Some(seconds);
+    }
+    let at_ms = parse_http_date(value)?;
+    Some(at_ms.saturating_sub(now_unix_ms) as f64 / 1000.0)
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// Parses an HTTP-date in any of the three forms HTTP allows (IMF-fixdate, RFC 850 and
+/// asctime) to Unix milliseconds.
+pub fn parse_http_date(value: &str) -> Option<u64> {
+    let text = value.trim();
+    // Drop the weekday ("Wed," / "Wednesday," / "Wed").
+    let rest = match text.split_once(',') {
+        Some((_, rest)) => rest.trim(),
+        None => text.split_once(' ')?.1.trim(),
+    };
+    let parts: Vec<&str> = rest
+        .split(|c: char| c == ' ' || c == '-')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let month_of = |name: &str| {
+        MONTHS
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(name))
+            .map(|i| i as u32 + 1)
+    };
+    let (day, month, year, time) = match parts.as_slice() {
+        // IMF-fixdate "21 Oct 2015 07:28:00 GMT" and RFC 850 "21-Oct-15 07:28:00 GMT".
+        [day, month, year, time, zone] if zone.eq_ignore_ascii_case("GMT") => {
+            let year: i64 = year.parse().ok()?;
+            let year = if year < 100 {
+                1900 + year + if year < 70 { 100 } else { 0 }
+            } else {
+                year
+            };
+            (day.parse().ok()?, month_of(month)?, year, *time)
+        }
+        // asctime "Oct 21 07:28:00 2015".
+        [month, day, time, year] => (
+            day.parse().ok()?,
+            month_of(month)?,
+            year.parse().ok()?,
+            *time,
+        ),
+        _ => return None,
+    };
+    let clock: Vec<u32> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [hour, minute, second] = clock.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&day) || *hour > 23 || *minute > 59 || *second > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let seconds =
+        days * 86_400 + i64::from(*hour) * 3600 + i64::from(*minute) * 60 + i64::from(*second);
+    u64::try_from(seconds).ok().map(|s| s * 1000)
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Whether a status answering a write leaves its outcome unknown: the server may have
+/// applied it before failing, so it must be re-read, never blindly repeated.
+pub fn write_outcome_unknown(status: Option<u16>) -> bool {
+    matches!(status, None | Some(500 | 502 | 503 | 504))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,7 +109,10 @@ pub struct RetryPolicy {
     /// Total attempts, including the first.
     pub max_attempts: u32,
     pub base_delay_ms: u64,
+    /// The ceiling for backoff computed here (not for a server's `Retry-After`).
     pub max_delay_ms: u64,
+    /// The longest `Retry-After` honoured; a longer one gives up and shows the error.
+    pub max_retry_after_ms: u64,
 }
 
 impl Default for RetryPolicy {
@@ -29,6 +121,7 @@ impl Default for RetryPolicy {
             max_attempts: 5,
             base_delay_ms: 1_000,
             max_delay_ms: 60_000,
+            max_retry_after_ms: 300_000,
         }
     }
 }
@@ -51,43 +144,47 @@ pub enum Decision {
     RetryAfter { delay_ms: u64 },
     /// A write may or may not have happened: re-read the target before anything else.
     ReReadFirst,
-    /// Out of attempts: show the last error.
+    /// Out of attempts, or asked to wait longer than the policy allows: show the last error.
     GiveUp,
 }
 
 impl RetryPolicy {
-    /// Decides after attempt number `attempt` (1-based). `jitter` is a uniform sample in
-    /// `[0, 1)` supplied by the caller, which keeps this function pure and testable.
-    pub fn decide(&self, attempt: u32, is_write: bool, outcome: &Attempt, jitter: f64) -> Decision {
-        let (retryable, retry_after) = match outcome {
-            Attempt::Answered {
-                status: 429,
-                retry_after,
-            } => (true, retry_after.and_then(parse_retry_after)),
-            // A write answered 503/504 may have been applied: look before repeating it.
-            Attempt::Answered {
-                status: 503 | 504, ..
-            }
-            | Attempt::NoAnswer
-                if is_write =>
-            {
-                return Decision::ReReadFirst
-            }
-            Attempt::Answered {
-                status: 503 | 504,
-                retry_after,
-            } => (true, retry_after.and_then(parse_retry_after)),
-            Attempt::NoAnswer => (true, None),
-            Attempt::Answered { .. } => (false, None),
+    /// Decides after attempt number `attempt` (1-based) at `now_unix_ms`. `jitter` is a
+    /// uniform sample in `[0, 1)` supplied by the caller, which keeps this function pure.
+    pub fn decide(
+        &self,
+        attempt: u32,
+        is_write: bool,
+        outcome: &Attempt,
+        jitter: f64,
+        now_unix_ms: u64,
+    ) -> Decision {
+        let status = match outcome {
+            Attempt::Answered { status, .. } => Some(*status),
+            Attempt::NoAnswer => None,
         };
-        if !retryable {
-            return Decision::Accept;
+        if is_write && write_outcome_unknown(status) {
+            return Decision::ReReadFirst;
         }
+        let retry_after = match outcome {
+            Attempt::Answered {
+                status: 429 | 503 | 504,
+                retry_after,
+            } => retry_after.and_then(|v| retry_after_seconds(v, now_unix_ms)),
+            Attempt::NoAnswer => None,
+            Attempt::Answered { .. } => return Decision::Accept,
+        };
         if attempt >= self.max_attempts {
             return Decision::GiveUp;
         }
         let delay_ms = match retry_after {
-            Some(seconds) => ((seconds * 1000.0).ceil() as u64).min(self.max_delay_ms.max(1)),
+            Some(seconds) => {
+                let wanted = (seconds * 1000.0).ceil() as u64;
+                if wanted > self.max_retry_after_ms {
+                    return Decision::GiveUp;
+                }
+                wanted
+            }
             None => self.backoff_ms(attempt, jitter),
         };
         Decision::RetryAfter { delay_ms }
@@ -109,6 +206,9 @@ impl RetryPolicy {
 mod tests {
     use super::*;
 
+    /// 2015-10-21T07:28:00Z, in Unix milliseconds.
+    const NOW: u64 = 1_445_412_480_000;
+
     fn answered(status: u16, retry_after: Option<&str>) -> Attempt<'_> {
         Attempt::Answered {
             status,
@@ -120,11 +220,12 @@ mod tests {
     fn honours_fractional_retry_after() {
         let policy = RetryPolicy::default();
         assert_eq!(
-            policy.decide(1, false, &answered(429, Some("2.128")), 0.5),
+            policy.decide(1, false, &answered(429, Some("2.128")), 0.5, NOW),
             Decision::RetryAfter { delay_ms: 2128 }
         );
         assert_eq!(parse_retry_after(" 10 "), Some(10.0));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"), Some(NOW));
         assert_eq!(parse_retry_after("-1"), None);
     }
 
@@ -132,7 +233,7 @@ mod tests {
     fn throttled_writes_are_retried_because_they_were_not_applied() {
         let policy = RetryPolicy::default();
         assert_eq!(
-            policy.decide(1, true, &answered(429, Some("1")), 0.0),
+            policy.decide(1, true, &answered(429, Some("1")), 0.0, NOW),
             Decision::RetryAfter { delay_ms: 1000 }
         );
     }
@@ -141,14 +242,19 @@ mod tests {
     fn unknown_write_outcomes_are_reread_not_repeated() {
         let policy = RetryPolicy::default();
         for outcome in [
+            answered(500, None),
+            answered(502, None),
             answered(503, None),
             answered(504, Some("1")),
             Attempt::NoAnswer,
         ] {
-            assert_eq!(policy.decide(1, true, &outcome, 0.3), Decision::ReReadFirst);
+            assert_eq!(
+                policy.decide(1, true, &outcome, 0.3, NOW),
+                Decision::ReReadFirst
+            );
         }
         assert!(matches!(
-            policy.decide(1, false, &answered(503, None), 0.3),
+            policy.decide(1, false, &answered(503, None), 0.3, NOW),
             Decision::RetryAfter { .. }
         ));
     }
@@ -159,6 +265,7 @@ mod tests {
             max_attempts: 10,
             base_delay_ms: 1000,
             max_delay_ms: 8000,
+            ..Default::default()
         };
         assert_eq!(policy.backoff_ms(1, 0.0), 500);
         assert_eq!(policy.backoff_ms(1, 1.0), 1000);
@@ -174,20 +281,70 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            policy.decide(3, false, &answered(429, None), 0.0),
+            policy.decide(3, false, &answered(429, None), 0.0, NOW),
             Decision::GiveUp
         );
         assert_eq!(
-            policy.decide(1, false, &answered(200, None), 0.0),
+            policy.decide(1, false, &answered(200, None), 0.0, NOW),
             Decision::Accept
         );
         assert_eq!(
-            policy.decide(1, true, &answered(400, None), 0.0),
+            policy.decide(1, true, &answered(400, None), 0.0, NOW),
             Decision::Accept
         );
         assert_eq!(
-            policy.decide(1, false, &answered(500, None), 0.0),
+            policy.decide(1, false, &answered(500, None), 0.0, NOW),
             Decision::Accept
+        );
+    }
+
+    #[test]
+    fn retry_after_longer_than_a_minute_is_honoured_in_full() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            policy.decide(1, true, &answered(429, Some("150")), 0.0, NOW),
+            Decision::RetryAfter { delay_ms: 150_000 }
+        );
+        assert_eq!(
+            policy.decide(1, false, &answered(429, Some("299.5")), 0.0, NOW),
+            Decision::RetryAfter { delay_ms: 299_500 }
+        );
+        // Longer than any Graph window: give up and show the error rather than hang.
+        assert_eq!(
+            policy.decide(1, false, &answered(429, Some("3600")), 0.0, NOW),
+            Decision::GiveUp
+        );
+    }
+
+    #[test]
+    fn retry_after_accepts_every_http_date_form() {
+        let in_90_s = "Wed, 21 Oct 2015 07:29:30 GMT";
+        assert_eq!(retry_after_seconds(in_90_s, NOW), Some(90.0));
+        assert_eq!(
+            retry_after_seconds("Wednesday, 21-Oct-15 07:29:30 GMT", NOW),
+            Some(90.0)
+        );
+        assert_eq!(
+            retry_after_seconds("Wed Oct 21 07:29:30 2015", NOW),
+            Some(90.0)
+        );
+        assert_eq!(
+            retry_after_seconds("Wed, 21 Oct 2015 07:00:00 GMT", NOW),
+            Some(0.0)
+        );
+        assert_eq!(retry_after_seconds("soon", NOW), None);
+        assert_eq!(
+            retry_after_seconds("Wed, 32 Oct 2015 07:29:30 GMT", NOW),
+            None
+        );
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2028 12:00:00 GMT"),
+            Some(1_835_438_400_000)
+        );
+        assert_eq!(
+            RetryPolicy::default().decide(1, false, &answered(429, Some(in_90_s)), 0.0, NOW),
+            Decision::RetryAfter { delay_ms: 90_000 }
         );
     }
 }
