@@ -4,13 +4,15 @@
 //! always sends the complete merged list for every SKU it touches—never a partial one
 //! that would silently switch plans back on. It refuses what Graph would refuse (removing
 //! a license that is only inherited from a group) and flags what needs the admin's
-//! attention before anything is sent: plans being switched back on, missing usage
-//! location, too few free seats, company-only SKUs and SKUs the tenant doesn't own.
+//! attention before anything is sent: any plan that is off for the user today and would
+//! be on afterwards, in any SKU (see [`crate::plan_safety`]), missing usage location, too
+//! few free seats, SKUs that don't apply to users and SKUs the tenant doesn't own.
 
 use crate::catalog::Catalog;
 use crate::effective;
 use crate::guid::Guid;
 use crate::model::{AppliesTo, AssignLicenseBody, AssignedLicense, User};
+use crate::plan_safety;
 use serde::{Deserialize, Serialize};
 
 /// One thing the admin wants.
@@ -42,11 +44,27 @@ pub enum Change {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "warning", rename_all = "camelCase")]
 pub enum Warning {
-    PlanReEnabled { sku: Guid, plan: Guid },
+    /// `plan` is off for the user today (in `off_in`) and `on_via` would switch it on.
+    PlanSwitchedOn {
+        plan: Guid,
+        off_in: Guid,
+        on_via: Guid,
+    },
     MissingUsageLocation,
-    NotEnoughSeats { sku: Guid, free: i64 },
-    AppliesToCompany { sku: Guid },
-    SkuNotInTenant { sku: Guid },
+    NotEnoughSeats {
+        sku: Guid,
+        free: i64,
+    },
+    AppliesToCompany {
+        sku: Guid,
+    },
+    /// Graph did not say whether the SKU applies to users.
+    AppliesToUnknown {
+        sku: Guid,
+    },
+    SkuNotInTenant {
+        sku: Guid,
+    },
 }
 
 impl Warning {
@@ -56,10 +74,24 @@ impl Warning {
 
     pub fn describe(&self, catalog: &Catalog) -> String {
         match self {
-            Warning::PlanReEnabled { sku, plan } => format!(
+            Warning::PlanSwitchedOn {
+                plan,
+                off_in,
+                on_via,
+            } if off_in == on_via => format!(
                 "{} will be switched back ON in {} (it is off now).",
                 catalog.plan_name(plan),
-                catalog.sku_name(sku)
+                catalog.sku_name(on_via)
+            ),
+            Warning::PlanSwitchedOn {
+                plan,
+                off_in,
+                on_via,
+            } => format!(
+                "{} is off for this user in {} today; {} would switch it ON.",
+                catalog.plan_name(plan),
+                catalog.sku_name(off_in),
+                catalog.sku_name(on_via)
             ),
             Warning::MissingUsageLocation => "The user has no usage location; Graph will refuse to assign licenses until one is set.".into(),
             Warning::NotEnoughSeats { sku, free } => format!(
@@ -68,6 +100,10 @@ impl Warning {
             ),
             Warning::AppliesToCompany { sku } => format!(
                 "{} applies to the company, not to users; Graph will refuse to assign it.",
+                catalog.sku_name(sku)
+            ),
+            Warning::AppliesToUnknown { sku } => format!(
+                "Graph did not say whether {} applies to users; it may be a company-wide SKU that Graph refuses to assign.",
                 catalog.sku_name(sku)
             ),
             Warning::SkuNotInTenant { sku } => format!(
@@ -85,6 +121,9 @@ pub enum Refusal {
     InheritedOnly { sku: Guid, groups: Vec<Guid> },
     /// The user doesn't have this SKU.
     NotAssigned { sku: Guid },
+    /// Graph returned licenses without `licenseAssignmentStates`, so direct and inherited
+    /// assignments can't be told apart.
+    SourcesUnknown,
 }
 
 impl Refusal {
@@ -103,6 +142,7 @@ impl Refusal {
                 "The user has no direct {} assignment to change.",
                 catalog.sku_name(sku)
             ),
+            Refusal::SourcesUnknown => "Graph returned this user's licenses without licenseAssignmentStates, so License Desk can't tell direct from group-based assignments. Reload the user; if it persists, check the token can read licenses (User.Read.All).".into(),
         }
     }
 }
@@ -119,16 +159,14 @@ pub struct Plan {
     pub intended: DirectLicenses,
 }
 
-/// The user's direct assignments now. `licenseAssignmentStates` tells direct from
-/// inherited; without it, `assignedLicenses` is all there is.
+/// True when the user's licenses came without the states that tell their sources apart.
+fn sources_unknown(user: &User) -> bool {
+    user.license_assignment_states.is_empty() && !user.assigned_licenses.is_empty()
+}
+
+/// The user's direct assignments now, from `licenseAssignmentStates`. Without the states
+/// nothing is known to be direct (never "everything is direct").
 pub fn direct_licenses(user: &User) -> DirectLicenses {
-    if user.license_assignment_states.is_empty() {
-        return user
-            .assigned_licenses
-            .iter()
-            .map(|l| (l.sku_id.clone(), l.disabled_plans.iter().cloned().collect()))
-            .collect();
-    }
     user.license_assignment_states
         .iter()
         .filter(|state| state.is_direct())
@@ -139,6 +177,14 @@ pub fn direct_licenses(user: &User) -> DirectLicenses {
 /// Plans `changes` for `user` in a tenant described by `catalog`.
 pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     let current = direct_licenses(user);
+    if sources_unknown(user) && !changes.is_empty() {
+        return Plan {
+            body: None,
+            warnings: Vec::new(),
+            refusals: vec![Refusal::SourcesUnknown],
+            intended: current,
+        };
+    }
     let mut target = current.clone();
     let mut refusals = Vec::new();
     let refuse_missing = |sku: &Guid, refusals: &mut Vec<Refusal>| {
@@ -208,15 +254,27 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
         .map(|l| &l.sku_id)
         .filter(|sku| !current.contains_key(*sku))
         .collect();
+    let after = effective::with_direct_assignments(&user.license_assignment_states, &target, "");
+    for switched in plan_safety::switched_on(&user.license_assignment_states, &after, catalog) {
+        warnings.push(Warning::PlanSwitchedOn {
+            plan: switched.plan,
+            off_in: switched.off_in,
+            on_via: switched.on_via,
+        });
+    }
+    // A plan off in a direct SKU that is re-sent with it on, even where another
+    // assignment already provides it: the admin's own choice in that SKU is undone.
     for license in &add_licenses {
-        if let Some(before) = current.get(&license.sku_id) {
-            for plan in before {
-                if !license.disabled_plans.contains(plan) {
-                    warnings.push(Warning::PlanReEnabled {
-                        sku: license.sku_id.clone(),
-                        plan: plan.clone(),
-                    });
-                }
+        for plan in current.get(&license.sku_id).into_iter().flatten() {
+            let already = warnings
+                .iter()
+                .any(|w| matches!(w, Warning::PlanSwitchedOn { plan: p, .. } if p == plan));
+            if !license.disabled_plans.contains(plan) && !already {
+                warnings.push(Warning::PlanSwitchedOn {
+                    plan: plan.clone(),
+                    off_in: license.sku_id.clone(),
+                    on_via: license.sku_id.clone(),
+                });
             }
         }
     }
@@ -229,10 +287,14 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
                 sku: (*sku).clone(),
             }),
             Some(info) => {
-                if info.applies_to == AppliesTo::Company {
-                    warnings.push(Warning::AppliesToCompany {
+                match &info.applies_to {
+                    AppliesTo::User => {}
+                    AppliesTo::Company => warnings.push(Warning::AppliesToCompany {
                         sku: (*sku).clone(),
-                    });
+                    }),
+                    AppliesTo::Unknown(_) => warnings.push(Warning::AppliesToUnknown {
+                        sku: (*sku).clone(),
+                    }),
                 }
                 // A seat is already consumed if the user holds the SKU through a group.
                 let holds_seat = user

@@ -41,7 +41,7 @@ pub fn parse_http_date(value: &str) -> Option<u64> {
         None => text.split_once(' ')?.1.trim(),
     };
     let parts: Vec<&str> = rest
-        .split(|c: char| c == ' ' || c == '-')
+        .split([' ', '-'])
         .filter(|p| !p.is_empty())
         .collect();
     let month_of = |name: &str| {

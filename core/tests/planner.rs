@@ -71,9 +71,10 @@ fn re_enabling_a_plan_is_a_warning() {
     );
     assert_eq!(
         plan.warnings,
-        vec![Warning::PlanReEnabled {
-            sku: g(E3),
-            plan: g(PLAN_SWAY)
+        vec![Warning::PlanSwitchedOn {
+            plan: g(PLAN_SWAY),
+            off_in: g(E3),
+            on_via: g(E3),
         }]
     );
     assert!(plan.warnings[0].describe(&catalog).contains("Sway"));
@@ -329,12 +330,269 @@ proptest! {
                 let before = direct_licenses(&user).get(&license.sku_id).cloned().unwrap_or_default();
                 for plan in before {
                     let kept = license.disabled_plans.contains(&plan);
-                    let warned = planned.warnings.contains(&Warning::PlanReEnabled { sku: license.sku_id.clone(), plan: plan.clone() });
+                    let warned = planned.warnings.iter().any(|w| matches!(w, Warning::PlanSwitchedOn { plan: p, .. } if *p == plan));
                     prop_assert!(kept || warned);
                 }
             }
         } else if planned.refusals.is_empty() {
             prop_assert_eq!(direct_licenses(&user), planned.intended.clone());
+        }
+    }
+}
+
+// ---- plans that switch on through another SKU ------------------------------------
+
+#[test]
+fn replacing_e3_with_e5_carries_exchange_off_by_name_and_warns_when_turned_on() {
+    let (sim, catalog) = tenant();
+    let allan = user(&sim, "Allan Deyoung"); // direct E3 with Exchange Online (Plan 2) off
+    let carried = license_desk_core::plan_safety::carried_over_disabled_plans(
+        &allan.license_assignment_states,
+        &catalog,
+        Some(&g(E3)),
+        &g(E5),
+    );
+    assert_eq!(carried, vec![g(PLAN_EXCHANGE_P2)]);
+    let safe = plan(
+        &allan,
+        &catalog,
+        &[Change::Swap {
+            from: g(E3),
+            to: g(E5),
+            disabled_plans: carried,
+        }],
+    );
+    assert!(!safe
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Warning::PlanSwitchedOn { .. })));
+    assert_eq!(
+        safe.body.unwrap().add_licenses[0].disabled_plans,
+        vec![g(PLAN_EXCHANGE_P2)]
+    );
+    // The admin turns Exchange on in E5: a warning naming the plan and both SKUs.
+    let on = plan(
+        &allan,
+        &catalog,
+        &[Change::Swap {
+            from: g(E3),
+            to: g(E5),
+            disabled_plans: vec![],
+        }],
+    );
+    let warning = Warning::PlanSwitchedOn {
+        plan: g(PLAN_EXCHANGE_P2),
+        off_in: g(E3),
+        on_via: g(E5),
+    };
+    assert!(on.warnings.contains(&warning), "{:?}", on.warnings);
+    let text = warning.describe(&catalog);
+    assert!(text.contains("Exchange Online (Plan 2)"), "{text}");
+    assert!(text.contains("Office 365 E3"), "{text}");
+    assert!(text.contains("Office 365 E5"), "{text}");
+}
+
+#[test]
+fn adding_a_sku_that_shares_a_plan_which_is_off_today_is_a_warning() {
+    let (sim, catalog) = tenant();
+    let allan = user(&sim, "Allan Deyoung");
+    let add = plan(
+        &allan,
+        &catalog,
+        &[Change::Add {
+            sku: g(E5),
+            disabled_plans: vec![],
+        }],
+    );
+    assert!(add.warnings.contains(&Warning::PlanSwitchedOn {
+        plan: g(PLAN_EXCHANGE_P2),
+        off_in: g(E3),
+        on_via: g(E5),
+    }));
+    let carried = license_desk_core::plan_safety::carried_over_disabled_plans(
+        &allan.license_assignment_states,
+        &catalog,
+        None,
+        &g(E5),
+    );
+    let safe = plan(
+        &allan,
+        &catalog,
+        &[Change::Add {
+            sku: g(E5),
+            disabled_plans: carried,
+        }],
+    );
+    assert!(!safe
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Warning::PlanSwitchedOn { .. })));
+}
+
+#[test]
+fn a_direct_copy_of_a_group_sku_that_keeps_a_plan_off_is_a_warning() {
+    let (sim, catalog) = tenant();
+    // E3 via All Staff, in a group assignment that keeps Sway off.
+    let mut megan = user(&sim, "Megan Bowen");
+    megan.license_assignment_states[0].disabled_plans = vec![g(PLAN_SWAY)];
+    assert!(!megan.license_assignment_states[0].is_direct());
+    let direct = plan(
+        &megan,
+        &catalog,
+        &[Change::Add {
+            sku: g(E3),
+            disabled_plans: vec![],
+        }],
+    );
+    assert!(
+        direct.warnings.contains(&Warning::PlanSwitchedOn {
+            plan: g(PLAN_SWAY),
+            off_in: g(E3),
+            on_via: g(E3),
+        }),
+        "{:?}",
+        direct.warnings
+    );
+    let carried = license_desk_core::plan_safety::carried_over_disabled_plans(
+        &megan.license_assignment_states,
+        &catalog,
+        None,
+        &g(E3),
+    );
+    assert_eq!(carried, vec![g(PLAN_SWAY)]);
+}
+
+#[test]
+fn licenses_without_assignment_states_are_never_taken_as_direct() {
+    let (sim, catalog) = tenant();
+    let mut megan = user(&sim, "Megan Bowen"); // E3 via All Staff only
+    megan.license_assignment_states.clear();
+    assert!(!megan.assigned_licenses.is_empty());
+    assert!(direct_licenses(&megan).is_empty());
+    let remove = plan(&megan, &catalog, &[Change::Remove { sku: g(E3) }]);
+    assert!(remove.body.is_none());
+    assert_eq!(remove.refusals, vec![Refusal::SourcesUnknown]);
+}
+
+#[test]
+fn a_sku_with_unknown_applies_to_is_a_warning() {
+    let (sim, mut catalog) = tenant();
+    let alex = user(&sim, "Alex Wilber");
+    let sku = catalog
+        .skus
+        .iter_mut()
+        .find(|s| s.sku_id == g(POWER_BI_PRO))
+        .unwrap();
+    sku.applies_to = AppliesTo::Unknown(String::new());
+    let add = plan(
+        &alex,
+        &catalog,
+        &[Change::Add {
+            sku: g(POWER_BI_PRO),
+            disabled_plans: vec![],
+        }],
+    );
+    assert!(add.warnings.contains(&Warning::AppliesToUnknown {
+        sku: g(POWER_BI_PRO)
+    }));
+}
+
+/// A tenant of six SKUs whose plans overlap, as real SKUs do.
+fn overlapping_catalog(plans: &[Vec<u8>]) -> Catalog {
+    Catalog::new(
+        plans
+            .iter()
+            .enumerate()
+            .map(|(sku, plans)| SubscribedSku {
+                sku_id: guid_from(sku as u8),
+                applies_to: AppliesTo::User,
+                prepaid_units: LicenseUnits {
+                    enabled: 100,
+                    ..Default::default()
+                },
+                service_plans: plans
+                    .iter()
+                    .map(|p| ServicePlanInfo {
+                        service_plan_id: guid_from(*p),
+                        service_plan_name: format!("PLAN_{p}"),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+    )
+}
+
+/// The user's plans as `assignedLicenses` shows them: `(on, off)`.
+fn plans_on_and_off(licenses: &[AssignedLicense], catalog: &Catalog) -> (Vec<Guid>, Vec<Guid>) {
+    let mut on = Vec::new();
+    let mut held = Vec::new();
+    for license in licenses {
+        for info in catalog
+            .sku(&license.sku_id)
+            .map(|s| s.service_plans.clone())
+            .unwrap_or_default()
+        {
+            held.push(info.service_plan_id.clone());
+            if !license.disabled_plans.contains(&info.service_plan_id) {
+                on.push(info.service_plan_id);
+            }
+        }
+    }
+    let off = held.into_iter().filter(|p| !on.contains(p)).collect();
+    (on, off)
+}
+
+prop_compose! {
+    fn mixed_state()(
+        direct in proptest::collection::btree_map(0u8..6, proptest::collection::btree_set(10u8..16, 0..4), 0..3),
+        inherited in proptest::collection::btree_map(0u8..6, proptest::collection::btree_set(10u8..16, 0..4), 0..3),
+    ) -> User {
+        let mut states: Vec<LicenseAssignmentState> = direct.into_iter().map(|(sku, off)| LicenseAssignmentState {
+            sku_id: guid_from(sku),
+            disabled_plans: off.into_iter().map(guid_from).collect(),
+            state: AssignmentState::Active,
+            ..Default::default()
+        }).collect();
+        states.extend(inherited.into_iter().map(|(sku, off)| LicenseAssignmentState {
+            sku_id: guid_from(sku),
+            disabled_plans: off.into_iter().map(guid_from).collect(),
+            assigned_by_group: Some(guid_from(200)),
+            state: AssignmentState::Active,
+            ..Default::default()
+        }));
+        license_desk_core::effective::sort_states(&mut states);
+        User {
+            id: guid_from(255),
+            usage_location: Some("US".into()),
+            assigned_licenses: license_desk_core::effective::assigned_licenses(&states),
+            license_assignment_states: states,
+            ..Default::default()
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #[test]
+    fn every_plan_that_switches_on_in_any_sku_is_an_acknowledged_warning(
+        sku_plans in proptest::collection::vec(proptest::collection::vec(10u8..16, 1..5), 6),
+        user in mixed_state(),
+        changes in proptest::collection::vec(change(), 1..4),
+    ) {
+        let catalog = overlapping_catalog(&sku_plans);
+        let planned = plan(&user, &catalog, &changes);
+        // Nothing is sent without a body, so nothing can switch on.
+        if planned.body.is_none() {
+            return Ok(());
+        }
+        let predicted = planned.predict(&user, &catalog, "2026-01-01T00:00:00Z");
+        let (_, off_before) = plans_on_and_off(&user.assigned_licenses, &catalog);
+        let (on_after, _) = plans_on_and_off(&predicted.assigned_licenses, &catalog);
+        for plan in off_before.iter().filter(|p| on_after.contains(p)) {
+            let warned = planned.warnings.iter().any(|w| w.needs_ack() && matches!(w, Warning::PlanSwitchedOn { plan: p, .. } if p == plan));
+            prop_assert!(warned, "plan {} switched on without a warning: {:?}", plan, planned.warnings);
         }
     }
 }

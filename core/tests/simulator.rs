@@ -113,7 +113,7 @@ fn add(sku: &str, off: &[&str]) -> AssignLicenseBody {
 fn seed_tenant_covers_every_situation() {
     let sim = sim();
     let tenant = sim.tenant();
-    assert_eq!(tenant.users.len(), 50);
+    assert_eq!(tenant.users.len(), 51);
     assert_eq!(tenant.skus.len(), 9);
     assert_eq!(tenant.groups.len(), 4);
     let errors: std::collections::BTreeSet<String> = tenant
@@ -206,7 +206,7 @@ fn find_users_filters_and_pages_with_next_links() {
             None => break,
         }
     }
-    assert_eq!((seen, pages), (50, 3));
+    assert_eq!((seen, pages), (51, 3));
     let bad = send(
         &mut sim,
         &GraphRequest::get("/users?$filter=endswith(mail,'x')"),

@@ -1,9 +1,13 @@
-//! "Add license": pick a SKU the tenant owns and choose its service plans (all on by default).
+//! "Add license": pick a SKU the tenant owns and choose its service plans. Plans that
+//! are off for the user today start off in the new SKU too (carried over by name), so
+//! adding a license never switches a plan on by accident; every other plan starts on.
 
+use crate::components::plan_choices::PlanChoices;
 use crate::workspace::use_workspace;
 use leptos::prelude::*;
 use license_desk_core::model::AppliesTo;
 use license_desk_core::plan::Change;
+use license_desk_core::plan_safety::carried_over_disabled_plans;
 use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
@@ -12,6 +16,21 @@ pub fn AddLicenseForm() -> impl IntoView {
     let workspace = use_workspace();
     let chosen = RwSignal::new(String::new());
     let off = RwSignal::new(BTreeSet::<Guid>::new());
+    // The safe default for the chosen SKU: what is off for the user today stays off.
+    let carried = Memo::new(move |_| {
+        let sku = chosen.get();
+        if sku.is_empty() {
+            return BTreeSet::new();
+        }
+        let states = workspace
+            .user
+            .with(|u| u.ready().map(|u| u.license_assignment_states.clone()))
+            .unwrap_or_default();
+        carried_over_disabled_plans(&states, &workspace.catalog(), None, &Guid::new(&sku))
+            .into_iter()
+            .collect::<BTreeSet<Guid>>()
+    });
+    Effect::new(move |_| off.set(carried.get()));
     let add = move || {
         let sku = chosen.get();
         if sku.is_empty() {
@@ -22,14 +41,13 @@ pub fn AddLicenseForm() -> impl IntoView {
             disabled_plans: off.get().into_iter().collect(),
         });
         chosen.set(String::new());
-        off.set(BTreeSet::new());
     };
     view! {
         <details class="add-license">
             <summary>"Add license"</summary>
             <div class="field">
                 <label for="add-sku">"License to add"</label>
-                <select id="add-sku" prop:value=move || chosen.get() on:change=move |ev| { chosen.set(event_target_value(&ev)); off.set(BTreeSet::new()); }>
+                <select id="add-sku" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
                     <option value="">"Choose a license…"</option>
                     {move || {
                         let catalog = workspace.catalog();
@@ -43,28 +61,9 @@ pub fn AddLicenseForm() -> impl IntoView {
             {move || {
                 let sku = chosen.get();
                 (!sku.is_empty()).then(|| {
-                    let catalog = workspace.catalog();
-                    let plans = catalog.sku(&Guid::new(&sku)).map(|s| s.service_plans.clone()).unwrap_or_default();
-                    view! {
-                        <fieldset class="plan-choices">
-                            <legend>"Service plans (untick to turn off)"</legend>
-                            {plans.into_iter().map(|info| {
-                                let id = info.service_plan_id.clone();
-                                let checked_id = id.clone();
-                                let name = catalog.plan_name(&id);
-                                view! {
-                                    <label class="check">
-                                        <input type="checkbox" prop:checked=move || !off.with(|o| o.contains(&checked_id))
-                                            on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                off.update(|o| { if on { o.remove(&id); } else { o.insert(id.clone()); } });
-                                            } />
-                                        {name}
-                                    </label>
-                                }
-                            }).collect_view()}
-                        </fieldset>
-                    }
+                    let sku = Guid::new(&sku);
+                    let legend = format!("Service plans in {} (untick to turn off)", workspace.catalog().sku_name(&sku));
+                    view! { <PlanChoices sku=sku off=off carried=carried.get() legend=legend/> }
                 })
             }}
             <button class="secondary" disabled=move || chosen.with(String::is_empty) on:click=move |_| add()>"Add to pending changes"</button>

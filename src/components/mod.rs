@@ -7,6 +7,8 @@ pub mod changes_view;
 pub mod error_panel;
 pub mod find_user;
 pub mod pending_changes;
+pub mod plan_choices;
+pub mod replace_with;
 pub mod sign_in;
 pub mod tenant_licenses;
 pub mod throttle_notice;

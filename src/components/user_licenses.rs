@@ -4,6 +4,7 @@
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::pending_changes::settle;
+use crate::components::replace_with::ReplaceWith;
 use crate::components::token_panel::permission_for;
 use crate::session::{use_session, Session};
 use crate::workspace::{use_workspace, ChangeKind, Load, Workspace};
@@ -211,11 +212,6 @@ pub fn UserLicenses() -> impl IntoView {
                                 let all_states = user.license_assignment_states.clone();
                                 let remove_sku = sku.clone();
                                 let replace_from = sku.clone();
-                                let replace_choice = RwSignal::new(String::new());
-                                let other_skus: Vec<(String, String)> = catalog.skus.iter()
-                                    .filter(|s| s.sku_id != sku)
-                                    .map(|s| (s.sku_id.to_string(), catalog.sku_name(&s.sku_id)))
-                                    .collect();
                                 let state_class = if state.error.is_error() { "state bad" } else { "state ok" };
                                 view! {
                                     <li class="assignment">
@@ -287,20 +283,7 @@ pub fn UserLicenses() -> impl IntoView {
                                                 on:click=move |_| workspace.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
                                             {(!direct).then(|| view! { <span class="hint">"Inherited: change it on the group or the membership."</span> })}
                                             {direct.then(|| view! {
-                                                <label class="visually-hidden" for=format!("replace-{replace_from}")>{format!("Replace {sku_name} with")}</label>
-                                                <select id=format!("replace-{replace_from}") on:change=move |ev| replace_choice.set(event_target_value(&ev))>
-                                                    <option value="">"Replace with…"</option>
-                                                    {other_skus.clone().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                                                </select>
-                                                <button class="secondary" disabled=move || replace_choice.with(String::is_empty) || cannot_assign
-                                                    on:click={
-                                                        let from = replace_from.clone();
-                                                        move |_| workspace.push_change(Change::Swap {
-                                                            from: from.clone(),
-                                                            to: license_desk_core::Guid::new(&replace_choice.get()),
-                                                            disabled_plans: vec![],
-                                                        })
-                                                    }>"Replace"</button>
+                                                <ReplaceWith from=replace_from.clone() from_name=sku_name.clone() disabled=Signal::derive(move || cannot_assign)/>
                                             })}
                                         </div>
                                     </li>

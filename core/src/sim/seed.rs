@@ -274,6 +274,14 @@ fn personas() -> Vec<Persona> {
             false,
             true,
         ),
+        (
+            "Allan Deyoung",
+            Some("US"),
+            &[],
+            vec![license(E3, &[PLAN_EXCHANGE_P2])],
+            false,
+            true,
+        ),
         // Evaluated after the four executives above and Diego's direct E5: no seat left.
         (
             "Isaiah Langer",
@@ -294,6 +302,8 @@ const LAST: [&str; 16] = [
     "Adams", "Baker", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jensen",
     "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov",
 ];
+/// Generated users besides the named ones.
+const FILLER_USERS: usize = 32;
 const COUNTRIES: [&str; 6] = ["US", "GB", "DE", "FR", "NL", "CA"];
 
 fn upn_for(name: &str) -> String {
@@ -338,7 +348,7 @@ pub fn demo_tenant(seed: u64) -> Tenant {
     let mut people: Vec<Persona> = personas();
     let mut used: Vec<String> = people.iter().map(|p| upn_for(p.0)).collect();
     let mut fillers = Vec::new();
-    while people.len() + fillers.len() < 50 {
+    while fillers.len() < FILLER_USERS {
         let name = format!(
             "{} {}",
             FIRST[rng.below(FIRST.len())],

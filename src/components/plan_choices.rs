@@ -1,0 +1,53 @@
+//! "Service plans (untick to turn off)": the per-plan choice when a SKU is added or
+//! replaced. Plans that are off for the user today start off (the safe default, carried
+//! over by service-plan name) and say so; the admin can change each one.
+
+use crate::workspace::use_workspace;
+use leptos::prelude::*;
+use license_desk_core::Guid;
+use std::collections::BTreeSet;
+
+#[component]
+pub fn PlanChoices(
+    /// The SKU whose plans are chosen.
+    sku: Guid,
+    /// The plans to send as off; the admin edits it here.
+    off: RwSignal<BTreeSet<Guid>>,
+    /// Plans that are off for the user today (the default that was carried over).
+    carried: BTreeSet<Guid>,
+    /// Names the SKU for screen readers, e.g. "Service plans in Office 365 E5".
+    #[prop(into)]
+    legend: String,
+) -> impl IntoView {
+    let workspace = use_workspace();
+    let catalog = workspace.catalog();
+    let plans = catalog
+        .sku(&sku)
+        .map(|s| s.service_plans.clone())
+        .unwrap_or_default();
+    view! {
+        <fieldset class="plan-choices">
+            <legend>{legend}</legend>
+            {(!carried.is_empty()).then(|| view! {
+                <p class="hint">"Plans that are off for this user today start off here too, so nothing switches on by accident. Tick one to turn it on; you'll be asked to confirm."</p>
+            })}
+            {plans.into_iter().map(|info| {
+                let id = info.service_plan_id.clone();
+                let checked_id = id.clone();
+                let name = catalog.plan_name(&id);
+                let kept_off = carried.contains(&id);
+                view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || !off.with(|o| o.contains(&checked_id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                off.update(|o| { if on { o.remove(&id); } else { o.insert(id.clone()); } });
+                            } />
+                        {name}
+                        {kept_off.then(|| view! { <span class="hint">" (off today)"</span> })}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,87 @@
+//! "Replace with…": swap a direct license for another SKU in one call. The new SKU
+//! starts with the user's disabled plans carried over by service-plan name, and the
+//! admin can change each plan before adding the swap to the pending changes.
+
+use crate::components::plan_choices::PlanChoices;
+use crate::workspace::use_workspace;
+use leptos::prelude::*;
+use license_desk_core::plan::Change;
+use license_desk_core::plan_safety::carried_over_disabled_plans;
+use license_desk_core::Guid;
+use std::collections::BTreeSet;
+
+#[component]
+pub fn ReplaceWith(
+    /// The direct SKU being replaced.
+    from: Guid,
+    /// Its friendly name.
+    #[prop(into)]
+    from_name: String,
+    /// The token's scopes can't assign (the admin has not chosen to try anyway).
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    let workspace = use_workspace();
+    let choice = RwSignal::new(String::new());
+    let off = RwSignal::new(BTreeSet::<Guid>::new());
+    let carried = Memo::new({
+        let from = from.clone();
+        move |_| {
+            let to = choice.get();
+            if to.is_empty() {
+                return BTreeSet::new();
+            }
+            let states = workspace
+                .user
+                .with(|u| u.ready().map(|u| u.license_assignment_states.clone()))
+                .unwrap_or_default();
+            carried_over_disabled_plans(&states, &workspace.catalog(), Some(&from), &Guid::new(&to))
+                .into_iter()
+                .collect()
+        }
+    });
+    Effect::new(move |_| off.set(carried.get()));
+    let catalog = workspace.catalog();
+    let others: Vec<(String, String)> = catalog
+        .skus
+        .iter()
+        .filter(|s| s.sku_id != from)
+        .map(|s| (s.sku_id.to_string(), catalog.sku_name(&s.sku_id)))
+        .collect();
+    let select_id = format!("replace-{from}");
+    let add = move |from: Guid| {
+        let to = choice.get();
+        if to.is_empty() {
+            return;
+        }
+        workspace.push_change(Change::Swap {
+            from,
+            to: Guid::new(&to),
+            disabled_plans: off.get().into_iter().collect(),
+        });
+        choice.set(String::new());
+    };
+    view! {
+        <div class="replace-with">
+            <label class="visually-hidden" for=select_id.clone()>{format!("Replace {from_name} with")}</label>
+            <select id=select_id prop:value=move || choice.get() on:change=move |ev| choice.set(event_target_value(&ev))>
+                <option value="">"Replace with…"</option>
+                {others.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+            </select>
+            {move || {
+                let to = choice.get();
+                (!to.is_empty()).then(|| {
+                    let to_name = workspace.catalog().sku_name(&Guid::new(&to));
+                    view! {
+                        <PlanChoices sku=Guid::new(&to) off=off carried=carried.get()
+                            legend=format!("Service plans in {to_name} (untick to turn off)")/>
+                    }
+                })
+            }}
+            <button class="secondary" disabled=move || choice.with(String::is_empty) || disabled.get()
+                on:click={
+                    let from = from.clone();
+                    move |_| add(from.clone())
+                }>"Replace"</button>
+        </div>
+    }
+}
