@@ -21,34 +21,46 @@ pub fn outcome_unknown(error: &GraphError) -> bool {
         || (error.status.is_some() && write_outcome_unknown(error.status))
 }
 
-async fn wait_with_countdown(session: Session, delay_ms: u64, reason: String) {
+/// Shows a countdown for `delay_ms`. Returns false if the admin stopped waiting.
+async fn wait_with_countdown(session: Session, delay_ms: u64, reason: String) -> bool {
+    session.stop_waiting.set(false);
     let mut left = delay_ms;
     while left > 0 {
+        if session.stop_waiting.get_untracked() {
+            break;
+        }
         session.throttle.set(Some(ThrottleWait {
             seconds_left: left.div_ceil(1000),
             reason: reason.clone(),
         }));
-        let step = left.min(1000);
+        let step = left.min(250);
         gloo_timers::future::TimeoutFuture::new(step as u32).await;
         left -= step;
     }
     session.throttle.set(None);
+    !std::mem::take(&mut *session.stop_waiting.write())
+}
+
+/// Never resolves: an answer that arrives after the tenant changed is dropped unseen.
+async fn drop_stale_answer<T>() -> T {
+    std::future::pending().await
 }
 
 /// Sends `request`, retrying throttling and transient failures within the policy.
 pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse, GraphError> {
     let policy = RetryPolicy::default();
     let is_write = request.method.is_write();
+    let epoch = session.epoch();
     let mut attempt = 1;
     loop {
-        let (Some(connection), Some(token)) = (
-            session.connection.get_untracked(),
-            session.token.get_untracked(),
-        ) else {
+        let Some((connection, token)) = session.credentials() else {
             return Err(GraphError::not_signed_in());
         };
         let started = crate::browser::now_ms();
         let result = crate::transport::execute(&connection, &request, &token).await;
+        if session.epoch() != epoch {
+            return drop_stale_answer().await;
+        }
         let duration_ms = crate::browser::now_ms().saturating_sub(started);
         let (outcome, status, request_id) = match &result {
             Ok(response) => (
@@ -90,7 +102,14 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
                     Some(code) => format!("Graph answered {code}"),
                     None => "Graph could not be reached".to_string(),
                 };
-                wait_with_countdown(session, delay_ms, reason).await;
+                let waited = wait_with_countdown(session, delay_ms, reason).await;
+                if session.epoch() != epoch {
+                    return drop_stale_answer().await;
+                }
+                if !waited {
+                    // The admin stopped waiting: show the last answer; nothing pending is lost.
+                    return result;
+                }
                 attempt += 1;
             }
             Decision::Accept | Decision::GiveUp | Decision::ReReadFirst => {

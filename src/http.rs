@@ -1,6 +1,7 @@
 //! The one module that performs HTTP: executes a core [`GraphRequest`] with gloo-net.
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use license_desk_core::access_token::AccessToken;
 use license_desk_core::error::GraphError;
 use license_desk_core::request::{GraphRequest, Method};
 use license_desk_core::response::RawResponse;
@@ -8,7 +9,7 @@ use license_desk_core::response::RawResponse;
 pub async fn execute(
     url: &str,
     request: &GraphRequest,
-    token: &str,
+    token: &AccessToken,
 ) -> Result<RawResponse, GraphError> {
     let method = match request.method {
         Method::Get => HttpMethod::GET,
@@ -18,7 +19,7 @@ pub async fn execute(
     };
     let mut builder = RequestBuilder::new(url)
         .method(method)
-        .header("Authorization", &format!("Bearer {token}"));
+        .header("Authorization", &token.authorization());
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }

@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod format;
 pub mod graph_client;
 pub mod http;
 pub mod session;

@@ -1,13 +1,19 @@
 //! What the app holds for the admin while the tab is open—in memory only.
 //!
-//! The token lives in a signal and nowhere else: never in storage, cookies, the URL or
-//! the activity log. Signing out drops it. A 401 sets `needs_token`, which asks for a
-//! fresh token on top of the current screen, so nothing the admin did is lost.
+//! The token lives in a signal, wrapped in [`AccessToken`] so formatting never shows it,
+//! and nowhere else: never in storage, cookies, the URL or the activity log. Signing out,
+//! or signing in to another tenant, clears everything shown from the previous tenant and
+//! starts a new *epoch*: answers to requests sent before it are dropped unseen, so nothing
+//! from tenant A can appear, or be sent, after signing in to tenant B. A 401 sets
+//! `needs_token`, which asks for a fresh token on top of the current screen; a fresh
+//! token for the same tenant keeps everything.
 
+use crate::workspace::Workspace;
 use leptos::prelude::*;
+use license_desk_core::access_token::AccessToken;
 use license_desk_core::error::GraphError;
-use license_desk_core::request::GraphEndpoint;
-use license_desk_core::token::{self, Claims};
+use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
+use license_desk_core::token::{self, Action, Claims};
 
 /// Where requests go, and whether that is the in-browser demo tenant.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +34,7 @@ pub struct LogEntry {
     pub note: Option<String>,
 }
 
-/// A visible wait while Graph throttles.
+/// A visible wait while Graph throttles; the admin may stop waiting.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThrottleWait {
     pub seconds_left: u64,
@@ -37,13 +43,36 @@ pub struct ThrottleWait {
 
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub token: RwSignal<Option<String>>,
+    token: RwSignal<Option<AccessToken>>,
     pub connection: RwSignal<Option<Connection>>,
     pub log: RwSignal<Vec<LogEntry>>,
     pub throttle: RwSignal<Option<ThrottleWait>>,
+    /// Set when the admin presses "Stop waiting" during a throttling countdown.
+    pub stop_waiting: RwSignal<bool>,
     pub needs_token: RwSignal<Option<GraphError>>,
+    /// Actions the token's scopes don't predict as allowed that the admin tries anyway.
+    pub try_anyway: RwSignal<Vec<Action>>,
+    /// Shown once after a fresh token switched to another tenant.
+    pub notice: RwSignal<Option<String>>,
+    /// Bumped whenever the tenant changes; answers from an older epoch are dropped.
+    epoch: RwSignal<u64>,
     /// Unix seconds, ticking once a second (drives the expiry countdown).
     pub now: RwSignal<i64>,
+}
+
+/// A one-hour demo-tenant token carrying every licensing permission.
+pub fn demo_token() -> AccessToken {
+    let claims = token::demo_claims(
+        "admin@contoso.example",
+        &[
+            "User.ReadWrite.All",
+            "LicenseAssignment.ReadWrite.All",
+            "Organization.Read.All",
+        ],
+        crate::browser::now_seconds(),
+        3600,
+    );
+    AccessToken::from_pasted(&token::mint(&claims)).expect("a minted token is not empty")
 }
 
 impl Session {
@@ -53,25 +82,107 @@ impl Session {
             connection: RwSignal::new(None),
             log: RwSignal::new(Vec::new()),
             throttle: RwSignal::new(None),
+            stop_waiting: RwSignal::new(false),
             needs_token: RwSignal::new(None),
+            try_anyway: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
+            epoch: RwSignal::new(0),
             now: RwSignal::new(crate::browser::now_seconds()),
         }
     }
 
+    /// The decoded claims of the current token (`None` when signed out or not a JWT).
     pub fn claims(&self) -> Option<Claims> {
         self.token
-            .with(|token| token.as_deref().and_then(|t| token::decode(t).ok()))
+            .with(|token| token.as_ref().and_then(|t| token::decode(t.expose()).ok()))
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.with(Option::is_some)
+    }
+
+    /// The token and where to send it, for the one module that sends requests.
+    pub fn credentials(&self) -> Option<(Connection, AccessToken)> {
+        Some((
+            self.connection.get_untracked()?,
+            self.token.get_untracked()?,
+        ))
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch.get_untracked()
     }
 
     pub fn is_demo(&self) -> bool {
         self.connection.with(|c| c.as_ref().is_some_and(|c| c.demo))
     }
 
-    pub fn sign_out(&self) {
+    /// Whether the admin may start `action`: the token's scopes allow it, or the admin
+    /// chose to try anyway and let Graph decide.
+    pub fn may_attempt(&self, action: Action) -> bool {
+        crate::components::token_panel::permission_for(self.claims().as_ref(), action).is_ok()
+            || self.try_anyway.with(|t| t.contains(&action))
+    }
+
+    /// Signs in. A token for another tenant than the current one clears everything first.
+    pub fn sign_in(&self, workspace: Workspace, connection: Connection, token: AccessToken) {
+        if self.has_token() && self.tenant_of(&token) != self.claims().and_then(|c| c.tid) {
+            self.forget_tenant(workspace);
+        }
+        self.connection.set(Some(connection));
+        self.token.set(Some(token));
+    }
+
+    /// A fresh token after a 401. The same tenant keeps everything on screen; another
+    /// tenant clears it, and the admin is told why.
+    pub fn renew(&self, workspace: Workspace, token: AccessToken) {
+        let switched = self.tenant_of(&token) != self.claims().and_then(|c| c.tid);
+        if switched {
+            let connection = self.connection.get_untracked();
+            self.forget_tenant(workspace);
+            self.connection.set(connection);
+            self.notice.set(Some("The fresh token is for another tenant, so everything from the previous tenant was cleared.".into()));
+        }
+        self.token.set(Some(token));
+        self.needs_token.set(None);
+    }
+
+    /// Signs in to a fresh in-browser demo tenant.
+    pub fn start_demo(&self, workspace: Workspace) {
+        if self.has_token() {
+            self.forget_tenant(workspace);
+        }
+        crate::transport::reset_demo_tenant();
+        self.connection.set(Some(Connection {
+            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
+            demo: true,
+        }));
+        self.token.set(Some(demo_token()));
+    }
+
+    /// Drops the token and everything shown from this tenant.
+    pub fn sign_out(&self, workspace: Workspace) {
+        self.forget_tenant(workspace);
+    }
+
+    fn tenant_of(&self, token: &AccessToken) -> Option<String> {
+        token::decode(token.expose()).ok().and_then(|c| c.tid)
+    }
+
+    /// Clears the token, the log, every notice and the whole workspace, and starts a new
+    /// epoch so that answers still on their way are never shown.
+    fn forget_tenant(&self, workspace: Workspace) {
+        self.epoch.update(|e| *e += 1);
         self.token.set(None);
         self.connection.set(None);
-        self.needs_token.set(None);
+        self.log.set(Vec::new());
         self.throttle.set(None);
+        self.stop_waiting.set(false);
+        self.needs_token.set(None);
+        self.try_anyway.set(Vec::new());
+        self.notice.set(None);
+        workspace.clear();
+        crate::browser::set_query_param("user", None);
     }
 
     pub fn record(&self, entry: LogEntry) {

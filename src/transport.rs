@@ -4,6 +4,7 @@
 //! every feature behaves identically on the demo tenant, the fake Graph server and Graph.
 
 use crate::session::Connection;
+use license_desk_core::access_token::AccessToken;
 use license_desk_core::error::GraphError;
 use license_desk_core::request::GraphRequest;
 use license_desk_core::response::RawResponse;
@@ -25,7 +26,7 @@ const DEMO_LATENCY_MS: u32 = 80;
 pub async fn execute(
     connection: &Connection,
     request: &GraphRequest,
-    token: &str,
+    token: &AccessToken,
 ) -> Result<RawResponse, GraphError> {
     if !connection.demo {
         let url = connection.endpoint.url(request);
@@ -33,7 +34,7 @@ pub async fn execute(
     }
     gloo_timers::future::TimeoutFuture::new(DEMO_LATENCY_MS).await;
     let mut headers = request.headers.clone();
-    headers.push(("Authorization".into(), format!("Bearer {token}")));
+    headers.push(("Authorization".into(), token.authorization()));
     let incoming = SimRequest {
         method: request.method.as_str().into(),
         target: format!(

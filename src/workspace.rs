@@ -86,6 +86,19 @@ impl Workspace {
         }
     }
 
+    /// Forgets everything read from or meant for the current tenant.
+    pub fn clear(&self) {
+        self.skus.set(Load::Idle);
+        self.group_names.set(BTreeMap::new());
+        self.selected_user.set(None);
+        self.user.set(Load::Idle);
+        self.details.set(Vec::new());
+        self.pending.set(BTreeMap::new());
+        self.last_change.set(None);
+        self.action_error.set(None);
+        self.busy.set(None);
+    }
+
     /// The open user's id as Graph returned it (or as opened, before it loads).
     pub fn user_key(&self) -> String {
         self.selected_user.get().unwrap_or_default()

@@ -12,6 +12,7 @@
 // returned on failure paths only, so its size is not worth boxing.
 #![allow(clippy::result_large_err)]
 
+pub mod access_token;
 pub mod batch;
 pub mod catalog;
 pub mod diff;

@@ -195,10 +195,20 @@ pub enum TokenError {
 /// The token itself, as pasted: surrounding whitespace and a `Bearer ` prefix removed.
 pub fn bare(pasted: &str) -> &str {
     let text = pasted.trim();
-    text.strip_prefix("Bearer ")
-        .or_else(|| text.strip_prefix("bearer "))
-        .map(str::trim_start)
-        .unwrap_or(text)
+    // The scheme is case-insensitive, and "Bearer" with nothing after it is no token.
+    match text.get(..6) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("bearer") => {
+            let rest = &text[6..];
+            if rest.is_empty() {
+                ""
+            } else if rest.starts_with(char::is_whitespace) {
+                rest.trim_start()
+            } else {
+                text
+            }
+        }
+        _ => text,
+    }
 }
 
 /// Decodes the payload of a JWT without verifying it.
@@ -305,6 +315,9 @@ mod tests {
         assert_eq!(bare("bearer  abc"), "abc");
         assert_eq!(bare("abc"), "abc");
         assert_eq!(bare("   "), "");
+        assert_eq!(bare("Bearer "), "");
+        assert_eq!(bare("BEARER\tabc"), "abc");
+        assert_eq!(bare("bearerish.token"), "bearerish.token");
     }
 
     #[test]

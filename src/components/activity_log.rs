@@ -10,7 +10,7 @@ pub fn ActivityLog() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="log-title">
             <details>
-                <summary><h2 id="log-title" class="inline">{move || format!("Activity log ({} requests)", session.log.with(Vec::len))}</h2></summary>
+                <summary><h2 id="log-title" class="inline">{move || format!("Activity log ({})", crate::format::count(session.log.with(Vec::len), "request", "requests"))}</h2></summary>
                 <div class="log" tabindex="0" role="region" aria-label="Activity log entries">
                 <table>
                     <thead><tr>

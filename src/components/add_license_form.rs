@@ -53,7 +53,7 @@ pub fn AddLicenseForm() -> impl IntoView {
                         let catalog = workspace.catalog();
                         catalog.skus.iter().map(|sku| {
                             let note = if sku.applies_to == AppliesTo::Company { " (company-wide)" } else { "" };
-                            view! { <option value=sku.sku_id.to_string()>{format!("{}{note} — {} free", catalog.sku_name(&sku.sku_id), sku.free_seats())}</option> }
+                            view! { <option value=sku.sku_id.to_string()>{format!("{}{note} — {} free", catalog.sku_name(&sku.sku_id), crate::format::number(sku.free_seats()))}</option> }
                         }).collect_view()
                     }}
                 </select>

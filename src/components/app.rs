@@ -13,34 +13,9 @@ use crate::session::{Connection, Session};
 use crate::workspace::{Load, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use license_desk_core::access_token::AccessToken;
 use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
-use license_desk_core::token;
 use std::time::Duration;
-
-/// A one-hour demo-tenant token carrying every licensing permission.
-pub fn demo_token() -> String {
-    let claims = token::demo_claims(
-        "admin@contoso.example",
-        &[
-            "User.ReadWrite.All",
-            "LicenseAssignment.ReadWrite.All",
-            "Organization.Read.All",
-        ],
-        crate::browser::now_seconds(),
-        3600,
-    );
-    token::mint(&claims)
-}
-
-/// Signs in to a fresh in-browser demo tenant.
-pub fn start_demo(session: Session) {
-    crate::transport::reset_demo_tenant();
-    session.connection.set(Some(Connection {
-        endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
-        demo: true,
-    }));
-    session.token.set(Some(demo_token()));
-}
 
 /// Loads the tenant's SKUs once connected.
 fn load_skus(session: Session, workspace: Workspace) {
@@ -61,13 +36,15 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     provide_context(workspace);
 
-    // A token passed in the fragment is read once and removed from the address bar.
-    let fragment_token = crate::browser::take_fragment_token();
+    // A token passed in the fragment is read once, removed from the address bar, and
+    // cleaned exactly as a pasted one.
+    let fragment_token =
+        crate::browser::take_fragment_token().and_then(|t| AccessToken::from_pasted(&t));
     workspace
         .selected_user
         .set(crate::browser::query_param("user"));
     if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
-        start_demo(session);
+        session.start_demo(workspace);
     }
     if let Some(token) = fragment_token {
         let endpoint = crate::browser::query_param("graph")
@@ -77,11 +54,14 @@ pub fn App() -> impl IntoView {
                     .filter(GraphEndpoint::is_loopback)
             })
             .unwrap_or_else(|| GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1));
-        session.connection.set(Some(Connection {
-            endpoint,
-            demo: false,
-        }));
-        session.token.set(Some(token));
+        session.sign_in(
+            workspace,
+            Connection {
+                endpoint,
+                demo: false,
+            },
+            token,
+        );
     }
 
     let tick = set_interval_with_handle(
@@ -94,8 +74,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let connected =
-        move || session.connection.with(Option::is_some) && session.token.with(Option::is_some);
+    let connected = move || session.connection.with(Option::is_some) && session.has_token();
     Effect::new(move |was_connected: Option<bool>| {
         let now = connected();
         if now && was_connected != Some(true) {
@@ -112,15 +91,13 @@ pub fn App() -> impl IntoView {
             </Show>
             <Show when=connected>
                 <p class="endpoint">{move || session.connection.with(|c| c.as_ref().map(|c| c.endpoint.root()).unwrap_or_default())}</p>
-                <button class="secondary" on:click=move |_| {
-                    session.sign_out();
-                    workspace.skus.set(Load::Idle);
-                }>"Sign out"</button>
+                <button class="secondary" on:click=move |_| session.sign_out(workspace)>"Sign out"</button>
             </Show>
         </header>
         <ThrottleNotice/>
         <main id="main">
             <Show when=connected fallback=|| view! { <SignIn/> }>
+                {move || session.notice.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
                 <Show when=move || session.needs_token.with(Option::is_some)>
                     <TokenRefresh/>
                 </Show>

@@ -30,13 +30,17 @@ pub fn DiffList(entries: Vec<DiffEntry>) -> impl IntoView {
     let count = services.len();
     view! {
         <ul class="diff">
-            {main.iter().map(|entry| view! {
-                <li><span class="tag">{marker(entry)}</span>" "{entry.describe()}</li>
+            {main.iter().map(|entry| {
+                let tag = marker(entry);
+                let text = entry.describe();
+                // The tag carries the verb: "Added X", never "Added Added X".
+                let rest = text.strip_prefix(tag).map(str::trim_start).unwrap_or(&text).to_string();
+                view! { <li><span class="tag">{tag}</span>" "{rest}</li> }
             }).collect_view()}
         </ul>
         {(count > 0).then(|| view! {
             <details class="service-changes">
-                <summary>{format!("Service plan status: {count} change(s)")}</summary>
+                <summary>{format!("Service plan status: {}", crate::format::count(count, "change", "changes"))}</summary>
                 <ul class="diff">
                     {services.iter().map(|entry| view! { <li>{entry.describe()}</li> }).collect_view()}
                 </ul>

@@ -2,7 +2,6 @@
 //! diff) and applying them, then waiting until Entra ID shows the result.
 
 use crate::components::changes_view::DiffList;
-use crate::components::token_panel::permission_for;
 use crate::graph_client::outcome_unknown;
 use crate::session::{use_session, Session};
 use crate::workspace::{use_workspace, ChangeKind, ChangeRecord, Load, Settling, Workspace};
@@ -197,7 +196,7 @@ pub fn PendingChanges() -> impl IntoView {
             let refusals: Vec<String> = planned.refusals.iter().map(|r| r.describe(&catalog)).collect();
             let request = planned.body.as_ref().map(|b| request::assign_license(user.id.as_str(), b));
             let has_body = request.is_some();
-            let can_assign = permission_for(session.claims().as_ref(), Action::Assign).is_ok();
+            let can_assign = session.may_attempt(Action::Assign);
             let ready = move || has_body && can_assign && acknowledged.with(|a| a.len() == warning_count) && workspace.busy.with(Option::is_none);
             view! {
                 <section class="card pending" aria-labelledby="pending-title">

@@ -1,10 +1,11 @@
 //! Signing in with a token the admin brings, or straight into the demo tenant.
 //! Also the prompt for a fresh token when Graph answers 401 mid-work.
 
-use crate::components::app::{demo_token, start_demo};
 use crate::components::error_panel::ErrorPanel;
-use crate::session::{use_session, Connection};
+use crate::session::{demo_token, use_session, Connection};
+use crate::workspace::use_workspace;
 use leptos::prelude::*;
+use license_desk_core::access_token::AccessToken;
 use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
 
 /// True when the page itself is served from loopback (development).
@@ -17,6 +18,7 @@ fn on_loopback() -> bool {
 #[component]
 pub fn SignIn() -> impl IntoView {
     let session = use_session();
+    let workspace = use_workspace();
     let token = RwSignal::new(String::new());
     let cloud = RwSignal::new(Cloud::Global.key().to_string());
     let version = RwSignal::new("v1.0".to_string());
@@ -38,19 +40,21 @@ pub fn SignIn() -> impl IntoView {
     };
 
     let sign_in = move || {
-        let text = license_desk_core::token::bare(&token.get()).to_string();
-        if text.is_empty() {
+        let Some(pasted) = AccessToken::from_pasted(&token.get()) else {
             problem.set(Some("Paste an access token first.".into()));
             return;
-        }
+        };
         match endpoint() {
             Ok(endpoint) => {
                 problem.set(None);
-                session.connection.set(Some(Connection {
-                    endpoint,
-                    demo: false,
-                }));
-                session.token.set(Some(text));
+                session.sign_in(
+                    workspace,
+                    Connection {
+                        endpoint,
+                        demo: false,
+                    },
+                    pasted,
+                );
                 token.set(String::new());
             }
             Err(message) => problem.set(Some(message)),
@@ -97,7 +101,7 @@ pub fn SignIn() -> impl IntoView {
                 {move || problem.get().map(|p| view! { <p class="inline-error" role="alert">{p}</p> })}
                 <div class="actions">
                     <button type="submit" class="primary">"Sign in"</button>
-                    <button type="button" class="secondary" on:click=move |_| start_demo(session)>"Use demo tenant"</button>
+                    <button type="button" class="secondary" on:click=move |_| session.start_demo(workspace)>"Use demo tenant"</button>
                 </div>
             </form>
         </section>
@@ -108,12 +112,11 @@ pub fn SignIn() -> impl IntoView {
 #[component]
 pub fn TokenRefresh() -> impl IntoView {
     let session = use_session();
+    let workspace = use_workspace();
     let token = RwSignal::new(String::new());
     let submit = move || {
-        let text = license_desk_core::token::bare(&token.get()).to_string();
-        if !text.is_empty() {
-            session.token.set(Some(text));
-            session.needs_token.set(None);
+        if let Some(fresh) = AccessToken::from_pasted(&token.get()) {
+            session.renew(workspace, fresh);
             token.set(String::new());
         }
     };
@@ -132,10 +135,7 @@ pub fn TokenRefresh() -> impl IntoView {
                 <div class="actions">
                     <button type="submit" class="primary">"Continue"</button>
                     <Show when=move || session.is_demo()>
-                        <button type="button" class="secondary" on:click=move |_| {
-                            session.token.set(Some(demo_token()));
-                            session.needs_token.set(None);
-                        }>"Renew demo token"</button>
+                        <button type="button" class="secondary" on:click=move |_| session.renew(workspace, demo_token())>"Renew demo token"</button>
                     </Show>
                 </div>
             </form>

@@ -1,6 +1,7 @@
 //! "Licenses in this tenant": every SKU with its name, seats and service plans.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::format::number;
 use crate::workspace::{use_workspace, Load};
 use leptos::prelude::*;
 use license_desk_core::model::{AppliesTo, CapabilityStatus, SubscribedSku};
@@ -57,7 +58,7 @@ pub fn TenantLicenses() -> impl IntoView {
                                             <div class="sku-name">{name.clone()}</div>
                                             <div class="part">{sku.sku_part_number.clone()}{company.then_some(" · applies to the company")}</div>
                                             <details>
-                                                <summary>{format!("{} service plans", sku.service_plans.len())}</summary>
+                                                <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
                                                 <ul class="plans">
                                                     {sku.service_plans.iter().map(|p| view! {
                                                         <li>{names::plan_name(&p.service_plan_id, Some(&p.service_plan_name))} <span class="part">{p.service_plan_name.clone()}</span></li>
@@ -66,10 +67,10 @@ pub fn TenantLicenses() -> impl IntoView {
                                             </details>
                                         </td>
                                         <td>
-                                            <meter min="0" max=units.enabled.max(1) value=sku.consumed_units aria-label=format!("{name}: {} of {} seats used", sku.consumed_units, units.enabled)></meter>
-                                            <div>{format!("{} of {} used · {free} free", sku.consumed_units, units.enabled)}</div>
-                                            {(units.warning > 0).then(|| view! { <div class="warning-text">{format!("{} in warning (grace period)", units.warning)}</div> })}
-                                            {(units.suspended > 0).then(|| view! { <div class="warning-text">{format!("{} suspended", units.suspended)}</div> })}
+                                            <meter min="0" max=units.enabled.max(1) value=sku.consumed_units aria-label=format!("{name}: {} of {} seats used", number(sku.consumed_units), number(units.enabled))></meter>
+                                            <div>{format!("{} of {} used · {} free", number(sku.consumed_units), number(units.enabled), number(free))}</div>
+                                            {(units.warning > 0).then(|| view! { <div class="warning-text">{format!("{} in warning (grace period)", number(units.warning))}</div> })}
+                                            {(units.suspended > 0).then(|| view! { <div class="warning-text">{format!("{} suspended", number(units.suspended))}</div> })}
                                             {(free == 0 && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
                                         </td>
                                         <td><span class=status_class>{sku.capability_status.to_string()}</span></td>

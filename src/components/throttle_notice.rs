@@ -1,4 +1,5 @@
-//! The visible wait while Graph throttles or a request is retried.
+//! The visible wait while Graph throttles or a request is retried, which the admin can
+//! stop: the request then ends with Graph's last answer, and pending changes stay.
 
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -9,7 +10,9 @@ pub fn ThrottleNotice() -> impl IntoView {
     view! {
         {move || session.throttle.get().map(|wait| view! {
             <div class="notice warning" role="status" aria-live="polite">
-                {format!("{} — retrying in {} s. Nothing is lost; License Desk continues by itself.", wait.reason, wait.seconds_left)}
+                {format!("{} — retrying in {}. Nothing is lost; License Desk continues by itself.", wait.reason, crate::format::duration(wait.seconds_left))}
+                " "
+                <button class="secondary" on:click=move |_| session.stop_waiting.set(true)>"Stop waiting"</button>
             </div>
         })}
     }

@@ -68,12 +68,21 @@ pub fn TokenPanel() -> impl IntoView {
                 }
             }}
             <h3>"What this token allows"</h3>
+            <p class="hint">"A prediction from the token's scopes. Graph decides: if a scope list here misses your token, use “Try anyway”."</p>
             <ul class="permissions">
                 {Action::ALL.into_iter().map(|action| view! {
                     <li>
                         {move || match permission_for(claims.get().as_ref(), action) {
-                            Ok(()) => format!("✓ {} — allowed", action.label()),
-                            Err(why) => format!("✗ {} — not allowed: {why}", action.label()),
+                            Ok(()) => format!("✓ {} — allowed", action.label()).into_any(),
+                            Err(why) if session.try_anyway.with(|t| t.contains(&action)) => format!(
+                                "✗ {} — not predicted by the token ({why}); trying anyway, Graph decides",
+                                action.label()
+                            ).into_any(),
+                            Err(why) => view! {
+                                {format!("✗ {} — not allowed: {why} ", action.label())}
+                                <button class="link" aria-label=format!("Try anyway: {}", action.label())
+                                    on:click=move |_| session.try_anyway.update(|t| t.push(action))>"Try anyway"</button>
+                            }.into_any(),
                         }}
                     </li>
                 }).collect_view()}

@@ -145,10 +145,10 @@ pub fn UserLicenses() -> impl IntoView {
                 let claims = session.claims();
                 // The demo tenant's groups exist only here: no portal link for them.
                 let portal_cloud = session.connection.with(|c| c.as_ref().filter(|c| !c.demo).and_then(|c| c.endpoint.cloud()));
-                let reprocess_denied = permission_for(claims.as_ref(), Action::Reprocess).err();
+                let reprocess_denied = permission_for(claims.as_ref(), Action::Reprocess).err().filter(|_| !session.may_attempt(Action::Reprocess));
                 let cannot_reprocess = reprocess_denied.is_some();
-                let cannot_assign = permission_for(claims.as_ref(), Action::Assign).is_err();
-                let cannot_locate = permission_for(claims.as_ref(), Action::SetUsageLocation).is_err();
+                let cannot_assign = !session.may_attempt(Action::Assign);
+                let cannot_locate = !session.may_attempt(Action::SetUsageLocation);
                 let intended = plan::plan(&user, &catalog, &workspace.pending_changes()).intended;
                 let details = workspace.details.get();
                 let reprocess_user = user.clone();
@@ -168,7 +168,7 @@ pub fn UserLicenses() -> impl IntoView {
                                 <button class="secondary" disabled=move || cannot_reprocess || workspace.busy.with(Option::is_some)
                                     title=reprocess_denied.clone().unwrap_or_default()
                                     on:click=move |_| reprocess(reprocess_user.clone())>"Reprocess"</button>
-                                {reprocess_denied.clone().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}.")}</p> })}
+                                {reprocess_denied.clone().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}. Use “Try anyway” in the token panel to let Graph decide.")}</p> })}
                             </div>
                         </div>
                         <h2 id="licenses-title">"Licenses"</h2>
