@@ -30,5 +30,6 @@ pub mod retry;
 pub mod sim;
 pub mod token;
 pub mod url;
+pub mod usage_location;
 
 pub use guid::Guid;
