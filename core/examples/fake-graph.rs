@@ -3,8 +3,12 @@
 //! ```text
 //! cargo run --release --example fake-graph -- --port 8787 [--seed 42] [--latency-ms 0]
 //!     [--replication-delay-ms 0] [--throttle-quota 3000] [--throttle-window-s 150]
-//!     [--fault-rate 0.0] [--mint-token]
+//!     [--fault-rate 0.0] [--inject-exclusive PLAN_A,PLAN_B]... [--mint-token]
 //! ```
+//!
+//! `--inject-exclusive` (repeatable) makes two service plans mutually exclusive, a fault
+//! the demo tenant doesn't have: assignments combining them get Graph's 400 and group
+//! licensing records `MutuallyExclusiveViolation`.
 //!
 //! It binds to 127.0.0.1 only, answers CORS preflights the way Graph does, and prints
 //! `listening on http://127.0.0.1:PORT` once ready.
@@ -20,6 +24,7 @@
 
 use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use license_desk_core::token;
+use license_desk_core::Guid;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -46,7 +51,7 @@ struct MintClaims {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--replication-delay-ms N] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F]");
+    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--replication-delay-ms N] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--inject-exclusive PLAN_A,PLAN_B]...");
     eprintln!("       fake-graph --mint-token [--scp SCOPES] [--roles ROLES] [--aud AUDIENCE] [--exp-in-s SECONDS] [--upn UPN]");
     std::process::exit(2)
 }
@@ -82,6 +87,10 @@ fn parse_options() -> Options {
             "--throttle-quota" => options.config.write_quota = number() as u32,
             "--throttle-window-s" => options.config.write_window_ms = number() * 1000,
             "--fault-rate" => options.config.fault_rate = value.parse().unwrap_or_else(|_| usage()),
+            "--inject-exclusive" => options
+                .config
+                .injected_exclusive_plans
+                .push(plan_pair(&value).unwrap_or_else(|| usage())),
             "--scp" => options.claims.scp = Some(value),
             "--roles" => options.claims.roles = Some(value),
             "--aud" => options.claims.aud = value,
@@ -96,6 +105,13 @@ fn parse_options() -> Options {
         None => usage(),
     }
     options
+}
+
+/// `PLAN_A,PLAN_B`: two well-formed service-plan ids.
+fn plan_pair(value: &str) -> Option<(Guid, Guid)> {
+    let (a, b) = value.split_once(',')?;
+    let (a, b) = (Guid::new(a), Guid::new(b));
+    (a.is_well_formed() && b.is_well_formed()).then_some((a, b))
 }
 
 fn now_ms() -> u64 {

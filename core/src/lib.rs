@@ -32,5 +32,6 @@ pub mod retry;
 pub mod sim;
 pub mod token;
 pub mod url;
+pub mod usage_location;
 
 pub use guid::Guid;

@@ -278,7 +278,10 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
             }
         }
     }
-    if !newly_assigned.is_empty() && user.usage_location.is_none() {
+    if crate::usage_location::refused_for_usage_location(
+        user.usage_location.as_deref(),
+        &add_licenses,
+    ) {
         warnings.push(Warning::MissingUsageLocation);
     }
     for sku in &newly_assigned {

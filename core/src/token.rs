@@ -55,6 +55,23 @@ impl Claims {
             .any(|scope| scope.eq_ignore_ascii_case(wanted))
     }
 
+    /// True when `wanted` is among the delegated scopes (`scp`), not merely an app role.
+    pub fn has_delegated_scope(&self, wanted: &str) -> bool {
+        self.scp
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .any(|scope| scope.eq_ignore_ascii_case(wanted))
+    }
+
+    /// True when the token reads users' basic profiles only: it carries
+    /// `User.ReadBasic.All` but nothing that reads license properties. Graph still
+    /// answers user reads, without `assignedLicenses`, `licenseAssignmentStates`,
+    /// `assignedPlans` or `usageLocation`.
+    pub fn reads_basic_profiles_only(&self) -> bool {
+        self.has_scope(USER_READ_BASIC) && !Action::ReadUsers.allowed_by(self)
+    }
+
     /// Who is signed in: the user, else the app.
     pub fn identity(&self) -> Option<&str> {
         self.upn
@@ -119,6 +136,38 @@ pub const ADMIN_ROLES: [(&str, &str); 7] = [
     ("88d8e3e3-8f55-4a1e-953a-9b9898b8876b", "Directory Readers"),
 ];
 
+/// Reads other users' basic profiles only (display name, first and last name, mail, UPN,
+/// photo): never their licenses or usage location.
+pub const USER_READ_BASIC: &str = "User.ReadBasic.All";
+
+/// The delegated scope that gives the app the signed-in user's own access to the
+/// directory. It is never an app role. The Azure CLI's Graph token carries it.
+pub const DIRECTORY_ACCESS_AS_USER: &str = "Directory.AccessAsUser.All";
+
+/// Which permission in a token allows an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub permission: &'static str,
+    /// True when the permission is the signed-in user's own access
+    /// (`Directory.AccessAsUser.All`): the user's directory role alone decides whether
+    /// Graph allows the action.
+    pub role_decides: bool,
+}
+
+impl Grant {
+    /// How the token panel says it, e.g. "allowed by LicenseAssignment.ReadWrite.All".
+    pub fn describe(&self) -> String {
+        if self.role_decides {
+            format!(
+                "allowed by {}; your directory role decides",
+                self.permission
+            )
+        } else {
+            format!("allowed by {}", self.permission)
+        }
+    }
+}
+
 /// The actions License Desk performs, each with the permissions that allow it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Action {
@@ -148,15 +197,17 @@ impl Action {
         }
     }
 
-    /// Any one of these permissions allows the action (least privileged first).
+    /// Any one of these permissions allows the action (least privileged first). A
+    /// delegated [`DIRECTORY_ACCESS_AS_USER`] also allows every action (see
+    /// [`Action::granted_by`]).
     pub fn permissions(self) -> &'static [&'static str] {
         match self {
+            // Not User.ReadBasic.All: it never returns license properties or usageLocation.
             Action::ReadUsers => &[
                 "User.Read.All",
                 "User.ReadWrite.All",
                 "Directory.Read.All",
                 "Directory.ReadWrite.All",
-                "User.ReadBasic.All",
             ],
             Action::ReadSkus => &[
                 "Organization.Read.All",
@@ -178,10 +229,29 @@ impl Action {
         }
     }
 
-    pub fn allowed_by(self, claims: &Claims) -> bool {
-        self.permissions()
+    /// The least privileged permission in the token that allows the action, else a
+    /// delegated `Directory.AccessAsUser.All`; `None` when nothing does.
+    pub fn granted_by(self, claims: &Claims) -> Option<Grant> {
+        if let Some(permission) = self
+            .permissions()
             .iter()
-            .any(|permission| claims.has_scope(permission))
+            .find(|permission| claims.has_scope(permission))
+        {
+            return Some(Grant {
+                permission,
+                role_decides: false,
+            });
+        }
+        claims
+            .has_delegated_scope(DIRECTORY_ACCESS_AS_USER)
+            .then_some(Grant {
+                permission: DIRECTORY_ACCESS_AS_USER,
+                role_decides: true,
+            })
+    }
+
+    pub fn allowed_by(self, claims: &Claims) -> bool {
+        self.granted_by(claims).is_some()
     }
 }
 
@@ -344,6 +414,72 @@ mod tests {
         assert!(app.is_app_only());
         assert!(Action::ReadSkus.allowed_by(&app));
         assert!(!Action::Assign.allowed_by(&app));
+    }
+
+    #[test]
+    fn read_basic_is_not_enough_to_read_licenses() {
+        let basic = Claims {
+            scp: Some("User.ReadBasic.All LicenseAssignment.ReadWrite.All".into()),
+            ..Claims::default()
+        };
+        assert!(!Action::ReadUsers.allowed_by(&basic));
+        assert_eq!(Action::ReadUsers.granted_by(&basic), None);
+        assert!(basic.reads_basic_profiles_only());
+        let full = Claims {
+            scp: Some("User.ReadBasic.All User.Read.All".into()),
+            ..Claims::default()
+        };
+        assert!(!full.reads_basic_profiles_only());
+        assert!(!Claims::default().reads_basic_profiles_only());
+    }
+
+    #[test]
+    fn access_as_user_allows_everything_and_the_role_decides() {
+        let cli = Claims {
+            scp: Some("AuditLog.Read.All Directory.AccessAsUser.All email openid".into()),
+            ..Claims::default()
+        };
+        for action in Action::ALL {
+            let grant = action.granted_by(&cli).unwrap();
+            assert_eq!(grant.permission, DIRECTORY_ACCESS_AS_USER);
+            assert!(grant.role_decides);
+            assert!(action.allowed_by(&cli));
+        }
+        assert_eq!(
+            Action::Assign.granted_by(&cli).unwrap().describe(),
+            "allowed by Directory.AccessAsUser.All; your directory role decides"
+        );
+        // It is a delegated scope only: as an app role it grants nothing.
+        let app = Claims {
+            roles: vec!["Directory.AccessAsUser.All".into()],
+            ..Claims::default()
+        };
+        assert!(Action::ALL.iter().all(|action| !action.allowed_by(&app)));
+    }
+
+    #[test]
+    fn granted_by_names_the_least_privileged_permission_held() {
+        let claims = Claims {
+            scp: Some(
+                "Directory.AccessAsUser.All Directory.ReadWrite.All LicenseAssignment.ReadWrite.All"
+                    .into(),
+            ),
+            ..Claims::default()
+        };
+        let assign = Action::Assign.granted_by(&claims).unwrap();
+        assert_eq!(
+            (assign.permission, assign.role_decides),
+            ("LicenseAssignment.ReadWrite.All", false)
+        );
+        assert_eq!(
+            assign.describe(),
+            "allowed by LicenseAssignment.ReadWrite.All"
+        );
+        assert_eq!(
+            Action::Reprocess.granted_by(&claims).unwrap().permission,
+            "Directory.ReadWrite.All"
+        );
+        assert_eq!(Action::Reprocess.granted_by(&Claims::default()), None);
     }
 
     #[test]

@@ -123,7 +123,6 @@ fn seed_tenant_covers_every_situation() {
         .collect();
     for expected in [
         "CountViolation",
-        "MutuallyExclusiveViolation",
         "DependencyViolation",
         "ProhibitedInUsageLocationViolation",
         "UniquenessViolation",
@@ -135,6 +134,8 @@ fn seed_tenant_covers_every_situation() {
             "{expected} missing from {errors:?}"
         );
     }
+    // No plans are mutually exclusive unless a test injects a conflict.
+    assert!(!errors.contains("MutuallyExclusiveViolation"));
     let e3 = tenant.skus.iter().find(|s| s.sku_id == g(E3)).unwrap();
     assert_eq!(e3.free_seats(), 2, "E3 is nearly out of seats");
     let e5 = tenant.skus.iter().find(|s| s.sku_id == g(E5)).unwrap();
@@ -279,10 +280,6 @@ fn assign_license_rules_use_graphs_messages() {
     let (rule, _) = business_rule(&assign(&mut sim, "Megan Bowen", &remove));
     assert_eq!(rule, BusinessRule::InheritedLicense);
 
-    let (rule, message) = business_rule(&assign(&mut sim, "Adele Vance", &add(EXCHANGE_P1, &[])));
-    assert_eq!(rule, BusinessRule::MutuallyExclusivePlans);
-    assert!(message.contains(PLAN_EXCHANGE_P1) && message.contains(PLAN_EXCHANGE_P2));
-
     let (rule, message) = business_rule(&assign(
         &mut sim,
         "Alex Wilber",
@@ -299,6 +296,235 @@ fn assign_license_rules_use_graphs_messages() {
         ),
     );
     assert_eq!(business_rule(&not_guid).0, BusinessRule::InvalidGuid);
+}
+
+fn enabled_plans(user: &User) -> Vec<Guid> {
+    user.assigned_plans
+        .iter()
+        .filter(|p| p.capability_status == CapabilityStatus::Enabled)
+        .map(|p| p.service_plan_id.clone())
+        .collect()
+}
+
+#[test]
+fn demo_tenant_lets_a_user_hold_both_exchange_plans() {
+    let mut sim = sim();
+    // Pradeep holds Exchange Online Plan 1 directly and Plan 2 through All Staff's E3.
+    let pradeep = get_user(&mut sim, "Pradeep Gupta");
+    assert!(
+        pradeep
+            .license_assignment_states
+            .iter()
+            .all(|s| s.state == AssignmentState::Active && !s.error.is_error()),
+        "{:?}",
+        pradeep.license_assignment_states
+    );
+    let plans = enabled_plans(&pradeep);
+    assert!(plans.contains(&g(PLAN_EXCHANGE_P1)) && plans.contains(&g(PLAN_EXCHANGE_P2)));
+    // Adele has E3 (Plan 2) directly; adding Exchange Online (Plan 1) is accepted.
+    assert_eq!(
+        assign(&mut sim, "Adele Vance", &add(EXCHANGE_P1, &[])).status,
+        200
+    );
+    let plans = enabled_plans(&get_user(&mut sim, "Adele Vance"));
+    assert!(plans.contains(&g(PLAN_EXCHANGE_P1)) && plans.contains(&g(PLAN_EXCHANGE_P2)));
+}
+
+#[test]
+fn injected_exclusive_plans_are_refused_directly_and_recorded_by_groups() {
+    let mut sim = Simulator::new(SimConfig {
+        injected_exclusive_plans: vec![(g(PLAN_EXCHANGE_P1), g(PLAN_EXCHANGE_P2))],
+        ..Default::default()
+    });
+    let (rule, message) = business_rule(&assign(&mut sim, "Adele Vance", &add(EXCHANGE_P1, &[])));
+    assert_eq!(rule, BusinessRule::MutuallyExclusivePlans);
+    assert_eq!(
+        message,
+        format!("License assignment failed because service plans {PLAN_EXCHANGE_P1}, {PLAN_EXCHANGE_P2} are mutually exclusive.")
+    );
+    // Turning Plan 2 off in the E3 Adele already has makes room for Plan 1.
+    let both = AssignLicenseBody {
+        add_licenses: vec![
+            AssignedLicense {
+                sku_id: g(E3),
+                disabled_plans: vec![g(PLAN_EXCHANGE_P2), g(PLAN_SWAY), g(PLAN_YAMMER)],
+            },
+            AssignedLicense {
+                sku_id: g(EXCHANGE_P1),
+                disabled_plans: vec![],
+            },
+        ],
+        remove_licenses: vec![],
+    };
+    assert_eq!(assign(&mut sim, "Adele Vance", &both).status, 200);
+    // Group licensing: All Staff's E3 brings Plan 2 to Pradeep, who has Plan 1 directly.
+    let pradeep = get_user(&mut sim, "Pradeep Gupta");
+    let e3 = pradeep
+        .license_assignment_states
+        .iter()
+        .find(|s| s.sku_id == g(E3))
+        .unwrap();
+    assert_eq!(
+        (
+            e3.state.clone(),
+            e3.error.clone(),
+            e3.assigned_by_group.clone()
+        ),
+        (
+            AssignmentState::Error,
+            AssignmentError::MutuallyExclusiveViolation,
+            Some(g(GROUP_ALL_STAFF))
+        )
+    );
+    let members: ODataPage<DirectoryObject> = send(
+        &mut sim,
+        &request::members_with_license_errors(&g(GROUP_ALL_STAFF)),
+    )
+    .parse()
+    .unwrap();
+    assert!(members
+        .value
+        .iter()
+        .any(|m| m.display_name.as_deref() == Some("Pradeep Gupta")));
+}
+
+#[test]
+fn read_basic_tokens_read_basic_profiles_without_license_properties() {
+    let mut sim = sim();
+    let basic = token_with(&["User.ReadBasic.All"]);
+    let licensed = "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,usageLocation,assignedLicenses,assignedPlans,licenseAssignmentStates";
+    let one = send_as(
+        &mut sim,
+        &GraphRequest::get(format!("/users/{}?$select={licensed}", upn("Adele Vance"))),
+        &basic,
+        NOW,
+        &[],
+    );
+    assert_eq!(one.status, 200, "{}", one.body);
+    let value: serde_json::Value = serde_json::from_str(&one.body).unwrap();
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !k.starts_with("@odata"))
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "displayName",
+            "givenName",
+            "id",
+            "mail",
+            "surname",
+            "userPrincipalName"
+        ]
+    );
+    assert_eq!(value["displayName"], "Adele Vance");
+    // The app's own user read parses, with no licenses and no usage location to show.
+    let adele: User = send_as(
+        &mut sim,
+        &request::get_user(&upn("Adele Vance")),
+        &basic,
+        NOW,
+        &[],
+    )
+    .parse()
+    .unwrap();
+    assert!(adele.assigned_licenses.is_empty() && adele.usage_location.is_none());
+    // Lists and searches too; with no $select, only basic properties come back.
+    for list in [
+        GraphRequest::get(format!("/users?$select={licensed}")),
+        GraphRequest::get("/users"),
+        request::find_users("adele", 10),
+    ] {
+        let page = send_as(&mut sim, &list, &basic, NOW, &[]);
+        assert_eq!(page.status, 200, "{}", page.body);
+        let value: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+        for user in value["value"].as_array().unwrap() {
+            for key in user.as_object().unwrap().keys() {
+                assert!(
+                    [
+                        "displayName",
+                        "givenName",
+                        "id",
+                        "mail",
+                        "surname",
+                        "userPrincipalName"
+                    ]
+                    .contains(&key.as_str()),
+                    "{key} leaked to a basic-profile token"
+                );
+            }
+        }
+    }
+    // Everything else still needs its own permission.
+    for denied in [
+        request::subscribed_skus(),
+        request::license_details(&upn("Adele Vance")),
+        request::assign_license(&upn("Alex Wilber"), &add(FLOW_FREE, &[])),
+    ] {
+        let response = send_as(&mut sim, &denied, &basic, NOW, &[]);
+        assert_eq!(response.status, 403, "{}", denied.path);
+    }
+    // With a full read permission too, license properties come back.
+    let full = token_with(&["User.ReadBasic.All", "User.Read.All"]);
+    let adele: User = send_as(
+        &mut sim,
+        &request::get_user(&upn("Adele Vance")),
+        &full,
+        NOW,
+        &[],
+    )
+    .parse()
+    .unwrap();
+    assert_eq!(adele.assigned_licenses[0].sku_id, g(E3));
+    assert_eq!(adele.usage_location.as_deref(), Some("US"));
+}
+
+#[test]
+fn access_as_user_tokens_are_accepted_for_everything() {
+    let mut sim = sim();
+    let cli = token_with(&["Directory.AccessAsUser.All"]);
+    let adele: User = send_as(
+        &mut sim,
+        &request::get_user(&upn("Adele Vance")),
+        &cli,
+        NOW,
+        &[],
+    )
+    .parse()
+    .unwrap();
+    assert_eq!(adele.assigned_licenses[0].sku_id, g(E3));
+    let calls = [
+        (request::subscribed_skus(), 200),
+        (request::find_users("a", 5), 200),
+        (request::license_details(&upn("Adele Vance")), 200),
+        (request::groups_with_license_errors(), 200),
+        (
+            request::assign_license(&upn("Alex Wilber"), &add(FLOW_FREE, &[])),
+            200,
+        ),
+        (
+            request::reprocess_license_assignment(&upn("Isaiah Langer")),
+            200,
+        ),
+        (request::set_usage_location(&upn("Grady Archie"), "NL"), 204),
+    ];
+    for (call, status) in calls {
+        let response = send_as(&mut sim, &call, &cli, NOW, &[]);
+        assert_eq!(response.status, status, "{}: {}", call.path, response.body);
+    }
+    // It is never an app role: an app token claiming it gets nothing.
+    let app = token::mint(&Claims {
+        aud: Some("https://graph.microsoft.com".into()),
+        exp: Some((NOW / 1000) as i64 + 3600),
+        roles: vec!["Directory.AccessAsUser.All".into()],
+        ..Default::default()
+    });
+    let denied = send_as(&mut sim, &request::subscribed_skus(), &app, NOW, &[]);
+    assert_eq!(denied.status, 403);
 }
 
 #[test]

@@ -4,9 +4,10 @@
 //! what Graph would: the same status codes, error envelopes, messages, `request-id`
 //! headers, paging and quirks. It runs inside the app as the demo tenant and behind the
 //! fake Graph server (`cargo run --release --example fake-graph`). Realism is
-//! configurable: replication delay (reads lag writes), per-app write throttling, and a
-//! fault rate (random 429, 503 or dropped connections). Time is passed in, so the
-//! simulator itself stays pure.
+//! configurable: replication delay (reads lag writes), per-app write throttling, a
+//! fault rate (random 429, 503 or dropped connections), and injected plan conflicts (no
+//! pair of service plans is mutually exclusive unless a test says so). Time is passed
+//! in, so the simulator itself stays pure.
 
 mod clock;
 pub mod rng;
@@ -15,6 +16,7 @@ pub mod seed;
 pub mod seed_catalog;
 pub mod tenant;
 
+use crate::guid::Guid;
 use crate::model::User;
 use crate::response::RawResponse;
 use crate::token::{self, Action};
@@ -38,6 +40,12 @@ pub struct SimConfig {
     pub fault_rate: f64,
     /// Whether tokens must carry a Graph audience and not be expired.
     pub check_tokens: bool,
+    /// Service-plan pairs treated as mutually exclusive: an injected fault. Entra ID no
+    /// longer keeps Exchange Online Plan 1 and Plan 2 apart, and no other pair is known
+    /// to be exclusive, so the demo tenant has none. With a pair set, a direct
+    /// assignment that combines them is refused with Graph's 400 and group licensing
+    /// records `MutuallyExclusiveViolation` (from the first processing on).
+    pub injected_exclusive_plans: Vec<(Guid, Guid)>,
 }
 
 impl Default for SimConfig {
@@ -49,6 +57,7 @@ impl Default for SimConfig {
             write_window_ms: 150_000,
             fault_rate: 0.0,
             check_tokens: true,
+            injected_exclusive_plans: Vec::new(),
         }
     }
 }
@@ -94,11 +103,21 @@ pub(crate) struct Ctx<'a> {
     pub request: &'a SimRequest,
     pub version: &'a str,
     pub now_ms: u64,
+    /// The token reads basic user profiles only (`User.ReadBasic.All`).
+    pub basic_profiles_only: bool,
 }
 
 impl Simulator {
+    /// The demo tenant for `config.seed`, with `config.injected_exclusive_plans`.
     pub fn new(config: SimConfig) -> Self {
-        let tenant = seed::demo_tenant(config.seed);
+        let tenant =
+            seed::demo_tenant_with_exclusive_plans(config.seed, &config.injected_exclusive_plans);
+        Self::with_tenant(config, tenant)
+    }
+
+    /// Serves `tenant` as it is, rules included (`config.injected_exclusive_plans` is
+    /// applied only when [`Simulator::new`] builds the demo tenant).
+    pub fn with_tenant(config: SimConfig, tenant: Tenant) -> Self {
         Simulator {
             rng: Rng::new(config.seed ^ 0x5EED),
             tenant,
@@ -168,14 +187,17 @@ impl Simulator {
             }
             return self.batch(request, now_ms, version);
         }
+        let route = routes::resolve(&method, rest);
+        // Graph answers user reads for User.ReadBasic.All, with basic properties only.
+        let basic_profiles_only = route.reads_user_profiles() && claims.reads_basic_profiles_only();
         let ctx = Ctx {
             request,
             version,
             now_ms,
+            basic_profiles_only,
         };
-        let route = routes::resolve(&method, rest);
         if let Some(action) = route.action() {
-            if !action.allowed_by(&claims) {
+            if !basic_profiles_only && !action.allowed_by(&claims) {
                 return self.error(
                     request,
                     now_ms,
@@ -448,5 +470,10 @@ impl routes::Route {
             UpdateUser(_) => Some(Action::SetUsageLocation),
             NotFound => None,
         }
+    }
+
+    /// Routes that return users' profiles, which `User.ReadBasic.All` may read in part.
+    fn reads_user_profiles(&self) -> bool {
+        matches!(self, routes::Route::ListUsers | routes::Route::GetUser(_))
     }
 }

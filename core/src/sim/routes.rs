@@ -95,6 +95,26 @@ const EXTRA_USER_PROPERTIES: [&str; 6] = [
     "id",
 ];
 
+/// What `User.ReadBasic.All` may read: the basic profile (and the id).
+const BASIC_USER_PROPERTIES: [&str; 6] = [
+    "id",
+    "displayName",
+    "givenName",
+    "surname",
+    "mail",
+    "userPrincipalName",
+];
+
+/// A user as Graph returns it to a token that reads basic profiles only: whatever else
+/// was selected is left out, not refused.
+fn basic_user_json(user: &User, select: Option<&[String]>) -> Value {
+    let mut json = user_json(user, select);
+    if let Value::Object(map) = &mut json {
+        map.retain(|name, _| BASIC_USER_PROPERTIES.contains(&name.as_str()));
+    }
+    json
+}
+
 fn user_json(user: &User, select: Option<&[String]>) -> Value {
     let Value::Object(all) = serde_json::to_value(user).expect("user serialises") else {
         unreachable!("a user is an object")
@@ -130,6 +150,15 @@ fn user_json(user: &User, select: Option<&[String]>) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// A user as the token in `ctx` may read it.
+fn profile_json(ctx: &Ctx, user: &User, select: Option<&[String]>) -> Value {
+    if ctx.basic_profiles_only {
+        basic_user_json(user, select)
+    } else {
+        user_json(user, select)
+    }
 }
 
 fn query_value<'a>(query: &'a [(String, String)], key: &str) -> Option<&'a str> {
@@ -312,7 +341,7 @@ pub(crate) fn answer(
         Route::GetUser(id) => {
             let index = user_index(sim, &id)?;
             let user = sim.read_user(index, ctx.now_ms);
-            let mut body = user_json(&user, select_list(&query).as_deref());
+            let mut body = profile_json(ctx, &user, select_list(&query).as_deref());
             body["@odata.context"] = json!(format!(
                 "{}/{}/$metadata#users/$entity",
                 ctx.request.origin, ctx.version
@@ -341,7 +370,7 @@ pub(crate) fn answer(
                         .as_ref()
                         .is_none_or(|c| c.iter().any(|clause| matches_clause(user, clause)))
                 })
-                .map(|user| user_json(user, select.as_deref()))
+                .map(|user| profile_json(ctx, user, select.as_deref()))
                 .collect();
             page(ctx, path, &query, items, "users")
         }
@@ -395,7 +424,7 @@ pub(crate) fn answer(
             let before = sim.read_user(index, ctx.now_ms);
             if let Some(location) = patch.get("usageLocation") {
                 let code = location.as_str().unwrap_or("").trim().to_ascii_uppercase();
-                if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                if !crate::usage_location::is_valid_usage_location(Some(&code)) {
                     return Err(fail(
                         400,
                         "Request_BadRequest",

@@ -320,8 +320,14 @@ fn upn_for(name: &str) -> String {
     )
 }
 
-/// Builds the demo tenant for `seed`.
+/// Builds the demo tenant for `seed`. No service plans are mutually exclusive in it.
 pub fn demo_tenant(seed: u64) -> Tenant {
+    demo_tenant_with_exclusive_plans(seed, &[])
+}
+
+/// Builds the demo tenant for `seed` with `exclusive` service-plan pairs treated as
+/// mutually exclusive (an injected fault), applied from the first group processing on.
+pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -> Tenant {
     let mut rng = Rng::new(seed);
     let sku_specs = skus();
     let mut tenant = Tenant {
@@ -336,8 +342,9 @@ pub fn demo_tenant(seed: u64) -> Tenant {
         users: Vec::new(),
         groups: groups(),
         rules: Rules {
-            // The example Microsoft's engineers give for non-stackable plans.
-            mutually_exclusive: vec![(g(PLAN_EXCHANGE_P1), g(PLAN_EXCHANGE_P2))],
+            // Exchange Online Plan 1 and Plan 2, once the textbook example, may now be
+            // held together; conflicts exist only when injected.
+            mutually_exclusive: exclusive.to_vec(),
             // Project Online needs SharePoint (Plan 2), as in the captured Graph error.
             depends_on: vec![(g(PLAN_SHAREPOINT_PROJECT), vec![g(PLAN_SHAREPOINT_P2)])],
             // A demo policy: Project Online Premium is not offered in Antarctica.

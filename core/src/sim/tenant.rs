@@ -13,6 +13,7 @@ use crate::model::{
     AssignLicenseBody, AssignedPlan, AssignmentError, AssignmentSource, AssignmentState,
     LicenseAssignmentState, SubscribedSku, User,
 };
+use crate::usage_location;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A user record as the directory holds it.
@@ -212,9 +213,12 @@ impl Tenant {
                 ));
             }
         }
-        if !body.add_licenses.is_empty() && user.usage_location.is_none() {
+        if usage_location::refused_for_usage_location(
+            user.usage_location.as_deref(),
+            &body.add_licenses,
+        ) {
             return Err(bad_request(
-                "License assignment cannot be done for user with invalid usage location.".into(),
+                usage_location::INVALID_USAGE_LOCATION_MESSAGE.into(),
             ));
         }
         for license in &body.add_licenses {
