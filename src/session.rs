@@ -113,6 +113,11 @@ impl Session {
         self.epoch.get_untracked()
     }
 
+    /// The epoch, tracked: effects that read it run again after a tenant change.
+    pub fn tenant_epoch(&self) -> u64 {
+        self.epoch.get()
+    }
+
     pub fn is_demo(&self) -> bool {
         self.connection.with(|c| c.as_ref().is_some_and(|c| c.demo))
     }

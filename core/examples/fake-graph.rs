@@ -18,7 +18,7 @@
 //! ```text
 //! cargo run --release --example fake-graph -- --mint-token [--scp "User.Read.All ..."]
 //!     [--roles "Organization.Read.All ..."] [--aud https://graph.microsoft.com]
-//!     [--exp-in-s 3600] [--upn admin@contoso.example]
+//!     [--exp-in-s 3600] [--upn admin@contoso.example] [--tid TENANT-ID]
 //! ```
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
@@ -48,11 +48,12 @@ struct MintClaims {
     aud: String,
     exp_in_s: i64,
     upn: String,
+    tid: Option<String>,
 }
 
 fn usage() -> ! {
     eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--replication-delay-ms N] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--inject-exclusive PLAN_A,PLAN_B]...");
-    eprintln!("       fake-graph --mint-token [--scp SCOPES] [--roles ROLES] [--aud AUDIENCE] [--exp-in-s SECONDS] [--upn UPN]");
+    eprintln!("       fake-graph --mint-token [--scp SCOPES] [--roles ROLES] [--aud AUDIENCE] [--exp-in-s SECONDS] [--upn UPN] [--tid TENANT]");
     std::process::exit(2)
 }
 
@@ -68,6 +69,7 @@ fn parse_options() -> Options {
             aud: "https://graph.microsoft.com".into(),
             exp_in_s: 3600,
             upn: "admin@contoso.example".into(),
+            tid: None,
         },
     };
     let mut args = std::env::args().skip(1);
@@ -96,6 +98,7 @@ fn parse_options() -> Options {
             "--aud" => options.claims.aud = value,
             "--exp-in-s" => options.claims.exp_in_s = value.parse().unwrap_or_else(|_| usage()),
             "--upn" => options.claims.upn = value,
+            "--tid" => options.claims.tid = Some(value),
             _ => usage(),
         }
     }
@@ -255,6 +258,9 @@ fn main() {
         let scope_list: Vec<&str> = scopes.split_whitespace().collect();
         let mut claims = token::demo_claims(&wanted.upn, &scope_list, now, wanted.exp_in_s);
         claims.aud = Some(wanted.aud.clone());
+        if let Some(tid) = &wanted.tid {
+            claims.tid = Some(tid.clone());
+        }
         if let Some(roles) = &wanted.roles {
             claims.roles = roles.split_whitespace().map(str::to_string).collect();
             if wanted.scp.is_none() {

@@ -75,9 +75,10 @@ pub fn App() -> impl IntoView {
     });
 
     let connected = move || session.connection.with(Option::is_some) && session.has_token();
-    Effect::new(move |was_connected: Option<bool>| {
-        let now = connected();
-        if now && was_connected != Some(true) {
+    // Read the tenant's SKUs on every sign-in, and again after a fresh token switched tenant.
+    Effect::new(move |previous: Option<(bool, u64)>| {
+        let now = (connected(), session.tenant_epoch());
+        if now.0 && previous != Some(now) {
             load_skus(session, workspace);
         }
         now

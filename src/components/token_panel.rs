@@ -63,6 +63,7 @@ pub fn TokenPanel() -> impl IntoView {
                             <dd data-testid="expiry">{left.map(countdown).unwrap_or_else(|| "no expiry claim".into())}</dd>
                         </dl>
                         {(!audience_ok).then(|| view! { <p class="warning-text" role="status">"Warning: this token's audience is not Microsoft Graph for the chosen cloud; Graph will reject it."</p> })}
+                        {c.reads_basic_profiles_only().then(|| view! { <p class="warning-text" role="status">"Warning: User.ReadBasic.All reads basic profiles only; Graph returns no licenses, assignment states or usage location with it. Use User.Read.All or higher."</p> })}
                         {c.is_expired(now).then(|| view! { <p class="warning-text" role="status">"Warning: this token has expired. Paste a fresh one when asked; nothing on screen is lost."</p> })}
                     }.into_any()
                 }
@@ -73,7 +74,10 @@ pub fn TokenPanel() -> impl IntoView {
                 {Action::ALL.into_iter().map(|action| view! {
                     <li>
                         {move || match permission_for(claims.get().as_ref(), action) {
-                            Ok(()) => format!("✓ {} — allowed", action.label()).into_any(),
+                            Ok(()) => match claims.get().and_then(|c| action.granted_by(&c)) {
+                                Some(grant) => format!("✓ {} — {}", action.label(), grant.describe()),
+                                None => format!("✓ {} — allowed (Graph decides)", action.label()),
+                            }.into_any(),
                             Err(why) if session.try_anyway.with(|t| t.contains(&action)) => format!(
                                 "✗ {} — not predicted by the token ({why}); trying anyway, Graph decides",
                                 action.label()

@@ -32,13 +32,14 @@ export async function shot(page, name) {
 }
 
 /** Mints an unsigned test token with the documented helper. */
-export function mintToken({ scp, roles, aud, expInS, upn } = {}) {
+export function mintToken({ scp, roles, aud, expInS, upn, tid } = {}) {
   const args = ["--mint-token"];
   if (scp !== undefined) args.push("--scp", scp);
   if (roles !== undefined) args.push("--roles", roles);
   if (aud !== undefined) args.push("--aud", aud);
   if (expInS !== undefined) args.push("--exp-in-s", String(expInS));
   if (upn !== undefined) args.push("--upn", upn);
+  if (tid !== undefined) args.push("--tid", tid);
   return execFileSync("target/release/examples/fake-graph", args, { encoding: "utf8" }).trim();
 }
 
