@@ -47,6 +47,15 @@ macro_rules! graph_enum {
                 !matches!(self, $name::Unknown(_))
             }
 
+            /// For the admin: the Graph spelling, or that Graph did not say.
+            pub fn plain(&self) -> &str {
+                if self.is_absent() {
+                    "unknown (Graph did not say)"
+                } else {
+                    self.as_str()
+                }
+            }
+
             /// The canonical Graph spelling; a value Graph did not send reads "unknown".
             pub fn as_str(&self) -> &str {
                 match self {

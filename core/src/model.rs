@@ -668,6 +668,10 @@ mod tests {
             );
             assert!(info.provisioning_status.is_absent());
             assert_eq!(info.provisioning_status.to_string(), "unknown");
+            assert_eq!(
+                info.provisioning_status.plain(),
+                "unknown (Graph did not say)"
+            );
         }
     }
 

@@ -7,6 +7,15 @@ use license_desk_core::plan::Change;
 use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
+/// How an option is labelled when Graph does not say the SKU applies to users.
+fn applies_to_note(applies_to: &AppliesTo) -> String {
+    match applies_to {
+        a if a.is_user() => String::new(),
+        AppliesTo::Company => " (applies to: company)".into(),
+        other => format!(" (applies to: {other})"),
+    }
+}
+
 #[component]
 pub fn AddLicenseForm() -> impl IntoView {
     let workspace = use_workspace();
@@ -34,8 +43,8 @@ pub fn AddLicenseForm() -> impl IntoView {
                     {move || {
                         let catalog = workspace.catalog();
                         catalog.skus.iter().map(|sku| {
-                            let note = if sku.applies_to == AppliesTo::Company { " (company-wide)" } else { "" };
-                            view! { <option value=sku.sku_id.to_string()>{format!("{}{note} — {} free", catalog.sku_name(&sku.sku_id), sku.free_seats())}</option> }
+                            let seats = sku.known_free_seats().map_or_else(|| "free seats unknown".to_string(), |n| format!("{n} free"));
+                            view! { <option value=sku.sku_id.to_string()>{format!("{}{} — {seats}", catalog.sku_name(&sku.sku_id), applies_to_note(&sku.applies_to))}</option> }
                         }).collect_view()
                     }}
                 </select>
@@ -44,8 +53,14 @@ pub fn AddLicenseForm() -> impl IntoView {
                 let sku = chosen.get();
                 (!sku.is_empty()).then(|| {
                     let catalog = workspace.catalog();
-                    let plans = catalog.sku(&Guid::new(&sku)).map(|s| s.service_plans.clone()).unwrap_or_default();
+                    let chosen_sku = catalog.sku(&Guid::new(&sku));
+                    let plans = chosen_sku.map(|s| s.service_plans.clone()).unwrap_or_default();
+                    let not_for_users = chosen_sku.filter(|s| !s.applies_to.is_user()).map(|s| format!(
+                        "⚠ Graph does not say this license applies to users (appliesTo: {}). Graph refuses to assign a license to a user unless it applies to users.",
+                        s.applies_to.plain()
+                    ));
                     view! {
+                        {not_for_users.map(|warning| view! { <p class="warning-text" role="note">{warning}</p> })}
                         <fieldset class="plan-choices">
                             <legend>"Service plans (untick to turn off)"</legend>
                             {plans.into_iter().map(|info| {
