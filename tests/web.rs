@@ -2,11 +2,14 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
+use license_desk::components::add_license_form::AddLicenseForm;
 use license_desk::components::error_panel::ErrorPanel;
 use license_desk::components::tenant_licenses::TenantLicenses;
+use license_desk::components::user_licenses::UserLicenses;
 use license_desk::session::Session;
 use license_desk::workspace::{Load, Workspace};
 use license_desk_core::error::GraphError;
+use license_desk_core::model::{SubscribedSku, User};
 use license_desk_core::response::RawResponse;
 use license_desk_core::sim::{SimConfig, Simulator};
 use wasm_bindgen::JsCast;
@@ -97,6 +100,139 @@ async fn tenant_licenses_lists_seats_and_warns_when_full() {
         .text_content()
         .unwrap();
     assert_eq!(first, "Office 365 E5");
+}
+
+/// A SKU exactly as Graph might send it with every optional value `null`.
+fn sku_graph_said_little_about() -> SubscribedSku {
+    serde_json::from_str(
+        r#"{"skuId":"00000000-0000-4000-8000-00000000abcd","skuPartNumber":"MYSTERY_SKU",
+            "appliesTo":null,"capabilityStatus":null,"consumedUnits":null,
+            "prepaidUnits":{"enabled":null,"lockedOut":null,"suspended":null,"warning":null},
+            "servicePlans":[]}"#,
+    )
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn tenant_licenses_says_what_graph_left_out() {
+    let root = container();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(Session::new());
+        let workspace = Workspace::new();
+        workspace
+            .skus
+            .set(Load::Ready(vec![sku_graph_said_little_about()]));
+        provide_context(workspace);
+        view! { <TenantLicenses/> }
+    });
+    settle(10).await;
+    let text = root.inner_text();
+    assert!(
+        text.contains(
+            "unknown of unknown used · free seats unknown (Graph did not send the seat counts)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("applies to: unknown (Graph did not say)"),
+        "{text}"
+    );
+    let status = root.query_selector("td .status").unwrap().unwrap();
+    assert_eq!(
+        status.text_content().unwrap(),
+        "unknown (Graph did not say)"
+    );
+    assert_eq!(status.class_name(), "status unknown");
+    assert!(root.query_selector("meter").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn add_license_form_labels_skus_not_known_to_apply_to_users() {
+    let root = container();
+    let mut skus = Simulator::new(SimConfig::default()).tenant().skus.clone();
+    skus.push(sku_graph_said_little_about());
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(Session::new());
+        let workspace = Workspace::new();
+        workspace.skus.set(Load::Ready(skus.clone()));
+        provide_context(workspace);
+        view! { <AddLicenseForm/> }
+    });
+    settle(10).await;
+    let options = root.query_selector_all("option").unwrap();
+    let labels: Vec<String> = (0..options.length())
+        .map(|i| options.item(i).unwrap().text_content().unwrap())
+        .collect();
+    assert!(
+        labels
+            .iter()
+            .any(|l| l == "MYSTERY_SKU (applies to: unknown) — free seats unknown"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().any(|l| l.contains("(applies to: company)")),
+        "{labels:?}"
+    );
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.starts_with("Office 365 E3 — ") && l.ends_with(" free")),
+        "{labels:?}"
+    );
+}
+
+/// The "Licenses" region for `user`, over the demo tenant's SKUs.
+fn user_view(user: User) -> impl Fn() -> AnyView + 'static {
+    let skus = Simulator::new(SimConfig::default()).tenant().skus.clone();
+    move || {
+        provide_context(Session::new());
+        let workspace = Workspace::new();
+        workspace.skus.set(Load::Ready(skus.clone()));
+        workspace.user.set(Load::Ready(user.clone()));
+        provide_context(workspace);
+        view! { <UserLicenses/> }.into_any()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn user_licenses_lists_licenses_whose_source_graph_did_not_give() {
+    let user: User = serde_json::from_value(serde_json::json!({
+        "id": "00000000-0000-4000-8000-0000000000ee",
+        "usageLocation": "US",
+        "assignedLicenses": [{"skuId": license_desk_core::sim::seed::E3, "disabledPlans": []}],
+        "licenseAssignmentStates": []
+    }))
+    .unwrap();
+    let root = container();
+    let _mounted = leptos::mount::mount_to(root.clone(), user_view(user));
+    settle(10).await;
+    let text = root.inner_text();
+    assert!(!text.contains("No licenses."), "{text}");
+    assert!(text.contains("Office 365 E3"), "{text}");
+    assert!(
+        text.contains("Source unknown (Graph returned no licenseAssignmentStates)"),
+        "{text}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn user_licenses_show_a_missing_state_as_unknown() {
+    let user: User = serde_json::from_value(serde_json::json!({
+        "id": "00000000-0000-4000-8000-0000000000ef",
+        "usageLocation": "US",
+        "assignedLicenses": [{"skuId": license_desk_core::sim::seed::E3}],
+        "licenseAssignmentStates": [{"skuId": license_desk_core::sim::seed::E3, "assignedByGroup": null}]
+    }))
+    .unwrap();
+    let root = container();
+    let _mounted = leptos::mount::mount_to(root.clone(), user_view(user));
+    settle(10).await;
+    let state = root.query_selector(".assignment .state").unwrap().unwrap();
+    assert_eq!(
+        state.text_content().unwrap(),
+        "State unknown (Graph did not say)"
+    );
+    assert_eq!(state.class_name(), "state unknown");
 }
 
 #[wasm_bindgen_test]

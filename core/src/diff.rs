@@ -32,10 +32,16 @@ impl StateLabel {
         }
     }
 
-    /// Plain words for the admin: "Error (no free seats)".
+    /// Plain words for the admin: "Error (no free seats)". A state Graph did not send is
+    /// said to be unknown, never guessed.
     pub fn plain(&self) -> String {
+        let state = if self.state.is_absent() {
+            "State unknown (Graph did not say)".to_string()
+        } else {
+            self.state.to_string()
+        };
         let reason = match &self.error {
-            AssignmentError::None => return self.state.to_string(),
+            AssignmentError::None => return state,
             AssignmentError::CountViolation => "no free seats",
             AssignmentError::MutuallyExclusiveViolation => "conflicting service plans",
             AssignmentError::DependencyViolation => "a required plan is missing",
@@ -46,7 +52,11 @@ impl StateLabel {
             AssignmentError::Other => "another license in the same group failed",
             AssignmentError::Unknown(raw) => raw.as_str(),
         };
-        format!("{} ({reason})", self.state)
+        if self.state.is_absent() {
+            format!("{state}, error: {reason}")
+        } else {
+            format!("{state} ({reason})")
+        }
     }
 }
 

@@ -4,6 +4,10 @@
 //! `"None"` or `""`, and has changed its vocabulary over time (`Others` became `Other`).
 //! Every enum here parses case-insensitively after trimming and keeps values it does not
 //! know as `Unknown(String)`, so a new value from Microsoft never breaks a read.
+//!
+//! A value Graph did not send at all (missing or `null`) is `Unknown("")`, the "absent"
+//! value: it is shown as "unknown" and written back as `null`, and it is never mistaken
+//! for a real value such as `Active` or `Enabled`.
 
 /// Declares an enum whose variants map to Graph's strings, plus an `Unknown(String)` variant.
 macro_rules! graph_enum {
@@ -28,10 +32,35 @@ macro_rules! graph_enum {
                 $name::Unknown(trimmed.to_string())
             }
 
-            /// The canonical Graph spelling.
+            /// The value for "Graph did not say" (missing, `null` or blank).
+            pub fn absent() -> Self {
+                $name::Unknown(String::new())
+            }
+
+            /// True when Graph sent no value at all.
+            pub fn is_absent(&self) -> bool {
+                matches!(self, $name::Unknown(raw) if raw.is_empty())
+            }
+
+            /// True for a value this version of License Desk knows.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, $name::Unknown(_))
+            }
+
+            /// For the admin: the Graph spelling, or that Graph did not say.
+            pub fn plain(&self) -> &str {
+                if self.is_absent() {
+                    "unknown (Graph did not say)"
+                } else {
+                    self.as_str()
+                }
+            }
+
+            /// The canonical Graph spelling; a value Graph did not send reads "unknown".
             pub fn as_str(&self) -> &str {
                 match self {
                     $($name::$variant => [$($text),+][0],)+
+                    $name::Unknown(raw) if raw.is_empty() => "unknown",
                     $name::Unknown(raw) => raw,
                 }
             }
@@ -44,8 +73,13 @@ macro_rules! graph_enum {
         }
 
         impl serde::Serialize for $name {
+            /// An absent value is written as `null`, so it reads back as absent.
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                if self.is_absent() {
+                    serializer.serialize_none()
+                } else {
+                    serializer.serialize_str(self.as_str())
+                }
             }
         }
 

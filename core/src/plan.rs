@@ -58,6 +58,10 @@ pub enum Warning {
     AppliesToCompany {
         sku: Guid,
     },
+    /// Graph did not send the SKU's seat counts, so free seats can't be checked.
+    SeatsUnknown {
+        sku: Guid,
+    },
     /// Graph did not say whether the SKU applies to users.
     AppliesToUnknown {
         sku: Guid,
@@ -100,6 +104,10 @@ impl Warning {
             ),
             Warning::AppliesToCompany { sku } => format!(
                 "{} applies to the company, not to users; Graph will refuse to assign it.",
+                catalog.sku_name(sku)
+            ),
+            Warning::SeatsUnknown { sku } => format!(
+                "Graph did not send the seat counts of {}, so License Desk can't check for a free seat; Graph will refuse the change if none is free.",
                 catalog.sku_name(sku)
             ),
             Warning::AppliesToUnknown { sku } => format!(
@@ -159,11 +167,6 @@ pub struct Plan {
     pub intended: DirectLicenses,
 }
 
-/// True when the user's licenses came without the states that tell their sources apart.
-fn sources_unknown(user: &User) -> bool {
-    user.license_assignment_states.is_empty() && !user.assigned_licenses.is_empty()
-}
-
 /// The user's direct assignments now, from `licenseAssignmentStates`. Without the states
 /// nothing is known to be direct (never "everything is direct").
 pub fn direct_licenses(user: &User) -> DirectLicenses {
@@ -177,7 +180,7 @@ pub fn direct_licenses(user: &User) -> DirectLicenses {
 /// Plans `changes` for `user` in a tenant described by `catalog`.
 pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     let current = direct_licenses(user);
-    if sources_unknown(user) && !changes.is_empty() {
+    if !user.assignment_sources_known() && !changes.is_empty() {
         return Plan {
             body: None,
             warnings: Vec::new(),
@@ -304,11 +307,16 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
                     .license_assignment_states
                     .iter()
                     .any(|s| &s.sku_id == *sku && effective::is_effective(s));
-                if !holds_seat && info.free_seats() < 1 {
-                    warnings.push(Warning::NotEnoughSeats {
+                match info.known_free_seats() {
+                    _ if holds_seat => {}
+                    Some(free) if free < 1 => warnings.push(Warning::NotEnoughSeats {
                         sku: (*sku).clone(),
-                        free: info.free_seats(),
-                    });
+                        free,
+                    }),
+                    Some(_) => {}
+                    None => warnings.push(Warning::SeatsUnknown {
+                        sku: (*sku).clone(),
+                    }),
                 }
             }
         }

@@ -21,6 +21,27 @@ pub fn encode_path_segment(value: &str) -> String {
     encode_component(value).replace("%40", "@")
 }
 
+/// Percent-encodes what may never appear raw in a URL (controls, space, non-ASCII and
+/// `"<>\^`{|}`) and keeps everything else, including existing `%XX` escapes and the
+/// delimiters `/ ? & = #`. For showing an already built URL safely on one line.
+pub fn encode_unsafe_in_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        let unsafe_byte = byte <= b' '
+            || byte >= 0x7F
+            || matches!(
+                byte,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+            );
+        if unsafe_byte {
+            out.push_str(&format!("%{byte:02X}"));
+        } else {
+            out.push(byte as char);
+        }
+    }
+    out
+}
+
 /// Decodes `%XX` escapes and, in query strings, `+` as space.
 pub fn decode_component(value: &str) -> String {
     let bytes = value.as_bytes();
@@ -113,6 +134,25 @@ mod tests {
             encode_path_segment("adele#ext#@contoso.com"),
             "adele%23ext%23@contoso.com"
         );
+    }
+
+    #[test]
+    fn path_segments_encode_every_hostile_character_but_at() {
+        assert_eq!(
+            encode_path_segment("o'brien o’b #1/?x=%\n\"`$(d)@contoso.com"),
+            "o%27brien%20o%E2%80%99b%20%231%2F%3Fx%3D%25%0A%22%60%24%28d%29@contoso.com"
+        );
+    }
+
+    #[test]
+    fn unsafe_characters_in_a_built_url_are_encoded_and_escapes_kept() {
+        assert_eq!(
+            encode_unsafe_in_url("https://h/v1.0/users/a b\r\nX: y/ä?$select=id&x=%20#f"),
+            "https://h/v1.0/users/a%20b%0D%0AX:%20y/%C3%A4?$select=id&x=%20#f"
+        );
+        let safe =
+            "https://graph.microsoft.com/v1.0/users/o%27brien@contoso.com?$filter=a%20eq%201";
+        assert_eq!(encode_unsafe_in_url(safe), safe);
     }
 
     #[test]

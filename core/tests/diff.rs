@@ -77,6 +77,40 @@ fn reports_error_to_active_transitions_in_admin_language() {
 }
 
 #[test]
+fn a_state_graph_did_not_send_is_called_unknown_not_active() {
+    let before = User {
+        license_assignment_states: vec![state(
+            E5,
+            Some(GROUP_EXECUTIVES),
+            AssignmentState::Error,
+            AssignmentError::CountViolation,
+            &[],
+        )],
+        ..Default::default()
+    };
+    // Graph answered without `state`; and once with `state: null` but an error.
+    let after: User = serde_json::from_value(serde_json::json!({
+        "licenseAssignmentStates": [{"skuId": E5, "assignedByGroup": GROUP_EXECUTIVES}]
+    }))
+    .unwrap();
+    let diff = LicenseDiff::between(&before, &after, &catalog());
+    assert_eq!(
+        diff.entries[0].describe(),
+        "Office 365 E5 via group Executives: Error (no free seats) → State unknown (Graph did not say)"
+    );
+    assert!(diff.to_csv().contains(",Error/CountViolation,unknown\r\n"));
+    let erring: User = serde_json::from_value(serde_json::json!({
+        "licenseAssignmentStates": [{"skuId": E5, "state": null, "error": "CountViolation"}]
+    }))
+    .unwrap();
+    let diff = LicenseDiff::between(&User::default(), &erring, &catalog());
+    assert_eq!(
+        diff.entries[0].describe(),
+        "Added Office 365 E5 (direct): State unknown (Graph did not say), error: no free seats"
+    );
+}
+
+#[test]
 fn direct_and_inherited_copies_of_one_sku_stay_apart() {
     let both = User {
         license_assignment_states: vec![

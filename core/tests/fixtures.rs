@@ -60,6 +60,10 @@ fn assign_license_and_reprocess_responses_parse_as_users() {
         vec![Guid::new("8a256a2b-b617-496d-b51b-e76466e88db0")]
     );
 
+    // Action responses carry no licenseAssignmentStates: direct or inherited is unknown.
+    assert!(!user.assignment_sources_known());
+    assert_eq!(user.licenses_with_unknown_source().len(), 2);
+
     let reprocessed: User = parse("reprocess-response.http");
     assert_eq!(
         reprocessed.assigned_licenses[0].sku_id.as_str(),
@@ -85,6 +89,7 @@ fn entra_sample_states_parse_with_padding_none_and_duplicates() {
     assert_eq!(states.len(), 4);
     assert!(states.iter().all(|s| s.error == AssignmentError::None));
     assert!(states.iter().all(|s| s.state == AssignmentState::Active));
+    assert!(user.assignment_sources_known());
     // The same SKU assigned directly and by a group is two entries.
     let dup = Guid::new("240622ac-b9b8-4d50-94e2-dad19a3bf4b5");
     let both: Vec<_> = states.iter().filter(|s| s.sku_id == dup).collect();
@@ -104,6 +109,8 @@ fn subscribed_skus_parse_with_seats_and_status() {
     let e5 = &page.value[0];
     assert_eq!(e5.sku_part_number, "ENTERPRISEPREMIUM");
     assert_eq!(e5.free_seats(), 11);
+    assert_eq!(e5.known_free_seats(), Some(11));
+    assert!(e5.applies_to.is_user());
     assert_eq!(e5.applies_to, AppliesTo::User);
     assert_eq!(e5.service_plans[0].applies_to, AppliesTo::Company);
     let crm = &page.value[1];

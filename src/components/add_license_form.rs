@@ -11,6 +11,15 @@ use license_desk_core::plan_safety::carried_over_disabled_plans;
 use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
+/// How an option is labelled when Graph does not say the SKU applies to users.
+fn applies_to_note(applies_to: &AppliesTo) -> String {
+    match applies_to {
+        a if a.is_user() => String::new(),
+        AppliesTo::Company => " (applies to: company)".into(),
+        other => format!(" (applies to: {other})"),
+    }
+}
+
 #[component]
 pub fn AddLicenseForm() -> impl IntoView {
     let workspace = use_workspace();
@@ -52,8 +61,8 @@ pub fn AddLicenseForm() -> impl IntoView {
                     {move || {
                         let catalog = workspace.catalog();
                         catalog.skus.iter().map(|sku| {
-                            let note = if sku.applies_to == AppliesTo::Company { " (company-wide)" } else { "" };
-                            view! { <option value=sku.sku_id.to_string()>{format!("{}{note} — {} free", catalog.sku_name(&sku.sku_id), crate::format::number(sku.free_seats()))}</option> }
+                            let seats = sku.known_free_seats().map_or_else(|| "free seats unknown".to_string(), |n| format!("{} free", crate::format::number(n)));
+                            view! { <option value=sku.sku_id.to_string()>{format!("{}{} — {seats}", catalog.sku_name(&sku.sku_id), applies_to_note(&sku.applies_to))}</option> }
                         }).collect_view()
                     }}
                 </select>
@@ -62,8 +71,16 @@ pub fn AddLicenseForm() -> impl IntoView {
                 let sku = chosen.get();
                 (!sku.is_empty()).then(|| {
                     let sku = Guid::new(&sku);
-                    let legend = format!("Service plans in {} (untick to turn off)", workspace.catalog().sku_name(&sku));
-                    view! { <PlanChoices sku=sku off=off carried=carried.get() legend=legend/> }
+                    let catalog = workspace.catalog();
+                    let legend = format!("Service plans in {} (untick to turn off)", catalog.sku_name(&sku));
+                    let not_for_users = catalog.sku(&sku).filter(|s| !s.applies_to.is_user()).map(|s| format!(
+                        "⚠ Graph does not say this license applies to users (appliesTo: {}). Graph refuses to assign a license to a user unless it applies to users.",
+                        s.applies_to.plain()
+                    ));
+                    view! {
+                        {not_for_users.map(|warning| view! { <p class="warning-text" role="note">{warning}</p> })}
+                        <PlanChoices sku=sku off=off carried=carried.get() legend=legend/>
+                    }
                 })
             }}
             <button class="secondary" disabled=move || chosen.with(String::is_empty) on:click=move |_| add()>"Add to pending changes"</button>

@@ -70,7 +70,9 @@ pub fn ChangesView() -> impl IntoView {
                     .map(|body| equivalents::powershell_assign(&record.user_id, &body))
                     .unwrap_or_default(),
                 ChangeKind::Reprocess => equivalents::powershell_reprocess(&record.user_id),
-                ChangeKind::UsageLocation => format!("Update-MgUser -UserId '{}' -BodyParameter {}", record.user_id, record.request.body.clone().unwrap_or_default()),
+                ChangeKind::UsageLocation => equivalents::usage_location_in(&record.request)
+                    .map(|country| equivalents::powershell_usage_location(&record.user_id, &country))
+                    .unwrap_or_default(),
             };
             let json = record.diff.to_json();
             let csv = record.diff.to_csv();

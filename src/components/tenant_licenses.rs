@@ -4,7 +4,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::format::number;
 use crate::workspace::{use_workspace, Load};
 use leptos::prelude::*;
-use license_desk_core::model::{AppliesTo, CapabilityStatus, SubscribedSku};
+use license_desk_core::model::{known_seats, AppliesTo, CapabilityStatus, SubscribedSku};
 use license_desk_core::names;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -12,6 +12,27 @@ enum SortBy {
     Name,
     Used,
     Free,
+}
+
+/// Who a SKU applies to, when it isn't plainly users.
+fn applies_to_note(applies_to: &AppliesTo) -> Option<String> {
+    match applies_to {
+        AppliesTo::User => None,
+        AppliesTo::Company => Some(" · applies to the company".into()),
+        other => Some(format!(" · applies to: {}", other.plain())),
+    }
+}
+
+fn status_class(status: &CapabilityStatus) -> &'static str {
+    match status {
+        CapabilityStatus::Enabled => "status ok",
+        CapabilityStatus::Unknown(_) => "status unknown",
+        _ => "status attention",
+    }
+}
+
+fn count(seats: i64) -> String {
+    known_seats(seats).map_or_else(|| "unknown".into(), number)
 }
 
 fn sorted(mut skus: Vec<SubscribedSku>, by: SortBy) -> Vec<SubscribedSku> {
@@ -48,15 +69,15 @@ pub fn TenantLicenses() -> impl IntoView {
                         <tbody>
                             {move || sorted(skus.clone(), sort.get()).into_iter().map(|sku| {
                                 let name = names::sku_name(&sku.sku_id, Some(&sku.sku_part_number));
-                                let free = sku.free_seats();
+                                let free = sku.known_free_seats();
                                 let units = sku.prepaid_units.clone();
                                 let company = sku.applies_to == AppliesTo::Company;
-                                let status_class = if sku.capability_status == CapabilityStatus::Enabled { "status ok" } else { "status attention" };
+                                let status_class = status_class(&sku.capability_status);
                                 view! {
                                     <tr>
                                         <td>
                                             <div class="sku-name">{name.clone()}</div>
-                                            <div class="part">{sku.sku_part_number.clone()}{company.then_some(" · applies to the company")}</div>
+                                            <div class="part">{sku.sku_part_number.clone()}{applies_to_note(&sku.applies_to)}</div>
                                             <details>
                                                 <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
                                                 <ul class="plans">
@@ -67,13 +88,20 @@ pub fn TenantLicenses() -> impl IntoView {
                                             </details>
                                         </td>
                                         <td>
-                                            <meter min="0" max=units.enabled.max(1) value=sku.consumed_units aria-label=format!("{name}: {} of {} seats used", number(sku.consumed_units), number(units.enabled))></meter>
-                                            <div>{format!("{} of {} used · {} free", number(sku.consumed_units), number(units.enabled), number(free))}</div>
+                                            {match free {
+                                                Some(free) => view! {
+                                                    <meter min="0" max=units.enabled.max(1) value=sku.consumed_units aria-label=format!("{name}: {} of {} seats used", number(sku.consumed_units), number(units.enabled))></meter>
+                                                    <div>{format!("{} of {} used · {} free", number(sku.consumed_units), number(units.enabled), number(free))}</div>
+                                                }.into_any(),
+                                                None => view! {
+                                                    <div>{format!("{} of {} used · free seats unknown (Graph did not send the seat counts)", count(sku.consumed_units), count(units.enabled))}</div>
+                                                }.into_any(),
+                                            }}
                                             {(units.warning > 0).then(|| view! { <div class="warning-text">{format!("{} in warning (grace period)", number(units.warning))}</div> })}
                                             {(units.suspended > 0).then(|| view! { <div class="warning-text">{format!("{} suspended", number(units.suspended))}</div> })}
-                                            {(free == 0 && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
+                                            {(free == Some(0) && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
                                         </td>
-                                        <td><span class=status_class>{sku.capability_status.to_string()}</span></td>
+                                        <td><span class=status_class>{sku.capability_status.plain().to_string()}</span></td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::catalog::Catalog;
 use license_desk_core::effective;
-use license_desk_core::model::{AssignmentError, LicenseAssignmentState, User};
+use license_desk_core::equivalents;
+use license_desk_core::model::{AssignedLicense, AssignmentError, LicenseAssignmentState, User};
 use license_desk_core::plan::{self, Change};
 use license_desk_core::request;
 use license_desk_core::token::Action;
@@ -60,6 +61,47 @@ fn explain(error: &AssignmentError, sku: &str) -> Option<String> {
         AssignmentError::Other => "Another license from the same group failed, so none were assigned. Fix that error, then Reprocess.".into(),
         AssignmentError::Unknown(raw) => format!("Entra ID reported “{raw}”. Check the group's licensing errors, then Reprocess."),
     })
+}
+
+/// Licenses in `assignedLicenses` that no assignment state explains: listed without
+/// change controls, since nobody can tell whether they are direct or inherited.
+fn unknown_source_list(
+    licenses: Vec<AssignedLicense>,
+    states_empty: bool,
+    catalog: &Catalog,
+) -> impl IntoView {
+    let source = if states_empty {
+        "Source unknown (Graph returned no licenseAssignmentStates)"
+    } else {
+        "Source unknown (Graph returned no licenseAssignmentStates entry for it)"
+    };
+    (!licenses.is_empty()).then(|| view! {
+        <p class="warning-text" role="note">"⚠ License Desk can't tell whether these licenses are assigned directly or inherited from a group. Reload the user before changing them."</p>
+        <ul class="assignments unknown-source">
+            {licenses.iter().map(|license| {
+                let off: Vec<String> = license.disabled_plans.iter().map(|p| catalog.plan_name(p)).collect();
+                view! {
+                    <li class="assignment">
+                        <p class="sku-name">{catalog.sku_name(&license.sku_id)}</p>
+                        <p class="source">{source}</p>
+                        {(!off.is_empty()).then(|| view! { <p class="part">{format!("Off: {}", off.join(", "))}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    })
+}
+
+/// The class of an assignment's state badge: errors are bad, a state Graph did not send
+/// (or one License Desk doesn't know) is unknown, not fine.
+fn state_class(state: &LicenseAssignmentState) -> &'static str {
+    if state.error.is_error() {
+        "state bad"
+    } else if !state.state.is_known() {
+        "state unknown"
+    } else {
+        "state ok"
+    }
 }
 
 fn source_label(state: &LicenseAssignmentState, catalog: &Catalog) -> String {
@@ -156,6 +198,8 @@ pub fn UserLicenses() -> impl IntoView {
                 let location_user_id = user.id.to_string();
                 let location_endpoint = session.connection.with(|c| c.as_ref().map(|c| c.endpoint.clone()));
                 let states = user.license_assignment_states.clone();
+                let unknown_sources: Vec<AssignedLicense> = user.licenses_with_unknown_source().into_iter().cloned().collect();
+                let nothing_assigned = states.is_empty() && unknown_sources.is_empty();
                 view! {
                     <section class="card user" aria-labelledby="licenses-title">
                         <div class="user-head">
@@ -189,13 +233,14 @@ pub fn UserLicenses() -> impl IntoView {
                                     let code = usage_location.get().trim().to_ascii_uppercase();
                                     let request = request::set_usage_location(&location_user_id, &code);
                                     match &location_endpoint {
-                                        Some(endpoint) => format!("{} {}\n\n{}", request.method.as_str(), endpoint.url(&request), request.pretty_body()),
+                                        Some(endpoint) => equivalents::http_text(endpoint, &request),
                                         None => request.pretty_body(),
                                     }
                                 }}</pre>
                             </form>
                         })}
-                        {(states.is_empty()).then(|| view! { <p>"No licenses."</p> })}
+                        {nothing_assigned.then(|| view! { <p>"No licenses."</p> })}
+                        {unknown_source_list(unknown_sources, states.is_empty(), &catalog)}
                         <ul class="assignments">
                             {states.into_iter().map(|state| {
                                 let sku_name = catalog.sku_name(&state.sku_id);
@@ -212,7 +257,7 @@ pub fn UserLicenses() -> impl IntoView {
                                 let all_states = user.license_assignment_states.clone();
                                 let remove_sku = sku.clone();
                                 let replace_from = sku.clone();
-                                let state_class = if state.error.is_error() { "state bad" } else { "state ok" };
+                                let state_class = state_class(&state);
                                 view! {
                                     <li class="assignment">
                                         <div class="assignment-head">
@@ -246,7 +291,7 @@ pub fn UserLicenses() -> impl IntoView {
                                                         let on_intended = intended_off.as_ref().map(|off| !off.contains(&plan_id)).unwrap_or(on_now);
                                                         let provisioning = detail.as_ref()
                                                             .and_then(|d| d.service_plans.iter().find(|p| p.service_plan_id == plan_id))
-                                                            .map(|p| p.provisioning_status.to_string())
+                                                            .map(|p| p.provisioning_status.plain().to_string())
                                                             .unwrap_or_else(|| "—".into());
                                                         let enablers: Vec<String> = effective::enabling_assignments(&all_states, &catalog, &plan_id)
                                                             .into_iter().map(|s| format!("{} ({})", catalog.sku_name(&s.sku_id), source_label(s, &catalog))).collect();
