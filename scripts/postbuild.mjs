@@ -15,7 +15,13 @@ import { join, extname } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const dist = process.argv[2] ?? "dist";
-const html = readFileSync(join(dist, "index.html"), "utf8");
+// Chromium ignores `integrity` on a `preload` of the wasm (as="fetch") and says so in the
+// console on every load; the module script keeps its integrity, the wasm preload drops it.
+const html = readFileSync(join(dist, "index.html"), "utf8").replace(
+  /(<link rel="preload"[^>]*?) integrity="[^"]*"([^>]*as="fetch")/g,
+  "$1$2",
+);
+writeFileSync(join(dist, "index.html"), html);
 
 const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 if (inline.length !== 1) {

@@ -21,6 +21,20 @@ pub fn FindUser() -> impl IntoView {
     let searching = RwSignal::new(false);
     let generation = StoredValue::new(0u64);
 
+    // A new tenant starts with an empty search: no name from the previous one stays.
+    Effect::new(move |previous: Option<u64>| {
+        let epoch = session.tenant_epoch();
+        if previous.is_some_and(|p| p != epoch) {
+            generation.update_value(|g| *g += 1);
+            text.set(String::new());
+            results.set(Vec::new());
+            next.set(None);
+            error.set(None);
+            searching.set(false);
+        }
+        epoch
+    });
+
     let search = move |query: String, page: Option<String>| {
         let this = generation.get_value();
         searching.set(true);
@@ -73,7 +87,7 @@ pub fn FindUser() -> impl IntoView {
                     on:input=move |ev| on_input(event_target_value(&ev)) />
             </div>
             <p class="visually-hidden" role="status" aria-live="polite">
-                {move || if searching.get() { "Searching…".to_string() } else { format!("{} users listed", results.with(Vec::len)) }}
+                {move || if searching.get() { "Searching…".to_string() } else { format!("{} listed", crate::format::count(results.with(Vec::len), "user", "users")) }}
             </p>
             {move || error.get().map(|e| view! { <ErrorPanel error=e context="Searching users"/> })}
             <ul class="results" aria-label="Search results">

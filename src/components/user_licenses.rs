@@ -18,7 +18,9 @@ use license_desk_core::plan::{self, Change};
 use license_desk_core::request;
 use license_desk_core::token::Action;
 
-/// Reads the user, their license details and the names of groups that license them.
+/// Reads the user, their license details and the names of groups that license them, and
+/// shows the user once all three are in: the card is built once per read, so nothing the
+/// admin starts choosing on it is rebuilt away when a name arrives.
 pub fn load_user(session: Session, workspace: Workspace, id: String) {
     workspace.user.set(Load::Loading);
     spawn_local(async move {
@@ -30,10 +32,9 @@ pub fn load_user(session: Session, workspace: Workspace, id: String) {
                     .filter_map(|s| s.assigned_by_group.clone())
                     .filter(|g| !workspace.group_names.with_untracked(|n| n.contains_key(g)))
                     .collect();
-                workspace.user.set(Load::Ready(user));
-                if let Ok(details) = crate::graph_client::license_details(session, &id).await {
-                    workspace.details.set(details);
-                }
+                let details = crate::graph_client::license_details(session, &id)
+                    .await
+                    .unwrap_or_default();
                 for group in groups {
                     if let Ok(found) = crate::graph_client::group(session, &group).await {
                         if let Some(name) = found.display_name {
@@ -43,6 +44,8 @@ pub fn load_user(session: Session, workspace: Workspace, id: String) {
                         }
                     }
                 }
+                workspace.details.set(details);
+                workspace.user.set(Load::Ready(user));
             }
             Err(error) => workspace.user.set(Load::Failed(error)),
         }
@@ -124,6 +127,20 @@ pub fn UserLicenses() -> impl IntoView {
     let usage_location = RwSignal::new(String::new());
     // Which plan lists are expanded; kept across re-renders while the admin edits.
     let open_lists = RwSignal::new(std::collections::BTreeSet::<String>::new());
+    // What the pending changes would leave in place: drives the plan toggles without
+    // rebuilding the card on every edit.
+    let intended = Memo::new(move |_| {
+        workspace
+            .user
+            .with(|u| {
+                u.ready().map(|user| {
+                    plan::plan(user, &workspace.catalog(), &workspace.pending_changes()).intended
+                })
+            })
+            .unwrap_or_default()
+    });
+    let cannot_assign = move || !session.may_attempt(Action::Assign);
+    let cannot_locate = move || !session.may_attempt(Action::SetUsageLocation);
     let reprocess = move |user: User| {
         let id = user.id.to_string();
         workspace.action_error.set(None);
@@ -179,19 +196,18 @@ pub fn UserLicenses() -> impl IntoView {
     };
 
     view! {
-        {move || match workspace.user.get() {
+        {move || {
+            // The card is rebuilt when the user is (re)read, or once the tenant's SKUs
+            // arrive for names; everything else on it updates in place.
+            workspace.skus.with(|s| s.ready().is_some());
+            match workspace.user.get() {
             Load::Idle | Load::Loading => view! { <section class="card"><p role="status">"Loading user…"</p></section> }.into_any(),
             Load::Failed(error) => view! { <section class="card"><ErrorPanel error=error context="Reading the user"/></section> }.into_any(),
-            Load::Ready(user) => {
+            Load::Ready(user) => untrack(move || {
                 let catalog = workspace.catalog();
-                let claims = session.claims();
                 // The demo tenant's groups exist only here: no portal link for them.
                 let portal_cloud = session.connection.with(|c| c.as_ref().filter(|c| !c.demo).and_then(|c| c.endpoint.cloud()));
-                let reprocess_denied = permission_for(claims.as_ref(), Action::Reprocess).err().filter(|_| !session.may_attempt(Action::Reprocess));
-                let cannot_reprocess = reprocess_denied.is_some();
-                let cannot_assign = !session.may_attempt(Action::Assign);
-                let cannot_locate = !session.may_attempt(Action::SetUsageLocation);
-                let intended = plan::plan(&user, &catalog, &workspace.pending_changes()).intended;
+                let reprocess_denied = move || permission_for(session.claims().as_ref(), Action::Reprocess).err().filter(|_| !session.may_attempt(Action::Reprocess));
                 let details = workspace.details.get();
                 let reprocess_user = user.clone();
                 let locate_user = user.clone();
@@ -209,10 +225,10 @@ pub fn UserLicenses() -> impl IntoView {
                                     {(user.account_enabled == Some(false)).then_some(" · sign-in blocked")}</p>
                             </div>
                             <div class="actions">
-                                <button class="secondary" disabled=move || cannot_reprocess || workspace.busy.with(Option::is_some)
-                                    title=reprocess_denied.clone().unwrap_or_default()
+                                <button class="secondary" disabled=move || reprocess_denied().is_some() || workspace.busy.with(Option::is_some)
+                                    title=move || reprocess_denied().unwrap_or_default()
                                     on:click=move |_| reprocess(reprocess_user.clone())>"Reprocess"</button>
-                                {reprocess_denied.clone().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}. Use “Try anyway” in the token panel to let Graph decide.")}</p> })}
+                                {move || reprocess_denied().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}. Use “Try anyway” in the token panel to let Graph decide.")}</p> })}
                             </div>
                         </div>
                         <h2 id="licenses-title">"Licenses"</h2>
@@ -253,7 +269,6 @@ pub fn UserLicenses() -> impl IntoView {
                                 let toggle_key = label.clone();
                                 let detail = details.iter().find(|d| d.sku_id == sku).cloned();
                                 let plans = catalog.sku(&sku).map(|s| s.service_plans.clone()).unwrap_or_default();
-                                let intended_off = intended.get(&sku).cloned();
                                 let all_states = user.license_assignment_states.clone();
                                 let remove_sku = sku.clone();
                                 let replace_from = sku.clone();
@@ -288,7 +303,9 @@ pub fn UserLicenses() -> impl IntoView {
                                                         let plan_id = info.service_plan_id.clone();
                                                         let name = catalog.plan_name(&plan_id);
                                                         let on_now = !state.disabled_plans.contains(&plan_id);
-                                                        let on_intended = intended_off.as_ref().map(|off| !off.contains(&plan_id)).unwrap_or(on_now);
+                                                        let intended_sku = sku.clone();
+                                                        let intended_plan = plan_id.clone();
+                                                        let on_intended = Signal::derive(move || intended.with(|i| i.get(&intended_sku).map(|off| !off.contains(&intended_plan)).unwrap_or(on_now)));
                                                         let provisioning = detail.as_ref()
                                                             .and_then(|d| d.service_plans.iter().find(|p| p.service_plan_id == plan_id))
                                                             .map(|p| p.provisioning_status.plain().to_string())
@@ -309,7 +326,7 @@ pub fn UserLicenses() -> impl IntoView {
                                                                                     let enabled = event_target_checked(&ev);
                                                                                     toggle_plan(workspace, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
                                                                                 } />
-                                                                            {if on_intended { " On" } else { " Off" }}
+                                                                            {move || if on_intended.get() { " On" } else { " Off" }}
                                                                         }.into_any()
                                                                     } else {
                                                                         view! { <span>{if on_now { "On" } else { "Off" }}</span> }.into_any()
@@ -328,7 +345,7 @@ pub fn UserLicenses() -> impl IntoView {
                                                 on:click=move |_| workspace.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
                                             {(!direct).then(|| view! { <span class="hint">"Inherited: change it on the group or the membership."</span> })}
                                             {direct.then(|| view! {
-                                                <ReplaceWith from=replace_from.clone() from_name=sku_name.clone() disabled=Signal::derive(move || cannot_assign)/>
+                                                <ReplaceWith from=replace_from.clone() from_name=sku_name.clone() disabled=Signal::derive(cannot_assign)/>
                                             })}
                                         </div>
                                     </li>
@@ -340,6 +357,7 @@ pub fn UserLicenses() -> impl IntoView {
                         {move || workspace.busy.get().map(|b| view! { <p role="status" class="busy">{b}</p> })}
                     </section>
                 }.into_any()
+            }),
             }
         }}
     }

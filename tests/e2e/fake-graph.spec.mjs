@@ -41,11 +41,40 @@ test("sign in with a minted token, see its permissions, the tenant and a user", 
   watch.assertClean();
 });
 
-test("a token without reprocess permission disables Reprocess and says why", async ({ page }) => {
+test("a token without reprocess permission disables Reprocess, says why, and lets the admin try anyway", async ({ page }) => {
   const watch = guard(page);
   await signIn(page, DEV, GRAPH, mintToken({ scp: "LicenseAssignment.ReadWrite.All User.Read.All Organization.Read.All" }));
   await expect(page.getByText(/✗ Reprocess group licenses — not allowed: needs User.ReadWrite.All/)).toBeVisible();
   await openUser(page, "Isaiah", "Isaiah Langer");
-  await expect(page.getByRole("button", { name: "Reprocess" })).toBeDisabled();
+  const reprocess = page.getByRole("button", { name: "Reprocess", exact: true });
+  await expect(reprocess).toBeDisabled();
+  // The panel only predicts: "Try anyway" lets Graph decide, and its 403 is explained.
+  await page.getByRole("button", { name: "Try anyway: Reprocess group licenses" }).click();
+  await expect(page.getByText(/trying anyway, Graph decides/)).toBeVisible();
+  await expect(reprocess).toBeEnabled();
+  await reprocess.click();
+  const error = page.getByRole("alert").filter({ hasText: "The last action failed" });
+  await expect(error).toContainText("Your token lacks the permission for this action");
+  await expect(error).toContainText("Authorization_RequestDenied");
+  await expect(error).toContainText("request-id");
+  await shot(page, "04-try-anyway-403");
+  watch.assertClean([/status of 403/]);
+});
+
+test("a token with Directory.AccessAsUser.All is enough, and the directory role decides", async ({ page }) => {
+  const watch = guard(page);
+  await signIn(page, DEV, GRAPH, mintToken({ scp: "Directory.AccessAsUser.All" }));
+  await expect(page.getByText("✓ Assign and remove licenses — allowed by Directory.AccessAsUser.All; your directory role decides")).toBeVisible();
+  await expect(page.getByText(/✓ Reprocess group licenses — allowed by Directory.AccessAsUser.All/)).toBeVisible();
+  await openUser(page, "Megan", "Megan Bowen");
+  await expect(page.getByText("Group: All Staff", { exact: true })).toBeVisible();
+  watch.assertClean();
+});
+
+test("a User.ReadBasic.All token is not counted as enough to read licenses", async ({ page }) => {
+  const watch = guard(page);
+  await signIn(page, DEV, GRAPH, mintToken({ scp: "User.ReadBasic.All Organization.Read.All" }));
+  await expect(page.getByText(/✗ Read users — not allowed/)).toBeVisible();
+  await expect(page.getByText(/User.ReadBasic.All reads basic profiles only/)).toBeVisible();
   watch.assertClean();
 });
