@@ -54,16 +54,29 @@ pub fn take_fragment_token() -> Option<String> {
     (!token.is_empty()).then_some(token)
 }
 
-/// Sets or clears one query parameter without reloading, keeping the others.
-pub fn set_query_param(name: &str, value: Option<&str>) {
+/// The current URL's query parameters, decoded, in order.
+pub fn query_pairs() -> Vec<(String, String)> {
+    let search = window().location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return Vec::new();
+    };
+    let text: String = params.to_string().into();
+    license_desk_core::url::parse_query(&text)
+}
+
+/// Pushes a history entry whose query has `remove` deleted and `set` set, keeping every
+/// other parameter; nothing reloads.
+pub fn push_query(remove: &[&str], set: &[(&str, String)]) {
     let location = window().location();
     let search = location.search().unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return;
     };
-    match value {
-        Some(value) => params.set(name, value),
-        None => params.delete(name),
+    for name in remove {
+        params.delete(name);
+    }
+    for (name, value) in set {
+        params.set(name, value);
     }
     let query: String = params.to_string().into();
     let url = format!(

@@ -4,8 +4,9 @@
 //! the screen stays as it is. Writes whose outcome is unknown are never repeated here:
 //! the caller re-reads the user and compares with the plan.
 
-use crate::session::{LogEntry, Session, ThrottleWait};
+use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
+use license_desk_core::activity::LogEntry;
 use license_desk_core::error::{ErrorKind, GraphError};
 use license_desk_core::model::{
     AssignLicenseBody, Group, LicenseDetails, ODataPage, SubscribedSku, User,
@@ -81,6 +82,7 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
             crate::browser::now_ms(),
         );
         session.record(LogEntry {
+            seq: 0,
             at: crate::browser::clock(),
             method: request.method.as_str(),
             path: request.path.clone(),

@@ -12,6 +12,7 @@ pub mod components;
 pub mod format;
 pub mod graph_client;
 pub mod http;
+pub mod router;
 pub mod session;
 pub mod transport;
 pub mod workspace;

@@ -11,6 +11,7 @@
 use crate::workspace::Workspace;
 use leptos::prelude::*;
 use license_desk_core::access_token::AccessToken;
+use license_desk_core::activity::{ActivityLog, LogEntry};
 use license_desk_core::error::GraphError;
 use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
 use license_desk_core::token::{self, Action, Claims};
@@ -20,18 +21,6 @@ use license_desk_core::token::{self, Action, Claims};
 pub struct Connection {
     pub endpoint: GraphEndpoint,
     pub demo: bool,
-}
-
-/// One line of the session activity log. Never contains the token.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogEntry {
-    pub at: String,
-    pub method: &'static str,
-    pub path: String,
-    pub status: Option<u16>,
-    pub request_id: Option<String>,
-    pub duration_ms: u64,
-    pub note: Option<String>,
 }
 
 /// A visible wait while Graph throttles; the admin may stop waiting.
@@ -45,7 +34,7 @@ pub struct ThrottleWait {
 pub struct Session {
     token: RwSignal<Option<AccessToken>>,
     pub connection: RwSignal<Option<Connection>>,
-    pub log: RwSignal<Vec<LogEntry>>,
+    pub log: RwSignal<ActivityLog>,
     pub throttle: RwSignal<Option<ThrottleWait>>,
     /// Set when the admin presses "Stop waiting" during a throttling countdown.
     pub stop_waiting: RwSignal<bool>,
@@ -80,7 +69,7 @@ impl Session {
         Session {
             token: RwSignal::new(None),
             connection: RwSignal::new(None),
-            log: RwSignal::new(Vec::new()),
+            log: RwSignal::new(ActivityLog::default()),
             throttle: RwSignal::new(None),
             stop_waiting: RwSignal::new(false),
             needs_token: RwSignal::new(None),
@@ -180,14 +169,13 @@ impl Session {
         self.epoch.update(|e| *e += 1);
         self.token.set(None);
         self.connection.set(None);
-        self.log.set(Vec::new());
+        self.log.set(ActivityLog::default());
         self.throttle.set(None);
         self.stop_waiting.set(false);
         self.needs_token.set(None);
         self.try_anyway.set(Vec::new());
         self.notice.set(None);
         workspace.clear();
-        crate::browser::set_query_param("user", None);
     }
 
     pub fn record(&self, entry: LogEntry) {

@@ -9,6 +9,7 @@ use license_desk_core::error::GraphError;
 use license_desk_core::model::{LicenseDetails, SubscribedSku, User};
 use license_desk_core::plan::Change;
 use license_desk_core::request::GraphRequest;
+use license_desk_core::route::{Screen, UserId};
 use license_desk_core::Guid;
 use std::collections::BTreeMap;
 
@@ -61,11 +62,12 @@ pub struct ChangeRecord {
 pub struct Workspace {
     pub skus: RwSignal<Load<Vec<SubscribedSku>>>,
     pub group_names: RwSignal<BTreeMap<Guid, String>>,
-    pub selected_user: RwSignal<Option<String>>,
+    /// The screen shown; [`crate::router`] keeps it in step with the address bar.
+    pub screen: RwSignal<Screen>,
     pub user: RwSignal<Load<User>>,
     pub details: RwSignal<Vec<LicenseDetails>>,
     /// Pending changes per user id, so opening another user loses nothing.
-    pub pending: RwSignal<BTreeMap<String, Vec<Change>>>,
+    pub pending: RwSignal<BTreeMap<UserId, Vec<Change>>>,
     pub last_change: RwSignal<Option<ChangeRecord>>,
     pub action_error: RwSignal<Option<GraphError>>,
     pub busy: RwSignal<Option<String>>,
@@ -76,7 +78,7 @@ impl Workspace {
         Workspace {
             skus: RwSignal::new(Load::Idle),
             group_names: RwSignal::new(BTreeMap::new()),
-            selected_user: RwSignal::new(None),
+            screen: RwSignal::new(Screen::Tenant),
             user: RwSignal::new(Load::Idle),
             details: RwSignal::new(Vec::new()),
             pending: RwSignal::new(BTreeMap::new()),
@@ -90,7 +92,7 @@ impl Workspace {
     pub fn clear(&self) {
         self.skus.set(Load::Idle);
         self.group_names.set(BTreeMap::new());
-        self.selected_user.set(None);
+        self.screen.set(Screen::Tenant);
         self.user.set(Load::Idle);
         self.details.set(Vec::new());
         self.pending.set(BTreeMap::new());
@@ -99,24 +101,37 @@ impl Workspace {
         self.busy.set(None);
     }
 
-    /// The open user's id as Graph returned it (or as opened, before it loads).
-    pub fn user_key(&self) -> String {
-        self.selected_user.get().unwrap_or_default()
+    /// The open user, when a user screen is shown.
+    pub fn open_user(&self) -> Option<UserId> {
+        self.screen.with(|s| s.user().cloned())
     }
 
+    /// The open user's pending changes.
     pub fn pending_changes(&self) -> Vec<Change> {
-        let key = self.user_key();
-        self.pending
-            .with(|p| p.get(&key).cloned().unwrap_or_default())
+        self.open_user()
+            .map(|user| self.pending_changes_for(&user))
+            .unwrap_or_default()
     }
 
+    pub fn pending_changes_for(&self, user: &UserId) -> Vec<Change> {
+        self.pending
+            .with(|p| p.get(user).cloned().unwrap_or_default())
+    }
+
+    /// Replaces the open user's pending changes.
     pub fn set_pending(&self, changes: Vec<Change>) {
-        let key = self.user_key();
+        if let Some(user) = self.open_user() {
+            self.set_pending_for(&user, changes);
+        }
+    }
+
+    /// Replaces one user's pending changes, whichever user is open now.
+    pub fn set_pending_for(&self, user: &UserId, changes: Vec<Change>) {
         self.pending.update(|p| {
             if changes.is_empty() {
-                p.remove(&key);
+                p.remove(user);
             } else {
-                p.insert(key, changes);
+                p.insert(user.clone(), changes);
             }
         });
     }

@@ -588,24 +588,8 @@ impl LicenseDiff {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("change,sku_id,sku,source,plan_id,plan,before,after\r\n");
         for entry in &self.entries {
-            let row: Vec<String> = entry.csv_fields().iter().map(|f| csv_field(f)).collect();
-            out.push_str(&row.join(","));
-            out.push_str("\r\n");
+            out.push_str(&crate::csv::row(&entry.csv_fields()));
         }
         out
-    }
-}
-
-fn csv_field(value: &str) -> String {
-    // A leading =, +, - or @ would be a formula in spreadsheet apps.
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
     }
 }

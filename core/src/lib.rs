@@ -13,8 +13,10 @@
 #![allow(clippy::result_large_err)]
 
 pub mod access_token;
+pub mod activity;
 pub mod batch;
 pub mod catalog;
+pub mod csv;
 pub mod diff;
 pub mod effective;
 pub mod equivalents;
@@ -29,6 +31,7 @@ pub mod plan_safety;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod route;
 pub mod sim;
 pub mod token;
 pub mod url;

@@ -23,40 +23,40 @@ fn applies_to_note(applies_to: &AppliesTo) -> String {
 #[component]
 pub fn AddLicenseForm() -> impl IntoView {
     let workspace = use_workspace();
-    let chosen = RwSignal::new(String::new());
+    // `None` until the admin picks a license.
+    let chosen = RwSignal::new(None::<Guid>);
     let off = RwSignal::new(BTreeSet::<Guid>::new());
     // The safe default for the chosen SKU: what is off for the user today stays off.
     let carried = Memo::new(move |_| {
-        let sku = chosen.get();
-        if sku.is_empty() {
+        let Some(sku) = chosen.get() else {
             return BTreeSet::new();
-        }
+        };
         let states = workspace
             .user
             .with(|u| u.ready().map(|u| u.license_assignment_states.clone()))
             .unwrap_or_default();
-        carried_over_disabled_plans(&states, &workspace.catalog(), None, &Guid::new(&sku))
+        carried_over_disabled_plans(&states, &workspace.catalog(), None, &sku)
             .into_iter()
             .collect::<BTreeSet<Guid>>()
     });
     Effect::new(move |_| off.set(carried.get()));
     let add = move || {
-        let sku = chosen.get();
-        if sku.is_empty() {
+        let Some(sku) = chosen.get() else {
             return;
-        }
+        };
         workspace.push_change(Change::Add {
-            sku: Guid::new(&sku),
+            sku,
             disabled_plans: off.get().into_iter().collect(),
         });
-        chosen.set(String::new());
+        chosen.set(None);
     };
     view! {
         <details class="add-license">
             <summary>"Add license"</summary>
             <div class="field">
                 <label for="add-sku">"License to add"</label>
-                <select id="add-sku" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <select id="add-sku" prop:value=move || chosen.get().map(|g| g.to_string()).unwrap_or_default()
+                    on:change=move |ev| chosen.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| Guid::new(&v)))>
                     <option value="">"Choose a license…"</option>
                     {move || {
                         let catalog = workspace.catalog();
@@ -68,9 +68,7 @@ pub fn AddLicenseForm() -> impl IntoView {
                 </select>
             </div>
             {move || {
-                let sku = chosen.get();
-                (!sku.is_empty()).then(|| {
-                    let sku = Guid::new(&sku);
+                chosen.get().map(|sku| {
                     let catalog = workspace.catalog();
                     let legend = format!("Service plans in {} (untick to turn off)", catalog.sku_name(&sku));
                     let not_for_users = catalog.sku(&sku).filter(|s| !s.applies_to.is_user()).map(|s| format!(
@@ -83,7 +81,7 @@ pub fn AddLicenseForm() -> impl IntoView {
                     }
                 })
             }}
-            <button class="secondary" disabled=move || chosen.with(String::is_empty) on:click=move |_| add()>"Add to pending changes"</button>
+            <button class="secondary" disabled=move || chosen.with(Option::is_none) on:click=move |_| add()>"Add to pending changes"</button>
         </details>
     }
 }

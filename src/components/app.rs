@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::access_token::AccessToken;
 use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
+use license_desk_core::route::Screen;
 use std::time::Duration;
 
 /// Loads the tenant's SKUs once connected.
@@ -40,9 +41,7 @@ pub fn App() -> impl IntoView {
     // cleaned exactly as a pasted one.
     let fragment_token =
         crate::browser::take_fragment_token().and_then(|t| AccessToken::from_pasted(&t));
-    workspace
-        .selected_user
-        .set(crate::browser::query_param("user"));
+    crate::router::follow_address_bar(workspace);
     if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
         session.start_demo(workspace);
     }
@@ -108,11 +107,8 @@ pub fn App() -> impl IntoView {
                         <FindUser/>
                     </aside>
                     <div class="content">
-                        <Show when=move || workspace.selected_user.with(Option::is_some) fallback=|| view! { <TenantLicenses/> }>
-                            <p><button class="link" on:click=move |_| {
-                                workspace.selected_user.set(None);
-                                crate::browser::set_query_param("user", None);
-                            }>"← Licenses in this tenant"</button></p>
+                        <Show when=move || workspace.screen.with(|s| s.user().is_some()) fallback=|| view! { <TenantLicenses/> }>
+                            <p><button class="link" on:click=move |_| workspace.screen.set(Screen::Tenant)>"← Licenses in this tenant"</button></p>
                             <UserLicenses/>
                             <PendingChanges/>
                             <ChangesView/>

@@ -54,7 +54,7 @@ pub fn ChangesView() -> impl IntoView {
     let session = use_session();
     let workspace = use_workspace();
     view! {
-        {move || workspace.last_change.get().filter(|r| Some(&r.user_id) == workspace.selected_user.get().as_ref() || workspace.user.with(|u| u.ready().is_some_and(|u| u.id.as_str() == r.user_id))).map(|record| {
+        {move || workspace.last_change.get().filter(|r| workspace.open_user().is_some_and(|open| open.guid() == &license_desk_core::Guid::new(&r.user_id))).map(|record| {
             let status = match &record.settling {
                 Settling::Waiting { .. } => "Waiting for Entra ID to process…".to_string(),
                 Settling::Settled => "Entra ID shows the change.".to_string(),

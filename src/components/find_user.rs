@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::error::GraphError;
 use license_desk_core::model::User;
+use license_desk_core::route::{Screen, UserId};
 
 const DEBOUNCE_MS: u32 = 300;
 
@@ -72,9 +73,7 @@ pub fn FindUser() -> impl IntoView {
     };
 
     let open = move |user: &User| {
-        let id = user.id.to_string();
-        crate::browser::set_query_param("user", Some(&id));
-        workspace.selected_user.set(Some(id));
+        workspace.screen.set(Screen::User(UserId::new(&user.id)));
     };
 
     view! {

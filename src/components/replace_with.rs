@@ -21,20 +21,20 @@ pub fn ReplaceWith(
     disabled: Signal<bool>,
 ) -> impl IntoView {
     let workspace = use_workspace();
-    let choice = RwSignal::new(String::new());
+    // `None` until the admin picks the SKU to replace it with.
+    let choice = RwSignal::new(None::<Guid>);
     let off = RwSignal::new(BTreeSet::<Guid>::new());
     let carried = Memo::new({
         let from = from.clone();
         move |_| {
-            let to = choice.get();
-            if to.is_empty() {
+            let Some(to) = choice.get() else {
                 return BTreeSet::new();
-            }
+            };
             let states = workspace
                 .user
                 .with(|u| u.ready().map(|u| u.license_assignment_states.clone()))
                 .unwrap_or_default();
-            carried_over_disabled_plans(&states, &workspace.catalog(), Some(&from), &Guid::new(&to))
+            carried_over_disabled_plans(&states, &workspace.catalog(), Some(&from), &to)
                 .into_iter()
                 .collect()
         }
@@ -49,35 +49,34 @@ pub fn ReplaceWith(
         .collect();
     let select_id = format!("replace-{from}");
     let add = move |from: Guid| {
-        let to = choice.get();
-        if to.is_empty() {
+        let Some(to) = choice.get() else {
             return;
-        }
+        };
         workspace.push_change(Change::Swap {
             from,
-            to: Guid::new(&to),
+            to,
             disabled_plans: off.get().into_iter().collect(),
         });
-        choice.set(String::new());
+        choice.set(None);
     };
     view! {
         <div class="replace-with">
             <label class="visually-hidden" for=select_id.clone()>{format!("Replace {from_name} with")}</label>
-            <select id=select_id prop:value=move || choice.get() on:change=move |ev| choice.set(event_target_value(&ev))>
+            <select id=select_id prop:value=move || choice.get().map(|g| g.to_string()).unwrap_or_default()
+                on:change=move |ev| choice.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| Guid::new(&v)))>
                 <option value="">"Replace with…"</option>
                 {others.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
             </select>
             {move || {
-                let to = choice.get();
-                (!to.is_empty()).then(|| {
-                    let to_name = workspace.catalog().sku_name(&Guid::new(&to));
+                choice.get().map(|to| {
+                    let to_name = workspace.catalog().sku_name(&to);
                     view! {
-                        <PlanChoices sku=Guid::new(&to) off=off carried=carried.get()
+                        <PlanChoices sku=to off=off carried=carried.get()
                             legend=format!("Service plans in {to_name} (untick to turn off)")/>
                     }
                 })
             }}
-            <button class="secondary" disabled=move || choice.with(String::is_empty) || disabled.get()
+            <button class="secondary" disabled=move || choice.with(Option::is_none) || disabled.get()
                 on:click={
                     let from = from.clone();
                     move |_| add(from.clone())

@@ -20,13 +20,13 @@ pub fn SignIn() -> impl IntoView {
     let session = use_session();
     let workspace = use_workspace();
     let token = RwSignal::new(String::new());
-    let cloud = RwSignal::new(Cloud::Global.key().to_string());
-    let version = RwSignal::new("v1.0".to_string());
+    let cloud = RwSignal::new(Cloud::Global);
+    let version = RwSignal::new(ApiVersion::V1);
     let graph = RwSignal::new(crate::browser::query_param("graph").unwrap_or_default());
     let problem = RwSignal::new(None::<String>);
 
     let endpoint = move || -> Result<GraphEndpoint, String> {
-        let version = ApiVersion::parse(&version.get()).unwrap_or(ApiVersion::V1);
+        let version = version.get();
         let custom = graph.get();
         if !custom.trim().is_empty() {
             let endpoint = GraphEndpoint::parse(&custom, version).map_err(|e| e.to_string())?;
@@ -35,8 +35,7 @@ pub fn SignIn() -> impl IntoView {
             }
             return Ok(endpoint);
         }
-        let cloud = Cloud::from_key(&cloud.get()).unwrap_or(Cloud::Global);
-        Ok(GraphEndpoint::for_cloud(cloud, version))
+        Ok(GraphEndpoint::for_cloud(cloud.get(), version))
     };
 
     let sign_in = move || {
@@ -76,15 +75,15 @@ pub fn SignIn() -> impl IntoView {
                 <div class="row">
                     <div class="field">
                         <label for="cloud">"Cloud"</label>
-                        <select id="cloud" on:change=move |ev| cloud.set(event_target_value(&ev))>
+                        <select id="cloud" on:change=move |ev| cloud.set(Cloud::from_key(&event_target_value(&ev)).unwrap_or(Cloud::Global))>
                             {Cloud::ALL.into_iter().map(|c| view! {
-                                <option value=c.key() selected=move || cloud.get() == c.key()>{c.label()}</option>
+                                <option value=c.key() selected=move || cloud.get() == c>{c.label()}</option>
                             }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
                         <label for="api-version">"API version"</label>
-                        <select id="api-version" on:change=move |ev| version.set(event_target_value(&ev))>
+                        <select id="api-version" on:change=move |ev| version.set(ApiVersion::parse(&event_target_value(&ev)).unwrap_or(ApiVersion::V1))>
                             <option value="v1.0">"v1.0"</option>
                             <option value="beta">"beta"</option>
                         </select>

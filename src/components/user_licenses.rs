@@ -119,9 +119,9 @@ pub fn UserLicenses() -> impl IntoView {
     let session = use_session();
     let workspace = use_workspace();
     Effect::new(move |_| {
-        if let Some(id) = workspace.selected_user.get() {
+        if let Some(id) = workspace.open_user() {
             workspace.action_error.set(None);
-            load_user(session, workspace, id);
+            load_user(session, workspace, id.to_string());
         }
     });
     let usage_location = RwSignal::new(String::new());

@@ -58,6 +58,9 @@ async function replaceKeepsExchangeOff(page, prefix) {
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
   const request = page.getByLabel("Request", { exact: true });
   await expect(request).toContainText(`"skuId": "${E5}"`);
+  const preview = page.getByRole("region", { name: "Preview" });
+  await expect(preview.getByRole("listitem").filter({ hasText: "Office 365 E5 (direct)" })).toHaveText(/^Added Office 365 E5 \(direct\)/);
+  await expect(preview).not.toContainText("Added Added");
   await expect(request).toContainText(EXCHANGE_P2);
   await expect(page.getByRole("checkbox", { name: /I understand: Exchange/ })).toHaveCount(0);
   await page.getByRole("button", { name: "Apply changes" }).click();
@@ -111,6 +114,9 @@ test("signing out and into another tenant leaves nothing of the first one", asyn
   await expect(page.getByRole("heading", { name: "Licenses in this tenant" })).toBeVisible();
   await expect(page.getByText(OTHER_TENANT)).toBeVisible();
   await expectNothingFromTenantA(page);
+  // Numbers read as the reader's locale writes them, and plurals are right.
+  await expect(page.getByText(/^1 of 10,000 used · 9,999 free$/)).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Activity log (1 request)" })).toBeVisible();
   await shot(page, "42-other-tenant");
   watch.assertClean();
 });

@@ -1,0 +1,118 @@
+//! Where the admin is in the app, as a value that round-trips through the address bar.
+//!
+//! Screens live in the query string (`?user=<id>`), not in the path, so a bookmark or a
+//! reload works on any static host without server rewrite rules, and links from earlier
+//! versions (`?user=`) keep working. Parameters that are not about the screen (`demo`,
+//! `graph`, `timeout_s`) are left alone by navigation.
+
+use crate::guid::Guid;
+use std::fmt;
+
+/// A user's object id, as Graph returned it. Never a UPN or a display name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(Guid);
+
+impl UserId {
+    pub fn new(id: &Guid) -> Self {
+        UserId(id.clone())
+    }
+
+    pub fn guid(&self) -> &Guid {
+        &self.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+/// The screens of the app.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// "Licenses in this tenant".
+    #[default]
+    Tenant,
+    /// One user's licenses.
+    User(UserId),
+}
+
+/// The query parameters a screen owns; navigation replaces exactly these.
+pub const SCREEN_PARAMETERS: [&str; 1] = ["user"];
+
+impl Screen {
+    /// The screen named by a query string's parameters (already decoded).
+    pub fn from_query(parameters: &[(String, String)]) -> Screen {
+        let value = |name: &str| {
+            parameters
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim())
+                .filter(|value| !value.is_empty())
+        };
+        match value("user") {
+            Some(id) => Screen::User(UserId(Guid::new(id))),
+            None => Screen::Tenant,
+        }
+    }
+
+    /// The parameters that name this screen.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Screen::Tenant => Vec::new(),
+            Screen::User(id) => vec![("user", id.to_string())],
+        }
+    }
+
+    pub fn user(&self) -> Option<&UserId> {
+        match self {
+            Screen::User(id) => Some(id),
+            Screen::Tenant => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn screens_round_trip_through_the_query() {
+        let id = "8a5e9a52-4d1f-4bd0-9e0b-0c3f3c7d1a11";
+        for screen in [Screen::Tenant, Screen::User(UserId::new(&Guid::new(id)))] {
+            let pairs: Vec<(String, String)> = screen
+                .to_query()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            assert_eq!(Screen::from_query(&pairs), screen);
+        }
+    }
+
+    #[test]
+    fn earlier_user_links_and_other_parameters() {
+        let id = "8A5E9A52-4D1F-4BD0-9E0B-0C3F3C7D1A11";
+        let screen = Screen::from_query(&query(&[("demo", ""), ("user", id)]));
+        assert_eq!(screen.user().unwrap().guid(), &Guid::new(id));
+        assert_eq!(
+            Screen::from_query(&query(&[("user", "  ")])),
+            Screen::Tenant
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("graph", "x")])),
+            Screen::Tenant
+        );
+    }
+}
