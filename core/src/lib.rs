@@ -23,12 +23,15 @@ pub mod lenient;
 pub mod model;
 pub mod names;
 mod names_table;
+pub mod paging;
 pub mod plan;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod sim;
+pub mod timeout;
 pub mod token;
+pub mod token_check;
 pub mod url;
 
 pub use guid::Guid;

@@ -9,6 +9,7 @@
 //! simulator itself stays pure.
 
 mod clock;
+pub mod faults;
 pub mod rng;
 mod routes;
 pub mod seed;
