@@ -205,8 +205,7 @@ fn write_answer(
     let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
     for (name, value) in headers {
         // Framing is this server's job, whatever a raw fault asked for.
-        if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("connection")
-        {
+        if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("connection") {
             continue;
         }
         head.push_str(&format!("{name}: {value}\r\n"));

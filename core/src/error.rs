@@ -320,7 +320,11 @@ fn cut(text: &str, limit: usize) -> String {
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(512).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.starts_with('<')
         && ["<!doctype html", "<html", "<head", "<body", "<title"]
             .iter()

@@ -100,7 +100,10 @@ mod tests {
         assert_eq!(error.kind, ErrorKind::RepeatedLink);
         assert_eq!(error.request_id.as_deref(), Some("rid-7"));
         let to_first = paging
-            .follow(Some("https://graph.microsoft.com/v1.0/users?%24top=2"), None)
+            .follow(
+                Some("https://graph.microsoft.com/v1.0/users?%24top=2"),
+                None,
+            )
             .unwrap_err();
         assert_eq!(to_first.kind, ErrorKind::RepeatedLink);
     }
@@ -113,7 +116,10 @@ mod tests {
             &first,
         );
         let error = paging
-            .follow(Some("https://graph.microsoft.com.evil.example/v1.0/users"), None)
+            .follow(
+                Some("https://graph.microsoft.com.evil.example/v1.0/users"),
+                None,
+            )
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::RefusedLink);
         assert_eq!(paging.pages(), 1);

@@ -40,10 +40,7 @@ pub fn parse_http_date(value: &str) -> Option<u64> {
         Some((_, rest)) => rest.trim(),
         None => text.split_once(' ')?.1.trim(),
     };
-    let parts: Vec<&str> = rest
-        .split(|c: char| c == ' ' || c == '-')
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = rest.split([' ', '-']).filter(|p| !p.is_empty()).collect();
     let month_of = |name: &str| {
         MONTHS
             .iter()

@@ -40,7 +40,10 @@ mod tests {
         assert_eq!(request_timeout_seconds(&fake, Some("2")), 2);
         assert_eq!(request_timeout_seconds(&fake, Some("0")), 1);
         assert_eq!(request_timeout_seconds(&fake, Some("99999")), 300);
-        assert_eq!(request_timeout_seconds(&fake, Some("soon")), DEFAULT_SECONDS);
+        assert_eq!(
+            request_timeout_seconds(&fake, Some("soon")),
+            DEFAULT_SECONDS
+        );
         assert_eq!(request_timeout_seconds(&fake, None), DEFAULT_SECONDS);
     }
 }

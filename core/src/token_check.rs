@@ -242,7 +242,10 @@ mod tests {
     use super::*;
 
     fn jwt(payload: &str) -> String {
-        format!("eyJhbGciOiJub25lIn0.{}.", token::base64url_encode(payload.as_bytes()))
+        format!(
+            "eyJhbGciOiJub25lIn0.{}.",
+            token::base64url_encode(payload.as_bytes())
+        )
     }
 
     #[test]

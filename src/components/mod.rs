@@ -10,5 +10,6 @@ pub mod pending_changes;
 pub mod sign_in;
 pub mod tenant_licenses;
 pub mod throttle_notice;
+pub mod token_check;
 pub mod token_panel;
 pub mod user_licenses;

@@ -3,6 +3,7 @@
 
 use crate::components::app::{demo_token, start_demo};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::token_check::{refusal, TokenCheck};
 use crate::session::{use_session, Connection};
 use leptos::prelude::*;
 use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
@@ -45,6 +46,11 @@ pub fn SignIn() -> impl IntoView {
         }
         match endpoint() {
             Ok(endpoint) => {
+                let chosen = Cloud::from_key(&cloud.get()).unwrap_or(Cloud::Global);
+                if let Some(why) = refusal(&token.get(), chosen) {
+                    problem.set(Some(why));
+                    return;
+                }
                 problem.set(None);
                 session.connection.set(Some(Connection {
                     endpoint,
@@ -68,6 +74,7 @@ pub fn SignIn() -> impl IntoView {
                         prop:value=move || token.get()
                         on:input=move |ev| token.set(event_target_value(&ev)) />
                     <p class="hint">"Get one with " <code>"az account get-access-token --resource-type ms-graph"</code> " or from Graph Explorer's “Access token” tab."</p>
+                    <TokenCheck pasted=token cloud=Signal::derive(move || Cloud::from_key(&cloud.get()).unwrap_or(Cloud::Global))/>
                 </div>
                 <div class="row">
                     <div class="field">

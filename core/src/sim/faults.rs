@@ -122,7 +122,10 @@ impl Fault {
     pub fn needs_real_answer(&self) -> bool {
         matches!(
             self,
-            Fault::TruncatedJson | Fault::ForeignNextLink { .. } | Fault::NextLinkLoop | Fault::NoCors
+            Fault::TruncatedJson
+                | Fault::ForeignNextLink { .. }
+                | Fault::NextLinkLoop
+                | Fault::NoCors
         )
     }
 }
@@ -345,7 +348,8 @@ impl Simulator {
                 body: String::new(),
             }),
             Fault::TruncatedJson => {
-                let mut response = real.unwrap_or_else(|| self.ok(request, now_ms, 200, json!({"value": []})));
+                let mut response =
+                    real.unwrap_or_else(|| self.ok(request, now_ms, 200, json!({"value": []})));
                 let half = response.body.len() / 2;
                 let cut = (0..=half)
                     .rev()
@@ -428,13 +432,17 @@ mod tests {
     #[test]
     fn rules_fire_the_given_number_of_times_and_spare_preflights() {
         let mut set = FaultSet::default();
-        set.arm(rule(r#"{"path":"/assignLicense","times":2,"fault":{"kind":"drop"}}"#));
+        set.arm(rule(
+            r#"{"path":"/assignLicense","times":2,"fault":{"kind":"drop"}}"#,
+        ));
         assert_eq!(set.take("OPTIONS", "/v1.0/users/u/assignLicense"), None);
         assert!(set.take("POST", "/v1.0/users/u/assignLicense").is_some());
         assert!(set.take("post", "/v1.0/users/u/assignLicense").is_some());
         assert_eq!(set.take("POST", "/v1.0/users/u/assignLicense"), None);
         assert!(set.rules().is_empty());
-        set.arm(rule(r#"{"method":"GET","path":"/users","fault":{"kind":"no_cors"}}"#));
+        set.arm(rule(
+            r#"{"method":"GET","path":"/users","fault":{"kind":"no_cors"}}"#,
+        ));
         assert_eq!(set.take("POST", "/v1.0/users/u/assignLicense"), None);
         for _ in 0..5 {
             assert!(set.take("GET", "/v1.0/users?$top=5").is_some());
@@ -446,7 +454,9 @@ mod tests {
     #[test]
     fn unknown_fields_and_kinds_are_refused() {
         assert!(serde_json::from_str::<FaultRule>(r#"{"fault":{"kind":"explode"}}"#).is_err());
-        assert!(serde_json::from_str::<FaultRule>(r#"{"pth":"/x","fault":{"kind":"drop"}}"#).is_err());
+        assert!(
+            serde_json::from_str::<FaultRule>(r#"{"pth":"/x","fault":{"kind":"drop"}}"#).is_err()
+        );
     }
 
     #[test]
@@ -458,9 +468,12 @@ mod tests {
             message: None,
             retry_after: Some("7".into()),
         };
-        let Injection::Respond { response, cors } =
-            sim.inject(&fault, &request("POST", "/v1.0/users/u/assignLicense"), 0, None)
-        else {
+        let Injection::Respond { response, cors } = sim.inject(
+            &fault,
+            &request("POST", "/v1.0/users/u/assignLicense"),
+            0,
+            None,
+        ) else {
             panic!("an answer");
         };
         assert!(cors);
@@ -478,9 +491,12 @@ mod tests {
             message: None,
             retry_after: None,
         };
-        let Injection::Respond { response, .. } =
-            sim.inject(&not_found, &request("GET", "/v1.0/users/abc?$select=id"), 0, None)
-        else {
+        let Injection::Respond { response, .. } = sim.inject(
+            &not_found,
+            &request("GET", "/v1.0/users/abc?$select=id"),
+            0,
+            None,
+        ) else {
             panic!("an answer");
         };
         assert!(response.body.contains("Resource 'abc' does not exist"));
@@ -495,13 +511,19 @@ mod tests {
             body: r#"{"value":[{"id":"1"}]}"#.into(),
         };
         let target = "/v1.0/users?$top=1";
-        let Injection::Respond { response, .. } =
-            sim.inject(&Fault::NextLinkLoop, &request("GET", target), 0, Some(page.clone()))
-        else {
+        let Injection::Respond { response, .. } = sim.inject(
+            &Fault::NextLinkLoop,
+            &request("GET", target),
+            0,
+            Some(page.clone()),
+        ) else {
             panic!("an answer");
         };
         let body: Value = serde_json::from_str(&response.body).unwrap();
-        assert_eq!(body["@odata.nextLink"], "http://127.0.0.1:8789/v1.0/users?$top=1");
+        assert_eq!(
+            body["@odata.nextLink"],
+            "http://127.0.0.1:8789/v1.0/users?$top=1"
+        );
         assert_eq!(body["value"][0]["id"], "1");
         let foreign = Fault::ForeignNextLink {
             origin: foreign_origin(),
