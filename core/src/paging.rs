@@ -8,7 +8,7 @@
 
 use crate::error::GraphError;
 use crate::request::{GraphEndpoint, GraphRequest};
-use crate::url::decode_component;
+use crate::url::{decode_component, split_query};
 
 /// The pages of one listing read so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,9 +59,13 @@ impl Paging {
     }
 }
 
-/// Paths compare after decoding, so `%24skiptoken` and `$skiptoken` are the same page.
+/// The page a path names: decoded (`%24skiptoken` is `$skiptoken`), with the query's
+/// pairs sorted and empty ones dropped (`?a=1&` is `?a=1`, as browsers may send it).
 fn key(path: &str) -> String {
-    decode_component(path)
+    let (path, mut pairs) = split_query(path);
+    pairs.sort();
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{}?{}", decode_component(path), query.join("&"))
 }
 
 #[cfg(test)]
@@ -106,6 +110,23 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(to_first.kind, ErrorKind::RepeatedLink);
+    }
+
+    #[test]
+    fn the_same_page_is_recognised_however_its_query_is_written() {
+        let first = find_users("", 10);
+        let endpoint = GraphEndpoint::parse("http://127.0.0.1:8789", ApiVersion::V1).unwrap();
+        // A browser may send a trailing `&`, and a server may echo it back.
+        let echoed = format!("http://127.0.0.1:8789/v1.0{}&", first.path);
+        let error = Paging::start(endpoint.clone(), &first)
+            .follow(Some(&echoed), None)
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::RepeatedLink);
+        let reordered = "http://127.0.0.1:8789/v1.0/users?$top=10&$select=id,displayName,userPrincipalName,mail";
+        let error = Paging::start(endpoint, &first)
+            .follow(Some(reordered), None)
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::RepeatedLink);
     }
 
     #[test]

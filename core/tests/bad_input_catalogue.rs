@@ -338,8 +338,8 @@ fn cases() -> Vec<Case> {
             refused("This token is damaged: its middle part does not decode to JSON claims.", copy_again),
         ),
         token_case(
-            "token: wrapped across two lines",
-            format!("{}\n{}", &jwt(&delegated(ALL_SCOPES))[..30], &jwt(&delegated(ALL_SCOPES))[30..]),
+            "token: split by a space",
+            format!("{} {}", &jwt(&delegated(ALL_SCOPES))[..30], &jwt(&delegated(ALL_SCOPES))[30..]),
             refused("This token contains spaces or line breaks.", "Copy it again as one line"),
         ),
         token_case(

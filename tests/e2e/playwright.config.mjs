@@ -6,6 +6,8 @@ export const PROD = "http://127.0.0.1:4173";
 export const DEV = "http://127.0.0.1:4174";
 export const GRAPH = "http://127.0.0.1:8787";
 export const SLOW_GRAPH = "http://127.0.0.1:8788";
+/** Takes faults through its control endpoint (/_faults); for the bad-input catalogue. */
+export const FAULT_GRAPH = "http://127.0.0.1:8789";
 
 export default defineConfig({
   testDir: ".",
@@ -34,5 +36,6 @@ export default defineConfig({
       command: "cargo run --release --example fake-graph -- --port 8788 --replication-delay-ms 1500 --throttle-quota 2 --throttle-window-s 30",
       url: SLOW_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
+    { command: "cargo run --release --example fake-graph -- --port 8789", url: FAULT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
   ],
 });
