@@ -157,26 +157,15 @@ pub async fn group(session: Session, id: &Guid) -> Result<Group, GraphError> {
     fetch(session, request::get_group(id)).await
 }
 
-/// One page of users; `next` is an `@odata.nextLink` from the previous page.
-pub async fn find_users(
+/// One page of users, with the `request-id` Graph gave it. The first page comes from
+/// [`request::find_users`], later ones from a [`license_desk_core::paging::Paging`].
+pub async fn users_page(
     session: Session,
-    text: String,
-    next: Option<String>,
-) -> Result<ODataPage<User>, GraphError> {
-    let request = match next {
-        None => request::find_users(&text, 10),
-        Some(link) => {
-            let endpoint = session
-                .connection
-                .get_untracked()
-                .map(|c| c.endpoint)
-                .ok_or_else(GraphError::not_signed_in)?;
-            endpoint
-                .next_page(&link)
-                .map_err(|e| GraphError::refused_link(&e.to_string()))?
-        }
-    };
-    fetch(session, request).await
+    request: GraphRequest,
+) -> Result<(ODataPage<User>, Option<String>), GraphError> {
+    let response = send(session, request).await?;
+    let page = response.parse()?;
+    Ok((page, response.header("request-id").map(str::to_string)))
 }
 
 pub async fn assign_license(

@@ -1,15 +1,50 @@
-//! The one module that performs HTTP: executes a core [`GraphRequest`] with gloo-net.
+//! The one module that performs HTTP: executes a core [`GraphRequest`] with gloo-net,
+//! abandoning it when no complete answer arrives within the timeout.
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use gloo_timers::callback::Timeout;
 use license_desk_core::access_token::AccessToken;
 use license_desk_core::error::GraphError;
 use license_desk_core::request::{GraphRequest, Method};
 use license_desk_core::response::RawResponse;
+use std::cell::Cell;
+use std::rc::Rc;
 
+/// Sends `request` to `url`. If the status, headers and body have not all arrived after
+/// `timeout_seconds`, the request is aborted and reported as [`GraphError::timeout`].
 pub async fn execute(
     url: &str,
     request: &GraphRequest,
     token: &AccessToken,
+    timeout_seconds: u64,
+) -> Result<RawResponse, GraphError> {
+    let controller = web_sys::AbortController::new()
+        .map_err(|_| GraphError::network("This browser can't abandon a request."))?;
+    let timed_out = Rc::new(Cell::new(false));
+    let deadline = {
+        let (controller, timed_out) = (controller.clone(), Rc::clone(&timed_out));
+        let millis = u32::try_from(timeout_seconds.saturating_mul(1000)).unwrap_or(u32::MAX);
+        Timeout::new(millis, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let result = send(url, request, token, &controller.signal()).await;
+    deadline.cancel();
+    result.map_err(|error| {
+        if timed_out.get() {
+            GraphError::timeout(timeout_seconds)
+        } else {
+            error
+        }
+    })
+}
+
+async fn send(
+    url: &str,
+    request: &GraphRequest,
+    token: &AccessToken,
+    signal: &web_sys::AbortSignal,
 ) -> Result<RawResponse, GraphError> {
     let method = match request.method {
         Method::Get => HttpMethod::GET,
@@ -19,6 +54,7 @@ pub async fn execute(
     };
     let mut builder = RequestBuilder::new(url)
         .method(method)
+        .abort_signal(Some(signal))
         .header("Authorization", &token.authorization());
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
@@ -35,10 +71,11 @@ pub async fn execute(
     })?;
     let status = response.status();
     let headers = response.headers().entries().collect();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| GraphError::network(&e.to_string()))?;
+    let body = response.text().await.map_err(|e| {
+        GraphError::network(&format!(
+            "{e} (the connection was lost while the answer arrived)"
+        ))
+    })?;
     Ok(RawResponse {
         status,
         headers,

@@ -30,7 +30,11 @@ pub async fn execute(
 ) -> Result<RawResponse, GraphError> {
     if !connection.demo {
         let url = connection.endpoint.url(request);
-        return crate::http::execute(&url, request, token).await;
+        let timeout = license_desk_core::timeout::request_timeout_seconds(
+            &connection.endpoint,
+            crate::browser::query_param("timeout_s").as_deref(),
+        );
+        return crate::http::execute(&url, request, token, timeout).await;
     }
     gloo_timers::future::TimeoutFuture::new(DEMO_LATENCY_MS).await;
     let mut headers = request.headers.clone();

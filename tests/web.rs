@@ -260,3 +260,46 @@ async fn use_demo_tenant_signs_in_and_loads_the_tenant() {
         .unwrap()
         .contains("eyJ"));
 }
+
+#[wasm_bindgen_test]
+async fn token_check_says_why_a_paste_fails_and_what_graph_will_do() {
+    use license_desk::components::token_check::TokenCheck;
+    use license_desk_core::request::Cloud;
+    let root = container();
+    let pasted = RwSignal::new(String::new());
+    let cloud = RwSignal::new(Cloud::Global);
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! { <TokenCheck pasted=pasted cloud=cloud/> }
+    });
+    settle(10).await;
+    assert_eq!(root.inner_text().trim(), "", "nothing before a paste");
+    pasted.set("Bearer ".into());
+    settle(10).await;
+    assert!(root.inner_text().contains("Paste an access token first."));
+    pasted.set("not-a-token".into());
+    settle(10).await;
+    let text = root.inner_text();
+    assert!(text.contains("This is not a JWT"), "{text}");
+    assert!(root.query_selector(".inline-error").unwrap().is_some());
+    let now = license_desk::browser::now_seconds();
+    let mut claims =
+        license_desk_core::token::demo_claims("a@contoso.example", &["User.Read.All"], now, 3600);
+    claims.aud = Some("https://graph.microsoft.us".into());
+    pasted.set(license_desk_core::token::mint(&claims));
+    settle(10).await;
+    let text = root.inner_text();
+    assert!(
+        text.contains(
+            "This token is for Microsoft Graph in the US Gov L4 cloud, but Global is selected."
+        ),
+        "{text}"
+    );
+    assert!(root.query_selector(".warning-text").unwrap().is_some());
+    cloud.set(Cloud::UsGovL4);
+    settle(10).await;
+    let text = root.inner_text();
+    assert!(
+        text.contains("✓ A Microsoft Graph token for a@contoso.example."),
+        "{text}"
+    );
+}

@@ -13,6 +13,26 @@
 //! It binds to 127.0.0.1 only, answers CORS preflights the way Graph does, and prints
 //! `listening on http://127.0.0.1:PORT` once ready.
 //!
+//! Tests inject faults and count writes through a control endpoint. It refuses any
+//! request carrying an `Origin` header, so web pages can't rewire it:
+//!
+//! ```text
+//! POST   /_faults   arm a rule (or an array of rules), e.g.
+//!                   {"method":"POST","path":"/assignLicense","times":1,"after_apply":false,
+//!                    "fault":{"kind":"graph_error","status":503,"retry_after":"2"}}
+//! GET    /_faults   the rules still armed
+//! DELETE /_faults   disarm every rule
+//! GET    /_stats    {"writes_received":N,"writes_applied":N,"repeated_writes_applied":N,
+//!                    "paths":{"/v1.0/users/…/assignLicense":{"received":N,"applied":N}}}
+//! POST   /_reset    a freshly seeded tenant, no rules, zero counts
+//! ```
+//!
+//! Fault kinds (see `license_desk_core::sim::faults::Fault`): `graph_error` (`status`,
+//! optional `code`, `message`, `retry_after`), `html`, `empty_body`, `truncated_json`,
+//! `wrong_shape`, `huge` (`bytes`, 5 MB by default), `foreign_next_link` (`origin`),
+//! `next_link_loop`, `stall` (`seconds`), `no_cors`, `drop`, and `raw` (`status`,
+//! `headers`, `body`).
+//!
 //! Minting test tokens (unsigned JWTs the simulator accepts; real Graph rejects them):
 //!
 //! ```text
@@ -22,6 +42,7 @@
 //! ```
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
+use license_desk_core::sim::faults::{FaultRule, FaultSet, Injection, WriteStats};
 use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use license_desk_core::token;
 use license_desk_core::Guid;
@@ -169,27 +190,51 @@ fn read_request(stream: &TcpStream) -> Option<Incoming> {
     })
 }
 
-fn write_response(mut stream: &TcpStream, status: u16, headers: &[(String, String)], body: &str) {
+fn write_response(stream: &TcpStream, status: u16, headers: &[(String, String)], body: &str) {
+    write_answer(stream, status, headers, body, true);
+}
+
+/// Writes one HTTP answer; without CORS headers when `cors` is false.
+fn write_answer(
+    mut stream: &TcpStream,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+    cors: bool,
+) {
     let reason = match status {
         200 => "OK",
+        201 => "Created",
         202 => "Accepted",
         204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        409 => "Conflict",
+        412 => "Precondition Failed",
+        423 => "Locked",
         429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     };
     let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
     for (name, value) in headers {
+        // Framing is this server's job, whatever a raw fault asked for.
+        if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("connection") {
+            continue;
+        }
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str("Access-Control-Allow-Origin: *\r\n");
-    head.push_str(&format!(
-        "Access-Control-Expose-Headers: {EXPOSED_HEADERS}\r\n"
-    ));
+    if cors {
+        head.push_str("Access-Control-Allow-Origin: *\r\n");
+        head.push_str(&format!(
+            "Access-Control-Expose-Headers: {EXPOSED_HEADERS}\r\n"
+        ));
+    }
     head.push_str(&format!(
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
@@ -199,12 +244,92 @@ fn write_response(mut stream: &TcpStream, status: u16, headers: &[(String, Strin
     let _ = stream.flush();
 }
 
-fn serve(stream: TcpStream, simulator: &Mutex<Simulator>, options: &Options) {
+/// Everything the server shares between connections.
+struct State {
+    simulator: Simulator,
+    faults: FaultSet,
+    stats: WriteStats,
+}
+
+fn json_answer(stream: &TcpStream, status: u16, body: &serde_json::Value) {
+    let headers = [("Content-Type".to_string(), "application/json".to_string())];
+    write_response(stream, status, &headers, &body.to_string());
+}
+
+/// The control endpoint: fault rules, write counts and a fresh tenant, for tests.
+fn control(stream: &TcpStream, request: &Incoming, state: &Mutex<State>, options: &Options) {
+    if request
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("origin"))
+    {
+        let refusal = serde_json::json!({"error": "The control endpoint is for test runners on this machine, not for web pages."});
+        return json_answer(stream, 403, &refusal);
+    }
+    let Ok(mut state) = state.lock() else {
+        return json_answer(stream, 500, &serde_json::json!({"error": "state poisoned"}));
+    };
+    let path = request.target.split('?').next().unwrap_or("");
+    match (request.method.to_ascii_uppercase().as_str(), path) {
+        ("POST", "/_faults") => {
+            let parsed = serde_json::from_str::<Vec<FaultRule>>(&request.body)
+                .or_else(|_| serde_json::from_str::<FaultRule>(&request.body).map(|r| vec![r]));
+            match parsed {
+                Ok(rules) => {
+                    for rule in rules {
+                        state.faults.arm(rule);
+                    }
+                    let armed = state.faults.rules().len();
+                    json_answer(stream, 201, &serde_json::json!({ "armed": armed }));
+                }
+                Err(error) => json_answer(
+                    stream,
+                    400,
+                    &serde_json::json!({"error": format!("not a fault rule: {error}")}),
+                ),
+            }
+        }
+        ("GET", "/_faults") => {
+            let rules = serde_json::to_value(state.faults.rules()).unwrap_or_default();
+            json_answer(stream, 200, &rules)
+        }
+        ("DELETE", "/_faults") => {
+            state.faults.clear();
+            write_response(stream, 204, &[], "");
+        }
+        ("GET", "/_stats") => json_answer(stream, 200, &state.stats.to_json()),
+        ("POST", "/_reset") => {
+            *state = State {
+                simulator: Simulator::new(options.config.clone()),
+                faults: FaultSet::default(),
+                stats: WriteStats::default(),
+            };
+            write_response(stream, 204, &[], "");
+        }
+        _ => json_answer(
+            stream,
+            404,
+            &serde_json::json!({"error": "control paths: /_faults, /_stats, /_reset"}),
+        ),
+    }
+}
+
+fn serve(stream: TcpStream, state: &Mutex<State>, options: &Options) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let Some(request) = read_request(&stream) else {
         return;
     };
-    if request.method.eq_ignore_ascii_case("OPTIONS") {
+    if request.target.starts_with("/_") {
+        return control(&stream, &request, state, options);
+    }
+    let preflight_fault = request.method.eq_ignore_ascii_case("OPTIONS")
+        && state.lock().is_ok_and(|s| {
+            s.faults
+                .rules()
+                .iter()
+                .any(|rule| rule.matches(&request.method, &request.target))
+        });
+    if request.method.eq_ignore_ascii_case("OPTIONS") && !preflight_fault {
         let headers = vec![
             (
                 "Access-Control-Allow-Methods".to_string(),
@@ -229,14 +354,52 @@ fn serve(stream: TcpStream, simulator: &Mutex<Simulator>, options: &Options) {
         body: request.body,
         origin: format!("http://127.0.0.1:{}", options.port),
     };
-    let outcome = simulator
-        .lock()
-        .map(|mut sim| sim.handle(&sim_request, now_ms()));
-    match outcome {
-        Ok(SimOutcome::Respond(response)) => {
-            write_response(&stream, response.status, &response.headers, &response.body)
+    let injection = state.lock().map(|mut state| {
+        let State {
+            simulator,
+            faults,
+            stats,
+        } = &mut *state;
+        let now = now_ms();
+        let (method, target) = (&sim_request.method, &sim_request.target);
+        let rule = faults.take(method, target);
+        stats.received(method, target);
+        let handled = rule
+            .as_ref()
+            .is_none_or(|rule| rule.after_apply || rule.fault.needs_real_answer());
+        let real = if handled {
+            match simulator.handle(&sim_request, now) {
+                SimOutcome::Respond(response) => {
+                    stats.applied(method, target, &sim_request.body, response.status);
+                    Some(response)
+                }
+                SimOutcome::Drop => return Injection::Drop,
+            }
+        } else {
+            None
+        };
+        match (rule, real) {
+            (Some(rule), real) => simulator.inject(&rule.fault, &sim_request, now, real),
+            (None, Some(response)) => Injection::Respond {
+                response,
+                cors: true,
+            },
+            (None, None) => Injection::Drop,
         }
-        Ok(SimOutcome::Drop) | Err(_) => {
+    });
+    match injection {
+        Ok(Injection::Respond { response, cors }) => write_answer(
+            &stream,
+            response.status,
+            &response.headers,
+            &response.body,
+            cors,
+        ),
+        Ok(Injection::Stall { seconds }) => {
+            std::thread::sleep(Duration::from_secs(seconds));
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        Ok(Injection::Drop) | Err(_) => {
             let _ = stream.shutdown(std::net::Shutdown::Both);
         }
     }
@@ -276,14 +439,18 @@ fn main() {
         eprintln!("cannot listen on 127.0.0.1:{}: {e}", options.port);
         std::process::exit(1)
     });
-    let simulator = Arc::new(Mutex::new(Simulator::new(options.config.clone())));
+    let state = Arc::new(Mutex::new(State {
+        simulator: Simulator::new(options.config.clone()),
+        faults: FaultSet::default(),
+        stats: WriteStats::default(),
+    }));
     let options = Arc::new(options);
     println!("listening on http://127.0.0.1:{}", options.port);
     let _ = std::io::stdout().flush();
     for stream in listener.incoming().flatten() {
-        let simulator = Arc::clone(&simulator);
+        let state = Arc::clone(&state);
         let options = Arc::clone(&options);
-        std::thread::spawn(move || serve(stream, &simulator, &options));
+        std::thread::spawn(move || serve(stream, &state, &options));
     }
 }
 

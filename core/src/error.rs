@@ -56,6 +56,8 @@ pub enum ErrorKind {
     /// A link Graph returned (such as `@odata.nextLink`) points outside the chosen
     /// endpoint, so License Desk refused to send the token there.
     RefusedLink,
+    /// Graph returned a next-page link License Desk already followed, so paging stopped.
+    RepeatedLink,
     NotJson,
     Unexpected,
 }
@@ -121,7 +123,7 @@ impl GraphError {
             kind: ErrorKind::NotJson,
             status: Some(response.status),
             code: None,
-            message: format!("{error}: {}", snippet(&response.body)),
+            message: unreadable_message(&error.to_string(), &response.body),
             request_id: response.header("request-id").map(str::to_string),
             client_request_id: None,
             date: None,
@@ -166,6 +168,15 @@ impl GraphError {
         GraphError {
             kind: ErrorKind::RefusedLink,
             message: detail.to_string(),
+            ..GraphError::network("")
+        }
+    }
+
+    /// A next-page link that leads back to a page already read.
+    pub fn repeated_link(link: &str) -> Self {
+        GraphError {
+            kind: ErrorKind::RepeatedLink,
+            message: format!("The next-page link {link} was already followed."),
             ..GraphError::network("")
         }
     }
@@ -216,6 +227,7 @@ impl GraphError {
             ErrorKind::RefusedLink => {
                 "Graph's next-page link points outside the chosen Graph endpoint".into()
             }
+            ErrorKind::RepeatedLink => "Graph sent the same next-page link again".into(),
             ErrorKind::NotJson => "Graph's answer could not be read".into(),
             ErrorKind::Unexpected => format!(
                 "Graph answered with HTTP {}",
@@ -254,6 +266,7 @@ impl GraphError {
             ErrorKind::Timeout => "Check your connection and try again. If this was a change, License Desk reads the user again before anything else, so nothing is sent twice.".into(),
             ErrorKind::NotSignedIn => "Sign in with a token (or use the demo tenant) to continue. Nothing you entered on this screen is lost.".into(),
             ErrorKind::RefusedLink => "License Desk did not follow the link, so your token stayed within the chosen endpoint. The results shown so far are complete up to this page; report the request-id if it happens again.".into(),
+            ErrorKind::RepeatedLink => "License Desk stopped paging here so it doesn't loop. The results shown so far are complete up to this page; narrow the search, or report the request-id if it happens again.".into(),
             ErrorKind::NotJson => "Something between you and Graph (a proxy or captive portal) answered instead. Check your network, then try again.".into(),
             ErrorKind::Unexpected => "Try again; if it persists, report the request-id.".into(),
         }
@@ -276,17 +289,82 @@ impl fmt::Display for GraphError {
     }
 }
 
+/// The longest piece of a body or parser message quoted to the admin.
+const QUOTE_CHARS: usize = 200;
+
+/// A body as the admin can read it: at most [`QUOTE_CHARS`] characters, an HTML page
+/// as its text rather than its markup, and an empty body said in words.
 fn snippet(body: &str) -> String {
     let text = body.trim();
     if text.is_empty() {
         return "(empty body)".into();
     }
-    let cut: String = text.chars().take(200).collect();
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut
+    if looks_like_html(text) {
+        let words = html_text(text);
+        return if words.is_empty() {
+            "an HTML page".into()
+        } else {
+            format!("an HTML page: {}", cut(&words, QUOTE_CHARS))
+        };
     }
+    cut(text, QUOTE_CHARS)
+}
+
+fn cut(text: &str, limit: usize) -> String {
+    let kept: String = text.chars().take(limit).collect();
+    if kept.len() < text.len() {
+        format!("{kept}…")
+    } else {
+        kept
+    }
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with('<')
+        && ["<!doctype html", "<html", "<head", "<body", "<title"]
+            .iter()
+            .any(|tag| head.contains(tag))
+}
+
+/// The visible words of an HTML page: tags removed, whitespace collapsed.
+fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Why a 2xx body could not be read: the parser's reason (long quotes inside it
+/// shortened, its position kept) and what the body looked like.
+fn unreadable_message(parser: &str, body: &str) -> String {
+    let reason = if parser.chars().count() > QUOTE_CHARS {
+        let head: String = parser.chars().take(QUOTE_CHARS / 2).collect();
+        let tail: Vec<char> = parser.chars().rev().take(QUOTE_CHARS / 2).collect();
+        format!("{head}…{}", tail.into_iter().rev().collect::<String>())
+    } else {
+        parser.to_string()
+    };
+    let size = if body.len() > 1_000_000 {
+        format!(" ({:.1} MB body)", body.len() as f64 / 1_048_576.0)
+    } else {
+        String::new()
+    };
+    format!("{reason}: {}{size}", snippet(body))
 }
 
 fn classify(status: u16, code: &str, message: &str) -> ErrorKind {

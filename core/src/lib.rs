@@ -26,6 +26,7 @@ pub mod lenient;
 pub mod model;
 pub mod names;
 mod names_table;
+pub mod paging;
 pub mod plan;
 pub mod plan_safety;
 pub mod request;
@@ -33,7 +34,9 @@ pub mod response;
 pub mod retry;
 pub mod route;
 pub mod sim;
+pub mod timeout;
 pub mod token;
+pub mod token_check;
 pub mod url;
 pub mod usage_location;
 

@@ -18,6 +18,9 @@ pub struct Claims {
     pub aud: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp: Option<i64>,
+    /// Not before: the token is valid only from this Unix time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

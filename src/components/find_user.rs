@@ -1,4 +1,5 @@
 //! "Find user": search by display name, UPN or mail as the admin types, with paging.
+//! Next-page links are followed only within the chosen endpoint and never twice.
 
 use crate::components::error_panel::ErrorPanel;
 use crate::session::use_session;
@@ -7,6 +8,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::error::GraphError;
 use license_desk_core::model::User;
+use license_desk_core::paging::Paging;
+use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::route::{Screen, UserId};
 
 const DEBOUNCE_MS: u32 = 300;
@@ -17,8 +20,10 @@ pub fn FindUser() -> impl IntoView {
     let workspace = use_workspace();
     let text = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<User>::new());
-    let next = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<GraphError>);
+    let next = RwSignal::new(None::<GraphRequest>);
+    let paging = StoredValue::new(None::<Paging>);
+    // What failed ("Searching users", "Loading more users") and why.
+    let error = RwSignal::new(None::<(&'static str, GraphError)>);
     let searching = RwSignal::new(false);
     let generation = StoredValue::new(0u64);
 
@@ -30,32 +35,60 @@ pub fn FindUser() -> impl IntoView {
             text.set(String::new());
             results.set(Vec::new());
             next.set(None);
+            paging.set_value(None);
             error.set(None);
             searching.set(false);
         }
         epoch
     });
 
-    let search = move |query: String, page: Option<String>| {
+    let search = move |query: String, page: Option<GraphRequest>| {
         let this = generation.get_value();
+        let more = page.is_some();
+        let context = if more {
+            "Loading more users"
+        } else {
+            "Searching users"
+        };
+        let request = match page {
+            Some(page) => page,
+            None => {
+                let first = request::find_users(&query, 10);
+                let endpoint = session.connection.get_untracked().map(|c| c.endpoint);
+                paging.set_value(endpoint.map(|e| Paging::start(e, &first)));
+                first
+            }
+        };
+        next.set(None);
         searching.set(true);
         spawn_local(async move {
-            let result = crate::graph_client::find_users(session, query, page.clone()).await;
+            let result = crate::graph_client::users_page(session, request).await;
             if generation.get_value() != this {
                 return; // A newer search started while this one ran.
             }
             searching.set(false);
             match result {
-                Ok(found) => {
+                Ok((found, request_id)) => {
                     error.set(None);
-                    if page.is_some() {
+                    let link = found.next_link.clone();
+                    if more {
                         results.update(|r| r.extend(found.value));
                     } else {
                         results.set(found.value);
                     }
-                    next.set(found.next_link);
+                    let followed = paging
+                        .try_update_value(|p| {
+                            p.as_mut()
+                                .map(|p| p.follow(link.as_deref(), request_id.as_deref()))
+                        })
+                        .flatten();
+                    match followed {
+                        Some(Ok(page)) => next.set(page),
+                        Some(Err(e)) => error.set(Some(("Loading more users", e))),
+                        None => error.set(Some((context, GraphError::not_signed_in()))),
+                    }
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some((context, e))),
             }
         });
     };
@@ -88,7 +121,7 @@ pub fn FindUser() -> impl IntoView {
             <p class="visually-hidden" role="status" aria-live="polite">
                 {move || if searching.get() { "Searching…".to_string() } else { format!("{} listed", crate::format::count(results.with(Vec::len), "user", "users")) }}
             </p>
-            {move || error.get().map(|e| view! { <ErrorPanel error=e context="Searching users"/> })}
+            {move || error.get().map(|(context, e)| view! { <ErrorPanel error=e context=context/> })}
             <ul class="results" aria-label="Search results">
                 {move || results.get().into_iter().map(|user| {
                     let label = user.label().to_string();

@@ -12,5 +12,6 @@ pub mod replace_with;
 pub mod sign_in;
 pub mod tenant_licenses;
 pub mod throttle_notice;
+pub mod token_check;
 pub mod token_panel;
 pub mod user_licenses;

@@ -2,6 +2,7 @@
 //! Also the prompt for a fresh token when Graph answers 401 mid-work.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::token_check::{refusal, TokenCheck};
 use crate::session::{demo_token, use_session, Connection};
 use crate::workspace::use_workspace;
 use leptos::prelude::*;
@@ -45,6 +46,11 @@ pub fn SignIn() -> impl IntoView {
         };
         match endpoint() {
             Ok(endpoint) => {
+                let chosen = cloud.get();
+                if let Some(why) = refusal(&token.get(), chosen) {
+                    problem.set(Some(why));
+                    return;
+                }
                 problem.set(None);
                 session.sign_in(
                     workspace,
@@ -71,6 +77,7 @@ pub fn SignIn() -> impl IntoView {
                         prop:value=move || token.get()
                         on:input=move |ev| token.set(event_target_value(&ev)) />
                     <p class="hint">"Get one with " <code>"az account get-access-token --resource-type ms-graph"</code> " or from Graph Explorer's “Access token” tab."</p>
+                    <TokenCheck pasted=token cloud=Signal::derive(move || cloud.get())/>
                 </div>
                 <div class="row">
                     <div class="field">

@@ -8,6 +8,8 @@ export const GRAPH = "http://127.0.0.1:8787";
 export const SLOW_GRAPH = "http://127.0.0.1:8788";
 /** A fake Graph of its own for the safety specs, so other specs' changes can't meet them. */
 export const SAFETY_GRAPH = "http://127.0.0.1:8790";
+/** Takes faults through its control endpoint (/_faults); for the bad-input catalogue. */
+export const FAULT_GRAPH = "http://127.0.0.1:8789";
 
 export default defineConfig({
   testDir: ".",
@@ -37,5 +39,6 @@ export default defineConfig({
       url: SLOW_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
     { command: "cargo run --release --example fake-graph -- --port 8790", url: SAFETY_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    { command: "cargo run --release --example fake-graph -- --port 8789", url: FAULT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
   ],
 });

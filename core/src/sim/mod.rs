@@ -10,6 +10,7 @@
 //! in, so the simulator itself stays pure.
 
 mod clock;
+pub mod faults;
 pub mod rng;
 mod routes;
 pub mod seed;
