@@ -2,7 +2,7 @@
 // ticked warning, nothing from one tenant survives signing in to another, and a cold
 // load is silent.
 import { test, expect } from "@playwright/test";
-import { PROD, DEV, SAFETY_GRAPH } from "./playwright.config.mjs";
+import { PROD, DEV, SAFETY_GRAPH, FAULT_GRAPH } from "./playwright.config.mjs";
 import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES } from "./helpers.mjs";
 
 const E5 = "c7df2760-2c81-4ef7-b578-5b5392b571df";
@@ -151,6 +151,33 @@ test("a fresh token for another tenant clears the screen; one for the same tenan
   await expectNothingFromTenantA(page);
   await shot(page, "43-renewed-into-other-tenant");
   watch.assertClean([/status of 401/]);
+});
+
+test("a Retry-After of minutes is honoured with a countdown, and stopping the wait keeps the change", async ({ page, request }) => {
+  const watch = guard(page);
+  const control = async (method, path, data) => {
+    const answer = await request.fetch(`${FAULT_GRAPH}${path}`, { method, data });
+    expect(answer.ok()).toBe(true);
+    return answer;
+  };
+  await control("POST", "/_reset");
+  await signIn(page, DEV, FAULT_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await openUser(page, "Patti", "Patti Fernandez");
+  await page.getByRole("button", { name: "Remove Power BI Pro (Direct)" }).click();
+  await control("POST", "/_faults", { method: "POST", path: "/assignLicense", times: 1, fault: { kind: "graph_error", status: 429, retry_after: "150" } });
+  await pending(page).getByRole("button", { name: "Preview changes" }).click();
+  await page.getByRole("button", { name: "Apply changes" }).click();
+  // Graph's write window is 150 s: the wait is shown in full, not cut to a minute.
+  await expect(page.getByText(/Graph is throttling requests — retrying in 2 min (2\d|30) s/)).toBeVisible();
+  await shot(page, "44-long-retry-after");
+  await page.getByRole("button", { name: "Stop waiting" }).click();
+  const failed = page.getByRole("alert").filter({ hasText: "The last action failed" });
+  await expect(failed).toContainText("Graph is throttling requests");
+  await expect(failed).toContainText("TooManyRequests");
+  await expect(pending(page)).toContainText("Remove Power BI Pro");
+  const stats = await (await control("GET", "/_stats")).json();
+  expect(stats.writes_applied).toBe(0);
+  watch.assertClean([/status of 429/]);
 });
 
 test("a cold load of the release build logs nothing and finds every file", async ({ page }) => {
