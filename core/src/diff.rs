@@ -31,33 +31,6 @@ impl StateLabel {
             error: state.error.clone(),
         }
     }
-
-    /// Plain words for the admin: "Error (no free seats)". A state Graph did not send is
-    /// said to be unknown, never guessed.
-    pub fn plain(&self) -> String {
-        let state = if self.state.is_absent() {
-            "State unknown (Graph did not say)".to_string()
-        } else {
-            self.state.to_string()
-        };
-        let reason = match &self.error {
-            AssignmentError::None => return state,
-            AssignmentError::CountViolation => "no free seats",
-            AssignmentError::MutuallyExclusiveViolation => "conflicting service plans",
-            AssignmentError::DependencyViolation => "a required plan is missing",
-            AssignmentError::ProhibitedInUsageLocationViolation => {
-                "not available in the user's usage location"
-            }
-            AssignmentError::UniquenessViolation => "proxy address already in use",
-            AssignmentError::Other => "another license in the same group failed",
-            AssignmentError::Unknown(raw) => raw.as_str(),
-        };
-        if self.state.is_absent() {
-            format!("{state}, error: {reason}")
-        } else {
-            format!("{state} ({reason})")
-        }
-    }
 }
 
 impl fmt::Display for StateLabel {
@@ -257,89 +230,6 @@ impl DiffEntry {
             _ => Default::default(),
         };
         (rank, sku_name, sku, source, plan_name, plan)
-    }
-
-    /// One line in admin language.
-    pub fn describe(&self) -> String {
-        use DiffEntry::*;
-        let via = |sku_name: &str, source: &AssignmentSource, source_name: &str| match source {
-            AssignmentSource::Direct => format!("{sku_name} (direct)"),
-            AssignmentSource::Group(_) => format!("{sku_name} via group {source_name}"),
-        };
-        let off = |plans: &[String]| {
-            if plans.is_empty() {
-                String::new()
-            } else {
-                format!(", with {} off", plans.join(", "))
-            }
-        };
-        match self {
-            AssignmentAdded {
-                sku_name,
-                source,
-                source_name,
-                state,
-                plans_off,
-                ..
-            } => format!(
-                "Added {}{}: {}",
-                via(sku_name, source, source_name),
-                off(plans_off),
-                state.plain()
-            ),
-            AssignmentRemoved {
-                sku_name,
-                source,
-                source_name,
-                ..
-            } => {
-                format!("Removed {}", via(sku_name, source, source_name))
-            }
-            PlanSwitched {
-                sku_name,
-                source,
-                source_name,
-                plan_name,
-                enabled,
-                ..
-            } => format!(
-                "{plan_name} switched {} in {}",
-                if *enabled { "ON" } else { "OFF" },
-                via(sku_name, source, source_name)
-            ),
-            StateChanged {
-                sku_name,
-                source,
-                source_name,
-                before,
-                after,
-                ..
-            } => format!(
-                "{}: {} → {}",
-                via(sku_name, source, source_name),
-                before.plain(),
-                after.plain()
-            ),
-            CapabilityChanged {
-                plan_name,
-                before,
-                after,
-                ..
-            } => format!(
-                "{plan_name}: {} → {}",
-                before
-                    .as_ref()
-                    .map_or("not assigned".into(), |s| s.to_string()),
-                after
-                    .as_ref()
-                    .map_or("not assigned".into(), |s| s.to_string())
-            ),
-            UsageLocationChanged { before, after } => format!(
-                "Usage location: {} → {}",
-                before.as_deref().unwrap_or("none"),
-                after.as_deref().unwrap_or("none")
-            ),
-        }
     }
 
     /// `(kind, sku id, sku, source, plan id, plan, before, after)` for CSV.

@@ -39,5 +39,6 @@ pub mod token;
 pub mod token_check;
 pub mod url;
 pub mod usage_location;
+pub mod wording;
 
 pub use guid::Guid;

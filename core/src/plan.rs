@@ -75,50 +75,6 @@ impl Warning {
     pub fn needs_ack(&self) -> bool {
         true
     }
-
-    pub fn describe(&self, catalog: &Catalog) -> String {
-        match self {
-            Warning::PlanSwitchedOn {
-                plan,
-                off_in,
-                on_via,
-            } if off_in == on_via => format!(
-                "{} will be switched back ON in {} (it is off now).",
-                catalog.plan_name(plan),
-                catalog.sku_name(on_via)
-            ),
-            Warning::PlanSwitchedOn {
-                plan,
-                off_in,
-                on_via,
-            } => format!(
-                "{} is off for this user in {} today; {} would switch it ON.",
-                catalog.plan_name(plan),
-                catalog.sku_name(off_in),
-                catalog.sku_name(on_via)
-            ),
-            Warning::MissingUsageLocation => "The user has no usage location; Graph will refuse to assign licenses until one is set.".into(),
-            Warning::NotEnoughSeats { sku, free } => format!(
-                "{} has {free} free seat(s); this change needs one. Graph will refuse it unless a seat is freed first.",
-                catalog.sku_name(sku)
-            ),
-            Warning::AppliesToCompany { sku } => format!(
-                "{} applies to the company, not to users; Graph will refuse to assign it.",
-                catalog.sku_name(sku)
-            ),
-            Warning::SeatsUnknown { sku } => format!(
-                "Graph did not send the seat counts of {}, so License Desk can't check for a free seat; Graph will refuse the change if none is free.",
-                catalog.sku_name(sku)
-            ),
-            Warning::AppliesToUnknown { sku } => format!(
-                "Graph did not say whether {} applies to users; it may be a company-wide SKU that Graph refuses to assign.",
-                catalog.sku_name(sku)
-            ),
-            Warning::SkuNotInTenant { sku } => format!(
-                "SKU {sku} is not in this tenant; Graph will refuse it."
-            ),
-        }
-    }
 }
 
 /// Something the planner will not send.
@@ -132,27 +88,6 @@ pub enum Refusal {
     /// Graph returned licenses without `licenseAssignmentStates`, so direct and inherited
     /// assignments can't be told apart.
     SourcesUnknown,
-}
-
-impl Refusal {
-    pub fn describe(&self, catalog: &Catalog) -> String {
-        match self {
-            Refusal::InheritedOnly { sku, groups } => format!(
-                "{} is inherited from {}; it can't be removed or changed on the user. Change the group's licenses or the user's membership instead.",
-                catalog.sku_name(sku),
-                groups
-                    .iter()
-                    .map(|g| format!("group {}", catalog.group_name(g)))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            ),
-            Refusal::NotAssigned { sku } => format!(
-                "The user has no direct {} assignment to change.",
-                catalog.sku_name(sku)
-            ),
-            Refusal::SourcesUnknown => "Graph returned this user's licenses without licenseAssignmentStates, so License Desk can't tell direct from group-based assignments. Reload the user; if it persists, check the token can read licenses (User.Read.All).".into(),
-        }
-    }
 }
 
 pub use crate::effective::DirectLicenses;

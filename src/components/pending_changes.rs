@@ -9,9 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::diff::LicenseDiff;
 use license_desk_core::model::User;
-use license_desk_core::plan::{self, Change};
+use license_desk_core::plan;
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::token::Action;
+use license_desk_core::wording::describe_change;
 use std::collections::BTreeSet;
 
 /// Delays between re-reads while waiting for Entra ID (about 15 s in all).
@@ -74,39 +75,6 @@ pub async fn settle(
     // Seat counts changed; refresh them for the next plan.
     if let Ok(skus) = crate::graph_client::subscribed_skus(session).await {
         workspace.skus.set(Load::Ready(skus));
-    }
-}
-
-fn describe(change: &Change, catalog: &license_desk_core::catalog::Catalog) -> String {
-    match change {
-        Change::Add {
-            sku,
-            disabled_plans,
-        } if disabled_plans.is_empty() => format!("Add {}", catalog.sku_name(sku)),
-        Change::Add {
-            sku,
-            disabled_plans,
-        } => format!(
-            "Add {} with {} off",
-            catalog.sku_name(sku),
-            disabled_plans
-                .iter()
-                .map(|p| catalog.plan_name(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Change::SetPlan { sku, plan, enabled } => format!(
-            "Turn {} {} in {}",
-            catalog.plan_name(plan),
-            if *enabled { "on" } else { "off" },
-            catalog.sku_name(sku)
-        ),
-        Change::Remove { sku } => format!("Remove {}", catalog.sku_name(sku)),
-        Change::Swap { from, to, .. } => format!(
-            "Replace {} with {}",
-            catalog.sku_name(from),
-            catalog.sku_name(to)
-        ),
     }
 }
 
@@ -202,7 +170,7 @@ pub fn PendingChanges() -> impl IntoView {
                 <section class="card pending" aria-labelledby="pending-title">
                     <h2 id="pending-title">"Pending changes"</h2>
                     <ul>
-                        {changes.iter().map(|c| view! { <li>{describe(c, &catalog)}</li> }).collect_view()}
+                        {changes.iter().map(|c| view! { <li>{describe_change(c, &catalog)}</li> }).collect_view()}
                     </ul>
                     {(!refusals.is_empty()).then(|| view! {
                         <div class="error-panel" role="alert">

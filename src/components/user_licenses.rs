@@ -13,10 +13,11 @@ use leptos::task::spawn_local;
 use license_desk_core::catalog::Catalog;
 use license_desk_core::effective;
 use license_desk_core::equivalents;
-use license_desk_core::model::{AssignedLicense, AssignmentError, LicenseAssignmentState, User};
+use license_desk_core::model::{AssignedLicense, LicenseAssignmentState, User};
 use license_desk_core::plan::{self, Change};
 use license_desk_core::request;
 use license_desk_core::token::Action;
+use license_desk_core::wording::explain_assignment_error;
 
 /// Reads the user, their license details and the names of groups that license them, and
 /// shows the user once all three are in: the card is built once per read, so nothing the
@@ -50,20 +51,6 @@ pub fn load_user(session: Session, workspace: Workspace, id: String) {
             Err(error) => workspace.user.set(Load::Failed(error)),
         }
     });
-}
-
-/// Plain words for an assignment error, and what to do about it.
-fn explain(error: &AssignmentError, sku: &str) -> Option<String> {
-    Some(match error {
-        AssignmentError::None => return None,
-        AssignmentError::CountViolation => format!("No free seats in {sku}. Free a seat or buy more, then press Reprocess."),
-        AssignmentError::MutuallyExclusiveViolation => "A service plan conflicts with a plan the user already has. Remove or turn off the conflicting plan, then Reprocess.".into(),
-        AssignmentError::DependencyViolation => "A service plan needs another plan the user doesn't have. Assign or turn on the required plan, then Reprocess.".into(),
-        AssignmentError::ProhibitedInUsageLocationViolation => format!("{sku} isn't available in the user's usage location. Correct the usage location, then Reprocess."),
-        AssignmentError::UniquenessViolation => "The user's proxy address is already used by another object. Fix the address conflict, then Reprocess.".into(),
-        AssignmentError::Other => "Another license from the same group failed, so none were assigned. Fix that error, then Reprocess.".into(),
-        AssignmentError::Unknown(raw) => format!("Entra ID reported “{raw}”. Check the group's licensing errors, then Reprocess."),
-    })
 }
 
 /// Licenses in `assignedLicenses` that no assignment state explains: listed without
@@ -263,7 +250,7 @@ pub fn UserLicenses() -> impl IntoView {
                                 let source = source_label(&state, &catalog);
                                 let direct = state.is_direct();
                                 let sku = state.sku_id.clone();
-                                let problem = explain(&state.error, &sku_name);
+                                let problem = explain_assignment_error(&state.error, &sku_name);
                                 let label = format!("{sku_name} ({source})");
                                 let list_key = label.clone();
                                 let toggle_key = label.clone();
