@@ -1,0 +1,159 @@
+//! The one loop that carries out the operations engine's effects in the browser.
+//!
+//! Every write License Desk makes is a [`Run`] of the pure engine in the core. This
+//! module performs what the engine asks—send a request through [`crate::transport`],
+//! wake it with a timer—and feeds the answers back as events. It holds no retry, settle
+//! or batching logic of its own: that is all in `license_desk_core::ops`. It is the only
+//! module that sends writes (`scripts/test.sh` checks that).
+//!
+//! A run belongs to the tenant it started in. After signing out or into another tenant
+//! its answers are dropped unseen and it sends nothing more. A 401 pauses the run; the
+//! fresh token the admin pastes resumes it ([`fresh_token`]).
+
+use crate::session::Session;
+use license_desk_core::activity::LogEntry;
+use license_desk_core::error::{ErrorKind, GraphError};
+use license_desk_core::ops::{Effect, Event, Outcome, PauseReason, RequestId, Run};
+use license_desk_core::request::GraphRequest;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What the shell shows of a run: every effect is passed to it after it is carried out.
+pub type Observer = Box<dyn Fn(&Effect)>;
+
+struct Inner {
+    run: Run,
+    session: Session,
+    /// The session epoch the run started in; a later epoch means another tenant.
+    epoch: u64,
+    observer: Observer,
+    timer: Option<gloo_timers::callback::Timeout>,
+}
+
+/// A run in progress. Cloning shares it.
+#[derive(Clone)]
+pub struct RunHandle(Rc<RefCell<Inner>>);
+
+thread_local! {
+    /// Runs paused until the admin pastes a fresh token.
+    static AWAITING_TOKEN: RefCell<Vec<RunHandle>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Resumes every run that paused on a 401; called once a fresh token is in place.
+pub fn fresh_token() {
+    let waiting = AWAITING_TOKEN.with(|runs| std::mem::take(&mut *runs.borrow_mut()));
+    for handle in waiting {
+        handle.feed(Event::FreshToken);
+    }
+}
+
+impl RunHandle {
+    /// Starts `run` for the current tenant; `observer` sees each effect.
+    pub fn start(session: Session, run: Run, observer: Observer) -> RunHandle {
+        let handle = RunHandle(Rc::new(RefCell::new(Inner {
+            run,
+            session,
+            epoch: session.epoch(),
+            observer,
+            timer: None,
+        })));
+        handle.feed(Event::Start);
+        handle
+    }
+
+    /// Pause, Resume or Cancel, as the admin asks.
+    pub fn send(&self, event: Event) {
+        self.feed(event);
+    }
+
+    fn is_stale(&self) -> bool {
+        let inner = self.0.borrow();
+        inner.session.epoch() != inner.epoch
+    }
+
+    fn feed(&self, event: Event) {
+        if self.is_stale() {
+            return;
+        }
+        let effects = self
+            .0
+            .borrow_mut()
+            .run
+            .step(crate::browser::now_ms(), event);
+        for effect in effects {
+            self.perform(&effect);
+            (self.0.borrow().observer)(&effect);
+        }
+    }
+
+    fn perform(&self, effect: &Effect) {
+        match effect {
+            Effect::Send { id, request } => {
+                let handle = self.clone();
+                let (id, request) = (*id, request.clone());
+                leptos::task::spawn_local(async move { handle.exchange(id, request).await });
+            }
+            Effect::WakeAt(at) => {
+                let delay = at.saturating_sub(crate::browser::now_ms());
+                let handle = self.clone();
+                let timer = gloo_timers::callback::Timeout::new(
+                    u32::try_from(delay).unwrap_or(u32::MAX),
+                    move || handle.feed(Event::Timer),
+                );
+                // Replacing the handle cancels the earlier wake-up.
+                self.0.borrow_mut().timer = Some(timer);
+            }
+            Effect::Paused(PauseReason::NeedsToken) => {
+                AWAITING_TOKEN.with(|runs| runs.borrow_mut().push(self.clone()));
+            }
+            Effect::Finished(_) => {
+                self.0.borrow_mut().timer = None;
+            }
+            Effect::Paused(PauseReason::ByAdmin)
+            | Effect::Record(_)
+            | Effect::ItemFinished(_) => {}
+        }
+    }
+
+    /// Sends one request of the run, logs it, and feeds the answer back.
+    async fn exchange(&self, id: RequestId, request: GraphRequest) {
+        let session = self.0.borrow().session;
+        let Some((connection, token)) = session.credentials() else {
+            return; // Signed out: the run ends with the tenant.
+        };
+        let started = crate::browser::now_ms();
+        let result = crate::transport::execute(&connection, &request, &token).await;
+        if self.is_stale() {
+            return;
+        }
+        let duration_ms = crate::browser::now_ms().saturating_sub(started);
+        session.record(LogEntry {
+            seq: 0,
+            at: crate::browser::clock(),
+            method: request.method.as_str(),
+            path: request.path.clone(),
+            status: result.as_ref().ok().map(|r| r.status),
+            request_id: result
+                .as_ref()
+                .ok()
+                .and_then(|r| r.header("request-id").map(str::to_string)),
+            duration_ms,
+            note: result.as_ref().err().map(|e| e.message.clone()),
+        });
+        let outcome = match result {
+            Ok(response) => {
+                if response.status == 401 {
+                    session
+                        .needs_token
+                        .set(Some(GraphError::from_response(&response)));
+                }
+                Outcome::Answered(response)
+            }
+            Err(error) if error.kind == ErrorKind::Timeout => Outcome::TimedOut {
+                after_ms: duration_ms,
+            },
+            Err(_) => Outcome::Dropped,
+        };
+        self.feed(Event::Response { id, outcome });
+    }
+}
