@@ -24,6 +24,7 @@ pub mod lenient;
 pub mod model;
 pub mod names;
 mod names_table;
+pub mod ops;
 pub mod plan;
 pub mod plan_safety;
 pub mod request;
