@@ -418,6 +418,9 @@ impl Run {
                 break;
             }
             self.timers.pop();
+            if !self.valid(&ticket) {
+                continue;
+            }
             match op {
                 Op::Read => self.due_reads.push_back(ticket),
                 Op::Write => self.due_writes.push_back(ticket),
