@@ -42,7 +42,7 @@ struct Setup {
     options: Options,
 }
 
-fn setup(seed: u64, users: usize, use_batch: bool) -> Setup {
+fn setup(seed: u64, users: usize, use_batch: bool, budget: WriteBudget) -> Setup {
     let tenant = seed::bulk_tenant(seed, users);
     let items = tenant
         .users
@@ -55,14 +55,14 @@ fn setup(seed: u64, users: usize, use_batch: bool) -> Setup {
         SimConfig {
             seed,
             replication_delay_ms: 1_500,
-            write_quota: BUDGET.writes,
-            write_window_ms: BUDGET.window_ms,
+            write_quota: budget.writes,
+            write_window_ms: budget.window_ms,
             ..SimConfig::default()
         },
         tenant,
     );
     let options = Options {
-        write_budget: BUDGET,
+        write_budget: budget,
         max_in_flight: 3,
         settle_timeout_ms: 5_000,
         use_batch,
@@ -124,7 +124,7 @@ fn a_token_expiring_halfway_pauses_the_run_and_a_fresh_token_completes_it() {
         items,
         catalog,
         options,
-    } = setup(3, 120, true);
+    } = setup(3, 120, true, BUDGET);
     let total = items.len();
     let mut run = Run::new(items, catalog, options);
     let mut driver = Driver::new(sim, 3);
@@ -169,7 +169,7 @@ fn a_token_expiring_halfway_pauses_the_run_and_a_fresh_token_completes_it() {
 fn run_with_cut(
     seed: u64,
     users: usize,
-    use_batch: bool,
+    (use_batch, budget): (bool, WriteBudget),
     faults: (f64, Vec<Fault>, f64),
     cut: Option<u64>,
 ) -> (Driver, bool) {
@@ -178,7 +178,7 @@ fn run_with_cut(
         items,
         catalog,
         options,
-    } = setup(seed, users, use_batch);
+    } = setup(seed, users, use_batch, budget);
     let mut run = Run::new(items, catalog.clone(), options.clone());
     let mut driver = Driver::new(sim, seed);
     (driver.fault_rate, driver.faults, driver.item_fault_rate) = faults;
@@ -200,8 +200,8 @@ fn run_with_cut(
     driver.run(&mut run);
     assert!(driver.finished.is_some(), "the run finished");
     let (before_cut, after_cut) = driver.write_sends.split_at(first_session);
-    assert_paced(before_cut, BUDGET);
-    assert_paced(after_cut, BUDGET);
+    assert_paced(before_cut, budget);
+    assert_paced(after_cut, budget);
     (driver, was_cut)
 }
 
@@ -209,11 +209,11 @@ fn run_with_cut(
 fn resuming_from_a_journal_cut_at_any_point_writes_nothing_twice() {
     for seed in [5, 6] {
         for use_batch in [true, false] {
-            let (whole, _) = run_with_cut(seed, 60, use_batch, (0.0, vec![], 0.0), None);
+            let how = (use_batch, BUDGET);
+            let (whole, _) = run_with_cut(seed, 60, how, (0.0, vec![], 0.0), None);
             for fifth in 1..5 {
                 let cut = whole.steps * fifth / 5;
-                let (driver, was_cut) =
-                    run_with_cut(seed, 60, use_batch, (0.0, vec![], 0.0), Some(cut));
+                let (driver, was_cut) = run_with_cut(seed, 60, how, (0.0, vec![], 0.0), Some(cut));
                 assert!(was_cut, "step {cut} of {}", whole.steps);
                 let journal = journal_of(&driver);
                 assert_outcome(&driver, &journal);
@@ -236,6 +236,7 @@ proptest! {
         seed in 0u64..1_000,
         users in 10usize..50,
         use_batch in any::<bool>(),
+        writes in 3u32..40,
         fault_rate in 0.0f64..0.3,
         kinds in fault_kinds(),
         item_fault_rate in 0.0f64..0.2,
@@ -244,10 +245,11 @@ proptest! {
         // Roughly spread over the run: batched runs take fewer steps.
         let steps = if use_batch { users } else { users * 5 } as f64;
         let cut = cut_at.map(|at| 1 + (at * steps) as u64);
+        let budget = WriteBudget { writes, window_ms: 15_000 };
         let (driver, _) = run_with_cut(
             seed,
             users,
-            use_batch,
+            (use_batch, budget),
             (fault_rate, kinds, item_fault_rate),
             cut,
         );

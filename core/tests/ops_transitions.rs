@@ -668,3 +668,32 @@ fn the_summary_serialises_with_status_names() {
     assert_eq!(summary["byStatus"]["no-op"], 1);
     assert_eq!(summary["readsSent"], 1);
 }
+
+#[test]
+fn a_budget_smaller_than_a_batch_sends_batches_the_bucket_can_hold() {
+    let options = Options {
+        write_budget: WriteBudget {
+            writes: 2,
+            window_ms: 1_000,
+        },
+        ..Options::default()
+    };
+    let mut shell = Shell::new((0..5).map(add_ems).collect(), options);
+    let (read, request) = only(shell.step(Event::Start));
+    let users = batch_ids(&request)
+        .into_iter()
+        .map(|i| {
+            let user = user(i.parse().unwrap(), &[], SEEDED);
+            (i, 200, Some(serde_json::to_value(user).unwrap()), &[][..])
+        })
+        .collect();
+    let (_, first) = only(shell.answer(read, batch_answer(users)));
+    assert_eq!(batch_ids(&first).len(), 2);
+    let (_, second) = only(shell.wake_up());
+    assert_eq!(shell.now, NOW + 1_000);
+    assert_eq!(batch_ids(&second).len(), 2);
+    let (_, third) = only(shell.wake_up());
+    assert_eq!(third.method, Method::Post);
+    assert_eq!(writes_in(&third), 1);
+    assert_eq!(shell.now, NOW + 1_500);
+}

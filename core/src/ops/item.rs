@@ -184,7 +184,7 @@ impl Item {
         self.record.times.started_ms.get_or_insert(now);
         self.touch();
         match self.record.status {
-            status if status.is_settled() => {
+            Status::Done | Status::NoOp | Status::Refused | Status::Failed => {
                 self.stage = Stage::Final;
                 Next::Final
             }
@@ -235,7 +235,6 @@ impl Item {
                 }
                 Next::Read { at_ms: now }
             }
-            _ => unreachable!("settled statuses are handled above"),
         }
     }
 
@@ -460,6 +459,9 @@ impl Item {
                         .into(),
                 );
                 self.settle_reads = 0;
+                // The write is planned again from the user as they are now, which is
+                // also what it will change.
+                self.record.before = Some(user.clone());
                 self.plan_from(ctx, now, &user)
             }
             Stage::Settle { deadline_ms } => {

@@ -450,9 +450,11 @@ impl Run {
         }
     }
 
-    /// Tokens the next write request needs: a full batch, or every due write if fewer.
+    /// Tokens the next write request needs: a full batch (no larger than the bucket), or
+    /// every due write if fewer.
     fn write_need(&self) -> u32 {
-        self.due_writes.len().min(self.batch_cap()) as u32
+        let bucket = self.options.write_budget.writes.max(1) as usize;
+        self.due_writes.len().min(self.batch_cap()).min(bucket) as u32
     }
 
     fn sending_allowed(&self) -> bool {
