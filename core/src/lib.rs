@@ -26,6 +26,7 @@ pub mod lenient;
 pub mod model;
 pub mod names;
 mod names_table;
+pub mod ops;
 pub mod paging;
 pub mod plan;
 pub mod plan_safety;

@@ -6,7 +6,7 @@ use license_desk_core::model::*;
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::response::RawResponse;
 use license_desk_core::sim::seed::*;
-use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 use license_desk_core::token::{self, Claims};
 use license_desk_core::Guid;
 
@@ -781,11 +781,14 @@ fn reads_lag_writes_by_the_replication_delay() {
     assert_eq!(late.assigned_licenses.len(), 1);
 }
 
-#[test]
-fn writes_are_throttled_per_app_with_retry_after() {
+/// Two writes per 10 s, then a third 2.5 s in: how long to wait depends on the model.
+/// Graph's token bucket refills one write every 5 s (0.5 of one is back after 2.5 s, so 3 s
+/// more); a sliding window waits until the first write is 10 s old (8 s more).
+fn throttled_third_write(model: ThrottleModel) -> (Simulator, String, RawResponse) {
     let mut sim = Simulator::new(SimConfig {
         write_quota: 2,
         write_window_ms: 10_000,
+        throttle_model: model,
         ..Default::default()
     });
     let bearer = token_with(&ALL);
@@ -796,8 +799,14 @@ fn writes_are_throttled_per_app_with_retry_after() {
         200
     );
     let throttled = send_as(&mut sim, &reprocess, &bearer, NOW + 2_500, &[]);
+    (sim, bearer, throttled)
+}
+
+#[test]
+fn writes_are_throttled_per_app_with_retry_after() {
+    let (mut sim, bearer, throttled) = throttled_third_write(ThrottleModel::TokenBucket);
     assert_eq!(throttled.status, 429);
-    assert_eq!(throttled.header("Retry-After"), Some("8"));
+    assert_eq!(throttled.header("Retry-After"), Some("3"));
     assert_eq!(
         GraphError::from_response(&throttled).kind,
         ErrorKind::Throttled
@@ -813,6 +822,27 @@ fn writes_are_throttled_per_app_with_retry_after() {
         )
         .status,
         200
+    );
+    let reprocess = request::reprocess_license_assignment(&upn("Megan Bowen"));
+    assert_eq!(
+        send_as(&mut sim, &reprocess, &bearer, NOW + 5_500, &[]).status,
+        200
+    );
+    assert_eq!(
+        send_as(&mut sim, &reprocess, &bearer, NOW + 5_600, &[]).status,
+        429
+    );
+}
+
+#[test]
+fn the_sliding_window_model_waits_for_the_oldest_write() {
+    let (mut sim, bearer, throttled) = throttled_third_write(ThrottleModel::SlidingWindow);
+    assert_eq!(throttled.status, 429);
+    assert_eq!(throttled.header("Retry-After"), Some("8"));
+    let reprocess = request::reprocess_license_assignment(&upn("Megan Bowen"));
+    assert_eq!(
+        send_as(&mut sim, &reprocess, &bearer, NOW + 5_500, &[]).status,
+        429
     );
     assert_eq!(
         send_as(&mut sim, &reprocess, &bearer, NOW + 10_000, &[]).status,

@@ -4,10 +4,10 @@
 //! what Graph would: the same status codes, error envelopes, messages, `request-id`
 //! headers, paging and quirks. It runs inside the app as the demo tenant and behind the
 //! fake Graph server (`cargo run --release --example fake-graph`). Realism is
-//! configurable: replication delay (reads lag writes), per-app write throttling, a
-//! fault rate (random 429, 503 or dropped connections), and injected plan conflicts (no
-//! pair of service plans is mutually exclusive unless a test says so). Time is passed
-//! in, so the simulator itself stays pure.
+//! configurable: replication delay (reads lag writes), per-app write throttling (a token
+//! bucket, as Graph documents, or a sliding window), a fault rate (random 429, 503 or
+//! dropped connections), and injected plan conflicts (no pair of service plans is mutually
+//! exclusive unless a test says so). Time is passed in, so the simulator itself stays pure.
 
 mod clock;
 pub mod faults;
@@ -16,6 +16,7 @@ mod routes;
 pub mod seed;
 pub mod seed_catalog;
 pub mod tenant;
+pub mod throttle;
 
 use crate::guid::Guid;
 use crate::model::User;
@@ -23,8 +24,10 @@ use crate::response::RawResponse;
 use crate::token::{self, Action};
 use rng::Rng;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 pub use tenant::Tenant;
+pub use throttle::ThrottleModel;
+use throttle::WriteMeter;
 
 /// The demo tenant's id (the `tid` in minted tokens).
 pub const DEMO_TENANT_ID: &str = "5f2b3c4d-6e7f-4a8b-9c0d-1e2f3a4b5c6d";
@@ -37,6 +40,8 @@ pub struct SimConfig {
     /// Writes allowed per app in each window (Graph: 3,000 per 150 s).
     pub write_quota: u32,
     pub write_window_ms: u64,
+    /// How the write quota is counted: Graph's token bucket, or a sliding window.
+    pub throttle_model: ThrottleModel,
     /// Probability of an injected fault per request, in `[0, 1]`.
     pub fault_rate: f64,
     /// Whether tokens must carry a Graph audience and not be expired.
@@ -56,6 +61,7 @@ impl Default for SimConfig {
             replication_delay_ms: 0,
             write_quota: 3_000,
             write_window_ms: 150_000,
+            throttle_model: ThrottleModel::TokenBucket,
             fault_rate: 0.0,
             check_tokens: true,
             injected_exclusive_plans: Vec::new(),
@@ -96,7 +102,9 @@ pub struct Simulator {
     rng: Rng,
     /// Per user: what reads return, as (visible from ms, view), oldest first.
     published: BTreeMap<usize, VecDeque<(u64, User)>>,
-    writes: BTreeMap<String, VecDeque<u64>>,
+    writes: BTreeMap<String, WriteMeter>,
+    /// User index by lower-cased id and UPN (users are never added while serving).
+    user_lookup: HashMap<String, usize>,
 }
 
 /// What a route needs to answer.
@@ -117,15 +125,33 @@ impl Simulator {
     }
 
     /// Serves `tenant` as it is, rules included (`config.injected_exclusive_plans` is
-    /// applied only when [`Simulator::new`] builds the demo tenant).
-    pub fn with_tenant(config: SimConfig, tenant: Tenant) -> Self {
+    /// applied only when [`Simulator::new`] builds the demo tenant). Seat counts are
+    /// derived from the users' assignments.
+    pub fn with_tenant(config: SimConfig, mut tenant: Tenant) -> Self {
+        tenant.recount();
+        let mut user_lookup = HashMap::new();
+        for (index, user) in tenant.users.iter().enumerate() {
+            for key in [user.id.as_str(), user.user_principal_name.as_str()] {
+                user_lookup
+                    .entry(key.trim().to_ascii_lowercase())
+                    .or_insert(index);
+            }
+        }
         Simulator {
             rng: Rng::new(config.seed ^ 0x5EED),
             tenant,
             config,
             published: BTreeMap::new(),
             writes: BTreeMap::new(),
+            user_lookup,
         }
+    }
+
+    /// The index of the user with this id or UPN (case-insensitive).
+    pub(crate) fn user_index(&self, id_or_upn: &str) -> Option<usize> {
+        self.user_lookup
+            .get(&id_or_upn.trim().to_ascii_lowercase())
+            .copied()
     }
 
     pub fn tenant(&self) -> &Tenant {
@@ -276,17 +302,15 @@ impl Simulator {
 
     /// Records a write for `app`, or returns seconds to wait when the quota is spent.
     fn take_write_slot(&mut self, app: &str, now_ms: u64) -> Option<u64> {
-        let window = self.config.write_window_ms;
-        let log = self.writes.entry(app.to_string()).or_default();
-        while log.front().is_some_and(|&t| t + window <= now_ms) {
-            log.pop_front();
-        }
-        if log.len() as u32 >= self.config.write_quota {
-            let oldest = *log.front().expect("quota > 0 means entries");
-            return Some((oldest + window - now_ms).div_ceil(1000).max(1));
-        }
-        log.push_back(now_ms);
-        None
+        let (model, quota, window) = (
+            self.config.throttle_model,
+            self.config.write_quota,
+            self.config.write_window_ms,
+        );
+        self.writes
+            .entry(app.to_string())
+            .or_insert_with(|| WriteMeter::new(model, quota, window, now_ms))
+            .take(quota, window, now_ms)
     }
 
     fn batch(&mut self, request: &SimRequest, now_ms: u64, version: &str) -> RawResponse {

@@ -275,7 +275,7 @@ fn page(
 }
 
 fn user_index(sim: &Simulator, id: &str) -> Result<usize, Failure> {
-    sim.tenant().user_index(id).ok_or_else(|| not_found(id))
+    sim.user_index(id).ok_or_else(|| not_found(id))
 }
 
 fn parse_assign_body(text: &str) -> Result<AssignLicenseBody, Failure> {

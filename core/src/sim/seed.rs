@@ -420,6 +420,8 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -
             sku.prepaid_units.enabled = *n;
         }
     }
+    // Seats follow every change from here on; count the direct assignments first.
+    tenant.recount();
     for index in 0..tenant.users.len() {
         tenant.process_groups(index, SEEDED_AT);
     }
@@ -429,5 +431,78 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -
             sku.prepaid_units.enabled = sku.consumed_units + n;
         }
     }
+    tenant
+}
+
+/// A large tenant for bulk runs: `users` users drawn cheaply from `seed`, the demo
+/// tenant's SKUs with a seat for everyone, and the demo groups. About a third of the users
+/// get Office 365 E3 from All Staff and a quarter hold Power Automate Free directly; all
+/// have a usage location. Group licensing is recorded as already processed without
+/// errors, so ten thousand users take no per-user processing. UPNs are
+/// `user00000@contoso.example` onwards.
+pub fn bulk_tenant(seed: u64, users: usize) -> Tenant {
+    let mut rng = Rng::new(seed);
+    let mut tenant = Tenant {
+        skus: skus()
+            .into_iter()
+            .map(|(mut sku, _)| {
+                sku.prepaid_units.enabled = if sku.applies_to == AppliesTo::User {
+                    users as i64 + 100
+                } else {
+                    1
+                };
+                sku
+            })
+            .collect(),
+        users: Vec::with_capacity(users),
+        groups: groups(),
+        rules: Rules {
+            default_usage_location: "US".into(),
+            ..Rules::default()
+        },
+    };
+    let catalog = tenant.catalog();
+    for index in 0..users {
+        let mut states = Vec::new();
+        if rng.below(4) == 0 {
+            states.push(LicenseAssignmentState {
+                sku_id: g(FLOW_FREE),
+                state: AssignmentState::Active,
+                last_updated_date_time: Some(SEEDED_AT.into()),
+                ..LicenseAssignmentState::default()
+            });
+        }
+        let mut groups = Vec::new();
+        if rng.below(3) == 0 {
+            groups.push(g(GROUP_ALL_STAFF));
+            states.push(LicenseAssignmentState {
+                sku_id: g(E3),
+                assigned_by_group: Some(g(GROUP_ALL_STAFF)),
+                state: AssignmentState::Active,
+                last_updated_date_time: Some(SEEDED_AT.into()),
+                ..LicenseAssignmentState::default()
+            });
+        }
+        crate::effective::sort_states(&mut states);
+        let name = format!(
+            "{} {} {index}",
+            FIRST[rng.below(FIRST.len())],
+            LAST[rng.below(LAST.len())]
+        );
+        let upn = format!("user{index:05}@{DOMAIN}");
+        tenant.users.push(SimUser {
+            id: rng.guid(),
+            display_name: name,
+            mail: Some(upn.clone()),
+            user_principal_name: upn,
+            usage_location: Some(COUNTRIES[rng.below(COUNTRIES.len())].into()),
+            account_enabled: true,
+            groups,
+            proxy_conflict: false,
+            assigned_plans: crate::effective::assigned_plans(&states, &catalog, &[], SEEDED_AT),
+            states,
+        });
+    }
+    tenant.recount();
     tenant
 }

@@ -98,27 +98,33 @@ impl Tenant {
         self.skus.iter().find(|s| &s.sku_id == sku)
     }
 
-    /// Users with at least one effective assignment of `sku`, other than `except`.
+    /// Users with at least one effective assignment of `sku`, other than `except`. Seat
+    /// counts are kept current by every change of assignments, so this takes no scan.
     fn consumed_by_others(&self, sku: &Guid, except: usize) -> i64 {
+        let Some(info) = self.sku(sku) else {
+            return self.count_holders(sku, except);
+        };
+        let held_by_except = self
+            .users
+            .get(except)
+            .is_some_and(|user| holds(&user.states, sku));
+        info.consumed_units - i64::from(held_by_except)
+    }
+
+    fn count_holders(&self, sku: &Guid, except: usize) -> i64 {
         self.users
             .iter()
             .enumerate()
-            .filter(|(index, user)| {
-                *index != except
-                    && user
-                        .states
-                        .iter()
-                        .any(|s| &s.sku_id == sku && effective::is_effective(s))
-            })
+            .filter(|(index, user)| *index != except && holds(&user.states, sku))
             .count() as i64
     }
 
-    /// Recomputes `consumedUnits` for every SKU.
+    /// Recomputes `consumedUnits` for every SKU from the assignments.
     pub fn recount(&mut self) {
         let counts: Vec<i64> = self
             .skus
             .iter()
-            .map(|sku| self.consumed_by_others(&sku.sku_id, usize::MAX))
+            .map(|sku| self.count_holders(&sku.sku_id, usize::MAX))
             .collect();
         for (sku, count) in self.skus.iter_mut().zip(counts) {
             sku.consumed_units = count;
@@ -402,13 +408,20 @@ impl Tenant {
         }
     }
 
+    /// Replaces the user's assignments and moves their seats with them.
     fn set_states(&mut self, index: usize, states: Vec<LicenseAssignmentState>, now: &str) {
         let catalog = self.catalog();
+        let held_before = held_skus(&self.users[index].states);
+        let held_after = held_skus(&states);
         let user = &mut self.users[index];
         user.assigned_plans =
             effective::assigned_plans(&states, &catalog, &user.assigned_plans, now);
         user.states = states;
-        self.recount();
+        for sku in self.skus.iter_mut() {
+            let was = held_before.contains(&sku.sku_id);
+            let is = held_after.contains(&sku.sku_id);
+            sku.consumed_units += i64::from(is) - i64::from(was);
+        }
     }
 
     /// The user as Graph shows it, with every property.
@@ -440,4 +453,20 @@ impl Tenant {
             .map(|(index, _)| index)
             .collect()
     }
+}
+
+/// True when an effective assignment of `sku` is among `states` (the user takes a seat).
+fn holds(states: &[LicenseAssignmentState], sku: &Guid) -> bool {
+    states
+        .iter()
+        .any(|s| &s.sku_id == sku && effective::is_effective(s))
+}
+
+/// The SKUs whose seats these assignments take.
+fn held_skus(states: &[LicenseAssignmentState]) -> BTreeSet<Guid> {
+    states
+        .iter()
+        .filter(|s| effective::is_effective(s))
+        .map(|s| s.sku_id.clone())
+        .collect()
 }

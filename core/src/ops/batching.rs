@@ -1,0 +1,166 @@
+//! Packing an item's requests into one `POST /$batch` and giving each item its answer.
+//!
+//! Graph takes up to 20 requests per batch and answers each one on its own: a batch that
+//! answers 200 may hold 429s, errors and successes side by side, in any order. Each item
+//! gets back exactly the answer Graph gave for its request; when the batch itself got no
+//! usable answer, every item in it shares that fate (for writes, an unknown outcome).
+
+use super::item::Answer;
+use super::Outcome;
+use crate::batch::{BatchItem, BatchRequest, BatchResponse};
+use crate::request::GraphRequest;
+use crate::response::RawResponse;
+
+/// The request for `parts` (item index, request): the request itself when alone,
+/// otherwise a `$batch` whose sub-request ids are the item indexes.
+pub(crate) fn pack(parts: &[(usize, GraphRequest)]) -> GraphRequest {
+    if let [(_, single)] = parts {
+        return single.clone();
+    }
+    let requests = parts
+        .iter()
+        .map(|(index, request)| BatchItem::from_request(index.to_string(), request))
+        .collect();
+    GraphRequest::post_json(
+        "/$batch",
+        serde_json::to_string(&BatchRequest { requests }).expect("batch serialises"),
+    )
+}
+
+/// One item's share of an outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum PartAnswer {
+    Http(RawResponse),
+    Dropped,
+    TimedOut {
+        after_ms: u64,
+    },
+    /// The batch was answered, but not this request.
+    Missing,
+}
+
+impl PartAnswer {
+    pub fn as_answer(&self) -> Answer<'_> {
+        match self {
+            PartAnswer::Http(response) => Answer::Http(response),
+            PartAnswer::Dropped => Answer::Dropped,
+            PartAnswer::TimedOut { after_ms } => Answer::TimedOut {
+                after_ms: *after_ms,
+            },
+            PartAnswer::Missing => Answer::Missing,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            PartAnswer::Http(response) => Some(response.status),
+            _ => None,
+        }
+    }
+}
+
+/// Each item's answer, in the order of `items`.
+pub(crate) fn unpack(items: &[usize], batched: bool, outcome: &Outcome) -> Vec<PartAnswer> {
+    let shared = |answer: PartAnswer| vec![answer; items.len()];
+    let response = match outcome {
+        Outcome::Dropped => return shared(PartAnswer::Dropped),
+        Outcome::TimedOut { after_ms } => {
+            return shared(PartAnswer::TimedOut {
+                after_ms: *after_ms,
+            })
+        }
+        Outcome::Answered(response) => response,
+    };
+    if !batched {
+        return shared(PartAnswer::Http(response.clone()));
+    }
+    match response.status {
+        200 => {}
+        // Graph's throttling page says a throttled batch may fail as a whole with 424;
+        // its batching page says 200 or 400. Nothing can be known about the items.
+        424 => return shared(PartAnswer::Missing),
+        _ => return shared(PartAnswer::Http(response.clone())),
+    }
+    let Ok(batch) = serde_json::from_str::<BatchResponse>(&response.body) else {
+        return shared(PartAnswer::Missing);
+    };
+    let outer_request_id = response.header("request-id");
+    items
+        .iter()
+        .map(|index| match batch.item(&index.to_string()) {
+            None => PartAnswer::Missing,
+            Some(item) => {
+                let mut raw = item.to_raw();
+                if raw.header("request-id").is_none() {
+                    if let Some(id) = outer_request_id {
+                        raw.headers.push(("request-id".into(), id.to_string()));
+                    }
+                }
+                PartAnswer::Http(raw)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::get_user;
+    use serde_json::json;
+
+    fn answered(status: u16, body: serde_json::Value) -> Outcome {
+        Outcome::Answered(RawResponse {
+            status,
+            headers: vec![("request-id".into(), "outer-1".into())],
+            body: body.to_string(),
+        })
+    }
+
+    #[test]
+    fn a_lone_request_is_sent_as_itself() {
+        let request = get_user("u1");
+        assert_eq!(pack(&[(7, request.clone())]), request);
+        let batch = pack(&[(7, request.clone()), (9, get_user("u2"))]);
+        assert_eq!(batch.path, "/$batch");
+        let parsed: BatchRequest = serde_json::from_str(batch.body.as_deref().unwrap()).unwrap();
+        assert_eq!(parsed.requests[0].id, "7");
+        assert_eq!(parsed.requests[1].id, "9");
+    }
+
+    #[test]
+    fn items_get_their_own_answers_in_any_order() {
+        let outcome = answered(
+            200,
+            json!({"responses": [
+                {"id": "9", "status": 429, "headers": {"Retry-After": "3"}},
+                {"id": "7", "status": 200, "body": {"id": "u1"}}
+            ]}),
+        );
+        let parts = unpack(&[7, 9, 11], true, &outcome);
+        assert_eq!(parts[0].status(), Some(200));
+        assert_eq!(parts[1].status(), Some(429));
+        assert_eq!(parts[2], PartAnswer::Missing);
+        let PartAnswer::Http(first) = &parts[0] else {
+            panic!()
+        };
+        assert_eq!(first.header("request-id"), Some("outer-1"));
+    }
+
+    #[test]
+    fn a_failed_batch_is_every_items_answer() {
+        let throttled = answered(429, json!({"error": {"code": "TooManyRequests"}}));
+        assert!(unpack(&[1, 2], true, &throttled)
+            .iter()
+            .all(|p| p.status() == Some(429)));
+        assert!(unpack(&[1, 2], true, &answered(424, json!({})))
+            .iter()
+            .all(|p| *p == PartAnswer::Missing));
+        assert!(unpack(&[1, 2], true, &Outcome::Dropped)
+            .iter()
+            .all(|p| *p == PartAnswer::Dropped));
+        assert_eq!(
+            unpack(&[1], false, &answered(503, json!({})))[0].status(),
+            Some(503)
+        );
+    }
+}

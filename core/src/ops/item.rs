@@ -1,0 +1,629 @@
+//! One item's way through a run: read, plan, write, settle, diff.
+//!
+//! ```text
+//! Before ──read──▶ plan ──▶ no-op │ refused │ Write
+//! Write ──2xx──▶ Settle ──read shows it──▶ done (shown)
+//!                       └─timeout─────────▶ done (not shown yet / no visible change)
+//! Write ──5xx or no answer──▶ Verify ──read shows it──▶ Settle ▶ done
+//!                                   └─read sent after the window still doesn't──▶
+//!                                       Write again (reprocess: unknown, never again)
+//! Write ──429──▶ Write after Retry-After      Write ──4xx──▶ failed
+//! ```
+//!
+//! The scheduler ([`super::Run`]) owns queues, timers, the write budget and batching; an
+//! item only says what it needs next ([`Next`]) after each answer. A write is sent again
+//! only after a read sent once the settle window has passed still does not show it.
+
+use super::intent::{Decision, Expectation};
+use super::journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
+use super::Options;
+use crate::catalog::Catalog;
+use crate::diff::LicenseDiff;
+use crate::error::GraphError;
+use crate::model::User;
+use crate::request::{self, GraphRequest};
+use crate::response::RawResponse;
+use crate::retry::{retry_after_seconds, Attempt, Decision as RetryDecision};
+use crate::sim::rng::Rng;
+
+/// Delays between reads while waiting for Entra ID to show a write.
+const SETTLE_DELAYS_MS: [u64; 8] = [400, 700, 1_000, 1_400, 1_800, 2_400, 3_200, 4_000];
+
+fn settle_delay(reads: u32) -> u64 {
+    SETTLE_DELAYS_MS[(reads as usize).min(SETTLE_DELAYS_MS.len() - 1)]
+}
+
+/// What the run knows that an item needs to decide.
+pub(crate) struct Ctx<'a> {
+    pub catalog: &'a Catalog,
+    pub options: &'a Options,
+    pub rng: &'a mut Rng,
+    pub cancelled: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Op {
+    Read,
+    Write,
+}
+
+/// What an item needs after a transition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    Read { at_ms: u64 },
+    Write { at_ms: u64 },
+    Final,
+}
+
+/// One answer about one item: its own HTTP answer, or none.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Answer<'a> {
+    Http(&'a RawResponse),
+    Dropped,
+    TimedOut {
+        after_ms: u64,
+    },
+    /// A `$batch` answer without an entry for this request.
+    Missing,
+}
+
+impl Answer<'_> {
+    fn attempt(&self) -> Attempt<'_> {
+        match self {
+            Answer::Http(response) => Attempt::Answered {
+                status: response.status,
+                retry_after: response.header("Retry-After"),
+            },
+            _ => Attempt::NoAnswer,
+        }
+    }
+
+    fn error(&self) -> GraphError {
+        match self {
+            Answer::Http(response) => GraphError::from_response(response),
+            Answer::Dropped => GraphError::network("The connection closed before Graph answered."),
+            Answer::TimedOut { after_ms } => GraphError::timeout(after_ms.div_ceil(1000)),
+            Answer::Missing => {
+                GraphError::network("Graph's $batch answer had no entry for this request.")
+            }
+        }
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            Answer::Http(response) => response.header("request-id"),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Stage {
+    /// Reading the user before anything is written.
+    Before,
+    /// Planned; the write is due.
+    Write,
+    /// The write's outcome is unknown; reading until it shows or the window passes.
+    Verify {
+        deadline_ms: u64,
+    },
+    /// Graph accepted the write; reading until it shows or the timeout passes.
+    Settle {
+        deadline_ms: u64,
+    },
+    Final,
+}
+
+/// What to restore when a write comes back 401 (it was never looked at).
+#[derive(Clone, Debug, PartialEq)]
+struct BeforeSend {
+    status: Status,
+    attempts: u32,
+    times: Times,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Item {
+    pub record: JournalRecord,
+    stage: Stage,
+    expect: Option<Expectation>,
+    pub in_flight: Option<Op>,
+    /// Bumped whenever the item schedules something, so stale timers are ignored.
+    pub epoch: u32,
+    /// Bumped whenever the journal record changes.
+    pub revision: u64,
+    read_attempts: u32,
+    settle_reads: u32,
+    before_send: Option<BeforeSend>,
+}
+
+impl Item {
+    pub fn new(record: JournalRecord) -> Self {
+        Item {
+            record,
+            stage: Stage::Before,
+            expect: None,
+            in_flight: None,
+            epoch: 0,
+            revision: 0,
+            read_attempts: 0,
+            settle_reads: 0,
+            before_send: None,
+        }
+    }
+
+    pub fn is_final(&self) -> bool {
+        self.stage == Stage::Final
+    }
+
+    fn touch(&mut self) {
+        self.revision += 1;
+    }
+
+    /// The id writes and reads go to: the user's id once known, else what was given.
+    fn target(&self) -> String {
+        self.record
+            .before
+            .as_ref()
+            .map(|user| user.id.as_str())
+            .filter(|id| !id.is_empty())
+            .unwrap_or(&self.record.item.user)
+            .to_string()
+    }
+
+    pub fn read_request(&self) -> GraphRequest {
+        request::get_user(&self.target())
+    }
+
+    pub fn write_request(&self) -> Option<&GraphRequest> {
+        self.record.write.as_ref()
+    }
+
+    /// Where a fresh or resumed item begins.
+    pub fn start(&mut self, ctx: &mut Ctx, now: u64) -> Next {
+        self.record.times.started_ms.get_or_insert(now);
+        self.touch();
+        match self.record.status {
+            Status::Done | Status::NoOp | Status::Refused | Status::Failed => {
+                self.stage = Stage::Final;
+                Next::Final
+            }
+            Status::Waiting | Status::Cancelled => {
+                self.stage = Stage::Before;
+                self.record.status = Status::Waiting;
+                if ctx.cancelled {
+                    self.cancel(now);
+                    return Next::Final;
+                }
+                Next::Read { at_ms: now }
+            }
+            Status::Sent | Status::Unknown | Status::Settling => {
+                let Some(before) = self.record.before.clone() else {
+                    return self.finish(
+                        now,
+                        Status::Unknown,
+                        None,
+                        "The journal has no read of this user from before the write, so \
+                         License Desk can't tell whether it was applied. Open the user and \
+                         check before trying again.",
+                    );
+                };
+                self.expect =
+                    match self
+                        .record
+                        .item
+                        .intent
+                        .decide(&self.target(), &before, ctx.catalog)
+                    {
+                        Decision::Write { expect, .. } => Some(expect),
+                        _ => None,
+                    };
+                if self.record.status == Status::Settling {
+                    self.stage = Stage::Settle {
+                        deadline_ms: now + ctx.options.settle_timeout_ms,
+                    };
+                } else {
+                    self.record.status = Status::Unknown;
+                    self.record.note = Some(
+                        "The answer to the last write was not recorded; reading the user \
+                         before anything else."
+                            .into(),
+                    );
+                    self.stage = Stage::Verify {
+                        deadline_ms: now + ctx.options.settle_timeout_ms,
+                    };
+                }
+                Next::Read { at_ms: now }
+            }
+        }
+    }
+
+    /// The scheduler is sending `op` for this item now.
+    pub fn sent(&mut self, op: Op, now: u64) {
+        self.in_flight = Some(op);
+        match op {
+            Op::Read => self.read_attempts += 1,
+            Op::Write => {
+                self.before_send = Some(BeforeSend {
+                    status: self.record.status,
+                    attempts: self.record.attempts,
+                    times: self.record.times.clone(),
+                });
+                self.record.attempts += 1;
+                self.record.status = Status::Sent;
+                self.record.times.first_sent_ms.get_or_insert(now);
+                self.record.times.last_sent_ms = Some(now);
+                self.touch();
+            }
+        }
+    }
+
+    /// The answer was 401: the request was never looked at. Back to where it was.
+    pub fn put_back(&mut self, now: u64) -> Next {
+        match self.in_flight.take() {
+            Some(Op::Read) => {
+                self.read_attempts = self.read_attempts.saturating_sub(1);
+                Next::Read { at_ms: now }
+            }
+            Some(Op::Write) => {
+                if let Some(previous) = self.before_send.take() {
+                    self.record.status = previous.status;
+                    self.record.attempts = previous.attempts;
+                    self.record.times = previous.times;
+                    self.touch();
+                }
+                Next::Write { at_ms: now }
+            }
+            None => Next::Final,
+        }
+    }
+
+    /// Stops the item if its write has not been sent. Items whose write went out are
+    /// followed until their outcome is known (reads only; nothing is sent again).
+    pub fn cancel(&mut self, now: u64) -> bool {
+        let unsent = match self.stage {
+            Stage::Before => true,
+            Stage::Write => self.in_flight != Some(Op::Write),
+            _ => false,
+        };
+        if unsent {
+            self.finish(
+                now,
+                Status::Cancelled,
+                None,
+                "Cancelled before anything was sent.",
+            );
+        }
+        unsent
+    }
+
+    fn finish(
+        &mut self,
+        now: u64,
+        status: Status,
+        settlement: Option<Settlement>,
+        note: &str,
+    ) -> Next {
+        self.stage = Stage::Final;
+        self.record.status = status;
+        self.record.settlement = settlement;
+        if !note.is_empty() {
+            self.record.note = Some(note.to_string());
+        }
+        self.record.times.finished_ms = Some(now);
+        self.touch();
+        Next::Final
+    }
+
+    fn finish_with_diff(
+        &mut self,
+        ctx: &Ctx,
+        now: u64,
+        status: Status,
+        settlement: Option<Settlement>,
+        note: &str,
+    ) -> Next {
+        if let (Some(before), Some(after)) = (&self.record.before, &self.record.after) {
+            self.record.diff = Some(LicenseDiff::between(before, after, ctx.catalog));
+        }
+        self.finish(now, status, settlement, note)
+    }
+
+    fn fail(&mut self, now: u64, error: &GraphError) -> Next {
+        self.record.error = Some(ErrorRecord::from(error));
+        self.finish(now, Status::Failed, None, "")
+    }
+
+    /// A write is due: unless the run was cancelled, in which case nothing was applied.
+    fn want_write(&mut self, ctx: &Ctx, now: u64) -> Next {
+        if ctx.cancelled {
+            return self.finish(
+                now,
+                Status::Cancelled,
+                None,
+                "Cancelled; the write was not applied.",
+            );
+        }
+        self.stage = Stage::Write;
+        if self.record.status != Status::Waiting {
+            self.record.status = Status::Waiting;
+            self.touch();
+        }
+        Next::Write { at_ms: now }
+    }
+
+    /// Plans from a read of the user.
+    fn plan_from(&mut self, ctx: &Ctx, now: u64, user: &User) -> Next {
+        let target = if user.id.as_str().is_empty() {
+            self.target()
+        } else {
+            user.id.as_str().to_string()
+        };
+        match self.record.item.intent.decide(&target, user, ctx.catalog) {
+            Decision::Refused(text) => self.finish(now, Status::Refused, None, &text),
+            Decision::NoOp(text) => {
+                self.record.after = Some(user.clone());
+                self.finish_with_diff(ctx, now, Status::NoOp, None, &text)
+            }
+            Decision::Write {
+                request,
+                expect,
+                warnings,
+            } => {
+                self.record.write = Some(request);
+                self.record.warnings = warnings;
+                self.expect = Some(expect);
+                self.touch();
+                self.want_write(ctx, now)
+            }
+        }
+    }
+
+    pub fn on_read(&mut self, ctx: &mut Ctx, now: u64, sent_ms: u64, answer: Answer) -> Next {
+        self.in_flight = None;
+        self.record.add_request_id(answer.request_id());
+        let read = match answer {
+            Answer::Http(response) if response.is_success() => response.parse::<User>(),
+            other => Err(other.error()),
+        };
+        match read {
+            Ok(user) => {
+                self.read_attempts = 0;
+                self.observe(ctx, now, sent_ms, user)
+            }
+            Err(error) => {
+                let decision = ctx.options.retry.decide(
+                    self.read_attempts,
+                    false,
+                    &answer.attempt(),
+                    ctx.rng.unit(),
+                    now,
+                );
+                self.read_failed(ctx, now, &error, decision)
+            }
+        }
+    }
+
+    fn observe(&mut self, ctx: &mut Ctx, now: u64, sent_ms: u64, user: User) -> Next {
+        match self.stage.clone() {
+            Stage::Before => {
+                self.record.before = Some(user.clone());
+                self.touch();
+                self.plan_from(ctx, now, &user)
+            }
+            Stage::Verify { deadline_ms } => {
+                let before = self.record.before.clone().unwrap_or_default();
+                self.record.after = Some(user.clone());
+                self.touch();
+                let Some(expect) = self.expect.clone() else {
+                    return self.finish_with_diff(ctx, now, Status::Unknown, None, UNKNOWN_ADVICE);
+                };
+                if expect.shows(&before, &user) {
+                    self.record.note = Some(
+                        "Graph gave no clear answer to the write; a read shows it was applied."
+                            .into(),
+                    );
+                    self.record.status = Status::Settling;
+                    self.stage = Stage::Settle { deadline_ms };
+                    return self.settled(ctx, now);
+                }
+                if sent_ms < deadline_ms {
+                    self.settle_reads += 1;
+                    return Next::Read {
+                        at_ms: now + settle_delay(self.settle_reads),
+                    };
+                }
+                if !expect.absence_is_evidence() {
+                    return self.finish_with_diff(
+                        ctx,
+                        now,
+                        Status::Unknown,
+                        None,
+                        REPROCESS_UNKNOWN_ADVICE,
+                    );
+                }
+                // Not applied: reads kept showing the user without it for the whole window.
+                if self.record.attempts >= ctx.options.retry.max_attempts {
+                    return self.finish_with_diff(
+                        ctx,
+                        now,
+                        Status::Failed,
+                        None,
+                        "Graph gave no clear answer to any attempt, and reads show the change \
+                         was not applied.",
+                    );
+                }
+                self.record.note = Some(
+                    "Graph gave no clear answer; reads show the write was not applied, so it \
+                     is sent again."
+                        .into(),
+                );
+                self.settle_reads = 0;
+                // The write is planned again from the user as they are now, which is
+                // also what it will change.
+                self.record.before = Some(user.clone());
+                self.plan_from(ctx, now, &user)
+            }
+            Stage::Settle { deadline_ms } => {
+                let before = self.record.before.clone().unwrap_or_default();
+                self.record.after = Some(user.clone());
+                self.touch();
+                if self
+                    .expect
+                    .as_ref()
+                    .is_some_and(|expect| expect.shows(&before, &user))
+                {
+                    return self.settled(ctx, now);
+                }
+                if now >= deadline_ms {
+                    return self.not_shown(ctx, now);
+                }
+                self.settle_reads += 1;
+                Next::Read {
+                    at_ms: now + settle_delay(self.settle_reads),
+                }
+            }
+            // A late answer for an item that moved on.
+            Stage::Write | Stage::Final => Next::Final,
+        }
+    }
+
+    fn settled(&mut self, ctx: &Ctx, now: u64) -> Next {
+        self.record.error = None;
+        self.finish_with_diff(ctx, now, Status::Done, Some(Settlement::Shown), "")
+    }
+
+    fn not_shown(&mut self, ctx: &Ctx, now: u64) -> Next {
+        let waited = self
+            .record
+            .times
+            .last_sent_ms
+            .map(|sent| now.saturating_sub(sent).div_ceil(1000))
+            .unwrap_or(0);
+        let reprocess = matches!(self.expect, Some(Expectation::Reprocessed));
+        let (settlement, note) = if reprocess {
+            (
+                Settlement::NoVisibleChange,
+                format!(
+                    "Graph accepted the reprocess request; after {waited} s no license state \
+                     has changed. Nothing may have needed fixing, or Entra ID is still \
+                     processing: open the user later to check."
+                ),
+            )
+        } else {
+            (
+                Settlement::NotShownYet,
+                format!(
+                    "Graph accepted the write, but after {waited} s reads don't show it yet. \
+                     Entra ID replicates changes with a delay: open the user later to check."
+                ),
+            )
+        };
+        self.record.error = None;
+        self.finish_with_diff(ctx, now, Status::Done, Some(settlement), &note)
+    }
+
+    fn read_failed(
+        &mut self,
+        ctx: &mut Ctx,
+        now: u64,
+        error: &GraphError,
+        decision: RetryDecision,
+    ) -> Next {
+        let retry_in = match decision {
+            RetryDecision::RetryAfter { delay_ms } => Some(delay_ms),
+            _ => None,
+        };
+        match self.stage.clone() {
+            Stage::Before => match retry_in {
+                Some(delay) => Next::Read { at_ms: now + delay },
+                None => self.fail(now, error),
+            },
+            Stage::Verify { .. } => match retry_in {
+                Some(delay) => Next::Read { at_ms: now + delay },
+                None => {
+                    self.record.error = Some(ErrorRecord::from(error));
+                    self.finish_with_diff(ctx, now, Status::Unknown, None, UNKNOWN_ADVICE)
+                }
+            },
+            Stage::Settle { deadline_ms } => {
+                if now >= deadline_ms {
+                    return self.not_shown(ctx, now);
+                }
+                self.settle_reads += 1;
+                let delay = retry_in.unwrap_or(0).max(settle_delay(self.settle_reads));
+                Next::Read { at_ms: now + delay }
+            }
+            Stage::Write | Stage::Final => Next::Final,
+        }
+    }
+
+    pub fn on_write(&mut self, ctx: &mut Ctx, now: u64, answer: Answer) -> Next {
+        self.in_flight = None;
+        self.before_send = None;
+        self.record.add_request_id(answer.request_id());
+        self.touch();
+        if let Answer::Http(response) = answer {
+            if response.is_success() {
+                self.record.status = Status::Settling;
+                self.settle_reads = 0;
+                self.stage = Stage::Settle {
+                    deadline_ms: now + ctx.options.settle_timeout_ms,
+                };
+                return Next::Read {
+                    at_ms: now + settle_delay(0),
+                };
+            }
+        }
+        let error = answer.error();
+        self.record.error = Some(ErrorRecord::from(&error));
+        let decision = ctx.options.retry.decide(
+            self.record.attempts,
+            true,
+            &answer.attempt(),
+            ctx.rng.unit(),
+            now,
+        );
+        match decision {
+            RetryDecision::ReReadFirst => {
+                self.record.status = Status::Unknown;
+                self.record.note = Some(
+                    "Graph gave no clear answer to the write; reading the user before \
+                     anything else."
+                        .into(),
+                );
+                self.settle_reads = 0;
+                self.stage = Stage::Verify {
+                    deadline_ms: now + ctx.options.settle_timeout_ms,
+                };
+                let wait = match answer {
+                    Answer::Http(response) => response
+                        .header("Retry-After")
+                        .and_then(|value| retry_after_seconds(value, now))
+                        .map(|seconds| (seconds * 1000.0).ceil() as u64),
+                    _ => None,
+                };
+                Next::Read {
+                    at_ms: now + wait.unwrap_or(0).max(settle_delay(0)),
+                }
+            }
+            RetryDecision::RetryAfter { delay_ms } => {
+                let next = self.want_write(ctx, now);
+                match next {
+                    Next::Write { .. } => Next::Write {
+                        at_ms: now + delay_ms,
+                    },
+                    other => other,
+                }
+            }
+            RetryDecision::Accept | RetryDecision::GiveUp => self.fail(now, &error),
+        }
+    }
+}
+
+const UNKNOWN_ADVICE: &str = "Graph gave no clear answer to the write and the user could not \
+be read to find out whether it was applied. Open the user and check before trying again.";
+
+const REPROCESS_UNKNOWN_ADVICE: &str = "Graph gave no clear answer to the reprocess request, \
+and no read can prove whether it ran (reprocessing may change nothing). It was not sent \
+again. Open the user: if a license error is still shown, press Reprocess.";

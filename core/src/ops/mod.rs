@@ -1,0 +1,670 @@
+//! The operations engine: bulk license work as a pure state machine.
+//!
+//! Applying changes to many users is more than one request each: read the user, plan,
+//! write within Graph's write quota, survive throttling, unknown outcomes and expired
+//! tokens, then wait until Entra ID shows the change and diff it. All of that lives here,
+//! with no I/O, no clock and no randomness of its own, so every path is tested natively
+//! in simulated time. The shell drives a [`Run`] from one loop:
+//!
+//! ```text
+//! let mut run = Run::new(items, catalog, Options::default());
+//! let mut effects = run.step(now(), Event::Start);
+//! loop {
+//!     for effect in effects {
+//!         match effect {
+//!             Effect::Send { id, request }  => spawn: send request, then
+//!                                              Event::Response { id, outcome }
+//!             Effect::WakeAt(ms)            => (re)arm the single timer: Event::Timer
+//!             Effect::Record(record)        => save it (before the Sends that follow)
+//!             Effect::ItemFinished(record)  => save it, show it
+//!             Effect::Paused(reason)        => tell the admin (NeedsToken: ask for one)
+//!             Effect::Finished(summary)     => done
+//!         }
+//!     }
+//!     effects = run.step(now(), next answer, timer, or the admin's Pause/Resume/Cancel/FreshToken);
+//! }
+//! ```
+//!
+//! Per item the states are waiting → sent → settling → done, with no-op, refused,
+//! failed, cancelled and unknown on the way out (see [`item`] and [`journal::Status`]).
+//! Writes are paced by a token bucket at the write budget ([`pacing`]); reads and writes
+//! go out in `$batch`es of up to 20 ([`batching`]).
+
+pub mod batching;
+pub mod intent;
+mod item;
+pub mod journal;
+pub mod pacing;
+
+pub use intent::{Intent, RunItem};
+pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
+pub use pacing::{TokenBucket, WriteBudget};
+
+use crate::batch::MAX_BATCH;
+use crate::catalog::Catalog;
+use crate::request::GraphRequest;
+use crate::response::RawResponse;
+use crate::retry::{retry_after_seconds, RetryPolicy};
+use crate::sim::rng::Rng;
+use batching::PartAnswer;
+use item::{Ctx, Item, Next, Op};
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::fmt;
+
+/// How a run behaves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Options {
+    /// Writes are never sent faster than this budget allows.
+    pub write_budget: WriteBudget,
+    /// HTTP requests (a `$batch` counts once) awaiting an answer at any time.
+    pub max_in_flight: usize,
+    /// How long reads may take to show an accepted write, and how long reads must keep
+    /// not showing a write with an unknown outcome before it counts as not applied.
+    pub settle_timeout_ms: u64,
+    /// Pack reads and writes into `$batch` requests of up to 20.
+    pub use_batch: bool,
+    pub retry: RetryPolicy,
+    /// Seeds the backoff jitter, so a run is reproducible.
+    pub jitter_seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            write_budget: WriteBudget::default(),
+            max_in_flight: 4,
+            settle_timeout_ms: 30_000,
+            use_batch: true,
+            retry: RetryPolicy::default(),
+            jitter_seed: 0,
+        }
+    }
+}
+
+/// Correlates a [`Effect::Send`] with its [`Event::Response`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RequestId(pub u64);
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+
+/// What became of a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    Answered(RawResponse),
+    /// The connection failed or closed without an answer.
+    Dropped,
+    /// The shell gave up waiting.
+    TimedOut {
+        after_ms: u64,
+    },
+}
+
+/// Why nothing is being sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PauseReason {
+    /// Graph answered 401: the run continues after [`Event::FreshToken`].
+    NeedsToken,
+    /// The admin paused; [`Event::Resume`] continues.
+    ByAdmin,
+}
+
+/// What the shell tells the engine. `now_ms` comes with every step (Unix milliseconds,
+/// so an HTTP-date `Retry-After` can be read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    Start,
+    Response {
+        id: RequestId,
+        outcome: Outcome,
+    },
+    Timer,
+    Pause,
+    Resume,
+    /// Stop: items whose write was not sent are cancelled; writes already sent are
+    /// followed until their outcome is known, and nothing is sent again.
+    Cancel,
+    /// A new token is in place after [`PauseReason::NeedsToken`].
+    FreshToken,
+}
+
+/// What the engine asks the shell to do, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Send `request` (a single request or a `$batch`) with the current token and answer
+    /// with [`Event::Response`] carrying `id`.
+    Send {
+        id: RequestId,
+        request: GraphRequest,
+    },
+    /// Deliver [`Event::Timer`] at or after this time. Replaces any earlier wake-up.
+    WakeAt(u64),
+    /// An item's journal record changed: persist it before performing later effects.
+    Record(JournalRecord),
+    /// An item reached its final status (also a record change).
+    ItemFinished(JournalRecord),
+    Paused(PauseReason),
+    Finished(Summary),
+}
+
+/// Totals of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub total: usize,
+    pub by_status: BTreeMap<Status, usize>,
+    /// Individual writes and reads sent (each `$batch` entry counts).
+    pub writes_sent: u64,
+    pub reads_sent: u64,
+    /// HTTP requests sent (a `$batch` counts once).
+    pub requests_sent: u64,
+    /// Answers that were 429, batch entries included.
+    pub throttled: u64,
+    pub started_ms: u64,
+    pub finished_ms: u64,
+}
+
+impl Summary {
+    pub fn count(&self, status: Status) -> usize {
+        self.by_status.get(&status).copied().unwrap_or(0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Ticket {
+    item: usize,
+    epoch: u32,
+}
+
+#[derive(Clone, Debug)]
+struct InFlight {
+    op: Op,
+    items: Vec<usize>,
+    batched: bool,
+    sent_ms: u64,
+}
+
+/// A bulk run: items, their journal, and everything in between. See the module docs.
+pub struct Run {
+    items: Vec<Item>,
+    catalog: Catalog,
+    options: Options,
+    rng: Rng,
+    bucket: Option<TokenBucket>,
+    started_ms: Option<u64>,
+    finished: bool,
+    paused_by_admin: bool,
+    needs_token: bool,
+    cancelled: bool,
+    open: usize,
+    due_reads: VecDeque<Ticket>,
+    due_writes: VecDeque<Ticket>,
+    timers: BinaryHeap<Reverse<(u64, Ticket, Op)>>,
+    in_flight: BTreeMap<RequestId, InFlight>,
+    next_id: u64,
+    write_hold_until: u64,
+    read_hold_until: u64,
+    wake_requested: Option<u64>,
+    prefer_writes: bool,
+    totals: Summary,
+}
+
+impl Run {
+    /// A run over `items`, planned against `catalog` (read once; never per item).
+    pub fn new(items: Vec<RunItem>, catalog: Catalog, options: Options) -> Self {
+        let records = items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| JournalRecord::new(index, item))
+            .collect();
+        Self::resume(records, catalog, options)
+    }
+
+    /// Continues from a journal: done, no-op, refused and failed items are kept as they
+    /// are; sent, unknown and settling items are read again before anything else (never
+    /// sent blindly); waiting and cancelled items start over.
+    pub fn resume(journal: Vec<JournalRecord>, catalog: Catalog, options: Options) -> Self {
+        let items: Vec<Item> = journal
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut record)| {
+                record.index = index;
+                Item::new(record)
+            })
+            .collect();
+        Run {
+            open: items.len(),
+            rng: Rng::new(options.jitter_seed ^ 0x0B5E_55ED),
+            items,
+            catalog,
+            options,
+            bucket: None,
+            started_ms: None,
+            finished: false,
+            paused_by_admin: false,
+            needs_token: false,
+            cancelled: false,
+            due_reads: VecDeque::new(),
+            due_writes: VecDeque::new(),
+            timers: BinaryHeap::new(),
+            in_flight: BTreeMap::new(),
+            next_id: 1,
+            write_hold_until: 0,
+            read_hold_until: 0,
+            wake_requested: None,
+            prefer_writes: true,
+            totals: Summary::default(),
+        }
+    }
+
+    /// Every item's record, in run order.
+    pub fn journal(&self) -> Vec<JournalRecord> {
+        self.items.iter().map(|item| item.record.clone()).collect()
+    }
+
+    pub fn record(&self, index: usize) -> Option<&JournalRecord> {
+        self.items.get(index).map(|item| &item.record)
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    pub fn pause_reason(&self) -> Option<PauseReason> {
+        if self.needs_token {
+            Some(PauseReason::NeedsToken)
+        } else if self.paused_by_admin {
+            Some(PauseReason::ByAdmin)
+        } else {
+            None
+        }
+    }
+
+    /// Totals so far.
+    pub fn summary(&self, now_ms: u64) -> Summary {
+        let mut summary = self.totals.clone();
+        summary.total = self.items.len();
+        summary.by_status = BTreeMap::new();
+        for item in &self.items {
+            *summary.by_status.entry(item.record.status).or_insert(0) += 1;
+        }
+        summary.started_ms = self.started_ms.unwrap_or(now_ms);
+        summary.finished_ms = now_ms;
+        summary
+    }
+
+    /// Advances the run at `now_ms` by one event.
+    pub fn step(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.finished {
+            return effects;
+        }
+        match event {
+            Event::Start => {
+                if self.started_ms.is_some() {
+                    return effects;
+                }
+                self.start(now_ms, &mut effects);
+            }
+            _ if self.started_ms.is_none() => return effects,
+            Event::Response { id, outcome } => self.answer(now_ms, id, &outcome, &mut effects),
+            Event::Timer => {
+                if self.wake_requested.is_some_and(|at| at <= now_ms) {
+                    self.wake_requested = None;
+                }
+            }
+            Event::Pause => {
+                if !self.paused_by_admin {
+                    self.paused_by_admin = true;
+                    effects.push(Effect::Paused(PauseReason::ByAdmin));
+                }
+            }
+            Event::Resume => {
+                self.paused_by_admin = false;
+                if self.needs_token {
+                    effects.push(Effect::Paused(PauseReason::NeedsToken));
+                }
+            }
+            Event::FreshToken => self.needs_token = false,
+            Event::Cancel => self.cancel(now_ms, &mut effects),
+        }
+        self.release_timers(now_ms);
+        self.pump(now_ms, &mut effects);
+        if self.open == 0 {
+            self.finished = true;
+            self.wake_requested = None;
+            effects.push(Effect::Finished(self.summary(now_ms)));
+            return effects;
+        }
+        let wake = self.next_wake(now_ms);
+        if wake != self.wake_requested {
+            if let Some(at) = wake {
+                effects.push(Effect::WakeAt(at));
+            }
+            self.wake_requested = wake;
+        }
+        effects
+    }
+
+    fn start(&mut self, now: u64, effects: &mut Vec<Effect>) {
+        self.started_ms = Some(now);
+        self.bucket = Some(TokenBucket::full(self.options.write_budget, now));
+        for index in 0..self.items.len() {
+            let next = {
+                let mut ctx = Ctx {
+                    catalog: &self.catalog,
+                    options: &self.options,
+                    rng: &mut self.rng,
+                    cancelled: self.cancelled,
+                };
+                self.items[index].start(&mut ctx, now)
+            };
+            self.settle_item(index, false, u64::MAX, next, now, effects);
+        }
+    }
+
+    /// Emits the record if it changed and queues what the item needs next.
+    fn settle_item(
+        &mut self,
+        index: usize,
+        was_final: bool,
+        revision: u64,
+        next: Next,
+        now: u64,
+        effects: &mut Vec<Effect>,
+    ) {
+        let item = &mut self.items[index];
+        if item.is_final() {
+            if !was_final {
+                self.open -= 1;
+                effects.push(Effect::ItemFinished(item.record.clone()));
+            }
+            return;
+        }
+        if item.revision != revision {
+            effects.push(Effect::Record(item.record.clone()));
+        }
+        item.epoch += 1;
+        let ticket = Ticket {
+            item: index,
+            epoch: item.epoch,
+        };
+        match next {
+            Next::Read { at_ms } if at_ms <= now => self.due_reads.push_back(ticket),
+            Next::Write { at_ms } if at_ms <= now => self.due_writes.push_back(ticket),
+            Next::Read { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Read))),
+            Next::Write { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Write))),
+            Next::Final => {}
+        }
+    }
+
+    fn release_timers(&mut self, now: u64) {
+        while let Some(Reverse((at, ticket, op))) = self.timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            if !self.valid(&ticket) {
+                continue;
+            }
+            match op {
+                Op::Read => self.due_reads.push_back(ticket),
+                Op::Write => self.due_writes.push_back(ticket),
+            }
+        }
+    }
+
+    fn valid(&self, ticket: &Ticket) -> bool {
+        let item = &self.items[ticket.item];
+        item.epoch == ticket.epoch && !item.is_final() && item.in_flight.is_none()
+    }
+
+    fn drop_stale_heads(&mut self) {
+        while self.due_reads.front().is_some_and(|t| !self.valid(t)) {
+            self.due_reads.pop_front();
+        }
+        while self.due_writes.front().is_some_and(|t| !self.valid(t)) {
+            self.due_writes.pop_front();
+        }
+    }
+
+    fn batch_cap(&self) -> usize {
+        if self.options.use_batch {
+            MAX_BATCH
+        } else {
+            1
+        }
+    }
+
+    /// Tokens the next write request needs: a full batch (no larger than the bucket), or
+    /// every due write if fewer.
+    fn write_need(&self) -> u32 {
+        let bucket = self.options.write_budget.writes.max(1) as usize;
+        self.due_writes.len().min(self.batch_cap()).min(bucket) as u32
+    }
+
+    fn sending_allowed(&self) -> bool {
+        !self.paused_by_admin && !self.needs_token
+    }
+
+    fn pump(&mut self, now: u64, effects: &mut Vec<Effect>) {
+        if !self.sending_allowed() {
+            return;
+        }
+        while self.in_flight.len() < self.options.max_in_flight.max(1) {
+            self.drop_stale_heads();
+            let need = self.write_need();
+            let can_write = need > 0
+                && now >= self.write_hold_until
+                && self
+                    .bucket
+                    .as_mut()
+                    .is_some_and(|bucket| bucket.available(now) >= need);
+            let can_read = !self.due_reads.is_empty() && now >= self.read_hold_until;
+            let op = match (can_write, can_read) {
+                (false, false) => break,
+                (true, false) => Op::Write,
+                (false, true) => Op::Read,
+                (true, true) if self.prefer_writes => Op::Write,
+                (true, true) => Op::Read,
+            };
+            self.prefer_writes = op == Op::Read;
+            self.send(op, now, effects);
+        }
+    }
+
+    fn send(&mut self, op: Op, now: u64, effects: &mut Vec<Effect>) {
+        let cap = match op {
+            Op::Read => self.batch_cap(),
+            Op::Write => self.write_need() as usize,
+        };
+        let mut parts: Vec<(usize, GraphRequest)> = Vec::new();
+        while parts.len() < cap {
+            let queue = match op {
+                Op::Read => &mut self.due_reads,
+                Op::Write => &mut self.due_writes,
+            };
+            let Some(ticket) = queue.pop_front() else {
+                break;
+            };
+            if !self.valid(&ticket) {
+                continue;
+            }
+            let item = &mut self.items[ticket.item];
+            let request = match op {
+                Op::Read => item.read_request(),
+                Op::Write => match item.write_request() {
+                    Some(request) => request.clone(),
+                    None => continue,
+                },
+            };
+            let revision = item.revision;
+            item.sent(op, now);
+            if item.revision != revision {
+                effects.push(Effect::Record(item.record.clone()));
+            }
+            parts.push((ticket.item, request));
+        }
+        if parts.is_empty() {
+            return;
+        }
+        let count = parts.len() as u64;
+        match op {
+            Op::Read => self.totals.reads_sent += count,
+            Op::Write => {
+                self.totals.writes_sent += count;
+                let taken = self
+                    .bucket
+                    .as_mut()
+                    .is_some_and(|bucket| bucket.try_take(now, count as u32));
+                debug_assert!(taken, "writes are only sent with tokens in hand");
+            }
+        }
+        self.totals.requests_sent += 1;
+        let id = RequestId(self.next_id);
+        self.next_id += 1;
+        let request = batching::pack(&parts);
+        self.in_flight.insert(
+            id,
+            InFlight {
+                op,
+                batched: parts.len() > 1,
+                items: parts.into_iter().map(|(index, _)| index).collect(),
+                sent_ms: now,
+            },
+        );
+        effects.push(Effect::Send { id, request });
+    }
+
+    fn answer(&mut self, now: u64, id: RequestId, outcome: &Outcome, effects: &mut Vec<Effect>) {
+        let Some(flight) = self.in_flight.remove(&id) else {
+            return;
+        };
+        let answers = batching::unpack(&flight.items, flight.batched, outcome);
+        for (&index, answer) in flight.items.iter().zip(&answers) {
+            if self.items[index].in_flight != Some(flight.op) {
+                continue;
+            }
+            if self.items[index].is_final() {
+                self.items[index].in_flight = None;
+                continue;
+            }
+            let was_final = false;
+            let revision = self.items[index].revision;
+            let next = match answer.status() {
+                Some(401) => {
+                    if !self.needs_token {
+                        self.needs_token = true;
+                        effects.push(Effect::Paused(PauseReason::NeedsToken));
+                    }
+                    self.items[index].put_back(now)
+                }
+                status => {
+                    if status == Some(429) {
+                        self.throttled(flight.op, answer, now);
+                    }
+                    let mut ctx = Ctx {
+                        catalog: &self.catalog,
+                        options: &self.options,
+                        rng: &mut self.rng,
+                        cancelled: self.cancelled,
+                    };
+                    let item = &mut self.items[index];
+                    match flight.op {
+                        Op::Read => item.on_read(&mut ctx, now, flight.sent_ms, answer.as_answer()),
+                        Op::Write => item.on_write(&mut ctx, now, answer.as_answer()),
+                    }
+                }
+            };
+            self.settle_item(index, was_final, revision, next, now, effects);
+        }
+    }
+
+    /// A 429: Graph's quota is spent, whatever the bucket thought. Hold every request of
+    /// that kind until `Retry-After` (or a backoff), and start the write bucket empty.
+    fn throttled(&mut self, op: Op, answer: &PartAnswer, now: u64) {
+        self.totals.throttled += 1;
+        let PartAnswer::Http(response) = answer else {
+            return;
+        };
+        let wait_ms = response
+            .header("Retry-After")
+            .and_then(|value| retry_after_seconds(value, now))
+            .map(|seconds| (seconds * 1000.0).ceil() as u64)
+            .unwrap_or_else(|| self.options.retry.backoff_ms(1, self.rng.unit()));
+        match op {
+            Op::Write => {
+                self.write_hold_until = self.write_hold_until.max(now + wait_ms);
+                if let Some(bucket) = self.bucket.as_mut() {
+                    bucket.drain(now);
+                }
+            }
+            Op::Read => self.read_hold_until = self.read_hold_until.max(now + wait_ms),
+        }
+    }
+
+    fn cancel(&mut self, now: u64, effects: &mut Vec<Effect>) {
+        if self.cancelled {
+            return;
+        }
+        self.cancelled = true;
+        for index in 0..self.items.len() {
+            if self.items[index].is_final() {
+                continue;
+            }
+            if self.items[index].cancel(now) {
+                self.settle_item(index, false, 0, Next::Final, now, effects);
+            }
+        }
+        let items = &self.items;
+        let live = |ticket: &Ticket| {
+            let item = &items[ticket.item];
+            item.epoch == ticket.epoch && !item.is_final()
+        };
+        self.due_reads.retain(live);
+        self.due_writes.retain(live);
+    }
+
+    fn next_wake(&mut self, now: u64) -> Option<u64> {
+        if !self.sending_allowed() {
+            return None;
+        }
+        let mut wake: Option<u64> = None;
+        let mut consider = |at: u64| {
+            if at > now {
+                wake = Some(wake.map_or(at, |w| w.min(at)));
+            }
+        };
+        if let Some(Reverse((at, _, _))) = self.timers.peek() {
+            consider(*at);
+        }
+        if self.in_flight.len() < self.options.max_in_flight.max(1) {
+            let need = self.write_need();
+            if need > 0 {
+                let ready = self
+                    .bucket
+                    .as_mut()
+                    .map_or(now, |bucket| bucket.ready_at(now, need));
+                consider(ready.max(self.write_hold_until));
+            }
+            if !self.due_reads.is_empty() {
+                consider(self.read_hold_until);
+            }
+        }
+        wake
+    }
+}

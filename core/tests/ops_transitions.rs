@@ -1,0 +1,699 @@
+//! Each transition of the operations engine, driven by hand with Graph-shaped answers.
+#![cfg(not(target_arch = "wasm32"))]
+
+use license_desk_core::batch::{BatchRequest, BatchResponse, BatchResponseItem};
+use license_desk_core::catalog::Catalog;
+use license_desk_core::effective;
+use license_desk_core::model::{AssignmentState, LicenseAssignmentState, User};
+use license_desk_core::ops::{
+    Effect, Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
+    Settlement, Status, Summary, WriteBudget,
+};
+use license_desk_core::plan::Change;
+use license_desk_core::request::{GraphRequest, Method};
+use license_desk_core::response::RawResponse;
+use license_desk_core::sim::seed::{self, E3, EMS, GROUP_ALL_STAFF};
+use license_desk_core::Guid;
+use std::collections::BTreeMap;
+
+const NOW: u64 = 1_800_000_000_000;
+
+fn g(id: &str) -> Guid {
+    Guid::new(id)
+}
+
+fn user_id(n: usize) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+fn catalog() -> Catalog {
+    let tenant = seed::bulk_tenant(1, 0);
+    let mut catalog = tenant.catalog();
+    for group in &tenant.groups {
+        catalog
+            .groups
+            .insert(group.id.clone(), group.display_name.clone());
+    }
+    catalog
+}
+
+/// User `n` with these direct SKUs (all plans on) and E3 from All Staff.
+fn user(n: usize, direct: &[&str], updated: &str) -> User {
+    let mut states: Vec<LicenseAssignmentState> = direct
+        .iter()
+        .map(|sku| LicenseAssignmentState {
+            sku_id: g(sku),
+            state: AssignmentState::Active,
+            last_updated_date_time: Some(updated.into()),
+            ..Default::default()
+        })
+        .collect();
+    states.push(LicenseAssignmentState {
+        sku_id: g(E3),
+        assigned_by_group: Some(g(GROUP_ALL_STAFF)),
+        state: AssignmentState::Active,
+        last_updated_date_time: Some(updated.into()),
+        ..Default::default()
+    });
+    effective::sort_states(&mut states);
+    User {
+        id: g(&user_id(n)),
+        display_name: Some(format!("User {n}")),
+        user_principal_name: Some(format!("user{n}@contoso.example")),
+        usage_location: Some("US".into()),
+        assigned_licenses: effective::assigned_licenses(&states),
+        license_assignment_states: states,
+        ..Default::default()
+    }
+}
+
+const SEEDED: &str = "2026-01-05T09:00:00Z";
+
+fn add_ems(n: usize) -> RunItem {
+    RunItem::new(
+        user_id(n),
+        Intent::Change(vec![Change::Add {
+            sku: g(EMS),
+            disabled_plans: vec![],
+        }]),
+    )
+}
+
+fn response(status: u16, body: String, extra: &[(&str, &str)]) -> RawResponse {
+    let mut headers = vec![("request-id".to_string(), format!("req-{status}"))];
+    headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    RawResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn ok_user(user: &User) -> Outcome {
+    Outcome::Answered(response(200, serde_json::to_string(user).unwrap(), &[]))
+}
+
+fn status_only(status: u16, extra: &[(&str, &str)]) -> Outcome {
+    Outcome::Answered(response(status, String::new(), extra))
+}
+
+fn no_batch() -> Options {
+    Options {
+        use_batch: false,
+        settle_timeout_ms: 3_000,
+        ..Options::default()
+    }
+}
+
+/// The shell, by hand: records effects and lets a test answer each request.
+struct Shell {
+    run: Run,
+    now: u64,
+    wake: Option<u64>,
+    sends: Vec<(RequestId, GraphRequest, u64)>,
+    journal: BTreeMap<usize, JournalRecord>,
+    pauses: Vec<PauseReason>,
+    finished: Option<Summary>,
+}
+
+impl Shell {
+    fn new(items: Vec<RunItem>, options: Options) -> Self {
+        Self::resume(Run::new(items, catalog(), options))
+    }
+
+    fn resume(run: Run) -> Self {
+        Shell {
+            run,
+            now: NOW,
+            wake: None,
+            sends: Vec::new(),
+            journal: BTreeMap::new(),
+            pauses: Vec::new(),
+            finished: None,
+        }
+    }
+
+    /// Steps and returns the requests sent by this step.
+    fn step(&mut self, event: Event) -> Vec<(RequestId, GraphRequest)> {
+        let mut sent = Vec::new();
+        for effect in self.run.step(self.now, event) {
+            match effect {
+                Effect::Send { id, request } => {
+                    self.sends.push((id, request.clone(), self.now));
+                    sent.push((id, request));
+                }
+                Effect::WakeAt(at) => self.wake = Some(at),
+                Effect::Record(record) | Effect::ItemFinished(record) => {
+                    self.journal.insert(record.index, record);
+                }
+                Effect::Paused(reason) => self.pauses.push(reason),
+                Effect::Finished(summary) => self.finished = Some(summary),
+            }
+        }
+        sent
+    }
+
+    fn answer(&mut self, id: RequestId, outcome: Outcome) -> Vec<(RequestId, GraphRequest)> {
+        self.step(Event::Response { id, outcome })
+    }
+
+    /// Jumps to the requested wake-up and fires it.
+    fn wake_up(&mut self) -> Vec<(RequestId, GraphRequest)> {
+        let at = self.wake.take().expect("a wake-up was requested");
+        assert!(at >= self.now, "wake-ups are in the future");
+        self.now = at;
+        self.step(Event::Timer)
+    }
+
+    fn status(&self, index: usize) -> Status {
+        self.journal[&index].status
+    }
+
+    fn writes_sent(&self) -> usize {
+        self.sends
+            .iter()
+            .map(|(_, request, _)| writes_in(request))
+            .sum()
+    }
+}
+
+fn writes_in(request: &GraphRequest) -> usize {
+    if request.path == "/$batch" {
+        let batch: BatchRequest = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        batch
+            .requests
+            .iter()
+            .filter(|r| r.method.is_write())
+            .count()
+    } else {
+        usize::from(request.method.is_write())
+    }
+}
+
+fn only(sent: Vec<(RequestId, GraphRequest)>) -> (RequestId, GraphRequest) {
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    sent.into_iter().next().unwrap()
+}
+
+/// Starts a one-item run and answers its first read with `before`; returns the write.
+fn up_to_the_write(item: RunItem, before: &User, options: Options) -> (Shell, RequestId) {
+    let mut shell = Shell::new(vec![item], options);
+    let (read, request) = only(shell.step(Event::Start));
+    assert_eq!(request.method, Method::Get);
+    assert!(request.path.contains("licenseAssignmentStates"));
+    let (write, request) = only(shell.answer(read, ok_user(before)));
+    assert_eq!(request.method, Method::Post);
+    assert_eq!(shell.status(0), Status::Sent);
+    (shell, write)
+}
+
+#[test]
+fn a_write_that_shows_is_done_with_its_diff() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.answer(write, ok_user(&before)).is_empty());
+    assert_eq!(shell.status(0), Status::Settling);
+    let (read, _) = only(shell.wake_up());
+    shell.answer(read, ok_user(&user(1, &[EMS], "2027-01-15T08:00:01Z")));
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Done);
+    assert_eq!(record.settlement, Some(Settlement::Shown));
+    assert!(!record.diff.as_ref().unwrap().is_empty());
+    assert_eq!(record.attempts, 1);
+    assert_eq!(shell.finished.as_ref().unwrap().count(Status::Done), 1);
+}
+
+#[test]
+fn unknown_outcome_is_read_back_and_a_shown_change_settles_without_a_resend() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.answer(write, status_only(504, &[])).is_empty());
+    assert_eq!(shell.status(0), Status::Unknown);
+    let (read, request) = only(shell.wake_up());
+    assert_eq!(request.method, Method::Get, "read before anything else");
+    shell.answer(read, ok_user(&user(1, &[EMS], "2027-01-15T08:00:01Z")));
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Done);
+    assert_eq!(record.settlement, Some(Settlement::Shown));
+    assert!(record.note.as_deref().unwrap().contains("a read shows it"));
+    assert_eq!(shell.writes_sent(), 1);
+}
+
+#[test]
+fn unknown_outcome_not_shown_after_the_window_is_sent_again() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    let first_sent = shell.now;
+    shell.answer(write, Outcome::Dropped);
+    assert_eq!(shell.status(0), Status::Unknown);
+    // Reads keep not showing it; nothing is written until a read sent after the
+    // window (3 s) still doesn't.
+    let mut resent = None;
+    for _ in 0..20 {
+        let (id, request) = only(shell.wake_up());
+        if request.method == Method::Get {
+            let read_at = shell.now;
+            let again = shell.answer(id, ok_user(&before));
+            if read_at < first_sent + 3_000 {
+                assert!(again.is_empty(), "no write inside the window");
+            }
+            if let Some((_, request)) = again.into_iter().next() {
+                assert!(read_at >= first_sent + 3_000);
+                resent = Some(request);
+                break;
+            }
+        }
+    }
+    let resent = resent.expect("sent again");
+    assert_eq!(resent.method, Method::Post);
+    assert_eq!(shell.journal[&0].attempts, 2);
+    assert_eq!(shell.status(0), Status::Sent);
+}
+
+#[test]
+fn reprocess_with_an_unknown_outcome_ends_unknown_and_is_never_resent() {
+    let before = user(1, &[], SEEDED);
+    let item = RunItem::new(user_id(1), Intent::Reprocess);
+    let (mut shell, write) = up_to_the_write(item, &before, no_batch());
+    shell.answer(write, status_only(503, &[("Retry-After", "1")]));
+    while shell.finished.is_none() {
+        let (id, request) = only(shell.wake_up());
+        assert_eq!(request.method, Method::Get);
+        shell.answer(id, ok_user(&before));
+    }
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Unknown);
+    assert!(record.note.as_deref().unwrap().contains("not sent again"));
+    assert_eq!(record.error.as_ref().unwrap().status, Some(503));
+    assert_eq!(shell.writes_sent(), 1);
+}
+
+#[test]
+fn reprocess_that_changes_nothing_is_done_with_no_visible_change() {
+    let before = user(1, &[], SEEDED);
+    let item = RunItem::new(user_id(1), Intent::Reprocess);
+    let (mut shell, write) = up_to_the_write(item, &before, no_batch());
+    shell.answer(write, ok_user(&before));
+    while shell.finished.is_none() {
+        let (id, _) = only(shell.wake_up());
+        shell.answer(id, ok_user(&before));
+    }
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Done);
+    assert_eq!(record.settlement, Some(Settlement::NoVisibleChange));
+    assert!(record.note.as_deref().unwrap().contains("no license state"));
+}
+
+#[test]
+fn an_accepted_write_reads_never_show_is_done_but_not_shown_yet() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    shell.answer(write, ok_user(&before));
+    let mut reads = 0;
+    while shell.finished.is_none() {
+        let (id, _) = only(shell.wake_up());
+        reads += 1;
+        shell.answer(id, ok_user(&before));
+    }
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Done);
+    assert_eq!(record.settlement, Some(Settlement::NotShownYet));
+    assert!(record
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("don't show it yet"));
+    assert!(reads >= 3, "{reads}");
+}
+
+#[test]
+fn a_rejected_write_fails_with_what_to_do_and_graphs_words() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    let body = r#"{"error":{"code":"Request_BadRequest","message":"Subscription with SKU efccb6f7-5641-4e0e-bd10-b4976e1bf68e does not have any available licenses.","innerError":{"request-id":"abc-123"}}}"#;
+    shell.answer(write, Outcome::Answered(response(400, body.into(), &[])));
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Failed);
+    let error = record.error.as_ref().unwrap();
+    assert_eq!(error.headline, "No free seats in this subscription");
+    assert!(error.what_to_do.contains("Free a seat"));
+    assert_eq!(error.code.as_deref(), Some("Request_BadRequest"));
+    assert_eq!(error.request_id.as_deref(), Some("abc-123"));
+    assert!(record.request_ids.contains(&"req-400".to_string()));
+}
+
+#[test]
+fn refusals_and_no_ops_never_write() {
+    let mut shell = Shell::new(
+        vec![
+            RunItem::new(
+                user_id(1),
+                Intent::Change(vec![Change::Remove { sku: g(E3) }]),
+            ),
+            add_ems(2),
+            RunItem::new(user_id(3), Intent::SetUsageLocation("us".into())),
+        ],
+        no_batch(),
+    );
+    let reads = shell.step(Event::Start);
+    assert_eq!(reads.len(), 3);
+    shell.answer(reads[0].0, ok_user(&user(1, &[], SEEDED)));
+    shell.answer(reads[1].0, ok_user(&user(2, &[EMS], SEEDED)));
+    shell.answer(reads[2].0, ok_user(&user(3, &[], SEEDED)));
+    assert_eq!(shell.status(0), Status::Refused);
+    assert!(shell.journal[&0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("inherited from group All Staff"));
+    assert_eq!(shell.status(1), Status::NoOp);
+    assert_eq!(shell.status(2), Status::NoOp);
+    assert_eq!(shell.writes_sent(), 0);
+    assert_eq!(shell.finished.as_ref().unwrap().total, 3);
+}
+
+/// One entry of a `$batch` answer: id, status, body, headers.
+type Entry<'a> = (
+    String,
+    u16,
+    Option<serde_json::Value>,
+    &'a [(&'a str, &'a str)],
+);
+
+fn batch_answer(items: Vec<Entry>) -> Outcome {
+    let responses = items
+        .into_iter()
+        .map(|(id, status, body, headers)| BatchResponseItem {
+            id,
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body,
+        })
+        .collect();
+    Outcome::Answered(response(
+        200,
+        serde_json::to_string(&BatchResponse { responses }).unwrap(),
+        &[],
+    ))
+}
+
+fn batch_ids(request: &GraphRequest) -> Vec<String> {
+    assert_eq!(request.path, "/$batch");
+    let batch: BatchRequest = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+    batch.requests.into_iter().map(|r| r.id).collect()
+}
+
+/// Three items read in one batch; returns the shell and the write batch.
+fn three_in_a_batch() -> (Shell, RequestId, Vec<String>) {
+    let mut shell = Shell::new(
+        vec![add_ems(0), add_ems(1), add_ems(2)],
+        Options {
+            settle_timeout_ms: 3_000,
+            ..Options::default()
+        },
+    );
+    let (read, request) = only(shell.step(Event::Start));
+    let ids = batch_ids(&request);
+    assert_eq!(ids, ["0", "1", "2"]);
+    let users = (0..3)
+        .map(|n| {
+            (
+                n.to_string(),
+                200,
+                Some(serde_json::to_value(user(n, &[], SEEDED)).unwrap()),
+                &[][..],
+            )
+        })
+        .collect();
+    let (write, request) = only(shell.answer(read, batch_answer(users)));
+    let ids = batch_ids(&request);
+    assert_eq!(ids.len(), 3);
+    (shell, write, ids)
+}
+
+#[test]
+fn a_throttled_item_in_a_batch_waits_for_its_own_retry_after() {
+    let (mut shell, write, ids) = three_in_a_batch();
+    let sent_at = shell.now;
+    let answer = batch_answer(vec![
+        (ids[0].clone(), 200, None, &[]),
+        (ids[1].clone(), 429, None, &[("Retry-After", "5")]),
+        (ids[2].clone(), 200, None, &[]),
+    ]);
+    shell.answer(write, answer);
+    assert_eq!(shell.status(0), Status::Settling);
+    assert_eq!(shell.status(1), Status::Waiting);
+    assert_eq!(shell.status(2), Status::Settling);
+    // Settle reads go on; the throttled write waits 5 s.
+    let mut resent_at = None;
+    while resent_at.is_none() {
+        for (id, request) in shell.wake_up() {
+            let shown = |n: usize| user(n, &[EMS], "2027-01-15T08:00:01Z");
+            if request.path == "/$batch" {
+                let users = batch_ids(&request)
+                    .iter()
+                    .map(|i| {
+                        let user = shown(i.parse().unwrap());
+                        (
+                            i.clone(),
+                            200,
+                            Some(serde_json::to_value(user).unwrap()),
+                            &[][..],
+                        )
+                    })
+                    .collect();
+                shell.answer(id, batch_answer(users));
+            } else if request.method == Method::Get {
+                let n = (0..3)
+                    .find(|n| request.path.contains(&user_id(*n)))
+                    .unwrap();
+                shell.answer(id, ok_user(&shown(n)));
+            } else {
+                assert_eq!(request.path, format!("/users/{}/assignLicense", user_id(1)));
+                resent_at = Some(shell.now);
+            }
+        }
+    }
+    assert!(resent_at.unwrap() >= sent_at + 5_000);
+    assert_eq!(shell.journal[&1].attempts, 2);
+    assert_eq!(shell.finished, None);
+}
+
+#[test]
+fn a_throttled_batch_sends_every_write_again_after_an_http_date_retry_after() {
+    let (mut shell, write, ids) = three_in_a_batch();
+    // 7 s from now, as an HTTP-date (NOW is 2027-01-15T08:00:00Z).
+    let retry_at = "Fri, 15 Jan 2027 08:00:07 GMT";
+    shell.answer(write, status_only(429, &[("Retry-After", retry_at)]));
+    for index in 0..3 {
+        assert_eq!(shell.status(index), Status::Waiting);
+        assert_eq!(shell.journal[&index].attempts, 1);
+    }
+    let sent = shell.wake_up();
+    assert_eq!(shell.now, NOW + 7_000);
+    let (_, again) = only(sent);
+    assert_eq!(batch_ids(&again), ids);
+    assert_eq!(shell.writes_sent(), 6);
+}
+
+#[test]
+fn writes_wait_for_tokens_in_the_bucket() {
+    let options = Options {
+        use_batch: false,
+        max_in_flight: 10,
+        write_budget: WriteBudget {
+            writes: 2,
+            window_ms: 1_000,
+        },
+        ..Options::default()
+    };
+    let mut shell = Shell::new((0..4).map(add_ems).collect(), options);
+    let reads = shell.step(Event::Start);
+    let mut writes = Vec::new();
+    for (n, (id, _)) in reads.into_iter().enumerate() {
+        writes.extend(shell.answer(id, ok_user(&user(n, &[], SEEDED))));
+    }
+    assert_eq!(writes.len(), 2, "the bucket holds two");
+    assert_eq!(shell.wake, Some(NOW + 500));
+    assert_eq!(only(shell.wake_up()).1.method, Method::Post);
+    assert_eq!(shell.wake, Some(NOW + 1_000));
+    assert_eq!(only(shell.wake_up()).1.method, Method::Post);
+}
+
+#[test]
+fn cancel_stops_unsent_items_and_follows_sent_writes() {
+    let mut shell = Shell::new(vec![add_ems(0), add_ems(1)], no_batch());
+    let reads = shell.step(Event::Start);
+    let (write, _) = only(shell.answer(reads[0].0, ok_user(&user(0, &[], SEEDED))));
+    assert!(shell.step(Event::Cancel).is_empty());
+    assert_eq!(shell.status(1), Status::Cancelled);
+    assert_eq!(shell.status(0), Status::Sent);
+    // The late read of the cancelled item changes nothing.
+    shell.answer(reads[1].0, ok_user(&user(1, &[], SEEDED)));
+    assert_eq!(shell.status(1), Status::Cancelled);
+    shell.answer(write, ok_user(&user(0, &[], SEEDED)));
+    let (read, _) = only(shell.wake_up());
+    shell.answer(read, ok_user(&user(0, &[EMS], "2027-01-15T08:00:01Z")));
+    let summary = shell.finished.clone().unwrap();
+    assert_eq!(summary.count(Status::Done), 1);
+    assert_eq!(summary.count(Status::Cancelled), 1);
+    assert_eq!(shell.writes_sent(), 1);
+}
+
+#[test]
+fn cancel_turns_a_throttled_write_into_cancelled_not_a_resend() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    shell.step(Event::Cancel);
+    shell.answer(write, status_only(429, &[("Retry-After", "2")]));
+    assert_eq!(shell.status(0), Status::Cancelled);
+    assert!(shell.finished.is_some());
+    assert_eq!(shell.writes_sent(), 1);
+}
+
+#[test]
+fn pause_holds_every_send_until_resume() {
+    let mut shell = Shell::new(vec![add_ems(0)], no_batch());
+    let (read, _) = only(shell.step(Event::Start));
+    assert!(shell.step(Event::Pause).is_empty());
+    assert_eq!(shell.pauses, [PauseReason::ByAdmin]);
+    assert!(shell
+        .answer(read, ok_user(&user(0, &[], SEEDED)))
+        .is_empty());
+    assert_eq!(shell.status(0), Status::Waiting);
+    assert_eq!(shell.wake, None);
+    let (_, write) = only(shell.step(Event::Resume));
+    assert_eq!(write.method, Method::Post);
+}
+
+#[test]
+fn a_401_pauses_the_run_puts_the_item_back_and_a_fresh_token_resumes() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    let body = r#"{"error":{"code":"InvalidAuthenticationToken","message":"Lifetime validation failed, the token is expired."}}"#;
+    let sent = shell.answer(write, Outcome::Answered(response(401, body.into(), &[])));
+    assert!(sent.is_empty());
+    assert_eq!(shell.pauses, [PauseReason::NeedsToken]);
+    assert_eq!(shell.run.pause_reason(), Some(PauseReason::NeedsToken));
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Waiting, "back to where it was");
+    assert_eq!(record.attempts, 0);
+    assert_eq!(record.times.first_sent_ms, None);
+    assert!(
+        shell.step(Event::Resume).is_empty(),
+        "resume alone is not enough"
+    );
+    let (_, again) = only(shell.step(Event::FreshToken));
+    assert_eq!(again.method, Method::Post);
+    assert_eq!(shell.journal[&0].attempts, 1);
+}
+
+#[test]
+fn a_resumed_journal_reads_sent_items_before_anything_else() {
+    let before = user(1, &[], SEEDED);
+    let (shell, _unanswered) = up_to_the_write(add_ems(1), &before, no_batch());
+    let journal: Vec<JournalRecord> = shell.journal.values().cloned().collect();
+    assert_eq!(journal[0].status, Status::Sent);
+    // The tab closed with the write on its way; the journal is all that is left.
+    let text = serde_json::to_string(&journal).unwrap();
+    let journal: Vec<JournalRecord> = serde_json::from_str(&text).unwrap();
+    let mut resumed = Shell::resume(Run::resume(journal, catalog(), no_batch()));
+    resumed.now = shell.now + 60_000;
+    let (read, request) = only(resumed.step(Event::Start));
+    assert_eq!(request.method, Method::Get);
+    assert_eq!(resumed.status(0), Status::Unknown);
+    resumed.answer(read, ok_user(&user(1, &[EMS], "2027-01-15T08:00:01Z")));
+    assert_eq!(resumed.status(0), Status::Done);
+    assert_eq!(resumed.writes_sent(), 0);
+    assert_eq!(resumed.journal[&0].attempts, 1);
+}
+
+#[test]
+fn a_resumed_journal_skips_finished_items() {
+    let mut done = JournalRecord::new(0, add_ems(0));
+    done.status = Status::Done;
+    let mut failed = JournalRecord::new(1, add_ems(1));
+    failed.status = Status::Failed;
+    let waiting = JournalRecord::new(2, add_ems(2));
+    let mut shell = Shell::resume(Run::resume(
+        vec![done, failed, waiting],
+        catalog(),
+        no_batch(),
+    ));
+    let (_, read) = only(shell.step(Event::Start));
+    assert_eq!(
+        read.path.split('?').next(),
+        Some(&*format!("/users/{}", user_id(2)))
+    );
+}
+
+#[test]
+fn the_journal_never_holds_a_token() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    shell.answer(write, ok_user(&before));
+    let text = serde_json::to_string(&shell.run.journal()).unwrap();
+    for needle in ["Authorization", "Bearer", "eyJ"] {
+        assert!(!text.contains(needle), "{needle}");
+    }
+    for (_, request, _) in &shell.sends {
+        assert!(request.header("Authorization").is_none());
+    }
+    assert!(text.contains(r#""status":"settling""#));
+}
+
+#[test]
+fn a_batch_of_writes_answered_503_or_not_at_all_leaves_every_write_unknown() {
+    for outcome in [status_only(503, &[]), Outcome::Dropped] {
+        let (mut shell, write, _) = three_in_a_batch();
+        assert!(shell.answer(write, outcome).is_empty(), "nothing is resent");
+        for index in 0..3 {
+            assert_eq!(shell.status(index), Status::Unknown);
+        }
+        let (_, read) = only(shell.wake_up());
+        assert_eq!(read.method, Method::Post, "a $batch of reads");
+        assert!(writes_in(&read) == 0 && batch_ids(&read).len() == 3);
+    }
+}
+
+#[test]
+fn the_summary_serialises_with_status_names() {
+    let mut shell = Shell::new(vec![add_ems(2)], no_batch());
+    let (read, _) = only(shell.step(Event::Start));
+    shell.answer(read, ok_user(&user(2, &[EMS], SEEDED)));
+    let summary = serde_json::to_value(shell.finished.as_ref().unwrap()).unwrap();
+    assert_eq!(summary["byStatus"]["no-op"], 1);
+    assert_eq!(summary["readsSent"], 1);
+}
+
+#[test]
+fn a_budget_smaller_than_a_batch_sends_batches_the_bucket_can_hold() {
+    let options = Options {
+        write_budget: WriteBudget {
+            writes: 2,
+            window_ms: 1_000,
+        },
+        ..Options::default()
+    };
+    let mut shell = Shell::new((0..5).map(add_ems).collect(), options);
+    let (read, request) = only(shell.step(Event::Start));
+    let users = batch_ids(&request)
+        .into_iter()
+        .map(|i| {
+            let user = user(i.parse().unwrap(), &[], SEEDED);
+            (i, 200, Some(serde_json::to_value(user).unwrap()), &[][..])
+        })
+        .collect();
+    let (_, first) = only(shell.answer(read, batch_answer(users)));
+    assert_eq!(batch_ids(&first).len(), 2);
+    let (_, second) = only(shell.wake_up());
+    assert_eq!(shell.now, NOW + 1_000);
+    assert_eq!(batch_ids(&second).len(), 2);
+    let (_, third) = only(shell.wake_up());
+    assert_eq!(third.method, Method::Post);
+    assert_eq!(writes_in(&third), 1);
+    assert_eq!(shell.now, NOW + 1_500);
+}
