@@ -372,6 +372,60 @@ fn refusals_and_no_ops_never_write() {
     assert_eq!(shell.finished.as_ref().unwrap().total, 3);
 }
 
+#[test]
+fn a_warning_the_admin_did_not_tick_stops_the_write() {
+    // Since the preview, user 1's direct EMS got a plan turned off: re-adding EMS with all
+    // plans on would now switch it back on, which nobody acknowledged.
+    let mut before = user(1, &[EMS], SEEDED);
+    let plan = catalog().sku(&g(EMS)).unwrap().service_plans[0]
+        .service_plan_id
+        .clone();
+    before
+        .license_assignment_states
+        .iter_mut()
+        .find(|s| s.sku_id == g(EMS))
+        .unwrap()
+        .disabled_plans = vec![plan.clone()];
+    let readd = || {
+        RunItem::new(
+            user_id(1),
+            Intent::Change(vec![Change::Add {
+                sku: g(EMS),
+                disabled_plans: vec![],
+            }]),
+        )
+    };
+    let mut shell = Shell::new(vec![readd()], no_batch());
+    let (id, _) = only(shell.step(Event::Start));
+    shell.answer(id, ok_user(&before));
+    assert_eq!(shell.status(0), Status::Refused);
+    assert!(shell.journal[&0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("acknowledgement"));
+    assert_eq!(shell.writes_sent(), 0);
+
+    // With the warning ticked, the same change is sent.
+    let warning = license_desk_core::plan::plan(
+        &before,
+        &catalog(),
+        &[Change::Add {
+            sku: g(EMS),
+            disabled_plans: vec![],
+        }],
+    )
+    .warnings;
+    assert!(!warning.is_empty());
+    let mut acknowledged = readd();
+    acknowledged.acknowledged_warnings = warning;
+    let mut shell = Shell::new(vec![acknowledged], no_batch());
+    let (id, _) = only(shell.step(Event::Start));
+    let sent = shell.answer(id, ok_user(&before));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].1.method, Method::Post);
+}
+
 /// One entry of a `$batch` answer: id, status, body, headers.
 type Entry<'a> = (
     String,

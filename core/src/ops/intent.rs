@@ -31,7 +31,8 @@ pub enum Intent {
 pub struct RunItem {
     pub user: String,
     pub intent: Intent,
-    /// Warnings the admin acknowledged before starting; recorded, not enforced.
+    /// Warnings the admin acknowledged before starting. A write whose plan carries a
+    /// warning not among these is refused, never sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledged_warnings: Vec<Warning>,
 }

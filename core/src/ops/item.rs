@@ -370,6 +370,23 @@ impl Item {
                 expect,
                 warnings,
             } => {
+                // The user may have changed since the preview: a warning the admin did not
+                // tick (a plan switching on, say) stops this user's write.
+                let unacknowledged: Vec<String> = warnings
+                    .iter()
+                    .filter(|w| {
+                        w.needs_ack() && !self.record.item.acknowledged_warnings.contains(w)
+                    })
+                    .map(|w| w.describe(ctx.catalog))
+                    .collect();
+                if !unacknowledged.is_empty() {
+                    self.record.warnings = warnings;
+                    let text = format!(
+                        "Not sent: this needs an acknowledgement that was not given: {} Preview the change again and tick it.",
+                        unacknowledged.join(" ")
+                    );
+                    return self.finish(now, Status::Refused, None, &text);
+                }
                 self.record.write = Some(request);
                 self.record.warnings = warnings;
                 self.expect = Some(expect);
