@@ -31,6 +31,24 @@ if cargo tree -p license-desk-core -e normal --prefix none | grep -E '^(leptos|w
   echo "license-desk-core must not depend on leptos, web-sys, gloo, js-sys or wasm-bindgen"; exit 1
 fi
 
+step "lint: only the executor sends writes; components hold no retry or settle logic; only the session and the HTTP edge read the token"
+senders=$(grep -rl "transport::execute" src | sort | tr '\n' ' ')
+if [ "$senders" != "src/executor.rs src/graph_client.rs " ]; then
+  echo "transport::execute may be called only by src/executor.rs (writes) and src/graph_client.rs (reads); found: $senders"; exit 1
+fi
+if ! grep -q "if request.method.is_write()" src/graph_client.rs; then
+  echo "src/graph_client.rs must refuse writes: they go through the operations engine"; exit 1
+fi
+if grep -rnE "transport::|http::execute|RetryPolicy|is_reflected_in|ops::Run\b|Run::new" src/components; then
+  echo "components must not send requests, retry or settle: use the executor (src/executor.rs, src/user_runs.rs)"; exit 1
+fi
+if grep -rn "\.expose()" src | grep -v "^src/session.rs:"; then
+  echo "only src/session.rs reads the raw token"; exit 1
+fi
+if grep -rn "\.authorization()" src | grep -vE "^src/(http|transport).rs:"; then
+  echo "only the HTTP edge (src/http.rs, src/transport.rs) builds the Authorization header"; exit 1
+fi
+
 step "lint: clippy (host, every target) and clippy (wasm32 app)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p license-desk --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings

@@ -10,7 +10,8 @@
 //! its answers are dropped unseen and it sends nothing more. A 401 pauses the run; the
 //! fresh token the admin pastes resumes it ([`fresh_token`]).
 
-use crate::session::Session;
+use crate::session::{Session, ThrottleWait};
+use leptos::prelude::*;
 use license_desk_core::activity::LogEntry;
 use license_desk_core::error::{ErrorKind, GraphError};
 use license_desk_core::ops::{Effect, Event, Outcome, PauseReason, RequestId, Run};
@@ -28,6 +29,8 @@ struct Inner {
     epoch: u64,
     observer: Observer,
     timer: Option<gloo_timers::callback::Timeout>,
+    /// Whether a throttling countdown is on screen for this run.
+    counting_down: bool,
 }
 
 /// A run in progress. Cloning shares it.
@@ -56,6 +59,7 @@ impl RunHandle {
             epoch: session.epoch(),
             observer,
             timer: None,
+            counting_down: false,
         })));
         handle.feed(Event::Start);
         handle
@@ -84,6 +88,53 @@ impl RunHandle {
             self.perform(&effect);
             (self.0.borrow().observer)(&effect);
         }
+        self.show_throttling();
+    }
+
+    /// While Graph's throttling holds the run back, shows the countdown; "Stop waiting"
+    /// cancels what was not sent, and the pending changes stay.
+    fn show_throttling(&self) {
+        let (until, session, finished) = {
+            let inner = self.0.borrow();
+            if inner.counting_down {
+                return;
+            }
+            (
+                inner.run.throttled_until(),
+                inner.session,
+                inner.run.is_finished(),
+            )
+        };
+        if finished || until <= crate::browser::now_ms() {
+            return;
+        }
+        self.0.borrow_mut().counting_down = true;
+        session.stop_waiting.set(false);
+        let handle = self.clone();
+        leptos::task::spawn_local(async move {
+            loop {
+                let (until, finished) = {
+                    let inner = handle.0.borrow();
+                    (inner.run.throttled_until(), inner.run.is_finished())
+                };
+                let now = crate::browser::now_ms();
+                if finished || until <= now || handle.is_stale() {
+                    break;
+                }
+                if session.stop_waiting.get_untracked() {
+                    session.stop_waiting.set(false);
+                    handle.feed(Event::Cancel);
+                    break;
+                }
+                session.throttle.set(Some(ThrottleWait {
+                    seconds_left: (until - now).div_ceil(1000),
+                    reason: "Graph is throttling requests".into(),
+                }));
+                gloo_timers::future::TimeoutFuture::new(250).await;
+            }
+            session.throttle.set(None);
+            handle.0.borrow_mut().counting_down = false;
+        });
     }
 
     fn perform(&self, effect: &Effect) {
@@ -109,9 +160,7 @@ impl RunHandle {
             Effect::Finished(_) => {
                 self.0.borrow_mut().timer = None;
             }
-            Effect::Paused(PauseReason::ByAdmin)
-            | Effect::Record(_)
-            | Effect::ItemFinished(_) => {}
+            Effect::Paused(PauseReason::ByAdmin) | Effect::Record(_) | Effect::ItemFinished(_) => {}
         }
     }
 
@@ -150,7 +199,7 @@ impl RunHandle {
                 Outcome::Answered(response)
             }
             Err(error) if error.kind == ErrorKind::Timeout => Outcome::TimedOut {
-                after_ms: duration_ms,
+                after_ms: crate::transport::timeout_seconds(&connection) * 1000,
             },
             Err(_) => Outcome::Dropped,
         };

@@ -1,26 +1,19 @@
-//! Runs core requests with the retry policy, logs each attempt, and parses answers.
+//! Reads from Graph for the screens: runs a read with the retry policy, logs each
+//! attempt, and parses the answer. Throttling shows a visible countdown; a 401 raises the
+//! "fresh token" prompt while the screen stays as it is.
 //!
-//! Throttling shows a visible countdown. A 401 raises the "fresh token" prompt while
-//! the screen stays as it is. Writes whose outcome is unknown are never repeated here:
-//! the caller re-reads the user and compares with the plan.
+//! Writes never come here: every write is a run of the operations engine, carried out by
+//! [`crate::executor`]. [`send`] refuses a write outright.
 
 use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::activity::LogEntry;
-use license_desk_core::error::{ErrorKind, GraphError};
-use license_desk_core::model::{
-    AssignLicenseBody, Group, LicenseDetails, ODataPage, SubscribedSku, User,
-};
+use license_desk_core::error::GraphError;
+use license_desk_core::model::{Group, LicenseDetails, ODataPage, SubscribedSku, User};
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::response::RawResponse;
-use license_desk_core::retry::{write_outcome_unknown, Attempt, Decision, RetryPolicy};
+use license_desk_core::retry::{Attempt, Decision, RetryPolicy};
 use license_desk_core::Guid;
-
-/// Why a write's outcome is unknown; the caller must re-read before deciding.
-pub fn outcome_unknown(error: &GraphError) -> bool {
-    matches!(error.kind, ErrorKind::Network | ErrorKind::Timeout)
-        || (error.status.is_some() && write_outcome_unknown(error.status))
-}
 
 /// Shows a countdown for `delay_ms`. Returns false if the admin stopped waiting.
 async fn wait_with_countdown(session: Session, delay_ms: u64, reason: String) -> bool {
@@ -47,10 +40,13 @@ async fn drop_stale_answer<T>() -> T {
     std::future::pending().await
 }
 
-/// Sends `request`, retrying throttling and transient failures within the policy.
+/// Sends a read, retrying throttling and transient failures within the policy.
 pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse, GraphError> {
+    if request.method.is_write() {
+        return Err(GraphError::refused_write());
+    }
     let policy = RetryPolicy::default();
-    let is_write = request.method.is_write();
+    let is_write = false;
     let epoch = session.epoch();
     let mut attempt = 1;
     loop {
@@ -166,28 +162,4 @@ pub async fn users_page(
     let response = send(session, request).await?;
     let page = response.parse()?;
     Ok((page, response.header("request-id").map(str::to_string)))
-}
-
-pub async fn assign_license(
-    session: Session,
-    id: &str,
-    body: &AssignLicenseBody,
-) -> Result<(), GraphError> {
-    send(session, request::assign_license(id, body)).await?.ok()
-}
-
-pub async fn reprocess(session: Session, id: &str) -> Result<(), GraphError> {
-    send(session, request::reprocess_license_assignment(id))
-        .await?
-        .ok()
-}
-
-pub async fn set_usage_location(
-    session: Session,
-    id: &str,
-    country: &str,
-) -> Result<(), GraphError> {
-    send(session, request::set_usage_location(id, country))
-        .await?
-        .ok()
 }

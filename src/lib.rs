@@ -9,12 +9,14 @@
 
 pub mod browser;
 pub mod components;
+pub mod executor;
 pub mod format;
 pub mod graph_client;
 pub mod http;
 pub mod router;
 pub mod session;
 pub mod transport;
+pub mod user_runs;
 pub mod workspace;
 
 pub use components::app::App;

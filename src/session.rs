@@ -139,6 +139,9 @@ impl Session {
         }
         self.token.set(Some(token));
         self.needs_token.set(None);
+        if !switched {
+            crate::executor::fresh_token();
+        }
     }
 
     /// Signs in to a fresh in-browser demo tenant.

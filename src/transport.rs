@@ -23,6 +23,14 @@ pub fn reset_demo_tenant() {
 /// How long the demo tenant takes to answer, so progress states are visible as with Graph.
 const DEMO_LATENCY_MS: u32 = 80;
 
+/// How long a request to `connection` may take before it is abandoned.
+pub fn timeout_seconds(connection: &Connection) -> u64 {
+    license_desk_core::timeout::request_timeout_seconds(
+        &connection.endpoint,
+        crate::browser::query_param("timeout_s").as_deref(),
+    )
+}
+
 pub async fn execute(
     connection: &Connection,
     request: &GraphRequest,
@@ -30,11 +38,7 @@ pub async fn execute(
 ) -> Result<RawResponse, GraphError> {
     if !connection.demo {
         let url = connection.endpoint.url(request);
-        let timeout = license_desk_core::timeout::request_timeout_seconds(
-            &connection.endpoint,
-            crate::browser::query_param("timeout_s").as_deref(),
-        );
-        return crate::http::execute(&url, request, token, timeout).await;
+        return crate::http::execute(&url, request, token, timeout_seconds(connection)).await;
     }
     gloo_timers::future::TimeoutFuture::new(DEMO_LATENCY_MS).await;
     let mut headers = request.headers.clone();

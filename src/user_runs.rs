@@ -9,6 +9,7 @@
 use crate::executor::RunHandle;
 use crate::session::Session;
 use crate::workspace::{Load, Workspace};
+use leptos::prelude::*;
 use license_desk_core::ops::{
     Effect, ErrorRecord, Intent, JournalRecord, Options, Run, RunItem, Status,
 };
@@ -86,7 +87,12 @@ fn show(workspace: Workspace, user: &UserId, record: &JournalRecord) {
                 workspace.action_error.set(problem(record));
             }
         }
-        Status::Waiting | Status::Sent | Status::Cancelled => {}
+        Status::Cancelled => {
+            if open {
+                workspace.action_error.set(problem(record));
+            }
+        }
+        Status::Waiting | Status::Sent => {}
     }
 }
 
@@ -109,6 +115,10 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
             "Nothing to send",
             "The user already is as the change asks; nothing was sent.",
         ),
+        Status::Cancelled => (
+            "Stopped before anything was sent",
+            "Your pending changes are kept; apply them again when you are ready.",
+        ),
         _ => return None,
     };
     Some(ErrorRecord {
@@ -118,6 +128,7 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
         code: None,
         message: note,
         request_id: record.request_ids.last().cloned(),
+        date: None,
     })
 }
 

@@ -4,11 +4,10 @@
 
 use leptos::prelude::*;
 use license_desk_core::catalog::Catalog;
-use license_desk_core::diff::LicenseDiff;
 use license_desk_core::error::GraphError;
 use license_desk_core::model::{LicenseDetails, SubscribedSku, User};
+use license_desk_core::ops::{ErrorRecord, JournalRecord};
 use license_desk_core::plan::Change;
-use license_desk_core::request::GraphRequest;
 use license_desk_core::route::{Screen, UserId};
 use license_desk_core::Guid;
 use std::collections::BTreeMap;
@@ -31,33 +30,6 @@ impl<T> Load<T> {
     }
 }
 
-/// Where a change came from, for the "Changes" region.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ChangeKind {
-    Assign,
-    Reprocess,
-    UsageLocation,
-}
-
-/// Whether the re-read after a write shows the expected result yet.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Settling {
-    Waiting { attempt: u32 },
-    Settled,
-    TimedOut { waited_seconds: u64 },
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChangeRecord {
-    pub kind: ChangeKind,
-    pub user_id: String,
-    pub before: User,
-    pub after: User,
-    pub request: GraphRequest,
-    pub diff: LicenseDiff,
-    pub settling: Settling,
-}
-
 #[derive(Clone, Copy)]
 pub struct Workspace {
     pub skus: RwSignal<Load<Vec<SubscribedSku>>>,
@@ -68,8 +40,9 @@ pub struct Workspace {
     pub details: RwSignal<Vec<LicenseDetails>>,
     /// Pending changes per user id, so opening another user loses nothing.
     pub pending: RwSignal<BTreeMap<UserId, Vec<Change>>>,
-    pub last_change: RwSignal<Option<ChangeRecord>>,
-    pub action_error: RwSignal<Option<GraphError>>,
+    /// The open user's last write, as the operations engine recorded it.
+    pub last_change: RwSignal<Option<JournalRecord>>,
+    pub action_error: RwSignal<Option<ErrorRecord>>,
     pub busy: RwSignal<Option<String>>,
 }
 

@@ -60,6 +60,8 @@ pub enum ErrorKind {
     RepeatedLink,
     NotJson,
     Unexpected,
+    /// A write was about to leave outside the operations engine (a defect).
+    WriteOutsideEngine,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -159,6 +161,15 @@ impl GraphError {
         GraphError {
             kind: ErrorKind::NotSignedIn,
             message: "There is no access token in this tab.".into(),
+            ..GraphError::network("")
+        }
+    }
+
+    /// A write that a read-only path was asked to send.
+    pub fn refused_write() -> Self {
+        GraphError {
+            kind: ErrorKind::WriteOutsideEngine,
+            message: "Changes are sent only by the operations engine, which re-reads and never repeats a write blindly.".into(),
             ..GraphError::network("")
         }
     }

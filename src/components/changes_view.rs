@@ -2,11 +2,13 @@
 //! with export, the raw before/after, the equivalent PowerShell and HTTP, and Undo.
 
 use crate::session::use_session;
-use crate::workspace::{use_workspace, ChangeKind, Settling};
+use crate::workspace::use_workspace;
 use leptos::prelude::*;
 use license_desk_core::diff::DiffEntry;
+use license_desk_core::diff::LicenseDiff;
 use license_desk_core::equivalents;
 use license_desk_core::model::AssignLicenseBody;
+use license_desk_core::ops::{Intent, JournalRecord, Settlement, Status};
 use license_desk_core::plan::Plan;
 
 fn marker(entry: &DiffEntry) -> &'static str {
@@ -49,47 +51,68 @@ pub fn DiffList(entries: Vec<DiffEntry>) -> impl IntoView {
     }
 }
 
+/// What the "Changes" region says about where the write is.
+fn settling_text(record: &JournalRecord) -> String {
+    match (record.status, record.settlement) {
+        (Status::Done, Some(Settlement::Shown)) => "Entra ID shows the change.".into(),
+        (Status::Done, Some(Settlement::NoVisibleChange)) => {
+            "Entra ID processed the user again; nothing visible changed.".into()
+        }
+        (Status::Done, _) => {
+            let waited = record
+                .times
+                .finished_ms
+                .zip(record.times.last_sent_ms)
+                .map_or(0, |(end, sent)| end.saturating_sub(sent).div_ceil(1000));
+            format!(
+                "After {waited} s Graph does not show the expected result yet. Entra ID may still be processing or replicating; the diff below is what Graph shows now. Reload the user later to check."
+            )
+        }
+        _ => "Waiting for Entra ID to process…".into(),
+    }
+}
+
 #[component]
 pub fn ChangesView() -> impl IntoView {
     let session = use_session();
     let workspace = use_workspace();
     view! {
-        {move || workspace.last_change.get().filter(|r| workspace.open_user().is_some_and(|open| open.guid() == &license_desk_core::Guid::new(&r.user_id))).map(|record| {
-            let status = match &record.settling {
-                Settling::Waiting { .. } => "Waiting for Entra ID to process…".to_string(),
-                Settling::Settled => "Entra ID shows the change.".to_string(),
-                Settling::TimedOut { waited_seconds } => format!(
-                    "After {waited_seconds} s Graph does not show the expected result yet. Entra ID may still be processing or replicating; the diff below is what Graph shows now. Reload the user later to check."
-                ),
-            };
+        {move || workspace.last_change.get().filter(|r| workspace.open_user().is_some_and(|open| open.guid() == &license_desk_core::Guid::new(&r.item.user))).map(|record| {
+            let status = settling_text(&record);
+            let user_id = record.item.user.clone();
+            let before = record.before.clone().unwrap_or_default();
+            let after = record.after.clone().unwrap_or_else(|| before.clone());
+            let diff = record.diff.clone().unwrap_or_else(|| LicenseDiff::between(&before, &after, &workspace.catalog()));
+            let request = record.write.clone();
             let endpoint = session.connection.get().map(|c| c.endpoint);
-            let http = endpoint.as_ref().map(|e| equivalents::http_text(e, &record.request)).unwrap_or_default();
-            let powershell = match record.kind {
-                ChangeKind::Assign => record.request.body.as_deref()
+            let http = endpoint.as_ref().zip(request.as_ref()).map(|(e, r)| equivalents::http_text(e, r)).unwrap_or_default();
+            let powershell = match &record.item.intent {
+                Intent::Change(_) => request.as_ref().and_then(|r| r.body.as_deref())
                     .and_then(|b| serde_json::from_str::<AssignLicenseBody>(b).ok())
-                    .map(|body| equivalents::powershell_assign(&record.user_id, &body))
+                    .map(|body| equivalents::powershell_assign(&user_id, &body))
                     .unwrap_or_default(),
-                ChangeKind::Reprocess => equivalents::powershell_reprocess(&record.user_id),
-                ChangeKind::UsageLocation => equivalents::usage_location_in(&record.request)
-                    .map(|country| equivalents::powershell_usage_location(&record.user_id, &country))
+                Intent::Reprocess => equivalents::powershell_reprocess(&user_id),
+                Intent::SetUsageLocation(_) => request.as_ref().and_then(equivalents::usage_location_in)
+                    .map(|country| equivalents::powershell_usage_location(&user_id, &country))
                     .unwrap_or_default(),
             };
-            let json = record.diff.to_json();
-            let csv = record.diff.to_csv();
-            let text: String = record.diff.entries.iter().map(|e| format!("{}\n", e.describe())).collect();
-            let before_json = serde_json::to_string_pretty(&record.before).unwrap_or_default();
-            let after_json = serde_json::to_string_pretty(&record.after).unwrap_or_default();
-            let undo = (record.kind == ChangeKind::Assign && record.settling == Settling::Settled)
-                .then(|| Plan::undo_changes(&record.before, &record.after))
+            let json = diff.to_json();
+            let csv = diff.to_csv();
+            let text: String = diff.entries.iter().map(|e| format!("{}\n", e.describe())).collect();
+            let before_json = serde_json::to_string_pretty(&before).unwrap_or_default();
+            let after_json = serde_json::to_string_pretty(&after).unwrap_or_default();
+            let shown = record.status == Status::Done && record.settlement == Some(Settlement::Shown);
+            let undo = (matches!(record.item.intent, Intent::Change(_)) && shown)
+                .then(|| Plan::undo_changes(&before, &after))
                 .filter(|changes| !changes.is_empty());
-            let file = format!("license-changes-{}", record.user_id);
+            let file = format!("license-changes-{user_id}");
             let (json_file, csv_file) = (format!("{file}.json"), format!("{file}.csv"));
             view! {
                 <section class="card changes" aria-labelledby="changes-title">
                     <h2 id="changes-title">"Changes"</h2>
                     <p role="status" aria-live="polite" class="settling">{status}</p>
-                    {record.diff.is_empty().then(|| view! { <p>"No differences between before and after."</p> })}
-                    <DiffList entries=record.diff.entries.clone()/>
+                    {diff.is_empty().then(|| view! { <p>"No differences between before and after."</p> })}
+                    <DiffList entries=diff.entries.clone()/>
                     <div class="actions">
                         <button class="secondary" on:click=move |_| crate::browser::copy(&text)>"Copy"</button>
                         <button class="secondary" on:click=move |_| crate::browser::download(&json_file, "application/json", &json)>"Export JSON"</button>

@@ -2,12 +2,13 @@
 //! request-id), and what to do next.
 
 use leptos::prelude::*;
-use license_desk_core::error::GraphError;
+use license_desk_core::ops::ErrorRecord;
 
 #[component]
 pub fn ErrorPanel(
-    /// The failure to explain.
-    error: GraphError,
+    /// The failure to explain (a `GraphError` converts into it).
+    #[prop(into)]
+    error: ErrorRecord,
     /// What the admin was doing, e.g. "Applying changes".
     #[prop(into)]
     context: String,
@@ -18,7 +19,7 @@ pub fn ErrorPanel(
         .unwrap_or_else(|| "no HTTP answer".into());
     view! {
         <div class="error-panel" role="alert">
-            <p class="error-title"><strong>{format!("{context} failed: {}", error.headline())}</strong></p>
+            <p class="error-title"><strong>{format!("{context} failed: {}", error.headline)}</strong></p>
             <dl class="error-details">
                 <dt>"Why"</dt>
                 <dd>{error.message.clone()}</dd>
@@ -30,7 +31,7 @@ pub fn ErrorPanel(
                 {error.request_id.clone().map(|id| view! { <dt>"request-id"</dt><dd><code>{id}</code></dd> })}
                 {error.date.clone().map(|d| view! { <dt>"date"</dt><dd>{d}</dd> })}
                 <dt>"What to do"</dt>
-                <dd>{error.what_to_do()}</dd>
+                <dd>{error.what_to_do.clone()}</dd>
             </dl>
         </div>
     }

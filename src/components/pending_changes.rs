@@ -1,82 +1,20 @@
 //! Pending changes, their preview (exact request, warnings to acknowledge, predicted
-//! diff) and applying them, then waiting until Entra ID shows the result.
+//! diff) and "Apply changes", which hands them to the operations engine as a run of one.
 
 use crate::components::changes_view::DiffList;
-use crate::graph_client::outcome_unknown;
-use crate::session::{use_session, Session};
-use crate::workspace::{use_workspace, ChangeKind, ChangeRecord, Load, Settling, Workspace};
+use crate::session::use_session;
+use crate::workspace::use_workspace;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use license_desk_core::diff::LicenseDiff;
+use license_desk_core::equivalents;
 use license_desk_core::model::User;
+use license_desk_core::ops::Intent;
 use license_desk_core::plan;
-use license_desk_core::request::{self, GraphRequest};
+use license_desk_core::request;
+use license_desk_core::route::UserId;
 use license_desk_core::token::Action;
 use license_desk_core::wording::describe_change;
 use std::collections::BTreeSet;
-
-/// Delays between re-reads while waiting for Entra ID (about 15 s in all).
-const SETTLE_DELAYS_MS: [u32; 8] = [400, 700, 1000, 1400, 1800, 2400, 3200, 4000];
-
-/// Re-reads the user until `done` holds or the bound runs out, keeping the "Changes"
-/// region up to date. Says honestly when the bound ran out.
-pub async fn settle(
-    session: Session,
-    workspace: Workspace,
-    kind: ChangeKind,
-    user_id: String,
-    before: User,
-    request: GraphRequest,
-    done: impl Fn(&User) -> bool,
-) {
-    let mut record = ChangeRecord {
-        kind,
-        user_id: user_id.clone(),
-        before: before.clone(),
-        after: before.clone(),
-        request,
-        diff: LicenseDiff::default(),
-        settling: Settling::Waiting { attempt: 0 },
-    };
-    workspace.last_change.set(Some(record.clone()));
-    let mut waited = 0u64;
-    for (attempt, delay) in SETTLE_DELAYS_MS.iter().enumerate() {
-        gloo_timers::future::TimeoutFuture::new(*delay).await;
-        waited += u64::from(*delay);
-        let Ok(after) = crate::graph_client::get_user(session, &user_id).await else {
-            continue;
-        };
-        // Names may have arrived meanwhile (group names), so take the catalogue fresh.
-        record.diff = LicenseDiff::between(&before, &after, &workspace.catalog());
-        record.after = after.clone();
-        let finished = done(&after);
-        record.settling = if finished {
-            Settling::Settled
-        } else {
-            Settling::Waiting {
-                attempt: attempt as u32 + 1,
-            }
-        };
-        workspace.user.set(Load::Ready(after));
-        workspace.last_change.set(Some(record.clone()));
-        if finished {
-            break;
-        }
-    }
-    if record.settling != Settling::Settled {
-        record.settling = Settling::TimedOut {
-            waited_seconds: waited.div_ceil(1000),
-        };
-        workspace.last_change.set(Some(record));
-    }
-    if let Ok(details) = crate::graph_client::license_details(session, &user_id).await {
-        workspace.details.set(details);
-    }
-    // Seat counts changed; refresh them for the next plan.
-    if let Ok(skus) = crate::graph_client::subscribed_skus(session).await {
-        workspace.skus.set(Load::Ready(skus));
-    }
-}
 
 #[component]
 pub fn PendingChanges() -> impl IntoView {
@@ -103,53 +41,19 @@ pub fn PendingChanges() -> impl IntoView {
         let Some((user, planned)) = current() else {
             return;
         };
-        let Some(body) = planned.body.clone() else {
+        if planned.body.is_none() {
             return;
-        };
-        let id = user.id.to_string();
-        let sent = request::assign_license(&id, &body);
-        workspace.action_error.set(None);
-        workspace.last_change.set(None);
-        workspace.busy.set(Some("Applying changes…".into()));
-        spawn_local(async move {
-            let result = crate::graph_client::assign_license(session, &id, &body).await;
-            let landed = match result {
-                Ok(()) => true,
-                Err(error) if outcome_unknown(&error) => {
-                    // The write may or may not have happened: look before doing anything else.
-                    match crate::graph_client::get_user(session, &id).await {
-                        Ok(now) if planned.is_reflected_in(&now) => true,
-                        _ => {
-                            workspace.action_error.set(Some(error));
-                            false
-                        }
-                    }
-                }
-                Err(error) => {
-                    workspace.action_error.set(Some(error));
-                    false
-                }
-            };
-            if landed {
-                workspace.set_pending(Vec::new());
-                previewing.set(false);
-                workspace
-                    .busy
-                    .set(Some("Waiting for Entra ID to process…".into()));
-                let check = planned.clone();
-                settle(
-                    session,
-                    workspace,
-                    ChangeKind::Assign,
-                    id,
-                    user,
-                    sent,
-                    move |after| check.is_reflected_in(after),
-                )
-                .await;
-            }
-            workspace.busy.set(None);
-        });
+        }
+        previewing.set(false);
+        // The engine reads the user again and plans against what it reads; the warnings
+        // ticked here are the only ones it may send with.
+        crate::user_runs::start(
+            session,
+            workspace,
+            UserId::new(&user.id),
+            Intent::Change(workspace.pending_changes()),
+            planned.warnings,
+        );
     };
 
     view! {
@@ -189,7 +93,7 @@ pub fn PendingChanges() -> impl IntoView {
                             <h3>"Request to be sent"</h3>
                             <pre class="request" aria-label="Request">{
                                 match (&request, &endpoint) {
-                                    (Some(r), Some(e)) => format!("{} {}\n\n{}", r.method.as_str(), e.url(r), r.pretty_body()),
+                                    (Some(r), Some(e)) => equivalents::http_text(e, r),
                                     _ => String::new(),
                                 }
                             }</pre>

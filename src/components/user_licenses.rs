@@ -3,19 +3,20 @@
 
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::pending_changes::settle;
 use crate::components::replace_with::ReplaceWith;
 use crate::components::token_panel::permission_for;
 use crate::session::{use_session, Session};
-use crate::workspace::{use_workspace, ChangeKind, Load, Workspace};
+use crate::workspace::{use_workspace, Load, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::catalog::Catalog;
 use license_desk_core::effective;
 use license_desk_core::equivalents;
 use license_desk_core::model::{AssignedLicense, LicenseAssignmentState, User};
+use license_desk_core::ops::Intent;
 use license_desk_core::plan::{self, Change};
 use license_desk_core::request;
+use license_desk_core::route::UserId;
 use license_desk_core::token::Action;
 use license_desk_core::wording::explain_assignment_error;
 
@@ -129,57 +130,23 @@ pub fn UserLicenses() -> impl IntoView {
     let cannot_assign = move || !session.may_attempt(Action::Assign);
     let cannot_locate = move || !session.may_attempt(Action::SetUsageLocation);
     let reprocess = move |user: User| {
-        let id = user.id.to_string();
-        workspace.action_error.set(None);
-        workspace.last_change.set(None);
-        workspace.busy.set(Some("Reprocessing…".into()));
-        spawn_local(async move {
-            match crate::graph_client::reprocess(session, &id).await {
-                Ok(()) => {
-                    let before = user.clone();
-                    settle(
-                        session,
-                        workspace,
-                        ChangeKind::Reprocess,
-                        id.clone(),
-                        before.clone(),
-                        request::reprocess_license_assignment(&id),
-                        move |after| {
-                            after.license_assignment_states != before.license_assignment_states
-                        },
-                    )
-                    .await;
-                }
-                Err(error) => workspace.action_error.set(Some(error)),
-            }
-            workspace.busy.set(None);
-        });
+        crate::user_runs::start(
+            session,
+            workspace,
+            UserId::new(&user.id),
+            Intent::Reprocess,
+            Vec::new(),
+        );
     };
     let set_location = move |user: User| {
-        let id = user.id.to_string();
         let code = usage_location.get().trim().to_ascii_uppercase();
-        workspace.action_error.set(None);
-        workspace.last_change.set(None);
-        workspace.busy.set(Some("Setting usage location…".into()));
-        spawn_local(async move {
-            match crate::graph_client::set_usage_location(session, &id, &code).await {
-                Ok(()) => {
-                    let wanted = Some(code.clone());
-                    settle(
-                        session,
-                        workspace,
-                        ChangeKind::UsageLocation,
-                        id.clone(),
-                        user.clone(),
-                        request::set_usage_location(&id, &code),
-                        move |after| after.usage_location == wanted,
-                    )
-                    .await;
-                }
-                Err(error) => workspace.action_error.set(Some(error)),
-            }
-            workspace.busy.set(None);
-        });
+        crate::user_runs::start(
+            session,
+            workspace,
+            UserId::new(&user.id),
+            Intent::SetUsageLocation(code),
+            Vec::new(),
+        );
     };
 
     view! {

@@ -121,7 +121,7 @@ test("signing out and into another tenant leaves nothing of the first one", asyn
   watch.assertClean();
 });
 
-test("a fresh token for another tenant clears the screen; one for the same tenant keeps it", async ({ page }) => {
+test("a fresh token for the same tenant finishes the paused change; one for another tenant clears the screen", async ({ page }) => {
   test.setTimeout(120_000);
   const watch = guard(page);
   const expireThenApply = async () => {
@@ -134,21 +134,28 @@ test("a fresh token for another tenant clears the screen; one for the same tenan
   await openUser(page, "Lee", "Lee Gu");
   await page.getByRole("button", { name: "Remove Office 365 E3 (Direct)" }).click();
   await expireThenApply();
+  // Everything stays while the prompt is up.
+  await expect(pending(page)).toContainText("Remove Office 365 E3");
 
-  // Same tenant: the open user and the pending change stay.
-  await page.getByLabel("Fresh access token").fill(mintToken({ scp: ALL_SCOPES, expInS: 8 }));
+  // Same tenant: the paused change carries on and finishes.
+  await page.getByLabel("Fresh access token").fill(mintToken({ scp: ALL_SCOPES, expInS: 12 }));
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "Your token needs renewing" })).toHaveCount(0);
-  await expect(pending(page)).toContainText("Remove Office 365 E3");
-  await expireThenApply();
+  await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible({ timeout: 60_000 });
+  await expect(changes(page)).toContainText("Removed Office 365 E3 (direct)");
 
   // Another tenant: everything from the first goes, and the admin is told why.
+  await openUser(page, "Patti", "Patti Fernandez");
+  await page.getByRole("button", { name: "Remove Power BI Pro (Direct)" }).click();
+  await expireThenApply();
   await page.getByLabel("Fresh access token").fill(mintToken({ scp: ALL_SCOPES, tid: OTHER_TENANT }));
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByText("The fresh token is for another tenant, so everything from the previous tenant was cleared.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Licenses in this tenant" })).toBeVisible();
   await expect(page.getByText(OTHER_TENANT)).toBeVisible();
   await expectNothingFromTenantA(page);
+  const html = await page.content();
+  for (const text of ["Patti Fernandez", "Remove Power BI Pro"]) expect(html).not.toContain(text);
   await shot(page, "43-renewed-into-other-tenant");
   watch.assertClean([/status of 401/]);
 });

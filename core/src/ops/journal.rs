@@ -96,6 +96,9 @@ pub struct ErrorRecord {
     pub code: Option<String>,
     pub message: String,
     pub request_id: Option<String>,
+    /// Graph's `innerError.date`, when it sent one.
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 impl From<&GraphError> for ErrorRecord {
@@ -107,7 +110,14 @@ impl From<&GraphError> for ErrorRecord {
             code: error.code.clone(),
             message: error.message.clone(),
             request_id: error.request_id.clone(),
+            date: error.date.clone(),
         }
+    }
+}
+
+impl From<GraphError> for ErrorRecord {
+    fn from(error: GraphError) -> Self {
+        ErrorRecord::from(&error)
     }
 }
 

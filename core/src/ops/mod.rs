@@ -284,6 +284,12 @@ impl Run {
         self.finished
     }
 
+    /// Until when Graph's throttling holds requests back (Unix ms; 0 if it never did),
+    /// so the shell can show the wait.
+    pub fn throttled_until(&self) -> u64 {
+        self.write_hold_until.max(self.read_hold_until)
+    }
+
     pub fn pause_reason(&self) -> Option<PauseReason> {
         if self.needs_token {
             Some(PauseReason::NeedsToken)

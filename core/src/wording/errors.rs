@@ -47,6 +47,7 @@ impl GraphError {
             }
             ErrorKind::RepeatedLink => "Graph sent the same next-page link again".into(),
             ErrorKind::NotJson => "Graph's answer could not be read".into(),
+            ErrorKind::WriteOutsideEngine => "License Desk did not send this change".into(),
             ErrorKind::Unexpected => format!(
                 "Graph answered with HTTP {}",
                 self.status.unwrap_or_default()
@@ -87,6 +88,7 @@ impl GraphError {
             ErrorKind::RepeatedLink => "License Desk stopped paging here so it doesn't loop. The results shown so far are complete up to this page; narrow the search, or report the request-id if it happens again.".into(),
             ErrorKind::NotJson => "Something between you and Graph (a proxy or captive portal) answered instead. Check your network, then try again.".into(),
             ErrorKind::Unexpected => "Try again; if it persists, report the request-id.".into(),
+            ErrorKind::WriteOutsideEngine => "This is a defect in License Desk; nothing was sent. Report it with the details below.".into(),
         }
     }
 }
