@@ -6,7 +6,7 @@ with one row per (SKU, service plan) pair. License Desk needs only:
 
   * SKU GUID -> product display name            (core/src/names_table.rs)
   * service-plan GUID -> friendly plan name     (core/src/names_table.rs)
-  * the real service plans of the SKUs the demo tenant owns (core/src/sim/seed_catalog.rs)
+  * the real service plans of the SKUs the demo tenant owns (sim/src/seed_catalog.rs)
 
 The CSV is UTF-8 with a BOM, CRLF line ends and some non-breaking spaces; older copies
 are cp1252. This script strips the BOM and NBSPs and trims every field. The generated
@@ -25,7 +25,7 @@ import re
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NAMES_OUT = ROOT / "core" / "src" / "names_table.rs"
-SEED_OUT = ROOT / "core" / "src" / "sim" / "seed_catalog.rs"
+SEED_OUT = ROOT / "sim" / "src" / "seed_catalog.rs"
 
 # SKUs the demo tenant owns (String_Id as in the CSV).
 SEED_SKUS = [

@@ -27,8 +27,8 @@ step "lint: cargo fmt --check"
 cargo fmt --all -- --check
 
 step "lint: the core crate depends on no browser or UI crate"
-if cargo tree -p license-desk-core -e normal --prefix none | grep -E '^(leptos|web-sys|gloo|js-sys|wasm-bindgen)' ; then
-  echo "license-desk-core must not depend on leptos, web-sys, gloo, js-sys or wasm-bindgen"; exit 1
+if cargo tree -p license-desk-core -e normal --prefix none | grep -E '^(leptos|web-sys|gloo|js-sys|wasm-bindgen|license-desk-sim)' ; then
+  echo "license-desk-core must not depend on leptos, web-sys, gloo, js-sys, wasm-bindgen or the simulator"; exit 1
 fi
 
 step "lint: only the executor sends writes; components hold no retry or settle logic; only the session and the HTTP edge read the token"

@@ -51,7 +51,7 @@ pub struct Session {
 
 /// A one-hour demo-tenant token carrying every licensing permission.
 pub fn demo_token() -> AccessToken {
-    let claims = token::demo_claims(
+    let claims = license_desk_sim::demo_claims(
         "admin@contoso.example",
         &[
             "User.ReadWrite.All",

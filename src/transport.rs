@@ -8,7 +8,7 @@ use license_desk_core::access_token::AccessToken;
 use license_desk_core::error::GraphError;
 use license_desk_core::request::GraphRequest;
 use license_desk_core::response::RawResponse;
-use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use std::cell::RefCell;
 
 thread_local! {

@@ -11,7 +11,7 @@ use license_desk::workspace::{Load, Workspace};
 use license_desk_core::error::GraphError;
 use license_desk_core::model::{SubscribedSku, User};
 use license_desk_core::response::RawResponse;
-use license_desk_core::sim::{SimConfig, Simulator};
+use license_desk_sim::{SimConfig, Simulator};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -199,7 +199,7 @@ async fn user_licenses_lists_licenses_whose_source_graph_did_not_give() {
     let user: User = serde_json::from_value(serde_json::json!({
         "id": "00000000-0000-4000-8000-0000000000ee",
         "usageLocation": "US",
-        "assignedLicenses": [{"skuId": license_desk_core::sim::seed::E3, "disabledPlans": []}],
+        "assignedLicenses": [{"skuId": license_desk_sim::seed::E3, "disabledPlans": []}],
         "licenseAssignmentStates": []
     }))
     .unwrap();
@@ -220,8 +220,8 @@ async fn user_licenses_show_a_missing_state_as_unknown() {
     let user: User = serde_json::from_value(serde_json::json!({
         "id": "00000000-0000-4000-8000-0000000000ef",
         "usageLocation": "US",
-        "assignedLicenses": [{"skuId": license_desk_core::sim::seed::E3}],
-        "licenseAssignmentStates": [{"skuId": license_desk_core::sim::seed::E3, "assignedByGroup": null}]
+        "assignedLicenses": [{"skuId": license_desk_sim::seed::E3}],
+        "licenseAssignmentStates": [{"skuId": license_desk_sim::seed::E3, "assignedByGroup": null}]
     }))
     .unwrap();
     let root = container();
@@ -283,7 +283,7 @@ async fn token_check_says_why_a_paste_fails_and_what_graph_will_do() {
     assert!(root.query_selector(".inline-error").unwrap().is_some());
     let now = license_desk::browser::now_seconds();
     let mut claims =
-        license_desk_core::token::demo_claims("a@contoso.example", &["User.Read.All"], now, 3600);
+        license_desk_sim::demo_claims("a@contoso.example", &["User.Read.All"], now, 3600);
     claims.aud = Some("https://graph.microsoft.us".into());
     pasted.set(license_desk_core::token::mint(&claims));
     settle(10).await;

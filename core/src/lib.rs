@@ -5,8 +5,9 @@
 //! Microsoft publishes. The app shell builds [`request::GraphRequest`] values here,
 //! executes them at its edge, and hands the raw responses back to be parsed here.
 //!
-//! The same crate powers the tenant simulator ([`sim`]) that runs inside the app as the
-//! demo tenant and behind the fake Graph server on loopback.
+//! The tenant simulator that runs inside the app as the demo tenant and behind the fake
+//! Graph server is its own crate, `license-desk-sim`, built on this one; this crate never
+//! depends on it.
 
 // `GraphError` carries Graph's code, message, request-id and dates for the admin. It is
 // returned on failure paths only, so its size is not worth boxing.
@@ -33,8 +34,8 @@ pub mod plan_safety;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod rng;
 pub mod route;
-pub mod sim;
 pub mod timeout;
 pub mod token;
 pub mod token_check;

@@ -3,7 +3,7 @@
 //! License Desk never verifies signatures—Graph does that. It decodes the JWT payload to
 //! show the admin who they are signed in as, for which cloud, with which permissions and
 //! for how long, and to disable actions the token cannot perform before Graph refuses them.
-//! [`mint`] builds unsigned tokens for the tenant simulator and tests.
+//! [`mint`] builds unsigned tokens (for the demo tenant and tests; real Graph rejects them).
 
 use crate::request::Cloud;
 use serde::{Deserialize, Serialize};
@@ -303,21 +303,6 @@ pub fn mint(claims: &Claims) -> String {
     format!("{header}.{payload}.")
 }
 
-/// Claims for a simulator token: Graph audience, expiring `lifetime_seconds` after `now_seconds`.
-pub fn demo_claims(upn: &str, scopes: &[&str], now_seconds: i64, lifetime_seconds: i64) -> Claims {
-    Claims {
-        aud: Some("https://graph.microsoft.com".into()),
-        exp: Some(now_seconds + lifetime_seconds),
-        tid: Some(crate::sim::DEMO_TENANT_ID.into()),
-        upn: Some(upn.into()),
-        app_displayname: Some("License Desk".into()),
-        appid: Some("7e1c5f4a-0d2b-4c39-9a51-6b2f3c8d9e10".into()),
-        scp: Some(scopes.join(" ")),
-        wids: vec!["4d6ac14f-3453-41d0-bef9-a3e0c569773a".into()],
-        ..Claims::default()
-    }
-}
-
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 pub fn base64url_encode(bytes: &[u8]) -> String {
@@ -374,7 +359,13 @@ mod tests {
 
     #[test]
     fn minted_tokens_decode_to_their_claims() {
-        let claims = demo_claims("admin@contoso.com", &["User.Read.All"], 1_000, 3_600);
+        let claims = Claims {
+            aud: Some("https://graph.microsoft.com".into()),
+            exp: Some(4_600),
+            upn: Some("admin@contoso.com".into()),
+            scp: Some("User.Read.All".into()),
+            ..Claims::default()
+        };
         let token = mint(&claims);
         assert_eq!(decode(&token).unwrap(), claims);
         assert_eq!(decode(&format!("Bearer {token}")).unwrap(), claims);

@@ -250,7 +250,13 @@ mod tests {
 
     #[test]
     fn a_good_token_has_no_findings() {
-        let claims = token::demo_claims("a@b", &["User.Read.All"], 1_000, 3_600);
+        let claims = token::Claims {
+            aud: Some("https://graph.microsoft.com".into()),
+            exp: Some(4_600),
+            upn: Some("a@b".into()),
+            scp: Some("User.Read.All".into()),
+            ..Default::default()
+        };
         let assessment = assess(&token::mint(&claims), Cloud::Global, 1_000);
         assert_eq!(assessment.findings, vec![]);
         assert_eq!(assessment.claims, Some(claims));

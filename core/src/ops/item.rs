@@ -24,7 +24,7 @@ use crate::model::User;
 use crate::request::{self, GraphRequest};
 use crate::response::RawResponse;
 use crate::retry::{retry_after_seconds, Attempt, Decision as RetryDecision};
-use crate::sim::rng::Rng;
+use crate::rng::Rng;
 
 /// Delays between reads while waiting for Entra ID to show a write.
 const SETTLE_DELAYS_MS: [u64; 8] = [400, 700, 1_000, 1_400, 1_800, 2_400, 3_200, 4_000];

@@ -45,7 +45,7 @@ use crate::catalog::Catalog;
 use crate::request::GraphRequest;
 use crate::response::RawResponse;
 use crate::retry::{retry_after_seconds, RetryPolicy};
-use crate::sim::rng::Rng;
+use crate::rng::Rng;
 use batching::PartAnswer;
 use item::{Ctx, Item, Next, Op};
 use serde::{Deserialize, Serialize};

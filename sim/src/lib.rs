@@ -11,18 +11,17 @@
 
 mod clock;
 pub mod faults;
-pub mod rng;
 mod routes;
 pub mod seed;
 pub mod seed_catalog;
 pub mod tenant;
 pub mod throttle;
 
-use crate::guid::Guid;
-use crate::model::User;
-use crate::response::RawResponse;
-use crate::token::{self, Action};
-use rng::Rng;
+use license_desk_core::guid::Guid;
+use license_desk_core::model::User;
+use license_desk_core::response::RawResponse;
+use license_desk_core::rng::Rng;
+use license_desk_core::token::{self, Action};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 pub use tenant::Tenant;
@@ -31,6 +30,26 @@ use throttle::WriteMeter;
 
 /// The demo tenant's id (the `tid` in minted tokens).
 pub const DEMO_TENANT_ID: &str = "5f2b3c4d-6e7f-4a8b-9c0d-1e2f3a4b5c6d";
+
+/// Claims for a simulator token: Graph audience, expiring `lifetime_seconds` after `now_seconds`.
+pub fn demo_claims(
+    upn: &str,
+    scopes: &[&str],
+    now_seconds: i64,
+    lifetime_seconds: i64,
+) -> token::Claims {
+    token::Claims {
+        aud: Some("https://graph.microsoft.com".into()),
+        exp: Some(now_seconds + lifetime_seconds),
+        tid: Some(DEMO_TENANT_ID.into()),
+        upn: Some(upn.into()),
+        app_displayname: Some("License Desk".into()),
+        appid: Some("7e1c5f4a-0d2b-4c39-9a51-6b2f3c8d9e10".into()),
+        scp: Some(scopes.join(" ")),
+        wids: vec!["4d6ac14f-3453-41d0-bef9-a3e0c569773a".into()],
+        ..token::Claims::default()
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimConfig {
@@ -182,7 +201,7 @@ impl Simulator {
     }
 
     fn respond(&mut self, request: &SimRequest, now_ms: u64, allow_batch: bool) -> RawResponse {
-        let (path, _) = crate::url::split_query(&request.target);
+        let (path, _) = license_desk_core::url::split_query(&request.target);
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let version = segments.next().unwrap_or("");
         if version != "v1.0" && version != "beta" {
@@ -293,7 +312,7 @@ impl Simulator {
                     "Lifetime validation failed, the token is expired.",
                 ));
             }
-            if !claims.audience_matches(crate::request::Cloud::Global) {
+            if !claims.audience_matches(license_desk_core::request::Cloud::Global) {
                 return Err(unauthorized(self, "Invalid audience."));
             }
         }
@@ -314,7 +333,8 @@ impl Simulator {
     }
 
     fn batch(&mut self, request: &SimRequest, now_ms: u64, version: &str) -> RawResponse {
-        let parsed: Result<crate::batch::BatchRequest, _> = serde_json::from_str(&request.body);
+        let parsed: Result<license_desk_core::batch::BatchRequest, _> =
+            serde_json::from_str(&request.body);
         let Ok(batch) = parsed else {
             return self.error(
                 request,
@@ -325,7 +345,7 @@ impl Simulator {
                 None,
             );
         };
-        if batch.requests.len() > crate::batch::MAX_BATCH {
+        if batch.requests.len() > license_desk_core::batch::MAX_BATCH {
             return self.error(
                 request,
                 now_ms,

@@ -4,9 +4,9 @@
 use license_desk_core::catalog::Catalog;
 use license_desk_core::diff::{DiffEntry, LicenseDiff};
 use license_desk_core::model::*;
-use license_desk_core::sim::seed::*;
-use license_desk_core::sim::{SimConfig, Simulator};
 use license_desk_core::Guid;
+use license_desk_sim::seed::*;
+use license_desk_sim::{SimConfig, Simulator};
 use proptest::prelude::*;
 
 fn g(id: &str) -> Guid {

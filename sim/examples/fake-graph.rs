@@ -27,7 +27,7 @@
 //! POST   /_reset    a freshly seeded tenant, no rules, zero counts
 //! ```
 //!
-//! Fault kinds (see `license_desk_core::sim::faults::Fault`): `graph_error` (`status`,
+//! Fault kinds (see `license_desk_sim::faults::Fault`): `graph_error` (`status`,
 //! optional `code`, `message`, `retry_after`), `html`, `empty_body`, `truncated_json`,
 //! `wrong_shape`, `huge` (`bytes`, 5 MB by default), `foreign_next_link` (`origin`),
 //! `next_link_loop`, `stall` (`seconds`), `no_cors`, `drop`, and `raw` (`status`,
@@ -42,10 +42,10 @@
 //! ```
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
-use license_desk_core::sim::faults::{FaultRule, FaultSet, Injection, WriteStats};
-use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use license_desk_core::token;
 use license_desk_core::Guid;
+use license_desk_sim::faults::{FaultRule, FaultSet, Injection, WriteStats};
+use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -419,7 +419,8 @@ fn main() {
             (None, None) => default_scopes.to_string(),
         };
         let scope_list: Vec<&str> = scopes.split_whitespace().collect();
-        let mut claims = token::demo_claims(&wanted.upn, &scope_list, now, wanted.exp_in_s);
+        let mut claims =
+            license_desk_sim::demo_claims(&wanted.upn, &scope_list, now, wanted.exp_in_s);
         claims.aud = Some(wanted.aud.clone());
         if let Some(tid) = &wanted.tid {
             claims.tid = Some(tid.clone());

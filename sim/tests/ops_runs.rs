@@ -10,9 +10,9 @@ use license_desk_core::ops::{
     Event, Intent, JournalRecord, Options, PauseReason, Run, RunItem, Status, WriteBudget,
 };
 use license_desk_core::plan::Change;
-use license_desk_core::sim::seed::{self, EMS};
-use license_desk_core::sim::{SimConfig, Simulator};
 use license_desk_core::Guid;
+use license_desk_sim::seed::{self, EMS};
+use license_desk_sim::{SimConfig, Simulator};
 use ops_support::{
     assert_paced, catalog_of, expired_token, fresh_token, Driver, Fault, ALL_FAULTS,
 };

@@ -5,9 +5,9 @@
 use license_desk_core::catalog::Catalog;
 use license_desk_core::model::*;
 use license_desk_core::plan::{apply, direct_licenses, plan, Change, Refusal, Warning};
-use license_desk_core::sim::seed::*;
-use license_desk_core::sim::{SimConfig, Simulator};
 use license_desk_core::Guid;
+use license_desk_sim::seed::*;
+use license_desk_sim::{SimConfig, Simulator};
 use proptest::prelude::*;
 
 fn g(id: &str) -> Guid {
@@ -241,7 +241,7 @@ fn prediction_matches_what_the_simulator_then_shows() {
         .iter()
         .position(|u| u.display_name == "Alex Wilber")
         .unwrap();
-    let tenant = license_desk_core::sim::tenant::Tenant::clone(sim.tenant());
+    let tenant = license_desk_sim::tenant::Tenant::clone(sim.tenant());
     let mut tenant = tenant;
     tenant
         .assign_license(

@@ -4,9 +4,9 @@
 
 use license_desk_core::diff::LicenseDiff;
 use license_desk_core::plan::{plan, Change};
-use license_desk_core::sim::seed::{E3, PLAN_SWAY, PLAN_YAMMER};
-use license_desk_core::sim::{SimConfig, Simulator};
 use license_desk_core::Guid;
+use license_desk_sim::seed::{E3, PLAN_SWAY, PLAN_YAMMER};
+use license_desk_sim::{SimConfig, Simulator};
 use std::time::Instant;
 
 #[cfg(not(target_arch = "wasm32"))]

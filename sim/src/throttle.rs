@@ -6,7 +6,7 @@
 //! selectable model: it is stricter right after a burst, so a fake Graph can test clients
 //! against both.
 
-use crate::ops::pacing::{TokenBucket, WriteBudget};
+use license_desk_core::ops::pacing::{TokenBucket, WriteBudget};
 use std::collections::VecDeque;
 
 /// How the write quota is counted.

@@ -6,11 +6,11 @@ use license_desk_core::error::GraphError;
 use license_desk_core::model::*;
 use license_desk_core::plan::{plan, Change, Warning};
 use license_desk_core::request;
-use license_desk_core::sim::seed::{self, FLOW_FREE, POWER_BI_PRO};
-use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use license_desk_core::token;
 use license_desk_core::usage_location::INVALID_USAGE_LOCATION_MESSAGE;
 use license_desk_core::Guid;
+use license_desk_sim::seed::{self, FLOW_FREE, POWER_BI_PRO};
+use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 
 const NOW: u64 = 1_800_000_000_000;
 const FLOW_P2_VIRAL: &str = "50e68c76-46c6-4674-81f9-75456511b170";
@@ -138,7 +138,7 @@ fn send(
     sim: &mut Simulator,
     call: &request::GraphRequest,
 ) -> license_desk_core::response::RawResponse {
-    let bearer = token::mint(&token::demo_claims(
+    let bearer = token::mint(&license_desk_sim::demo_claims(
         "admin@contoso.example",
         &["User.ReadWrite.All", "Organization.Read.All"],
         (NOW / 1000) as i64,

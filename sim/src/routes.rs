@@ -1,9 +1,9 @@
 //! The Graph paths the simulator serves, and how it answers each.
 
 use super::{Ctx, Simulator};
-use crate::guid::Guid;
-use crate::model::{AssignLicenseBody, User};
-use crate::url::{decode_component, split_query};
+use license_desk_core::guid::Guid;
+use license_desk_core::model::{AssignLicenseBody, User};
+use license_desk_core::url::{decode_component, split_query};
 use serde_json::{json, Map, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -268,7 +268,7 @@ fn page(
             "{}/{}{path}?{}",
             ctx.request.origin,
             ctx.version,
-            crate::url::build_query(&kept)
+            license_desk_core::url::build_query(&kept)
         ));
     }
     Ok((200, body))
@@ -424,7 +424,7 @@ pub(crate) fn answer(
             let before = sim.read_user(index, ctx.now_ms);
             if let Some(location) = patch.get("usageLocation") {
                 let code = location.as_str().unwrap_or("").trim().to_ascii_uppercase();
-                if !crate::usage_location::is_valid_usage_location(Some(&code)) {
+                if !license_desk_core::usage_location::is_valid_usage_location(Some(&code)) {
                     return Err(fail(
                         400,
                         "Request_BadRequest",

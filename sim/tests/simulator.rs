@@ -5,10 +5,10 @@ use license_desk_core::error::{BusinessRule, ErrorKind, GraphError};
 use license_desk_core::model::*;
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::response::RawResponse;
-use license_desk_core::sim::seed::*;
-use license_desk_core::sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 use license_desk_core::token::{self, Claims};
 use license_desk_core::Guid;
+use license_desk_sim::seed::*;
+use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 
 const NOW: u64 = 1_800_000_000_000;
 const ALL: [&str; 3] = [
@@ -22,7 +22,7 @@ fn g(id: &str) -> Guid {
 }
 
 fn token_with(scopes: &[&str]) -> String {
-    token::mint(&token::demo_claims(
+    token::mint(&license_desk_sim::demo_claims(
         "admin@contoso.example",
         scopes,
         (NOW / 1000) as i64,
@@ -696,7 +696,7 @@ fn tokens_are_checked() {
             "CompactToken parsing failed with error code: 80049217",
         ),
         (
-            token::mint(&token::demo_claims("a@b", &ALL, 0, 60)),
+            token::mint(&license_desk_sim::demo_claims("a@b", &ALL, 0, 60)),
             "Lifetime validation failed, the token is expired.",
         ),
         (

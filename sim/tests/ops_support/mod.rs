@@ -15,9 +15,9 @@ use license_desk_core::ops::{
 };
 use license_desk_core::request::GraphRequest;
 use license_desk_core::response::RawResponse;
-use license_desk_core::sim::rng::Rng;
-use license_desk_core::sim::{SimOutcome, SimRequest, Simulator, Tenant};
 use license_desk_core::token;
+use license_desk_core::rng::Rng;
+use license_desk_sim::{SimOutcome, SimRequest, Simulator, Tenant};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -32,7 +32,7 @@ pub const SCOPES: [&str; 3] = [
 
 /// A token valid for a day from `now_ms`.
 pub fn fresh_token(now_ms: u64) -> String {
-    token::mint(&token::demo_claims(
+    token::mint(&license_desk_sim::demo_claims(
         "admin@contoso.example",
         &SCOPES,
         (now_ms / 1000) as i64,
@@ -42,7 +42,7 @@ pub fn fresh_token(now_ms: u64) -> String {
 
 /// A token that expired an hour before `now_ms`.
 pub fn expired_token(now_ms: u64) -> String {
-    token::mint(&token::demo_claims(
+    token::mint(&license_desk_sim::demo_claims(
         "admin@contoso.example",
         &SCOPES,
         (now_ms / 1000) as i64 - 7_200,

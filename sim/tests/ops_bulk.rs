@@ -6,9 +6,9 @@ mod ops_support;
 
 use license_desk_core::ops::{Intent, Options, Run, RunItem, Status, WriteBudget};
 use license_desk_core::plan::Change;
-use license_desk_core::sim::seed::{self, EMS};
-use license_desk_core::sim::{SimConfig, Simulator};
 use license_desk_core::Guid;
+use license_desk_sim::seed::{self, EMS};
+use license_desk_sim::{SimConfig, Simulator};
 use ops_support::{assert_paced, catalog_of, Driver, T0};
 use std::time::Instant;
 

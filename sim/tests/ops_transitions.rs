@@ -12,8 +12,8 @@ use license_desk_core::ops::{
 use license_desk_core::plan::Change;
 use license_desk_core::request::{GraphRequest, Method};
 use license_desk_core::response::RawResponse;
-use license_desk_core::sim::seed::{self, E3, EMS, GROUP_ALL_STAFF};
 use license_desk_core::Guid;
+use license_desk_sim::seed::{self, E3, EMS, GROUP_ALL_STAFF};
 use std::collections::BTreeMap;
 
 const NOW: u64 = 1_800_000_000_000;

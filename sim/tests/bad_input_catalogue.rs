@@ -608,7 +608,7 @@ fn cases() -> Vec<Case> {
         body_case(
             "200 with an HTML page (captive portal)",
             Shape::Skus,
-            license_desk_core::sim::faults::HTML_PAGE.into(),
+            license_desk_sim::faults::HTML_PAGE.into(),
             "an HTML page: Network sign-in required Network sign-in required Accept the terms of use to continue browsing.",
         ),
         body_case("200 with an empty body", Shape::User, String::new(), "EOF while parsing a value at line 1 column 0: (empty body)"),
@@ -621,13 +621,13 @@ fn cases() -> Vec<Case> {
         body_case(
             "200 with JSON of the wrong shape (user)",
             Shape::User,
-            license_desk_core::sim::faults::WRONG_SHAPE.into(),
+            license_desk_sim::faults::WRONG_SHAPE.into(),
             "invalid type: integer `42`, expected a string",
         ),
         body_case(
             "200 with JSON of the wrong shape (list)",
             Shape::Skus,
-            license_desk_core::sim::faults::WRONG_SHAPE.into(),
+            license_desk_sim::faults::WRONG_SHAPE.into(),
             "invalid type: string \"unexpected\", expected a sequence",
         ),
         body_case("200 with a 5 MB body", Shape::UserPage, five_mb, "(5.0 MB body)"),

@@ -6,14 +6,14 @@
 //! `licenseAssignmentStates` exactly as Entra ID records them; they change only when the
 //! user is (re)processed.
 
-use crate::catalog::Catalog;
-use crate::effective;
-use crate::guid::Guid;
-use crate::model::{
+use license_desk_core::catalog::Catalog;
+use license_desk_core::effective;
+use license_desk_core::guid::Guid;
+use license_desk_core::model::{
     AssignLicenseBody, AssignedPlan, AssignmentError, AssignmentSource, AssignmentState,
     LicenseAssignmentState, SubscribedSku, User,
 };
-use crate::usage_location;
+use license_desk_core::usage_location;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A user record as the directory holds it.
@@ -36,7 +36,7 @@ pub struct SimUser {
 pub struct SimGroup {
     pub id: Guid,
     pub display_name: String,
-    pub licenses: Vec<crate::model::AssignedLicense>,
+    pub licenses: Vec<license_desk_core::model::AssignedLicense>,
 }
 
 /// Plan rules the licensing engine enforces.
@@ -196,7 +196,7 @@ impl Tenant {
                     license.sku_id
                 )));
             };
-            if sku.applies_to != crate::model::AppliesTo::User {
+            if sku.applies_to != license_desk_core::model::AppliesTo::User {
                 return Err(bad_request(format!(
                     "License {} cannot be assigned to a user.",
                     license.sku_id
@@ -371,7 +371,7 @@ impl Tenant {
     fn group_assignment_error(
         &self,
         index: usize,
-        license: &crate::model::AssignedLicense,
+        license: &license_desk_core::model::AssignedLicense,
         location: &str,
         holds_seat: bool,
         user: &SimUser,

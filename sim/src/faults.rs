@@ -12,7 +12,7 @@
 //! only does the socket work.
 
 use super::{SimRequest, Simulator};
-use crate::response::RawResponse;
+use license_desk_core::response::RawResponse;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -254,7 +254,7 @@ impl WriteStats {
 }
 
 fn path_of(target: &str) -> String {
-    crate::url::split_query(target).0.to_string()
+    license_desk_core::url::split_query(target).0.to_string()
 }
 
 /// A captive portal's sign-in page: what a browser gets on hotel or guest Wi-Fi.
@@ -414,7 +414,7 @@ fn with_next_link(real: Option<RawResponse>, link: &str) -> RawResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::SimConfig;
+    use crate::SimConfig;
 
     fn rule(json: &str) -> FaultRule {
         serde_json::from_str(json).unwrap()
