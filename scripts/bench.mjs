@@ -165,7 +165,7 @@ for (const build of builds) {
   const later = [...build.later].filter((name) => !build.firstLoad.includes(name));
   if (later.length) out(`  fetched after it was interactive: ${later.join(", ")}`);
 }
-out(`Served over loopback HTTP with content-encoding ${[...new Set(builds.flatMap((b) => [...b.encodings]))].join(", ")} (Chromium asks for brotli only over HTTPS).`);
+out(`Served on loopback with content-encoding: ${[...new Set(builds.flatMap((b) => [...b.encodings]))].join(", ")}.`);
 
 if (!args["no-throughput"]) {
   out();
