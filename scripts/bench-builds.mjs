@@ -77,7 +77,8 @@ function removeTree(tree) {
 /**
  * The release dist/ of `ref`, built once and kept under BENCH_ROOT/<commit>/dist: a
  * temporary `git worktree` of the commit, built with its own scripts/build-release.sh (or
- * `trunk build --release` where it has none) and its own CARGO_TARGET_DIR, then removed.
+ * `trunk build --release` where it has none) and its own CARGO_TARGET_DIR
+ * (BENCH_ROOT/<commit>/target); both are removed once the dist/ is copied out.
  */
 export function earlierBuild(ref, { rebuild = false, log = console.log } = {}) {
   const commit = git("rev-parse", "--verify", `${ref}^{commit}`);
@@ -89,6 +90,7 @@ export function earlierBuild(ref, { rebuild = false, log = console.log } = {}) {
     return { ref, commit, short, dist };
   }
   const tree = join(home, "tree");
+  const target = join(home, "target");
   mkdirSync(home, { recursive: true });
   rmSync(dist, { recursive: true, force: true });
   removeTree(tree);
@@ -98,14 +100,17 @@ export function earlierBuild(ref, { rebuild = false, log = console.log } = {}) {
     const script = join(tree, "scripts", "build-release.sh");
     const [command, args] = existsSync(script) ? ["bash", [script]] : ["trunk", ["build", "--release"]];
     log(`${ref} (${short}): building with \`${[command, ...args.map((a) => a.replace(tree + "/", ""))].join(" ")}\` in ${tree}`);
+    // A target directory of its own: cargo may take another tree's artifacts for fresh
+    // when the crate names match, and then ship the wrong wasm.
     execFileSync(command, args, {
       cwd: tree,
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, CARGO_TARGET_DIR: join(BENCH_ROOT, "target") },
+      env: { ...process.env, CARGO_TARGET_DIR: target },
     });
     cpSync(join(tree, "dist"), dist, { recursive: true });
   } finally {
     removeTree(tree);
+    rmSync(target, { recursive: true, force: true }); // the dist/ is kept; the build is not needed again
   }
   return { ref, commit, short, dist };
 }

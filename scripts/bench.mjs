@@ -8,13 +8,15 @@
 // Builds: "current" is dist/ as built (bash scripts/build-release.sh). "against" (default
 // 5ba42c2, the last build before the site was finished by Trunk alone) is built by the
 // commit's own build command in a temporary git worktree under /tmp/license-desk-bench,
-// with its own CARGO_TARGET_DIR there, and kept for later runs (--rebuild builds it again).
+// with its own CARGO_TARGET_DIR there; its dist/ is kept for later runs (--rebuild builds
+// it again).
 // A dist/ that is not a release build is refused (see releaseProblems in bench-builds.mjs:
 // a wasm with a `name`/debug section, or no CSP and .br files from the post-build step).
 //
 // 1. Bytes, raw, gzip (-9) and brotli (q11), of the first load and of the whole site.
 //    First load: every file whose response ended before the sign-in screen was interactive,
-//    read from the network log of the cold loads (not from a list). Whole site: every
+//    read from the network log of the cold loads (not from a list), in any of them: the
+//    favicon races the wasm and finishes first in some loads only. Whole site: every
 //    .html/.js/.wasm/.css/.svg file in dist/ except index.dev.html (a test-only page).
 // 2. Time from navigation start until the sign-in screen is interactive (definition in
 //    bench-load.mjs), over N cold loads of each build in headless Chromium on loopback,
