@@ -1,91 +1,197 @@
 #!/usr/bin/env node
-// License Desk benchmark: bundle bytes and load time. A benchmark, not a test.
+// License Desk benchmark: the current release build against an earlier one, side by side
+// in one run. A benchmark, run by hand, not a test.
 //
-//   node scripts/bench.mjs [--dist dist] [--loads 7] [--record bench/results.md]
+//   node scripts/bench.mjs [--against <git ref>] [--dist dist] [--loads 15]
+//                          [--record bench/results.md] [--rebuild] [--no-throughput]
 //
-// 1. Every shipped file in dist/ with raw, gzip (-9) and brotli (q11) bytes, and totals.
-//    Exits non-zero when the brotli total exceeds BUDGET_BROTLI_BYTES.
-// 2. Time from navigation start until the sign-in screen is interactive in headless
-//    Chromium, as the median of N cold loads (fresh browser context each) on loopback,
-//    served with the production headers and brotli.
-// 3. Planner + diff throughput of the pure core (users per second), from `cargo run
-//    --release --example throughput`.
+// Builds: "current" is dist/ as built (bash scripts/build-release.sh). "against" (default
+// 5ba42c2, the last build before the site was finished by Trunk alone) is built by the
+// commit's own build command in a temporary git worktree under /tmp/license-desk-bench,
+// with its own CARGO_TARGET_DIR there; its dist/ is kept for later runs (--rebuild builds
+// it again).
+// A dist/ that is not a release build is refused (see releaseProblems in bench-builds.mjs:
+// a wasm with a `name`/debug section, or no CSP and .br files from the post-build step).
+//
+// 1. Bytes, raw, gzip (-9) and brotli (q11), of the first load and of the whole site.
+//    First load: every file whose response ended before the sign-in screen was interactive,
+//    read from the network log of the cold loads (not from a list), in any of them: the
+//    favicon races the wasm and finishes first in some loads only. Whole site: every
+//    .html/.js/.wasm/.css/.svg file in dist/ except index.dev.html (a test-only page).
+// 2. Time from navigation start until the sign-in screen is interactive (definition in
+//    bench-load.mjs), over N cold loads of each build in headless Chromium on loopback,
+//    served by tests/e2e/serve-dist.mjs with the production headers. Loads alternate
+//    between the builds (A B, B A, ...) so drift on the machine hits both alike.
+// 3. Planner + diff throughput of the current core (cargo run --release --example throughput).
+//
+// Exits non-zero when the current first load exceeds BUDGET_FIRST_LOAD_BROTLI, and says by
+// how much. --record appends a dated section with the tables and the exact command.
 
 import { readFileSync, readdirSync, statSync, appendFileSync } from "node:fs";
 import { join, extname } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import { spawn, execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
+import { releaseProblems, earlierBuild } from "./bench-builds.mjs";
+import { coldLoad } from "./bench-load.mjs";
 
-/** Total brotli transfer budget for everything the browser downloads. */
-const BUDGET_BROTLI_BYTES = 360 * 1024;
+/** Brotli bytes the browser may fetch before the sign-in screen is interactive. */
+const BUDGET_FIRST_LOAD_BROTLI = 200 * 1024;
+const DEFAULT_AGAINST = "5ba42c2";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, value, index, all) => (index % 2 === 0 ? [...pairs, [value.replace(/^--/, ""), all[index + 1]]] : pairs), []),
-);
-const dist = args.dist ?? "dist";
-const loads = Number(args.loads ?? 7);
-const SHIPPED = new Set([".html", ".js", ".wasm", ".css"]);
+const argv = process.argv.slice(2);
+const FLAGS = new Set(["rebuild", "no-throughput"]);
+const args = {};
+for (let i = 0; i < argv.length; i++) {
+  const name = argv[i].replace(/^--/, "");
+  args[name] = FLAGS.has(name) ? true : argv[++i];
+}
+const loads = Number(args.loads ?? 15);
+const SHIPPED = new Set([".html", ".js", ".wasm", ".css", ".svg"]);
 
-const rows = readdirSync(dist)
-  .filter((name) => SHIPPED.has(extname(name)) && statSync(join(dist, name)).isFile())
-  .map((name) => {
-    const data = readFileSync(join(dist, name));
-    return {
-      name,
-      raw: data.length,
-      gzip: gzipSync(data, { level: 9 }).length,
-      brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    };
-  })
-  .sort((a, b) => b.raw - a.raw);
-const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+/** What the run prints: a markdown table, then details kept verbatim in the record. */
+const table = [];
+const details = [];
+const out = (line = "", to = details) => {
+  console.log(line);
+  to.push(line);
+};
 
-const pad = (v, n) => String(v).padStart(n);
-const lines = [];
-const out = (line = "") => { console.log(line); lines.push(line); };
-out(`Bundle (${dist}/)`);
-out(`${"file".padEnd(44)} ${pad("raw", 10)} ${pad("gzip", 10)} ${pad("brotli", 10)}`);
-for (const r of rows) out(`${r.name.padEnd(44)} ${pad(r.raw, 10)} ${pad(r.gzip, 10)} ${pad(r.brotli, 10)}`);
-out(`${"total".padEnd(44)} ${pad(total.raw, 10)} ${pad(total.gzip, 10)} ${pad(total.brotli, 10)}`);
-out(`budget: ${BUDGET_BROTLI_BYTES} brotli bytes (${(100 * total.brotli / BUDGET_BROTLI_BYTES).toFixed(0)}% used)`);
+function refuseUnlessRelease(label, dist) {
+  const problems = releaseProblems(dist);
+  if (problems.length === 0) return;
+  console.error(`refusing ${label} build in ${dist}/: not a release build`);
+  for (const problem of problems) console.error(`  - ${problem}`);
+  console.error("build it with: bash scripts/build-release.sh (or trunk build --release)");
+  process.exit(2);
+}
 
-// --- load time -------------------------------------------------------------------
-const server = spawn("node", ["tests/e2e/serve-dist.mjs", "--port", "4199", "--mode", "production", "--dist", dist], { stdio: ["ignore", "pipe", "inherit"] });
-await new Promise((resolve) => server.stdout.once("data", resolve));
+const current = { label: "current", dist: args.dist ?? "dist" };
+refuseUnlessRelease(current.label, current.dist);
+const earlier = earlierBuild(args.against ?? DEFAULT_AGAINST, { rebuild: Boolean(args.rebuild) });
+const against = { label: earlier.short, dist: earlier.dist };
+refuseUnlessRelease(`the ${earlier.ref}`, against.dist);
+const builds = [current, against];
+
+// --- load time and the first-load network log --------------------------------------
+function serve(build, port) {
+  const server = spawn("node", ["tests/e2e/serve-dist.mjs", "--port", String(port), "--mode", "production", "--dist", build.dist], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  build.url = `http://127.0.0.1:${port}/`;
+  return new Promise((resolve) => server.stdout.once("data", () => resolve(server)));
+}
+const servers = [await serve(current, 4199), await serve(against, 4198)];
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-const times = [];
+for (const build of builds) Object.assign(build, { times: [], firstLoad: new Set(), later: new Set(), encodings: new Set() });
 try {
+  for (const build of builds) await coldLoad(browser, build.url); // warm the servers and the disk, not measured
   for (let i = 0; i < loads; i++) {
-    const context = await browser.newContext(); // cold: no cache, no compiled wasm
-    const page = await context.newPage();
-    await page.goto("http://127.0.0.1:4199/");
-    await page.getByRole("button", { name: "Sign in" }).waitFor();
-    times.push(await page.evaluate(() => performance.now()));
-    await context.close();
+    for (const build of i % 2 === 0 ? builds : [...builds].reverse()) {
+      const load = await coldLoad(browser, build.url);
+      build.times.push(load.ms);
+      for (const file of load.firstLoad) build.firstLoad.add(file);
+      for (const file of load.later) build.later.add(file);
+      for (const encoding of load.encodings) build.encodings.add(encoding);
+    }
+    process.stderr.write(`\rcold loads: ${i + 1}/${loads} of each build`);
   }
+  process.stderr.write("\n");
 } finally {
   await browser.close();
-  server.kill();
+  for (const server of servers) server.kill();
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-out();
-out(`Time to interactive sign-in (navigation start → "Sign in" button), ${loads} cold loads on loopback:`);
-out(`median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)})`);
 
-// --- core throughput -------------------------------------------------------------
+// --- bytes ----------------------------------------------------------------------------
+const sizeCache = new Map();
+function sizes(dist, name) {
+  const key = join(dist, name);
+  if (!sizeCache.has(key)) {
+    const data = readFileSync(key);
+    sizeCache.set(key, {
+      raw: data.length,
+      gzip: gzipSync(data, { level: 9 }).length,
+      brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }).length,
+    });
+  }
+  return sizeCache.get(key);
+}
+const sum = (dist, names) =>
+  [...names].reduce((total, name) => {
+    const s = sizes(dist, name);
+    return { raw: total.raw + s.raw, gzip: total.gzip + s.gzip, brotli: total.brotli + s.brotli };
+  }, { raw: 0, gzip: 0, brotli: 0 });
+for (const build of builds) {
+  build.firstLoad = [...build.firstLoad].sort((a, b) => sizes(build.dist, b).raw - sizes(build.dist, a).raw);
+  build.shipped = readdirSync(build.dist).filter((name) => SHIPPED.has(extname(name)) && name !== "index.dev.html" && statSync(join(build.dist, name)).isFile());
+  build.first = sum(build.dist, build.firstLoad);
+  build.total = sum(build.dist, build.shipped);
+}
+
+// --- report ---------------------------------------------------------------------------
+const percentile = (sorted, p) => {
+  const at = (sorted.length - 1) * p;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
+};
+for (const build of builds) {
+  const t = [...build.times].sort((a, b) => a - b);
+  build.time = { median: percentile(t, 0.5), p25: percentile(t, 0.25), p75: percentile(t, 0.75), min: t[0], max: t[t.length - 1] };
+}
+const head = git("rev-parse", "--short", "HEAD");
+const dirty = git("status", "--porcelain", "--untracked-files=no") ? " + uncommitted changes" : "";
+const ratio = (a, b) => (b === 0 ? "—" : (a / b).toFixed(2));
+const row = (label, a, b, unit = "") => `| ${label} | ${a}${unit} | ${b}${unit} | ${ratio(a, b)} |`;
+const ms = (v) => Math.round(v);
+
+const tableRow = (line) => out(line, table);
+tableRow(`current = ${current.dist}/ (working tree at ${head}${dirty}); against = ${earlier.ref} (${earlier.commit.slice(0, 12)})`);
+tableRow();
+tableRow(`| | current | ${against.label} | ratio |`);
+tableRow("|---|---:|---:|---:|");
+for (const kind of ["raw", "gzip", "brotli"]) tableRow(row(`first load, ${kind} (bytes)`, current.first[kind], against.first[kind]));
+for (const kind of ["raw", "gzip", "brotli"]) tableRow(row(`whole site, ${kind} (bytes)`, current.total[kind], against.total[kind]));
+tableRow(row(`time to interactive sign-in, median of ${loads} cold loads (ms)`, ms(current.time.median), ms(against.time.median)));
+tableRow(`| — interquartile range (ms) | ${ms(current.time.p25)}–${ms(current.time.p75)} | ${ms(against.time.p25)}–${ms(against.time.p75)} | |`);
+tableRow(`| — min–max (ms) | ${ms(current.time.min)}–${ms(current.time.max)} | ${ms(against.time.min)}–${ms(against.time.max)} | |`);
+console.log();
+for (const build of builds) {
+  out(`First load of ${build.label} (${build.firstLoad.length} files; raw / gzip / brotli bytes):`);
+  for (const name of build.firstLoad) {
+    const s = sizes(build.dist, name);
+    out(`  ${name.padEnd(44)} ${String(s.raw).padStart(9)} ${String(s.gzip).padStart(9)} ${String(s.brotli).padStart(9)}`);
+  }
+  const later = [...build.later].filter((name) => !build.firstLoad.includes(name));
+  if (later.length) out(`  fetched after it was interactive: ${later.join(", ")}`);
+}
+out(`Served on loopback with content-encoding: ${[...new Set(builds.flatMap((b) => [...b.encodings]))].join(", ")}.`);
+
+if (!args["no-throughput"]) {
+  out();
+  out(execFileSync("cargo", ["run", "--quiet", "--release", "--example", "throughput"], { encoding: "utf8" }).trim());
+}
+
+const over = current.first.brotli - BUDGET_FIRST_LOAD_BROTLI;
+const verdict =
+  over > 0
+    ? `OVER BUDGET: the current first load is ${current.first.brotli} brotli bytes, ${over} bytes (${(over / 1024).toFixed(1)} KiB, ${((100 * over) / BUDGET_FIRST_LOAD_BROTLI).toFixed(0)}%) over the ${BUDGET_FIRST_LOAD_BROTLI}-byte (200 KiB) budget`
+    : `within budget: the current first load is ${current.first.brotli} of ${BUDGET_FIRST_LOAD_BROTLI} brotli bytes (200 KiB)`;
 out();
-out(execFileSync("cargo", ["run", "--quiet", "--release", "--example", "throughput"], { encoding: "utf8" }).trim());
+out(verdict);
 
 if (args.record) {
-  appendFileSync(args.record, `\n## ${new Date().toISOString().slice(0, 10)}\n\n\`\`\`\n${lines.join("\n")}\n\`\`\`\n`);
+  const command = ["node", "scripts/bench.mjs", ...argv].join(" ");
+  appendFileSync(
+    args.record,
+    `\n## ${new Date().toISOString().slice(0, 10)}: current vs ${earlier.ref}\n\n\`${command}\`\n\n${table.join("\n")}\n\n\`\`\`\n${details.join("\n").trim()}\n\`\`\`\n`,
+  );
   console.log(`\nrecorded in ${args.record}`);
 }
-if (total.brotli > BUDGET_BROTLI_BYTES) {
-  console.error(`over budget: ${total.brotli} > ${BUDGET_BROTLI_BYTES} brotli bytes`);
-  process.exit(1);
+if (over > 0) process.exit(1);
+
+function git(...gitArgs) {
+  return execFileSync("git", gitArgs, { encoding: "utf8" }).trim();
 }

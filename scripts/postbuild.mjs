@@ -1,41 +1,78 @@
 #!/usr/bin/env node
-// Finishes a `trunk build --release`: hashes Trunk's inline loader into a strict
-// Content-Security-Policy, writes deployable header config for static hosts, and
-// precompresses every shipped file with gzip and brotli.
+// Finishes Trunk's release build so that `trunk build --release` alone yields a deployable
+// site: Trunk runs this as its post_build hook (Trunk.toml) on the staging directory
+// (TRUNK_STAGING_DIR), before that directory becomes dist/.
 //
-//   node scripts/postbuild.mjs [dist]
+//   trunk build --release              runs it through the hook
+//   node scripts/postbuild.mjs DIR     runs it by hand on a built directory (as a release build)
 //
-// Outputs in dist/: _headers (Netlify / Cloudflare Pages style), staticwebapp.config.json
-// (Azure Static Web Apps, with SPA fallback), security-headers.json (the same headers as
-// data, plus the development variant that also allows loopback Graph), *.gz and *.br.
+// Release builds get:
+// - a strict Content-Security-Policy that hashes Trunk's inline loader, computed here
+//   because the loader names the hashed files and so changes with every build;
+// - index.html carrying that policy as <meta http-equiv>, for hosts that cannot send
+//   headers (header-only directives such as frame-ancestors are left out of the meta);
+// - index.dev.html: the same page whose meta policy also allows a Graph on loopback (the
+//   fake Graph server). Nothing links to it; only the local test server serves it;
+// - host header config: _headers (Netlify / Cloudflare Pages) and staticwebapp.config.json
+//   (Azure Static Web Apps), with the security headers and per-file Cache-Control:
+//   a year and `immutable` for Trunk's content-hashed files, `no-cache` for the rest;
+// - security-headers.json: the same headers and cache rules as data (the local test
+//   server reads it), with the development variant of the policy;
+// - gzip (-9) and brotli (q11) copies of every text and wasm file.
+//
+// Debug builds (`trunk build`, `trunk serve`) and `trunk serve --release` are left as Trunk
+// made them: trunk serve adds its live-reload script (a second inline script and a
+// websocket) that a strict policy would block, and precompressing on every rebuild would
+// only slow the edit loop. Such a directory has no security-headers.json and no .br files,
+// so it cannot pass for a release build (scripts/bench.mjs refuses it).
 
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { readFileSync, writeFileSync, readdirSync, statSync, unlinkSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
-const dist = process.argv[2] ?? "dist";
-// Chromium ignores `integrity` on a `preload` of the wasm (as="fetch") and says so in the
-// console on every load; the module script keeps its integrity, the wasm preload drops it.
-const html = readFileSync(join(dist, "index.html"), "utf8").replace(
-  /(<link rel="preload"[^>]*?) integrity="[^"]*"([^>]*as="fetch")/g,
-  "$1$2",
-);
-writeFileSync(join(dist, "index.html"), html);
-
-const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
-if (inline.length !== 1) {
-  console.error(`expected exactly one inline script (Trunk's loader), found ${inline.length}`);
-  process.exit(1);
+const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? "dist";
+const profile = process.env.TRUNK_PROFILE ?? "release";
+if (profile !== "release") {
+  console.log(`postbuild: ${profile} build, left as Trunk made it (no CSP, host config or precompression)`);
+  process.exit(0);
 }
-const loaderHash = "sha256-" + createHash("sha256").update(inline[0], "utf8").digest("base64");
 
-export const GRAPH_HOSTS = [
+/** The Graph clouds the app may call; production allows no other origin. */
+const GRAPH_HOSTS = [
   "https://graph.microsoft.com",
   "https://graph.microsoft.us",
   "https://dod-graph.microsoft.us",
   "https://microsoftgraph.chinacloudapi.cn",
 ];
+/** The fake Graph server's origins, allowed only by the development variant. */
+const LOOPBACK = ["http://127.0.0.1:*", "http://localhost:*"];
+/** Directives a browser honours only from a header, and warns about in a <meta> policy. */
+const HEADER_ONLY = new Set(["frame-ancestors", "report-uri", "sandbox"]);
+/** Trunk names a file it content-hashes `<stem>-<hex hash>.<ext>` (`_bg` for wasm-bindgen's wasm). */
+const HASHED = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css|svg)$/;
+const IMMUTABLE = "public, max-age=31536000, immutable";
+const REVALIDATE = "no-cache";
+const META_CSP = /\s*<meta http-equiv="Content-Security-Policy"[^>]*>/gi;
+
+let html = readFileSync(join(dir, "index.html"), "utf8")
+  // Running again over a finished directory recomputes the policy rather than stacking a second one.
+  .replace(META_CSP, "")
+  // Chromium ignores `integrity` on a `preload` of the wasm (as="fetch") and says so in the
+  // console on every load; the module script keeps its integrity, the wasm preload drops it.
+  .replace(/(<link rel="preload"[^>]*?) integrity="[^"]*"([^>]*as="fetch")/g, "$1$2");
+
+if (html.includes(".well-known/trunk/ws")) {
+  console.log("postbuild: trunk serve build (live reload), left as Trunk made it");
+  process.exit(0);
+}
+
+const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+if (inline.length !== 1) {
+  console.error(`postbuild: expected exactly one inline script (Trunk's loader), found ${inline.length}`);
+  process.exit(1);
+}
+const loaderHash = "sha256-" + createHash("sha256").update(inline[0], "utf8").digest("base64");
 
 function csp(extraConnect = []) {
   return [
@@ -50,42 +87,87 @@ function csp(extraConnect = []) {
   ].join("; ");
 }
 
+/** The part of a header policy that a <meta http-equiv> element can carry. */
+function metaPolicy(policy) {
+  return policy
+    .split("; ")
+    .filter((directive) => !HEADER_ONLY.has(directive.split(" ")[0]))
+    .join("; ");
+}
+
 const production = {
   "Content-Security-Policy": csp(),
   "Referrer-Policy": "no-referrer",
   "X-Content-Type-Options": "nosniff",
 };
-const development = {
-  ...production,
-  "Content-Security-Policy": csp(["http://127.0.0.1:*", "http://localhost:*"]),
+const development = { ...production, "Content-Security-Policy": csp(LOOPBACK) };
+const meta = {
+  production: metaPolicy(production["Content-Security-Policy"]),
+  development: metaPolicy(development["Content-Security-Policy"]),
 };
 
+/** index.html with the policy as the first element after the charset, so it covers everything after it. */
+function withMetaPolicy(page, policy) {
+  const charset = /<meta charset="[^"]*">/i;
+  if (!charset.test(page)) {
+    console.error("postbuild: index.html has no <meta charset>; the policy must follow it");
+    process.exit(1);
+  }
+  return page.replace(charset, (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${policy}">`);
+}
+writeFileSync(join(dir, "index.html"), withMetaPolicy(html, meta.production));
+writeFileSync(join(dir, "index.dev.html"), withMetaPolicy(html, meta.development));
+
+const HOST_CONFIG = new Set(["_headers", "staticwebapp.config.json"]);
+const HEADERS_DATA = "security-headers.json";
+const served = [
+  ...readdirSync(dir).filter(
+    (name) => statSync(join(dir, name)).isFile() && !HOST_CONFIG.has(name) && name !== HEADERS_DATA && !/\.(gz|br)$/.test(name),
+  ),
+  HEADERS_DATA,
+].sort();
+/** Cache-Control for each served file, by name; the root path is index.html. */
+const cacheControl = Object.fromEntries(served.map((name) => [name, HASHED.test(name) ? IMMUTABLE : REVALIDATE]));
+
+const headerLines = (headers) => Object.entries(headers).map(([k, v]) => `  ${k}: ${v}`).join("\n");
+// One rule for the security headers, and one Cache-Control rule per path: these hosts apply
+// every matching rule and join repeated header names with commas, so no path may match two
+// Cache-Control rules.
 writeFileSync(
-  join(dist, "_headers"),
-  "/*\n" + Object.entries(production).map(([k, v]) => `  ${k}: ${v}`).join("\n") + "\n",
+  join(dir, "_headers"),
+  [
+    `/*\n${headerLines(production)}`,
+    `/\n  Cache-Control: ${REVALIDATE}`,
+    ...served.map((name) => `/${name}\n  Cache-Control: ${cacheControl[name]}`),
+  ].join("\n\n") + "\n",
 );
 writeFileSync(
-  join(dist, "staticwebapp.config.json"),
+  join(dir, "staticwebapp.config.json"),
   JSON.stringify(
     {
+      // A route's headers replace the global header of the same name.
+      routes: served.filter((name) => cacheControl[name] === IMMUTABLE).map((name) => ({ route: `/${name}`, headers: { "Cache-Control": IMMUTABLE } })),
       navigationFallback: { rewrite: "/index.html", exclude: ["/*.{js,wasm,css,png,svg,ico,json}"] },
-      globalHeaders: production,
+      globalHeaders: { ...production, "Cache-Control": REVALIDATE },
       mimeTypes: { ".wasm": "application/wasm" },
     },
     null,
     2,
   ) + "\n",
 );
-writeFileSync(join(dist, "security-headers.json"), JSON.stringify({ loaderHash, production, development }, null, 2) + "\n");
+writeFileSync(
+  join(dir, HEADERS_DATA),
+  JSON.stringify({ loaderHash, production, development, meta, cacheControl }, null, 2) + "\n",
+);
 
 const COMPRESSIBLE = new Set([".html", ".js", ".wasm", ".css", ".json", ".svg"]);
-for (const name of readdirSync(dist)) {
-  const path = join(dist, name);
+for (const name of readdirSync(dir)) {
+  const path = join(dir, name);
   if (name.endsWith(".gz") || name.endsWith(".br")) {
     unlinkSync(path);
     continue;
   }
-  if (!statSync(path).isFile() || !COMPRESSIBLE.has(extname(name)) || name === "security-headers.json") continue;
+  if (!statSync(path).isFile() || !COMPRESSIBLE.has(extname(name)) || name === HEADERS_DATA || HOST_CONFIG.has(name)) continue;
   const data = readFileSync(path);
   writeFileSync(path + ".gz", gzipSync(data, { level: 9 }));
   writeFileSync(
@@ -93,4 +175,8 @@ for (const name of readdirSync(dist)) {
     brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
   );
 }
-console.log(`postbuild: loader ${loaderHash}; wrote _headers, staticwebapp.config.json, security-headers.json; precompressed ${dist}/`);
+if (!existsSync(join(dir, "index.html.br"))) {
+  console.error("postbuild: precompression wrote nothing");
+  process.exit(1);
+}
+console.log(`postbuild: loader ${loaderHash}; meta CSP in index.html (index.dev.html allows loopback); wrote _headers, staticwebapp.config.json, security-headers.json; precompressed ${dir}/`);

@@ -4,6 +4,8 @@ import { defineConfig } from "@playwright/test";
 
 export const PROD = "http://127.0.0.1:4173";
 export const DEV = "http://127.0.0.1:4174";
+/** The release build on a host that sends no security header (GitHub Pages, object storage). */
+export const BARE = "http://127.0.0.1:4175";
 export const GRAPH = "http://127.0.0.1:8787";
 export const SLOW_GRAPH = "http://127.0.0.1:8788";
 /** A fake Graph of its own for the safety specs, so other specs' changes can't meet them. */
@@ -33,6 +35,7 @@ export default defineConfig({
   webServer: [
     { command: "node tests/e2e/serve-dist.mjs --port 4173 --mode production", url: PROD, cwd: "../..", reuseExistingServer: false },
     { command: "node tests/e2e/serve-dist.mjs --port 4174 --mode development", url: DEV, cwd: "../..", reuseExistingServer: false },
+    { command: "node tests/e2e/serve-dist.mjs --port 4175 --mode bare", url: BARE, cwd: "../..", reuseExistingServer: false },
     { command: "cargo run --release --example fake-graph -- --port 8787", url: GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
     {
       command: "cargo run --release --example fake-graph -- --port 8788 --replication-delay-ms 1500 --throttle-quota 2 --throttle-window-s 30",
