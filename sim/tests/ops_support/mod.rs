@@ -15,8 +15,8 @@ use license_desk_core::ops::{
 };
 use license_desk_core::request::GraphRequest;
 use license_desk_core::response::RawResponse;
-use license_desk_core::token;
 use license_desk_core::rng::Rng;
+use license_desk_core::token;
 use license_desk_sim::{SimOutcome, SimRequest, Simulator, Tenant};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
