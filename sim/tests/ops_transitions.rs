@@ -1,6 +1,8 @@
 //! Each transition of the operations engine, driven by hand with Graph-shaped answers.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod ops_support;
+
 use license_desk_core::batch::{BatchRequest, BatchResponse, BatchResponseItem};
 use license_desk_core::catalog::Catalog;
 use license_desk_core::effective;
@@ -27,14 +29,7 @@ fn user_id(n: usize) -> String {
 }
 
 fn catalog() -> Catalog {
-    let tenant = seed::bulk_tenant(1, 0);
-    let mut catalog = tenant.catalog();
-    for group in &tenant.groups {
-        catalog
-            .groups
-            .insert(group.id.clone(), group.display_name.clone());
-    }
-    catalog
+    ops_support::catalog_of(&seed::bulk_tenant(1, 0))
 }
 
 /// User `n` with these direct SKUs (all plans on) and E3 from All Staff.
