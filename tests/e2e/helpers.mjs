@@ -40,7 +40,8 @@ export function mintToken({ scp, roles, aud, expInS, upn, tid } = {}) {
   if (expInS !== undefined) args.push("--exp-in-s", String(expInS));
   if (upn !== undefined) args.push("--upn", upn);
   if (tid !== undefined) args.push("--tid", tid);
-  return execFileSync("target/release/examples/fake-graph", args, { encoding: "utf8" }).trim();
+  const targetDir = process.env.CARGO_TARGET_DIR || "target";
+  return execFileSync(`${targetDir}/release/examples/fake-graph`, args, { encoding: "utf8" }).trim();
 }
 
 export const ALL_SCOPES = "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All";
