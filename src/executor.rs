@@ -14,7 +14,9 @@ use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::activity::LogEntry;
 use license_desk_core::error::{ErrorKind, GraphError};
-use license_desk_core::ops::{Effect, Event, Outcome, PauseReason, RequestId, Run};
+use license_desk_core::ops::{
+    Effect, Event, JournalRecord, Outcome, PauseReason, RequestId, Run, Summary,
+};
 use license_desk_core::request::GraphRequest;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -31,6 +33,18 @@ struct Inner {
     timer: Option<gloo_timers::callback::Timeout>,
     /// Whether a throttling countdown is on screen for this run.
     counting_down: bool,
+    /// Whether Graph's throttling shows as the page-wide countdown with "Stop waiting".
+    /// A bulk run shows it on its own screen instead: throttling is its normal pace.
+    countdown: Countdown,
+}
+
+/// Where a run's throttling waits are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Countdown {
+    /// The page-wide notice, whose "Stop waiting" cancels what was not sent.
+    PageWide,
+    /// Only where the run is shown ([`RunHandle::throttled_until`]).
+    OnItsScreen,
 }
 
 /// A run in progress. Cloning shares it.
@@ -53,6 +67,16 @@ pub fn fresh_token() {
 impl RunHandle {
     /// Starts `run` for the current tenant; `observer` sees each effect.
     pub fn start(session: Session, run: Run, observer: Observer) -> RunHandle {
+        Self::start_with(session, run, observer, Countdown::PageWide)
+    }
+
+    /// Starts `run`, showing its throttling waits as `countdown` says.
+    pub fn start_with(
+        session: Session,
+        run: Run,
+        observer: Observer,
+        countdown: Countdown,
+    ) -> RunHandle {
         let handle = RunHandle(Rc::new(RefCell::new(Inner {
             run,
             session,
@@ -60,6 +84,7 @@ impl RunHandle {
             observer,
             timer: None,
             counting_down: false,
+            countdown,
         })));
         handle.feed(Event::Start);
         handle
@@ -70,7 +95,31 @@ impl RunHandle {
         self.feed(event);
     }
 
-    fn is_stale(&self) -> bool {
+    /// The run's totals now.
+    pub fn summary(&self) -> Summary {
+        self.0.borrow().run.summary(crate::browser::now_ms())
+    }
+
+    /// Until when Graph's throttling holds the run back (Unix ms).
+    pub fn throttled_until(&self) -> u64 {
+        self.0.borrow().run.throttled_until()
+    }
+
+    pub fn pause_reason(&self) -> Option<PauseReason> {
+        self.0.borrow().run.pause_reason()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.0.borrow().run.is_finished()
+    }
+
+    /// Every item's journal record, in run order.
+    pub fn journal(&self) -> Vec<JournalRecord> {
+        self.0.borrow().run.journal()
+    }
+
+    /// Whether the run belongs to a tenant the admin has left.
+    pub fn is_stale(&self) -> bool {
         let inner = self.0.borrow();
         inner.session.epoch() != inner.epoch
     }
@@ -96,7 +145,7 @@ impl RunHandle {
     fn show_throttling(&self) {
         let (until, session, finished) = {
             let inner = self.0.borrow();
-            if inner.counting_down {
+            if inner.counting_down || inner.countdown == Countdown::OnItsScreen {
                 return;
             }
             (

@@ -33,3 +33,11 @@ fn default_locale() -> String {
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| "en-US".into())
 }
+
+/// A moment (Unix ms) in the reader's locale and time zone.
+pub fn date_time(unix_ms: u64) -> String {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_ms as f64))
+        .to_locale_string(&default_locale(), &wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+        .unwrap_or_default()
+}

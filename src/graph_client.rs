@@ -163,3 +163,40 @@ pub async fn users_page(
     let page = response.parse()?;
     Ok((page, response.header("request-id").map(str::to_string)))
 }
+
+/// Every user of a listing, following `@odata.nextLink` within the endpoint (headers such
+/// as `ConsistencyLevel` go with every page). `progress` hears the count read so far;
+/// the answer carries Graph's `@odata.count` when it sent one.
+pub async fn all_users(
+    session: Session,
+    first: GraphRequest,
+    progress: impl Fn(usize),
+) -> Result<(Vec<User>, Option<u64>), GraphError> {
+    let Some((connection, _)) = session.credentials() else {
+        return Err(GraphError::not_signed_in());
+    };
+    let mut paging = license_desk_core::paging::Paging::start(connection.endpoint, &first);
+    let mut users = Vec::new();
+    let mut count = None;
+    let mut next = Some(first.clone());
+    while let Some(request) = next {
+        let (page, request_id) = users_page(session, request).await?;
+        count = count.or(page.count);
+        users.extend(page.value);
+        progress(users.len());
+        next = paging
+            .follow(page.next_link.as_deref(), request_id.as_deref())?
+            .map(|link| carry_headers(&first, link));
+    }
+    Ok((users, count))
+}
+
+/// A next-page request with the first request's headers (e.g. `ConsistencyLevel`).
+fn carry_headers(first: &GraphRequest, mut next: GraphRequest) -> GraphRequest {
+    for (name, value) in &first.headers {
+        if next.header(name).is_none() {
+            next = next.with_header(name, value);
+        }
+    }
+    next
+}

@@ -8,11 +8,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod browser;
+pub mod bulk_runs;
+pub mod bulk_state;
 pub mod components;
 pub mod executor;
 pub mod format;
 pub mod graph_client;
 pub mod http;
+pub mod journal_store;
 pub mod router;
 pub mod session;
 pub mod transport;

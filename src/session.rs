@@ -86,6 +86,16 @@ impl Session {
             .with(|token| token.as_ref().and_then(|t| token::decode(t.expose()).ok()))
     }
 
+    /// The tenant the token is for (`tid`), untracked.
+    pub fn tenant_id(&self) -> Option<String> {
+        self.token.with_untracked(|token| {
+            token
+                .as_ref()
+                .and_then(|t| token::decode(t.expose()).ok())
+                .and_then(|claims| claims.tid)
+        })
+    }
+
     pub fn has_token(&self) -> bool {
         self.token.with(Option::is_some)
     }

@@ -40,10 +40,12 @@ pub enum Screen {
     Tenant,
     /// One user's licenses.
     User(UserId),
+    /// "Bulk changes": one change for many users.
+    Bulk,
 }
 
 /// The query parameters a screen owns; navigation replaces exactly these.
-pub const SCREEN_PARAMETERS: [&str; 1] = ["user"];
+pub const SCREEN_PARAMETERS: [&str; 2] = ["user", "view"];
 
 impl Screen {
     /// The screen named by a query string's parameters (already decoded).
@@ -55,9 +57,12 @@ impl Screen {
                 .map(|(_, value)| value.trim())
                 .filter(|value| !value.is_empty())
         };
-        match value("user") {
-            Some(id) => Screen::User(UserId(Guid::new(id))),
-            None => Screen::Tenant,
+        if let Some(id) = value("user") {
+            return Screen::User(UserId(Guid::new(id)));
+        }
+        match value("view") {
+            Some(view) if view.eq_ignore_ascii_case("bulk") => Screen::Bulk,
+            _ => Screen::Tenant,
         }
     }
 
@@ -66,13 +71,14 @@ impl Screen {
         match self {
             Screen::Tenant => Vec::new(),
             Screen::User(id) => vec![("user", id.to_string())],
+            Screen::Bulk => vec![("view", "bulk".to_string())],
         }
     }
 
     pub fn user(&self) -> Option<&UserId> {
         match self {
             Screen::User(id) => Some(id),
-            Screen::Tenant => None,
+            Screen::Tenant | Screen::Bulk => None,
         }
     }
 }
@@ -91,7 +97,11 @@ mod tests {
     #[test]
     fn screens_round_trip_through_the_query() {
         let id = "8a5e9a52-4d1f-4bd0-9e0b-0c3f3c7d1a11";
-        for screen in [Screen::Tenant, Screen::User(UserId::new(&Guid::new(id)))] {
+        for screen in [
+            Screen::Tenant,
+            Screen::User(UserId::new(&Guid::new(id))),
+            Screen::Bulk,
+        ] {
             let pairs: Vec<(String, String)> = screen
                 .to_query()
                 .into_iter()
@@ -113,6 +123,14 @@ mod tests {
         assert_eq!(
             Screen::from_query(&query(&[("graph", "x")])),
             Screen::Tenant
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("view", "nonsense")])),
+            Screen::Tenant
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("view", "bulk"), ("demo", "")])),
+            Screen::Bulk
         );
     }
 }

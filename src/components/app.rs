@@ -1,7 +1,11 @@
 //! The page: header, then either sign-in or the workspace, plus the fresh-token prompt.
 
 use crate::components::activity_log::ActivityLog;
+use crate::bulk_state::BulkState;
+use crate::components::bulk_changes::BulkChanges;
 use crate::components::changes_view::ChangesView;
+use crate::components::saved_run_offer::SavedRunOffer;
+use crate::components::screen_nav::ScreenNav;
 use crate::components::find_user::FindUser;
 use crate::components::pending_changes::PendingChanges;
 use crate::components::sign_in::{SignIn, TokenRefresh};
@@ -34,8 +38,10 @@ fn load_skus(session: Session, workspace: Workspace) {
 pub fn App() -> impl IntoView {
     let session = Session::new();
     let workspace = Workspace::new();
+    let bulk = BulkState::new();
     provide_context(session);
     provide_context(workspace);
+    provide_context(bulk);
 
     // A token passed in the fragment is read once, removed from the address bar, and
     // cleaned exactly as a pasted one.
@@ -82,6 +88,18 @@ pub fn App() -> impl IntoView {
         }
         now
     });
+    // Another tenant (or signing out) forgets the bulk screen; a sign-in looks for an
+    // unfinished bulk run of its tenant saved in this browser.
+    Effect::new(move |previous: Option<(bool, u64)>| {
+        let now = (connected(), session.tenant_epoch());
+        if previous.is_some_and(|p| p.1 != now.1) {
+            bulk.clear();
+        }
+        if now.0 && previous != Some(now) {
+            crate::bulk_runs::look_for_saved_run(session, bulk);
+        }
+        now
+    });
 
     view! {
         <header class="app-header">
@@ -107,12 +125,17 @@ pub fn App() -> impl IntoView {
                         <FindUser/>
                     </aside>
                     <div class="content">
-                        <Show when=move || workspace.screen.with(|s| s.user().is_some()) fallback=|| view! { <TenantLicenses/> }>
-                            <p><button class="link" on:click=move |_| workspace.screen.set(Screen::Tenant)>"← Licenses in this tenant"</button></p>
-                            <UserLicenses/>
-                            <PendingChanges/>
-                            <ChangesView/>
-                        </Show>
+                        <ScreenNav/>
+                        <SavedRunOffer/>
+                        {move || match workspace.screen.get() {
+                            Screen::Tenant => view! { <TenantLicenses/> }.into_any(),
+                            Screen::Bulk => view! { <BulkChanges/> }.into_any(),
+                            Screen::User(_) => view! {
+                                <UserLicenses/>
+                                <PendingChanges/>
+                                <ChangesView/>
+                            }.into_any(),
+                        }}
                         <ActivityLog/>
                     </div>
                 </div>

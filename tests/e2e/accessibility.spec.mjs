@@ -1,32 +1,7 @@
 // Every main view: zero axe-core violations, keyboard reachable, readable at 1280 and 390 px.
 import { test, expect } from "@playwright/test";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { PROD } from "./playwright.config.mjs";
-import { guard, shot } from "./helpers.mjs";
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-async function expectNoAxeViolations(page, view) {
-  // Evaluated through the DevTools protocol, so the page's CSP stays as deployed.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const report = await axe.run(document, { resultTypes: ["violations"] });
-    return report.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  });
-  expect(result, `${view}:\n${result.join("\n")}`).toEqual([]);
-}
-
-async function expectNoHorizontalScroll(page) {
-  const wide = await page.evaluate(() => {
-    const limit = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("body *")]
-      .filter((e) => e.getBoundingClientRect().right > limit + 0.5 && !e.closest("pre, .log, details:not([open])"))
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className} right=${e.getBoundingClientRect().right.toFixed(1)} limit=${limit}`);
-  });
-  expect(wide, wide.join("\n")).toEqual([]);
-}
+import { expectNoAxeViolations, expectNoHorizontalScroll, guard, shot } from "./helpers.mjs";
 
 async function mainViews(page, prefix) {
   await page.goto(`${PROD}/`);

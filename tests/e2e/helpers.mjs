@@ -1,7 +1,8 @@
 // Shared steps for the end-to-end specs: console/CSP guards, screenshots, token minting.
 import { expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 export const SHOTS = "test-artifacts/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -58,4 +59,29 @@ export async function openUser(page, text, name) {
   await page.getByLabel("Find user").fill(text);
   await page.getByRole("button", { name: `Open ${name}` }).click();
   await expect(page.getByRole("heading", { name: "Licenses", exact: true })).toBeVisible();
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Zero axe-core violations on the page as it is now. */
+export async function expectNoAxeViolations(page, view) {
+  // Evaluated through the DevTools protocol, so the page's CSP stays as deployed.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const report = await axe.run(document, { resultTypes: ["violations"] });
+    return report.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  expect(result, `${view}:\n${result.join("\n")}`).toEqual([]);
+}
+
+/** Nothing reaches past the viewport's right edge. */
+export async function expectNoHorizontalScroll(page) {
+  const wide = await page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > limit + 0.5 && !e.closest("pre, .log, details:not([open])"))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} right=${e.getBoundingClientRect().right.toFixed(1)} limit=${limit}`);
+  });
+  expect(wide, wide.join("\n")).toEqual([]);
 }

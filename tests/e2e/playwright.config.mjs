@@ -12,6 +12,8 @@ export const SLOW_GRAPH = "http://127.0.0.1:8788";
 export const SAFETY_GRAPH = "http://127.0.0.1:8790";
 /** Takes faults through its control endpoint (/_faults); for the bad-input catalogue. */
 export const FAULT_GRAPH = "http://127.0.0.1:8789";
+/** 300 extra users and a scaled-down write quota, for the bulk specs. */
+export const BULK_GRAPH = "http://127.0.0.1:8791";
 
 export default defineConfig({
   testDir: ".",
@@ -43,5 +45,9 @@ export default defineConfig({
     },
     { command: "cargo run --release --example fake-graph -- --port 8790", url: SAFETY_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
     { command: "cargo run --release --example fake-graph -- --port 8789", url: FAULT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    {
+      command: "cargo run --release --example fake-graph -- --port 8791 --users 300 --latency-ms 40 --write-quota 100/5s",
+      url: BULK_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
+    },
   ],
 });

@@ -1,0 +1,299 @@
+//! Starts the "Bulk changes" screen's runs on the operations engine and shows them.
+//!
+//! "Preview run" is a dry run: the engine reads every user in `$batch`es and plans each
+//! one, sending no write. "Start" runs the previewed items for real, paced at the write
+//! budget; its journal is saved in the browser (never with the token) as it goes, so a
+//! closed tab can be resumed. Everything about retries, throttling, unknown outcomes and
+//! settling is in the engine; here effects only update the screen's state, and a timer
+//! refreshes the figures a few times a second so ten thousand records cost no more to
+//! show than ten.
+
+use crate::bulk_state::{BulkState, Phase, PreviewResult, Progress, RunSpec};
+use crate::executor::{Countdown, RunHandle};
+use crate::journal_store::{self, JournalStore, RunHeader};
+use crate::session::Session;
+use leptos::prelude::*;
+use license_desk_core::bulk::operation::BulkOperation;
+use license_desk_core::bulk::preview::{self, Preview};
+use license_desk_core::bulk::rate;
+use license_desk_core::catalog::Catalog;
+use license_desk_core::ops::{Effect, Event, JournalRecord, Options, Run, RunItem, Status};
+use std::sync::Arc;
+
+/// How often the screen's figures are refreshed while a run goes.
+const REFRESH_MS: u32 = 400;
+/// The window the shown write rate is measured over.
+const RATE_WINDOW_MS: u64 = 5_000;
+
+/// Engine options for the dry run: reads only.
+fn dry_run_options() -> Options {
+    Options {
+        dry_run: true,
+        ..Options::default()
+    }
+}
+
+/// Reads and plans `items` without writing, then shows the preview.
+pub fn start_preview(
+    session: Session,
+    bulk: BulkState,
+    catalog: Catalog,
+    title: String,
+    operation: Option<BulkOperation>,
+    items: Vec<RunItem>,
+) {
+    bulk.reset_run();
+    bulk.phase.set(Phase::Previewing);
+    let options = dry_run_options();
+    bulk.spec.set(Some(RunSpec {
+        title: title.clone(),
+        operation: operation.clone(),
+        options: options.clone(),
+    }));
+    let run = Run::new(items, catalog.clone(), options);
+    bulk.journal.set_value(run.journal());
+    let observer = Box::new(move |effect: &Effect| match effect {
+        Effect::Record(record) | Effect::ItemFinished(record) => keep(bulk, record),
+        Effect::Finished(_) => {
+            let records = bulk.journal.get_value();
+            let preview = Preview::from_journal(&records, &catalog);
+            bulk.preview.set(Some(Arc::new(PreviewResult {
+                title: title.clone(),
+                operation: operation.clone(),
+                records,
+                preview,
+            })));
+            bulk.phase.set(Phase::Previewed);
+        }
+        _ => {}
+    });
+    let handle = RunHandle::start_with(session, run, observer, Countdown::OnItsScreen);
+    bulk.handle.set_value(Some(handle));
+    refresh_while_running(bulk);
+}
+
+/// Starts the previewed run with what the admin ticked.
+pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
+    let Some(result) = bulk.preview.get_untracked() else {
+        return;
+    };
+    let ticked = bulk.ticked.get_untracked();
+    let usage_location = bulk.usage_location.get_untracked();
+    let items = preview::run_items(
+        &result.records,
+        result.operation.as_ref(),
+        &ticked,
+        usage_location.as_deref(),
+    );
+    let options = Options {
+        stop_when_seats_run_out: bulk.stop_when_seats_run_out.get_untracked(),
+        ..Options::default()
+    };
+    let spec = RunSpec {
+        title: result.title.clone(),
+        operation: result.operation.clone(),
+        options: options.clone(),
+    };
+    let run = Run::new(items, catalog, options);
+    launch(session, bulk, run, spec);
+}
+
+/// Continues a saved run: finished items are kept, unknown ones are read again first.
+pub fn resume_saved(
+    session: Session,
+    bulk: BulkState,
+    catalog: Catalog,
+    header: RunHeader,
+    records: Vec<JournalRecord>,
+) {
+    let spec = serde_json::from_str::<RunSpec>(&header.spec_json).unwrap_or(RunSpec {
+        title: header.title.clone(),
+        operation: None,
+        options: Options::default(),
+    });
+    bulk.reset_run();
+    let run = Run::resume(records, catalog, spec.options.clone());
+    launch_with_header(session, bulk, run, spec, Some(header));
+}
+
+fn launch(session: Session, bulk: BulkState, run: Run, spec: RunSpec) {
+    launch_with_header(session, bulk, run, spec, None);
+}
+
+fn launch_with_header(
+    session: Session,
+    bulk: BulkState,
+    run: Run,
+    spec: RunSpec,
+    saved: Option<RunHeader>,
+) {
+    bulk.phase.set(Phase::Running);
+    bulk.spec.set(Some(spec.clone()));
+    bulk.preview.set(None);
+    let records = run.journal();
+    bulk.journal.set_value(records.clone());
+    bulk.journal_version.update(|v| *v += 1);
+    let header = saved.unwrap_or_else(|| RunHeader {
+        run_id: new_run_id(),
+        tenant_id: session.tenant_id().unwrap_or_default(),
+        title: spec.title.clone(),
+        started_ms: crate::browser::now_ms(),
+        total: records.len(),
+        spec_json: serde_json::to_string(&spec).unwrap_or_default(),
+        finished: false,
+    });
+    bulk.header.set(Some(header.clone()));
+    // Save the journal first: the run starts either way, and says if it can't be saved.
+    leptos::task::spawn_local(async move {
+        match JournalStore::create(header, &records).await {
+            Ok(store) => bulk.store.set_value(Some(store)),
+            Err(problem) => bulk.store_problem.set(Some(problem.to_string())),
+        }
+        let observer = Box::new(move |effect: &Effect| match effect {
+            Effect::Record(record) | Effect::ItemFinished(record) => {
+                keep(bulk, record);
+                bulk.store.with_value(|store| {
+                    if let Some(store) = store {
+                        store.put(record);
+                    }
+                });
+            }
+            Effect::Finished(_) => {
+                bulk.phase.set(Phase::Finished);
+                if let Some(store) = bulk.store.get_value() {
+                    leptos::task::spawn_local(async move {
+                        let _ = store.flush().await;
+                        let _ = store.finish().await;
+                    });
+                }
+                bulk.saved.set(None);
+            }
+            _ => {}
+        });
+        let handle = RunHandle::start_with(session, run, observer, Countdown::OnItsScreen);
+        bulk.handle.set_value(Some(handle));
+        refresh_while_running(bulk);
+    });
+}
+
+/// Pause, Resume or Cancel from the admin.
+pub fn control(bulk: BulkState, event: Event) {
+    if let Some(handle) = bulk.handle.get_value() {
+        handle.send(event);
+    }
+    refresh(bulk);
+}
+
+/// Replaces one record in the journal (constant time).
+fn keep(bulk: BulkState, record: &JournalRecord) {
+    bulk.journal.update_value(|journal| {
+        if let Some(slot) = journal.get_mut(record.index) {
+            *slot = record.clone();
+        }
+    });
+}
+
+/// Refreshes the figures until the run finishes (or belongs to a tenant left behind).
+fn refresh_while_running(bulk: BulkState) {
+    leptos::task::spawn_local(async move {
+        loop {
+            refresh(bulk);
+            let Some(handle) = bulk.handle.get_value() else {
+                break;
+            };
+            if handle.is_finished() || handle.is_stale() {
+                break;
+            }
+            gloo_timers::future::TimeoutFuture::new(REFRESH_MS).await;
+        }
+    });
+}
+
+fn refresh(bulk: BulkState) {
+    let Some(handle) = bulk.handle.get_value() else {
+        return;
+    };
+    let now = crate::browser::now_ms();
+    let summary = handle.summary();
+    let previous_writes = bulk.progress.with_untracked(|p| p.summary.writes_sent);
+    let sent_now = summary.writes_sent.saturating_sub(previous_writes);
+    bulk.meter.update_value(|meter| meter.record(now, sent_now));
+    let (rate_now, series) = bulk.meter.with_value(|meter| {
+        (meter.rate(now, RATE_WINDOW_MS), meter.series(now))
+    });
+    let options = bulk
+        .spec
+        .with_untracked(|spec| spec.as_ref().map(|s| s.options.clone()))
+        .unwrap_or_default();
+    // Each item still waiting needs about one write.
+    let writes_left = summary.count(Status::Waiting) as u64;
+    let eta_ms = if options.dry_run {
+        None
+    } else {
+        rate::eta_ms(writes_left, &options.write_budget, rate_now)
+    };
+    bulk.progress.set(Progress {
+        summary,
+        rate: rate_now,
+        series,
+        throttled_until: handle.throttled_until(),
+        paused: handle.pause_reason(),
+        eta_ms,
+    });
+    bulk.journal_version.update(|v| *v += 1);
+}
+
+/// Looks for an unfinished run of this tenant in the browser's storage.
+pub fn look_for_saved_run(session: Session, bulk: BulkState) {
+    let Some(tenant) = session.tenant_id() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        if let Ok(Some(found)) = journal_store::unfinished_run(&tenant).await {
+            if session.tenant_id().as_deref() == Some(tenant.as_str())
+                && bulk.handle.with_value(Option::is_none)
+            {
+                bulk.saved.set(Some(Arc::new(found)));
+            }
+        }
+    });
+}
+
+/// Discards the saved run offered for resuming.
+pub fn discard_saved(bulk: BulkState) {
+    if let Some(saved) = bulk.saved.get_untracked() {
+        let run_id = saved.0.run_id.clone();
+        leptos::task::spawn_local(async move {
+            let _ = journal_store::discard(&run_id).await;
+        });
+    }
+    bulk.saved.set(None);
+}
+
+fn new_run_id() -> String {
+    format!(
+        "{:x}-{:08x}",
+        crate::browser::now_ms(),
+        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+    )
+}
+
+/// Downloads the journal of the run shown (never with the token: records don't hold it).
+pub fn download_journal(bulk: BulkState) {
+    let Some(spec) = bulk.spec.get_untracked() else {
+        return;
+    };
+    let header = bulk.header.get_untracked().unwrap_or_else(|| RunHeader {
+            run_id: new_run_id(),
+            tenant_id: String::new(),
+            title: spec.title.clone(),
+            started_ms: crate::browser::now_ms(),
+            total: bulk.journal.with_value(Vec::len),
+            spec_json: serde_json::to_string(&spec).unwrap_or_default(),
+            finished: bulk.phase.get_untracked() == Phase::Finished,
+        });
+    let text = bulk
+        .journal
+        .with_value(|journal| journal_store::to_file_json(&header, journal));
+    crate::browser::download("license-desk-journal.json", "application/json", &text);
+}

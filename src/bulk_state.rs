@@ -1,0 +1,222 @@
+//! What the "Bulk changes" screen holds: the users chosen from each source, the
+//! operation, the dry run's preview, and the run in progress with its journal.
+//!
+//! It lives above the screen, so leaving for a user's licenses and coming back loses
+//! nothing, and like everything else it is cleared when the admin signs out or into
+//! another tenant. The journal of a large run is kept outside the reactive graph (one
+//! record is replaced per change, in constant time) and the screen is told about changes
+//! at most a few times a second through [`BulkState::journal_version`].
+
+use crate::executor::RunHandle;
+use crate::journal_store::{JournalStore, RunHeader};
+use leptos::prelude::*;
+use license_desk_core::bulk::input::ParsedUsers;
+use license_desk_core::bulk::operation::BulkOperation;
+use license_desk_core::bulk::preview::Preview;
+use license_desk_core::bulk::rate::RateMeter;
+use license_desk_core::ops::{ErrorRecord, JournalRecord, Options, PauseReason, RunItem, Summary};
+use license_desk_core::plan::Warning;
+use std::sync::Arc;
+
+/// Users found by one source other than the text area.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceList {
+    /// What the source was, e.g. "Members of Sales (transitive)".
+    pub label: String,
+    pub users: Vec<String>,
+}
+
+/// Where the screen is in its flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Phase {
+    /// Choosing users and the operation.
+    #[default]
+    Choosing,
+    /// The dry run is reading and planning every user.
+    Previewing,
+    /// The preview is shown; the run can start.
+    Previewed,
+    Running,
+    Finished,
+}
+
+/// What a dry run found, kept with the items it was run over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviewResult {
+    pub title: String,
+    pub operation: Option<BulkOperation>,
+    pub records: Vec<JournalRecord>,
+    pub preview: Preview,
+}
+
+/// How the run was asked for, saved with its journal so it can be resumed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSpec {
+    pub title: String,
+    #[serde(default)]
+    pub operation: Option<BulkOperation>,
+    pub options: Options,
+}
+
+/// Live figures of the run, refreshed a few times a second.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    pub summary: Summary,
+    /// Writes per second over the last few seconds.
+    pub rate: f64,
+    /// Writes per second per chart bucket, oldest first.
+    pub series: Vec<f64>,
+    /// Until when Graph's throttling holds the run back (Unix ms; 0 if not).
+    pub throttled_until: u64,
+    pub paused: Option<PauseReason>,
+    pub eta_ms: Option<u64>,
+}
+
+#[derive(Clone, Copy)]
+pub struct BulkState {
+    /// The "Users" text area.
+    pub pasted: RwSignal<String>,
+    /// The uploaded CSV file: its name and what was found in it.
+    pub uploaded: RwSignal<Option<(String, Arc<ParsedUsers>)>>,
+    /// Groups' members, SKU holders, members with errors.
+    pub lists: RwSignal<Vec<SourceList>>,
+    /// A source being read ("Reading members of Sales… 340").
+    pub reading: RwSignal<Option<String>>,
+    pub source_error: RwSignal<Option<ErrorRecord>>,
+    pub operation: RwSignal<Option<BulkOperation>>,
+    pub phase: RwSignal<Phase>,
+    pub preview: RwSignal<Option<Arc<PreviewResult>>>,
+    pub ticked: RwSignal<Vec<Warning>>,
+    pub stop_when_seats_run_out: RwSignal<bool>,
+    /// Set this usage location first for users who have none.
+    pub usage_location: RwSignal<Option<String>>,
+    /// The run shown: its title and how it was asked for.
+    pub spec: RwSignal<Option<RunSpec>>,
+    pub journal: StoredValue<Vec<JournalRecord>, LocalStorage>,
+    /// Bumped when [`Self::journal`] changed since the screen last looked.
+    pub journal_version: RwSignal<u64>,
+    pub progress: RwSignal<Progress>,
+    pub handle: StoredValue<Option<RunHandle>, LocalStorage>,
+    pub store: StoredValue<Option<JournalStore>, LocalStorage>,
+    /// The saved journal's header of the run shown.
+    pub header: RwSignal<Option<RunHeader>>,
+    pub meter: StoredValue<RateMeter>,
+    /// Why the journal can't be saved in this browser, if it can't.
+    pub store_problem: RwSignal<Option<String>>,
+    /// An unfinished run of this tenant found in the browser's storage.
+    pub saved: RwSignal<Option<Arc<(RunHeader, Vec<JournalRecord>)>>>,
+    /// Items of the next preview when they don't come from the sources (undo, retry).
+    pub next_items: RwSignal<Option<Arc<(String, Vec<RunItem>)>>>,
+    /// A bulk screen message for the admin (e.g. "Journal loaded").
+    pub message: RwSignal<Option<String>>,
+}
+
+/// Chart buckets: one second each, the last two minutes.
+pub const CHART_BUCKET_MS: u64 = 1_000;
+pub const CHART_BUCKETS: usize = 120;
+
+impl BulkState {
+    pub fn new() -> Self {
+        BulkState {
+            pasted: RwSignal::new(String::new()),
+            uploaded: RwSignal::new(None),
+            lists: RwSignal::new(Vec::new()),
+            reading: RwSignal::new(None),
+            source_error: RwSignal::new(None),
+            operation: RwSignal::new(None),
+            phase: RwSignal::new(Phase::Choosing),
+            preview: RwSignal::new(None),
+            ticked: RwSignal::new(Vec::new()),
+            stop_when_seats_run_out: RwSignal::new(false),
+            usage_location: RwSignal::new(None),
+            spec: RwSignal::new(None),
+            journal: StoredValue::new_local(Vec::new()),
+            journal_version: RwSignal::new(0),
+            progress: RwSignal::new(Progress::default()),
+            handle: StoredValue::new_local(None),
+            store: StoredValue::new_local(None),
+            header: RwSignal::new(None),
+            meter: StoredValue::new(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS)),
+            store_problem: RwSignal::new(None),
+            saved: RwSignal::new(None),
+            next_items: RwSignal::new(None),
+            message: RwSignal::new(None),
+        }
+    }
+
+    /// Forgets everything (another tenant, or signed out). A run in progress stops
+    /// sending: its answers belong to the old session epoch and are dropped.
+    pub fn clear(&self) {
+        self.pasted.set(String::new());
+        self.uploaded.set(None);
+        self.lists.set(Vec::new());
+        self.reading.set(None);
+        self.source_error.set(None);
+        self.operation.set(None);
+        self.reset_run();
+        self.saved.set(None);
+        self.store_problem.set(None);
+    }
+
+    /// Back to choosing: the preview and any finished run go.
+    pub fn reset_run(&self) {
+        self.phase.set(Phase::Choosing);
+        self.preview.set(None);
+        self.ticked.set(Vec::new());
+        self.stop_when_seats_run_out.set(false);
+        self.usage_location.set(None);
+        self.spec.set(None);
+        self.journal.set_value(Vec::new());
+        self.journal_version.update(|v| *v += 1);
+        self.progress.set(Progress::default());
+        self.handle.set_value(None);
+        self.store.set_value(None);
+        self.header.set(None);
+        self.meter
+            .set_value(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS));
+        self.next_items.set(None);
+        self.message.set(None);
+    }
+
+    /// Every user chosen, merged across sources, and how many duplicates were merged.
+    pub fn chosen_users(&self) -> (Vec<String>, usize) {
+        let mut lists = Vec::new();
+        let pasted = self
+            .pasted
+            .with(|text| license_desk_core::bulk::input::parse_users(text));
+        let mut duplicates = pasted.duplicates;
+        lists.push(identifiers(&pasted));
+        self.uploaded.with(|file| {
+            if let Some((_, parsed)) = file {
+                duplicates += parsed.duplicates;
+                lists.push(identifiers(parsed));
+            }
+        });
+        self.lists.with(|sources| {
+            for source in sources {
+                lists.push(source.users.clone());
+            }
+        });
+        let (users, merged) = license_desk_core::bulk::input::merge_sources(&lists);
+        (users, duplicates + merged)
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.phase.get(), Phase::Previewing | Phase::Running)
+    }
+}
+
+fn identifiers(parsed: &ParsedUsers) -> Vec<String> {
+    parsed
+        .identifiers
+        .iter()
+        .map(|identifier| identifier.value.clone())
+        .collect()
+}
+
+impl Default for BulkState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,188 @@
+//! The dry run's answer before anything is written: how many users will change, need
+//! nothing or are refused (and why), every warning with its users to be ticked, seats
+//! needed against seats free, and users with no usage location. "Start" stays disabled
+//! until every warning that needs it is ticked and seats suffice (or the admin chose to
+//! stop when they run out).
+
+use crate::bulk_state::{BulkState, PreviewResult};
+use crate::format::{count, number};
+use leptos::prelude::*;
+use license_desk_core::bulk::preview::{self, Preview};
+use license_desk_core::catalog::Catalog;
+use license_desk_core::usage_location;
+use std::sync::Arc;
+
+/// Users named in a list, the first few in full.
+#[component]
+fn UserList(users: Vec<String>) -> impl IntoView {
+    const SHOWN: usize = 20;
+    let more = users.len().saturating_sub(SHOWN);
+    view! {
+        <ul class="user-list">
+            {users.into_iter().take(SHOWN).map(|user| view! { <li>{user}</li> }).collect_view()}
+            {(more > 0).then(|| view! { <li class="hint">{format!("and {} more (in the exported preview)", number(more as i64))}</li> })}
+        </ul>
+    }
+}
+
+/// Why "Start" can't be pressed yet, if it can't.
+pub fn blocked_reason(bulk: BulkState, preview: &Preview) -> Option<String> {
+    if preview.will_change == 0 {
+        return Some("No user needs this change.".into());
+    }
+    let ticked = bulk.ticked.get();
+    let unticked = preview
+        .warnings
+        .iter()
+        .filter(|group| group.needs_ack && !ticked.contains(&group.warning))
+        .count();
+    if unticked > 0 {
+        return Some(format!(
+            "Tick {} above to start.",
+            count(unticked, "warning", "warnings")
+        ));
+    }
+    if preview.seats_short() && !bulk.stop_when_seats_run_out.get() {
+        return Some(
+            "Not enough free seats: free some, or choose \u{201c}Stop when seats run out\u{201d}."
+                .into(),
+        );
+    }
+    if let Some(country) = bulk.usage_location.get() {
+        if !usage_location::is_valid_usage_location(Some(&country)) {
+            return Some(
+                "Enter a two-letter country code (such as US or GB) for the usage location."
+                    .into(),
+            );
+        }
+    }
+    None
+}
+
+#[component]
+pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoView {
+    let bulk = expect_context::<BulkState>();
+    let preview = result.preview.clone();
+    let export = {
+        let result = result.clone();
+        let catalog = catalog.clone();
+        move |json: bool| {
+            if json {
+                crate::browser::download(
+                    "license-desk-preview.json",
+                    "application/json",
+                    &preview::preview_json(&result.records, &catalog),
+                );
+            } else {
+                crate::browser::download(
+                    "license-desk-preview.csv",
+                    "text/csv",
+                    &preview::preview_csv(&result.records, &catalog),
+                );
+            }
+        }
+    };
+    let export_csv = export.clone();
+    let missing = preview.missing_usage_location.clone();
+    let missing_count = missing.len();
+    view! {
+        <section class="card bulk-preview" aria-labelledby="bulk-preview-title">
+            <h3 id="bulk-preview-title" tabindex="-1">"Preview: " {result.title.clone()}</h3>
+            <ul class="counts" role="list">
+                <li><strong>{number(preview.will_change as i64)}</strong> " will change"</li>
+                <li><strong>{number(preview.no_change as i64)}</strong> " need nothing (skipped)"</li>
+                <li><strong>{number(preview.refused as i64)}</strong> " refused"</li>
+                <li><strong>{number(preview.not_found.len() as i64)}</strong> " not found"</li>
+                {(!preview.failed.is_empty()).then(|| view! { <li><strong>{number(preview.failed.len() as i64)}</strong> " could not be read"</li> })}
+            </ul>
+            {(!preview.not_found.is_empty()).then(|| view! {
+                <details><summary>{count(preview.not_found.len(), "user was not found", "users were not found")}</summary><UserList users=preview.not_found.clone()/></details>
+            })}
+            {preview.refusals.iter().map(|group| view! {
+                <details class="refusal">
+                    <summary>{format!("Refused ({}): {}", number(group.users.len() as i64), group.reason)}</summary>
+                    <UserList users=group.users.clone()/>
+                </details>
+            }).collect_view()}
+            {preview.failed.iter().map(|(user, error)| view! {
+                <p class="problem">{format!("{user}: {} — {}", error.headline, error.what_to_do)}</p>
+            }).collect_view()}
+            {(!preview.warnings.is_empty()).then(|| view! {
+                <fieldset class="warnings">
+                    <legend>"Warnings"</legend>
+                    {preview.warnings.iter().map(|group| {
+                        let warning = group.warning.clone();
+                        let checked = warning.clone();
+                        let text = format!("{} ({})", group.text, count(group.users.len(), "user", "users"));
+                        view! {
+                            <div class="warning-group">
+                                {if group.needs_ack {
+                                    view! {
+                                        <label class="check">
+                                            <input type="checkbox" prop:checked=move || bulk.ticked.with(|t| t.contains(&checked))
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    bulk.ticked.update(|t| {
+                                                        t.retain(|w| w != &warning);
+                                                        if on { t.push(warning.clone()); }
+                                                    });
+                                                }/>
+                                            {text}
+                                        </label>
+                                    }.into_any()
+                                } else {
+                                    view! { <p>{text}</p> }.into_any()
+                                }}
+                                <details><summary>"Affected users"</summary><UserList users=group.users.clone()/></details>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
+            {(!preview.seats.is_empty()).then(|| view! {
+                <table class="seats">
+                    <caption>"Seats"</caption>
+                    <thead><tr><th scope="col">"License"</th><th scope="col">"Needed"</th><th scope="col">"Free"</th></tr></thead>
+                    <tbody>
+                        {preview.seats.iter().map(|seat| view! {
+                            <tr class:short=seat.short()>
+                                <td>{seat.name.clone()}</td>
+                                <td>{number(seat.needed)}</td>
+                                <td>{seat.free.map_or_else(|| "unknown".to_string(), number)}{seat.short().then_some(" — not enough")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {preview.seats_short().then(|| view! {
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || bulk.stop_when_seats_run_out.get()
+                        on:change=move |ev| bulk.stop_when_seats_run_out.set(event_target_checked(&ev))/>
+                    "Stop when seats run out (users beyond the free seats are not changed)"
+                </label>
+            })}
+            {(missing_count > 0).then(|| view! {
+                <div class="usage-location">
+                    <p>{format!("{} no usage location; Graph refuses licenses for them until one is set.", count(missing_count, "user has", "users have"))}</p>
+                    <details><summary>"Users with no usage location"</summary><UserList users=missing.clone()/></details>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || bulk.usage_location.with(Option::is_some)
+                            on:change=move |ev| bulk.usage_location.set(event_target_checked(&ev).then(String::new))/>
+                        "Set a usage location for them first"
+                    </label>
+                    {move || bulk.usage_location.get().map(|value| view! {
+                        <div class="field">
+                            <label for="bulk-usage-location">"Usage location (two-letter country code)"</label>
+                            <input id="bulk-usage-location" maxlength="2" autocomplete="off" prop:value=value
+                                on:input=move |ev| bulk.usage_location.set(Some(event_target_value(&ev).trim().to_ascii_uppercase()))/>
+                        </div>
+                    })}
+                </div>
+            })}
+            <div class="actions">
+                <button class="secondary" on:click=move |_| export_csv(false)>"Export preview as CSV"</button>
+                <button class="secondary" on:click=move |_| export(true)>"Export preview as JSON"</button>
+            </div>
+        </section>
+    }
+}

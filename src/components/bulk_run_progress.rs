@@ -1,0 +1,116 @@
+//! A bulk run as it goes: the progress bar, counts, the write rate against the budget,
+//! the time left, Graph's throttling with its countdown, the live chart, and Pause,
+//! Resume and Cancel. A 401 pauses the run until a fresh token is pasted; nothing fails.
+
+use crate::bulk_runs;
+use crate::bulk_state::{BulkState, Phase};
+use crate::components::write_rate_chart::WriteRateChart;
+use crate::format::{duration, number};
+use leptos::prelude::*;
+use license_desk_core::ops::{Event, PauseReason, Status};
+
+#[component]
+pub fn BulkRunProgress() -> impl IntoView {
+    let bulk = expect_context::<BulkState>();
+    let session = expect_context::<crate::session::Session>();
+    let progress = bulk.progress;
+    let total = move || progress.with(|p| p.summary.total);
+    let finished = move || {
+        if bulk.phase.get() == Phase::Finished {
+            return total();
+        }
+        progress.with(|p| {
+            Status::ALL
+                .iter()
+                .filter(|status| is_final(**status))
+                .map(|status| p.summary.count(*status))
+                .sum::<usize>()
+        })
+    };
+    let dry_run = move || bulk.phase.get() == Phase::Previewing;
+    let count_of = move |status: Status| progress.with(|p| p.summary.count(status));
+    let budget = bulk
+        .spec
+        .with_untracked(|spec| spec.as_ref().map(|s| s.options.write_budget.clone()))
+        .unwrap_or_default();
+    let budget_per_s = f64::from(budget.writes) * 1000.0 / budget.window_ms.max(1) as f64;
+    let throttle_text = move || {
+        let until = progress.with(|p| p.throttled_until);
+        let now = session.now.get() as u64 * 1000;
+        (until > now).then(|| {
+            format!(
+                "Graph is throttling: sending again in {}.",
+                duration((until - now).div_ceil(1000))
+            )
+        })
+    };
+    let paused = move || progress.with(|p| p.paused);
+    let heading = move || {
+        if dry_run() {
+            "Reading and planning every user (nothing is written)"
+        } else if bulk.phase.get() == Phase::Finished {
+            "Run finished"
+        } else {
+            match paused() {
+                Some(PauseReason::NeedsToken) => "Paused: needs a fresh token",
+                Some(PauseReason::ByAdmin) => "Paused",
+                None => "Running",
+            }
+        }
+    };
+    view! {
+        <section class="card bulk-progress" aria-labelledby="bulk-progress-title">
+            <h3 id="bulk-progress-title" tabindex="-1">{move || bulk.spec.with(|s| s.as_ref().map(|s| s.title.clone()).unwrap_or_default())}</h3>
+            <p class="run-state" role="status">{heading}</p>
+            <div class="progress-line">
+                <progress aria-label="Run progress" max=move || total().max(1).to_string() value=move || finished().to_string()
+                    aria-valuemin="0" aria-valuemax=move || total().to_string() aria-valuenow=move || finished().to_string()></progress>
+                <span>{move || format!("{} of {}", number(finished() as i64), number(total() as i64))}</span>
+            </div>
+            {move || (!dry_run()).then(|| view! {
+                <ul class="counts">
+                    <li>"Done " <strong>{move || number(count_of(Status::Done) as i64)}</strong></li>
+                    <li>"No change " <strong>{move || number(count_of(Status::NoOp) as i64)}</strong></li>
+                    <li>"Failed " <strong>{move || number((count_of(Status::Failed) + count_of(Status::Refused) + count_of(Status::Unknown)) as i64)}</strong></li>
+                    <li>"Waiting " <strong>{move || number((count_of(Status::Waiting) + count_of(Status::Sent) + count_of(Status::Settling)) as i64)}</strong></li>
+                    {move || (count_of(Status::Cancelled) > 0).then(|| view! { <li>"Cancelled " <strong>{number(count_of(Status::Cancelled) as i64)}</strong></li> })}
+                </ul>
+                <p class="rate">
+                    {move || format!("{:.1} writes/s of {budget_per_s:.0} allowed", progress.with(|p| p.rate))}
+                    {move || progress.with(|p| p.eta_ms).filter(|_| bulk.phase.get() == Phase::Running).map(|ms| format!(" · about {} left", duration(ms.div_ceil(1000))))}
+                </p>
+                <p class="throttle" aria-live="off">{throttle_text}</p>
+                <WriteRateChart series=Signal::derive(move || progress.with(|p| p.series.clone())) budget=budget_per_s/>
+            })}
+            {move || (paused() == Some(PauseReason::NeedsToken)).then(|| view! {
+                <p class="problem">"Graph answered 401: the token expired or was revoked. Paste a fresh token for the same tenant above; the run continues where it stopped, and no user fails because of it."</p>
+            })}
+            {move || bulk.store_problem.get().map(|problem| view! {
+                <p class="hint">{format!("This run can't be saved in this browser: {problem}. Download the journal to keep it.")}</p>
+            })}
+            <div class="actions">
+                {move || (bulk.phase.get() == Phase::Running).then(|| view! {
+                    {move || if paused() == Some(PauseReason::ByAdmin) {
+                        view! { <button class="primary" on:click=move |_| bulk_runs::control(bulk, Event::Resume)>"Resume"</button> }.into_any()
+                    } else {
+                        view! { <button class="secondary" disabled=move || paused().is_some() on:click=move |_| bulk_runs::control(bulk, Event::Pause)>"Pause"</button> }.into_any()
+                    }}
+                    <button class="secondary" on:click=move |_| bulk_runs::control(bulk, Event::Cancel)>"Cancel"</button>
+                })}
+                {move || dry_run().then(|| view! {
+                    <button class="secondary" on:click=move |_| { bulk_runs::control(bulk, Event::Cancel); bulk.reset_run(); }>"Stop preview"</button>
+                })}
+                <button class="secondary" on:click=move |_| crate::bulk_runs::download_journal(bulk)>"Download journal"</button>
+            </div>
+        </section>
+    }
+}
+
+/// Whether an item in `status` is through (while the run goes, `unknown` is being read
+/// again, so it is not).
+fn is_final(status: Status) -> bool {
+    !matches!(
+        status,
+        Status::Waiting | Status::Sent | Status::Settling | Status::Unknown
+    )
+}

@@ -1,0 +1,216 @@
+// "Bulk changes" end to end: the release build against a fake Graph with 300 extra users
+// and a scaled-down write quota (100 writes per 5 s), over real HTTP. Each spec checks the
+// fake Graph's own counts: every write applied once, none twice.
+import { test, expect } from "@playwright/test";
+import { PROD, BULK_GRAPH } from "./playwright.config.mjs";
+import { ALL_SCOPES, expectNoAxeViolations, expectNoHorizontalScroll, guard, mintToken, shot, signIn } from "./helpers.mjs";
+
+const USERS = 300;
+const upn = (n) => `bulk${String(n).padStart(5, "0")}@contoso.example`;
+const EXPECTED_CONSOLE = [/status of 4\d\d/, /Failed to load resource/];
+
+async function control(request, method, path, data) {
+  const response = await request.fetch(`${BULK_GRAPH}${path}`, { method, data });
+  expect(response.ok(), `${method} ${path}: ${await response.text()}`).toBe(true);
+  return response;
+}
+const stats = async (request) => (await control(request, "GET", "/_stats")).json();
+
+/** A fresh tenant and fresh counts for each spec. */
+async function resetGraph(request) {
+  await control(request, "POST", "/_reset");
+  await control(request, "POST", "/_faults", []);
+  await control(request, "POST", "/_stats/reset");
+}
+
+async function openBulk(page) {
+  await page.getByRole("link", { name: "Bulk changes" }).click();
+  await expect(page.getByRole("heading", { name: "Bulk changes", level: 2 })).toBeVisible();
+  await expect(page).toHaveURL(/view=bulk/);
+}
+
+const progress = (page) => page.getByRole("progressbar", { name: "Run progress" });
+async function finishedCount(page) {
+  return Number(await progress(page).getAttribute("aria-valuenow"));
+}
+
+/** Pastes the users as a `;`-separated CSV with a header, one bad line and a duplicate. */
+async function pasteUsers(page, count) {
+  const lines = ['"displayName";"userPrincipalName"'];
+  for (let n = 1; n <= count; n++) lines.push(`"User ${n}";"${upn(n)}"`);
+  lines.splice(3, 0, '"Nobody";"not an address"');
+  lines.push(`"Again";"${upn(1).toUpperCase()}"`);
+  await page.getByLabel("Users", { exact: true }).fill(lines.join("\n"));
+  await expect(page.getByText(`${count} users found; 1 duplicate merged`)).toBeVisible();
+  await expect(page.getByText(/Line 4: .*not an address/)).toBeVisible();
+}
+
+async function chooseReprocess(page) {
+  await page.getByLabel("Operation").selectOption({ label: "Reprocess" });
+}
+
+async function preview(page) {
+  await page.getByRole("button", { name: "Preview run" }).click();
+  await expect(page.getByRole("heading", { name: /^Preview:/ })).toBeVisible({ timeout: 60_000 });
+}
+
+test("paste a CSV, preview, start, pause, resume, finish, export the report, and undo", async ({ page, request }) => {
+  const watch = guard(page);
+  await resetGraph(request);
+  await signIn(page, PROD, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await openBulk(page);
+  await expectNoAxeViolations(page, "bulk changes, empty");
+  await pasteUsers(page, USERS);
+  await page.getByLabel("Operation").selectOption({ label: "Add license" });
+  await page.getByLabel("License to add").selectOption({ label: "Power BI Pro" });
+  await shot(page, "60-bulk-choose");
+  await preview(page);
+  // Users who hold Power BI Pro already need nothing; nothing was written by the preview.
+  const before = await stats(request);
+  expect(before.writes_applied, JSON.stringify(before)).toBe(0);
+  const changeText = await page.locator(".bulk-preview .counts li").first().innerText();
+  const willChange = Number(changeText.replace(/[^0-9]/g, ""));
+  expect(willChange).toBeGreaterThan(100);
+  await expectNoAxeViolations(page, "bulk preview");
+  await shot(page, "61-bulk-preview");
+
+  const start = page.getByRole("button", { name: "Start" });
+  // Warnings that need ticking (e.g. usage location) block the start until ticked.
+  for (const box of await page.locator(".bulk-preview .warnings input[type=checkbox]").all()) await box.check();
+  const usage = page.getByLabel("Set a usage location for them first");
+  if (await usage.count()) {
+    await usage.check();
+    await page.getByLabel("Usage location (two-letter country code)").fill("GB");
+  }
+  await expect(start).toBeEnabled();
+  await start.click();
+  await expect(progress(page)).toBeVisible();
+  await expect.poll(() => finishedCount(page), { timeout: 60_000 }).toBeGreaterThan(20);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByText("Paused", { exact: true })).toBeVisible();
+  await shot(page, "62-bulk-paused");
+  const atPause = (await stats(request)).writes_applied;
+  await page.waitForTimeout(2_000);
+  // Writes already on their way may land; nothing new is sent while paused.
+  expect((await stats(request)).writes_applied - atPause).toBeLessThanOrEqual(40);
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByText("Run finished")).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByRole("heading", { name: "Results" })).toBeVisible();
+  await expect(page.locator(".aggregate")).toContainText("Power BI Pro");
+  await shot(page, "63-bulk-finished");
+  await expectNoAxeViolations(page, "bulk results");
+
+  const after = await stats(request);
+  expect(after.duplicate_writes, JSON.stringify(after)).toBe(0);
+
+  // The report, as CSV: one line per user plus the header.
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export report as CSV" }).click();
+  const csv = await (await download).createReadStream();
+  let text = "";
+  for await (const chunk of csv) text += chunk;
+  expect(text.trim().split("\n").length).toBeGreaterThan(willChange);
+
+  // A row opens to the user's own diff.
+  await page.getByLabel("Show").selectOption("done");
+  await page.getByRole("button", { name: /^Show the changes for / }).first().click();
+  await expect(page.locator(".row-details .diff").first()).toContainText("Power BI Pro");
+
+  // Undo is previewed like any run, then puts every user back.
+  await page.getByRole("button", { name: "Undo this run" }).click();
+  await expect(page.getByRole("heading", { name: /^Preview: Undo/ })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByText("Run finished")).toBeVisible({ timeout: 90_000 });
+  const undone = await stats(request);
+  expect(undone.duplicate_writes, JSON.stringify(undone)).toBe(0);
+  await shot(page, "64-bulk-undone");
+  watch.assertClean(EXPECTED_CONSOLE);
+});
+
+test("a 401 during a run pauses it; a fresh token finishes it with nothing failed", async ({ page, request }) => {
+  const watch = guard(page);
+  await resetGraph(request);
+  await signIn(page, PROD, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await openBulk(page);
+  await pasteUsers(page, USERS);
+  await chooseReprocess(page);
+  await preview(page);
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect.poll(() => finishedCount(page), { timeout: 60_000 }).toBeGreaterThan(20);
+  await control(request, "POST", "/_faults", [{ method: "POST", path: "/$batch", times: 1, fault: { kind: "graph_error", status: 401 } }]);
+  await expect(page.getByText("Paused: needs a fresh token")).toBeVisible({ timeout: 30_000 });
+  await shot(page, "65-bulk-needs-token");
+  await page.getByLabel("Fresh access token").fill(mintToken({ scp: ALL_SCOPES }));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("Run finished")).toBeVisible({ timeout: 90_000 });
+  await expect(page.locator(".bulk-progress .counts")).toContainText("Failed 0");
+  const counts = await stats(request);
+  expect(counts.duplicate_writes, JSON.stringify(counts)).toBe(0);
+  expect(counts.writes_applied, JSON.stringify(counts)).toBe(USERS);
+  watch.assertClean([...EXPECTED_CONSOLE, /status of 401/]);
+});
+
+test("closing the page mid-run and resuming finishes the run with no write sent twice", async ({ browser, request }) => {
+  await resetGraph(request);
+  const token = mintToken({ scp: ALL_SCOPES });
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signIn(first, PROD, BULK_GRAPH, token);
+  await openBulk(first);
+  await pasteUsers(first, USERS);
+  await chooseReprocess(first);
+  await preview(first);
+  await first.getByRole("button", { name: "Start" }).click();
+  await expect.poll(() => finishedCount(first), { timeout: 60_000 }).toBeGreaterThan(60);
+  await first.close();
+  const appliedAtClose = (await stats(request)).writes_applied;
+  expect(appliedAtClose).toBeLessThan(USERS);
+
+  // The next sign-in to the same tenant offers the run; the token was never saved.
+  const second = await context.newPage();
+  const watch = guard(second);
+  await signIn(second, PROD, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await expect(second.getByRole("heading", { name: "Unfinished bulk run" })).toBeVisible();
+  const stored = await second.evaluate(async () => {
+    const databases = await indexedDB.databases();
+    return JSON.stringify(databases);
+  });
+  expect(stored).toContain("license-desk");
+  await shot(second, "66-bulk-resume-offer");
+  await second.getByRole("button", { name: "Resume run" }).click();
+  await expect(second.getByText("Run finished")).toBeVisible({ timeout: 90_000 });
+  const counts = await stats(request);
+  expect(counts.duplicate_writes, JSON.stringify(counts)).toBe(0);
+  expect(counts.writes_applied, JSON.stringify(counts)).toBe(USERS);
+  watch.assertClean(EXPECTED_CONSOLE);
+  await context.close();
+});
+
+test("the bulk screen at 390 px and by keyboard alone", async ({ page, request }) => {
+  const watch = guard(page);
+  await resetGraph(request);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, PROD, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await openBulk(page);
+  // Keyboard only: type the users, pick the operation, preview and start.
+  await page.getByLabel("Users", { exact: true }).focus();
+  await page.keyboard.insertText([1, 2, 3, 4, 5].map(upn).join("\n"));
+  await expect(page.getByText("5 users found")).toBeVisible();
+  await page.keyboard.press("Tab");
+  while (!(await page.evaluate(() => document.activeElement?.id === "bulk-operation"))) await page.keyboard.press("Tab");
+  await page.keyboard.press("ArrowDown");
+  await expect(page.getByLabel("Operation")).toHaveValue("reprocess");
+  await page.keyboard.press("Tab");
+  while (!(await page.evaluate(() => document.activeElement?.textContent === "Preview run"))) await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: /^Preview:/ })).toBeVisible({ timeout: 30_000 });
+  await expectNoAxeViolations(page, "bulk preview at 390 px");
+  await expectNoHorizontalScroll(page);
+  await page.getByRole("button", { name: "Start" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("Run finished")).toBeVisible({ timeout: 60_000 });
+  await expectNoAxeViolations(page, "bulk results at 390 px");
+  await expectNoHorizontalScroll(page);
+  await shot(page, "67-bulk-390");
+  watch.assertClean(EXPECTED_CONSOLE);
+});
