@@ -215,3 +215,162 @@ pub fn merge_sources(lists: &[Vec<String>]) -> (Vec<String>, usize) {
     }
     (merged, duplicates)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(parsed: &ParsedUsers) -> Vec<(&str, usize)> {
+        parsed
+            .identifiers
+            .iter()
+            .map(|i| (i.value.as_str(), i.line))
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_list_keeps_line_numbers_skips_blanks_and_merges_duplicates() {
+        let parsed = parse_users(
+            "\u{feff}adele@contoso.com\r\n\r\n  Alex@Contoso.com \r\nADELE@contoso.com\n6fd2c87f-b296-42f0-b197-1e91e994b900\nnot an email\n\"megan@contoso.com\"\n",
+        );
+        assert_eq!(
+            values(&parsed),
+            vec![
+                ("adele@contoso.com", 1),
+                ("Alex@Contoso.com", 3),
+                ("6fd2c87f-b296-42f0-b197-1e91e994b900", 5),
+                ("megan@contoso.com", 7),
+            ]
+        );
+        assert_eq!(parsed.duplicates, 1);
+        assert_eq!(
+            parsed.bad_lines,
+            vec![BadLine {
+                line: 6,
+                text: "not an email".into(),
+                reason: words::NOT_AN_IDENTIFIER.into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_csv_uses_the_preferred_column_with_quotes_and_semicolons() {
+        let parsed = parse_users(
+            "\u{feff}Id;DisplayName;UserPrincipalName\r\n\
+             1;\"Vance; Adele\";adele@contoso.com\r\n\
+             2;\"Say \"\"hi\"\"\";\r\n\
+             3;\"unclosed;x@y.com\r\n\
+             4;Megan;\"megan@contoso.com\"\r\n",
+        );
+        assert_eq!(
+            values(&parsed),
+            vec![("adele@contoso.com", 2), ("megan@contoso.com", 5)]
+        );
+        let reasons: Vec<(usize, &str)> = parsed
+            .bad_lines
+            .iter()
+            .map(|b| (b.line, b.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (3, "the UserPrincipalName column is empty"),
+                (4, words::UNCLOSED_QUOTE)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_names_the_column_in_order_of_preference() {
+        let parsed = parse_users("mail,ObjectId\nm@contoso.com,6fd2c87f-b296-42f0-b197-1e91e994b900\n");
+        assert_eq!(values(&parsed), vec![("m@contoso.com", 2)]);
+        let parsed = parse_users("displayName,objectid\nAdele,6fd2c87f-b296-42f0-b197-1e91e994b900\nAlex,nope\n");
+        assert_eq!(
+            values(&parsed),
+            vec![("6fd2c87f-b296-42f0-b197-1e91e994b900", 2)]
+        );
+        assert_eq!(parsed.bad_lines[0].line, 3);
+        // Without a known column the first line is data, and a bad one is listed.
+        let parsed = parse_users("name,email\nadele@contoso.com\n");
+        assert_eq!(parsed.bad_lines[0].line, 1);
+        assert_eq!(values(&parsed), vec![("adele@contoso.com", 2)]);
+    }
+
+    #[test]
+    fn identifiers_are_guids_or_local_at_domain_dot_tld() {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.contoso.com",
+            "ext_user#EXT#@contoso.onmicrosoft.com",
+            "6FD2C87F-B296-42F0-B197-1E91E994B900",
+        ] {
+            assert!(is_identifier(ok), "{ok}");
+        }
+        for bad in [
+            "", "a@b", "@b.com", "a@.com", "a@b.c", "a b@c.com", "a@b@c.com", "a@b..com",
+            "Adele <a@b.com>", "6fd2c87f-b296-42f0-b197-1e91e994b90", "a;b@c.com",
+        ] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sources_merge_in_order_without_case_duplicates() {
+        let (merged, duplicates) = merge_sources(&[
+            vec!["a@x.com".into(), "B@x.com".into()],
+            vec!["b@X.com".into(), " ".into(), "c@x.com".into(), "A@x.com".into()],
+        ]);
+        assert_eq!(merged, vec!["a@x.com", "B@x.com", "c@x.com"]);
+        assert_eq!(duplicates, 2);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn identifier() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-zA-Z0-9._+'-]{1,12}@[a-z0-9-]{1,8}\\.[a-z]{2,5}",
+                any::<u128>().prop_map(|n| crate::Guid::from_u128(n).as_str().to_string()),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn what_is_written_is_read_back(
+                ids in proptest::collection::vec(identifier(), 0..30),
+                csv in any::<bool>(),
+                semicolon in any::<bool>(),
+                crlf in any::<bool>(),
+                quote in any::<bool>(),
+            ) {
+                let end = if crlf { "\r\n" } else { "\n" };
+                let sep = if semicolon { ";" } else { "," };
+                let mut text = String::new();
+                if csv {
+                    text.push_str(&format!("displayName{sep}userPrincipalName{end}"));
+                }
+                for (i, id) in ids.iter().enumerate() {
+                    let value = if quote { format!("\"{}\"", id.replace('"', "\"\"")) } else { id.clone() };
+                    if csv {
+                        text.push_str(&format!("\"Name {i}{sep} \"\"x\"\"\"{sep}{value}{end}"));
+                    } else {
+                        text.push_str(&format!("{value}{end}"));
+                    }
+                }
+                let parsed = parse_users(&text);
+                prop_assert!(parsed.bad_lines.is_empty(), "{:?}", parsed.bad_lines);
+                let (expected, duplicates) = merge_sources(&[ids.clone()]);
+                let got: Vec<String> = parsed.identifiers.iter().map(|i| i.value.clone()).collect();
+                prop_assert_eq!(got, expected);
+                prop_assert_eq!(parsed.duplicates, duplicates);
+                let offset = usize::from(csv);
+                for identifier in &parsed.identifiers {
+                    let first = ids.iter().position(|id| id.eq_ignore_ascii_case(&identifier.value)).unwrap();
+                    prop_assert_eq!(identifier.line, first + 1 + offset);
+                }
+            }
+        }
+    }
+}

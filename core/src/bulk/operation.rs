@@ -92,3 +92,57 @@ impl BulkOperation {
         !matches!(self, BulkOperation::Reprocess)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SubscribedSku;
+
+    #[test]
+    fn operations_become_one_change_and_read_as_the_admin_says_them() {
+        let e3 = Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
+        let m365 = Guid::new("05e9a617-0261-4cee-bb44-138d3ef5d965");
+        let catalog = Catalog::new(vec![
+            SubscribedSku {
+                sku_id: e3.clone(),
+                sku_part_number: "ENTERPRISEPACK".into(),
+                ..Default::default()
+            },
+            SubscribedSku {
+                sku_id: m365.clone(),
+                sku_part_number: "SPE_E3".into(),
+                ..Default::default()
+            },
+        ]);
+        let replace = BulkOperation::ReplaceLicense {
+            from: e3.clone(),
+            to: m365.clone(),
+        };
+        assert_eq!(
+            replace.describe(&catalog),
+            "Replace Office 365 E3 with Microsoft 365 E3"
+        );
+        assert_eq!(
+            replace.intent(),
+            Intent::Change(vec![Change::Replace {
+                from: e3.clone(),
+                to: m365
+            }])
+        );
+        let items = replace.items(&["a@x.com".into(), " b@x.com ".into()]);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].user, "b@x.com");
+        assert!(replace.changes_licenses());
+        assert!(!BulkOperation::Reprocess.changes_licenses());
+        assert_eq!(BulkOperation::Reprocess.intent(), Intent::Reprocess);
+        let json = serde_json::to_string(&BulkOperation::SetPlan {
+            sku: e3,
+            plan: Guid::new("efb87545-963c-4e0d-99df-69c6916d9eb0"),
+            enabled: false,
+        })
+        .unwrap();
+        assert!(json.contains("\"operation\":\"setPlan\""), "{json}");
+        let back: BulkOperation = serde_json::from_str(&json).unwrap();
+        assert!(matches!(back, BulkOperation::SetPlan { enabled: false, .. }));
+    }
+}

@@ -107,6 +107,7 @@ mod tests {
             license_assignment_states: vec![LicenseAssignmentState {
                 sku_id: a.clone(),
                 assigned_by_group: Some(Guid::new("00000000-0000-0000-0000-0000000000ff")),
+                state: crate::model::AssignmentState::Active,
                 ..Default::default()
             }],
             ..Default::default()

@@ -139,7 +139,7 @@ mod tests {
             user_label(
                 "adele@contoso.com",
                 Some("Adele Vance"),
-                Some("AdeleV@contoso.com")
+                Some("Adele@Contoso.com")
             ),
             "adele@contoso.com (Adele Vance)"
         );
