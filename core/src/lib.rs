@@ -16,6 +16,7 @@
 pub mod access_token;
 pub mod activity;
 pub mod batch;
+pub mod bulk;
 pub mod catalog;
 pub mod csv;
 pub mod diff;

@@ -38,6 +38,11 @@ pub enum Change {
         to: Guid,
         disabled_plans: Vec<Guid>,
     },
+    /// Replace `from` with `to` in one call, with `to`'s plans that match a plan off for
+    /// the user today (by name) starting off: [`plan_safety::carried_over_disabled_plans`]
+    /// computed from the user as read when the change is planned. For bulk changes, where
+    /// every user has plans of their own.
+    Replace { from: Guid, to: Guid },
 }
 
 /// Something the admin must see (and, where [`Warning::needs_ack`], acknowledge).
@@ -168,6 +173,18 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
                     refuse_missing(from, &mut refusals);
                 }
                 target.insert(to.clone(), disabled_plans.iter().cloned().collect());
+            }
+            Change::Replace { from, to } => {
+                if target.remove(from).is_none() {
+                    refuse_missing(from, &mut refusals);
+                }
+                let carried = plan_safety::carried_over_disabled_plans(
+                    &user.license_assignment_states,
+                    catalog,
+                    Some(from),
+                    to,
+                );
+                target.insert(to.clone(), carried.into_iter().collect());
             }
         }
     }

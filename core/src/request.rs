@@ -203,6 +203,18 @@ impl GraphEndpoint {
         }
         Ok(GraphRequest::get(tail.replace(' ', "%20")))
     }
+
+    /// [`GraphEndpoint::next_page`] for a listing whose first request carried headers
+    /// (such as `ConsistencyLevel: eventual`): Graph wants them on every page.
+    pub fn next_page_like(
+        &self,
+        first: &GraphRequest,
+        next_link: &str,
+    ) -> Result<GraphRequest, EndpointError> {
+        let mut page = self.next_page(next_link)?;
+        page.headers = first.headers.clone();
+        Ok(page)
+    }
 }
 
 fn is_loopback_origin(origin: &str) -> bool {
@@ -439,6 +451,55 @@ pub fn get_group(group: &Guid) -> GraphRequest {
     ))
 }
 
+/// The properties of a user in a list of members or of license holders.
+pub const USER_LIST_SELECT: &str = "id,userPrincipalName,displayName";
+
+/// `GET /groups/{id}/transitiveMembers/microsoft.graph.user?$select=id,userPrincipalName,displayName&$top=999`:
+/// every user in the group, nested groups included.
+pub fn group_transitive_user_members(group: &Guid) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups/{}/transitiveMembers/microsoft.graph.user?{}",
+        encode_path_segment(group.as_str()),
+        build_query(&[
+            ("$select", USER_LIST_SELECT.to_string()),
+            ("$top", "999".to_string()),
+        ])
+    ))
+}
+
+/// `GET /users?$filter=assignedLicenses/any(x:x/skuId eq {sku})&$count=true&…` with
+/// `ConsistencyLevel: eventual`. Whether this filter needs the advanced-query parameters
+/// is not settled in Microsoft's documentation, so they are sent; further pages must carry
+/// the header too ([`GraphEndpoint::next_page_like`]).
+pub fn users_with_sku(sku: &Guid) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/users?{}",
+        build_query(&[
+            (
+                "$filter",
+                format!("assignedLicenses/any(x:x/skuId eq {})", sku.as_str()),
+            ),
+            ("$count", "true".to_string()),
+            ("$select", USER_LIST_SELECT.to_string()),
+            ("$top", "999".to_string()),
+        ])
+    ))
+    .with_header("ConsistencyLevel", "eventual")
+}
+
+/// `GET /groups?$select=id,displayName&$top=N&$orderby=displayName`. Sorting groups by
+/// `displayName` works without the advanced-query parameters.
+pub fn list_groups(page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups?{}",
+        build_query(&[
+            ("$select", "id,displayName".to_string()),
+            ("$top", page_size.to_string()),
+            ("$orderby", "displayName".to_string()),
+        ])
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,6 +587,51 @@ mod tests {
             .is_err());
         assert!(endpoint
             .next_page("https://graph.microsoft.com/v1.0evil/users")
+            .is_err());
+    }
+
+    /// The path with its query decoded, as Graph reads it.
+    fn decoded(request: &GraphRequest) -> String {
+        crate::url::decode_component(&request.path)
+    }
+
+    #[test]
+    fn bulk_sources_have_the_agreed_paths() {
+        let group = Guid::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
+        let members = group_transitive_user_members(&group);
+        assert_eq!(
+            decoded(&members),
+            "/groups/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60/transitiveMembers/microsoft.graph.user?$select=id,userPrincipalName,displayName&$top=999"
+        );
+        assert!(members.headers.is_empty());
+        let sku = Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
+        let holders = users_with_sku(&sku);
+        assert_eq!(
+            decoded(&holders),
+            "/users?$filter=assignedLicenses/any(x:x/skuId eq 6fd2c87f-b296-42f0-b197-1e91e994b900)&$count=true&$select=id,userPrincipalName,displayName&$top=999"
+        );
+        assert!(!holders.path.contains(' '), "spaces are encoded");
+        assert_eq!(holders.header("consistencylevel"), Some("eventual"));
+        assert_eq!(
+            decoded(&list_groups(100)),
+            "/groups?$select=id,displayName&$top=100&$orderby=displayName"
+        );
+    }
+
+    #[test]
+    fn next_pages_keep_the_first_requests_headers() {
+        let endpoint = GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1);
+        let first = users_with_sku(&Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"));
+        let page = endpoint
+            .next_page_like(
+                &first,
+                "https://graph.microsoft.com/v1.0/users?$skiptoken=X1",
+            )
+            .unwrap();
+        assert_eq!(page.path, "/users?$skiptoken=X1");
+        assert_eq!(page.header("ConsistencyLevel"), Some("eventual"));
+        assert!(endpoint
+            .next_page_like(&first, "https://evil.example/v1.0/users?$skiptoken=X1")
             .is_err());
     }
 

@@ -35,6 +35,11 @@ pub struct RunItem {
     /// warning not among these is refused, never sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledged_warnings: Vec<Warning>,
+    /// The index of an earlier item that must end done or no-op before this item's write
+    /// is sent (set the usage location first, then assign). This item is planned from a
+    /// read taken after that item finished; if it ends any other way, this one is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prerequisite: Option<usize>,
 }
 
 impl RunItem {
@@ -43,7 +48,20 @@ impl RunItem {
             user: user.into(),
             intent,
             acknowledged_warnings: Vec::new(),
+            prerequisite: None,
         }
+    }
+
+    /// This item, waiting for item `index` to finish done or no-op first.
+    pub fn after(mut self, index: usize) -> Self {
+        self.prerequisite = Some(index);
+        self
+    }
+
+    /// This item, with these warnings acknowledged.
+    pub fn acknowledging(mut self, warnings: Vec<Warning>) -> Self {
+        self.acknowledged_warnings = warnings;
+        self
     }
 }
 

@@ -25,6 +25,7 @@ use crate::request::{self, GraphRequest};
 use crate::response::RawResponse;
 use crate::retry::{retry_after_seconds, Attempt, Decision as RetryDecision};
 use crate::rng::Rng;
+use crate::wording;
 
 /// Delays between reads while waiting for Entra ID to show a write.
 const SETTLE_DELAYS_MS: [u64; 8] = [400, 700, 1_000, 1_400, 1_800, 2_400, 3_200, 4_000];
@@ -50,8 +51,14 @@ pub(crate) enum Op {
 /// What an item needs after a transition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Next {
-    Read { at_ms: u64 },
-    Write { at_ms: u64 },
+    Read {
+        at_ms: u64,
+    },
+    Write {
+        at_ms: u64,
+    },
+    /// Nothing until another item finishes (a prerequisite).
+    Wait,
     Final,
 }
 
@@ -184,7 +191,7 @@ impl Item {
         self.record.times.started_ms.get_or_insert(now);
         self.touch();
         match self.record.status {
-            Status::Done | Status::NoOp | Status::Refused | Status::Failed => {
+            Status::Done | Status::NoOp | Status::Refused | Status::Failed | Status::Planned => {
                 self.stage = Stage::Final;
                 Next::Final
             }
@@ -329,6 +336,26 @@ impl Item {
         self.finish(now, status, settlement, note)
     }
 
+    /// Ends the item as refused before its write was sent, with `note` saying why.
+    pub fn refuse(&mut self, now: u64, note: &str) -> Next {
+        self.in_flight = None;
+        self.finish(now, Status::Refused, None, note)
+    }
+
+    /// True while the item has not been read or planned yet (waiting for a prerequisite).
+    pub fn is_unread(&self) -> bool {
+        self.stage == Stage::Before && self.record.status == Status::Waiting
+    }
+
+    /// SKUs the planned write would take a seat of: added, and not held by the user
+    /// through any assignment today.
+    pub fn seats_wanted(&self) -> Vec<crate::Guid> {
+        match (&self.record.before, &self.record.write) {
+            (Some(before), Some(write)) => super::seats::seats_taken_by(before, write),
+            _ => Vec::new(),
+        }
+    }
+
     fn fail(&mut self, now: u64, error: &GraphError) -> Next {
         self.record.error = Some(ErrorRecord::from(error));
         self.finish(now, Status::Failed, None, "")
@@ -364,6 +391,16 @@ impl Item {
             Decision::NoOp(text) => {
                 self.record.after = Some(user.clone());
                 self.finish_with_diff(ctx, now, Status::NoOp, None, &text)
+            }
+            Decision::Write {
+                request,
+                expect: _,
+                warnings,
+            } if ctx.options.dry_run => {
+                // A dry run stops here: the write and its warnings are the answer.
+                self.record.write = Some(request);
+                self.record.warnings = warnings;
+                self.finish(now, Status::Planned, None, wording::bulk::DRY_RUN_PLANNED)
             }
             Decision::Write {
                 request,

@@ -35,10 +35,13 @@ pub enum Status {
     Failed,
     /// Stopped before its write was sent.
     Cancelled,
+    /// A dry run read and planned the user: the record holds the write that would be
+    /// sent. Nothing was sent.
+    Planned,
 }
 
 impl Status {
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 10] = [
         Status::Waiting,
         Status::Sent,
         Status::Unknown,
@@ -48,13 +51,15 @@ impl Status {
         Status::Refused,
         Status::Failed,
         Status::Cancelled,
+        Status::Planned,
     ];
 
-    /// Statuses a resumed run skips.
+    /// Statuses a resumed run skips. A dry run's planned items are never resumed into
+    /// writes: they are kept as they are.
     pub fn is_settled(self) -> bool {
         matches!(
             self,
-            Status::Done | Status::NoOp | Status::Refused | Status::Failed
+            Status::Done | Status::NoOp | Status::Refused | Status::Failed | Status::Planned
         )
     }
 
@@ -69,6 +74,7 @@ impl Status {
             Status::Refused => "refused",
             Status::Failed => "failed",
             Status::Cancelled => "cancelled",
+            Status::Planned => "planned",
         }
     }
 }

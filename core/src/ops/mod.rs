@@ -35,6 +35,7 @@ pub mod intent;
 mod item;
 pub mod journal;
 pub mod pacing;
+pub mod seats;
 
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
@@ -42,10 +43,12 @@ pub use pacing::{TokenBucket, WriteBudget};
 
 use crate::batch::MAX_BATCH;
 use crate::catalog::Catalog;
+use crate::guid::Guid;
 use crate::request::GraphRequest;
 use crate::response::RawResponse;
 use crate::retry::{retry_after_seconds, RetryPolicy};
 use crate::rng::Rng;
+use crate::wording;
 use batching::PartAnswer;
 use item::{Ctx, Item, Next, Op};
 use serde::{Deserialize, Serialize};
@@ -69,6 +72,14 @@ pub struct Options {
     pub retry: RetryPolicy,
     /// Seeds the backoff jitter, so a run is reproducible.
     pub jitter_seed: u64,
+    /// Read and plan every item, send no write: each item that would be written ends
+    /// [`Status::Planned`] with the write it would send.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Count free seats from the catalogue and send no write that adds a SKU with none
+    /// left (the item is refused). Off: Graph answers `CountViolation` itself.
+    #[serde(default)]
+    pub stop_when_seats_run_out: bool,
 }
 
 impl Default for Options {
@@ -80,6 +91,8 @@ impl Default for Options {
             use_batch: true,
             retry: RetryPolicy::default(),
             jitter_seed: 0,
+            dry_run: false,
+            stop_when_seats_run_out: false,
         }
     }
 }
@@ -213,6 +226,11 @@ pub struct Run {
     wake_requested: Option<u64>,
     prefer_writes: bool,
     totals: Summary,
+    seats: seats::SeatPool,
+    /// Seats each item took when its write was sent.
+    seats_held: Vec<Vec<Guid>>,
+    /// Items waiting for each item to finish.
+    dependents: BTreeMap<usize, Vec<usize>>,
 }
 
 impl Run {
@@ -238,7 +256,16 @@ impl Run {
                 Item::new(record)
             })
             .collect();
+        let mut dependents: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (index, item) in items.iter().enumerate() {
+            if let Some(first) = item.record.item.prerequisite {
+                dependents.entry(first).or_default().push(index);
+            }
+        }
         Run {
+            seats: seats::SeatPool::from_catalog(&catalog),
+            seats_held: vec![Vec::new(); items.len()],
+            dependents,
             open: items.len(),
             rng: Rng::new(options.jitter_seed ^ 0x0B5E_55ED),
             items,
@@ -379,7 +406,66 @@ impl Run {
                 };
                 self.items[index].start(&mut ctx, now)
             };
+            if self.items[index].is_unread() {
+                if let Some(first) = self.items[index].record.item.prerequisite {
+                    let next = self.after_prerequisite(index, first, now);
+                    self.settle_item(index, false, u64::MAX, next, now, effects);
+                    continue;
+                }
+            }
             self.settle_item(index, false, u64::MAX, next, now, effects);
+        }
+    }
+
+    /// What an unread item with prerequisite `first` does now: wait (no ticket), read,
+    /// or end refused.
+    fn after_prerequisite(&mut self, index: usize, first: usize, now: u64) -> Next {
+        if first >= index {
+            return self.items[index].refuse(now, wording::bulk::PREREQUISITE_INVALID);
+        }
+        if self.cancelled {
+            self.items[index].cancel(now);
+            return Next::Final;
+        }
+        let prerequisite = &self.items[first];
+        if !prerequisite.is_final() {
+            return Next::Wait;
+        }
+        let record = &prerequisite.record;
+        match record.status {
+            Status::Done | Status::NoOp | Status::Planned => Next::Read { at_ms: now },
+            status => {
+                let note = wording::bulk::prerequisite_not_met(
+                    status.label(),
+                    record
+                        .note
+                        .as_deref()
+                        .or(record.error.as_ref().map(|error| error.headline.as_str())),
+                );
+                self.items[index].refuse(now, &note)
+            }
+        }
+    }
+
+    /// An item just ended: return seats it took without the change applied, and let the
+    /// items waiting for it go on (or end).
+    fn item_ended(&mut self, index: usize, now: u64, effects: &mut Vec<Effect>) {
+        let status = self.items[index].record.status;
+        if !matches!(status, Status::Done | Status::Unknown) {
+            for sku in std::mem::take(&mut self.seats_held[index]) {
+                self.seats.give_back(&sku);
+            }
+        }
+        let Some(waiting) = self.dependents.remove(&index) else {
+            return;
+        };
+        for dependent in waiting {
+            if self.items[dependent].is_final() || !self.items[dependent].is_unread() {
+                continue;
+            }
+            let revision = self.items[dependent].revision;
+            let next = self.after_prerequisite(dependent, index, now);
+            self.settle_item(dependent, false, revision, next, now, effects);
         }
     }
 
@@ -398,6 +484,7 @@ impl Run {
             if !was_final {
                 self.open -= 1;
                 effects.push(Effect::ItemFinished(item.record.clone()));
+                self.item_ended(index, now, effects);
             }
             return;
         }
@@ -414,7 +501,7 @@ impl Run {
             Next::Write { at_ms } if at_ms <= now => self.due_writes.push_back(ticket),
             Next::Read { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Read))),
             Next::Write { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Write))),
-            Next::Final => {}
+            Next::Final | Next::Wait => {}
         }
     }
 
@@ -509,6 +596,24 @@ impl Run {
             };
             if !self.valid(&ticket) {
                 continue;
+            }
+            if op == Op::Write && self.options.stop_when_seats_run_out {
+                let wanted: Vec<Guid> = self.items[ticket.item]
+                    .seats_wanted()
+                    .into_iter()
+                    .filter(|sku| !self.seats_held[ticket.item].contains(sku))
+                    .collect();
+                if let Some(sku) = self.seats.first_exhausted(&wanted) {
+                    let note = wording::bulk::seats_ran_out(sku, &self.catalog);
+                    let revision = self.items[ticket.item].revision;
+                    let next = self.items[ticket.item].refuse(now, &note);
+                    self.settle_item(ticket.item, false, revision, next, now, effects);
+                    continue;
+                }
+                for sku in wanted {
+                    self.seats.take(&sku);
+                    self.seats_held[ticket.item].push(sku);
+                }
             }
             let item = &mut self.items[ticket.item];
             let request = match op {

@@ -2,6 +2,7 @@
 //! changes, in one place, so wording stays consistent and reviewable. The types live
 //! with their logic; what they say lives here.
 
+pub mod bulk;
 mod diff;
 mod errors;
 mod plan;
@@ -50,6 +51,11 @@ pub fn describe_change(change: &Change, catalog: &Catalog) -> String {
             catalog.sku_name(sku)
         ),
         Change::Remove { sku } => format!("Remove {}", catalog.sku_name(sku)),
+        Change::Replace { from, to } => format!(
+            "Replace {} with {}",
+            catalog.sku_name(from),
+            catalog.sku_name(to)
+        ),
         Change::Swap { from, to, .. } => format!(
             "Replace {} with {}",
             catalog.sku_name(from),

@@ -1,0 +1,124 @@
+//! Undoing a bulk run, and retrying what did not go through.
+//!
+//! The undo of a license change restores each user's direct assignments and disabled
+//! plans exactly as read before the write, planned again from the user as they are when
+//! the undo runs. Warnings the undo raises only because it switches back on what the user
+//! had on before are acknowledged in advance; any other warning (the user changed since)
+//! stops that user's undo with the reason. Reprocessing and usage-location items have no
+//! undo.
+
+use crate::guid::Guid;
+use crate::model::{AssignLicenseBody, CapabilityStatus};
+use crate::ops::{Intent, JournalRecord, RunItem, Status};
+use crate::plan::{self, Change, Warning};
+use std::collections::BTreeSet;
+
+/// The changes that take `record`'s user back to their direct assignments before it.
+fn inverse_changes(record: &JournalRecord) -> Option<(Vec<Change>, Vec<Warning>)> {
+    if record.status != Status::Done || !matches!(record.item.intent, Intent::Change(_)) {
+        return None;
+    }
+    let before = record.before.as_ref()?;
+    let body: AssignLicenseBody =
+        serde_json::from_str(record.write.as_ref()?.body.as_deref()?).ok()?;
+    let was = plan::direct_licenses(before);
+    let now = plan::apply(&was, &body);
+    let mut changes: Vec<Change> = now
+        .keys()
+        .filter(|sku| !was.contains_key(*sku))
+        .map(|sku| Change::Remove { sku: sku.clone() })
+        .collect();
+    for (sku, disabled) in &was {
+        if now.get(sku) != Some(disabled) {
+            changes.push(Change::Add {
+                sku: sku.clone(),
+                disabled_plans: disabled.iter().cloned().collect(),
+            });
+        }
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    // Plans the user had on before: switching them back on is the undo's purpose.
+    let mut restored: BTreeSet<Guid> = before
+        .assigned_plans
+        .iter()
+        .filter(|p| p.capability_status == CapabilityStatus::Enabled)
+        .map(|p| p.service_plan_id.clone())
+        .collect();
+    for (sku, disabled) in &now {
+        if let Some(previous) = was.get(sku) {
+            restored.extend(disabled.difference(previous).cloned());
+        }
+    }
+    let skus: BTreeSet<Guid> = before
+        .license_assignment_states
+        .iter()
+        .map(|s| s.sku_id.clone())
+        .chain(now.keys().cloned())
+        .chain(was.keys().cloned())
+        .collect();
+    let mut acknowledged = Vec::new();
+    for plan in &restored {
+        for off_in in &skus {
+            for on_via in &skus {
+                acknowledged.push(Warning::PlanSwitchedOn {
+                    plan: plan.clone(),
+                    off_in: off_in.clone(),
+                    on_via: on_via.clone(),
+                });
+            }
+        }
+    }
+    for sku in was.keys().filter(|sku| !now.contains_key(*sku)) {
+        acknowledged.push(Warning::SeatsUnknown { sku: sku.clone() });
+        acknowledged.push(Warning::AppliesToUnknown { sku: sku.clone() });
+    }
+    Some((changes, acknowledged))
+}
+
+/// The inverse change per user that ended Done (licenses restored to `before`'s direct assignments and disabled plans); none for Reprocess or usage-location items.
+pub fn undo_items(records: &[JournalRecord]) -> Vec<RunItem> {
+    records
+        .iter()
+        .filter_map(|record| {
+            let (changes, acknowledged) = inverse_changes(record)?;
+            Some(
+                RunItem::new(record.item.user.clone(), Intent::Change(changes))
+                    .acknowledging(acknowledged),
+            )
+        })
+        .collect()
+}
+
+/// Failed, unknown and cancelled items again, with the same intent and acknowledgements;
+/// items refused because their prerequisite did not go through come back with it.
+pub fn retry_failed_items(records: &[JournalRecord]) -> Vec<RunItem> {
+    let mut items: Vec<RunItem> = Vec::new();
+    // Old index → new index of every item taken again.
+    let mut taken: Vec<Option<usize>> = vec![None; records.len()];
+    let position = |index: usize| records.iter().position(|r| r.index == index);
+    for (at, record) in records.iter().enumerate() {
+        let prerequisite = record.item.prerequisite.and_then(position);
+        let prerequisite_status = prerequisite.map(|p| records[p].status);
+        let again = match record.status {
+            Status::Failed | Status::Unknown | Status::Cancelled => true,
+            Status::Refused => prerequisite.is_some_and(|p| taken[p].is_some()),
+            _ => false,
+        };
+        if !again {
+            continue;
+        }
+        let mut item = RunItem::new(record.item.user.clone(), record.item.intent.clone())
+            .acknowledging(record.item.acknowledged_warnings.clone());
+        match (prerequisite.and_then(|p| taken[p]), prerequisite_status) {
+            (Some(new), _) => item = item.after(new),
+            (None, None | Some(Status::Done | Status::NoOp)) => {}
+            // The step before did not go through and is not taken again.
+            (None, Some(_)) => continue,
+        }
+        taken[at] = Some(items.len());
+        items.push(item);
+    }
+    items
+}
