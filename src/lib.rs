@@ -13,6 +13,7 @@ pub mod executor;
 pub mod format;
 pub mod graph_client;
 pub mod http;
+pub mod journal_store;
 pub mod router;
 pub mod session;
 pub mod transport;
