@@ -112,8 +112,11 @@ impl JournalStore {
         match serde_json::to_string(record) {
             Ok(json) => self.inner.pending.borrow_mut().put(record.index, json),
             Err(e) => {
-                *self.inner.background_error.borrow_mut() =
-                    Some(StoreError::from_dom(Doing::Saving, "DataError", &e.to_string()));
+                *self.inner.background_error.borrow_mut() = Some(StoreError::from_dom(
+                    Doing::Saving,
+                    "DataError",
+                    &e.to_string(),
+                ));
                 return;
             }
         }
@@ -163,14 +166,22 @@ impl Inner {
         } else {
             &[idb::RECORDS]
         };
-        let tx = idb::transaction(&self.db, stores, IdbTransactionMode::Readwrite, Doing::Saving)?;
+        let tx = idb::transaction(
+            &self.db,
+            stores,
+            IdbTransactionMode::Readwrite,
+            Doing::Saving,
+        )?;
         let batch = self.pending.borrow_mut().take();
         let header = self.header.borrow();
         let requests = (|| {
             let records = idb::store(&tx, idb::RECORDS, Doing::Saving)?;
             for (index, json) in &batch {
                 records
-                    .put_with_key(&JsValue::from_str(json), &idb::record_key(&header.run_id, *index))
+                    .put_with_key(
+                        &JsValue::from_str(json),
+                        &idb::record_key(&header.run_id, *index),
+                    )
                     .map_err(|e| idb::thrown(Doing::Saving, e))?;
             }
             if with_header {
@@ -295,12 +306,20 @@ fn decode<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
 
 /// Every saved run header (values this version can't read are left alone).
 async fn saved_headers(db: &IdbDatabase) -> Result<Vec<RunHeader>, StoreError> {
-    let tx = idb::transaction(db, &[idb::RUNS], IdbTransactionMode::Readonly, Doing::Reading)?;
+    let tx = idb::transaction(
+        db,
+        &[idb::RUNS],
+        IdbTransactionMode::Readonly,
+        Doing::Reading,
+    )?;
     let request = idb::store(&tx, idb::RUNS, Doing::Reading)?
         .get_all()
         .map_err(|e| idb::thrown(Doing::Reading, e))?;
     let all = idb::read(request, Doing::Reading).await?;
-    Ok(idb::values(all).iter().filter_map(|v| decode(v).ok()).collect())
+    Ok(idb::values(all)
+        .iter()
+        .filter_map(|v| decode(v).ok())
+        .collect())
 }
 
 /// Writes a run's header and records in one transaction, replacing earlier records of
@@ -333,7 +352,10 @@ async fn write_new_run(
         put_header(&runs, header)?;
         for record in records {
             store
-                .put_with_key(&encode(record), &idb::record_key(&header.run_id, record.index))
+                .put_with_key(
+                    &encode(record),
+                    &idb::record_key(&header.run_id, record.index),
+                )
                 .map_err(|e| idb::thrown(Doing::Saving, e))?;
         }
         Ok(())
@@ -366,7 +388,12 @@ async fn newest_unfinished(
     else {
         return Ok(None);
     };
-    let tx = idb::transaction(db, &[idb::RECORDS], IdbTransactionMode::Readonly, Doing::Reading)?;
+    let tx = idb::transaction(
+        db,
+        &[idb::RECORDS],
+        IdbTransactionMode::Readonly,
+        Doing::Reading,
+    )?;
     let range = idb::run_records(&header.run_id).map_err(|e| idb::thrown(Doing::Reading, e))?;
     let request = idb::store(&tx, idb::RECORDS, Doing::Reading)?
         .get_all_with_key(&range)

@@ -139,8 +139,14 @@ mod tests {
     #[test]
     fn quota_exceeded_says_storage_is_full_and_to_download() {
         let error = StoreError::from_dom(Doing::Saving, "QuotaExceededError", "ignored");
-        assert!(error.why.contains("storage for this site is full"), "{error}");
-        assert!(error.what_to_do.starts_with("Download the journal"), "{error}");
+        assert!(
+            error.why.contains("storage for this site is full"),
+            "{error}"
+        );
+        assert!(
+            error.what_to_do.starts_with("Download the journal"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -169,20 +169,25 @@ mod tests {
             r#"{"format":"activity-log","version":1}"#,
         ] {
             let error = from_file_json(text).unwrap_err();
-            assert_eq!(error.what, "This file is not a License Desk journal", "{text}");
+            assert_eq!(
+                error.what, "This file is not a License Desk journal",
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn a_newer_journal_format_asks_for_a_newer_version() {
-        let text = to_file_json(&header(3), &records(3)).replace(r#""version":1"#, r#""version":2"#);
+        let text =
+            to_file_json(&header(3), &records(3)).replace(r#""version":1"#, r#""version":2"#);
         let error = from_file_json(&text).unwrap_err();
         assert!(error.why.contains("journal format 2"), "{error}");
     }
 
     #[test]
     fn a_journal_with_a_broken_record_is_refused() {
-        let text = to_file_json(&header(3), &records(3)).replace(r#""status":"done""#, r#""status":"maybe""#);
+        let text = to_file_json(&header(3), &records(3))
+            .replace(r#""status":"done""#, r#""status":"maybe""#);
         let error = from_file_json(&text).unwrap_err();
         assert_eq!(error.what, "This journal file is damaged");
         assert!(error.why.contains("maybe"), "{error}");
@@ -191,12 +196,18 @@ mod tests {
     #[test]
     fn records_must_match_the_header() {
         let missing = from_file_json(&to_file_json(&header(4), &records(3))).unwrap_err();
-        assert!(missing.why.contains("says 4 users, but it holds 3"), "{missing}");
+        assert!(
+            missing.why.contains("says 4 users, but it holds 3"),
+            "{missing}"
+        );
 
         let mut twice = records(3);
         twice[2].index = 1;
         let duplicate = from_file_json(&to_file_json(&header(3), &twice)).unwrap_err();
-        assert!(duplicate.why.contains("two records for item 1"), "{duplicate}");
+        assert!(
+            duplicate.why.contains("two records for item 1"),
+            "{duplicate}"
+        );
 
         let mut gap = records(3);
         gap[1].index = 5;

@@ -10,7 +10,10 @@ use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DomException, IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{
+    DomException, IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction,
+    IdbTransactionMode,
+};
 
 pub const DATABASE: &str = "license-desk";
 /// Version 1 has the two stores below; a later version adds to them in `on_upgrade`.
@@ -46,7 +49,10 @@ pub async fn open() -> Result<IdbDatabase, StoreError> {
     let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new({
         let request = request.clone();
         move |_: web_sys::Event| {
-            if let Ok(db) = request.result().and_then(|db| db.dyn_into::<IdbDatabase>().map_err(JsValue::from)) {
+            if let Ok(db) = request
+                .result()
+                .and_then(|db| db.dyn_into::<IdbDatabase>().map_err(JsValue::from))
+            {
                 on_upgrade(&db);
             }
         }
