@@ -1,0 +1,453 @@
+//! A bulk run's journal, saved in the browser's database (IndexedDB) as the run goes, so
+//! closing the tab mid-run loses nothing: the next sign-in to the same tenant offers to
+//! resume the run (with `Run::resume`) or discard it.
+//!
+//! The database "license-desk" has two stores: "runs" holds each run's [`RunHeader`]
+//! keyed by run id, and "records" holds each item's `JournalRecord` keyed by
+//! `[run id, index]`. Values are JSON text, written with the `serde_json` the app already
+//! carries. Record changes are coalesced (the latest per item wins) and written in one
+//! transaction at most every [`FLUSH_EVERY_MS`], at once on [`JournalStore::flush`], and
+//! when the page is hidden or left. Only what the caller passes in is stored; records and
+//! headers hold no token, and nothing here reads the session.
+//!
+//! Where IndexedDB is unavailable every call returns a [`StoreError`] that says so; the run
+//! itself does not depend on the store, and the journal can still be downloaded as a file
+//! ([`to_file_json`], loaded back with [`from_file_json`]).
+
+mod error;
+mod file;
+mod idb;
+mod pending;
+
+pub use error::StoreError;
+pub use file::{from_file_json, to_file_json};
+
+use error::Doing;
+use license_desk_core::ops::JournalRecord;
+use pending::Pending;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{IdbDatabase, IdbTransaction, IdbTransactionMode};
+
+/// Coalesced record changes are written at most this often.
+pub const FLUSH_EVERY_MS: u32 = 300;
+
+/// What the resume offer shows about a run, and what it needs to start it again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunHeader {
+    /// Unique per run ([`new_run_id`]).
+    pub run_id: String,
+    /// The tenant (`tid`) the run works on; runs are only offered to the same tenant.
+    pub tenant_id: String,
+    /// Shown in the offer, e.g. "Reprocess 2,000 users".
+    pub title: String,
+    pub started_ms: u64,
+    pub total: usize,
+    /// The run's operation and options as JSON, opaque to the store.
+    pub spec_json: String,
+    pub finished: bool,
+}
+
+/// A fresh run id: the time in milliseconds and a random part, in hex.
+pub fn new_run_id() -> String {
+    let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("{:x}-{random:08x}", js_sys::Date::now() as u64)
+}
+
+/// A handle to one run's saved journal. Clones share the queue; when the last one is
+/// dropped, whatever is still queued is written.
+#[derive(Clone)]
+pub struct JournalStore {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    db: IdbDatabase,
+    header: RefCell<RunHeader>,
+    pending: RefCell<Pending>,
+    timer_armed: Cell<bool>,
+    /// A timed or page-hide write that failed, reported by the next `flush`.
+    background_error: RefCell<Option<StoreError>>,
+    listeners: PageListeners,
+}
+
+impl JournalStore {
+    /// Creates (or reopens) the run's journal, writing the header and all records; any
+    /// earlier records of the same run id are replaced. Finished runs of the same tenant
+    /// are replaced by this one and deleted.
+    pub async fn create(
+        header: RunHeader,
+        records: &[JournalRecord],
+    ) -> Result<JournalStore, StoreError> {
+        let db = idb::open().await?;
+        if let Err(error) = write_new_run(&db, &header, records).await {
+            db.close();
+            return Err(error);
+        }
+        Ok(JournalStore {
+            inner: Rc::new_cyclic(|weak| Inner {
+                db,
+                header: RefCell::new(header),
+                pending: RefCell::new(Pending::default()),
+                timer_armed: Cell::new(false),
+                background_error: RefCell::new(None),
+                listeners: PageListeners::attach(weak.clone()),
+            }),
+        })
+    }
+
+    pub fn run_id(&self) -> String {
+        self.inner.header.borrow().run_id.clone()
+    }
+
+    /// Queues a record change; writes are coalesced (the latest per index wins) and made
+    /// in one transaction at most every [`FLUSH_EVERY_MS`], at once on [`Self::flush`],
+    /// and when the page is hidden or left.
+    pub fn put(&self, record: &JournalRecord) {
+        match serde_json::to_string(record) {
+            Ok(json) => self.inner.pending.borrow_mut().put(record.index, json),
+            Err(e) => {
+                *self.inner.background_error.borrow_mut() = Some(StoreError::from_dom(
+                    Doing::Saving,
+                    "DataError",
+                    &e.to_string(),
+                ));
+                return;
+            }
+        }
+        if !self.inner.timer_armed.replace(true) {
+            let inner = self.inner.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(FLUSH_EVERY_MS).await;
+                inner.timer_armed.set(false);
+                if let Err(error) = inner.write(false, false).await {
+                    *inner.background_error.borrow_mut() = Some(error);
+                }
+            });
+        }
+    }
+
+    /// Writes every queued change now and waits until it and every earlier write are
+    /// saved. Also reports a timed write that failed since the last flush.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        let result = self.inner.write(false, true).await;
+        let earlier = self.inner.background_error.borrow_mut().take();
+        result.and(earlier.map_or(Ok(()), Err))
+    }
+
+    /// Marks the run finished (it is then no longer offered for resume, but kept until
+    /// discarded or replaced by the tenant's next run), writing queued changes with it.
+    pub async fn finish(&self) -> Result<(), StoreError> {
+        self.inner.header.borrow_mut().finished = true;
+        let result = self.inner.write(true, true).await;
+        let earlier = self.inner.background_error.borrow_mut().take();
+        result.and(earlier.map_or(Ok(()), Err))
+    }
+}
+
+impl Inner {
+    /// Starts one transaction with every queued record (and the header when asked). With
+    /// `always`, an empty one too: it commits only after every earlier write.
+    fn start_write(
+        &self,
+        with_header: bool,
+        always: bool,
+    ) -> Result<Option<(IdbTransaction, Vec<(usize, String)>)>, StoreError> {
+        if !always && !with_header && self.pending.borrow().is_empty() {
+            return Ok(None);
+        }
+        let stores: &[&str] = if with_header {
+            &[idb::RUNS, idb::RECORDS]
+        } else {
+            &[idb::RECORDS]
+        };
+        let tx = idb::transaction(
+            &self.db,
+            stores,
+            IdbTransactionMode::Readwrite,
+            Doing::Saving,
+        )?;
+        let batch = self.pending.borrow_mut().take();
+        let header = self.header.borrow();
+        let requests = (|| {
+            let records = idb::store(&tx, idb::RECORDS, Doing::Saving)?;
+            for (index, json) in &batch {
+                records
+                    .put_with_key(
+                        &JsValue::from_str(json),
+                        &idb::record_key(&header.run_id, *index),
+                    )
+                    .map_err(|e| idb::thrown(Doing::Saving, e))?;
+            }
+            if with_header {
+                put_header(&idb::store(&tx, idb::RUNS, Doing::Saving)?, &header)?;
+            }
+            Ok(())
+        })();
+        match requests {
+            Ok(()) => Ok(Some((tx, batch))),
+            Err(error) => {
+                self.pending.borrow_mut().restore(batch);
+                Err(idb::abandon(&tx, error))
+            }
+        }
+    }
+
+    async fn write(&self, with_header: bool, always: bool) -> Result<(), StoreError> {
+        let Some((tx, batch)) = self.start_write(with_header, always)? else {
+            return Ok(());
+        };
+        let committed = idb::committed(&tx, Doing::Saving).await;
+        if committed.is_err() {
+            self.pending.borrow_mut().restore(batch);
+        }
+        committed
+    }
+
+    /// The page is being hidden or left: the requests must be made before the handler
+    /// returns, so only the wait for the outcome is deferred.
+    fn write_now(self: Rc<Self>) {
+        match self.start_write(false, false) {
+            Ok(None) => {}
+            Ok(Some((tx, batch))) => wasm_bindgen_futures::spawn_local(async move {
+                if let Err(error) = idb::committed(&tx, Doing::Saving).await {
+                    self.pending.borrow_mut().restore(batch);
+                    *self.background_error.borrow_mut() = Some(error);
+                }
+            }),
+            Err(error) => *self.background_error.borrow_mut() = Some(error),
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.listeners.detach();
+        let _ = self.start_write(false, false);
+        // Closing waits for the transactions still running.
+        self.db.close();
+    }
+}
+
+/// Writes queued changes at once when the page is hidden (tab switched, window
+/// minimised, mobile app switch) or left, since a closing tab may never run the timer.
+struct PageListeners {
+    pagehide: Closure<dyn FnMut(web_sys::Event)>,
+    visibility: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl PageListeners {
+    fn attach(inner: Weak<Inner>) -> Self {
+        let on_hide = move |hidden_only: bool| {
+            let inner = inner.clone();
+            move |_: web_sys::Event| {
+                let hidden = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_some_and(|d| d.hidden());
+                if let Some(inner) = inner.upgrade().filter(|_| hidden || !hidden_only) {
+                    inner.write_now();
+                }
+            }
+        };
+        let listeners = PageListeners {
+            pagehide: Closure::new(on_hide(false)),
+            visibility: Closure::new(on_hide(true)),
+        };
+        if let Some(window) = web_sys::window() {
+            let _ = window.add_event_listener_with_callback(
+                "pagehide",
+                listeners.pagehide.as_ref().unchecked_ref(),
+            );
+            if let Some(document) = window.document() {
+                let _ = document.add_event_listener_with_callback(
+                    "visibilitychange",
+                    listeners.visibility.as_ref().unchecked_ref(),
+                );
+            }
+        }
+        listeners
+    }
+
+    fn detach(&self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                "pagehide",
+                self.pagehide.as_ref().unchecked_ref(),
+            );
+            if let Some(document) = window.document() {
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    self.visibility.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    }
+}
+
+fn put_header(runs: &web_sys::IdbObjectStore, header: &RunHeader) -> Result<(), StoreError> {
+    runs.put_with_key(&encode(header), &JsValue::from_str(&header.run_id))
+        .map(drop)
+        .map_err(|e| idb::thrown(Doing::Saving, e))
+}
+
+fn encode<T: Serialize>(value: &T) -> JsValue {
+    JsValue::from_str(&serde_json::to_string(value).expect("headers and records serialise"))
+}
+
+fn decode<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+    let text = value.as_string().ok_or("not text")?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// Every saved run header (values this version can't read are left alone).
+async fn saved_headers(db: &IdbDatabase) -> Result<Vec<RunHeader>, StoreError> {
+    let tx = idb::transaction(
+        db,
+        &[idb::RUNS],
+        IdbTransactionMode::Readonly,
+        Doing::Reading,
+    )?;
+    let request = idb::store(&tx, idb::RUNS, Doing::Reading)?
+        .get_all()
+        .map_err(|e| idb::thrown(Doing::Reading, e))?;
+    let all = idb::read(request, Doing::Reading).await?;
+    Ok(idb::values(all)
+        .iter()
+        .filter_map(|v| decode(v).ok())
+        .collect())
+}
+
+/// Writes a run's header and records in one transaction, replacing earlier records of
+/// the run and the tenant's finished runs.
+async fn write_new_run(
+    db: &IdbDatabase,
+    header: &RunHeader,
+    records: &[JournalRecord],
+) -> Result<(), StoreError> {
+    let replaced: Vec<String> = saved_headers(db)
+        .await?
+        .into_iter()
+        .filter(|h| h.tenant_id == header.tenant_id && h.finished && h.run_id != header.run_id)
+        .map(|h| h.run_id)
+        .collect();
+    let tx = idb::transaction(
+        db,
+        &[idb::RUNS, idb::RECORDS],
+        IdbTransactionMode::Readwrite,
+        Doing::Saving,
+    )?;
+    let requests = (|| {
+        let runs = idb::store(&tx, idb::RUNS, Doing::Saving)?;
+        let store = idb::store(&tx, idb::RECORDS, Doing::Saving)?;
+        for run_id in replaced.iter().chain([&header.run_id]) {
+            runs.delete(&JsValue::from_str(run_id))
+                .and_then(|_| store.delete(&idb::run_records(run_id)?))
+                .map_err(|e| idb::thrown(Doing::Saving, e))?;
+        }
+        put_header(&runs, header)?;
+        for record in records {
+            store
+                .put_with_key(
+                    &encode(record),
+                    &idb::record_key(&header.run_id, record.index),
+                )
+                .map_err(|e| idb::thrown(Doing::Saving, e))?;
+        }
+        Ok(())
+    })();
+    match requests {
+        Ok(()) => idb::committed(&tx, Doing::Saving).await,
+        Err(error) => Err(idb::abandon(&tx, error)),
+    }
+}
+
+/// The newest unfinished run for this tenant, with its records in index order.
+pub async fn unfinished_run(
+    tenant_id: &str,
+) -> Result<Option<(RunHeader, Vec<JournalRecord>)>, StoreError> {
+    let db = idb::open().await?;
+    let result = newest_unfinished(&db, tenant_id).await;
+    db.close();
+    result
+}
+
+async fn newest_unfinished(
+    db: &IdbDatabase,
+    tenant_id: &str,
+) -> Result<Option<(RunHeader, Vec<JournalRecord>)>, StoreError> {
+    let Some(header) = saved_headers(db)
+        .await?
+        .into_iter()
+        .filter(|h| h.tenant_id == tenant_id && !h.finished)
+        .max_by(|a, b| (a.started_ms, &a.run_id).cmp(&(b.started_ms, &b.run_id)))
+    else {
+        return Ok(None);
+    };
+    let tx = idb::transaction(
+        db,
+        &[idb::RECORDS],
+        IdbTransactionMode::Readonly,
+        Doing::Reading,
+    )?;
+    let range = idb::run_records(&header.run_id).map_err(|e| idb::thrown(Doing::Reading, e))?;
+    let request = idb::store(&tx, idb::RECORDS, Doing::Reading)?
+        .get_all_with_key(&range)
+        .map_err(|e| idb::thrown(Doing::Reading, e))?;
+    let all = idb::read(request, Doing::Reading).await?;
+    let mut records = idb::values(all)
+        .iter()
+        .map(decode::<JournalRecord>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|detail| StoreError::unreadable_saved_run(&header.title, &detail))?;
+    records.sort_by_key(|record| record.index);
+    Ok(Some((header, records)))
+}
+
+/// Deletes one saved run.
+pub async fn discard(run_id: &str) -> Result<(), StoreError> {
+    let run_id = run_id.to_string();
+    delete(move |runs, records| {
+        runs.delete(&JsValue::from_str(&run_id))?;
+        records.delete(&idb::run_records(&run_id)?)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Deletes every saved run (used by "Sign out and forget").
+pub async fn discard_all() -> Result<(), StoreError> {
+    delete(|runs, records| {
+        runs.clear()?;
+        records.clear()?;
+        Ok(())
+    })
+    .await
+}
+
+async fn delete(
+    requests: impl FnOnce(&web_sys::IdbObjectStore, &web_sys::IdbObjectStore) -> Result<(), JsValue>,
+) -> Result<(), StoreError> {
+    let db = idb::open().await?;
+    let result = async {
+        let tx = idb::transaction(
+            &db,
+            &[idb::RUNS, idb::RECORDS],
+            IdbTransactionMode::Readwrite,
+            Doing::Discarding,
+        )?;
+        let runs = idb::store(&tx, idb::RUNS, Doing::Discarding)?;
+        let records = idb::store(&tx, idb::RECORDS, Doing::Discarding)?;
+        match requests(&runs, &records) {
+            Ok(()) => idb::committed(&tx, Doing::Discarding).await,
+            Err(e) => Err(idb::abandon(&tx, idb::thrown(Doing::Discarding, e))),
+        }
+    }
+    .await;
+    db.close();
+    result
+}

@@ -1,0 +1,295 @@
+//! Browser tests of the journal store against Chromium's real IndexedDB: what a closed
+//! tab leaves behind is exactly what the next sign-in offers to resume.
+#![cfg(target_arch = "wasm32")]
+
+use license_desk::journal_store::{
+    self, discard, discard_all, from_file_json, to_file_json, unfinished_run, JournalStore,
+    RunHeader,
+};
+use license_desk_core::ops::{Intent, JournalRecord, RunItem, Status};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn header(run_id: &str, tenant_id: &str, started_ms: u64, total: usize) -> RunHeader {
+    RunHeader {
+        run_id: run_id.into(),
+        tenant_id: tenant_id.into(),
+        title: format!("Reprocess {total} users"),
+        started_ms,
+        total,
+        spec_json: r#"{"intent":"reprocess","options":{"maxInFlight":4}}"#.into(),
+        finished: false,
+    }
+}
+
+fn records(total: usize) -> Vec<JournalRecord> {
+    (0..total)
+        .map(|i| {
+            JournalRecord::new(
+                i,
+                RunItem::new(format!("user{i}@contoso.com"), Intent::Reprocess),
+            )
+        })
+        .collect()
+}
+
+fn with_status(mut record: JournalRecord, status: Status, attempts: u32) -> JournalRecord {
+    record.status = status;
+    record.attempts = attempts;
+    record
+        .request_ids
+        .push(format!("req-{}-{attempts}", record.index));
+    record
+}
+
+async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+/// Everything in one of the database's stores, read without the store's own code.
+async fn raw_values(store: &str) -> Vec<String> {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory.open("license-desk").unwrap();
+    wait(&open).await;
+    let db: web_sys::IdbDatabase = open.result().unwrap().unchecked_into();
+    let tx = db.transaction_with_str(store).unwrap();
+    let request = tx.object_store(store).unwrap().get_all().unwrap();
+    wait(&request).await;
+    let values: js_sys::Array = request.result().unwrap().unchecked_into();
+    db.close();
+    let mut values: Vec<String> = values.iter().map(|v| v.as_string().unwrap()).collect();
+    values.sort();
+    values
+}
+
+async fn wait(request: &web_sys::IdbRequest) {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_resumed_run_gets_the_latest_version_of_every_record_in_index_order() {
+    let total = 1_500;
+    let header = header("run-order", "tenant-order", 1_000, total);
+    let initial = records(total);
+    let store = JournalStore::create(header.clone(), &initial)
+        .await
+        .unwrap();
+
+    let mut expected = initial.clone();
+    // Every third item goes sent then done; the puts arrive out of index order.
+    for i in (0..total).rev().filter(|i| i % 3 == 0) {
+        store.put(&with_status(initial[i].clone(), Status::Sent, 1));
+        expected[i] = with_status(
+            with_status(initial[i].clone(), Status::Sent, 1),
+            Status::Done,
+            1,
+        );
+        store.put(&expected[i]);
+    }
+    store.flush().await.unwrap();
+
+    let (saved_header, saved) = unfinished_run("tenant-order").await.unwrap().unwrap();
+    assert_eq!(saved_header, header);
+    assert_eq!(saved.len(), total);
+    assert!(
+        saved.iter().enumerate().all(|(i, r)| r.index == i),
+        "index order (2 before 10)"
+    );
+    assert_eq!(saved, expected);
+    discard("run-order").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn queued_changes_are_written_by_the_timer_without_a_flush() {
+    let store = JournalStore::create(header("run-timer", "tenant-timer", 1, 3), &records(3))
+        .await
+        .unwrap();
+    let changed = with_status(records(3)[2].clone(), Status::Done, 1);
+    store.put(&changed);
+    sleep(journal_store::FLUSH_EVERY_MS + 400).await;
+
+    let (_, saved) = unfinished_run("tenant-timer").await.unwrap().unwrap();
+    assert_eq!(saved[2], changed);
+    assert_eq!(saved[0], records(3)[0]);
+    discard("run-timer").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn leaving_the_page_writes_queued_changes_at_once() {
+    let store = JournalStore::create(header("run-hide", "tenant-hide", 1, 2), &records(2))
+        .await
+        .unwrap();
+    let changed = with_status(records(2)[1].clone(), Status::Settling, 1);
+    store.put(&changed);
+    let window = web_sys::window().unwrap();
+    window
+        .dispatch_event(&web_sys::Event::new("pagehide").unwrap())
+        .unwrap();
+
+    // Read at once, well before the timer: the page-hide write is already queued ahead.
+    let (_, saved) = unfinished_run("tenant-hide").await.unwrap().unwrap();
+    assert_eq!(saved[1], changed);
+    drop(store);
+    discard("run-hide").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_finished_run_is_not_offered_but_keeps_its_last_records() {
+    let header = header("run-finish", "tenant-finish", 1, 2);
+    let store = JournalStore::create(header.clone(), &records(2))
+        .await
+        .unwrap();
+    assert!(unfinished_run("tenant-finish").await.unwrap().is_some());
+    let last = with_status(records(2)[0].clone(), Status::Done, 1);
+    store.put(&last);
+    store.finish().await.unwrap();
+
+    assert_eq!(unfinished_run("tenant-finish").await.unwrap(), None);
+    let runs = raw_values("runs").await;
+    let finished = RunHeader {
+        finished: true,
+        ..header
+    };
+    assert!(runs.contains(&json(&finished)), "{runs:?}");
+    assert!(raw_values("records").await.contains(&json(&last)));
+    discard("run-finish").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn runs_are_offered_only_to_their_tenant_newest_first() {
+    let _older = JournalStore::create(header("run-a-old", "tenant-a", 1_000, 1), &records(1))
+        .await
+        .unwrap();
+    let _newer = JournalStore::create(header("run-a-new", "tenant-a", 2_000, 2), &records(2))
+        .await
+        .unwrap();
+
+    assert_eq!(unfinished_run("tenant-b").await.unwrap(), None);
+    let (offered, saved) = unfinished_run("tenant-a").await.unwrap().unwrap();
+    assert_eq!(offered.run_id, "run-a-new");
+    assert_eq!(saved, records(2));
+
+    discard("run-a-new").await.unwrap();
+    let (offered, _) = unfinished_run("tenant-a").await.unwrap().unwrap();
+    assert_eq!(offered.run_id, "run-a-old");
+    discard("run-a-old").await.unwrap();
+    assert_eq!(unfinished_run("tenant-a").await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn discarding_a_run_deletes_its_header_and_records() {
+    let before = (raw_values("runs").await, raw_values("records").await);
+    let _store = JournalStore::create(header("run-gone", "tenant-gone", 1, 3), &records(3))
+        .await
+        .unwrap();
+    assert_eq!(raw_values("records").await.len(), before.1.len() + 3);
+    discard("run-gone").await.unwrap();
+    assert_eq!(unfinished_run("tenant-gone").await.unwrap(), None);
+    assert_eq!(
+        (raw_values("runs").await, raw_values("records").await),
+        before
+    );
+}
+
+#[wasm_bindgen_test]
+async fn reopening_a_run_replaces_its_records_and_a_new_run_replaces_finished_ones() {
+    let first = JournalStore::create(header("run-1", "tenant-re", 1, 5), &records(5))
+        .await
+        .unwrap();
+    first.finish().await.unwrap();
+    let other_tenant = JournalStore::create(header("run-x", "tenant-other", 1, 1), &records(1))
+        .await
+        .unwrap();
+    other_tenant.finish().await.unwrap();
+
+    let _second = JournalStore::create(header("run-2", "tenant-re", 2, 4), &records(4))
+        .await
+        .unwrap();
+    let resumed = vec![with_status(records(1)[0].clone(), Status::Done, 2)];
+    let _reopened = JournalStore::create(header("run-2", "tenant-re", 2, 1), &resumed)
+        .await
+        .unwrap();
+
+    let (offered, saved) = unfinished_run("tenant-re").await.unwrap().unwrap();
+    assert_eq!((offered.run_id.as_str(), offered.total), ("run-2", 1));
+    assert_eq!(saved, resumed);
+    let runs = raw_values("runs").await;
+    assert!(!runs.iter().any(|h| h.contains("\"run-1\"")), "{runs:?}");
+    assert!(runs.iter().any(|h| h.contains("\"run-x\"")), "{runs:?}");
+    discard("run-2").await.unwrap();
+    discard("run-x").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_store_keeps_exactly_what_it_is_given_and_discard_all_forgets_it() {
+    discard_all().await.unwrap();
+    let header = header("run-exact", "tenant-exact", 7, 3);
+    let mut expected = records(3);
+    let store = JournalStore::create(header.clone(), &expected)
+        .await
+        .unwrap();
+    expected[1] = with_status(expected[1].clone(), Status::Failed, 3);
+    store.put(&expected[1]);
+    store.flush().await.unwrap();
+    let _other = JournalStore::create(header_for_other(), &records(1))
+        .await
+        .unwrap();
+
+    let mut want_runs = vec![json(&header), json(&header_for_other())];
+    want_runs.sort();
+    assert_eq!(raw_values("runs").await, want_runs);
+    let mut want_records: Vec<String> = expected.iter().chain(&records(1)).map(json).collect();
+    want_records.sort();
+    assert_eq!(raw_values("records").await, want_records);
+    // JWTs start with a base64url `{"`: nothing token-like is added on the way.
+    assert!(!raw_values("runs")
+        .await
+        .iter()
+        .chain(&raw_values("records").await)
+        .any(|v| v.contains("eyJ")));
+
+    discard_all().await.unwrap();
+    assert!(raw_values("runs").await.is_empty());
+    assert!(raw_values("records").await.is_empty());
+    assert_eq!(unfinished_run("tenant-exact").await.unwrap(), None);
+    assert_eq!(unfinished_run("tenant-exact-2").await.unwrap(), None);
+    // The handle outlives the forgetting; a later flush writes only what is put after.
+    store.flush().await.unwrap();
+    assert!(raw_values("records").await.is_empty());
+}
+
+fn header_for_other() -> RunHeader {
+    header("run-exact-2", "tenant-exact-2", 8, 1)
+}
+
+#[wasm_bindgen_test]
+async fn a_downloaded_journal_loads_back_and_garbage_is_refused() {
+    let header = header("run-file", "tenant-file", 3, 3);
+    let mut saved = records(3);
+    saved[0] = with_status(saved[0].clone(), Status::Done, 1);
+    let text = to_file_json(&header, &saved);
+    assert_eq!(from_file_json(&text).unwrap(), (header, saved));
+
+    let error = from_file_json("<html>not a journal</html>").unwrap_err();
+    assert_eq!(error.what, "This file is not a License Desk journal");
+    assert!(from_file_json(r#"{"format":"license-desk-journal","version":1}"#).is_err());
+}
+
+#[wasm_bindgen_test]
+fn run_ids_differ() {
+    let a = journal_store::new_run_id();
+    let b = journal_store::new_run_id();
+    assert_ne!(a, b);
+    assert!(a.len() > 9, "{a}");
+}
