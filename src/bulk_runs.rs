@@ -79,12 +79,7 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
     };
     let ticked = bulk.ticked.get_untracked();
     let usage_location = bulk.usage_location.get_untracked();
-    let items = preview::run_items(
-        &result.records,
-        result.operation.as_ref(),
-        &ticked,
-        usage_location.as_deref(),
-    );
+    let items = preview::run_items(&result.records, &ticked, usage_location.as_deref());
     let options = Options {
         stop_when_seats_run_out: bulk.stop_when_seats_run_out.get_untracked(),
         ..Options::default()

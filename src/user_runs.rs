@@ -30,11 +30,7 @@ pub fn start(
     workspace.action_error.set(None);
     workspace.last_change.set(None);
     workspace.busy.set(Some(busy_text(&intent).into()));
-    let item = RunItem {
-        user: user.to_string(),
-        intent,
-        acknowledged_warnings: acknowledged,
-    };
+    let item = RunItem::new(user.to_string(), intent).acknowledging(acknowledged);
     // One request at a time and no `$batch`: the activity log shows the real calls.
     let options = Options {
         use_batch: false,
@@ -92,7 +88,7 @@ fn show(workspace: Workspace, user: &UserId, record: &JournalRecord) {
                 workspace.action_error.set(problem(record));
             }
         }
-        Status::Waiting | Status::Sent => {}
+        Status::Waiting | Status::Sent | Status::Planned => {}
     }
 }
 

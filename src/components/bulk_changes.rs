@@ -61,7 +61,7 @@ pub fn BulkChanges() -> impl IntoView {
             Some(BulkOperation::Reprocess) => Action::Reprocess,
             _ => Action::Assign,
         };
-        session.allows(action)
+        session.may_attempt(action)
     };
 
     view! {

@@ -6,7 +6,6 @@
 //! into the real run, each acknowledging only the warnings the admin ticked, so a user who
 //! changed since the preview in a way that raises a new warning is refused, not written.
 
-use super::operation::BulkOperation;
 use super::user_label;
 use crate::catalog::Catalog;
 use crate::csv;
@@ -159,15 +158,14 @@ impl Preview {
 }
 
 /// The real run's items from a dry run: only users that will change (status Planned), each
-/// acknowledging the ticked warnings; when `usage_location` is Some(country), users missing one
-/// get a SetUsageLocation item first and their change item has it as prerequisite.
+/// with the intent it was previewed with and acknowledging the ticked warnings; when
+/// `usage_location` is Some(country), users missing one get a SetUsageLocation item first
+/// and their change item has it as prerequisite.
 pub fn run_items(
     records: &[JournalRecord],
-    operation: &BulkOperation,
     ticked: &[Warning],
     usage_location: Option<&str>,
 ) -> Vec<RunItem> {
-    let intent = operation.intent();
     let mut items = Vec::new();
     for record in records.iter().filter(|r| r.status == Status::Planned) {
         let acknowledged: Vec<Warning> = record
@@ -179,7 +177,8 @@ pub fn run_items(
         let user = record.item.user.clone();
         // The planner warns exactly when Graph would refuse the write for it.
         let missing = lacks_usage_location(record);
-        let mut item = RunItem::new(user.clone(), intent.clone()).acknowledging(acknowledged);
+        let mut item =
+            RunItem::new(user.clone(), record.item.intent.clone()).acknowledging(acknowledged);
         if let (Some(country), true) = (usage_location, missing) {
             items.push(RunItem::new(
                 user,
