@@ -321,7 +321,10 @@ fn control(stream: &TcpStream, request: &Incoming, state: &Mutex<State>, options
     let Ok(mut state) = state.lock() else {
         return json_answer(stream, 500, &serde_json::json!({"error": "state poisoned"}));
     };
-    let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((&request.target, ""));
     match (request.method.to_ascii_uppercase().as_str(), path) {
         ("POST", "/_faults") => {
             let parsed = serde_json::from_str::<Vec<FaultRule>>(&request.body)

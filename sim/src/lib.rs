@@ -22,6 +22,7 @@ pub mod seed_catalog;
 pub mod tenant;
 pub mod throttle;
 
+pub use faults::WriteStats;
 use license_desk_core::guid::Guid;
 use license_desk_core::model::User;
 use license_desk_core::response::RawResponse;
@@ -29,7 +30,6 @@ use license_desk_core::rng::Rng;
 use license_desk_core::token::{self, Action};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
-pub use faults::WriteStats;
 pub use tenant::Tenant;
 pub use throttle::ThrottleModel;
 use throttle::WriteMeter;
@@ -360,12 +360,16 @@ impl Simulator {
             .map_or("", |(_, rest)| rest);
         let (id, what) = match routes::resolve(&request.method.to_ascii_uppercase(), rest) {
             routes::Route::Reprocess(id) => (id, "reprocessLicenseAssignment".to_string()),
-            routes::Route::AssignLicense(id) => (id, format!("assignLicense {}", canonical(&request.body))),
+            routes::Route::AssignLicense(id) => {
+                (id, format!("assignLicense {}", canonical(&request.body)))
+            }
             routes::Route::UpdateUser(id) => (id, format!("update {}", canonical(&request.body))),
             _ => return,
         };
         if let Some(index) = self.user_index(&id) {
-            let upn = self.tenant.users[index].user_principal_name.to_ascii_lowercase();
+            let upn = self.tenant.users[index]
+                .user_principal_name
+                .to_ascii_lowercase();
             self.stats.applied_to_user(&upn, &what);
         }
     }

@@ -592,7 +592,11 @@ pub(crate) fn answer(
             let context = if users_only {
                 "users"
             } else {
-                items.extend(member_groups(tenant, &tenant.nested_groups(&group), &select));
+                items.extend(member_groups(
+                    tenant,
+                    &tenant.nested_groups(&group),
+                    &select,
+                ));
                 "directoryObjects"
             };
             page(ctx, path, &query, items, context)
@@ -627,12 +631,14 @@ fn member_groups(tenant: &super::Tenant, parents: &[Guid], select: &[String]) ->
     tenant
         .groups
         .iter()
-        .filter(|group| parents.iter().any(|parent| {
-            tenant
-                .groups
-                .iter()
-                .any(|p| &p.id == parent && p.member_groups.contains(&group.id))
-        }))
+        .filter(|group| {
+            parents.iter().any(|parent| {
+                tenant
+                    .groups
+                    .iter()
+                    .any(|p| &p.id == parent && p.member_groups.contains(&group.id))
+            })
+        })
         .map(|group| {
             let mut json = selected(group_json(group), Some(select));
             json["@odata.type"] = json!("#microsoft.graph.group");
