@@ -2,9 +2,28 @@
 //!
 //! ```text
 //! cargo run --release --example fake-graph -- --port 8787 [--seed 42] [--latency-ms 0]
-//!     [--replication-delay-ms 0] [--throttle-quota 3000] [--throttle-window-s 150]
-//!     [--fault-rate 0.0] [--inject-exclusive PLAN_A,PLAN_B]... [--mint-token]
+//!     [--users 0] [--replication-delay-ms 0] [--write-quota 3000/150s]
+//!     [--throttle-model bucket|sliding] [--throttle-quota 3000] [--throttle-window-s 150]
+//!     [--fault-rate 0.0] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]...
 //! ```
+//!
+//! `--users N` adds N bulk users, `bulk00001@contoso.example` to `bulkNNNNN@…`, and the
+//! bulk groups (Sales, Customer Support with Support Leads nested, Contractors; see
+//! `license_desk_sim::bulk`); `GET /users` pages through them.
+//!
+//! `--write-quota W/T` (`600/30s` or `600/30`) allows W writes per T seconds per app and
+//! tenant (the token's `appid` and `tid`), counted as a sliding window unless
+//! `--throttle-model bucket` says otherwise; a refused write gets 429 with `Retry-After`
+//! (seconds until the window admits one). `--throttle-quota` and `--throttle-window-s`
+//! set the same quota and window but keep Graph's token bucket unless a model is given.
+//!
+//! `--fault-rate F` faults that share of requests: 503, 504, an answer lost after the
+//! request was handled (the connection closes), or a 504 after a write was applied.
+//! Inside `$batch`, each item is also faulted at that rate: 503, 504, 429, or a 504
+//! after it was applied.
+//!
+//! `--hide-retry-after` leaves `Retry-After` out of every answer (batch items included)
+//! and out of `Access-Control-Expose-Headers`: what a browser sees when CORS hides it.
 //!
 //! `--inject-exclusive` (repeatable) makes two service plans mutually exclusive, a fault
 //! the demo tenant doesn't have: assignments combining them get Graph's 400 and group
@@ -22,8 +41,15 @@
 //!                    "fault":{"kind":"graph_error","status":503,"retry_after":"2"}}
 //! GET    /_faults   the rules still armed
 //! DELETE /_faults   disarm every rule
-//! GET    /_stats    {"writes_received":N,"writes_applied":N,"repeated_writes_applied":N,
+//! GET    /_stats    {"writes_received":N,"writes_applied":N,"writes_throttled":N,
+//!                    "duplicate_writes":N,"repeated_writes_applied":N,
 //!                    "paths":{"/v1.0/users/…/assignLicense":{"received":N,"applied":N}}}
+//!                   with `?users=1` also "users":{"bulk00001@contoso.example":N} (applied
+//!                   writes per user). Writes inside `$batch` count one by one. A
+//!                   duplicate write is one applied to a user who already had exactly it
+//!                   applied (same assignLicense body, or a second reprocess); repeated
+//!                   writes are exact repeats of method, path and body.
+//! POST   /_stats/reset  zero the counts (counting otherwise starts at server start)
 //! POST   /_reset    a freshly seeded tenant, no rules, zero counts
 //! ```
 //!
@@ -44,20 +70,21 @@
 
 use license_desk_core::token;
 use license_desk_core::Guid;
-use license_desk_sim::faults::{FaultRule, FaultSet, Injection, WriteStats};
-use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use license_desk_sim::faults::{FaultRule, FaultSet, Injection};
+use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const EXPOSED_HEADERS: &str = "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, Retry-After, SdkVersion, WWW-Authenticate";
+/// What CORS exposes with `--hide-retry-after`.
+const EXPOSED_WITHOUT_RETRY_AFTER: &str = "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, SdkVersion, WWW-Authenticate";
 const ALLOWED_HEADERS: &str = "Authorization, Content-Type, ConsistencyLevel, client-request-id";
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
 struct Options {
     port: u16,
-    latency: Duration,
     config: SimConfig,
     mint: bool,
     claims: MintClaims,
@@ -73,7 +100,7 @@ struct MintClaims {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--replication-delay-ms N] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--inject-exclusive PLAN_A,PLAN_B]...");
+    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--users N] [--replication-delay-ms N] [--write-quota W/T] [--throttle-model bucket|sliding] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]...");
     eprintln!("       fake-graph --mint-token [--scp SCOPES] [--roles ROLES] [--aud AUDIENCE] [--exp-in-s SECONDS] [--upn UPN] [--tid TENANT]");
     std::process::exit(2)
 }
@@ -81,7 +108,6 @@ fn usage() -> ! {
 fn parse_options() -> Options {
     let mut options = Options {
         port: 0,
-        latency: Duration::ZERO,
         config: SimConfig::default(),
         mint: false,
         claims: MintClaims {
@@ -95,9 +121,15 @@ fn parse_options() -> Options {
     };
     let mut args = std::env::args().skip(1);
     let mut port = None;
+    let mut model = None;
+    let mut sliding_quota = false;
     while let Some(flag) = args.next() {
         if flag == "--mint-token" {
             options.mint = true;
+            continue;
+        }
+        if flag == "--hide-retry-after" {
+            options.config.hide_retry_after = true;
             continue;
         }
         let value = args.next().unwrap_or_else(|| usage());
@@ -105,7 +137,17 @@ fn parse_options() -> Options {
         match flag.as_str() {
             "--port" => port = Some(value.parse::<u16>().unwrap_or_else(|_| usage())),
             "--seed" => options.config.seed = number(),
-            "--latency-ms" => options.latency = Duration::from_millis(number()),
+            "--latency-ms" => options.config.latency_ms = number(),
+            "--users" => options.config.bulk_users = number() as usize,
+            "--write-quota" => {
+                let (writes, window_ms) = write_quota(&value).unwrap_or_else(|| usage());
+                options.config.write_quota = writes;
+                options.config.write_window_ms = window_ms;
+                sliding_quota = true;
+            }
+            "--throttle-model" => {
+                model = Some(ThrottleModel::parse(&value).unwrap_or_else(|| usage()))
+            }
             "--replication-delay-ms" => options.config.replication_delay_ms = number(),
             "--throttle-quota" => options.config.write_quota = number() as u32,
             "--throttle-window-s" => options.config.write_window_ms = number() * 1000,
@@ -123,12 +165,25 @@ fn parse_options() -> Options {
             _ => usage(),
         }
     }
+    options.config.throttle_model = match (model, sliding_quota) {
+        (Some(model), _) => model,
+        (None, true) => ThrottleModel::SlidingWindow,
+        (None, false) => ThrottleModel::TokenBucket,
+    };
     match port {
         Some(port) => options.port = port,
         None if options.mint => {}
         None => usage(),
     }
     options
+}
+
+/// `W/T`: W writes per T seconds (`600/30s` or `600/30`), as (writes, window ms).
+fn write_quota(value: &str) -> Option<(u32, u64)> {
+    let (writes, window) = value.trim().split_once('/')?;
+    let seconds: u64 = window.trim().trim_end_matches('s').parse().ok()?;
+    let writes: u32 = writes.trim().parse().ok()?;
+    (writes > 0 && seconds > 0).then_some((writes, seconds * 1000))
 }
 
 /// `PLAN_A,PLAN_B`: two well-formed service-plan ids.
@@ -191,16 +246,16 @@ fn read_request(stream: &TcpStream) -> Option<Incoming> {
 }
 
 fn write_response(stream: &TcpStream, status: u16, headers: &[(String, String)], body: &str) {
-    write_answer(stream, status, headers, body, true);
+    write_answer(stream, status, headers, body, Some(EXPOSED_HEADERS));
 }
 
-/// Writes one HTTP answer; without CORS headers when `cors` is false.
+/// Writes one HTTP answer; with CORS headers exposing `exposed`, or none at all.
 fn write_answer(
     mut stream: &TcpStream,
     status: u16,
     headers: &[(String, String)],
     body: &str,
-    cors: bool,
+    exposed: Option<&str>,
 ) {
     let reason = match status {
         200 => "OK",
@@ -229,11 +284,9 @@ fn write_answer(
         }
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    if cors {
+    if let Some(exposed) = exposed {
         head.push_str("Access-Control-Allow-Origin: *\r\n");
-        head.push_str(&format!(
-            "Access-Control-Expose-Headers: {EXPOSED_HEADERS}\r\n"
-        ));
+        head.push_str(&format!("Access-Control-Expose-Headers: {exposed}\r\n"));
     }
     head.push_str(&format!(
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
@@ -248,7 +301,6 @@ fn write_answer(
 struct State {
     simulator: Simulator,
     faults: FaultSet,
-    stats: WriteStats,
 }
 
 fn json_answer(stream: &TcpStream, status: u16, body: &serde_json::Value) {
@@ -269,7 +321,10 @@ fn control(stream: &TcpStream, request: &Incoming, state: &Mutex<State>, options
     let Ok(mut state) = state.lock() else {
         return json_answer(stream, 500, &serde_json::json!({"error": "state poisoned"}));
     };
-    let path = request.target.split('?').next().unwrap_or("");
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((&request.target, ""));
     match (request.method.to_ascii_uppercase().as_str(), path) {
         ("POST", "/_faults") => {
             let parsed = serde_json::from_str::<Vec<FaultRule>>(&request.body)
@@ -297,19 +352,31 @@ fn control(stream: &TcpStream, request: &Incoming, state: &Mutex<State>, options
             state.faults.clear();
             write_response(stream, 204, &[], "");
         }
-        ("GET", "/_stats") => json_answer(stream, 200, &state.stats.to_json()),
+        ("GET", "/_stats") => {
+            let stats = state.simulator.stats();
+            let per_user = query.split('&').any(|pair| pair == "users=1");
+            let json = if per_user {
+                stats.to_json_with_users()
+            } else {
+                stats.to_json()
+            };
+            json_answer(stream, 200, &json)
+        }
+        ("POST", "/_stats/reset") => {
+            state.simulator.reset_stats();
+            write_response(stream, 204, &[], "");
+        }
         ("POST", "/_reset") => {
             *state = State {
                 simulator: Simulator::new(options.config.clone()),
                 faults: FaultSet::default(),
-                stats: WriteStats::default(),
             };
             write_response(stream, 204, &[], "");
         }
         _ => json_answer(
             stream,
             404,
-            &serde_json::json!({"error": "control paths: /_faults, /_stats, /_reset"}),
+            &serde_json::json!({"error": "control paths: /_faults, /_stats, /_stats/reset, /_reset"}),
         ),
     }
 }
@@ -344,8 +411,8 @@ fn serve(stream: TcpStream, state: &Mutex<State>, options: &Options) {
         write_response(&stream, 204, &headers, "");
         return;
     }
-    if !options.latency.is_zero() {
-        std::thread::sleep(options.latency);
+    if options.config.latency_ms > 0 {
+        std::thread::sleep(Duration::from_millis(options.config.latency_ms));
     }
     let sim_request = SimRequest {
         method: request.method,
@@ -355,27 +422,22 @@ fn serve(stream: TcpStream, state: &Mutex<State>, options: &Options) {
         origin: format!("http://127.0.0.1:{}", options.port),
     };
     let injection = state.lock().map(|mut state| {
-        let State {
-            simulator,
-            faults,
-            stats,
-        } = &mut *state;
+        let State { simulator, faults } = &mut *state;
         let now = now_ms();
         let (method, target) = (&sim_request.method, &sim_request.target);
         let rule = faults.take(method, target);
-        stats.received(method, target);
         let handled = rule
             .as_ref()
             .is_none_or(|rule| rule.after_apply || rule.fault.needs_real_answer());
         let real = if handled {
             match simulator.handle(&sim_request, now) {
-                SimOutcome::Respond(response) => {
-                    stats.applied(method, target, &sim_request.body, response.status);
-                    Some(response)
-                }
+                SimOutcome::Respond(response) => Some(response),
                 SimOutcome::Drop => return Injection::Drop,
             }
         } else {
+            if license_desk_sim::faults::is_write(method) {
+                simulator.note_received(&sim_request);
+            }
             None
         };
         match (rule, real) {
@@ -387,13 +449,18 @@ fn serve(stream: TcpStream, state: &Mutex<State>, options: &Options) {
             (None, None) => Injection::Drop,
         }
     });
+    let exposed = if options.config.hide_retry_after {
+        EXPOSED_WITHOUT_RETRY_AFTER
+    } else {
+        EXPOSED_HEADERS
+    };
     match injection {
         Ok(Injection::Respond { response, cors }) => write_answer(
             &stream,
             response.status,
             &response.headers,
             &response.body,
-            cors,
+            cors.then_some(exposed),
         ),
         Ok(Injection::Stall { seconds }) => {
             std::thread::sleep(Duration::from_secs(seconds));
@@ -443,7 +510,6 @@ fn main() {
     let state = Arc::new(Mutex::new(State {
         simulator: Simulator::new(options.config.clone()),
         faults: FaultSet::default(),
-        stats: WriteStats::default(),
     }));
     let options = Arc::new(options);
     println!("listening on http://127.0.0.1:{}", options.port);

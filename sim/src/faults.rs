@@ -181,13 +181,19 @@ impl FaultSet {
     }
 }
 
-/// Writes the server received and applied, per path, and how many applied writes
-/// repeated an earlier one exactly (same method, path and body).
+/// Writes the server received, applied and throttled, per path and per user, and how
+/// many applied writes repeated an earlier one: exactly (same method, path and body), or
+/// to the same user (the same `assignLicense` body, or a second reprocess).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteStats {
     received: BTreeMap<String, u32>,
     applied: BTreeMap<String, u32>,
     applied_bodies: BTreeMap<(String, String, String), u32>,
+    throttled: u32,
+    /// Applied writes per user (lower-cased UPN).
+    per_user: BTreeMap<String, u32>,
+    /// Applied writes per user and what was written.
+    user_writes: BTreeMap<(String, String), u32>,
 }
 
 /// Whether a method changes anything.
@@ -216,6 +222,34 @@ impl WriteStats {
         }
     }
 
+    /// Counts a write answered 429.
+    pub fn throttled(&mut self) {
+        self.throttled += 1;
+    }
+
+    /// Counts an applied write to `user`; `what` names the write (kind and body).
+    pub fn applied_to_user(&mut self, user: &str, what: &str) {
+        *self.per_user.entry(user.to_string()).or_default() += 1;
+        *self
+            .user_writes
+            .entry((user.to_string(), what.to_string()))
+            .or_default() += 1;
+    }
+
+    pub fn writes_throttled(&self) -> u32 {
+        self.throttled
+    }
+
+    /// Applied writes that a user had already had applied exactly so.
+    pub fn duplicate_writes(&self) -> u32 {
+        self.user_writes.values().map(|n| n - 1).sum()
+    }
+
+    /// Applied writes per user (lower-cased UPN); users with none are absent.
+    pub fn applied_per_user(&self) -> &BTreeMap<String, u32> {
+        &self.per_user
+    }
+
     pub fn writes_received(&self) -> u32 {
         self.received.values().sum()
     }
@@ -229,8 +263,15 @@ impl WriteStats {
         self.applied_bodies.values().map(|n| n - 1).sum()
     }
 
-    /// `{"writes_received", "writes_applied", "repeated_writes_applied", "paths": {path:
-    /// {"received", "applied"}}}`.
+    /// [`WriteStats::to_json`] plus `"users": {upn: applied}`.
+    pub fn to_json_with_users(&self) -> Value {
+        let mut json = self.to_json();
+        json["users"] = json!(self.per_user);
+        json
+    }
+
+    /// `{"writes_received", "writes_applied", "writes_throttled", "duplicate_writes",
+    /// "repeated_writes_applied", "paths": {path: {"received", "applied"}}}`.
     pub fn to_json(&self) -> Value {
         let paths: serde_json::Map<String, Value> = self
             .received
@@ -247,6 +288,8 @@ impl WriteStats {
         json!({
             "writes_received": self.writes_received(),
             "writes_applied": self.writes_applied(),
+            "writes_throttled": self.writes_throttled(),
+            "duplicate_writes": self.duplicate_writes(),
             "repeated_writes_applied": self.repeated_writes_applied(),
             "paths": paths,
         })

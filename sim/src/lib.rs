@@ -5,10 +5,15 @@
 //! headers, paging and quirks. It runs inside the app as the demo tenant and behind the
 //! fake Graph server (`cargo run --release --example fake-graph`). Realism is
 //! configurable: replication delay (reads lag writes), per-app write throttling (a token
-//! bucket, as Graph documents, or a sliding window), a fault rate (random 429, 503 or
-//! dropped connections), and injected plan conflicts (no pair of service plans is mutually
-//! exclusive unless a test says so). Time is passed in, so the simulator itself stays pure.
+//! bucket, as Graph documents, or a sliding window, per app and tenant), a fault rate
+//! (503, 504, an answer lost after the write was applied, or a write applied but answered
+//! 504; inside `$batch` also per item: 503, 504, 429 or applied-then-504), hidden
+//! `Retry-After` headers, injected plan conflicts (no pair of service plans is mutually
+//! exclusive unless a test says so) and a lazily built bulk population ([`bulk`]). It
+//! counts the writes it receives, applies, throttles and applies twice ([`WriteStats`]).
+//! Time is passed in, so the simulator itself stays pure.
 
+pub mod bulk;
 mod clock;
 pub mod faults;
 mod routes;
@@ -17,6 +22,7 @@ pub mod seed_catalog;
 pub mod tenant;
 pub mod throttle;
 
+pub use faults::WriteStats;
 use license_desk_core::guid::Guid;
 use license_desk_core::model::User;
 use license_desk_core::response::RawResponse;
@@ -71,6 +77,15 @@ pub struct SimConfig {
     /// assignment that combines them is refused with Graph's 400 and group licensing
     /// records `MutuallyExclusiveViolation` (from the first processing on).
     pub injected_exclusive_plans: Vec<(Guid, Guid)>,
+    /// Extra users (`bulk00001@contoso.example` onwards, see [`bulk`]) and the bulk
+    /// groups, built on first access to anything beyond the named users.
+    pub bulk_users: usize,
+    /// How long a transport should wait before handing a request over (the simulator
+    /// itself answers at once; the browser shell and the fake Graph server wait).
+    pub latency_ms: u64,
+    /// Leave `Retry-After` out of every answer, batch items included: what a browser
+    /// sees when CORS does not expose the header.
+    pub hide_retry_after: bool,
 }
 
 impl Default for SimConfig {
@@ -84,6 +99,24 @@ impl Default for SimConfig {
             fault_rate: 0.0,
             check_tokens: true,
             injected_exclusive_plans: Vec::new(),
+            bulk_users: 0,
+            latency_ms: 0,
+            hide_retry_after: false,
+        }
+    }
+}
+
+impl SimConfig {
+    /// The browser's demo tenant: 2,000 users (the bulk ones built lazily), Graph-like
+    /// latency, and a write quota scaled down (200 writes per 10 s, the same shape as
+    /// Graph's 3,000 per 150 s) so bulk runs show throttling within a minute.
+    pub fn demo() -> Self {
+        SimConfig {
+            bulk_users: bulk::DEMO_BULK_USERS,
+            latency_ms: 150,
+            write_quota: 200,
+            write_window_ms: 10_000,
+            ..SimConfig::default()
         }
     }
 }
@@ -122,8 +155,11 @@ pub struct Simulator {
     /// Per user: what reads return, as (visible from ms, view), oldest first.
     published: BTreeMap<usize, VecDeque<(u64, User)>>,
     writes: BTreeMap<String, WriteMeter>,
-    /// User index by lower-cased id and UPN (users are never added while serving).
+    /// User index by lower-cased id and UPN (users are added only by the bulk build).
     user_lookup: HashMap<String, usize>,
+    /// Bulk users not built yet; their seats are already counted.
+    pending_bulk: usize,
+    stats: WriteStats,
 }
 
 /// What a route needs to answer.
@@ -136,11 +172,78 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Simulator {
-    /// The demo tenant for `config.seed`, with `config.injected_exclusive_plans`.
+    /// The demo tenant for `config.seed`, with `config.injected_exclusive_plans` and
+    /// `config.bulk_users` bulk users. The bulk users are built on first access to
+    /// anything beyond the named users; their seats count (and are bought) from the start.
     pub fn new(config: SimConfig) -> Self {
         let tenant =
             seed::demo_tenant_with_exclusive_plans(config.seed, &config.injected_exclusive_plans);
-        Self::with_tenant(config, tenant)
+        let bulk_users = config.bulk_users;
+        let mut sim = Self::with_tenant(config, tenant);
+        let held = bulk::seats_held(bulk_users);
+        for sku in sim.tenant.skus.iter_mut() {
+            let extra = held.get(&sku.sku_id).copied().unwrap_or(0);
+            sku.consumed_units += extra;
+            sku.prepaid_units.enabled += extra;
+        }
+        sim.pending_bulk = bulk_users;
+        sim
+    }
+
+    /// Whether bulk users are still waiting to be built.
+    pub fn bulk_pending(&self) -> bool {
+        self.pending_bulk > 0
+    }
+
+    /// Builds the bulk users and groups now (normally done on first access).
+    pub fn build_bulk(&mut self) {
+        let count = std::mem::take(&mut self.pending_bulk);
+        if count == 0 {
+            return;
+        }
+        let catalog = self.tenant.catalog();
+        let users = bulk::users(self.config.seed, count, &catalog);
+        let start = self.tenant.users.len();
+        for (offset, user) in users.iter().enumerate() {
+            for key in [user.id.as_str(), user.user_principal_name.as_str()] {
+                self.user_lookup
+                    .entry(key.trim().to_ascii_lowercase())
+                    .or_insert(start + offset);
+            }
+        }
+        self.tenant.users.extend(users);
+        self.tenant.groups.extend(bulk::groups());
+        self.tenant.recount();
+    }
+
+    /// Writes received, applied, throttled and applied twice since the start or the
+    /// last [`Simulator::reset_stats`].
+    pub fn stats(&self) -> &WriteStats {
+        &self.stats
+    }
+
+    pub fn reset_stats(&mut self) {
+        self.stats = WriteStats::default();
+    }
+
+    /// Counts the writes in `request` as received (one per write inside a `$batch`),
+    /// for requests a transport answers without handing them to [`Simulator::handle`].
+    pub fn note_received(&mut self, request: &SimRequest) {
+        if is_batch(request) {
+            if let Ok(batch) =
+                serde_json::from_str::<license_desk_core::batch::BatchRequest>(&request.body)
+            {
+                let (path, _) = license_desk_core::url::split_query(&request.target);
+                let version = path.trim_start_matches('/').split('/').next().unwrap_or("");
+                for item in &batch.requests {
+                    let inner = item.to_request();
+                    let target = format!("/{version}{}", inner.path);
+                    self.stats.received(inner.method.as_str(), &target);
+                }
+            }
+        } else {
+            self.stats.received(&request.method, &request.target);
+        }
     }
 
     /// Serves `tenant` as it is, rules included (`config.injected_exclusive_plans` is
@@ -163,6 +266,8 @@ impl Simulator {
             published: BTreeMap::new(),
             writes: BTreeMap::new(),
             user_lookup,
+            pending_bulk: 0,
+            stats: WriteStats::default(),
         }
     }
 
@@ -182,25 +287,94 @@ impl Simulator {
     }
 
     /// Answers one HTTP request at time `now_ms` (Unix milliseconds).
+    ///
+    /// With a fault rate, a faulted request gets (equally likely) a 503, a 504, its
+    /// answer lost after it was handled ([`SimOutcome::Drop`]), or a 504 after it was
+    /// handled. Items inside `$batch` are faulted on their own too (see `batch`).
     pub fn handle(&mut self, request: &SimRequest, now_ms: u64) -> SimOutcome {
+        if faults::is_write(&request.method) {
+            self.note_received(request);
+        }
         if self.config.fault_rate > 0.0 && self.rng.unit() < self.config.fault_rate {
-            return match self.rng.below(3) {
-                0 => SimOutcome::Drop,
-                1 => SimOutcome::Respond(self.error(
-                    request,
-                    now_ms,
-                    503,
-                    "serviceNotAvailable",
-                    "The service is temporarily unavailable. Please retry later.",
-                    Some("1"),
-                )),
-                _ => SimOutcome::Respond(self.throttled(request, now_ms, 1)),
+            return match self.rng.below(4) {
+                0 => SimOutcome::Respond(self.unavailable(request, now_ms)),
+                1 => SimOutcome::Respond(self.gateway_timeout(request, now_ms)),
+                2 => {
+                    self.respond(request, now_ms, true);
+                    SimOutcome::Drop
+                }
+                _ => {
+                    self.respond(request, now_ms, true);
+                    SimOutcome::Respond(self.gateway_timeout(request, now_ms))
+                }
             };
         }
         SimOutcome::Respond(self.respond(request, now_ms, true))
     }
 
+    fn unavailable(&mut self, request: &SimRequest, now_ms: u64) -> RawResponse {
+        self.error(
+            request,
+            now_ms,
+            503,
+            "serviceNotAvailable",
+            "The service is temporarily unavailable. Please retry later.",
+            Some("1"),
+        )
+    }
+
+    fn gateway_timeout(&mut self, request: &SimRequest, now_ms: u64) -> RawResponse {
+        self.error(
+            request,
+            now_ms,
+            504,
+            "UnknownError",
+            "The gateway did not receive a response from the service in time.",
+            None,
+        )
+    }
+
+    /// Answers a request and counts its write, if it is one (batch items one by one).
     fn respond(&mut self, request: &SimRequest, now_ms: u64, allow_batch: bool) -> RawResponse {
+        let response = self.answer(request, now_ms, allow_batch);
+        if faults::is_write(&request.method) && !is_batch(request) {
+            self.count_write(request, response.status);
+        }
+        response
+    }
+
+    fn count_write(&mut self, request: &SimRequest, status: u16) {
+        if status == 429 {
+            self.stats.throttled();
+            return;
+        }
+        self.stats
+            .applied(&request.method, &request.target, &request.body, status);
+        if !(200..300).contains(&status) {
+            return;
+        }
+        let (path, _) = license_desk_core::url::split_query(&request.target);
+        let rest = path
+            .trim_start_matches('/')
+            .split_once('/')
+            .map_or("", |(_, rest)| rest);
+        let (id, what) = match routes::resolve(&request.method.to_ascii_uppercase(), rest) {
+            routes::Route::Reprocess(id) => (id, "reprocessLicenseAssignment".to_string()),
+            routes::Route::AssignLicense(id) => {
+                (id, format!("assignLicense {}", canonical(&request.body)))
+            }
+            routes::Route::UpdateUser(id) => (id, format!("update {}", canonical(&request.body))),
+            _ => return,
+        };
+        if let Some(index) = self.user_index(&id) {
+            let upn = self.tenant.users[index]
+                .user_principal_name
+                .to_ascii_lowercase();
+            self.stats.applied_to_user(&upn, &what);
+        }
+    }
+
+    fn answer(&mut self, request: &SimRequest, now_ms: u64, allow_batch: bool) -> RawResponse {
         let (path, _) = license_desk_core::url::split_query(&request.target);
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let version = segments.next().unwrap_or("");
@@ -255,10 +429,18 @@ impl Simulator {
             }
         }
         if method != "GET" {
-            let app = claims.appid.clone().unwrap_or_else(|| "unknown-app".into());
+            // Graph meters writes per app and tenant.
+            let app = format!(
+                "{}|{}",
+                claims.appid.as_deref().unwrap_or("unknown-app"),
+                claims.tid.as_deref().unwrap_or("unknown-tenant")
+            );
             if let Some(wait) = self.take_write_slot(&app, now_ms) {
                 return self.throttled(request, now_ms, wait);
             }
+        }
+        if self.pending_bulk > 0 && self.needs_bulk(&route) {
+            self.build_bulk();
         }
         match routes::answer(self, &ctx, route) {
             Ok((status, body)) => self.ok(request, now_ms, status, body),
@@ -319,6 +501,23 @@ impl Simulator {
         Ok(claims)
     }
 
+    /// Whether answering `route` needs the bulk users: lists, groups, and any user the
+    /// named ones don't include.
+    fn needs_bulk(&self, route: &routes::Route) -> bool {
+        use routes::Route::*;
+        match route {
+            ListUsers
+            | ListGroups
+            | GetGroup(_)
+            | GroupMembersWithErrors(_)
+            | GroupMembers(_)
+            | GroupTransitiveMembers { .. } => true,
+            GetUser(id) | LicenseDetails(id) | AssignLicense(id) | Reprocess(id)
+            | UpdateUser(id) => self.user_index(id).is_none(),
+            SubscribedSkus | NotFound => false,
+        }
+    }
+
     /// Records a write for `app`, or returns seconds to wait when the quota is spent.
     fn take_write_slot(&mut self, app: &str, now_ms: u64) -> Option<u64> {
         let (model, quota, window) = (
@@ -371,7 +570,7 @@ impl Simulator {
                 body: inner.body.unwrap_or_default(),
                 origin: request.origin.clone(),
             };
-            let answer = self.respond(&sub, now_ms, false);
+            let answer = self.batch_item(&sub, now_ms);
             let body: Value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
             let headers: BTreeMap<String, String> = answer
                 .headers
@@ -386,6 +585,28 @@ impl Simulator {
             );
         }
         self.ok(request, now_ms, 200, json!({ "responses": responses }))
+    }
+
+    /// One `$batch` item's answer. With a fault rate, a faulted item gets (equally likely)
+    /// a 503, a 504, a 429, or a 504 after it was handled.
+    fn batch_item(&mut self, sub: &SimRequest, now_ms: u64) -> RawResponse {
+        if self.config.fault_rate <= 0.0 || self.rng.unit() >= self.config.fault_rate {
+            return self.respond(sub, now_ms, false);
+        }
+        match self.rng.below(4) {
+            0 => self.unavailable(sub, now_ms),
+            1 => self.gateway_timeout(sub, now_ms),
+            2 => {
+                if faults::is_write(&sub.method) {
+                    self.stats.throttled();
+                }
+                self.throttled(sub, now_ms, 2)
+            }
+            _ => {
+                self.respond(sub, now_ms, false);
+                self.gateway_timeout(sub, now_ms)
+            }
+        }
     }
 
     fn base_headers(&mut self, request: &SimRequest) -> Vec<(String, String)> {
@@ -431,7 +652,7 @@ impl Simulator {
             .header("client-request-id")
             .map(str::to_string)
             .unwrap_or_else(|| request_id.clone());
-        if let Some(seconds) = retry_after {
+        if let Some(seconds) = retry_after.filter(|_| !self.config.hide_retry_after) {
             headers.push(("Retry-After".into(), seconds.into()));
         }
         RawResponse {
@@ -497,6 +718,23 @@ impl Simulator {
     }
 }
 
+/// Whether `request` is a `$batch` call.
+fn is_batch(request: &SimRequest) -> bool {
+    let (path, _) = license_desk_core::url::split_query(&request.target);
+    request.method.eq_ignore_ascii_case("POST")
+        && path
+            .trim_start_matches('/')
+            .split_once('/')
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case("$batch"))
+}
+
+/// A JSON body with its keys in one order and no spacing, so equal writes compare equal.
+fn canonical(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .map(|value| value.to_string())
+        .unwrap_or_else(|_| body.trim().to_string())
+}
+
 impl routes::Route {
     /// The permission-bearing action a route needs.
     fn action(&self) -> Option<Action> {
@@ -508,7 +746,8 @@ impl routes::Route {
             | ListGroups
             | GetGroup(_)
             | GroupMembersWithErrors(_)
-            | GroupMembers(_) => Some(Action::ReadUsers),
+            | GroupMembers(_)
+            | GroupTransitiveMembers { .. } => Some(Action::ReadUsers),
             SubscribedSkus => Some(Action::ReadSkus),
             AssignLicense(_) => Some(Action::Assign),
             Reprocess(_) => Some(Action::Reprocess),

@@ -1,4 +1,10 @@
 //! The Graph paths the simulator serves, and how it answers each.
+//!
+//! Collections page with `$top` (1–999) and `$skiptoken` next links, and carry
+//! `@odata.count` for `$count=true` with `ConsistencyLevel: eventual` (the advanced-query
+//! pair). `GET /users` filters on `startswith(…)` clauses or on
+//! `assignedLicenses/any(x:x/skuId eq {guid})`; whether Graph needs the advanced-query
+//! pair for the latter is not settled, so it is accepted either way.
 
 use super::{Ctx, Simulator};
 use license_desk_core::guid::Guid;
@@ -19,6 +25,11 @@ pub(crate) enum Route {
     GetGroup(String),
     GroupMembersWithErrors(String),
     GroupMembers(String),
+    /// `transitiveMembers`, or its `microsoft.graph.user` cast (`users_only`).
+    GroupTransitiveMembers {
+        id: String,
+        users_only: bool,
+    },
     NotFound,
 }
 
@@ -66,6 +77,16 @@ pub(crate) fn resolve(method: &str, rest: &str) -> Route {
         ("GET", ["groups", _]) => Route::GetGroup(id(1)),
         ("GET", ["groups", _, "memberswithlicenseerrors"]) => Route::GroupMembersWithErrors(id(1)),
         ("GET", ["groups", _, "members"]) => Route::GroupMembers(id(1)),
+        ("GET", ["groups", _, "transitivemembers"]) => Route::GroupTransitiveMembers {
+            id: id(1),
+            users_only: false,
+        },
+        ("GET", ["groups", _, "transitivemembers", "microsoft.graph.user"]) => {
+            Route::GroupTransitiveMembers {
+                id: id(1),
+                users_only: true,
+            }
+        }
         _ => Route::NotFound,
     }
 }
@@ -221,6 +242,63 @@ fn parse_startswith_filter(filter: &str) -> Option<Vec<(String, String)>> {
     }
 }
 
+/// The SKU in `assignedLicenses/any(x:x/skuId eq {guid})` (any variable name).
+fn parse_sku_filter(filter: &str) -> Option<Guid> {
+    let lower = filter.trim().to_ascii_lowercase();
+    let inner = lower
+        .strip_prefix("assignedlicenses/any(")?
+        .strip_suffix(')')?;
+    let (variable, condition) = inner.split_once(':')?;
+    let condition = condition
+        .trim()
+        .strip_prefix(variable.trim())?
+        .trim_start()
+        .strip_prefix("/skuid")?
+        .trim_start()
+        .strip_prefix("eq ")?
+        .trim()
+        .trim_matches('\'');
+    let sku = Guid::new(condition);
+    sku.is_well_formed().then_some(sku)
+}
+
+/// How `GET /users` filters.
+enum UserFilter {
+    All,
+    StartsWith(Vec<(String, String)>),
+    HoldsSku(Guid),
+}
+
+impl UserFilter {
+    fn parse(filter: Option<&str>) -> Result<UserFilter, Failure> {
+        let Some(filter) = filter else {
+            return Ok(UserFilter::All);
+        };
+        if let Some(sku) = parse_sku_filter(filter) {
+            return Ok(UserFilter::HoldsSku(sku));
+        }
+        parse_startswith_filter(filter)
+            .map(UserFilter::StartsWith)
+            .ok_or_else(|| {
+                fail(
+                    400,
+                    "Request_UnsupportedQuery",
+                    "Unsupported or invalid query filter clause specified.",
+                )
+            })
+    }
+
+    fn admits(&self, user: &User) -> bool {
+        match self {
+            UserFilter::All => true,
+            UserFilter::StartsWith(clauses) => {
+                clauses.iter().any(|clause| matches_clause(user, clause))
+            }
+            UserFilter::HoldsSku(sku) => user.assigned_licenses.iter().any(|l| &l.sku_id == sku),
+        }
+    }
+}
+
 fn matches_clause(user: &User, (property, value): &(String, String)) -> bool {
     let field = match property.to_ascii_lowercase().as_str() {
         "displayname" => user.display_name.as_deref(),
@@ -257,6 +335,14 @@ fn page(
         "@odata.context": format!("{}/{}/$metadata#{context}", ctx.request.origin, ctx.version),
         "value": value,
     });
+    let count_asked = query_value(query, "$count").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let eventual = ctx
+        .request
+        .header("ConsistencyLevel")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"));
+    if count_asked && eventual {
+        body["@odata.count"] = json!(total);
+    }
     if skip + top < total {
         let mut kept: Vec<(&str, String)> = query
             .iter()
@@ -349,27 +435,14 @@ pub(crate) fn answer(
             Ok((200, body))
         }
         Route::ListUsers => {
-            let clauses = match query_value(&query, "$filter") {
-                None => None,
-                Some(filter) => Some(parse_startswith_filter(filter).ok_or_else(|| {
-                    fail(
-                        400,
-                        "Request_UnsupportedQuery",
-                        "Unsupported or invalid query filter clause specified.",
-                    )
-                })?),
-            };
+            let filter = UserFilter::parse(query_value(&query, "$filter"))?;
             let select = select_list(&query);
             let count = sim.tenant().users.len();
             let mut users: Vec<User> = (0..count).map(|i| sim.read_user(i, ctx.now_ms)).collect();
             users.sort_by_key(|u| u.display_name.clone().unwrap_or_default().to_lowercase());
             let items = users
                 .iter()
-                .filter(|user| {
-                    clauses
-                        .as_ref()
-                        .is_none_or(|c| c.iter().any(|clause| matches_clause(user, clause)))
-                })
+                .filter(|user| filter.admits(user))
                 .map(|user| profile_json(ctx, user, select.as_deref()))
                 .collect();
             page(ctx, path, &query, items, "users")
@@ -473,18 +546,23 @@ pub(crate) fn answer(
                 ));
             }
             let tenant = sim.tenant();
+            let select = select_list(&query);
             let items = tenant
                 .groups
                 .iter()
                 .filter(|group| !errors_only || !tenant.members_with_errors(&group.id).is_empty())
-                .map(group_json)
+                .map(|group| selected(group_json(group), select.as_deref()))
                 .collect();
             page(ctx, path, &query, items, "groups")
         }
         Route::GetGroup(id) => {
             let tenant = sim.tenant();
             let index = tenant.group_index(&id).ok_or_else(|| not_found(&id))?;
-            Ok((200, group_json(&tenant.groups[index])))
+            let select = select_list(&query);
+            Ok((
+                200,
+                selected(group_json(&tenant.groups[index]), select.as_deref()),
+            ))
         }
         Route::GroupMembersWithErrors(id) | Route::GroupMembers(id) => {
             let errors_only = path
@@ -496,28 +574,86 @@ pub(crate) fn answer(
             let members: Vec<usize> = if errors_only {
                 tenant.members_with_errors(&group)
             } else {
-                (0..tenant.users.len())
-                    .filter(|&i| tenant.users[i].groups.contains(&group))
-                    .collect()
+                tenant.direct_members(&group)
             };
-            let select = select_list(&query).unwrap_or_else(|| {
-                vec![
-                    "id".into(),
-                    "displayName".into(),
-                    "userPrincipalName".into(),
-                ]
-            });
-            let items = members
-                .into_iter()
-                .map(|i| {
-                    let mut json = user_json(&tenant.user_view(i), Some(&select));
-                    json["@odata.type"] = json!("#microsoft.graph.user");
-                    json
-                })
-                .collect();
+            let select = member_select(&query);
+            let mut items = member_users(tenant, members, &select);
+            if !errors_only {
+                items.extend(member_groups(tenant, &[group], &select));
+            }
             page(ctx, path, &query, items, "directoryObjects")
         }
+        Route::GroupTransitiveMembers { id, users_only } => {
+            let tenant = sim.tenant();
+            let index = tenant.group_index(&id).ok_or_else(|| not_found(&id))?;
+            let group = tenant.groups[index].id.clone();
+            let select = member_select(&query);
+            let mut items = member_users(tenant, tenant.transitive_members(&group), &select);
+            let context = if users_only {
+                "users"
+            } else {
+                items.extend(member_groups(
+                    tenant,
+                    &tenant.nested_groups(&group),
+                    &select,
+                ));
+                "directoryObjects"
+            };
+            page(ctx, path, &query, items, context)
+        }
     }
+}
+
+/// What member lists return without `$select`.
+fn member_select(query: &[(String, String)]) -> Vec<String> {
+    select_list(query).unwrap_or_else(|| {
+        vec![
+            "id".into(),
+            "displayName".into(),
+            "userPrincipalName".into(),
+        ]
+    })
+}
+
+fn member_users(tenant: &super::Tenant, members: Vec<usize>, select: &[String]) -> Vec<Value> {
+    members
+        .into_iter()
+        .map(|i| {
+            let mut json = user_json(&tenant.user_view(i), Some(select));
+            json["@odata.type"] = json!("#microsoft.graph.user");
+            json
+        })
+        .collect()
+}
+
+/// The groups nested directly in each of `parents`, as member objects.
+fn member_groups(tenant: &super::Tenant, parents: &[Guid], select: &[String]) -> Vec<Value> {
+    tenant
+        .groups
+        .iter()
+        .filter(|group| {
+            parents.iter().any(|parent| {
+                tenant
+                    .groups
+                    .iter()
+                    .any(|p| &p.id == parent && p.member_groups.contains(&group.id))
+            })
+        })
+        .map(|group| {
+            let mut json = selected(group_json(group), Some(select));
+            json["@odata.type"] = json!("#microsoft.graph.group");
+            json
+        })
+        .collect()
+}
+
+/// `json` with only the `$select`ed properties (and the id), when a selection is given.
+fn selected(json: Value, select: Option<&[String]>) -> Value {
+    let (Value::Object(mut map), Some(select)) = (json.clone(), select) else {
+        return json;
+    };
+    map.retain(|name, _| name == "id" || select.iter().any(|s| s.eq_ignore_ascii_case(name)));
+    Value::Object(map)
 }
 
 fn group_json(group: &super::tenant::SimGroup) -> Value {

@@ -121,21 +121,25 @@ fn groups() -> Vec<SimGroup> {
             id: g(GROUP_ALL_STAFF),
             display_name: "All Staff".into(),
             licenses: vec![license(E3, &[])],
+            member_groups: Vec::new(),
         },
         SimGroup {
             id: g(GROUP_EXECUTIVES),
             display_name: "Executives".into(),
             licenses: vec![license(E5, &[]), license(POWER_BI_PRO, &[])],
+            member_groups: Vec::new(),
         },
         SimGroup {
             id: g(GROUP_PROJECT),
             display_name: "Project Managers".into(),
             licenses: vec![license(PROJECT_PREMIUM, &[PLAN_SHAREPOINT_P2])],
+            member_groups: Vec::new(),
         },
         SimGroup {
             id: g(GROUP_SECURITY),
             display_name: "Security Team".into(),
             licenses: vec![license(EMS, &[]), license(AAD_P2, &[])],
+            member_groups: Vec::new(),
         },
     ]
 }

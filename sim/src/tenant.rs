@@ -37,6 +37,9 @@ pub struct SimGroup {
     pub id: Guid,
     pub display_name: String,
     pub licenses: Vec<license_desk_core::model::AssignedLicense>,
+    /// Groups that are members of this one. Their members are transitive members; group
+    /// licenses do not flow to them.
+    pub member_groups: Vec<Guid>,
 }
 
 /// Plan rules the licensing engine enforces.
@@ -438,6 +441,39 @@ impl Tenant {
             assigned_plans: user.assigned_plans.clone(),
             license_assignment_states: user.states.clone(),
         }
+    }
+
+    /// Users who are direct members of `group`, in directory order.
+    pub fn direct_members(&self, group: &Guid) -> Vec<usize> {
+        (0..self.users.len())
+            .filter(|&i| self.users[i].groups.contains(group))
+            .collect()
+    }
+
+    /// `group` and every group nested in it, at any depth, each once.
+    pub fn nested_groups(&self, group: &Guid) -> Vec<Guid> {
+        let mut found = vec![group.clone()];
+        let mut next = 0;
+        while next < found.len() {
+            if let Some(parent) = self.groups.iter().find(|g| g.id == found[next]) {
+                for child in &parent.member_groups {
+                    if !found.contains(child) {
+                        found.push(child.clone());
+                    }
+                }
+            }
+            next += 1;
+        }
+        found
+    }
+
+    /// Users who are members of `group` directly or through nested groups, each once,
+    /// in directory order.
+    pub fn transitive_members(&self, group: &Guid) -> Vec<usize> {
+        let groups = self.nested_groups(group);
+        (0..self.users.len())
+            .filter(|&i| self.users[i].groups.iter().any(|g| groups.contains(g)))
+            .collect()
     }
 
     /// Groups with at least one member whose assignment from that group is in error.

@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+// Bulk benchmark: "reprocess every bulk user" at Graph's write-quota ceiling, three ways,
+// against the fake Graph server. A benchmark, run by hand, not a test.
+//
+//   node bench/bulk.mjs [--users 3000] [--only sdk,naive,ui] [--cap 240] [--latency-ms 300]
+//                       [--quota 600/30s] [--scenarios none,faults,hidden] [--out bench/bulk-results.md]
+//
+// The fake Graph is the release build of `cargo build --release --example fake-graph`
+// (in $CARGO_TARGET_DIR, else target/; built here when missing). Each contender gets a
+// freshly started server with `--users N --latency-ms 300 --write-quota 600/30s` (the same
+// 20 writes/s as Graph's 3,000 per 150 s) plus, per scenario, nothing, `--fault-rate 0.05`,
+// or `--hide-retry-after`. Contenders:
+//   ui     License Desk's "Bulk changes" screen in headless Chromium (/usr/bin/chromium),
+//          served from the release dist/ by tests/e2e/serve-dist.mjs (development mode: its
+//          CSP allows a Graph on loopback), signed in with a minted token and ?graph=.
+//   naive  A sequential loop, the PowerShell `foreach` way: one POST per user, waiting out
+//          Retry-After on 429 (a fixed 10 s when the header is missing), any other failure
+//          logged and skipped.
+//   sdk    @microsoft/microsoft-graph-client with its default middleware, BatchRequestContent
+//          in chunks of 20 sent one after another; items that came back 429 (or failed
+//          otherwise) inside a batch are not sent again: the SDK's retry handler only sees
+//          the status of the $batch call itself.
+// A contender still running at the cap is stopped and its rate reported; "% of optimum"
+// for a run that did not apply every user's write projects its time to all N at its pace. Numbers per contender come from the server (GET /_stats?users=1):
+// writes applied, duplicate writes, and lost (users the contender attempted whose write was
+// never applied). "failed" is what the contender itself counted as failed.
+// The optimum is max(0, N − W) × T / W seconds plus one latency: the quota-limited time.
+
+import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+const argv = process.argv.slice(2);
+const args = {};
+for (let i = 0; i < argv.length; i++) args[argv[i].replace(/^--/, "")] = argv[++i];
+const USERS = Number(args.users ?? 3000);
+const CAP_S = Number(args.cap ?? 240);
+const LATENCY_MS = Number(args["latency-ms"] ?? 300);
+const QUOTA = args.quota ?? "600/30s";
+const ONLY = (args.only ?? "ui,naive,sdk").split(",").map((s) => s.trim());
+const OUT = args.out ?? "bench/bulk-results.md";
+const SCENARIOS = [
+  { key: "none", name: "no faults", flags: [] },
+  { key: "faults", name: "5% faults", flags: ["--fault-rate", "0.05"] },
+  { key: "hidden", name: "Retry-After hidden", flags: ["--hide-retry-after"] },
+].filter((s) => (args.scenarios ?? "none,faults,hidden").split(",").includes(s.key));
+
+const [QUOTA_W, QUOTA_T] = QUOTA.replace(/s$/, "").split("/").map(Number);
+const OPTIMUM_S = (Math.max(0, USERS - QUOTA_W) * QUOTA_T) / QUOTA_W + LATENCY_MS / 1000;
+const TARGET_DIR = process.env.CARGO_TARGET_DIR || "target";
+const FAKE_GRAPH = `${TARGET_DIR}/release/examples/fake-graph`;
+const upn = (n) => `bulk${String(n).padStart(5, "0")}@contoso.example`;
+const UPNS = Array.from({ length: USERS }, (_, i) => upn(i + 1));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (!existsSync(FAKE_GRAPH)) {
+  console.log(`building ${FAKE_GRAPH}`);
+  const built = spawnSync("cargo", ["build", "--release", "-p", "license-desk-sim", "--example", "fake-graph"], { stdio: "inherit" });
+  if (built.status !== 0) process.exit(1);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a fake Graph; resolves once it listens. */
+async function startGraph(flags) {
+  const port = await freePort();
+  const child = spawn(FAKE_GRAPH, ["--port", String(port), "--users", String(USERS), "--latency-ms", String(LATENCY_MS), "--write-quota", QUOTA, ...flags], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on("data", (chunk) => String(chunk).includes("listening on") && resolve());
+    child.on("exit", (code) => reject(new Error(`fake-graph exited with ${code}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+const token = execFileSync(FAKE_GRAPH, ["--mint-token", "--exp-in-s", "7200"], { encoding: "utf8" }).trim();
+
+async function serverStats(origin) {
+  return (await fetch(`${origin}/_stats?users=1`)).json();
+}
+
+// --- contenders ----------------------------------------------------------------------
+// Each returns { attempted: Set of UPNs, failed, finished } and stops at `deadline`.
+
+async function naive(origin, deadline) {
+  const attempted = new Set();
+  let failed = 0;
+  for (const user of UPNS) {
+    if (Date.now() >= deadline) return { attempted, failed, finished: false };
+    attempted.add(user);
+    for (;;) {
+      let response;
+      try {
+        response = await fetch(`${origin}/v1.0/users/${user}/reprocessLicenseAssignment`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(30_000),
+        });
+        await response.arrayBuffer();
+      } catch {
+        failed++;
+        break;
+      }
+      if (response.status === 429) {
+        const header = response.headers.get("Retry-After");
+        await sleep(header === null ? 10_000 : Number(header) * 1000);
+        if (Date.now() >= deadline) return { attempted, failed, finished: false };
+        continue;
+      }
+      if (!response.ok) failed++;
+      break;
+    }
+  }
+  return { attempted, failed, finished: true };
+}
+
+async function sdk(origin, deadline) {
+  const { Client, BatchRequestContent, BatchResponseContent } = await import("@microsoft/microsoft-graph-client");
+  // The SDK's authentication handler gives tokens only to https Graph hosts and strips
+  // Authorization from anything else, so on loopback http the token goes in below it, at
+  // the fetch the SDK calls last. The middleware chain itself (authentication, retry,
+  // redirect, telemetry) is the default one.
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set("Authorization", `Bearer ${token}`);
+    return realFetch(input, { ...init, headers });
+  };
+  try {
+    const client = Client.init({ authProvider: (done) => done(null, token), baseUrl: origin });
+    const attempted = new Set();
+    let failed = 0;
+    for (let start = 0; start < UPNS.length; start += 20) {
+      if (Date.now() >= deadline) return { attempted, failed, finished: false };
+      const chunk = UPNS.slice(start, start + 20);
+      const steps = chunk.map((user, i) => ({
+        id: String(i + 1),
+        request: new Request(`${origin}/users/${user}/reprocessLicenseAssignment`, { method: "POST" }),
+      }));
+      chunk.forEach((user) => attempted.add(user));
+      const content = await new BatchRequestContent(steps).getContent();
+      let body;
+      try {
+        body = await client.api("/$batch").post(content);
+      } catch {
+        failed += chunk.length;
+        continue;
+      }
+      for (const [, response] of new BatchResponseContent(body).getResponses()) {
+        if (!response.ok) failed++;
+      }
+    }
+    return { attempted, failed, finished: true };
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
+async function ui(origin, deadline) {
+  const { chromium } = await import("playwright-core");
+  if (!existsSync("dist/security-headers.json")) throw new Error("dist/ is not a release build: bash scripts/build-release.sh");
+  const port = await freePort();
+  const site = spawn("node", ["tests/e2e/serve-dist.mjs", "--port", String(port), "--mode", "development"], { stdio: ["ignore", "pipe", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(base);
+      break;
+    } catch {
+      await sleep(100);
+    }
+  }
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium" });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}/?graph=${encodeURIComponent(origin)}`);
+    await page.getByLabel("Access token", { exact: true }).fill(token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Licenses in this tenant" }).waitFor();
+    await page.getByRole("link", { name: "Bulk changes" }).click();
+    await page.getByRole("textbox", { name: "Users" }).fill(UPNS.join("\n"));
+    await page.getByRole("combobox", { name: "Operation" }).selectOption({ label: "Reprocess" });
+    await page.getByRole("button", { name: "Preview run" }).click();
+    await page.getByRole("button", { name: "Start" }).click({ timeout: 120_000 });
+    const progress = page.getByRole("progressbar", { name: "Run progress" });
+    const attempted = new Set(UPNS);
+    for (;;) {
+      const [now, max] = await Promise.all([progress.getAttribute("aria-valuenow"), progress.getAttribute("aria-valuemax")]);
+      const finished = now !== null && now === max && (await page.getByText("Run finished").count()) > 0;
+      if (finished || Date.now() >= deadline) {
+        const text = await page.locator("body").innerText();
+        const failed = Number((text.match(/([\d,]+)\s+failed/i)?.[1] ?? "0").replace(/,/g, ""));
+        return { attempted, failed, finished };
+      }
+      await sleep(250);
+    }
+  } finally {
+    await browser.close();
+    site.kill();
+  }
+}
+
+const CONTENDERS = { ui, naive, sdk };
+
+// --- the runs ------------------------------------------------------------------------
+const rows = [];
+for (const scenario of SCENARIOS) {
+  for (const name of ONLY) {
+    const graph = await startGraph(scenario.flags);
+    const started = Date.now();
+    let outcome;
+    try {
+      outcome = await CONTENDERS[name](graph.origin, started + CAP_S * 1000);
+    } catch (error) {
+      console.error(`${name} (${scenario.name}): ${error.message}`);
+      graph.stop();
+      rows.push({ scenario: scenario.name, name, error: error.message.split("\n")[0] });
+      continue;
+    }
+    const elapsed = (Date.now() - started) / 1000;
+    const stats = await serverStats(graph.origin);
+    graph.stop();
+    const applied = stats.users ?? {};
+    const reached = UPNS.filter((u) => (applied[u] ?? 0) > 0).length;
+    const lost = [...outcome.attempted].filter((u) => !(applied[u] > 0)).length;
+    // Unfinished, or finished with users never applied: the time all N would take at this pace.
+    const projected = reached >= USERS ? elapsed : (elapsed * USERS) / Math.max(1, reached);
+    const row = {
+      scenario: scenario.name,
+      name,
+      finished: outcome.finished,
+      elapsed,
+      rate: stats.writes_applied / elapsed,
+      optimum: (100 * OPTIMUM_S) / projected,
+      projected: reached < USERS,
+      applied: stats.writes_applied,
+      reached,
+      failed: outcome.failed,
+      lost,
+      notReached: USERS - outcome.attempted.size,
+      duplicates: stats.duplicate_writes,
+      throttled: stats.writes_throttled,
+    };
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
+}
+
+const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const lines = [
+  `Bulk reprocess of ${fmt(USERS)} users, fake Graph with --latency-ms ${LATENCY_MS} --write-quota ${QUOTA}; cap ${CAP_S} s; optimum ${fmt(OPTIMUM_S, 1)} s.`,
+  `Command: node bench/bulk.mjs ${argv.join(" ")}`.trim(),
+  "",
+  "| scenario | contender | time (s) | writes/s | % of optimum | users applied | failed | lost | not reached | duplicate writes | 429s to writes |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) =>
+    r.error
+      ? `| ${r.scenario} | ${r.name} | not run: ${r.error} | | | | | | | | |`
+      : `| ${r.scenario} | ${r.name} | ${fmt(r.elapsed, 1)}${r.finished ? "" : " (cap)"} | ${fmt(r.rate, 2)} | ${fmt(r.optimum, 1)}${r.projected ? " (projected)" : ""} | ${fmt(r.reached)} | ${fmt(r.failed)} | ${fmt(r.lost)} | ${fmt(r.notReached)} | ${fmt(r.duplicates)} | ${fmt(r.throttled)} |`,
+  ),
+  "",
+];
+console.log(lines.join("\n"));
+writeFileSync(OUT, lines.join("\n"));
