@@ -15,8 +15,10 @@ pub mod graph_client;
 pub mod http;
 pub mod router;
 pub mod session;
+pub mod tenant_state;
 pub mod transport;
 pub mod user_runs;
+pub mod user_screen;
 pub mod workspace;
 
 pub use components::app::App;

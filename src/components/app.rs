@@ -10,6 +10,7 @@ use crate::components::throttle_notice::ThrottleNotice;
 use crate::components::token_panel::TokenPanel;
 use crate::components::user_licenses::UserLicenses;
 use crate::session::{Connection, Session};
+use crate::tenant_state::TenantState;
 use crate::workspace::{Load, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,11 +20,11 @@ use license_desk_core::route::Screen;
 use std::time::Duration;
 
 /// Loads the tenant's SKUs once connected.
-fn load_skus(session: Session, workspace: Workspace) {
-    workspace.skus.set(Load::Loading);
+fn load_skus(session: Session, tenant: TenantState) {
+    tenant.skus.set(Load::Loading);
     spawn_local(async move {
         let result = crate::graph_client::subscribed_skus(session).await;
-        workspace.skus.set(match result {
+        tenant.skus.set(match result {
             Ok(skus) => Load::Ready(skus),
             Err(error) => Load::Failed(error),
         });
@@ -33,15 +34,15 @@ fn load_skus(session: Session, workspace: Workspace) {
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::new();
-    let workspace = Workspace::new();
     provide_context(session);
-    provide_context(workspace);
+    let workspace = Workspace::new().provide();
+    let navigation = workspace.navigation;
 
     // A token passed in the fragment is read once, removed from the address bar, and
     // cleaned exactly as a pasted one.
     let fragment_token =
         crate::browser::take_fragment_token().and_then(|t| AccessToken::from_pasted(&t));
-    crate::router::follow_address_bar(workspace);
+    crate::router::follow_address_bar(navigation);
     if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
         session.start_demo(workspace);
     }
@@ -78,7 +79,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |previous: Option<(bool, u64)>| {
         let now = (connected(), session.tenant_epoch());
         if now.0 && previous != Some(now) {
-            load_skus(session, workspace);
+            load_skus(session, workspace.tenant);
         }
         now
     });
@@ -107,8 +108,8 @@ pub fn App() -> impl IntoView {
                         <FindUser/>
                     </aside>
                     <div class="content">
-                        <Show when=move || workspace.screen.with(|s| s.user().is_some()) fallback=|| view! { <TenantLicenses/> }>
-                            <p><button class="link" on:click=move |_| workspace.screen.set(Screen::Tenant)>"← Licenses in this tenant"</button></p>
+                        <Show when=move || workspace.user.open.with(Option::is_some) fallback=|| view! { <TenantLicenses/> }>
+                            <p><button class="link" on:click=move |_| navigation.go(Screen::Tenant)>"← Licenses in this tenant"</button></p>
                             <UserLicenses/>
                             <PendingChanges/>
                             <ChangesView/>

@@ -5,6 +5,7 @@
 mod diff;
 mod errors;
 mod plan;
+mod usage_location;
 
 use crate::catalog::Catalog;
 use crate::model::AssignmentError;
