@@ -321,17 +321,17 @@ fn user_view_sharing(
     }
 }
 
-fn direct_e3_and_inherited_e5(e3_off: &[&str]) -> User {
+fn direct_e3_and_inherited(inherited: &str, e3_off: &[&str]) -> User {
     serde_json::from_value(serde_json::json!({
         "id": "00000000-0000-4000-8000-0000000000f1",
         "usageLocation": "US",
         "assignedLicenses": [
             {"skuId": license_desk_sim::seed::E3, "disabledPlans": e3_off},
-            {"skuId": license_desk_sim::seed::E5, "disabledPlans": []}
+            {"skuId": inherited, "disabledPlans": []}
         ],
         "licenseAssignmentStates": [
             {"skuId": license_desk_sim::seed::E3, "disabledPlans": e3_off, "assignedByGroup": null, "state": "Active", "error": "None"},
-            {"skuId": license_desk_sim::seed::E5, "disabledPlans": [], "assignedByGroup": license_desk_sim::seed::GROUP_ALL_STAFF, "state": "Active", "error": "None"}
+            {"skuId": inherited, "disabledPlans": [], "assignedByGroup": license_desk_sim::seed::GROUP_ALL_STAFF, "state": "Active", "error": "None"}
         ]
     }))
     .unwrap()
@@ -348,7 +348,7 @@ fn by_label(root: &web_sys::HtmlElement, label: &str) -> web_sys::HtmlElement {
 async fn an_inherited_license_cannot_be_removed_and_says_why() {
     let root = container();
     let shared = std::rc::Rc::new(std::cell::Cell::new(None));
-    let user = direct_e3_and_inherited_e5(&[]);
+    let user = direct_e3_and_inherited(license_desk_sim::seed::E5, &[]);
     let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared));
     settle(10).await;
     let direct = by_label(&root, "Remove Office 365 E3 (Direct)");
@@ -382,7 +382,7 @@ async fn an_inherited_license_cannot_be_removed_and_says_why() {
 async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
     let root = container();
     let shared = std::rc::Rc::new(std::cell::Cell::new(None));
-    let user = direct_e3_and_inherited_e5(&[]);
+    let user = direct_e3_and_inherited(license_desk_sim::seed::POWER_BI_PRO, &[]);
     let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared.clone()));
     settle(10).await;
     let cards = |root: &web_sys::HtmlElement| {
@@ -396,16 +396,20 @@ async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
     let before = cards(&root);
     assert_eq!(before.len(), 2);
     let heading = root.query_selector("#licenses-title").unwrap().unwrap();
-    // The admin had E5's plan list open.
-    let e5_plans: web_sys::HtmlDetailsElement = before[1]
+    // The admin had the inherited license's plan list open.
+    let inherited_plans: web_sys::HtmlDetailsElement = before[1]
         .query_selector("details")
         .unwrap()
         .unwrap()
         .unchecked_into();
-    e5_plans.set_open(true);
+    inherited_plans.set_open(true);
 
     let workspace = shared.get().unwrap();
-    let reread = direct_e3_and_inherited_e5(&[license_desk_sim::seed::PLAN_SWAY]);
+    // Power BI Pro shares no plan with E3, so nothing on its card depends on E3.
+    let reread = direct_e3_and_inherited(
+        license_desk_sim::seed::POWER_BI_PRO,
+        &[license_desk_sim::seed::PLAN_SWAY],
+    );
     workspace.user.user.set(Load::Ready(reread));
     settle(10).await;
     let after = cards(&root);
@@ -416,10 +420,10 @@ async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
     );
     assert!(
         after[1].is_same_node(Some(&before[1])),
-        "E5 did not change: same card"
+        "the inherited license did not change: same card"
     );
     assert!(
-        e5_plans.open(),
+        inherited_plans.open(),
         "the unchanged card keeps its open plan list"
     );
     let heading_after = root.query_selector("#licenses-title").unwrap().unwrap();
