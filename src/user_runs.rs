@@ -119,6 +119,8 @@ fn finished(screen: UserScreen, user: &UserId, record: &JournalRecord) {
     } else {
         CHANGES_ID
     };
+    // The item is final: nothing runs for it any more, and only now may a failure show.
+    screen.busy.set(None);
     screen.action_error.set(failure);
     crate::browser::focus_when_lost(target, &[STATUS_ID]);
 }

@@ -492,3 +492,56 @@ async fn a_usage_location_that_is_no_country_is_refused_next_to_the_field() {
     );
     assert!(!root.inner_text().contains("Setting usage location"));
 }
+
+#[wasm_bindgen_test]
+async fn the_throttling_wait_is_announced_at_its_start_near_its_end_and_when_over() {
+    use license_desk::components::throttle_notice::ThrottleNotice;
+    use license_desk::session::ThrottleWait;
+    let root = container();
+    let session = Session::new();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(session);
+        view! { <ThrottleNotice/> }
+    });
+    let live = |root: &web_sys::HtmlElement| {
+        let regions = root.query_selector_all("[aria-live]").unwrap();
+        (0..regions.length())
+            .map(|i| regions.item(i).unwrap().text_content().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let wait = |seconds_left| {
+        session.throttle.set(Some(ThrottleWait {
+            seconds_left,
+            reason: "Graph is throttling requests".into(),
+        }))
+    };
+    settle(10).await;
+    assert_eq!(live(&root), vec![String::new()]);
+    wait(150);
+    settle(10).await;
+    let started = live(&root);
+    assert_eq!(
+        started.len(),
+        1,
+        "only one live region: the countdown is not one"
+    );
+    assert!(
+        started[0].contains("License Desk retries in 2 min 30 s"),
+        "{started:?}"
+    );
+    assert!(root.inner_text().contains("retrying in 2 min 30 s"));
+    // The visible countdown ticks; what is announced does not.
+    wait(149);
+    settle(10).await;
+    assert_eq!(live(&root), started);
+    assert!(root.inner_text().contains("retrying in 2 min 29 s"));
+    wait(10);
+    settle(10).await;
+    assert_eq!(
+        live(&root),
+        vec!["License Desk retries in 10 seconds or less.".to_string()]
+    );
+    session.throttle.set(None);
+    settle(10).await;
+    assert_eq!(live(&root), vec!["The wait for Graph is over.".to_string()]);
+}
