@@ -64,9 +64,10 @@ pub fn query_pairs() -> Vec<(String, String)> {
     license_desk_core::url::parse_query(&text)
 }
 
-/// Pushes a history entry whose query has `remove` deleted and `set` set, keeping every
-/// other parameter; nothing reloads.
-pub fn push_query(remove: &[&str], set: &[(&str, String)]) {
+/// Sets the address bar's query to the current one with `remove` deleted and `set` set,
+/// keeping every other parameter; nothing reloads. The entry carries `generation` (see
+/// [`history_generation`]); `replace` rewrites the current entry instead of adding one.
+pub fn set_query(remove: &[&str], set: &[(&str, String)], generation: u64, replace: bool) {
     let location = window().location();
     let search = location.search().unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
@@ -88,9 +89,48 @@ pub fn push_query(remove: &[&str], set: &[(&str, String)]) {
             format!("?{query}")
         }
     );
-    let _ = window()
-        .history()
-        .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+    let state = wasm_bindgen::JsValue::from_f64(generation as f64);
+    let _ = window().history().and_then(|h| {
+        if replace {
+            h.replace_state_with_url(&state, "", Some(&url))
+        } else {
+            h.push_state_with_url(&state, "", Some(&url))
+        }
+    });
+}
+
+/// The generation a history entry was made in, from its state (`None` for entries this
+/// page did not make).
+pub fn history_generation(state: &wasm_bindgen::JsValue) -> Option<u64> {
+    state.as_f64().map(|g| g as u64)
+}
+
+/// Moves focus to the element with `id` once the view has caught up, but only when the
+/// admin's focus is nowhere (the body) or on one of `from`: never away from where they
+/// went on their own. A control that just became disabled counts as nowhere. The target needs `tabindex="-1"` unless it is focusable already.
+pub fn focus_when_lost(id: &'static str, from: &'static [&'static str]) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let Some(document) = window().document() else {
+            return;
+        };
+        let lost = match document.active_element() {
+            None => true,
+            Some(active) => {
+                document.body().is_some_and(|b| *b == active)
+                    || active.matches(":disabled").unwrap_or(false)
+                    || from.contains(&active.id().as_str())
+            }
+        };
+        if let Some(target) = document
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            if lost {
+                let _ = target.focus();
+            }
+        }
+    })
+    .forget();
 }
 
 /// Offers `content` as a file download.

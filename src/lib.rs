@@ -18,8 +18,10 @@ pub mod http;
 pub mod journal_store;
 pub mod router;
 pub mod session;
+pub mod tenant_state;
 pub mod transport;
 pub mod user_runs;
+pub mod user_screen;
 pub mod workspace;
 
 pub use components::app::App;

@@ -33,6 +33,9 @@ pub struct ThrottleWait {
 #[derive(Clone, Copy)]
 pub struct Session {
     token: RwSignal<Option<AccessToken>>,
+    /// The current token's decoded claims (`None` when signed out or not a JWT), decoded
+    /// once per token.
+    pub claims: Memo<Option<Claims>>,
     pub connection: RwSignal<Option<Connection>>,
     pub log: RwSignal<ActivityLog>,
     pub throttle: RwSignal<Option<ThrottleWait>>,
@@ -66,8 +69,12 @@ pub fn demo_token() -> AccessToken {
 
 impl Session {
     pub fn new() -> Self {
+        let token = RwSignal::new(None::<AccessToken>);
         Session {
-            token: RwSignal::new(None),
+            token,
+            claims: Memo::new(move |_| {
+                token.with(|token| token.as_ref().and_then(|t| token::decode(t.expose()).ok()))
+            }),
             connection: RwSignal::new(None),
             log: RwSignal::new(ActivityLog::default()),
             throttle: RwSignal::new(None),
@@ -82,8 +89,13 @@ impl Session {
 
     /// The decoded claims of the current token (`None` when signed out or not a JWT).
     pub fn claims(&self) -> Option<Claims> {
-        self.token
-            .with(|token| token.as_ref().and_then(|t| token::decode(t.expose()).ok()))
+        self.claims.get()
+    }
+
+    /// The current token's tenant, read without tracking.
+    fn current_tenant(&self) -> Option<String> {
+        self.claims
+            .with_untracked(|c| c.as_ref().and_then(|c| c.tid.clone()))
     }
 
     /// The tenant the token is for (`tid`), untracked.
@@ -124,13 +136,14 @@ impl Session {
     /// Whether the admin may start `action`: the token's scopes allow it, or the admin
     /// chose to try anyway and let Graph decide.
     pub fn may_attempt(&self, action: Action) -> bool {
-        crate::components::token_panel::permission_for(self.claims().as_ref(), action).is_ok()
+        self.claims
+            .with(|c| crate::components::token_panel::permission_for(c.as_ref(), action).is_ok())
             || self.try_anyway.with(|t| t.contains(&action))
     }
 
     /// Signs in. A token for another tenant than the current one clears everything first.
     pub fn sign_in(&self, workspace: Workspace, connection: Connection, token: AccessToken) {
-        if self.has_token() && self.tenant_of(&token) != self.claims().and_then(|c| c.tid) {
+        if self.has_token() && self.tenant_of(&token) != self.current_tenant() {
             self.forget_tenant(workspace);
         }
         self.connection.set(Some(connection));
@@ -140,7 +153,7 @@ impl Session {
     /// A fresh token after a 401. The same tenant keeps everything on screen; another
     /// tenant clears it, and the admin is told why.
     pub fn renew(&self, workspace: Workspace, token: AccessToken) {
-        let switched = self.tenant_of(&token) != self.claims().and_then(|c| c.tid);
+        let switched = self.tenant_of(&token) != self.current_tenant();
         if switched {
             let connection = self.connection.get_untracked();
             self.forget_tenant(workspace);

@@ -4,11 +4,15 @@
 //!
 //! The engine reads the user, plans, writes, re-reads until Entra ID shows the result
 //! and diffs it; nothing here retries or waits. The only glue is mapping records to the
-//! workspace.
+//! user screen. A failure is shown only once the item has finished: while the engine
+//! still checks whether a write that got no clear answer was applied, the screen says
+//! so instead.
 
 use crate::executor::RunHandle;
 use crate::session::Session;
-use crate::workspace::{Load, Workspace};
+use crate::tenant_state::TenantState;
+use crate::user_screen::UserScreen;
+use crate::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::ops::{
     Effect, ErrorRecord, Intent, JournalRecord, Options, Run, RunItem, Status,
@@ -19,17 +23,29 @@ use license_desk_core::route::UserId;
 /// How long a single user's re-reads wait for Entra ID before saying so honestly.
 const SETTLE_TIMEOUT_MS: u64 = 15_000;
 
+/// The id of the status message under the user's licenses (focus goes there on Apply).
+pub const STATUS_ID: &str = "user-action-status";
+/// The id of the failure shown for the last action.
+pub const ERROR_ID: &str = "user-action-error";
+/// The id of the "Changes" heading.
+pub const CHANGES_ID: &str = "changes-title";
+
+/// Shown while the engine reads the user to find out whether a write was applied.
+pub const CHECKING: &str = "Checking whether the change was applied…";
+
 /// Starts `intent` on `user`, with the warnings the admin ticked.
 pub fn start(
     session: Session,
-    workspace: Workspace,
+    tenant: TenantState,
+    screen: UserScreen,
     user: UserId,
     intent: Intent,
     acknowledged: Vec<Warning>,
 ) {
-    workspace.action_error.set(None);
-    workspace.last_change.set(None);
-    workspace.busy.set(Some(busy_text(&intent).into()));
+    screen.action_error.set(None);
+    screen.last_change.set(None);
+    screen.busy.set(Some(busy_text(&intent).into()));
+    crate::browser::focus_when_lost(STATUS_ID, &[]);
     let item = RunItem::new(user.to_string(), intent).acknowledging(acknowledged);
     // One request at a time and no `$batch`: the activity log shows the real calls.
     let options = Options {
@@ -38,12 +54,14 @@ pub fn start(
         settle_timeout_ms: SETTLE_TIMEOUT_MS,
         ..Options::default()
     };
-    let run = Run::new(vec![item], workspace.catalog(), options);
+    let run = Run::new(vec![item], tenant.catalog.get_untracked(), options);
     let observer = Box::new(move |effect: &Effect| match effect {
-        Effect::Record(record) | Effect::ItemFinished(record) => {
-            show(workspace, &user, record);
+        Effect::Record(record) => progress(screen, &user, record),
+        Effect::ItemFinished(record) => {
+            progress(screen, &user, record);
+            finished(screen, &user, record);
         }
-        Effect::Finished(_) => finish(session, workspace, &user),
+        Effect::Finished(_) => finish(session, tenant, screen, &user),
         _ => {}
     });
     RunHandle::start(session, run, observer);
@@ -57,45 +75,61 @@ fn busy_text(intent: &Intent) -> &'static str {
     }
 }
 
-/// Shows one record of `user`'s run.
-fn show(workspace: Workspace, user: &UserId, record: &JournalRecord) {
-    let open = workspace.open_user().as_ref() == Some(user);
+/// Shows where `user`'s run is: accepted, settling, or being checked.
+fn progress(screen: UserScreen, user: &UserId, record: &JournalRecord) {
+    let open = screen.open.get_untracked().as_ref() == Some(user);
     match record.status {
         Status::Settling | Status::Done => {
             // Accepted by Graph: the pending changes became this change.
             if matches!(record.item.intent, Intent::Change(_)) {
-                workspace.set_pending_for(user, Vec::new());
+                screen.set_pending_for(user, Vec::new());
             }
             if record.status == Status::Settling {
-                workspace
+                screen
                     .busy
                     .set(Some("Waiting for Entra ID to process…".into()));
             }
             if open {
                 if let Some(after) = &record.after {
-                    workspace.user.set(Load::Ready(after.clone()));
+                    screen.user.set(Load::Ready(after.clone()));
                 }
-                workspace.last_change.set(Some(record.clone()));
+                screen.last_change.set(Some(record.clone()));
             }
         }
-        Status::Failed | Status::Refused | Status::Unknown | Status::NoOp => {
-            if open {
-                workspace.action_error.set(problem(record));
-            }
-        }
-        Status::Cancelled => {
-            if open {
-                workspace.action_error.set(problem(record));
-            }
-        }
-        Status::Waiting | Status::Sent | Status::Planned => {}
+        Status::Unknown => screen.busy.set(Some(CHECKING.into())),
+        _ => {}
     }
+}
+
+/// Once the item is final: any failure, and focus on the outcome.
+fn finished(screen: UserScreen, user: &UserId, record: &JournalRecord) {
+    if screen.open.get_untracked().as_ref() != Some(user) {
+        return;
+    }
+    let failure = match record.status {
+        Status::Settling | Status::Done | Status::Waiting | Status::Sent => None,
+        _ => problem(record),
+    };
+    let target = if failure.is_some() {
+        ERROR_ID
+    } else {
+        CHANGES_ID
+    };
+    // The item is final: nothing runs for it any more, and only now may a failure show.
+    screen.busy.set(None);
+    screen.action_error.set(failure);
+    crate::browser::focus_when_lost(target, &[STATUS_ID]);
 }
 
 /// What to tell the admin when a run of one did not end with the change shown.
 pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
     if let Some(error) = &record.error {
-        return Some(error.clone());
+        let mut error = error.clone();
+        if record.status == Status::Cancelled {
+            // The admin stopped waiting: nothing more was tried, whatever Graph said last.
+            error.what_to_do = STOPPED.into();
+        }
+        return Some(error);
     }
     let note = record.note.clone().unwrap_or_default();
     let (headline, what_to_do) = match record.status {
@@ -111,10 +145,7 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
             "Nothing to send",
             "The user already is as the change asks; nothing was sent.",
         ),
-        Status::Cancelled => (
-            "Stopped before anything was sent",
-            "Your pending changes are kept; apply them again when you are ready.",
-        ),
+        Status::Cancelled => ("Stopped before anything was sent", STOPPED),
         _ => return None,
     };
     Some(ErrorRecord {
@@ -128,16 +159,26 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
     })
 }
 
+/// What to do after the admin stopped a run before its write went out.
+const STOPPED: &str = "The change was not sent, and your pending changes are kept. Apply them again when you are ready.";
+
 /// After the run: seat counts and license details changed, so read them once.
-fn finish(session: Session, workspace: Workspace, user: &UserId) {
-    workspace.busy.set(None);
+fn finish(session: Session, tenant: TenantState, screen: UserScreen, user: &UserId) {
+    screen.busy.set(None);
     let id = user.to_string();
     leptos::task::spawn_local(async move {
         if let Ok(details) = crate::graph_client::license_details(session, &id).await {
-            workspace.details.set(details);
+            // Only onto the same user's screen: the admin may have opened another.
+            if screen
+                .open
+                .get_untracked()
+                .is_some_and(|open| open.as_str() == id)
+            {
+                screen.details.set(details);
+            }
         }
         if let Ok(skus) = crate::graph_client::subscribed_skus(session).await {
-            workspace.skus.set(Load::Ready(skus));
+            tenant.skus.set(Load::Ready(skus));
         }
     });
 }

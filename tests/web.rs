@@ -75,8 +75,8 @@ async fn tenant_licenses_lists_seats_and_warns_when_full() {
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_context(Session::new());
         let workspace = Workspace::new();
-        workspace.skus.set(Load::Ready(skus.clone()));
-        provide_context(workspace);
+        workspace.tenant.skus.set(Load::Ready(skus.clone()));
+        workspace.provide();
         view! { <TenantLicenses/> }
     });
     settle(10).await;
@@ -120,9 +120,10 @@ async fn tenant_licenses_says_what_graph_left_out() {
         provide_context(Session::new());
         let workspace = Workspace::new();
         workspace
+            .tenant
             .skus
             .set(Load::Ready(vec![sku_graph_said_little_about()]));
-        provide_context(workspace);
+        workspace.provide();
         view! { <TenantLicenses/> }
     });
     settle(10).await;
@@ -154,8 +155,8 @@ async fn add_license_form_labels_skus_not_known_to_apply_to_users() {
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_context(Session::new());
         let workspace = Workspace::new();
-        workspace.skus.set(Load::Ready(skus.clone()));
-        provide_context(workspace);
+        workspace.tenant.skus.set(Load::Ready(skus.clone()));
+        workspace.provide();
         view! { <AddLicenseForm/> }
     });
     settle(10).await;
@@ -187,9 +188,9 @@ fn user_view(user: User) -> impl Fn() -> AnyView + 'static {
     move || {
         provide_context(Session::new());
         let workspace = Workspace::new();
-        workspace.skus.set(Load::Ready(skus.clone()));
-        workspace.user.set(Load::Ready(user.clone()));
-        provide_context(workspace);
+        workspace.tenant.skus.set(Load::Ready(skus.clone()));
+        workspace.user.user.set(Load::Ready(user.clone()));
+        workspace.provide();
         view! { <UserLicenses/> }.into_any()
     }
 }
@@ -302,4 +303,245 @@ async fn token_check_says_why_a_paste_fails_and_what_graph_will_do() {
         text.contains("✓ A Microsoft Graph token for a@contoso.example."),
         "{text}"
     );
+}
+
+/// The "Licenses" region for `user`, handing out the workspace so a test can change it.
+fn user_view_sharing(
+    user: User,
+    shared: std::rc::Rc<std::cell::Cell<Option<Workspace>>>,
+) -> impl Fn() -> AnyView + 'static {
+    let skus = Simulator::new(SimConfig::default()).tenant().skus.clone();
+    move || {
+        provide_context(Session::new());
+        let workspace = Workspace::new().provide();
+        workspace.tenant.skus.set(Load::Ready(skus.clone()));
+        workspace.user.user.set(Load::Ready(user.clone()));
+        shared.set(Some(workspace));
+        view! { <UserLicenses/> }.into_any()
+    }
+}
+
+fn direct_e3_and_inherited(inherited: &str, e3_off: &[&str]) -> User {
+    serde_json::from_value(serde_json::json!({
+        "id": "00000000-0000-4000-8000-0000000000f1",
+        "usageLocation": "US",
+        "assignedLicenses": [
+            {"skuId": license_desk_sim::seed::E3, "disabledPlans": e3_off},
+            {"skuId": inherited, "disabledPlans": []}
+        ],
+        "licenseAssignmentStates": [
+            {"skuId": license_desk_sim::seed::E3, "disabledPlans": e3_off, "assignedByGroup": null, "state": "Active", "error": "None"},
+            {"skuId": inherited, "disabledPlans": [], "assignedByGroup": license_desk_sim::seed::GROUP_ALL_STAFF, "state": "Active", "error": "None"}
+        ]
+    }))
+    .unwrap()
+}
+
+fn by_label(root: &web_sys::HtmlElement, label: &str) -> web_sys::HtmlElement {
+    root.query_selector(&format!("[aria-label=\"{label}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing labelled {label}"))
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn an_inherited_license_cannot_be_removed_and_says_why() {
+    let root = container();
+    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
+    let user = direct_e3_and_inherited(license_desk_sim::seed::E5, &[]);
+    let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared));
+    settle(10).await;
+    let direct = by_label(&root, "Remove Office 365 E3 (Direct)");
+    assert!(!direct.has_attribute("disabled"));
+    let buttons = root
+        .query_selector_all("button[aria-label^=\"Remove Office 365 E5\"]")
+        .unwrap();
+    assert_eq!(buttons.length(), 1);
+    let inherited: web_sys::HtmlElement = buttons.item(0).unwrap().unchecked_into();
+    assert!(
+        inherited.has_attribute("disabled"),
+        "an inherited license's Remove is disabled"
+    );
+    let reason_id = inherited
+        .get_attribute("aria-describedby")
+        .expect("the reason is linked");
+    let reason = root
+        .query_selector(&format!("[id=\"{reason_id}\"]"))
+        .unwrap()
+        .expect("the reason is on screen")
+        .text_content()
+        .unwrap();
+    assert!(reason.starts_with("Inherited from group "), "{reason}");
+    assert!(
+        reason.ends_with("remove the user from the group or change the group's license."),
+        "{reason}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
+    let root = container();
+    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
+    let user = direct_e3_and_inherited(license_desk_sim::seed::POWER_BI_PRO, &[]);
+    let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared.clone()));
+    settle(10).await;
+    let cards = |root: &web_sys::HtmlElement| {
+        let list = root
+            .query_selector_all("ul.assignments:not(.unknown-source) > li")
+            .unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().unchecked_into::<web_sys::Element>())
+            .collect::<Vec<_>>()
+    };
+    let before = cards(&root);
+    assert_eq!(before.len(), 2);
+    let heading = root.query_selector("#licenses-title").unwrap().unwrap();
+    // The admin had the inherited license's plan list open.
+    let inherited_plans: web_sys::HtmlDetailsElement = before[1]
+        .query_selector("details")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    inherited_plans.set_open(true);
+
+    let workspace = shared.get().unwrap();
+    // Power BI Pro shares no plan with E3, so nothing on its card depends on E3.
+    let reread = direct_e3_and_inherited(
+        license_desk_sim::seed::POWER_BI_PRO,
+        &[license_desk_sim::seed::PLAN_SWAY],
+    );
+    workspace.user.user.set(Load::Ready(reread));
+    settle(10).await;
+    let after = cards(&root);
+    assert_eq!(after.len(), 2);
+    assert!(
+        !after[0].is_same_node(Some(&before[0])),
+        "E3 changed, so its card is new"
+    );
+    assert!(
+        after[1].is_same_node(Some(&before[1])),
+        "the inherited license did not change: same card"
+    );
+    assert!(
+        inherited_plans.open(),
+        "the unchanged card keeps its open plan list"
+    );
+    let heading_after = root.query_selector("#licenses-title").unwrap().unwrap();
+    assert!(
+        heading_after.is_same_node(Some(&heading)),
+        "the region is not rebuilt"
+    );
+    let sway =
+        by_label(&root, "Sway in Office 365 E3").unchecked_into::<web_sys::HtmlInputElement>();
+    assert!(!sway.checked(), "the new card shows the re-read state");
+}
+
+#[wasm_bindgen_test]
+async fn a_usage_location_that_is_no_country_is_refused_next_to_the_field() {
+    let root = container();
+    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
+    let user: User = serde_json::from_value(serde_json::json!({
+        "id": "00000000-0000-4000-8000-0000000000f2",
+        "assignedLicenses": [],
+        "licenseAssignmentStates": []
+    }))
+    .unwrap();
+    let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared.clone()));
+    settle(10).await;
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("#usage-location")
+        .unwrap()
+        .expect("the usage location field")
+        .unchecked_into();
+    let problem = |root: &web_sys::HtmlElement| {
+        root.query_selector("#usage-location-problem")
+            .unwrap()
+            .map(|p| p.text_content().unwrap())
+    };
+    let submit = button(&root, "Set usage location");
+
+    submit.click();
+    settle(10).await;
+    assert_eq!(
+        problem(&root).as_deref(),
+        Some("Type the user's two-letter country code, such as US or GB.")
+    );
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("usage-location-problem")
+    );
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+
+    input.set_value("uk");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle(10).await;
+    assert_eq!(problem(&root), None, "typing clears the old problem");
+    submit.click();
+    settle(10).await;
+    assert_eq!(
+        problem(&root).as_deref(),
+        Some("UK is not an ISO 3166 country code; the United Kingdom is GB.")
+    );
+    let workspace = shared.get().unwrap();
+    assert_eq!(
+        workspace.user.busy.get_untracked(),
+        None,
+        "nothing was started"
+    );
+    assert!(!root.inner_text().contains("Setting usage location"));
+}
+
+#[wasm_bindgen_test]
+async fn the_throttling_wait_is_announced_at_its_start_near_its_end_and_when_over() {
+    use license_desk::components::throttle_notice::ThrottleNotice;
+    use license_desk::session::ThrottleWait;
+    let root = container();
+    let session = Session::new();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(session);
+        view! { <ThrottleNotice/> }
+    });
+    let live = |root: &web_sys::HtmlElement| {
+        let regions = root.query_selector_all("[aria-live]").unwrap();
+        (0..regions.length())
+            .map(|i| regions.item(i).unwrap().text_content().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let wait = |seconds_left| {
+        session.throttle.set(Some(ThrottleWait {
+            seconds_left,
+            reason: "Graph is throttling requests".into(),
+        }))
+    };
+    settle(10).await;
+    assert_eq!(live(&root), vec![String::new()]);
+    wait(150);
+    settle(10).await;
+    let started = live(&root);
+    assert_eq!(
+        started.len(),
+        1,
+        "only one live region: the countdown is not one"
+    );
+    assert!(
+        started[0].contains("License Desk retries in 2 min 30 s"),
+        "{started:?}"
+    );
+    assert!(root.inner_text().contains("retrying in 2 min 30 s"));
+    // The visible countdown ticks; what is announced does not.
+    wait(149);
+    settle(10).await;
+    assert_eq!(live(&root), started);
+    assert!(root.inner_text().contains("retrying in 2 min 29 s"));
+    wait(10);
+    settle(10).await;
+    assert_eq!(
+        live(&root),
+        vec!["License Desk retries in 10 seconds or less.".to_string()]
+    );
+    session.throttle.set(None);
+    settle(10).await;
+    assert_eq!(live(&root), vec!["The wait for Graph is over.".to_string()]);
 }

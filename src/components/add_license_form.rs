@@ -3,7 +3,8 @@
 //! adding a license never switches a plan on by accident; every other plan starts on.
 
 use crate::components::plan_choices::PlanChoices;
-use crate::workspace::use_workspace;
+use crate::tenant_state::use_tenant;
+use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
 use license_desk_core::model::AppliesTo;
 use license_desk_core::plan::Change;
@@ -22,7 +23,8 @@ fn applies_to_note(applies_to: &AppliesTo) -> String {
 
 #[component]
 pub fn AddLicenseForm() -> impl IntoView {
-    let workspace = use_workspace();
+    let tenant = use_tenant();
+    let screen = use_user_screen();
     // `None` until the admin picks a license.
     let chosen = RwSignal::new(None::<Guid>);
     let off = RwSignal::new(BTreeSet::<Guid>::new());
@@ -31,11 +33,11 @@ pub fn AddLicenseForm() -> impl IntoView {
         let Some(sku) = chosen.get() else {
             return BTreeSet::new();
         };
-        let states = workspace
+        let states = screen
             .user
             .with(|u| u.ready().map(|u| u.license_assignment_states.clone()))
             .unwrap_or_default();
-        carried_over_disabled_plans(&states, &workspace.catalog(), None, &sku)
+        carried_over_disabled_plans(&states, &tenant.catalog.read(), None, &sku)
             .into_iter()
             .collect::<BTreeSet<Guid>>()
     });
@@ -44,11 +46,13 @@ pub fn AddLicenseForm() -> impl IntoView {
         let Some(sku) = chosen.get() else {
             return;
         };
-        workspace.push_change(Change::Add {
+        screen.push_change(Change::Add {
             sku,
             disabled_plans: off.get().into_iter().collect(),
         });
         chosen.set(None);
+        // The button just pressed is disabled now: focus goes where the change went.
+        crate::browser::focus_when_lost("pending-title", &[]);
     };
     view! {
         <details class="add-license">
@@ -59,7 +63,7 @@ pub fn AddLicenseForm() -> impl IntoView {
                     on:change=move |ev| chosen.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| Guid::new(&v)))>
                     <option value="">"Choose a license…"</option>
                     {move || {
-                        let catalog = workspace.catalog();
+                        let catalog = tenant.catalog.read();
                         catalog.skus.iter().map(|sku| {
                             let seats = sku.known_free_seats().map_or_else(|| "free seats unknown".to_string(), |n| format!("{} free", crate::format::number(n)));
                             view! { <option value=sku.sku_id.to_string()>{format!("{}{} — {seats}", catalog.sku_name(&sku.sku_id), applies_to_note(&sku.applies_to))}</option> }
@@ -69,7 +73,7 @@ pub fn AddLicenseForm() -> impl IntoView {
             </div>
             {move || {
                 chosen.get().map(|sku| {
-                    let catalog = workspace.catalog();
+                    let catalog = tenant.catalog.read();
                     let legend = format!("Service plans in {} (untick to turn off)", catalog.sku_name(&sku));
                     let not_for_users = catalog.sku(&sku).filter(|s| !s.applies_to.is_user()).map(|s| format!(
                         "⚠ Graph does not say this license applies to users (appliesTo: {}). Graph refuses to assign a license to a user unless it applies to users.",

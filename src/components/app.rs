@@ -1,7 +1,6 @@
 //! The page: header, then either sign-in or the workspace, plus the fresh-token prompt.
 
 use crate::components::activity_log::ActivityLog;
-use crate::bulk_state::BulkState;
 use crate::components::bulk_changes::BulkChanges;
 use crate::components::changes_view::ChangesView;
 use crate::components::saved_run_offer::SavedRunOffer;
@@ -14,6 +13,7 @@ use crate::components::throttle_notice::ThrottleNotice;
 use crate::components::token_panel::TokenPanel;
 use crate::components::user_licenses::UserLicenses;
 use crate::session::{Connection, Session};
+use crate::tenant_state::TenantState;
 use crate::workspace::{Load, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,11 +23,11 @@ use license_desk_core::route::Screen;
 use std::time::Duration;
 
 /// Loads the tenant's SKUs once connected.
-fn load_skus(session: Session, workspace: Workspace) {
-    workspace.skus.set(Load::Loading);
+fn load_skus(session: Session, tenant: TenantState) {
+    tenant.skus.set(Load::Loading);
     spawn_local(async move {
         let result = crate::graph_client::subscribed_skus(session).await;
-        workspace.skus.set(match result {
+        tenant.skus.set(match result {
             Ok(skus) => Load::Ready(skus),
             Err(error) => Load::Failed(error),
         });
@@ -37,17 +37,16 @@ fn load_skus(session: Session, workspace: Workspace) {
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::new();
-    let workspace = Workspace::new();
-    let bulk = BulkState::new();
     provide_context(session);
-    provide_context(workspace);
-    provide_context(bulk);
+    let workspace = Workspace::new().provide();
+    let navigation = workspace.navigation;
+    let bulk = workspace.bulk;
 
     // A token passed in the fragment is read once, removed from the address bar, and
     // cleaned exactly as a pasted one.
     let fragment_token =
         crate::browser::take_fragment_token().and_then(|t| AccessToken::from_pasted(&t));
-    crate::router::follow_address_bar(workspace);
+    crate::router::follow_address_bar(navigation);
     if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
         session.start_demo(workspace);
     }
@@ -84,17 +83,13 @@ pub fn App() -> impl IntoView {
     Effect::new(move |previous: Option<(bool, u64)>| {
         let now = (connected(), session.tenant_epoch());
         if now.0 && previous != Some(now) {
-            load_skus(session, workspace);
+            load_skus(session, workspace.tenant);
         }
         now
     });
-    // Another tenant (or signing out) forgets the bulk screen; a sign-in looks for an
-    // unfinished bulk run of its tenant saved in this browser.
+    // A sign-in looks for an unfinished bulk run of its tenant saved in this browser.
     Effect::new(move |previous: Option<(bool, u64)>| {
         let now = (connected(), session.tenant_epoch());
-        if previous.is_some_and(|p| p.1 != now.1) {
-            bulk.clear();
-        }
         if now.0 && previous != Some(now) {
             crate::bulk_runs::look_for_saved_run(session, bulk);
         }
@@ -127,7 +122,7 @@ pub fn App() -> impl IntoView {
                     <div class="content">
                         <ScreenNav/>
                         <SavedRunOffer/>
-                        {move || match workspace.screen.get() {
+                        {move || match navigation.screen.get() {
                             Screen::Tenant => view! { <TenantLicenses/> }.into_any(),
                             Screen::Bulk => view! { <BulkChanges/> }.into_any(),
                             Screen::User(_) => view! {

@@ -13,7 +13,7 @@ use crate::components::bulk_user_sources::BulkUserSources;
 use crate::components::saved_run_offer::LoadJournal;
 use crate::format::count;
 use crate::session::Session;
-use crate::workspace::Workspace;
+use crate::tenant_state::TenantState;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::token::Action;
@@ -21,16 +21,16 @@ use license_desk_core::token::Action;
 #[component]
 pub fn BulkChanges() -> impl IntoView {
     let session = expect_context::<Session>();
-    let workspace = expect_context::<Workspace>();
+    let tenant = expect_context::<TenantState>();
     let bulk = expect_context::<BulkState>();
-    let catalog = Memo::new(move |_| workspace.catalog());
+    let catalog = tenant.catalog;
     let phase = bulk.phase;
 
     let preview_disabled = move || {
         bulk.is_running()
             || bulk.operation.with(Option::is_none)
             || bulk.chosen_users().0.is_empty()
-            || workspace.skus.with(|s| s.ready().is_none())
+            || tenant.skus.with(|s| s.ready().is_none())
     };
     let preview_hint = move || {
         if bulk.chosen_users().0.is_empty() {

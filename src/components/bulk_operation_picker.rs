@@ -4,7 +4,7 @@
 
 use crate::bulk_state::BulkState;
 use crate::components::plan_choices::PlanChoices;
-use crate::workspace::Workspace;
+use crate::tenant_state::TenantState;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::Guid;
@@ -43,15 +43,15 @@ fn SkuSelect(
     #[prop(into)] label: String,
     value: RwSignal<String>,
 ) -> impl IntoView {
-    let workspace = expect_context::<Workspace>();
+    let tenant = expect_context::<TenantState>();
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
                 <option value="">"Choose…"</option>
                 {move || {
-                    let catalog = workspace.catalog();
-                    workspace.skus.with(|skus| skus.ready().cloned().unwrap_or_default()).into_iter().map(|sku| {
+                    let catalog = tenant.catalog.get();
+                    tenant.skus.with(|skus| skus.ready().cloned().unwrap_or_default()).into_iter().map(|sku| {
                         let name = catalog.sku_name(&sku.sku_id);
                         view! { <option value=sku.sku_id.to_string()>{name}</option> }
                     }).collect_view()
@@ -63,7 +63,7 @@ fn SkuSelect(
 
 #[component]
 pub fn BulkOperationPicker() -> impl IntoView {
-    let workspace = expect_context::<Workspace>();
+    let tenant = expect_context::<TenantState>();
     let bulk = expect_context::<BulkState>();
     let kind = RwSignal::new(Kind::None);
     let sku = RwSignal::new(String::new());
@@ -107,7 +107,7 @@ pub fn BulkOperationPicker() -> impl IntoView {
     });
 
     let plans = move || {
-        let catalog = workspace.catalog();
+        let catalog = tenant.catalog.get();
         guid(&sku.get())
             .and_then(|id| catalog.sku(&id).map(|s| s.service_plans.clone()))
             .unwrap_or_default()
@@ -145,7 +145,7 @@ pub fn BulkOperationPicker() -> impl IntoView {
                 Kind::Add => view! {
                     <SkuSelect id="bulk-sku" label="License to add" value=sku/>
                     {move || guid(&sku.get()).map(|id| {
-                        let legend = format!("Service plans in {}", workspace.catalog().sku_name(&id));
+                        let legend = format!("Service plans in {}", tenant.catalog.get().sku_name(&id));
                         view! { <PlanChoices sku=id off=off carried=BTreeSet::new() legend=legend/> }
                     })}
                 }.into_any(),

@@ -6,7 +6,8 @@ use crate::bulk_state::{BulkState, SourceList};
 use crate::components::error_panel::ErrorPanel;
 use crate::format::{count, number};
 use crate::session::Session;
-use crate::workspace::{Load, Workspace};
+use crate::tenant_state::TenantState;
+use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::bulk::input::{parse_users, BadLine, ParsedUsers};
@@ -92,7 +93,7 @@ fn found_text(parsed: &ParsedUsers) -> String {
 #[component]
 pub fn BulkUserSources() -> impl IntoView {
     let session = expect_context::<Session>();
-    let workspace = expect_context::<Workspace>();
+    let tenant = expect_context::<TenantState>();
     let bulk = expect_context::<BulkState>();
     let pasted = Memo::new(move |_| bulk.pasted.with(|text| Arc::new(parse_users(text))));
     let groups = RwSignal::new(Load::<Vec<Group>>::Idle);
@@ -167,7 +168,7 @@ pub fn BulkUserSources() -> impl IntoView {
                 request::members_with_license_errors(&guid),
             ),
             ListSource::LicenseHolders => {
-                let name = workspace
+                let name = tenant
                     .skus
                     .with_untracked(|skus| {
                         skus.ready()
@@ -182,7 +183,7 @@ pub fn BulkUserSources() -> impl IntoView {
     };
 
     let choices = move || match kind.get() {
-        ListSource::LicenseHolders => workspace.skus.with(|skus| {
+        ListSource::LicenseHolders => tenant.skus.with(|skus| {
             skus.ready()
                 .map(|all| {
                     all.iter()

@@ -2,7 +2,8 @@
 //! with export, the raw before/after, the equivalent PowerShell and HTTP, and Undo.
 
 use crate::session::use_session;
-use crate::workspace::use_workspace;
+use crate::tenant_state::use_tenant;
+use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
 use license_desk_core::diff::DiffEntry;
 use license_desk_core::diff::LicenseDiff;
@@ -75,14 +76,17 @@ fn settling_text(record: &JournalRecord) -> String {
 #[component]
 pub fn ChangesView() -> impl IntoView {
     let session = use_session();
-    let workspace = use_workspace();
+    let tenant = use_tenant();
+    let screen = use_user_screen();
     view! {
-        {move || workspace.last_change.get().filter(|r| workspace.open_user().is_some_and(|open| open.guid() == &license_desk_core::Guid::new(&r.item.user))).map(|record| {
+        {move || screen.last_change.get().filter(|r| screen.open_user().is_some_and(|open| open.guid() == &license_desk_core::Guid::new(&r.item.user))).map(|record| {
             let status = settling_text(&record);
+            // Until Entra ID shows the result, an empty diff says nothing yet.
+            let settled = record.status == Status::Done;
             let user_id = record.item.user.clone();
             let before = record.before.clone().unwrap_or_default();
             let after = record.after.clone().unwrap_or_else(|| before.clone());
-            let diff = record.diff.clone().unwrap_or_else(|| LicenseDiff::between(&before, &after, &workspace.catalog()));
+            let diff = record.diff.clone().unwrap_or_else(|| LicenseDiff::between(&before, &after, &tenant.catalog.read()));
             let request = record.write.clone();
             let endpoint = session.connection.get().map(|c| c.endpoint);
             let http = endpoint.as_ref().zip(request.as_ref()).map(|(e, r)| equivalents::http_text(e, r)).unwrap_or_default();
@@ -109,16 +113,16 @@ pub fn ChangesView() -> impl IntoView {
             let (json_file, csv_file) = (format!("{file}.json"), format!("{file}.csv"));
             view! {
                 <section class="card changes" aria-labelledby="changes-title">
-                    <h2 id="changes-title">"Changes"</h2>
+                    <h2 id="changes-title" tabindex="-1">"Changes"</h2>
                     <p role="status" aria-live="polite" class="settling">{status}</p>
-                    {diff.is_empty().then(|| view! { <p>"No differences between before and after."</p> })}
+                    {(diff.is_empty() && settled).then(|| view! { <p>"No differences between before and after."</p> })}
                     <DiffList entries=diff.entries.clone()/>
                     <div class="actions">
                         <button class="secondary" on:click=move |_| crate::browser::copy(&text)>"Copy"</button>
                         <button class="secondary" on:click=move |_| crate::browser::download(&json_file, "application/json", &json)>"Export JSON"</button>
                         <button class="secondary" on:click=move |_| crate::browser::download(&csv_file, "text/csv", &csv)>"Export CSV"</button>
                         {undo.map(|changes| view! {
-                            <button class="secondary" on:click=move |_| workspace.set_pending(changes.clone())>"Undo"</button>
+                            <button class="secondary" on:click=move |_| screen.set_pending(changes.clone())>"Undo"</button>
                         })}
                     </div>
                     <details>

@@ -2,8 +2,8 @@
 //! Next-page links are followed only within the chosen endpoint and never twice.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::router::use_navigation;
 use crate::session::use_session;
-use crate::workspace::use_workspace;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::error::GraphError;
@@ -17,7 +17,7 @@ const DEBOUNCE_MS: u32 = 300;
 #[component]
 pub fn FindUser() -> impl IntoView {
     let session = use_session();
-    let workspace = use_workspace();
+    let navigation = use_navigation();
     let text = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<User>::new());
     let next = RwSignal::new(None::<GraphRequest>);
@@ -106,7 +106,7 @@ pub fn FindUser() -> impl IntoView {
     };
 
     let open = move |user: &User| {
-        workspace.screen.set(Screen::User(UserId::new(&user.id)));
+        navigation.go(Screen::User(UserId::new(&user.id)));
     };
 
     view! {

@@ -3,7 +3,8 @@
 
 use crate::components::changes_view::DiffList;
 use crate::session::use_session;
-use crate::workspace::use_workspace;
+use crate::tenant_state::use_tenant;
+use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
 use license_desk_core::diff::LicenseDiff;
 use license_desk_core::equivalents;
@@ -19,20 +20,21 @@ use std::collections::BTreeSet;
 #[component]
 pub fn PendingChanges() -> impl IntoView {
     let session = use_session();
-    let workspace = use_workspace();
+    let tenant = use_tenant();
+    let screen = use_user_screen();
     let previewing = RwSignal::new(false);
     let acknowledged = RwSignal::new(BTreeSet::<usize>::new());
     // Any edit to the pending list needs a fresh preview and fresh acknowledgements.
     Effect::new(move |_| {
-        workspace.pending.track();
+        screen.pending.track();
         acknowledged.set(BTreeSet::new());
     });
 
     let current = move || -> Option<(User, plan::Plan)> {
-        let user = workspace.user.with(|u| u.ready().cloned())?;
-        let changes = workspace.pending_changes();
+        let user = screen.user.with(|u| u.ready().cloned())?;
+        let changes = screen.pending_changes();
         (!changes.is_empty()).then(|| {
-            let plan = plan::plan(&user, &workspace.catalog(), &changes);
+            let plan = plan::plan(&user, &tenant.catalog.read(), &changes);
             (user, plan)
         })
     };
@@ -49,17 +51,18 @@ pub fn PendingChanges() -> impl IntoView {
         // ticked here are the only ones it may send with.
         crate::user_runs::start(
             session,
-            workspace,
+            tenant,
+            screen,
             UserId::new(&user.id),
-            Intent::Change(workspace.pending_changes()),
+            Intent::Change(screen.pending_changes()),
             planned.warnings,
         );
     };
 
     view! {
         {move || current().map(|(user, planned)| {
-            let catalog = workspace.catalog();
-            let changes = workspace.pending_changes();
+            let catalog = tenant.catalog.get();
+            let changes = screen.pending_changes();
             let endpoint = session.connection.get().map(|c| c.endpoint);
             let predicted = planned.predict(&user, &catalog, "(after)");
             let diff = LicenseDiff::between(&user, &predicted, &catalog);
@@ -69,10 +72,10 @@ pub fn PendingChanges() -> impl IntoView {
             let request = planned.body.as_ref().map(|b| request::assign_license(user.id.as_str(), b));
             let has_body = request.is_some();
             let can_assign = session.may_attempt(Action::Assign);
-            let ready = move || has_body && can_assign && acknowledged.with(|a| a.len() == warning_count) && workspace.busy.with(Option::is_none);
+            let ready = move || has_body && can_assign && acknowledged.with(|a| a.len() == warning_count) && !screen.is_busy();
             view! {
                 <section class="card pending" aria-labelledby="pending-title">
-                    <h2 id="pending-title">"Pending changes"</h2>
+                    <h2 id="pending-title" tabindex="-1">"Pending changes"</h2>
                     <ul>
                         {changes.iter().map(|c| view! { <li>{describe_change(c, &catalog)}</li> }).collect_view()}
                     </ul>
@@ -86,7 +89,11 @@ pub fn PendingChanges() -> impl IntoView {
                     {(!has_body && planned.refusals.is_empty()).then(|| view! { <p role="status">"These changes leave the user as they are: nothing to send."</p> })}
                     <div class="actions">
                         <button class="primary" disabled=!has_body on:click=move |_| previewing.set(true)>"Preview changes"</button>
-                        <button class="secondary" on:click=move |_| { workspace.set_pending(Vec::new()); previewing.set(false); }>"Discard changes"</button>
+                        <button class="secondary" disabled=move || screen.is_busy() aria-describedby=move || screen.is_busy().then_some("discard-while-busy")
+                            on:click=move |_| { screen.set_pending(Vec::new()); previewing.set(false); }>"Discard changes"</button>
+                        {move || screen.is_busy().then(|| view! {
+                            <p id="discard-while-busy" class="hint">"Discard is unavailable while these changes are being applied."</p>
+                        })}
                     </div>
                     <Show when=move || previewing.get() && has_body>
                         <div class="preview" role="region" aria-label="Preview">

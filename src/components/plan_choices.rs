@@ -2,7 +2,7 @@
 //! replaced. Plans that are off for the user today start off (the safe default, carried
 //! over by service-plan name) and say so; the admin can change each one.
 
-use crate::workspace::use_workspace;
+use crate::tenant_state::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::Guid;
 use std::collections::BTreeSet;
@@ -19,8 +19,7 @@ pub fn PlanChoices(
     #[prop(into)]
     legend: String,
 ) -> impl IntoView {
-    let workspace = use_workspace();
-    let catalog = workspace.catalog();
+    let catalog = use_tenant().catalog.get_untracked();
     let plans = catalog
         .sku(&sku)
         .map(|s| s.service_plans.clone())

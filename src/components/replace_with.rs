@@ -3,7 +3,8 @@
 //! admin can change each plan before adding the swap to the pending changes.
 
 use crate::components::plan_choices::PlanChoices;
-use crate::workspace::use_workspace;
+use crate::tenant_state::use_tenant;
+use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
 use license_desk_core::plan::Change;
 use license_desk_core::plan_safety::carried_over_disabled_plans;
@@ -20,7 +21,8 @@ pub fn ReplaceWith(
     /// The token's scopes can't assign (the admin has not chosen to try anyway).
     disabled: Signal<bool>,
 ) -> impl IntoView {
-    let workspace = use_workspace();
+    let tenant = use_tenant();
+    let screen = use_user_screen();
     // `None` until the admin picks the SKU to replace it with.
     let choice = RwSignal::new(None::<Guid>);
     let off = RwSignal::new(BTreeSet::<Guid>::new());
@@ -30,17 +32,17 @@ pub fn ReplaceWith(
             let Some(to) = choice.get() else {
                 return BTreeSet::new();
             };
-            let states = workspace
+            let states = screen
                 .user
                 .with(|u| u.ready().map(|u| u.license_assignment_states.clone()))
                 .unwrap_or_default();
-            carried_over_disabled_plans(&states, &workspace.catalog(), Some(&from), &to)
+            carried_over_disabled_plans(&states, &tenant.catalog.read(), Some(&from), &to)
                 .into_iter()
                 .collect()
         }
     });
     Effect::new(move |_| off.set(carried.get()));
-    let catalog = workspace.catalog();
+    let catalog = tenant.catalog.get_untracked();
     let others: Vec<(String, String)> = catalog
         .skus
         .iter()
@@ -52,12 +54,14 @@ pub fn ReplaceWith(
         let Some(to) = choice.get() else {
             return;
         };
-        workspace.push_change(Change::Swap {
+        screen.push_change(Change::Swap {
             from,
             to,
             disabled_plans: off.get().into_iter().collect(),
         });
         choice.set(None);
+        // The Replace button is disabled now: focus goes where the change went.
+        crate::browser::focus_when_lost("pending-title", &[]);
     };
     view! {
         <div class="replace-with">
@@ -69,7 +73,7 @@ pub fn ReplaceWith(
             </select>
             {move || {
                 choice.get().map(|to| {
-                    let to_name = workspace.catalog().sku_name(&to);
+                    let to_name = tenant.catalog.read().sku_name(&to);
                     view! {
                         <PlanChoices sku=to off=off carried=carried.get()
                             legend=format!("Service plans in {to_name} (untick to turn off)")/>

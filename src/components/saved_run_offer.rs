@@ -8,7 +8,7 @@ use crate::bulk_state::BulkState;
 use crate::format::number;
 use crate::journal_store;
 use crate::session::Session;
-use crate::workspace::Workspace;
+use crate::tenant_state::TenantState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::route::Screen;
@@ -19,16 +19,17 @@ use wasm_bindgen::JsCast;
 pub fn SavedRunOffer() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
     let session = expect_context::<Session>();
-    let workspace = expect_context::<Workspace>();
-    let skus_ready = move || workspace.skus.with(|s| s.ready().is_some());
+    let tenant = expect_context::<TenantState>();
+    let navigation = expect_context::<crate::router::Navigation>();
+    let skus_ready = move || tenant.skus.with(|s| s.ready().is_some());
     let resume = move |_| {
         let Some(saved) = bulk.saved.get_untracked() else {
             return;
         };
         bulk.saved.set(None);
-        workspace.screen.set(Screen::Bulk);
+        navigation.go(Screen::Bulk);
         let (header, records) = (*saved).clone();
-        bulk_runs::resume_saved(session, bulk, workspace.catalog(), header, records);
+        bulk_runs::resume_saved(session, bulk, tenant.catalog.get_untracked(), header, records);
     };
     view! {
         {move || bulk.saved.get().map(|saved| {

@@ -2,7 +2,7 @@
 //! real link with its own address, so it can be opened in a new tab or bookmarked; a
 //! plain click changes the screen without reloading.
 
-use crate::workspace::Workspace;
+use crate::router::Navigation;
 use leptos::prelude::*;
 use license_desk_core::route::Screen;
 
@@ -32,19 +32,19 @@ fn href(screen: &Screen) -> String {
 
 #[component]
 pub fn ScreenNav() -> impl IntoView {
-    let workspace = expect_context::<Workspace>();
+    let navigation = expect_context::<Navigation>();
     let link = move |screen: Screen, label: &'static str| {
         let target = screen.clone();
         let current = screen.clone();
         view! {
-            <a href=move || { workspace.screen.track(); href(&target) }
-                aria-current=move || (workspace.screen.with(|s| s == &current)).then_some("page")
+            <a href=move || { navigation.screen.track(); href(&target) }
+                aria-current=move || (navigation.screen.with(|s| s == &current)).then_some("page")
                 on:click=move |ev: leptos::ev::MouseEvent| {
                     if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
                         return;
                     }
                     ev.prevent_default();
-                    workspace.screen.set(screen.clone());
+                    navigation.go(screen.clone());
                 }>{label}</a>
         }
     };

@@ -16,6 +16,29 @@ fn on_loopback() -> bool {
         .is_some_and(|h| h == "127.0.0.1" || h == "localhost")
 }
 
+/// True when this page may call a Graph on loopback: its own policy lets loopback in
+/// (the development page), or it carries no policy and is served from loopback (`trunk
+/// serve`). The release page's policy allows Microsoft's Graph hosts only, so it offers
+/// no field for an endpoint it could never reach.
+fn loopback_allowed() -> bool {
+    let policy = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(r#"meta[http-equiv="Content-Security-Policy"]"#)
+                .ok()
+                .flatten()
+        })
+        .and_then(|meta| meta.get_attribute("content"));
+    match policy {
+        Some(policy) => policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("connect-src"))
+            .is_some_and(|d| d.contains("127.0.0.1") || d.contains("localhost")),
+        None => on_loopback(),
+    }
+}
+
 #[component]
 pub fn SignIn() -> impl IntoView {
     let session = use_session();
@@ -96,7 +119,7 @@ pub fn SignIn() -> impl IntoView {
                         </select>
                     </div>
                 </div>
-                <Show when=move || on_loopback() || !graph.get().is_empty()>
+                <Show when=loopback_allowed>
                     <div class="field">
                         <label for="graph-endpoint">"Graph endpoint (development, loopback only)"</label>
                         <input id="graph-endpoint" type="url" placeholder="http://127.0.0.1:8787"

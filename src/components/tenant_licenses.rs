@@ -2,7 +2,8 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::format::number;
-use crate::workspace::{use_workspace, Load};
+use crate::tenant_state::use_tenant;
+use crate::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::model::{known_seats, AppliesTo, CapabilityStatus, SubscribedSku};
 use license_desk_core::names;
@@ -48,7 +49,7 @@ fn sorted(mut skus: Vec<SubscribedSku>, by: SortBy) -> Vec<SubscribedSku> {
 
 #[component]
 pub fn TenantLicenses() -> impl IntoView {
-    let workspace = use_workspace();
+    let tenant = use_tenant();
     let sort = RwSignal::new(SortBy::Name);
     let sort_button = move |by: SortBy, label: &'static str| {
         view! {
@@ -58,7 +59,7 @@ pub fn TenantLicenses() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="tenant-title">
             <h2 id="tenant-title">"Licenses in this tenant"</h2>
-            {move || match workspace.skus.get() {
+            {move || match tenant.skus.get() {
                 Load::Idle | Load::Loading => view! { <p role="status">"Loading subscriptions…"</p> }.into_any(),
                 Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the tenant's licenses"/> }.into_any(),
                 Load::Ready(skus) => view! {

@@ -32,7 +32,7 @@ pub fn permission_for(claims: Option<&Claims>, action: Action) -> Result<(), Str
 #[component]
 pub fn TokenPanel() -> impl IntoView {
     let session = use_session();
-    let claims = Memo::new(move |_| session.claims());
+    let claims = session.claims;
     let cloud = move || {
         session
             .connection

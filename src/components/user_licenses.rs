@@ -1,38 +1,50 @@
 //! The "Licenses" region for one user: every assignment with its source and state,
 //! every service plan with who enables it, usage location, and the change controls.
+//!
+//! Each assignment is a card in a keyed list: a card is rebuilt only when something it
+//! shows changed, so toggling a plan, queuing a change or re-reading the user after a
+//! write leaves every other card—its open plan list, a half-made "Replace with"
+//! choice—as it was.
 
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::replace_with::ReplaceWith;
 use crate::components::token_panel::permission_for;
 use crate::session::{use_session, Session};
-use crate::workspace::{use_workspace, Load, Workspace};
+use crate::tenant_state::{use_tenant, TenantState};
+use crate::user_runs::{ERROR_ID, STATUS_ID};
+use crate::user_screen::{use_user_screen, UserScreen};
+use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::catalog::Catalog;
 use license_desk_core::effective;
 use license_desk_core::equivalents;
-use license_desk_core::model::{AssignedLicense, LicenseAssignmentState, User};
+use license_desk_core::error::GraphError;
+use license_desk_core::model::{AssignedLicense, LicenseAssignmentState, LicenseDetails, User};
 use license_desk_core::ops::Intent;
-use license_desk_core::plan::{self, Change};
-use license_desk_core::request;
+use license_desk_core::plan::{self, Change, DirectLicenses};
+use license_desk_core::request::{self, Cloud};
 use license_desk_core::route::UserId;
 use license_desk_core::token::Action;
+use license_desk_core::usage_location::parse_usage_location;
 use license_desk_core::wording::explain_assignment_error;
+use license_desk_core::Guid;
+use std::collections::BTreeSet;
 
 /// Reads the user, their license details and the names of groups that license them, and
-/// shows the user once all three are in: the card is built once per read, so nothing the
-/// admin starts choosing on it is rebuilt away when a name arrives.
-pub fn load_user(session: Session, workspace: Workspace, id: String) {
-    workspace.user.set(Load::Loading);
+/// shows the user once all three are in. Each group is read once, however many of the
+/// user's licenses it assigns.
+pub fn load_user(session: Session, tenant: TenantState, screen: UserScreen, id: String) {
+    screen.user.set(Load::Loading);
     spawn_local(async move {
         match crate::graph_client::get_user(session, &id).await {
             Ok(user) => {
-                let groups: Vec<_> = user
+                let groups: BTreeSet<Guid> = user
                     .license_assignment_states
                     .iter()
                     .filter_map(|s| s.assigned_by_group.clone())
-                    .filter(|g| !workspace.group_names.with_untracked(|n| n.contains_key(g)))
+                    .filter(|g| !tenant.group_names.with_untracked(|n| n.contains_key(g)))
                     .collect();
                 let details = crate::graph_client::license_details(session, &id)
                     .await
@@ -40,16 +52,21 @@ pub fn load_user(session: Session, workspace: Workspace, id: String) {
                 for group in groups {
                     if let Ok(found) = crate::graph_client::group(session, &group).await {
                         if let Some(name) = found.display_name {
-                            workspace.group_names.update(|n| {
-                                n.insert(group, name);
-                            });
+                            tenant.name_group(group, name);
                         }
                     }
                 }
-                workspace.details.set(details);
-                workspace.user.set(Load::Ready(user));
+                // Only if the admin still looks at this user.
+                if screen
+                    .open
+                    .get_untracked()
+                    .is_some_and(|open| open.as_str() == id)
+                {
+                    screen.details.set(details);
+                    screen.user.set(Load::Ready(user));
+                }
             }
-            Err(error) => workspace.user.set(Load::Failed(error)),
+            Err(error) => screen.user.set(Load::Failed(error)),
         }
     });
 }
@@ -102,230 +119,416 @@ fn source_label(state: &LicenseAssignmentState, catalog: &Catalog) -> String {
     }
 }
 
+/// One service plan of an assignment, as its row shows it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct PlanRow {
+    id: Guid,
+    name: String,
+    on_now: bool,
+    provisioning: String,
+    enabled_by: String,
+}
+
+/// Everything one assignment's card shows; a card is rebuilt only when this changes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct AssignmentCard {
+    sku: Guid,
+    sku_name: String,
+    source: String,
+    /// The assigning group and its name, for inherited licenses.
+    group: Option<(Guid, String)>,
+    state_text: String,
+    state_class: &'static str,
+    problem: Option<String>,
+    plans: Vec<PlanRow>,
+}
+
+impl AssignmentCard {
+    fn direct(&self) -> bool {
+        self.group.is_none()
+    }
+
+    /// "Office 365 E3 (Group: All Staff)": names the card's controls.
+    fn label(&self) -> String {
+        format!("{} ({})", self.sku_name, self.source)
+    }
+}
+
+fn assignment_cards(
+    user: &User,
+    details: &[LicenseDetails],
+    catalog: &Catalog,
+) -> Vec<AssignmentCard> {
+    let states = &user.license_assignment_states;
+    states
+        .iter()
+        .map(|state| {
+            let sku_name = catalog.sku_name(&state.sku_id);
+            let detail = details.iter().find(|d| d.sku_id == state.sku_id);
+            let plans = catalog
+                .sku(&state.sku_id)
+                .map(|s| s.service_plans.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|info| {
+                    let id = info.service_plan_id.clone();
+                    let enablers: Vec<String> =
+                        effective::enabling_assignments(states, catalog, &id)
+                            .into_iter()
+                            .map(|s| {
+                                format!(
+                                    "{} ({})",
+                                    catalog.sku_name(&s.sku_id),
+                                    source_label(s, catalog)
+                                )
+                            })
+                            .collect();
+                    PlanRow {
+                        name: catalog.plan_name(&id),
+                        on_now: !state.disabled_plans.contains(&id),
+                        provisioning: detail
+                            .and_then(|d| d.service_plans.iter().find(|p| p.service_plan_id == id))
+                            .map(|p| p.provisioning_status.plain().to_string())
+                            .unwrap_or_else(|| "—".into()),
+                        enabled_by: if enablers.is_empty() {
+                            "nothing (off everywhere)".into()
+                        } else {
+                            enablers.join("; ")
+                        },
+                        id,
+                    }
+                })
+                .collect();
+            AssignmentCard {
+                sku: state.sku_id.clone(),
+                problem: explain_assignment_error(&state.error, &sku_name),
+                source: source_label(state, catalog),
+                group: state
+                    .assigned_by_group
+                    .clone()
+                    .map(|g| (g.clone(), catalog.group_name(&g))),
+                state_text: license_desk_core::diff::StateLabel::of(state)
+                    .plain()
+                    .to_string(),
+                state_class: state_class(state),
+                sku_name,
+                plans,
+            }
+        })
+        .collect()
+}
+
+/// What every card's controls share.
+#[derive(Clone, Copy)]
+struct CardControls {
+    screen: UserScreen,
+    /// What the pending changes would leave in place: drives the plan toggles.
+    intended: Memo<DirectLicenses>,
+    /// Which plan lists are open, by card label; kept while cards are rebuilt.
+    open_lists: RwSignal<BTreeSet<String>>,
+    cannot_assign: Signal<bool>,
+    /// Where "Open group in the admin portal" links go (none for the demo tenant).
+    portal_cloud: Option<Cloud>,
+}
+
+fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoView {
+    let CardControls {
+        screen,
+        intended,
+        open_lists,
+        cannot_assign,
+        portal_cloud,
+    } = controls;
+    let label = card.label();
+    let direct = card.direct();
+    let (list_key, toggle_key) = (label.clone(), label.clone());
+    let sku = card.sku.clone();
+    let remove_sku = sku.clone();
+    let inherited_id = format!(
+        "inherited-{}-{}",
+        sku,
+        card.group.as_ref().map(|g| g.0.as_str()).unwrap_or("")
+    );
+    let inherited_reason = card.group.as_ref().map(|(_, name)| {
+        format!("Inherited from group {name} — remove the user from the group or change the group's license.")
+    });
+    let group_link = card.group.clone().zip(portal_cloud).map(|((group, name), cloud)| view! {
+        <a class="group-link" href=cloud.group_portal_url(&group) target="_blank" rel="noopener noreferrer">
+            {format!("Open group {name} in the admin portal")}
+        </a>
+    });
+    let sku_name = card.sku_name.clone();
+    let plan_rows = card.plans.into_iter().map(|row| {
+        let (intended_sku, intended_plan) = (sku.clone(), row.id.clone());
+        let on_now = row.on_now;
+        let on_intended = Signal::derive(move || {
+            intended.with(|i| i.get(&intended_sku).map(|off| !off.contains(&intended_plan)).unwrap_or(on_now))
+        });
+        let toggle_sku = sku.clone();
+        let plan_id = row.id.clone();
+        let toggle_label = format!("{} in {}", row.name, sku_name);
+        view! {
+            <tr>
+                <td>{row.name.clone()}</td>
+                <td>
+                    {if direct {
+                        view! {
+                            <input type="checkbox" aria-label=toggle_label prop:checked=on_intended
+                                disabled=cannot_assign
+                                on:change=move |ev| {
+                                    let enabled = event_target_checked(&ev);
+                                    toggle_plan(screen, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
+                                } />
+                            {move || if on_intended.get() { " On" } else { " Off" }}
+                        }.into_any()
+                    } else {
+                        view! { <span>{if on_now { "On" } else { "Off" }}</span> }.into_any()
+                    }}
+                </td>
+                <td>{row.provisioning}</td>
+                <td>{row.enabled_by}</td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <li class="assignment">
+            <div class="assignment-head">
+                <div>
+                    <p class="sku-name">{card.sku_name.clone()}</p>
+                    <p class="source">{card.source.clone()}</p>
+                    {group_link}
+                </div>
+                <p class=card.state_class>{card.state_text}</p>
+            </div>
+            {card.problem.map(|p| view! { <p class="warning-text" role="note">{p}</p> })}
+            <details
+                prop:open=move || open_lists.with(|o| o.contains(&list_key))
+                on:toggle=move |ev| {
+                    let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                    let key = toggle_key.clone();
+                    open_lists.update(|o| { if open { o.insert(key); } else { o.remove(&key); } });
+                }>
+                <summary>{format!("Service plans of {label}")}</summary>
+                <table class="plans-table">
+                    <thead><tr><th scope="col">"Plan"</th><th scope="col">"On"</th><th scope="col">"Provisioning"</th><th scope="col">"Enabled by"</th></tr></thead>
+                    <tbody>{plan_rows}</tbody>
+                </table>
+            </details>
+            <div class="actions">
+                // Never remove an inherited license directly: Graph refuses, and the group
+                // would assign it again.
+                <button class="secondary" aria-label=format!("Remove {label}")
+                    disabled=move || !direct || cannot_assign.get()
+                    aria-describedby=(!direct).then(|| inherited_id.clone())
+                    on:click=move |_| screen.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
+                {inherited_reason.map(|why| view! { <span class="hint" id=inherited_id.clone()>{why}</span> })}
+                {direct.then(|| view! {
+                    <ReplaceWith from=sku.clone() from_name=card.sku_name.clone() disabled=cannot_assign/>
+                })}
+            </div>
+        </li>
+    }
+}
+
+/// "Usage location": the form shown while the user has none. What the admin types is
+/// checked against the country list before anything is sent.
+#[component]
+fn UsageLocationForm(user_id: String) -> impl IntoView {
+    let session = use_session();
+    let tenant = use_tenant();
+    let screen = use_user_screen();
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let cannot_locate = move || !session.may_attempt(Action::SetUsageLocation);
+    let endpoint = session
+        .connection
+        .with_untracked(|c| c.as_ref().map(|c| c.endpoint.clone()));
+    let request_user = user_id.clone();
+    let submit = move || match parse_usage_location(&typed.get_untracked()) {
+        Ok(code) => {
+            problem.set(None);
+            crate::user_runs::start(
+                session,
+                tenant,
+                screen,
+                UserId::new(&Guid::new(&user_id)),
+                Intent::SetUsageLocation(code),
+                Vec::new(),
+            );
+        }
+        Err(why) => {
+            problem.set(Some(why.describe()));
+            crate::browser::focus_when_lost("usage-location", &["usage-location-submit"]);
+        }
+    };
+    view! {
+        <form class="row inline-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <p class="warning-text">"⚠ Direct license assignment fails until a usage location is set."</p>
+            <div class="field">
+                <label for="usage-location">"Usage location (two-letter country code)"</label>
+                <input id="usage-location" maxlength="2" size="3" prop:value=move || typed.get()
+                    aria-invalid=move || problem.with(Option::is_some).then_some("true")
+                    aria-describedby=move || problem.with(Option::is_some).then_some("usage-location-problem")
+                    on:input=move |ev| { typed.set(event_target_value(&ev)); problem.set(None); } />
+                {move || problem.get().map(|why| view! { <p id="usage-location-problem" class="inline-error">{why}</p> })}
+            </div>
+            <button id="usage-location-submit" type="submit" class="secondary" disabled=cannot_locate>"Set usage location"</button>
+            <pre class="request" aria-label="Usage location request">{move || {
+                let code = typed.get().trim().to_ascii_uppercase();
+                let request = request::set_usage_location(&request_user, &code);
+                match &endpoint {
+                    Some(endpoint) => equivalents::http_text(endpoint, &request),
+                    None => request.pretty_body(),
+                }
+            }}</pre>
+        </form>
+    }
+}
+
+/// Where the user read is: the card is built once per user and updates in place.
+#[derive(Clone, PartialEq)]
+enum Phase {
+    Loading,
+    Failed(GraphError),
+    Ready(Guid),
+}
+
 #[component]
 pub fn UserLicenses() -> impl IntoView {
     let session = use_session();
-    let workspace = use_workspace();
+    let tenant = use_tenant();
+    let screen = use_user_screen();
+    // Opening another user reads them and drops what the last one showed.
     Effect::new(move |_| {
-        if let Some(id) = workspace.open_user() {
-            workspace.action_error.set(None);
-            load_user(session, workspace, id.to_string());
+        if let Some(id) = screen.open.get() {
+            untrack(|| {
+                screen.action_error.set(None);
+                screen.last_change.set(None);
+                load_user(session, tenant, screen, id.to_string());
+            });
         }
     });
-    let usage_location = RwSignal::new(String::new());
-    // Which plan lists are expanded; kept across re-renders while the admin edits.
-    let open_lists = RwSignal::new(std::collections::BTreeSet::<String>::new());
-    // What the pending changes would leave in place: drives the plan toggles without
-    // rebuilding the card on every edit.
+    let open_lists = RwSignal::new(BTreeSet::<String>::new());
     let intended = Memo::new(move |_| {
-        workspace
+        screen
             .user
             .with(|u| {
                 u.ready().map(|user| {
-                    plan::plan(user, &workspace.catalog(), &workspace.pending_changes()).intended
+                    plan::plan(user, &tenant.catalog.read(), &screen.pending_changes()).intended
                 })
             })
             .unwrap_or_default()
     });
-    let cannot_assign = move || !session.may_attempt(Action::Assign);
-    let cannot_locate = move || !session.may_attempt(Action::SetUsageLocation);
-    let reprocess = move |user: User| {
-        crate::user_runs::start(
-            session,
-            workspace,
-            UserId::new(&user.id),
-            Intent::Reprocess,
-            Vec::new(),
-        );
+    let phase = Memo::new(move |_| {
+        screen.user.with(|u| match u {
+            Load::Idle | Load::Loading => Phase::Loading,
+            Load::Failed(error) => Phase::Failed(error.clone()),
+            Load::Ready(user) => Phase::Ready(user.id.clone()),
+        })
+    });
+    let cards = Memo::new(move |_| {
+        screen.user.with(|u| {
+            u.ready()
+                .map(|user| {
+                    screen
+                        .details
+                        .with(|d| assignment_cards(user, d, &tenant.catalog.read()))
+                })
+                .unwrap_or_default()
+        })
+    });
+    let cannot_assign = Signal::derive(move || !session.may_attempt(Action::Assign));
+    let user_field = move |read: fn(&User) -> Option<String>| {
+        move || {
+            screen
+                .user
+                .with(|u| u.ready().and_then(read))
+                .unwrap_or_default()
+        }
     };
-    let set_location = move |user: User| {
-        let code = usage_location.get().trim().to_ascii_uppercase();
-        crate::user_runs::start(
-            session,
-            workspace,
-            UserId::new(&user.id),
-            Intent::SetUsageLocation(code),
-            Vec::new(),
-        );
-    };
+    let needs_location = Memo::new(move |_| {
+        screen.user.with(|u| {
+            u.ready()
+                .filter(|u| u.usage_location.is_none())
+                .map(|u| u.id.to_string())
+        })
+    });
+    let unknown = Memo::new(move |_| {
+        screen.user.with(|u| {
+            u.ready().map(|user| {
+                let licenses: Vec<AssignedLicense> = user
+                    .licenses_with_unknown_source()
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                (licenses, user.license_assignment_states.is_empty())
+            })
+        })
+    });
 
     view! {
-        {move || {
-            // The card is rebuilt when the user is (re)read, or once the tenant's SKUs
-            // arrive for names; everything else on it updates in place.
-            workspace.skus.with(|s| s.ready().is_some());
-            match workspace.user.get() {
-            Load::Idle | Load::Loading => view! { <section class="card"><p role="status">"Loading user…"</p></section> }.into_any(),
-            Load::Failed(error) => view! { <section class="card"><ErrorPanel error=error context="Reading the user"/></section> }.into_any(),
-            Load::Ready(user) => untrack(move || {
-                let catalog = workspace.catalog();
-                // The demo tenant's groups exist only here: no portal link for them.
-                let portal_cloud = session.connection.with(|c| c.as_ref().filter(|c| !c.demo).and_then(|c| c.endpoint.cloud()));
-                let reprocess_denied = move || permission_for(session.claims().as_ref(), Action::Reprocess).err().filter(|_| !session.may_attempt(Action::Reprocess));
-                let details = workspace.details.get();
-                let reprocess_user = user.clone();
-                let locate_user = user.clone();
-                let location_user_id = user.id.to_string();
-                let location_endpoint = session.connection.with(|c| c.as_ref().map(|c| c.endpoint.clone()));
-                let states = user.license_assignment_states.clone();
-                let unknown_sources: Vec<AssignedLicense> = user.licenses_with_unknown_source().into_iter().cloned().collect();
-                let nothing_assigned = states.is_empty() && unknown_sources.is_empty();
+        {move || match phase.get() {
+            Phase::Loading => view! { <section class="card"><p role="status">"Loading user…"</p></section> }.into_any(),
+            Phase::Failed(error) => view! { <section class="card"><ErrorPanel error=error context="Reading the user"/></section> }.into_any(),
+            Phase::Ready(user_id) => untrack(move || {
+                let controls = CardControls {
+                    screen,
+                    intended,
+                    open_lists,
+                    cannot_assign,
+                    // The demo tenant's groups exist only here: no portal link for them.
+                    portal_cloud: session.connection.with_untracked(|c| c.as_ref().filter(|c| !c.demo).and_then(|c| c.endpoint.cloud())),
+                };
+                let reprocess_denied = move || session.claims.with(|c| permission_for(c.as_ref(), Action::Reprocess).err()).filter(|_| !session.may_attempt(Action::Reprocess));
+                let reprocess_id = user_id.clone();
+                let reprocess = move |_| crate::user_runs::start(session, tenant, screen, UserId::new(&reprocess_id), Intent::Reprocess, Vec::new());
                 view! {
                     <section class="card user" aria-labelledby="licenses-title">
                         <div class="user-head">
                             <div>
-                                <p class="user-name">{user.label().to_string()}</p>
-                                <p class="part">{user.user_principal_name.clone().unwrap_or_default()}
-                                    {(user.account_enabled == Some(false)).then_some(" · sign-in blocked")}</p>
+                                <p class="user-name">{user_field(|u| Some(u.label().to_string()))}</p>
+                                <p class="part">{user_field(|u| u.user_principal_name.clone())}
+                                    {user_field(|u| (u.account_enabled == Some(false)).then(|| " · sign-in blocked".to_string()))}</p>
                             </div>
                             <div class="actions">
-                                <button class="secondary" disabled=move || reprocess_denied().is_some() || workspace.busy.with(Option::is_some)
+                                <button class="secondary" disabled=move || reprocess_denied().is_some() || screen.is_busy()
                                     title=move || reprocess_denied().unwrap_or_default()
-                                    on:click=move |_| reprocess(reprocess_user.clone())>"Reprocess"</button>
+                                    on:click=reprocess>"Reprocess"</button>
                                 {move || reprocess_denied().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}. Use “Try anyway” in the token panel to let Graph decide.")}</p> })}
                             </div>
                         </div>
                         <h2 id="licenses-title">"Licenses"</h2>
                         <p>
                             "Usage location: "
-                            <strong>{user.usage_location.clone().unwrap_or_else(|| "not set".into())}</strong>
+                            <strong>{user_field(|u| Some(u.usage_location.clone().unwrap_or_else(|| "not set".into())))}</strong>
                         </p>
-                        {user.usage_location.is_none().then(|| view! {
-                            <form class="row inline-form" on:submit=move |ev| { ev.prevent_default(); set_location(locate_user.clone()); }>
-                                <p class="warning-text">"⚠ Direct license assignment fails until a usage location is set."</p>
-                                <div class="field">
-                                    <label for="usage-location">"Usage location (two-letter country code)"</label>
-                                    <input id="usage-location" maxlength="2" size="3" prop:value=move || usage_location.get()
-                                        on:input=move |ev| usage_location.set(event_target_value(&ev)) />
-                                </div>
-                                <button type="submit" class="secondary" disabled=cannot_locate>"Set usage location"</button>
-                                <pre class="request" aria-label="Usage location request">{move || {
-                                    let code = usage_location.get().trim().to_ascii_uppercase();
-                                    let request = request::set_usage_location(&location_user_id, &code);
-                                    match &location_endpoint {
-                                        Some(endpoint) => equivalents::http_text(endpoint, &request),
-                                        None => request.pretty_body(),
-                                    }
-                                }}</pre>
-                            </form>
+                        {move || needs_location.get().map(|id| view! { <UsageLocationForm user_id=id/> })}
+                        {move || unknown.get().map(|(licenses, states_empty)| {
+                            let nothing = states_empty && licenses.is_empty();
+                            view! {
+                                {nothing.then(|| view! { <p>"No licenses."</p> })}
+                                {unknown_source_list(licenses, states_empty, &tenant.catalog.read_untracked())}
+                            }
                         })}
-                        {nothing_assigned.then(|| view! { <p>"No licenses."</p> })}
-                        {unknown_source_list(unknown_sources, states.is_empty(), &catalog)}
                         <ul class="assignments">
-                            {states.into_iter().map(|state| {
-                                let sku_name = catalog.sku_name(&state.sku_id);
-                                let source = source_label(&state, &catalog);
-                                let direct = state.is_direct();
-                                let sku = state.sku_id.clone();
-                                let problem = explain_assignment_error(&state.error, &sku_name);
-                                let label = format!("{sku_name} ({source})");
-                                let list_key = label.clone();
-                                let toggle_key = label.clone();
-                                let detail = details.iter().find(|d| d.sku_id == sku).cloned();
-                                let plans = catalog.sku(&sku).map(|s| s.service_plans.clone()).unwrap_or_default();
-                                let all_states = user.license_assignment_states.clone();
-                                let remove_sku = sku.clone();
-                                let replace_from = sku.clone();
-                                let state_class = state_class(&state);
-                                view! {
-                                    <li class="assignment">
-                                        <div class="assignment-head">
-                                            <div>
-                                                <p class="sku-name">{sku_name.clone()}</p>
-                                                <p class="source">{source.clone()}</p>
-                                                {state.assigned_by_group.clone().zip(portal_cloud).map(|(group, cloud)| view! {
-                                                    <a class="group-link" href=cloud.group_portal_url(&group) target="_blank" rel="noopener noreferrer">
-                                                        {format!("Open group {} in the admin portal", catalog.group_name(&group))}
-                                                    </a>
-                                                })}
-                                            </div>
-                                            <p class=state_class>{license_desk_core::diff::StateLabel::of(&state).plain()}</p>
-                                        </div>
-                                        {problem.map(|p| view! { <p class="warning-text" role="note">{p}</p> })}
-                                        <details
-                                            prop:open=move || open_lists.with(|o| o.contains(&list_key))
-                                            on:toggle=move |ev| {
-                                                let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
-                                                let key = toggle_key.clone();
-                                                open_lists.update(|o| { if open { o.insert(key); } else { o.remove(&key); } });
-                                            }>
-                                            <summary>{format!("Service plans of {label}")}</summary>
-                                            <table class="plans-table">
-                                                <thead><tr><th scope="col">"Plan"</th><th scope="col">"On"</th><th scope="col">"Provisioning"</th><th scope="col">"Enabled by"</th></tr></thead>
-                                                <tbody>
-                                                    {plans.into_iter().map(|info| {
-                                                        let plan_id = info.service_plan_id.clone();
-                                                        let name = catalog.plan_name(&plan_id);
-                                                        let on_now = !state.disabled_plans.contains(&plan_id);
-                                                        let intended_sku = sku.clone();
-                                                        let intended_plan = plan_id.clone();
-                                                        let on_intended = Signal::derive(move || intended.with(|i| i.get(&intended_sku).map(|off| !off.contains(&intended_plan)).unwrap_or(on_now)));
-                                                        let provisioning = detail.as_ref()
-                                                            .and_then(|d| d.service_plans.iter().find(|p| p.service_plan_id == plan_id))
-                                                            .map(|p| p.provisioning_status.plain().to_string())
-                                                            .unwrap_or_else(|| "—".into());
-                                                        let enablers: Vec<String> = effective::enabling_assignments(&all_states, &catalog, &plan_id)
-                                                            .into_iter().map(|s| format!("{} ({})", catalog.sku_name(&s.sku_id), source_label(s, &catalog))).collect();
-                                                        let toggle_sku = sku.clone();
-                                                        let toggle_label = format!("{name} in {sku_name}");
-                                                        view! {
-                                                            <tr>
-                                                                <td>{name.clone()}</td>
-                                                                <td>
-                                                                    {if direct {
-                                                                        view! {
-                                                                            <input type="checkbox" aria-label=toggle_label prop:checked=on_intended
-                                                                                disabled=cannot_assign
-                                                                                on:change=move |ev| {
-                                                                                    let enabled = event_target_checked(&ev);
-                                                                                    toggle_plan(workspace, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
-                                                                                } />
-                                                                            {move || if on_intended.get() { " On" } else { " Off" }}
-                                                                        }.into_any()
-                                                                    } else {
-                                                                        view! { <span>{if on_now { "On" } else { "Off" }}</span> }.into_any()
-                                                                    }}
-                                                                </td>
-                                                                <td>{provisioning}</td>
-                                                                <td>{if enablers.is_empty() { "nothing (off everywhere)".to_string() } else { enablers.join("; ") }}</td>
-                                                            </tr>
-                                                        }
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table>
-                                        </details>
-                                        <div class="actions">
-                                            <button class="secondary" aria-label=format!("Remove {label}") disabled=cannot_assign
-                                                on:click=move |_| workspace.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
-                                            {(!direct).then(|| view! { <span class="hint">"Inherited: change it on the group or the membership."</span> })}
-                                            {direct.then(|| view! {
-                                                <ReplaceWith from=replace_from.clone() from_name=sku_name.clone() disabled=Signal::derive(cannot_assign)/>
-                                            })}
-                                        </div>
-                                    </li>
-                                }
-                            }).collect_view()}
+                            <For each=move || cards.get() key=|card| card.clone()
+                                children=move |card| assignment_card(card, controls)/>
                         </ul>
                         <AddLicenseForm/>
-                        {move || workspace.action_error.get().map(|e| view! { <ErrorPanel error=e context="The last action"/> })}
-                        {move || workspace.busy.get().map(|b| view! { <p role="status" class="busy">{b}</p> })}
+                        {move || screen.action_error.get().map(|e| view! {
+                            <div id=ERROR_ID tabindex="-1"><ErrorPanel error=e context="The last action"/></div>
+                        })}
+                        {move || screen.busy.get().map(|b| view! { <p id=STATUS_ID tabindex="-1" role="status" class="busy">{b}</p> })}
                     </section>
                 }.into_any()
             }),
-            }
         }}
     }
 }
 
 /// Records the admin's wish for one plan, replacing any earlier wish for the same plan.
-fn toggle_plan(
-    workspace: Workspace,
-    sku: license_desk_core::Guid,
-    plan_id: license_desk_core::Guid,
-    enabled: bool,
-    on_now: bool,
-) {
-    let mut changes: Vec<Change> = workspace
+fn toggle_plan(screen: UserScreen, sku: Guid, plan_id: Guid, enabled: bool, on_now: bool) {
+    let mut changes: Vec<Change> = screen
         .pending_changes()
         .into_iter()
         .filter(
@@ -339,5 +542,5 @@ fn toggle_plan(
             enabled,
         });
     }
-    workspace.set_pending(changes);
+    screen.set_pending(changes);
 }

@@ -93,13 +93,27 @@ async function applyWithFault(page, request, rule) {
   await expect(pending(page)).toContainText("Remove Power BI Pro");
   if (rule) await arm(request, rule);
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
+  await page.evaluate(watchOutcome);
   await page.getByRole("button", { name: "Apply changes" }).click();
 }
 
+/** Runs in the page: notes whether "Checking whether the change was applied…" was shown,
+ *  and whether a failure ever showed while the change was still running. */
+function watchOutcome() {
+  window.outcome = { checking: false, failedWhileRunning: false };
+  const look = () => {
+    const text = document.body.innerText;
+    if (text.includes("Checking whether the change was applied…")) window.outcome.checking = true;
+    const failed = [...document.querySelectorAll('[role="alert"]')].some((a) => a.innerText.includes("The last action failed"));
+    if (failed && document.querySelector(".busy")) window.outcome.failedWhileRunning = true;
+  };
+  new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
+}
+
 /** The admin sees `context failed: headline`, what to do, and Graph's details. */
-async function expectFailure(page, context, { headline, whatToDo, code, why, requestId = Boolean(code) }) {
+async function expectFailure(page, context, { headline, whatToDo, code, why, requestId = Boolean(code), timeout = 60_000 }) {
   const panel = failure(page, context);
-  await expect(panel).toContainText(`${context} failed: ${headline}`, { timeout: 60_000 });
+  await expect(panel).toContainText(`${context} failed: ${headline}`, { timeout });
   await expect(panel).toContainText(whatToDo);
   if (code) await expect(panel).toContainText(`code ${code}`);
   if (why) await expect(panel).toContainText(why);
@@ -208,15 +222,15 @@ const APPLY_CASES = [
   { name: "429 with Retry-After, every time", fault: { kind: "graph_error", status: 429, retry_after: "1" }, failed: THROTTLED, received: 5, countdown: true, shot: true },
   { name: "429 without Retry-After, every time", fault: { kind: "graph_error", status: 429 }, failed: THROTTLED, received: 5, countdown: true },
   { name: "429 with Retry-After, once", fault: { kind: "graph_error", status: 429, retry_after: "1" }, times: 1, landed: true, received: 2, countdown: true },
-  { name: "500 on a write", fault: { kind: "graph_error", status: 500 }, failed: SERVER },
-  { name: "502 on a write", fault: { kind: "graph_error", status: 502 }, failed: SERVER },
-  { name: "503 on a write", fault: { kind: "graph_error", status: 503, retry_after: "1" }, failed: SERVER },
-  { name: "504 on a write", fault: { kind: "graph_error", status: 504 }, failed: SERVER },
+  { name: "500 on a write", fault: { kind: "graph_error", status: 500 }, failed: SERVER, checking: true, received: 5 },
+  { name: "502 on a write", fault: { kind: "graph_error", status: 502 }, failed: SERVER, checking: true, received: 5 },
+  { name: "503 on a write", fault: { kind: "graph_error", status: 503, retry_after: "1" }, failed: SERVER, checking: true, received: 5 },
+  { name: "504 on a write", fault: { kind: "graph_error", status: 504 }, failed: SERVER, checking: true, received: 5 },
   { name: "504 after the write was applied", fault: { kind: "graph_error", status: 504 }, afterApply: true, landed: true },
-  { name: "502 HTML page from a gateway", fault: { kind: "raw", status: 502, headers: { "Content-Type": "text/html" }, body: "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>" }, failed: SERVER, why: "an HTML page: 502 Bad Gateway 502 Bad Gateway", requestId: false },
+  { name: "502 HTML page from a gateway", fault: { kind: "raw", status: 502, headers: { "Content-Type": "text/html" }, body: "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>" }, failed: SERVER, why: "an HTML page: 502 Bad Gateway 502 Bad Gateway", requestId: false, checking: true, received: 5 },
   { name: "CORS failure on a write (it was applied)", fault: { kind: "no_cors" }, landed: true },
-  { name: "dropped connection on a write", fault: { kind: "drop" }, failed: ["Graph could not be reached", "If this was a change, reload the user first"], requestId: false },
-  { name: "stalled response on a write", fault: { kind: "stall", seconds: TIMEOUT_S + 2 }, failed: ["Graph did not answer in time", "License Desk reads the user again before anything else, so nothing is sent twice."], why: `No answer from Graph within ${TIMEOUT_S} s.`, requestId: false, shot: true },
+  { name: "dropped connection on a write", fault: { kind: "drop" }, failed: ["Graph could not be reached", "If this was a change, reload the user first"], requestId: false, checking: true, received: 5 },
+  { name: "stalled response on a write", fault: { kind: "stall", seconds: TIMEOUT_S + 2 }, failed: ["Graph did not answer in time", "License Desk reads the user again before anything else, so nothing is sent twice."], why: `No answer from Graph within ${TIMEOUT_S} s.`, requestId: false, shot: true, checking: true, received: 5 },
   { name: "stalled response after the write was applied", fault: { kind: "stall", seconds: TIMEOUT_S + 2 }, afterApply: true, landed: true },
 ];
 
@@ -442,6 +456,9 @@ test.describe("bad-input catalogue", () => {
 
   for (const c of APPLY_CASES) {
     runCase(c.name, async ({ page, request }) => {
+      // An unclear answer is checked by reading the user for the settle window (15 s) and
+      // the write is sent again, up to five attempts, before the failure is final.
+      if (c.checking) test.setTimeout(240_000);
       const rule = { method: "POST", path: "/assignLicense", fault: c.fault, after_apply: Boolean(c.afterApply) };
       if (c.times) rule.times = c.times;
       let sawCountdown = false;
@@ -473,7 +490,12 @@ test.describe("bad-input catalogue", () => {
           code: codeOf(c.fault),
           why: c.why ?? c.fault.message,
           requestId: c.requestId ?? c.fault.kind === "graph_error",
+          timeout: c.checking ? 200_000 : 60_000,
         });
+        // A failure shows only once the change has finished, never while it is checked.
+        const outcome = await page.evaluate(() => window.outcome);
+        expect(outcome.failedWhileRunning, "a failure was shown while the change was still running").toBe(false);
+        if (c.checking) expect(outcome.checking, "the check after an unclear answer was shown").toBe(true);
         // Nothing is lost: the change is still pending, ready to apply again.
         await expect(pending(page)).toContainText("Remove Power BI Pro");
         await expect(page.getByText("Power BI Pro", { exact: true }).first()).toBeVisible();

@@ -22,6 +22,8 @@ async function apply(page, { acknowledge = [] } = {}) {
   await expect(button).toBeEnabled();
   await button.click();
   await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible({ timeout: 60_000 });
+  // The Apply button is gone: focus lands on the outcome, not on the page body.
+  await expect(changes(page).getByRole("heading", { name: "Changes" })).toBeFocused();
 }
 
 /** Replace Office 365 E3 (Exchange off) with E5: Exchange stays off unless the admin ticks a warning. */
@@ -42,6 +44,8 @@ async function replaceKeepsExchangeOff(page, prefix) {
   await exchange.check();
   await page.getByRole("button", { name: "Replace", exact: true }).click();
   await expect(pending(page)).toContainText("Replace Office 365 E3 with Office 365 E5");
+  // The Replace button is disabled now; focus follows the change to "Pending changes".
+  await expect(pending(page).getByRole("heading", { name: "Pending changes" })).toBeFocused();
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
   const warning = page.getByRole("checkbox", {
     name: "I understand: Exchange Online (Plan 2) is off for this user in Office 365 E3 today; Office 365 E5 would switch it ON.",
@@ -157,6 +161,11 @@ test("a fresh token for the same tenant finishes the paused change; one for anot
   const html = await page.content();
   for (const text of ["Patti Fernandez", "Remove Power BI Pro"]) expect(html).not.toContain(text);
   await shot(page, "43-renewed-into-other-tenant");
+  // Back does not reopen a user of the previous tenant.
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: "Licenses in this tenant" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Licenses", exact: true })).toHaveCount(0);
+  await expectNothingFromTenantA(page);
   watch.assertClean([/status of 401/]);
 });
 
@@ -177,10 +186,20 @@ test("a Retry-After of minutes is honoured with a countdown, and stopping the wa
   // Graph's write window is 150 s: the wait is shown in full, not cut to a minute.
   await expect(page.getByText(/Graph is throttling requests — retrying in 2 min (2\d|30) s/)).toBeVisible();
   await shot(page, "44-long-retry-after");
+  // The ticking countdown is not a live region; one polite message announced the wait.
+  await expect(page.locator("[aria-live]").filter({ hasText: /retrying in/ })).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: "License Desk retries in 2 min" })).toHaveCount(1);
+  // Discarding can't cancel a write in progress, so it is not offered meanwhile.
+  await expect(pending(page).getByRole("button", { name: "Discard changes" })).toBeDisabled();
+  await expect(pending(page)).toContainText("Discard is unavailable while these changes are being applied.");
   await page.getByRole("button", { name: "Stop waiting" }).click();
   const failed = page.getByRole("alert").filter({ hasText: "The last action failed" });
   await expect(failed).toContainText("Graph is throttling requests");
   await expect(failed).toContainText("TooManyRequests");
+  await expect(failed).toContainText("The change was not sent, and your pending changes are kept.");
+  await expect(failed).not.toContainText("automatic retries");
+  await expect(page.locator("#user-action-error")).toBeFocused();
+  await expect(pending(page).getByRole("button", { name: "Discard changes" })).toBeEnabled();
   await expect(pending(page)).toContainText("Remove Power BI Pro");
   const stats = await (await control("GET", "/_stats")).json();
   expect(stats.writes_applied).toBe(0);

@@ -6,6 +6,7 @@ pub mod bulk;
 mod diff;
 mod errors;
 mod plan;
+mod usage_location;
 
 use crate::catalog::Catalog;
 use crate::model::AssignmentError;
