@@ -378,7 +378,7 @@ mod tests {
                 }
                 let parsed = parse_users(&text);
                 prop_assert!(parsed.bad_lines.is_empty(), "{:?}", parsed.bad_lines);
-                let (expected, duplicates) = merge_sources(&[ids.clone()]);
+                let (expected, duplicates) = merge_sources(std::slice::from_ref(&ids));
                 let got: Vec<String> = parsed.identifiers.iter().map(|i| i.value.clone()).collect();
                 prop_assert_eq!(got, expected);
                 prop_assert_eq!(parsed.duplicates, duplicates);
