@@ -109,6 +109,7 @@ fn assert_outcome(driver: &Driver, journal: &[JournalRecord]) {
             Status::Waiting | Status::Sent | Status::Settling => {
                 panic!("not final: {record:?}")
             }
+            Status::Planned => panic!("only a dry run plans without writing: {record:?}"),
         }
     }
 }

@@ -143,6 +143,9 @@ mod tests {
         .unwrap();
         assert!(json.contains("\"operation\":\"setPlan\""), "{json}");
         let back: BulkOperation = serde_json::from_str(&json).unwrap();
-        assert!(matches!(back, BulkOperation::SetPlan { enabled: false, .. }));
+        assert!(matches!(
+            back,
+            BulkOperation::SetPlan { enabled: false, .. }
+        ));
     }
 }

@@ -102,7 +102,7 @@ pub fn eta_ms(remaining_writes: u64, budget: &WriteBudget, measured_rate: f64) -
     } else {
         budget_rate
     };
-    if !(rate > 0.0) || !rate.is_finite() {
+    if !rate.is_finite() || rate <= 0.0 {
         return None;
     }
     Some((remaining_writes as f64 / rate * 1000.0).ceil() as u64)

@@ -349,3 +349,93 @@ pub fn report_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
 pub fn report_json(records: &[JournalRecord], catalog: &Catalog) -> String {
     serde_json::to_string_pretty(&report_rows(records, catalog)).expect("report rows serialise")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AssignedLicense, AssignmentState, LicenseAssignmentState};
+    use crate::ops::{ErrorRecord, RunItem};
+    use crate::plan::Change;
+    use crate::request;
+
+    const E3: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
+    const E5: &str = "c7df2760-2c81-4ef7-b578-5b5392b571df";
+
+    fn replaced(index: usize, status: Status, code: Option<&str>) -> JournalRecord {
+        let before = User {
+            license_assignment_states: vec![LicenseAssignmentState {
+                sku_id: Guid::new(E3),
+                state: AssignmentState::Active,
+                ..Default::default()
+            }],
+            display_name: Some(format!("User {index}")),
+            ..Default::default()
+        };
+        let body = AssignLicenseBody {
+            add_licenses: vec![AssignedLicense {
+                sku_id: Guid::new(E5),
+                disabled_plans: vec![],
+            }],
+            remove_licenses: vec![Guid::new(E3)],
+        };
+        let mut record = JournalRecord::new(
+            index,
+            RunItem::new(
+                format!("u{index}@x.com"),
+                Intent::Change(vec![Change::Replace {
+                    from: Guid::new(E3),
+                    to: Guid::new(E5),
+                }]),
+            ),
+        );
+        record.status = status;
+        record.before = Some(before);
+        record.write = Some(request::assign_license("id", &body));
+        record.error = code.map(|code| ErrorRecord {
+            headline: "h".into(),
+            what_to_do: String::new(),
+            status: Some(400),
+            code: Some(code.into()),
+            message: "=cmd|' /C calc'!A0".into(),
+            request_id: None,
+            date: None,
+        });
+        record.times.started_ms = Some(1_800_000_000_000);
+        record
+    }
+
+    #[test]
+    fn aggregates_group_by_change_and_failures_by_code() {
+        let catalog = Catalog::default();
+        let mut records: Vec<JournalRecord> = (0..1_200)
+            .map(|i| replaced(i, Status::Done, None))
+            .collect();
+        records.push(replaced(1_200, Status::Failed, Some("CountViolation")));
+        records.push(replaced(1_201, Status::Failed, Some("CountViolation")));
+        records.push(replaced(1_202, Status::Failed, Some("Request_BadRequest")));
+        let mut noop = JournalRecord::new(9_999, RunItem::new("n@x.com", Intent::Reprocess));
+        noop.status = Status::NoOp;
+        records.push(noop);
+        assert_eq!(
+            aggregate(&records, &catalog),
+            vec![
+                "Office 365 E3 → Office 365 E5: 1,200 users; 3 failed: CountViolation (2), Request_BadRequest (1)".to_string(),
+                "No change needed: 1 user".to_string(),
+            ]
+        );
+        assert_eq!(
+            change_summary(&records[0], &catalog),
+            "Office 365 E3 → Office 365 E5"
+        );
+        assert_eq!(
+            change_summary(&records[1_200], &catalog),
+            "Failed: CountViolation"
+        );
+        let csv = report_csv(&records[1_199..1_201], &catalog);
+        assert!(csv.contains("'=cmd"), "formula-safe: {csv}");
+        assert!(csv.contains("2027-01-15T08:00:00Z"));
+        let json: serde_json::Value =
+            serde_json::from_str(&report_json(&records, &catalog)).unwrap();
+        assert_eq!(json.as_array().unwrap().len(), records.len());
+    }
+}

@@ -122,3 +122,58 @@ pub fn retry_failed_items(records: &[JournalRecord]) -> Vec<RunItem> {
     }
     items
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::ErrorRecord;
+
+    fn record(index: usize, user: &str, intent: Intent, status: Status) -> JournalRecord {
+        let mut record = JournalRecord::new(index, RunItem::new(user, intent));
+        record.status = status;
+        record
+    }
+
+    #[test]
+    fn retries_take_failed_steps_again_with_what_waited_on_them() {
+        let add = Intent::Change(vec![Change::Remove {
+            sku: Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+        }]);
+        let located = Intent::SetUsageLocation("GB".into());
+        let mut records = vec![
+            record(0, "a@x.com", located.clone(), Status::Failed),
+            record(1, "a@x.com", add.clone(), Status::Refused),
+            record(2, "b@x.com", located, Status::Done),
+            record(3, "b@x.com", add.clone(), Status::Unknown),
+            record(4, "c@x.com", add.clone(), Status::Done),
+            record(5, "d@x.com", add.clone(), Status::Refused),
+            record(6, "e@x.com", add, Status::Cancelled),
+        ];
+        records[0].error = Some(ErrorRecord::from(crate::error::GraphError::network("x")));
+        records[1].item.prerequisite = Some(0);
+        records[3].item.prerequisite = Some(2);
+        records[3].item.acknowledged_warnings = vec![Warning::MissingUsageLocation];
+        let retry = retry_failed_items(&records);
+        let users: Vec<(&str, Option<usize>)> = retry
+            .iter()
+            .map(|item| (item.user.as_str(), item.prerequisite))
+            .collect();
+        assert_eq!(
+            users,
+            vec![
+                ("a@x.com", None),
+                ("a@x.com", Some(0)),
+                ("b@x.com", None),
+                ("e@x.com", None)
+            ]
+        );
+        assert_eq!(
+            retry[2].acknowledged_warnings,
+            vec![Warning::MissingUsageLocation]
+        );
+        assert!(
+            undo_items(&records).is_empty(),
+            "nothing done has a write to undo"
+        );
+    }
+}
