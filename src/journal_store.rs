@@ -150,14 +150,16 @@ impl JournalStore {
     }
 }
 
+/// A write whose requests are made, and the records it carries (put back if it fails).
+struct Started {
+    tx: IdbTransaction,
+    batch: Vec<(usize, String)>,
+}
+
 impl Inner {
     /// Starts one transaction with every queued record (and the header when asked). With
     /// `always`, an empty one too: it commits only after every earlier write.
-    fn start_write(
-        &self,
-        with_header: bool,
-        always: bool,
-    ) -> Result<Option<(IdbTransaction, Vec<(usize, String)>)>, StoreError> {
+    fn start_write(&self, with_header: bool, always: bool) -> Result<Option<Started>, StoreError> {
         if !always && !with_header && self.pending.borrow().is_empty() {
             return Ok(None);
         }
@@ -190,7 +192,7 @@ impl Inner {
             Ok(())
         })();
         match requests {
-            Ok(()) => Ok(Some((tx, batch))),
+            Ok(()) => Ok(Some(Started { tx, batch })),
             Err(error) => {
                 self.pending.borrow_mut().restore(batch);
                 Err(idb::abandon(&tx, error))
@@ -199,7 +201,7 @@ impl Inner {
     }
 
     async fn write(&self, with_header: bool, always: bool) -> Result<(), StoreError> {
-        let Some((tx, batch)) = self.start_write(with_header, always)? else {
+        let Some(Started { tx, batch }) = self.start_write(with_header, always)? else {
             return Ok(());
         };
         let committed = idb::committed(&tx, Doing::Saving).await;
@@ -214,7 +216,7 @@ impl Inner {
     fn write_now(self: Rc<Self>) {
         match self.start_write(false, false) {
             Ok(None) => {}
-            Ok(Some((tx, batch))) => wasm_bindgen_futures::spawn_local(async move {
+            Ok(Some(Started { tx, batch })) => wasm_bindgen_futures::spawn_local(async move {
                 if let Err(error) = idb::committed(&tx, Doing::Saving).await {
                     self.pending.borrow_mut().restore(batch);
                     *self.background_error.borrow_mut() = Some(error);

@@ -49,10 +49,7 @@ pub async fn open() -> Result<IdbDatabase, StoreError> {
     let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new({
         let request = request.clone();
         move |_: web_sys::Event| {
-            if let Ok(db) = request
-                .result()
-                .and_then(|db| db.dyn_into::<IdbDatabase>().map_err(JsValue::from))
-            {
+            if let Ok(db) = request.result().and_then(|db| db.dyn_into::<IdbDatabase>()) {
                 on_upgrade(&db);
             }
         }
