@@ -281,7 +281,7 @@ fn users_without_a_usage_location_get_one_first_then_the_license() {
         .unwrap();
     assert_eq!(group.users.len(), 10);
 
-    let items = bulk::run_items(&preview_records, &operation, &[], Some("gb"));
+    let items = bulk::run_items(&preview_records, &[], Some("gb"));
     assert_eq!(items.len(), 50);
     let records = run(&mut driver, items, Options::default());
     assert!(
@@ -390,7 +390,7 @@ fn three_hundred_users_replaced_then_undone_end_exactly_as_before() {
     let preview = Preview::from_journal(&preview_records, &catalog);
     assert_eq!(preview.will_change, 300, "{:?}", preview.refusals);
     let ticked: Vec<Warning> = preview.warnings.iter().map(|w| w.warning.clone()).collect();
-    let items = bulk::run_items(&preview_records, &operation, &ticked, None);
+    let items = bulk::run_items(&preview_records, &ticked, None);
     assert_eq!(items.len(), 300);
 
     let records = run(&mut driver, items, Options::default());
