@@ -211,7 +211,7 @@ pub fn seats_held(count: usize) -> BTreeMap<Guid, i64> {
 
 /// Builds `count` bulk users; ids are drawn from `seed`.
 pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
-    let mut rng = Rng::new(seed ^ 0xB0_1C_05E5);
+    let mut rng = Rng::new(seed ^ 0xB01C_05E5);
     (1..=count)
         .map(|n| {
             let profile = profile(n);

@@ -501,17 +501,16 @@ impl Simulator {
         Ok(claims)
     }
 
-    /// Whether answering `route` needs the bulk users: lists, groups, and any user the
-    /// named ones don't include.
+    /// Whether answering `route` needs the bulk users: lists, and any user or group the
+    /// named ones don't include (bulk users are in bulk groups only).
     fn needs_bulk(&self, route: &routes::Route) -> bool {
         use routes::Route::*;
         match route {
-            ListUsers
-            | ListGroups
-            | GetGroup(_)
-            | GroupMembersWithErrors(_)
-            | GroupMembers(_)
-            | GroupTransitiveMembers { .. } => true,
+            ListUsers | ListGroups => true,
+            GetGroup(id)
+            | GroupMembersWithErrors(id)
+            | GroupMembers(id)
+            | GroupTransitiveMembers { id, .. } => self.tenant.group_index(id).is_none(),
             GetUser(id) | LicenseDetails(id) | AssignLicense(id) | Reprocess(id)
             | UpdateUser(id) => self.user_index(id).is_none(),
             SubscribedSkus | NotFound => false,

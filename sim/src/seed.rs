@@ -2,7 +2,8 @@
 //! covering every licensing situation an admin meets, and four licensed groups.
 //!
 //! The named users are fixed so that documentation and tests can rely on them; the
-//! rest are drawn from the seed. Group licensing is processed once, in user order, so
+//! rest are drawn from the seed. The browser's demo adds a bulk population on first
+//! access (see [`super::bulk`] and `SimConfig::demo`). Group licensing is processed once, in user order, so
 //! the seat counts produce the intended `CountViolation`.
 
 use super::seed_catalog::SEED_SKUS;

@@ -23,7 +23,7 @@ impl ThrottleModel {
     pub fn parse(value: &str) -> Option<ThrottleModel> {
         match value.trim().to_ascii_lowercase().as_str() {
             "token-bucket" | "bucket" => Some(ThrottleModel::TokenBucket),
-            "sliding-window" | "window" => Some(ThrottleModel::SlidingWindow),
+            "sliding-window" | "sliding" | "window" => Some(ThrottleModel::SlidingWindow),
             _ => None,
         }
     }
@@ -103,6 +103,10 @@ mod tests {
         );
         assert_eq!(
             ThrottleModel::parse("Sliding-Window"),
+            Some(ThrottleModel::SlidingWindow)
+        );
+        assert_eq!(
+            ThrottleModel::parse("sliding"),
             Some(ThrottleModel::SlidingWindow)
         );
         assert_eq!(ThrottleModel::parse("leaky"), None);

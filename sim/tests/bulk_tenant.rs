@@ -152,6 +152,12 @@ fn the_bulk_population_is_built_on_first_access_beyond_the_named_users() {
         .status,
         200
     );
+    // Opening a named user reads the groups their licenses come from.
+    let all_staff = license_desk_sim::seed::GROUP_ALL_STAFF;
+    assert_eq!(
+        get(&mut sim, &format!("/groups/{all_staff}"), &[]).status,
+        200
+    );
     assert!(sim.bulk_pending(), "nothing asked for a bulk user yet");
     assert_eq!(sim.tenant().users.len(), 51);
     // A batch read of a bulk user builds them; an unknown one is still not found.
@@ -179,6 +185,15 @@ fn the_bulk_population_is_built_on_first_access_beyond_the_named_users() {
     );
     // Seats were counted (and bought) from the start: building changes no number.
     assert_eq!(get(&mut sim, "/subscribedSkus", &[]).body, skus_before);
+    // A bulk group by id builds them too.
+    let mut fresh = demo();
+    let sales = get(
+        &mut fresh,
+        &format!("/groups/{}?$select=displayName", bulk::GROUP_SALES),
+        &[],
+    );
+    assert_eq!(sales.body["displayName"], "Sales");
+    assert!(!fresh.bulk_pending());
 }
 
 #[test]
