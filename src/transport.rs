@@ -15,13 +15,20 @@ thread_local! {
     static DEMO_TENANT: RefCell<Option<Simulator>> = const { RefCell::new(None) };
 }
 
-/// Starts (or restarts) the demo tenant with its default seed.
+/// Starts (or restarts) the demo tenant: its named users at once, two thousand more
+/// built on first use, simulated latency and a scaled-down write quota.
 pub fn reset_demo_tenant() {
-    DEMO_TENANT.with(|cell| *cell.borrow_mut() = Some(Simulator::new(SimConfig::default())));
+    DEMO_TENANT.with(|cell| *cell.borrow_mut() = Some(Simulator::new(SimConfig::demo())));
 }
 
 /// How long the demo tenant takes to answer, so progress states are visible as with Graph.
-const DEMO_LATENCY_MS: u32 = 80;
+fn demo_latency_ms() -> u32 {
+    DEMO_TENANT.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .map_or(SimConfig::demo().latency_ms, |sim| sim.config().latency_ms)
+    }) as u32
+}
 
 /// How long a request to `connection` may take before it is abandoned.
 pub fn timeout_seconds(connection: &Connection) -> u64 {
@@ -40,7 +47,7 @@ pub async fn execute(
         let url = connection.endpoint.url(request);
         return crate::http::execute(&url, request, token, timeout_seconds(connection)).await;
     }
-    gloo_timers::future::TimeoutFuture::new(DEMO_LATENCY_MS).await;
+    gloo_timers::future::TimeoutFuture::new(demo_latency_ms()).await;
     let mut headers = request.headers.clone();
     headers.push(("Authorization".into(), token.authorization()));
     let incoming = SimRequest {
@@ -56,7 +63,7 @@ pub async fn execute(
     };
     let outcome = DEMO_TENANT.with(|cell| {
         let mut tenant = cell.borrow_mut();
-        let simulator = tenant.get_or_insert_with(|| Simulator::new(SimConfig::default()));
+        let simulator = tenant.get_or_insert_with(|| Simulator::new(SimConfig::demo()));
         simulator.handle(&incoming, crate::browser::now_ms())
     });
     match outcome {
