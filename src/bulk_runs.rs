@@ -213,9 +213,9 @@ fn refresh(bulk: BulkState) {
     let previous_writes = bulk.progress.with_untracked(|p| p.summary.writes_sent);
     let sent_now = summary.writes_sent.saturating_sub(previous_writes);
     bulk.meter.update_value(|meter| meter.record(now, sent_now));
-    let (rate_now, series) = bulk.meter.with_value(|meter| {
-        (meter.rate(now, RATE_WINDOW_MS), meter.series(now))
-    });
+    let (rate_now, series) = bulk
+        .meter
+        .with_value(|meter| (meter.rate(now, RATE_WINDOW_MS), meter.series(now)));
     let options = bulk
         .spec
         .with_untracked(|spec| spec.as_ref().map(|s| s.options.clone()))
@@ -279,14 +279,14 @@ pub fn download_journal(bulk: BulkState) {
         return;
     };
     let header = bulk.header.get_untracked().unwrap_or_else(|| RunHeader {
-            run_id: new_run_id(),
-            tenant_id: String::new(),
-            title: spec.title.clone(),
-            started_ms: crate::browser::now_ms(),
-            total: bulk.journal.with_value(Vec::len),
-            spec_json: serde_json::to_string(&spec).unwrap_or_default(),
-            finished: bulk.phase.get_untracked() == Phase::Finished,
-        });
+        run_id: new_run_id(),
+        tenant_id: String::new(),
+        title: spec.title.clone(),
+        started_ms: crate::browser::now_ms(),
+        total: bulk.journal.with_value(Vec::len),
+        spec_json: serde_json::to_string(&spec).unwrap_or_default(),
+        finished: bulk.phase.get_untracked() == Phase::Finished,
+    });
     let text = bulk
         .journal
         .with_value(|journal| journal_store::to_file_json(&header, journal));

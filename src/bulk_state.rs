@@ -14,9 +14,12 @@ use license_desk_core::bulk::input::ParsedUsers;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::Preview;
 use license_desk_core::bulk::rate::RateMeter;
-use license_desk_core::ops::{ErrorRecord, JournalRecord, Options, PauseReason, RunItem, Summary};
+use license_desk_core::ops::{ErrorRecord, JournalRecord, Options, PauseReason, Summary};
 use license_desk_core::plan::Warning;
 use std::sync::Arc;
+
+/// A saved run's header and journal, offered for resuming.
+pub type SavedRun = Arc<(RunHeader, Vec<JournalRecord>)>;
 
 /// Users found by one source other than the text area.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,9 +108,7 @@ pub struct BulkState {
     /// Why the journal can't be saved in this browser, if it can't.
     pub store_problem: RwSignal<Option<String>>,
     /// An unfinished run of this tenant found in the browser's storage.
-    pub saved: RwSignal<Option<Arc<(RunHeader, Vec<JournalRecord>)>>>,
-    /// Items of the next preview when they don't come from the sources (undo, retry).
-    pub next_items: RwSignal<Option<Arc<(String, Vec<RunItem>)>>>,
+    pub saved: RwSignal<Option<SavedRun>>,
     /// A bulk screen message for the admin (e.g. "Journal loaded").
     pub message: RwSignal<Option<String>>,
 }
@@ -140,7 +141,6 @@ impl BulkState {
             meter: StoredValue::new(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS)),
             store_problem: RwSignal::new(None),
             saved: RwSignal::new(None),
-            next_items: RwSignal::new(None),
             message: RwSignal::new(None),
         }
     }
@@ -175,7 +175,6 @@ impl BulkState {
         self.header.set(None);
         self.meter
             .set_value(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS));
-        self.next_items.set(None);
         self.message.set(None);
     }
 

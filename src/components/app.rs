@@ -3,10 +3,10 @@
 use crate::components::activity_log::ActivityLog;
 use crate::components::bulk_changes::BulkChanges;
 use crate::components::changes_view::ChangesView;
-use crate::components::saved_run_offer::SavedRunOffer;
-use crate::components::screen_nav::ScreenNav;
 use crate::components::find_user::FindUser;
 use crate::components::pending_changes::PendingChanges;
+use crate::components::saved_run_offer::SavedRunOffer;
+use crate::components::screen_nav::ScreenNav;
 use crate::components::sign_in::{SignIn, TokenRefresh};
 use crate::components::tenant_licenses::TenantLicenses;
 use crate::components::throttle_notice::ThrottleNotice;

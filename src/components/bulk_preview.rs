@@ -51,8 +51,7 @@ pub fn blocked_reason(bulk: BulkState, preview: &Preview) -> Option<String> {
     if let Some(country) = bulk.usage_location.get() {
         if !usage_location::is_valid_usage_location(Some(&country)) {
             return Some(
-                "Enter a two-letter country code (such as US or GB) for the usage location."
-                    .into(),
+                "Enter a two-letter country code (such as US or GB) for the usage location.".into(),
             );
         }
     }

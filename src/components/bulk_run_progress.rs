@@ -31,7 +31,7 @@ pub fn BulkRunProgress() -> impl IntoView {
     let count_of = move |status: Status| progress.with(|p| p.summary.count(status));
     let budget = bulk
         .spec
-        .with_untracked(|spec| spec.as_ref().map(|s| s.options.write_budget.clone()))
+        .with_untracked(|spec| spec.as_ref().map(|s| s.options.write_budget))
         .unwrap_or_default();
     let budget_per_s = f64::from(budget.writes) * 1000.0 / budget.window_ms.max(1) as f64;
     let throttle_text = move || {

@@ -44,8 +44,10 @@ fn read_list(session: Session, bulk: BulkState, label: String, first: GraphReque
     spawn_local(async move {
         let progress_label = label.clone();
         let result = crate::graph_client::all_users(session, first, move |so_far| {
-            bulk.reading
-                .set(Some(format!("Reading {progress_label}… {}", number(so_far as i64))));
+            bulk.reading.set(Some(format!(
+                "Reading {progress_label}… {}",
+                number(so_far as i64)
+            )));
         })
         .await;
         bulk.reading.set(None);
@@ -140,7 +142,8 @@ pub fn BulkUserSources() -> impl IntoView {
                 .ok()
                 .and_then(|value| value.as_string())
                 .unwrap_or_default();
-            bulk.uploaded.set(Some((name, Arc::new(parse_users(&text)))));
+            bulk.uploaded
+                .set(Some((name, Arc::new(parse_users(&text)))));
         });
     };
 

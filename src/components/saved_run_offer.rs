@@ -29,7 +29,13 @@ pub fn SavedRunOffer() -> impl IntoView {
         bulk.saved.set(None);
         navigation.go(Screen::Bulk);
         let (header, records) = (*saved).clone();
-        bulk_runs::resume_saved(session, bulk, tenant.catalog.get_untracked(), header, records);
+        bulk_runs::resume_saved(
+            session,
+            bulk,
+            tenant.catalog.get_untracked(),
+            header,
+            records,
+        );
     };
     view! {
         {move || bulk.saved.get().map(|saved| {

@@ -12,7 +12,12 @@ fn href(screen: &Screen) -> String {
         .into_iter()
         .filter(|(key, _)| !license_desk_core::route::SCREEN_PARAMETERS.contains(&key.as_str()))
         .collect();
-    pairs.extend(screen.to_query().into_iter().map(|(k, v)| (k.to_string(), v)));
+    pairs.extend(
+        screen
+            .to_query()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+    );
     let query = web_sys::UrlSearchParams::new().ok();
     match query {
         Some(params) => {

@@ -32,15 +32,11 @@ pub fn WriteRateChart(
     /// The write budget in writes per second.
     budget: f64,
 ) -> impl IntoView {
-    let top = move || {
-        series.with(|s| s.iter().copied().fold(budget * 1.25, f64::max))
-    };
+    let top = move || series.with(|s| s.iter().copied().fold(budget * 1.25, f64::max));
     let quota_y = move || HEIGHT - (budget / top()) * HEIGHT;
     let description = move || {
         let peak = series.with(|s| s.iter().copied().fold(0.0, f64::max));
-        format!(
-            "Writes per second over the last two minutes; peak {peak:.1}, budget {budget:.1}."
-        )
+        format!("Writes per second over the last two minutes; peak {peak:.1}, budget {budget:.1}.")
     };
     view! {
         <figure class="rate-chart">
