@@ -9,7 +9,7 @@
 //! show than ten.
 
 use crate::bulk_state::{BulkState, Phase, PreviewResult, Progress, RunSpec};
-use crate::executor::{Countdown, RunHandle};
+use crate::executor::{Barrier, Countdown, RunHandle};
 use crate::journal_store::{self, JournalStore, RunHeader};
 use crate::session::Session;
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ use license_desk_core::bulk::preview::{self, Preview};
 use license_desk_core::bulk::rate;
 use license_desk_core::catalog::Catalog;
 use license_desk_core::ops::{Effect, Event, JournalRecord, Options, Run, RunItem, Status};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// How often the screen's figures are refreshed while a run goes.
@@ -165,7 +166,19 @@ fn launch_with_header(
             }
             _ => {}
         });
-        let handle = RunHandle::start_with(session, run, observer, Countdown::OnItsScreen);
+        // Requests go out only once the records saying they will are saved.
+        let barrier: Barrier = Rc::new(move || {
+            let store = bulk.store.get_value();
+            Box::pin(async move {
+                if let Some(store) = store {
+                    if let Err(problem) = store.flush().await {
+                        bulk.store_problem.set(Some(problem.to_string()));
+                    }
+                }
+            })
+        });
+        let handle =
+            RunHandle::start_journaled(session, run, observer, Countdown::OnItsScreen, barrier);
         bulk.handle.set_value(Some(handle));
         refresh_while_running(bulk);
     });

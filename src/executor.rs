@@ -24,6 +24,11 @@ use std::rc::Rc;
 /// What the shell shows of a run: every effect is passed to it after it is carried out.
 pub type Observer = Box<dyn Fn(&Effect)>;
 
+/// Makes the journal durable: awaited after a step's records were handed to the
+/// observer and before that step's requests go out, so a closed tab never leaves a write
+/// sent that the saved journal doesn't know about.
+pub type Barrier = Rc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>>;
+
 struct Inner {
     run: Run,
     session: Session,
@@ -33,6 +38,8 @@ struct Inner {
     timer: Option<gloo_timers::callback::Timeout>,
     /// Whether a throttling countdown is on screen for this run.
     counting_down: bool,
+    /// Awaited before each step's requests are sent, when the run's journal is saved.
+    barrier: Option<Barrier>,
     /// Whether Graph's throttling shows as the page-wide countdown with "Stop waiting".
     /// A bulk run shows it on its own screen instead: throttling is its normal pace.
     countdown: Countdown,
@@ -77,6 +84,28 @@ impl RunHandle {
         observer: Observer,
         countdown: Countdown,
     ) -> RunHandle {
+        Self::launch(session, run, observer, countdown, None)
+    }
+
+    /// Starts `run` whose journal is saved as it goes: each step's records reach the
+    /// observer, `barrier` makes them durable, and only then are its requests sent.
+    pub fn start_journaled(
+        session: Session,
+        run: Run,
+        observer: Observer,
+        countdown: Countdown,
+        barrier: Barrier,
+    ) -> RunHandle {
+        Self::launch(session, run, observer, countdown, Some(barrier))
+    }
+
+    fn launch(
+        session: Session,
+        run: Run,
+        observer: Observer,
+        countdown: Countdown,
+        barrier: Option<Barrier>,
+    ) -> RunHandle {
         let handle = RunHandle(Rc::new(RefCell::new(Inner {
             run,
             session,
@@ -84,6 +113,7 @@ impl RunHandle {
             observer,
             timer: None,
             counting_down: false,
+            barrier,
             countdown,
         })));
         handle.feed(Event::Start);
@@ -133,9 +163,25 @@ impl RunHandle {
             .borrow_mut()
             .run
             .step(crate::browser::now_ms(), event);
+        let barrier = self.0.borrow().barrier.clone();
+        let mut held = Vec::new();
         for effect in effects {
+            if barrier.is_some() && matches!(effect, Effect::Send { .. }) {
+                held.push(effect);
+                continue;
+            }
             self.perform(&effect);
             (self.0.borrow().observer)(&effect);
+        }
+        if let (Some(barrier), false) = (barrier, held.is_empty()) {
+            let handle = self.clone();
+            leptos::task::spawn_local(async move {
+                barrier().await;
+                for effect in held {
+                    handle.perform(&effect);
+                    (handle.0.borrow().observer)(&effect);
+                }
+            });
         }
         self.show_throttling();
     }

@@ -55,7 +55,7 @@ fn row(record: &JournalRecord, catalog: &Catalog) -> Row {
 #[component]
 fn ResultRow(row: Row) -> impl IntoView {
     let open = RwSignal::new(false);
-    let label = format!("Show the changes for {}", row.user);
+    let label = format!("Details for {}", row.user);
     let diff = row.record.diff.clone();
     let error = row.record.error.clone();
     view! {
@@ -66,7 +66,7 @@ fn ResultRow(row: Row) -> impl IntoView {
             <td>{row.error.clone()}</td>
             <td>
                 <button class="link" aria-expanded=move || open.get().to_string() aria-label=label on:click=move |_| open.update(|o| *o = !*o)>
-                    {move || if open.get() { "Hide" } else { "Details" }}
+                    "Details"
                 </button>
             </td>
         </tr>
@@ -124,7 +124,7 @@ pub fn BulkResultsTable(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView
     });
     view! {
         <section class="card bulk-table" aria-labelledby="bulk-table-title">
-            <h3 id="bulk-table-title">"Users"</h3>
+            <h3 id="bulk-table-title">"Users in this run"</h3>
             <div class="row">
                 <div class="field">
                     <label for="bulk-filter">"Show"</label>
