@@ -25,6 +25,9 @@ use std::sync::Arc;
 const REFRESH_MS: u32 = 400;
 /// The window the shown write rate is measured over.
 const RATE_WINDOW_MS: u64 = 5_000;
+/// How long a bulk run's re-reads wait for Entra ID to show each change before saying so
+/// honestly (as for a single user).
+const SETTLE_TIMEOUT_MS: u64 = 15_000;
 
 /// Engine options for the dry run: reads only.
 fn dry_run_options() -> Options {
@@ -83,6 +86,7 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
     let items = preview::run_items(&result.records, &ticked, usage_location.as_deref());
     let options = Options {
         stop_when_seats_run_out: bulk.stop_when_seats_run_out.get_untracked(),
+        settle_timeout_ms: SETTLE_TIMEOUT_MS,
         ..Options::default()
     };
     let spec = RunSpec {
