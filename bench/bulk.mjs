@@ -192,7 +192,12 @@ async function ui(origin, deadline) {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Licenses in this tenant" }).waitFor();
     await page.getByRole("link", { name: "Bulk changes" }).click();
-    await page.getByRole("textbox", { name: "Users" }).fill(UPNS.join("\n"));
+    // Pasted in one go, as an admin pastes a column from a spreadsheet.
+    const users = page.getByRole("textbox", { name: "Users", exact: true });
+    await users.evaluate((element, text) => {
+      element.value = text;
+      element.dispatchEvent(new Event("input", { bubbles: true }));
+    }, UPNS.join("\n"));
     await page.getByRole("combobox", { name: "Operation" }).selectOption({ label: "Reprocess" });
     await page.getByRole("button", { name: "Preview run" }).click();
     const start = page.getByRole("button", { name: "Start" });

@@ -25,6 +25,9 @@ use std::sync::Arc;
 const REFRESH_MS: u32 = 400;
 /// The window the shown write rate is measured over.
 const RATE_WINDOW_MS: u64 = 5_000;
+/// Requests a bulk run keeps in flight: what a browser opens to one host over HTTP/1.1
+/// (Graph speaks HTTP/2, where they share one connection). Each may be a `$batch` of 20.
+const IN_FLIGHT: usize = 6;
 /// How long a bulk run's re-reads wait for Entra ID to show each change before saying so
 /// honestly (as for a single user).
 const SETTLE_TIMEOUT_MS: u64 = 15_000;
@@ -33,6 +36,7 @@ const SETTLE_TIMEOUT_MS: u64 = 15_000;
 fn dry_run_options() -> Options {
     Options {
         dry_run: true,
+        max_in_flight: IN_FLIGHT,
         ..Options::default()
     }
 }
@@ -87,6 +91,7 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
     let options = Options {
         stop_when_seats_run_out: bulk.stop_when_seats_run_out.get_untracked(),
         settle_timeout_ms: SETTLE_TIMEOUT_MS,
+        max_in_flight: IN_FLIGHT,
         ..Options::default()
     };
     let spec = RunSpec {
