@@ -151,7 +151,7 @@ pub fn BulkOperationPicker() -> impl IntoView {
                 }.into_any(),
                 Kind::Remove => view! {
                     <SkuSelect id="bulk-sku" label="License to remove" value=sku/>
-                    <p class="hint">"Users who only get this license from a group are skipped, with the reason: change the group instead."</p>
+                    <p class="hint">"Users who only get this license from a group are refused, with the reason: change the group instead."</p>
                 }.into_any(),
                 Kind::Replace => view! {
                     <div class="row">

@@ -137,7 +137,7 @@ pub fn BulkResultsTable(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView
                         {Status::ALL.into_iter().map(|s| view! { <option value=s.label()>{s.label()}</option> }).collect_view()}
                     </select>
                 </div>
-                <p class="hint">{move || format!("{} users", number(shown.with(|(_, total)| *total) as i64))}</p>
+                <p class="hint">{move || format!("{} rows", number(shown.with(|(_, total)| *total) as i64))}</p>
             </div>
             <table class="results">
                 <caption class="visually-hidden">"Status, change and error per user"</caption>
@@ -149,9 +149,9 @@ pub fn BulkResultsTable(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView
                 </tbody>
             </table>
             <nav class="pager" aria-label="Pages of users">
-                <button class="secondary" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
+                <button class="secondary" disabled={move || page.get() == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
                 <span>{move || format!("Page {} of {}", page.get() + 1, pages())}</span>
-                <button class="secondary" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
+                <button class="secondary" disabled={move || page.get() + 1 >= pages()} on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
             </nav>
         </section>
     }

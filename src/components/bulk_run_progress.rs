@@ -64,20 +64,23 @@ pub fn BulkRunProgress() -> impl IntoView {
             <p class="run-state" role="status">{heading}</p>
             <div class="progress-line">
                 <progress aria-label="Run progress" max=move || total().max(1).to_string() value=move || finished().to_string()
-                    aria-valuemin="0" aria-valuemax=move || total().to_string() aria-valuenow=move || finished().to_string()></progress>
+                    aria-valuemin="0" aria-valuemax=move || total().to_string() aria-valuenow=move || finished().to_string()
+                    aria-valuetext=move || format!("{} of {} finished", finished(), total())></progress>
                 <span>{move || format!("{} of {}", number(finished() as i64), number(total() as i64))}</span>
             </div>
             {move || (!dry_run()).then(|| view! {
                 <ul class="counts">
                     <li>"Done " <strong>{move || number(count_of(Status::Done) as i64)}</strong></li>
                     <li>"No change " <strong>{move || number(count_of(Status::NoOp) as i64)}</strong></li>
-                    <li>"Failed " <strong>{move || number((count_of(Status::Failed) + count_of(Status::Refused) + count_of(Status::Unknown)) as i64)}</strong></li>
-                    <li>"Waiting " <strong>{move || number((count_of(Status::Waiting) + count_of(Status::Sent) + count_of(Status::Settling)) as i64)}</strong></li>
+                    <li>"Failed " <strong>{move || number((count_of(Status::Failed) + count_of(Status::Unknown)) as i64)}</strong></li>
+                    <li>"Refused " <strong>{move || number(count_of(Status::Refused) as i64)}</strong></li>
+                    <li>"Sent, being checked " <strong>{move || number((count_of(Status::Sent) + count_of(Status::Settling)) as i64)}</strong></li>
+                    <li>"Waiting " <strong>{move || number(count_of(Status::Waiting) as i64)}</strong></li>
                     {move || (count_of(Status::Cancelled) > 0).then(|| view! { <li>"Cancelled " <strong>{number(count_of(Status::Cancelled) as i64)}</strong></li> })}
                 </ul>
                 <p class="rate">
                     {move || format!("{:.1} writes/s of {budget_per_s:.0} allowed", progress.with(|p| p.rate))}
-                    {move || progress.with(|p| p.eta_ms).filter(|_| bulk.phase.get() == Phase::Running).map(|ms| format!(" · about {} left", duration(ms.div_ceil(1000))))}
+                    {move || progress.with(|p| p.eta_ms).filter(|ms| *ms > 0 && bulk.phase.get() == Phase::Running).map(|ms| format!(" · writes still to send: about {}", duration(ms.div_ceil(1000))))}
                 </p>
                 <p class="throttle" aria-live="off">{throttle_text}</p>
                 <WriteRateChart series=Signal::derive(move || progress.with(|p| p.series.clone())) budget=budget_per_s/>

@@ -112,6 +112,14 @@ pub fn BulkUserSources() -> impl IntoView {
                     request::list_groups(999),
                 )
                 .await;
+                // Known names let refusals and reports name groups, not ids.
+                if let Ok(page) = &result {
+                    for group in &page.value {
+                        if let Some(name) = &group.display_name {
+                            tenant.name_group(group.id.clone(), name.clone());
+                        }
+                    }
+                }
                 groups.set(match result {
                     Ok(page) => Load::Ready(page.value),
                     Err(error) => Load::Failed(error),

@@ -117,6 +117,12 @@ test("paste a CSV, preview, start, pause, resume, finish, export the report, and
   await page.getByRole("button", { name: /^Details for / }).first().click();
   await expect(page.locator(".row-details .diff").first()).toContainText("Microsoft Power Automate Free");
 
+  // 300 rows come in pages of 50.
+  await page.getByLabel("Show").selectOption("");
+  await expect(page.getByText(/^Page 1 of [67]$/)).toBeVisible();
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(page.getByText(/^Page 2 of [67]$/)).toBeVisible();
+
   // Undo is previewed like any run, then puts every user back.
   await page.getByRole("button", { name: "Undo this run" }).click();
   await expect(page.getByRole("heading", { name: /^Preview: Undo/ })).toBeVisible({ timeout: 60_000 });

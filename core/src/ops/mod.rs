@@ -224,7 +224,6 @@ pub struct Run {
     write_hold_until: u64,
     read_hold_until: u64,
     wake_requested: Option<u64>,
-    prefer_writes: bool,
     totals: Summary,
     seats: seats::SeatPool,
     /// Seats each item took when its write was sent.
@@ -285,7 +284,6 @@ impl Run {
             write_hold_until: 0,
             read_hold_until: 0,
             wake_requested: None,
-            prefer_writes: true,
             totals: Summary::default(),
         }
     }
@@ -568,14 +566,14 @@ impl Run {
                     .as_mut()
                     .is_some_and(|bucket| bucket.available(now) >= need);
             let can_read = !self.due_reads.is_empty() && now >= self.read_hold_until;
+            // The write quota is the scarce resource: whenever a write may go, it goes
+            // first, and reads fill the slots writes can't use. Reads can't starve: a
+            // write becomes due only after its user's read.
             let op = match (can_write, can_read) {
                 (false, false) => break,
-                (true, false) => Op::Write,
+                (true, _) => Op::Write,
                 (false, true) => Op::Read,
-                (true, true) if self.prefer_writes => Op::Write,
-                (true, true) => Op::Read,
             };
-            self.prefer_writes = op == Op::Read;
             self.send(op, now, effects);
         }
     }
