@@ -218,7 +218,7 @@ async function ui(origin, deadline) {
       const finished = now !== null && now === max && (await page.getByText("Run finished").count()) > 0;
       if (finished || Date.now() >= deadline) {
         const text = await page.locator("body").innerText();
-        const failed = Number((text.match(/([\d,]+)\s+failed/i)?.[1] ?? "0").replace(/,/g, ""));
+        const failed = Number((text.match(/Failed\s+([\d,]+)/)?.[1] ?? "0").replace(/,/g, ""));
         const writesSeconds = writesDoneAt === null ? null : (writesDoneAt - startedAt) / 1000;
         return { attempted, failed, finished, startedAt, previewSeconds, writesSeconds };
       }
