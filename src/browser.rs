@@ -161,3 +161,22 @@ pub fn copy(text: &str) {
     let clipboard = window().navigator().clipboard();
     let _ = clipboard.write_text(text);
 }
+
+/// The first file chosen in the file input an event came from.
+pub fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+}
+
+/// A chosen file's text (empty if the browser can't read it).
+pub async fn file_text(file: &web_sys::File) -> String {
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|value| value.as_string())
+        .unwrap_or_default()
+}

@@ -16,7 +16,6 @@ use license_desk_core::names;
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::Guid;
 use std::sync::Arc;
-use wasm_bindgen::JsCast;
 
 /// Where a list of users comes from, besides the text area and the file.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -134,24 +133,13 @@ pub fn BulkUserSources() -> impl IntoView {
     });
 
     let on_file = move |event: leptos::ev::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = crate::browser::chosen_file(&event) else {
             return;
         };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        let name = file.name();
         spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|value| value.as_string())
-                .unwrap_or_default();
+            let text = crate::browser::file_text(&file).await;
             bulk.uploaded
-                .set(Some((name, Arc::new(parse_users(&text)))));
+                .set(Some((file.name(), Arc::new(parse_users(&text)))));
         });
     };
 

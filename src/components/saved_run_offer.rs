@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::route::Screen;
 use std::sync::Arc;
-use wasm_bindgen::JsCast;
 
 #[component]
 pub fn SavedRunOffer() -> impl IntoView {
@@ -70,20 +69,11 @@ pub fn LoadJournal() -> impl IntoView {
     let session = expect_context::<Session>();
     let problem = RwSignal::new(None::<String>);
     let on_file = move |event: leptos::ev::Event| {
-        let Some(file) = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
+        let Some(file) = crate::browser::chosen_file(&event) else {
             return;
         };
         spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|value| value.as_string())
-                .unwrap_or_default();
+            let text = crate::browser::file_text(&file).await;
             match journal_store::from_file_json(&text) {
                 Ok(found) if Some(&found.0.tenant_id) != session.tenant_id().as_ref() => {
                     problem.set(Some(
