@@ -288,6 +288,25 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
 
 /// What Graph does with an `assignLicense` body: removals, then each added SKU's
 /// `disabledPlans` replaces whatever was there.
+/// The changes that take direct assignments `now` back to `was`: remove what was added,
+/// and add back (with its disabled plans) what was removed or changed.
+pub fn changes_restoring(was: &DirectLicenses, now: &DirectLicenses) -> Vec<Change> {
+    let mut changes: Vec<Change> = now
+        .keys()
+        .filter(|sku| !was.contains_key(*sku))
+        .map(|sku| Change::Remove { sku: sku.clone() })
+        .collect();
+    for (sku, disabled) in was {
+        if now.get(sku) != Some(disabled) {
+            changes.push(Change::Add {
+                sku: sku.clone(),
+                disabled_plans: disabled.iter().cloned().collect(),
+            });
+        }
+    }
+    changes
+}
+
 pub fn apply(current: &DirectLicenses, body: &AssignLicenseBody) -> DirectLicenses {
     let mut next = current.clone();
     for sku in &body.remove_licenses {
@@ -305,22 +324,7 @@ pub fn apply(current: &DirectLicenses, body: &AssignLicenseBody) -> DirectLicens
 impl Plan {
     /// The body that undoes this plan, given the user as it was before.
     pub fn undo_changes(before: &User, after: &User) -> Vec<Change> {
-        let was = direct_licenses(before);
-        let now = direct_licenses(after);
-        let mut changes: Vec<Change> = now
-            .keys()
-            .filter(|sku| !was.contains_key(*sku))
-            .map(|sku| Change::Remove { sku: sku.clone() })
-            .collect();
-        for (sku, disabled) in &was {
-            if now.get(sku) != Some(disabled) {
-                changes.push(Change::Add {
-                    sku: sku.clone(),
-                    disabled_plans: disabled.iter().cloned().collect(),
-                });
-            }
-        }
-        changes
+        changes_restoring(&direct_licenses(before), &direct_licenses(after))
     }
 
     /// The user as the planner expects Graph to show them once the change has landed.

@@ -23,19 +23,7 @@ fn inverse_changes(record: &JournalRecord) -> Option<(Vec<Change>, Vec<Warning>)
         serde_json::from_str(record.write.as_ref()?.body.as_deref()?).ok()?;
     let was = plan::direct_licenses(before);
     let now = plan::apply(&was, &body);
-    let mut changes: Vec<Change> = now
-        .keys()
-        .filter(|sku| !was.contains_key(*sku))
-        .map(|sku| Change::Remove { sku: sku.clone() })
-        .collect();
-    for (sku, disabled) in &was {
-        if now.get(sku) != Some(disabled) {
-            changes.push(Change::Add {
-                sku: sku.clone(),
-                disabled_plans: disabled.iter().cloned().collect(),
-            });
-        }
-    }
+    let changes = plan::changes_restoring(&was, &now);
     if changes.is_empty() {
         return None;
     }
