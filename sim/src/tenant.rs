@@ -291,7 +291,7 @@ impl Tenant {
     }
 
     /// Re-evaluates every group-based assignment of the user (`reprocessLicenseAssignment`,
-    /// and initial processing).
+    /// and initial processing), stamping each with `now`.
     pub fn process_groups(&mut self, index: usize, now: &str) {
         let user = self.users[index].clone();
         let location = user
@@ -351,6 +351,12 @@ impl Tenant {
             }
         }
         for state in states.iter_mut() {
+            // Processing stamps every group-based state it evaluates, changed or not:
+            // that is how a read shows a reprocess ran.
+            if state.assigned_by_group.is_some() {
+                state.last_updated_date_time = Some(now.to_string());
+                continue;
+            }
             let previous = user
                 .states
                 .iter()

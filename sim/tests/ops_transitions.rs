@@ -266,21 +266,72 @@ fn unknown_outcome_not_shown_after_the_window_is_sent_again() {
 }
 
 #[test]
-fn reprocess_with_an_unknown_outcome_ends_unknown_and_is_never_resent() {
+fn reprocess_with_an_unclear_answer_is_sent_again_once_reads_show_it_did_not_run() {
     let before = user(1, &[], SEEDED);
     let item = RunItem::new(user_id(1), Intent::Reprocess);
     let (mut shell, write) = up_to_the_write(item, &before, no_batch());
-    shell.answer(write, status_only(503, &[("Retry-After", "1")]));
+    let mut sent = shell.answer(write, status_only(503, &[("Retry-After", "1")]));
+    // Reads keep showing the group's state with its old stamp for the whole window.
+    let again = loop {
+        if sent.is_empty() {
+            sent = shell.wake_up();
+        }
+        let (id, request) = only(std::mem::take(&mut sent));
+        if request.method == Method::Post {
+            break id;
+        }
+        sent = shell.answer(id, ok_user(&before));
+    };
+    assert!(shell.now >= NOW + 3_000, "only after the settle window");
+    assert_eq!(shell.writes_sent(), 2);
+    let processed = user(1, &[], "2027-01-15T08:00:05Z");
+    shell.answer(again, ok_user(&processed));
+    while shell.finished.is_none() {
+        let (id, _) = only(shell.wake_up());
+        shell.answer(id, ok_user(&processed));
+    }
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Done);
+    assert_eq!(record.attempts, 2);
+    assert_eq!(shell.writes_sent(), 2);
+}
+
+#[test]
+fn reprocess_with_an_unclear_answer_that_ran_is_not_sent_again() {
+    let before = user(1, &[], SEEDED);
+    let item = RunItem::new(user_id(1), Intent::Reprocess);
+    let (mut shell, write) = up_to_the_write(item, &before, no_batch());
+    shell.answer(write, status_only(504, &[]));
+    let processed = user(1, &[], "2027-01-15T08:00:01Z");
     while shell.finished.is_none() {
         let (id, request) = only(shell.wake_up());
         assert_eq!(request.method, Method::Get);
-        shell.answer(id, ok_user(&before));
+        shell.answer(id, ok_user(&processed));
     }
     let record = &shell.journal[&0];
-    assert_eq!(record.status, Status::Unknown);
-    assert!(record.note.as_deref().unwrap().contains("not sent again"));
-    assert_eq!(record.error.as_ref().unwrap().status, Some(503));
+    assert_eq!(record.status, Status::Done);
     assert_eq!(shell.writes_sent(), 1);
+}
+
+#[test]
+fn reprocess_of_a_user_with_no_license_from_a_group_sends_nothing() {
+    let mut lone = user(1, &[EMS], SEEDED);
+    lone.license_assignment_states
+        .retain(|state| state.assigned_by_group.is_none());
+    let mut shell = Shell::new(
+        vec![RunItem::new(user_id(1), Intent::Reprocess)],
+        no_batch(),
+    );
+    let (read, _) = only(shell.step(Event::Start));
+    assert!(shell.answer(read, ok_user(&lone)).is_empty());
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::NoOp);
+    assert!(record
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("nothing to reprocess"));
+    assert_eq!(shell.writes_sent(), 0);
 }
 
 #[test]
@@ -541,10 +592,16 @@ fn a_throttled_batch_sends_every_write_again_after_an_http_date_retry_after() {
         assert_eq!(shell.status(index), Status::Waiting);
         assert_eq!(shell.journal[&index].attempts, 1);
     }
-    let sent = shell.wake_up();
+    // After the wait, one write goes alone as a probe; once Graph takes it, the rest
+    // follow in one batch.
+    let (probe, lone) = only(shell.wake_up());
     assert_eq!(shell.now, NOW + 7_000);
-    let (_, again) = only(sent);
-    assert_eq!(batch_ids(&again), ids);
+    assert_eq!(lone.method, Method::Post);
+    assert_ne!(lone.path, "/$batch");
+    assert!(lone.path.contains(&user_id(0)));
+    let sent = shell.answer(probe, ok_user(&user(0, &[EMS], SEEDED)));
+    let (_, rest) = only(sent.into_iter().filter(|(_, r)| writes_in(r) > 0).collect());
+    assert_eq!(batch_ids(&rest), ids[1..]);
     assert_eq!(shell.writes_sent(), 6);
 }
 

@@ -7,6 +7,8 @@ import { DEV, BULK_GRAPH } from "./playwright.config.mjs";
 import { ALL_SCOPES, expectNoAxeViolations, expectNoHorizontalScroll, guard, mintToken, shot, signIn } from "./helpers.mjs";
 
 const USERS = 300;
+// Bulk users 19, 39, … hold no license from a group: a reprocess has nothing to do for them.
+const WITH_GROUP_LICENSES = USERS - Math.floor((USERS + 1) / 20);
 const upn = (n) => `bulk${String(n).padStart(5, "0")}@contoso.example`;
 const EXPECTED_CONSOLE = [/status of 4\d\d/, /Failed to load resource/];
 
@@ -153,7 +155,7 @@ test("a 401 during a run pauses it; a fresh token finishes it with nothing faile
   await expect(page.locator(".bulk-progress .counts")).toContainText("Failed 0");
   const counts = await stats(request);
   expect(counts.duplicate_writes, JSON.stringify(counts)).toBe(0);
-  expect(counts.writes_applied, JSON.stringify(counts)).toBe(USERS);
+  expect(counts.writes_applied, JSON.stringify(counts)).toBe(WITH_GROUP_LICENSES);
   watch.assertClean([...EXPECTED_CONSOLE, /status of 401/]);
 });
 
@@ -172,7 +174,7 @@ test("closing the page mid-run and resuming finishes the run with no write sent 
   await expect.poll(async () => (await stats(request)).writes_applied, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(110);
   await first.close();
   const appliedAtClose = (await stats(request)).writes_applied;
-  expect(appliedAtClose).toBeLessThan(USERS);
+  expect(appliedAtClose).toBeLessThan(WITH_GROUP_LICENSES);
 
   // The next sign-in to the same tenant offers the run; the token was never saved.
   const second = await context.newPage();
@@ -189,7 +191,7 @@ test("closing the page mid-run and resuming finishes the run with no write sent 
   await expect(second.getByText("Run finished")).toBeVisible({ timeout: 90_000 });
   const counts = await stats(request);
   expect(counts.duplicate_writes, JSON.stringify(counts)).toBe(0);
-  expect(counts.writes_applied, JSON.stringify(counts)).toBe(USERS);
+  expect(counts.writes_applied, JSON.stringify(counts)).toBe(WITH_GROUP_LICENSES);
   watch.assertClean(EXPECTED_CONSOLE);
   await context.close();
 });

@@ -90,6 +90,9 @@ impl Intent {
     /// Decides the write for `user` as read now; `target` is the id to write to.
     pub(crate) fn decide(&self, target: &str, user: &User, catalog: &Catalog) -> Decision {
         match self {
+            Intent::Reprocess if !has_group_based_states(user) => Decision::NoOp(
+                "No license comes from a group: there is nothing to reprocess.".into(),
+            ),
             Intent::Reprocess => Decision::Write {
                 request: request::reprocess_license_assignment(target),
                 expect: Expectation::Reprocessed,
@@ -138,6 +141,14 @@ impl Intent {
     }
 }
 
+/// Whether any of the user's licenses comes from a group: the only ones a reprocess
+/// evaluates.
+fn has_group_based_states(user: &User) -> bool {
+    user.license_assignment_states
+        .iter()
+        .any(|state| state.assigned_by_group.is_some())
+}
+
 /// An assignment state as far as reprocessing can change it.
 fn state_key(state: &LicenseAssignmentState) -> String {
     format!(
@@ -175,10 +186,14 @@ impl Expectation {
         }
     }
 
-    /// Whether a read that doesn't show the write proves it was not applied. A reprocess
-    /// may have run and changed nothing, so for it no read can tell.
-    pub(crate) fn absence_is_evidence(&self) -> bool {
-        !matches!(self, Expectation::Reprocessed)
+    /// Whether a read that doesn't show the write proves it was not applied. Processing
+    /// stamps each group-based state's `lastUpdatedDateTime` (the reference's way to
+    /// confirm a reprocess), so for a user with one, an unchanged read is evidence too.
+    pub(crate) fn absence_is_evidence(&self, before: &User) -> bool {
+        match self {
+            Expectation::Reprocessed => has_group_based_states(before),
+            _ => true,
+        }
     }
 }
 
@@ -225,7 +240,35 @@ mod tests {
         assert!(!expect.shows(&before, &before.clone()));
         assert!(expect.shows(&before, &fixed));
         assert!(expect.shows(&before, &touched));
-        assert!(!expect.absence_is_evidence());
+        assert!(
+            expect.absence_is_evidence(&before),
+            "processing would stamp it"
+        );
+        let direct_only = user(vec![LicenseAssignmentState {
+            assigned_by_group: None,
+            ..state("2026-01-05T09:00:00Z", AssignmentError::None)
+        }]);
+        assert!(!expect.absence_is_evidence(&direct_only));
+    }
+
+    #[test]
+    fn a_user_with_no_license_from_a_group_has_nothing_to_reprocess() {
+        let catalog = Catalog::default();
+        let direct_only = user(vec![LicenseAssignmentState {
+            assigned_by_group: None,
+            ..state("2026-01-05T09:00:00Z", AssignmentError::None)
+        }]);
+        for nothing in [user(vec![]), direct_only] {
+            assert!(matches!(
+                Intent::Reprocess.decide("u1", &nothing, &catalog),
+                Decision::NoOp(_)
+            ));
+        }
+        let grouped = user(vec![state("2026-01-05T09:00:00Z", AssignmentError::None)]);
+        assert!(matches!(
+            Intent::Reprocess.decide("u1", &grouped, &catalog),
+            Decision::Write { .. }
+        ));
     }
 
     #[test]

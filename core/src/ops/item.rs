@@ -6,7 +6,8 @@
 //!                       └─timeout─────────▶ done (not shown yet / no visible change)
 //! Write ──5xx or no answer──▶ Verify ──read shows it──▶ Settle ▶ done
 //!                                   └─read sent after the window still doesn't──▶
-//!                                       Write again (reprocess: unknown, never again)
+//!                                       Write again (a reprocess too: processing
+//!                                       stamps each group-based state it evaluates)
 //! Write ──429──▶ Write after Retry-After      Write ──4xx──▶ failed
 //! ```
 //!
@@ -487,7 +488,7 @@ impl Item {
                         at_ms: now + settle_delay(self.settle_reads),
                     };
                 }
-                if !expect.absence_is_evidence() {
+                if !expect.absence_is_evidence(&before) {
                     return self.finish_with_diff(
                         ctx,
                         now,
@@ -679,5 +680,5 @@ const UNKNOWN_ADVICE: &str = "Graph gave no clear answer to the write and the us
 be read to find out whether it was applied. Open the user and check before trying again.";
 
 const REPROCESS_UNKNOWN_ADVICE: &str = "Graph gave no clear answer to the reprocess request, \
-and no read can prove whether it ran (reprocessing may change nothing). It was not sent \
-again. Open the user: if a license error is still shown, press Reprocess.";
+and the user has no license from a group whose processing a read could show. It was not \
+sent again. Open the user: if a license error is still shown, press Reprocess.";

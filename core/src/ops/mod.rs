@@ -27,7 +27,8 @@
 //!
 //! Per item the states are waiting → sent → settling → done, with no-op, refused,
 //! failed, cancelled and unknown on the way out (see [`item`] and [`journal::Status`]).
-//! Writes are paced by a token bucket at the write budget ([`pacing`]); reads and writes
+//! Writes are paced by a token bucket at the write budget, and by what Graph's refusals
+//! show of its quota ([`pacing`]); reads and writes
 //! go out in `$batch`es of up to 20 ([`batching`]).
 
 pub mod batching;
@@ -39,7 +40,7 @@ pub mod seats;
 
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
-pub use pacing::{TokenBucket, WriteBudget};
+pub use pacing::{Pacer, TokenBucket, WriteBudget};
 
 use crate::batch::MAX_BATCH;
 use crate::catalog::Catalog;
@@ -209,7 +210,7 @@ pub struct Run {
     catalog: Catalog,
     options: Options,
     rng: Rng,
-    bucket: Option<TokenBucket>,
+    pacer: Option<Pacer>,
     started_ms: Option<u64>,
     finished: bool,
     paused_by_admin: bool,
@@ -270,7 +271,7 @@ impl Run {
             items,
             catalog,
             options,
-            bucket: None,
+            pacer: None,
             started_ms: None,
             finished: false,
             paused_by_admin: false,
@@ -393,7 +394,7 @@ impl Run {
 
     fn start(&mut self, now: u64, effects: &mut Vec<Effect>) {
         self.started_ms = Some(now);
-        self.bucket = Some(TokenBucket::full(self.options.write_budget, now));
+        self.pacer = Some(Pacer::new(self.options.write_budget, now));
         for index in 0..self.items.len() {
             let next = {
                 let mut ctx = Ctx {
@@ -542,10 +543,20 @@ impl Run {
     }
 
     /// Tokens the next write request needs: a full batch (no larger than the bucket), or
-    /// every due write if fewer.
+    /// every due write if fewer; a lone probe while Graph refuses writes.
     fn write_need(&self) -> u32 {
-        let bucket = self.options.write_budget.writes.max(1) as usize;
-        self.due_writes.len().min(self.batch_cap()).min(bucket) as u32
+        let (probing, capacity) = match self.pacer.as_ref() {
+            Some(pacer) => (pacer.probing(), pacer.capacity()),
+            None => (false, self.options.write_budget.writes),
+        };
+        let cap = if probing { 1 } else { self.batch_cap() };
+        self.due_writes.len().min(cap).min(capacity.max(1) as usize) as u32
+    }
+
+    /// While Graph refuses writes, one probe at a time; otherwise as the slots allow.
+    fn write_slot_free(&self) -> bool {
+        let probing = self.pacer.as_ref().is_some_and(Pacer::probing);
+        !probing || !self.in_flight.values().any(|flight| flight.op == Op::Write)
     }
 
     fn sending_allowed(&self) -> bool {
@@ -561,10 +572,11 @@ impl Run {
             let need = self.write_need();
             let can_write = need > 0
                 && now >= self.write_hold_until
+                && self.write_slot_free()
                 && self
-                    .bucket
+                    .pacer
                     .as_mut()
-                    .is_some_and(|bucket| bucket.available(now) >= need);
+                    .is_some_and(|pacer| pacer.available(now) >= need);
             let can_read = !self.due_reads.is_empty() && now >= self.read_hold_until;
             // The write quota is the scarce resource: whenever a write may go, it goes
             // first, and reads fill the slots writes can't use. Reads can't starve: a
@@ -637,9 +649,9 @@ impl Run {
             Op::Write => {
                 self.totals.writes_sent += count;
                 let taken = self
-                    .bucket
+                    .pacer
                     .as_mut()
-                    .is_some_and(|bucket| bucket.try_take(now, count as u32));
+                    .is_some_and(|pacer| pacer.try_take(now, count as u32));
                 debug_assert!(taken, "writes are only sent with tokens in hand");
             }
         }
@@ -664,6 +676,19 @@ impl Run {
             return;
         };
         let answers = batching::unpack(&flight.items, flight.batched, outcome);
+        if flight.op == Op::Write {
+            let count = |wanted: fn(u16) -> bool| {
+                answers
+                    .iter()
+                    .filter(|answer| answer.status().is_some_and(wanted))
+                    .count() as u32
+            };
+            let refused = count(|status| status == 429);
+            let accepted = count(|status| status < 500 && status != 429 && status != 401);
+            if let Some(pacer) = self.pacer.as_mut() {
+                pacer.answered(now, flight.sent_ms, accepted, refused);
+            }
+        }
         for (&index, answer) in flight.items.iter().zip(&answers) {
             if self.items[index].in_flight != Some(flight.op) {
                 continue;
@@ -704,7 +729,8 @@ impl Run {
     }
 
     /// A 429: Graph's quota is spent, whatever the bucket thought. Hold every request of
-    /// that kind until `Retry-After` (or a backoff), and start the write bucket empty.
+    /// that kind until `Retry-After` (or a backoff); the pacer hears of it from
+    /// [`Run::answer`].
     fn throttled(&mut self, op: Op, answer: &PartAnswer, now: u64) {
         self.totals.throttled += 1;
         let PartAnswer::Http(response) = answer else {
@@ -718,9 +744,6 @@ impl Run {
         match op {
             Op::Write => {
                 self.write_hold_until = self.write_hold_until.max(now + wait_ms);
-                if let Some(bucket) = self.bucket.as_mut() {
-                    bucket.drain(now);
-                }
             }
             Op::Read => self.read_hold_until = self.read_hold_until.max(now + wait_ms),
         }
@@ -763,11 +786,11 @@ impl Run {
         }
         if self.in_flight.len() < self.options.max_in_flight.max(1) {
             let need = self.write_need();
-            if need > 0 {
+            if need > 0 && self.write_slot_free() {
                 let ready = self
-                    .bucket
+                    .pacer
                     .as_mut()
-                    .map_or(now, |bucket| bucket.ready_at(now, need));
+                    .map_or(now, |pacer| pacer.ready_at(now, need));
                 consider(ready.max(self.write_hold_until));
             }
             if !self.due_reads.is_empty() {

@@ -6,8 +6,18 @@
 //! and any window of length τ holds at most `W + τ·W/T` sends. Arithmetic is exact
 //! (integers in units of 1/T of a token), so the bound holds to the last send. The
 //! simulator meters its write quota with this type too.
+//!
+//! A server may count its quota differently: a sliding window gives back nothing for a
+//! whole window, then each slot exactly one window after it was used. A bucket refilled
+//! at the budget's pace can't follow that, so [`Pacer`] learns the window from Graph's
+//! answers: when writes have been refused for a long stretch and a probe gets through,
+//! the window is the time since the last open stretch began, and it holds as many writes
+//! as that stretch got through. From then on, writes follow that window. While writes
+//! are being refused, only one probe write is out at a time, so a throttled server sees
+//! one refused write per wait, not a batch.
 
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// A write quota: `writes` per `window_ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +108,161 @@ impl TokenBucket {
     }
 }
 
+/// A stretch of refusals at least this long, followed by an accepted write, means the
+/// quota came back in a lump (a sliding window). A bucket refilled continuously refuses
+/// for about one `Retry-After` (whole seconds, usually 1) plus a probe's round trip.
+pub const LUMP_AFTER_MS: u64 = 5_000;
+
+/// A quota counted in a sliding window, as learnt from Graph's answers: at most
+/// `writes` sends in any `window_ms`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LearnedWindow {
+    writes: u32,
+    window_ms: u64,
+    /// Send times, oldest first; entries older than the window are dropped.
+    sends: VecDeque<u64>,
+}
+
+impl LearnedWindow {
+    fn forget_before(&mut self, now_ms: u64) {
+        while self
+            .sends
+            .front()
+            .is_some_and(|&sent| sent + self.window_ms <= now_ms)
+        {
+            self.sends.pop_front();
+        }
+    }
+
+    fn available(&mut self, now_ms: u64) -> u32 {
+        self.forget_before(now_ms);
+        self.writes.saturating_sub(self.sends.len() as u32)
+    }
+
+    fn ready_at(&mut self, now_ms: u64, n: u32) -> u64 {
+        self.forget_before(now_ms);
+        let n = n.min(self.writes) as usize;
+        let over = (self.sends.len() + n).saturating_sub(self.writes as usize);
+        match over {
+            0 => now_ms,
+            k => self.sends[k - 1] + self.window_ms,
+        }
+    }
+}
+
+/// Paces writes: by the token bucket at the budget until Graph's answers show a quota
+/// counted in a sliding window, then by that window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pacer {
+    bucket: TokenBucket,
+    window: Option<LearnedWindow>,
+    /// When the current stretch of refusals began: while set, writes go one at a time.
+    refused_since: Option<u64>,
+    /// Send times of the writes accepted since the last long stretch of refusals ended.
+    open_stretch: Vec<u64>,
+}
+
+impl Pacer {
+    pub fn new(budget: WriteBudget, now_ms: u64) -> Self {
+        Pacer {
+            bucket: TokenBucket::full(budget, now_ms),
+            window: None,
+            refused_since: None,
+            open_stretch: Vec::new(),
+        }
+    }
+
+    /// Whether Graph is refusing writes: the next write is a lone probe.
+    pub fn probing(&self) -> bool {
+        self.refused_since.is_some()
+    }
+
+    /// The most writes that can ever go at once.
+    pub fn capacity(&self) -> u32 {
+        match &self.window {
+            Some(window) => window.writes,
+            None => u32::try_from(self.bucket.capacity / self.bucket.unit).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The window learnt from Graph's answers, as (writes, window ms), if any.
+    pub fn learned_window(&self) -> Option<(u32, u64)> {
+        self.window.as_ref().map(|w| (w.writes, w.window_ms))
+    }
+
+    /// Writes that may be sent at `now_ms`.
+    pub fn available(&mut self, now_ms: u64) -> u32 {
+        match self.window.as_mut() {
+            Some(window) => window.available(now_ms),
+            None => self.bucket.available(now_ms),
+        }
+    }
+
+    /// The earliest time `n` writes may be sent.
+    pub fn ready_at(&mut self, now_ms: u64, n: u32) -> u64 {
+        match self.window.as_mut() {
+            Some(window) => window.ready_at(now_ms, n),
+            None => self.bucket.ready_at(now_ms, n),
+        }
+    }
+
+    /// Takes `n` sends if they are all there.
+    pub fn try_take(&mut self, now_ms: u64, n: u32) -> bool {
+        match self.window.as_mut() {
+            Some(window) => {
+                if window.available(now_ms) < n {
+                    return false;
+                }
+                window.sends.extend(std::iter::repeat_n(now_ms, n as usize));
+                true
+            }
+            None => self.bucket.try_take(now_ms, n),
+        }
+    }
+
+    /// Graph answered a write request sent at `sent_ms`: `accepted` writes went through
+    /// the quota (any answer but a refusal or an unclear one) and `refused` were
+    /// answered 429. A 429 also empties the bucket: the server's quota is spent,
+    /// whatever the bucket thought.
+    pub fn answered(&mut self, now_ms: u64, sent_ms: u64, accepted: u32, refused: u32) {
+        if refused > 0 {
+            self.bucket.drain(now_ms);
+            self.refused_since.get_or_insert(now_ms);
+        } else if accepted > 0 {
+            if let Some(since) = self.refused_since.take() {
+                if now_ms.saturating_sub(since) >= LUMP_AFTER_MS {
+                    self.learn_window(sent_ms);
+                }
+            }
+        }
+        self.open_stretch
+            .extend(std::iter::repeat_n(sent_ms, accepted as usize));
+    }
+
+    /// After a long stretch of refusals, a write sent at `probe_ms` went through: the
+    /// server gave back the slots of the last open stretch one window after they were
+    /// used. The window is at most the time from that stretch's first write to the
+    /// probe, and holds as many writes as that stretch got through.
+    fn learn_window(&mut self, probe_ms: u64) {
+        let stretch = std::mem::take(&mut self.open_stretch);
+        let Some(&first) = stretch.first() else {
+            return;
+        };
+        if probe_ms <= first {
+            return;
+        }
+        let writes = stretch.len() as u32;
+        let mut sends: VecDeque<u64> = stretch.into_iter().collect();
+        sends.make_contiguous().sort_unstable();
+        sends.push_back(probe_ms);
+        self.window = Some(LearnedWindow {
+            writes,
+            window_ms: probe_ms - first,
+            sends,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +299,56 @@ mod tests {
         assert!(bucket.try_take(1_000, 2));
         assert_eq!(bucket.available(500), 0);
         assert_eq!(bucket.available(1_500), 1);
+    }
+
+    #[test]
+    fn a_short_refusal_keeps_the_buckets_pace() {
+        let mut pacer = Pacer::new(budget(20, 1_000), 0);
+        assert!(pacer.try_take(0, 20));
+        pacer.answered(300, 0, 0, 20);
+        assert!(pacer.probing());
+        assert_eq!(pacer.available(300), 0, "a 429 empties the bucket");
+        assert!(pacer.try_take(1_300, 1));
+        assert_eq!(
+            pacer.available(1_300),
+            19,
+            "the refill since the 429, less the probe"
+        );
+        pacer.answered(1_600, 1_300, 1, 0);
+        assert!(!pacer.probing());
+        assert_eq!(pacer.learned_window(), None);
+    }
+
+    #[test]
+    fn a_long_refusal_then_an_accepted_probe_teaches_the_window() {
+        let mut pacer = Pacer::new(budget(1_000, 1_000), 0);
+        for at in [0, 1_000, 2_000] {
+            assert!(pacer.try_take(at, 200));
+            pacer.answered(at + 300, at, 200, 0);
+        }
+        assert!(pacer.try_take(3_000, 20));
+        pacer.answered(3_300, 3_000, 0, 20);
+        assert!(pacer.try_take(30_000, 1), "the probe");
+        pacer.answered(30_300, 30_000, 1, 0);
+        assert_eq!(pacer.learned_window(), Some((600, 30_000)));
+        // The slots come back as the first stretch used them, one window later.
+        assert_eq!(
+            pacer.available(30_300),
+            199,
+            "the first 200 are back, less the probe"
+        );
+        assert_eq!(pacer.ready_at(30_300, 200), 31_000);
+        assert!(pacer.try_take(30_300, 199));
+        assert_eq!(pacer.available(30_999), 0);
+        assert_eq!(pacer.available(31_000), 200);
+        assert_eq!(pacer.capacity(), 600);
+    }
+
+    #[test]
+    fn unclear_answers_change_nothing() {
+        let mut pacer = Pacer::new(budget(10, 1_000), 0);
+        pacer.answered(10, 0, 0, 0);
+        assert!(!pacer.probing());
+        assert_eq!(pacer.available(10), 10);
     }
 }

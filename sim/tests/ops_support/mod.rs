@@ -100,6 +100,8 @@ pub struct Driver {
     timer: Option<u64>,
     /// Writes the simulator applied (2xx), per user id.
     pub applied: BTreeMap<String, u32>,
+    /// When the simulator last applied a write.
+    pub last_applied_ms: u64,
     /// When each individual write was sent, in order.
     pub write_sends: Vec<u64>,
     pub journal: BTreeMap<usize, JournalRecord>,
@@ -129,6 +131,7 @@ impl Driver {
             seq: 0,
             timer: None,
             applied: BTreeMap::new(),
+            last_applied_ms: 0,
             write_sends: Vec::new(),
             journal: BTreeMap::new(),
             finished: None,
@@ -304,6 +307,7 @@ impl Driver {
         match batch {
             None => {
                 if request.method.is_write() && response.is_success() {
+                    self.last_applied_ms = self.now;
                     *self.applied.entry(user_of(&request.path)).or_insert(0) += 1;
                 }
             }
@@ -319,6 +323,7 @@ impl Driver {
                         .item(&item.id)
                         .is_some_and(|a| (200..300).contains(&a.status));
                     if ok {
+                        self.last_applied_ms = self.now;
                         *self.applied.entry(user_of(&item.url)).or_insert(0) += 1;
                     }
                 }
