@@ -80,6 +80,10 @@ pub struct Progress {
 pub struct BulkState {
     /// The "Users" text area.
     pub pasted: RwSignal<String>,
+    /// The text area, parsed once per change.
+    pub parsed_paste: Memo<Arc<ParsedUsers>>,
+    /// Every source merged, once per change of any of them.
+    pub chosen: Memo<Arc<ChosenUsers>>,
     /// The uploaded CSV file: its name and what was found in it.
     pub uploaded: RwSignal<Option<(String, Arc<ParsedUsers>)>>,
     /// Groups' members, SKU holders, members with errors.
@@ -119,10 +123,19 @@ pub const CHART_BUCKETS: usize = 120;
 
 impl BulkState {
     pub fn new() -> Self {
+        let pasted = RwSignal::new(String::new());
+        let uploaded: RwSignal<Option<(String, Arc<ParsedUsers>)>> = RwSignal::new(None);
+        let lists: RwSignal<Vec<SourceList>> = RwSignal::new(Vec::new());
+        let parsed_paste = Memo::new(move |_| {
+            pasted.with(|text| Arc::new(license_desk_core::bulk::input::parse_users(text)))
+        });
+        let chosen = Memo::new(move |_| Arc::new(merge(parsed_paste, uploaded, lists)));
         BulkState {
-            pasted: RwSignal::new(String::new()),
-            uploaded: RwSignal::new(None),
-            lists: RwSignal::new(Vec::new()),
+            pasted,
+            parsed_paste,
+            chosen,
+            uploaded,
+            lists,
             reading: RwSignal::new(None),
             source_error: RwSignal::new(None),
             operation: RwSignal::new(None),
@@ -178,31 +191,40 @@ impl BulkState {
         self.message.set(None);
     }
 
-    /// Every user chosen, merged across sources, and how many duplicates were merged.
-    pub fn chosen_users(&self) -> (Vec<String>, usize) {
-        let mut lists = Vec::new();
-        let pasted = self
-            .pasted
-            .with(|text| license_desk_core::bulk::input::parse_users(text));
-        let mut duplicates = pasted.duplicates;
-        lists.push(identifiers(&pasted));
-        self.uploaded.with(|file| {
-            if let Some((_, parsed)) = file {
-                duplicates += parsed.duplicates;
-                lists.push(identifiers(parsed));
-            }
-        });
-        self.lists.with(|sources| {
-            for source in sources {
-                lists.push(source.users.clone());
-            }
-        });
-        let (users, merged) = license_desk_core::bulk::input::merge_sources(&lists);
-        (users, duplicates + merged)
-    }
-
     pub fn is_running(&self) -> bool {
         matches!(self.phase.get(), Phase::Previewing | Phase::Running)
+    }
+}
+
+/// The users of every source, merged, and how many duplicates were merged.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChosenUsers {
+    pub users: Vec<String>,
+    pub duplicates: usize,
+}
+
+fn merge(
+    pasted: Memo<Arc<ParsedUsers>>,
+    uploaded: RwSignal<Option<(String, Arc<ParsedUsers>)>>,
+    lists: RwSignal<Vec<SourceList>>,
+) -> ChosenUsers {
+    let mut sources = Vec::new();
+    let mut duplicates = 0;
+    pasted.with(|parsed| {
+        duplicates += parsed.duplicates;
+        sources.push(identifiers(parsed));
+    });
+    uploaded.with(|file| {
+        if let Some((_, parsed)) = file {
+            duplicates += parsed.duplicates;
+            sources.push(identifiers(parsed));
+        }
+    });
+    lists.with(|lists| sources.extend(lists.iter().map(|list| list.users.clone())));
+    let (users, merged) = license_desk_core::bulk::input::merge_sources(&sources);
+    ChosenUsers {
+        users,
+        duplicates: duplicates + merged,
     }
 }
 

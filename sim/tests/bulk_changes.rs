@@ -316,6 +316,48 @@ fn users_without_a_usage_location_get_one_first_then_the_license() {
 }
 
 #[test]
+fn a_user_who_will_get_no_seat_gets_no_usage_location_either() {
+    let mut tenant = seed::bulk_tenant(25, 12);
+    let ems = tenant.skus.iter_mut().find(|s| s.sku_id == g(EMS)).unwrap();
+    ems.prepaid_units.enabled = ems.consumed_units + 3;
+    for user in tenant.users.iter_mut() {
+        user.usage_location = None;
+    }
+    let users = upns(&tenant);
+    let operation = BulkOperation::AddLicense {
+        sku: g(EMS),
+        disabled_plans: vec![],
+    };
+    let mut driver = Driver::new(simulator(25, tenant), 25);
+    let preview_records = run(&mut driver, operation.items(&users), dry());
+    let items = bulk::run_items(&preview_records, &[], Some("GB"));
+    let options = Options {
+        stop_when_seats_run_out: true,
+        use_batch: false,
+        max_in_flight: 1,
+        ..Options::default()
+    };
+    let records = run(&mut driver, items, options);
+    let tenant = driver.sim.tenant();
+    let located = tenant
+        .users
+        .iter()
+        .filter(|u| u.usage_location.as_deref() == Some("GB"))
+        .count();
+    let holders = (0..12).filter(|&i| has_direct(tenant, i, EMS)).count();
+    assert_eq!(holders, 3);
+    assert_eq!(located, 3, "only the users who got a seat got a location");
+    let refused = records
+        .iter()
+        .filter(|r| r.status == Status::Refused)
+        .count();
+    assert_eq!(
+        refused, 18,
+        "nine locations and the nine licenses after them"
+    );
+}
+
+#[test]
 fn a_failed_or_invalid_prerequisite_refuses_the_change_with_the_reason() {
     let mut tenant = seed::bulk_tenant(24, 4);
     tenant.users[0].usage_location = None;

@@ -29,11 +29,11 @@ pub fn BulkChanges() -> impl IntoView {
     let preview_disabled = move || {
         bulk.is_running()
             || bulk.operation.with(Option::is_none)
-            || bulk.chosen_users().0.is_empty()
+            || bulk.chosen.with(|c| c.users.is_empty())
             || tenant.skus.with(|s| s.ready().is_none())
     };
     let preview_hint = move || {
-        if bulk.chosen_users().0.is_empty() {
+        if bulk.chosen.with(|c| c.users.is_empty()) {
             Some("Add users above to preview.")
         } else if bulk.operation.with(Option::is_none) {
             Some("Choose an operation to preview.")
@@ -45,7 +45,7 @@ pub fn BulkChanges() -> impl IntoView {
         let Some(operation) = bulk.operation.get_untracked() else {
             return;
         };
-        let (users, _) = bulk.chosen_users();
+        let users = bulk.chosen.with_untracked(|c| c.users.clone());
         let catalog = catalog.get_untracked();
         let title = format!(
             "{}: {}",

@@ -45,10 +45,14 @@ pub fn BulkRunProgress() -> impl IntoView {
         })
     };
     let paused = move || progress.with(|p| p.paused);
+    let run_over = move || bulk.phase.get() == Phase::Finished;
+    let confirming_cancel = RwSignal::new(false);
     let heading = move || {
         if dry_run() {
             "Reading and planning every user (nothing is written)"
-        } else if bulk.phase.get() == Phase::Finished {
+        } else if run_over() && count_of(Status::Cancelled) > 0 {
+            "Run cancelled"
+        } else if run_over() {
             "Run finished"
         } else {
             match paused() {
@@ -79,7 +83,11 @@ pub fn BulkRunProgress() -> impl IntoView {
                     {move || (count_of(Status::Cancelled) > 0).then(|| view! { <li>"Cancelled " <strong>{number(count_of(Status::Cancelled) as i64)}</strong></li> })}
                 </ul>
                 <p class="rate">
-                    {move || format!("{:.1} writes/s of {budget_per_s:.0} allowed", progress.with(|p| p.rate))}
+                    {move || if run_over() {
+                        progress.with(|p| average_rate(&p.summary))
+                    } else {
+                        format!("{:.1} writes/s of {budget_per_s:.0} allowed", progress.with(|p| p.rate))
+                    }}
                     {move || progress.with(|p| p.eta_ms).filter(|ms| *ms > 0 && bulk.phase.get() == Phase::Running).map(|ms| format!(" · writes still to send: about {}", duration(ms.div_ceil(1000))))}
                 </p>
                 <p class="throttle" aria-live="off">{throttle_text}</p>
@@ -91,6 +99,13 @@ pub fn BulkRunProgress() -> impl IntoView {
             {move || bulk.store_problem.get().map(|problem| view! {
                 <p class="hint">{format!("This run can't be saved in this browser: {problem}. Download the journal to keep it.")}</p>
             })}
+            {move || (confirming_cancel.get() && bulk.phase.get() == Phase::Running).then(|| view! {
+                <div class="confirm" role="group" aria-labelledby="cancel-question">
+                    <p id="cancel-question">"Cancel this run? Nothing more is sent. Writes already on their way may still be applied; they are checked and shown. Users not reached stay as they are, and the report lists them as cancelled."</p>
+                    <button class="danger" on:click=move |_| { confirming_cancel.set(false); bulk_runs::control(bulk, Event::Cancel); }>"Cancel run"</button>
+                    <button class="secondary" on:click=move |_| confirming_cancel.set(false)>"Keep running"</button>
+                </div>
+            })}
             <div class="actions">
                 {move || (bulk.phase.get() == Phase::Running).then(|| view! {
                     {move || if paused() == Some(PauseReason::ByAdmin) {
@@ -98,7 +113,9 @@ pub fn BulkRunProgress() -> impl IntoView {
                     } else {
                         view! { <button class="secondary" disabled=move || paused().is_some() on:click=move |_| bulk_runs::control(bulk, Event::Pause)>"Pause"</button> }.into_any()
                     }}
-                    <button class="secondary" on:click=move |_| bulk_runs::control(bulk, Event::Cancel)>"Cancel"</button>
+                    {move || (!confirming_cancel.get()).then(|| view! {
+                        <button class="secondary" on:click=move |_| confirming_cancel.set(true)>"Cancel"</button>
+                    })}
                 })}
                 {move || dry_run().then(|| view! {
                     <button class="secondary" on:click=move |_| { bulk_runs::control(bulk, Event::Cancel); bulk.reset_run(); }>"Stop preview"</button>
@@ -115,5 +132,20 @@ fn is_final(status: Status) -> bool {
     !matches!(
         status,
         Status::Waiting | Status::Sent | Status::Settling | Status::Unknown
+    )
+}
+
+/// The finished run's pace: writes sent over the time from Start to the end.
+fn average_rate(summary: &license_desk_core::ops::Summary) -> String {
+    let seconds = summary.finished_ms.saturating_sub(summary.started_ms) as f64 / 1000.0;
+    if summary.writes_sent == 0 || seconds <= 0.0 {
+        return "No write was sent.".to_string();
+    }
+    format!(
+        "{} writes in {}: {:.1} writes/s on average; Graph throttled {} of them (answered 429, sent again).",
+        number(summary.writes_sent as i64),
+        duration(seconds.round() as u64),
+        summary.writes_sent as f64 / seconds,
+        number(summary.throttled as i64)
     )
 }

@@ -96,7 +96,7 @@ pub fn BulkUserSources() -> impl IntoView {
     let session = expect_context::<Session>();
     let tenant = expect_context::<TenantState>();
     let bulk = expect_context::<BulkState>();
-    let pasted = Memo::new(move |_| bulk.pasted.with(|text| Arc::new(parse_users(text))));
+    let pasted = bulk.parsed_paste;
     let groups = RwSignal::new(Load::<Vec<Group>>::Idle);
     let kind = RwSignal::new(ListSource::GroupMembers);
     let chosen = RwSignal::new(String::new());
@@ -282,10 +282,10 @@ pub fn BulkUserSources() -> impl IntoView {
                 }).collect_view()}
             </ul>
             <p class="total" role="status">{move || {
-                let (users, duplicates) = bulk.chosen_users();
-                let mut text = format!("{} in all", count(users.len(), "user", "users"));
-                if duplicates > 0 {
-                    text.push_str(&format!(" ({} merged)", count(duplicates, "duplicate", "duplicates")));
+                let chosen = bulk.chosen.get();
+                let mut text = format!("{} in all", count(chosen.users.len(), "user", "users"));
+                if chosen.duplicates > 0 {
+                    text.push_str(&format!(" ({} merged)", count(chosen.duplicates, "duplicate", "duplicates")));
                 }
                 text
             }}</p>

@@ -97,7 +97,15 @@ test("paste a CSV, preview, start, pause, resume, finish, export the report, and
   // Writes already on their way may land; nothing new is sent while paused.
   expect((await stats(request)).writes_applied - atPause).toBeLessThanOrEqual(40);
   await page.getByRole("button", { name: "Resume" }).click();
+  // Cancel asks first; keeping the run going changes nothing.
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+  const question = page.getByRole("group", { name: /^Cancel this run\?/ });
+  await expect(question).toBeVisible();
+  await expect(question.getByRole("button", { name: "Cancel run" })).toBeVisible();
+  await question.getByRole("button", { name: "Keep running" }).click();
+  await expect(question).toBeHidden();
   await expect(page.getByText("Run finished")).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByText(/writes\/s on average/)).toBeVisible();
   await expect(page.getByRole("heading", { name: "Results" })).toBeVisible();
   await expect(page.locator(".aggregate")).toContainText("Microsoft Power Automate Free");
   await shot(page, "63-bulk-finished");

@@ -113,12 +113,25 @@ fn error_code(record: &JournalRecord) -> String {
 pub fn change_summary(record: &JournalRecord, catalog: &Catalog) -> String {
     match record.status {
         Status::Done if record.item.intent == Intent::Reprocess => match record.settlement {
-            Some(Settlement::Shown) => words::REPROCESSED_CHANGED.to_string(),
+            // Processing ran (its stamp shows); whether it changed anything is the diff's.
+            Some(Settlement::Shown)
+                if record.diff.as_ref().is_some_and(|d| !d.entries.is_empty()) =>
+            {
+                words::REPROCESSED_CHANGED.to_string()
+            }
+            Some(Settlement::Shown) => words::REPROCESSED_UNCHANGED.to_string(),
             _ => words::REPROCESSED_NO_VISIBLE_CHANGE.to_string(),
         },
         Status::Done | Status::Planned | Status::Settling => {
             signature(record, catalog).unwrap_or_else(|| words::NOTHING_CHANGED.to_string())
         }
+        _ => outcome_without_change(record),
+    }
+}
+
+/// What became of a user whose change did not happen (or has not yet).
+fn outcome_without_change(record: &JournalRecord) -> String {
+    match record.status {
         Status::NoOp => words::NO_CHANGE_NEEDED.to_string(),
         Status::Refused => {
             words::not_sent(first_sentence(record.note.as_deref().unwrap_or_default()))
@@ -127,7 +140,7 @@ pub fn change_summary(record: &JournalRecord, catalog: &Catalog) -> String {
         Status::Failed => words::failed(&error_code(record)),
         Status::Cancelled => words::CANCELLED.to_string(),
         Status::Unknown => words::OUTCOME_UNKNOWN.to_string(),
-        Status::Waiting | Status::Sent => words::STILL_RUNNING.to_string(),
+        _ => words::STILL_RUNNING.to_string(),
     }
 }
 
@@ -192,19 +205,7 @@ pub fn aggregate(records: &[JournalRecord], catalog: &Catalog) -> Vec<String> {
     for record in records {
         let (key, counted_as_changed) = match signature(record, catalog) {
             Some(signature) => (signature, true),
-            None => (
-                match record.status {
-                    Status::NoOp => words::NO_CHANGE_NEEDED.to_string(),
-                    Status::Refused => {
-                        words::not_sent(first_sentence(record.note.as_deref().unwrap_or_default()))
-                    }
-                    _ if not_found(record) => words::NOT_FOUND.to_string(),
-                    Status::Failed => words::failed(&error_code(record)),
-                    Status::Cancelled => words::CANCELLED.to_string(),
-                    _ => words::STILL_RUNNING.to_string(),
-                },
-                false,
-            ),
+            None => (outcome_without_change(record), false),
         };
         let index = match groups.iter().position(|g| g.key == key) {
             Some(index) => index,
@@ -258,6 +259,9 @@ fn plan_changes(record: &JournalRecord) -> String {
                 enabled,
                 ..
             } => Some(words::plan_switched(plan_name, sku_name, *enabled)),
+            // A plan's status in assignedPlans (Enabled, Suspended, Deleted…) is a plan
+            // change too, even when no assignment's disabledPlans moved.
+            DiffEntry::CapabilityChanged { .. } => Some(entry.describe()),
             _ => None,
         })
         .collect::<Vec<_>>()
@@ -437,5 +441,38 @@ mod tests {
         let json: serde_json::Value =
             serde_json::from_str(&report_json(&records, &catalog)).unwrap();
         assert_eq!(json.as_array().unwrap().len(), records.len());
+    }
+
+    #[test]
+    fn a_plan_status_change_is_a_plan_change_in_the_report() {
+        use crate::diff::{DiffEntry, LicenseDiff};
+        use crate::model::CapabilityStatus;
+        let catalog = Catalog::default();
+        let mut record = replaced(1, Status::Done, None);
+        record.diff = Some(LicenseDiff {
+            entries: vec![DiffEntry::CapabilityChanged {
+                plan: Guid::new(E3),
+                plan_name: "Exchange Online (Plan 2)".into(),
+                before: Some(CapabilityStatus::Enabled),
+                after: Some(CapabilityStatus::Suspended),
+            }],
+        });
+        let json: serde_json::Value =
+            serde_json::from_str(&report_json(&[record], &catalog)).unwrap();
+        let plans = json[0]["planChanges"].as_str().unwrap();
+        assert!(plans.contains("Exchange Online (Plan 2)"), "{plans}");
+        assert!(plans.contains("Suspended"), "{plans}");
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_not_still_running_once_the_run_is_over() {
+        let catalog = Catalog::default();
+        let mut record = JournalRecord::new(0, RunItem::new("u@x.com", Intent::Reprocess));
+        record.status = Status::Unknown;
+        assert_eq!(
+            aggregate(&[record.clone()], &catalog),
+            vec![format!("{}: 1 user", words::OUTCOME_UNKNOWN)]
+        );
+        assert_eq!(change_summary(&record, &catalog), words::OUTCOME_UNKNOWN);
     }
 }

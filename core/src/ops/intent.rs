@@ -6,6 +6,7 @@
 //! operations are added here: a variant, its write and its expectation.
 
 use crate::catalog::Catalog;
+use crate::guid::Guid;
 use crate::model::{LicenseAssignmentState, User};
 use crate::plan::{self, Change, Plan, Warning};
 use crate::request::{self, GraphRequest};
@@ -56,6 +57,21 @@ impl RunItem {
     pub fn after(mut self, index: usize) -> Self {
         self.prerequisite = Some(index);
         self
+    }
+
+    /// SKUs this item's changes add (each takes a seat unless the user holds it already).
+    pub fn skus_added(&self) -> Vec<Guid> {
+        let Intent::Change(changes) = &self.intent else {
+            return Vec::new();
+        };
+        changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::Add { sku, .. } => Some(sku.clone()),
+                Change::Swap { to, .. } | Change::Replace { to, .. } => Some(to.clone()),
+                Change::SetPlan { .. } | Change::Remove { .. } => None,
+            })
+            .collect()
     }
 
     /// This item, with these warnings acknowledged.

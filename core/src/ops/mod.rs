@@ -590,6 +590,35 @@ impl Run {
         }
     }
 
+    /// Seats `index`'s write needs, as (item, SKU): its own, and those of the items
+    /// waiting for it, so a first step such as setting a usage location is not sent for
+    /// a user who will get no seat. Seats reserved earlier and no longer needed (the
+    /// user turned out to hold the SKU) are given back.
+    fn seats_to_take(&mut self, index: usize) -> Vec<(usize, Guid)> {
+        let own = self.items[index].seats_wanted();
+        let seats = &mut self.seats;
+        self.seats_held[index].retain(|sku| {
+            let needed = own.contains(sku);
+            if !needed {
+                seats.give_back(sku);
+            }
+            needed
+        });
+        let mut wanted: Vec<(usize, Guid)> = own
+            .into_iter()
+            .filter(|sku| !self.seats_held[index].contains(sku))
+            .map(|sku| (index, sku))
+            .collect();
+        for &dependent in self.dependents.get(&index).into_iter().flatten() {
+            for sku in self.items[dependent].record.item.skus_added() {
+                if !self.seats_held[dependent].contains(&sku) {
+                    wanted.push((dependent, sku));
+                }
+            }
+        }
+        wanted
+    }
+
     fn send(&mut self, op: Op, now: u64, effects: &mut Vec<Effect>) {
         let cap = match op {
             Op::Read => self.batch_cap(),
@@ -608,21 +637,18 @@ impl Run {
                 continue;
             }
             if op == Op::Write && self.options.stop_when_seats_run_out {
-                let wanted: Vec<Guid> = self.items[ticket.item]
-                    .seats_wanted()
-                    .into_iter()
-                    .filter(|sku| !self.seats_held[ticket.item].contains(sku))
-                    .collect();
-                if let Some(sku) = self.seats.first_exhausted(&wanted) {
+                let wanted = self.seats_to_take(ticket.item);
+                let skus: Vec<Guid> = wanted.iter().map(|(_, sku)| sku.clone()).collect();
+                if let Some(sku) = self.seats.first_short(&skus) {
                     let note = wording::bulk::seats_ran_out(sku, &self.catalog);
                     let revision = self.items[ticket.item].revision;
                     let next = self.items[ticket.item].refuse(now, &note);
                     self.settle_item(ticket.item, false, revision, next, now, effects);
                     continue;
                 }
-                for sku in wanted {
+                for (index, sku) in wanted {
                     self.seats.take(&sku);
-                    self.seats_held[ticket.item].push(sku);
+                    self.seats_held[index].push(sku);
                 }
             }
             let item = &mut self.items[ticket.item];

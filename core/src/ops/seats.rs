@@ -71,6 +71,15 @@ impl SeatPool {
             .find(|sku| self.free(sku).is_some_and(|n| n < 1))
     }
 
+    /// The first of `skus` (a SKU may appear more than once, one seat each) with fewer
+    /// seats left than wanted.
+    pub fn first_short<'a>(&self, skus: &'a [Guid]) -> Option<&'a Guid> {
+        skus.iter().find(|sku| {
+            let wanted = skus.iter().filter(|other| other == sku).count() as i64;
+            self.free(sku).is_some_and(|n| n < wanted)
+        })
+    }
+
     pub fn take(&mut self, sku: &Guid) {
         if let Some(n) = self.free.get_mut(sku) {
             *n -= 1;

@@ -83,6 +83,7 @@ pub fn users(n: usize) -> String {
 pub const REPROCESS: &str = "Reprocess licenses";
 pub const REPROCESSED_NO_VISIBLE_CHANGE: &str = "Reprocessed; no visible change";
 pub const REPROCESSED_CHANGED: &str = "Reprocessed; license states changed";
+pub const REPROCESSED_UNCHANGED: &str = "Reprocessed; licenses as before";
 pub const NO_CHANGE_NEEDED: &str = "No change needed";
 pub const NOTHING_CHANGED: &str = "No license change";
 pub const NOT_FOUND: &str = "User not found";
