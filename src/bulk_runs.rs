@@ -92,6 +92,7 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
         stop_when_seats_run_out: bulk.stop_when_seats_run_out.get_untracked(),
         settle_timeout_ms: SETTLE_TIMEOUT_MS,
         max_in_flight: IN_FLIGHT,
+        keep_trying_when_throttled: true,
         ..Options::default()
     };
     let spec = RunSpec {

@@ -632,13 +632,20 @@ impl Item {
         }
         let error = answer.error();
         self.record.error = Some(ErrorRecord::from(&error));
-        let decision = ctx.options.retry.decide(
-            self.record.attempts,
-            true,
-            &answer.attempt(),
-            ctx.rng.unit(),
-            now,
-        );
+        // In a bulk run throttling is the run's pace, not this user's failure: a 429
+        // never uses up the attempts (an absurd Retry-After still ends it).
+        let attempts = match &answer {
+            Answer::Http(response)
+                if response.status == 429 && ctx.options.keep_trying_when_throttled =>
+            {
+                0
+            }
+            _ => self.record.attempts,
+        };
+        let decision =
+            ctx.options
+                .retry
+                .decide(attempts, true, &answer.attempt(), ctx.rng.unit(), now);
         match decision {
             RetryDecision::ReReadFirst => {
                 self.record.status = Status::Unknown;

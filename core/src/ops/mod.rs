@@ -81,6 +81,11 @@ pub struct Options {
     /// left (the item is refused). Off: Graph answers `CountViolation` itself.
     #[serde(default)]
     pub stop_when_seats_run_out: bool,
+    /// A 429 never uses up an item's attempts: a bulk run waits out Graph's throttling
+    /// for as long as it lasts (the admin sees the wait and can pause or cancel). Off: a
+    /// change throttled on every attempt ends failed, as a single change should.
+    #[serde(default)]
+    pub keep_trying_when_throttled: bool,
 }
 
 impl Default for Options {
@@ -94,6 +99,7 @@ impl Default for Options {
             jitter_seed: 0,
             dry_run: false,
             stop_when_seats_run_out: false,
+            keep_trying_when_throttled: false,
         }
     }
 }
@@ -702,6 +708,10 @@ impl Run {
             return;
         };
         let answers = batching::unpack(&flight.items, flight.batched, outcome);
+        // Only a write request refused as a whole holds every write: a batch with some
+        // writes through and some refused is at the quota's edge (the pacer hears of it),
+        // and its refused writes wait their own Retry-After.
+        let all_refused = answers.iter().all(|answer| answer.status() == Some(429));
         if flight.op == Op::Write {
             let count = |wanted: fn(u16) -> bool| {
                 answers
@@ -735,7 +745,10 @@ impl Run {
                 }
                 status => {
                     if status == Some(429) {
-                        self.throttled(flight.op, answer, now);
+                        self.totals.throttled += 1;
+                        if flight.op == Op::Read || all_refused {
+                            self.hold(flight.op, answer, now);
+                        }
                     }
                     let mut ctx = Ctx {
                         catalog: &self.catalog,
@@ -757,8 +770,7 @@ impl Run {
     /// A 429: Graph's quota is spent, whatever the bucket thought. Hold every request of
     /// that kind until `Retry-After` (or a backoff); the pacer hears of it from
     /// [`Run::answer`].
-    fn throttled(&mut self, op: Op, answer: &PartAnswer, now: u64) {
-        self.totals.throttled += 1;
+    fn hold(&mut self, op: Op, answer: &PartAnswer, now: u64) {
         let PartAnswer::Http(response) = answer else {
             return;
         };

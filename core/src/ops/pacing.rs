@@ -223,16 +223,20 @@ impl Pacer {
     /// Graph answered a write request sent at `sent_ms`: `accepted` writes went through
     /// the quota (any answer but a refusal or an unclear one) and `refused` were
     /// answered 429. A 429 also empties the bucket: the server's quota is spent,
-    /// whatever the bucket thought.
+    /// whatever the bucket thought. Only a request refused as a whole starts probing.
     pub fn answered(&mut self, now_ms: u64, sent_ms: u64, accepted: u32, refused: u32) {
-        if refused > 0 {
-            self.bucket.drain(now_ms);
-            self.refused_since.get_or_insert(now_ms);
-        } else if accepted > 0 {
+        if accepted > 0 {
             if let Some(since) = self.refused_since.take() {
                 if now_ms.saturating_sub(since) >= LUMP_AFTER_MS {
                     self.learn_window(sent_ms);
                 }
+            }
+        }
+        if refused > 0 {
+            self.bucket.drain(now_ms);
+            // Refused as a whole: the quota is spent, so probe until a write gets through.
+            if accepted == 0 {
+                self.refused_since.get_or_insert(now_ms);
             }
         }
         self.open_stretch
@@ -342,6 +346,15 @@ mod tests {
         assert_eq!(pacer.available(30_999), 0);
         assert_eq!(pacer.available(31_000), 200);
         assert_eq!(pacer.capacity(), 600);
+    }
+
+    #[test]
+    fn a_batch_partly_refused_empties_the_bucket_without_probing() {
+        let mut pacer = Pacer::new(budget(20, 1_000), 0);
+        assert!(pacer.try_take(0, 20));
+        pacer.answered(300, 0, 19, 1);
+        assert!(!pacer.probing());
+        assert_eq!(pacer.available(300), 0);
     }
 
     #[test]
