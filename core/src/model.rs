@@ -73,6 +73,24 @@ graph_enum! {
     }
 }
 
+graph_enum! {
+    /// `companySubscription.status`: Microsoft lists `Enabled`, `Deleted`, `Suspended`,
+    /// `Warning` (the grace period) and `LockedOut`.
+    SubscriptionStatus {
+        Enabled => ["Enabled"],
+        Warning => ["Warning"],
+        Suspended => ["Suspended"],
+        LockedOut => ["LockedOut"],
+        Deleted => ["Deleted"],
+    }
+}
+
+impl Default for SubscriptionStatus {
+    fn default() -> Self {
+        SubscriptionStatus::absent()
+    }
+}
+
 impl AssignmentError {
     pub fn is_error(&self) -> bool {
         *self != AssignmentError::None
@@ -421,6 +439,47 @@ impl SubscribedSku {
     }
 }
 
+/// `companySubscription` (`GET /directory/subscriptions`): one commercial subscription
+/// behind a SKU, with its lifecycle. See [`crate::subscriptions`] for what Microsoft
+/// documents about it. Every property may be missing or `null`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanySubscription {
+    #[serde(default, deserialize_with = "null_as_empty_string")]
+    pub id: String,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub commerce_subscription_id: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub created_date_time: Option<String>,
+    /// `None` when Graph did not say.
+    #[serde(default)]
+    pub is_trial: Option<bool>,
+    /// When the subscription moves to its next status unless renewed.
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub next_lifecycle_date_time: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub owner_id: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub owner_tenant_id: Option<String>,
+    #[serde(default, deserialize_with = "trimmed_opt")]
+    pub owner_type: Option<String>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub service_status: Vec<ServicePlanInfo>,
+    #[serde(default)]
+    pub sku_id: Guid,
+    #[serde(default, deserialize_with = "null_as_empty_string")]
+    pub sku_part_number: String,
+    #[serde(default)]
+    pub status: SubscriptionStatus,
+    /// [`UNKNOWN_SEATS`] when Graph leaves it out or sends `null`.
+    #[serde(
+        default = "unknown_seats",
+        deserialize_with = "seat_count",
+        serialize_with = "seat_count_out"
+    )]
+    pub total_licenses: i64,
+}
+
 /// `licenseDetails`: a SKU on a user with per-plan provisioning status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -750,6 +809,61 @@ mod tests {
         .unwrap();
         assert_eq!(details.sku_part_number, "");
         assert!(details.service_plans[0].provisioning_status.is_absent());
+    }
+
+    #[test]
+    fn company_subscription_parses_the_documented_example() {
+        // Microsoft Graph docs, "List subscriptions" (directory-list-subscriptions.md).
+        let page: ODataPage<CompanySubscription> = serde_json::from_str(
+            r#"{"value":[{"createdDateTime":"2023-01-01T00:00:00Z",
+                "commerceSubscriptionId":"f9c1ea2d-2c6e-4717-8c3b-7130812d70ba",
+                "id":"860697e3-b0aa-4196-a6c6-7ec361ed58f7","isTrial":false,
+                "nextLifecycleDateTime":"2023-02-01T00:00:00Z",
+                "serviceStatus":[{"appliesTo":"User","provisioningStatus":"Success",
+                    "servicePlanId":"8b8269e5-f841-416c-ab3a-f5dfb9737986","servicePlanName":"MyPlanName"}],
+                "skuId":"0816ccb9-3785-4d19-bf78-6c53e2106509","skuPartNumber":"MyPartNumber",
+                "status":"Enabled","totalLicenses":25,
+                "ownerId":"fe04f19f-d924-42b7-9dee-edf4e3fab7f6",
+                "ownerTenantId":"331af819-4e0b-49f7-a6bf-14e1165ad3a0","ownerType":"User"}]}"#,
+        )
+        .unwrap();
+        let sub = &page.value[0];
+        assert_eq!(sub.status, SubscriptionStatus::Enabled);
+        assert_eq!(sub.is_trial, Some(false));
+        assert_eq!(sub.total_licenses, 25);
+        assert_eq!(sub.sku_part_number, "MyPartNumber");
+        assert_eq!(
+            sub.next_lifecycle_date_time.as_deref(),
+            Some("2023-02-01T00:00:00Z")
+        );
+        assert_eq!(sub.service_status[0].service_plan_name, "MyPlanName");
+        assert_eq!(sub.owner_type.as_deref(), Some("User"));
+    }
+
+    #[test]
+    fn company_subscription_tolerates_nulls_and_new_statuses() {
+        let sub: CompanySubscription = serde_json::from_str(
+            r#"{"id":null,"isTrial":null,"nextLifecycleDateTime":null,"serviceStatus":null,
+                "skuPartNumber":null,"status":" PendingRenewal ","totalLicenses":null}"#,
+        )
+        .unwrap();
+        assert_eq!(sub.id, "");
+        assert_eq!(sub.is_trial, None);
+        assert_eq!(sub.next_lifecycle_date_time, None);
+        assert_eq!(sub.total_licenses, UNKNOWN_SEATS);
+        assert_eq!(
+            sub.status,
+            SubscriptionStatus::Unknown("PendingRenewal".into())
+        );
+        let empty: CompanySubscription = serde_json::from_str("{}").unwrap();
+        assert!(empty.status.is_absent());
+        let json = serde_json::to_value(&empty).unwrap();
+        assert_eq!(json["totalLicenses"], serde_json::Value::Null);
+        assert_eq!(json["status"], serde_json::Value::Null);
+        assert_eq!(
+            SubscriptionStatus::parse("lockedout"),
+            SubscriptionStatus::LockedOut
+        );
     }
 
     #[test]

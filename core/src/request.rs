@@ -444,11 +444,95 @@ pub fn members_with_license_errors(group: &Guid) -> GraphRequest {
 
 /// `GET /groups/{id}?$select=…` with its licenses and processing state.
 pub fn get_group(group: &Guid) -> GraphRequest {
+    group_licenses(group)
+}
+
+/// `GET /groups/{id}?$select=id,displayName,assignedLicenses,licenseProcessingState`:
+/// a group's licenses and how far Entra ID has got applying them. Both license
+/// properties are "returned only on `$select`".
+pub fn group_licenses(group: &Guid) -> GraphRequest {
     GraphRequest::get(format!(
         "/groups/{}?{}",
         encode_path_segment(group.as_str()),
         build_query(&[("$select", GROUP_LICENSE_SELECT.to_string())])
     ))
+}
+
+/// `POST /groups/{id}/assignLicense`, with both `addLicenses` and `removeLicenses`.
+/// Graph answers `202 Accepted` and a `location` header: the group changes at once, its
+/// members are licensed in the background (follow `licenseProcessingState`).
+pub fn group_assign_license(group: &Guid, body: &AssignLicenseBody) -> GraphRequest {
+    GraphRequest::post_json(
+        format!(
+            "/groups/{}/assignLicense",
+            encode_path_segment(group.as_str())
+        ),
+        serde_json::to_string(body).expect("assignLicense body serialises"),
+    )
+}
+
+/// A user's identity and license assignment states, for lists of members and holders.
+pub const USER_STATES_SELECT: &str = "id,displayName,userPrincipalName,licenseAssignmentStates";
+
+/// `GET /groups/{id}/members/microsoft.graph.user?$select=…licenseAssignmentStates&$top=N`:
+/// the group's direct user members (the ones its licenses reach; nested groups don't
+/// inherit them) with the state of every assignment.
+pub fn group_member_states(group: &Guid, page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups/{}/members/microsoft.graph.user?{}",
+        encode_path_segment(group.as_str()),
+        build_query(&[
+            ("$select", USER_STATES_SELECT.to_string()),
+            ("$top", page_size.to_string()),
+        ])
+    ))
+}
+
+/// `GET /users?$filter=assignedLicenses/$count eq 0&$count=true&…` with
+/// `ConsistencyLevel: eventual`: users with no license at all. `$count` in a filter is an
+/// advanced query; without both parameters Graph refuses it with 400
+/// `Request_UnsupportedQuery`. Next pages need the header again
+/// ([`GraphEndpoint::next_page_like`]). The answer carries `@odata.count`.
+pub fn unlicensed_users(page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/users?{}",
+        build_query(&[
+            ("$filter", "assignedLicenses/$count eq 0".to_string()),
+            ("$count", "true".to_string()),
+            (
+                "$select",
+                "id,displayName,userPrincipalName,accountEnabled,usageLocation".to_string(),
+            ),
+            ("$top", page_size.to_string()),
+        ])
+    ))
+    .with_header("ConsistencyLevel", "eventual")
+}
+
+/// [`users_with_sku`] with each holder's `licenseAssignmentStates`, so direct holders can
+/// be told from those who inherit the SKU through a group.
+pub fn sku_holders(sku: &Guid, page_size: u32) -> GraphRequest {
+    let mut request = users_with_sku(sku);
+    request.path = format!(
+        "/users?{}",
+        build_query(&[
+            (
+                "$filter",
+                format!("assignedLicenses/any(x:x/skuId eq {})", sku.as_str()),
+            ),
+            ("$count", "true".to_string()),
+            ("$select", USER_STATES_SELECT.to_string()),
+            ("$top", page_size.to_string()),
+        ])
+    );
+    request
+}
+
+/// `GET /directory/subscriptions`: the tenant's commercial subscriptions with their
+/// status and next lifecycle date (see [`crate::subscriptions`]). Needs
+/// `Organization.Read.All` or `Directory.Read.All`.
+pub fn directory_subscriptions() -> GraphRequest {
+    GraphRequest::get("/directory/subscriptions")
 }
 
 /// The properties of a user in a list of members or of license holders.
@@ -616,6 +700,53 @@ mod tests {
             decoded(&list_groups(100)),
             "/groups?$select=id,displayName&$top=100&$orderby=displayName"
         );
+    }
+
+    #[test]
+    fn group_and_tenant_reads_have_the_documented_shapes() {
+        let group = Guid::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
+        assert_eq!(
+            decoded(&group_licenses(&group)),
+            "/groups/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60?$select=id,displayName,assignedLicenses,licenseProcessingState"
+        );
+        let write = group_assign_license(
+            &group,
+            &AssignLicenseBody {
+                add_licenses: vec![crate::model::AssignedLicense {
+                    sku_id: Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+                    disabled_plans: vec![Guid::new("a23b959c-7ce8-4e57-9140-b90eb88a9e97")],
+                }],
+                remove_licenses: vec![],
+            },
+        );
+        assert_eq!(write.method, Method::Post);
+        assert_eq!(
+            write.path,
+            "/groups/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60/assignLicense"
+        );
+        assert_eq!(
+            write.body.as_deref(),
+            Some(
+                r#"{"addLicenses":[{"disabledPlans":["a23b959c-7ce8-4e57-9140-b90eb88a9e97"],"skuId":"6fd2c87f-b296-42f0-b197-1e91e994b900"}],"removeLicenses":[]}"#
+            )
+        );
+        let unlicensed = unlicensed_users(100);
+        assert_eq!(
+            decoded(&unlicensed),
+            "/users?$filter=assignedLicenses/$count eq 0&$count=true&$select=id,displayName,userPrincipalName,accountEnabled,usageLocation&$top=100"
+        );
+        assert_eq!(unlicensed.header("ConsistencyLevel"), Some("eventual"));
+        assert!(!unlicensed.path.contains(' '));
+        let holders = sku_holders(&Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"), 500);
+        assert!(decoded(&holders)
+            .contains("$select=id,displayName,userPrincipalName,licenseAssignmentStates&$top=500"));
+        assert_eq!(holders.header("ConsistencyLevel"), Some("eventual"));
+        assert_eq!(
+            decoded(&group_member_states(&group, 999)),
+            "/groups/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60/members/microsoft.graph.user?$select=id,displayName,userPrincipalName,licenseAssignmentStates&$top=999"
+        );
+        assert_eq!(directory_subscriptions().path, "/directory/subscriptions");
+        assert!(directory_subscriptions().headers.is_empty());
     }
 
     #[test]

@@ -9,16 +9,19 @@
 //! (503, 504, an answer lost after the write was applied, or a write applied but answered
 //! 504; inside `$batch` also per item: 503, 504, 429 or applied-then-504), hidden
 //! `Retry-After` headers, injected plan conflicts (no pair of service plans is mutually
-//! exclusive unless a test says so) and a lazily built bulk population ([`bulk`]). It
+//! exclusive unless a test says so), how long group license changes take to reach the
+//! members (`group_processing_ms`) and a lazily built bulk population ([`bulk`]). It
 //! counts the writes it receives, applies, throttles and applies twice ([`WriteStats`]).
 //! Time is passed in, so the simulator itself stays pure.
 
 pub mod bulk;
-mod clock;
+pub(crate) mod clock;
 pub mod faults;
+mod group_processing;
 mod routes;
 pub mod seed;
 pub mod seed_catalog;
+pub mod subscriptions;
 pub mod tenant;
 pub mod throttle;
 
@@ -86,6 +89,11 @@ pub struct SimConfig {
     /// Leave `Retry-After` out of every answer, batch items included: what a browser
     /// sees when CORS does not expose the header.
     pub hide_retry_after: bool,
+    /// How long Entra ID takes to apply a group's license change to its members after
+    /// `POST /groups/{id}/assignLicense`: the group reads `QueuedForProcessing` for the
+    /// first quarter, `ProcessingInProgress` until then, and `ProcessingComplete` once
+    /// every member has been processed.
+    pub group_processing_ms: u64,
 }
 
 impl Default for SimConfig {
@@ -102,6 +110,7 @@ impl Default for SimConfig {
             bulk_users: 0,
             latency_ms: 0,
             hide_retry_after: false,
+            group_processing_ms: 3_000,
         }
     }
 }
@@ -116,6 +125,7 @@ impl SimConfig {
             latency_ms: 150,
             write_quota: 200,
             write_window_ms: 10_000,
+            group_processing_ms: 4_000,
             ..SimConfig::default()
         }
     }
@@ -160,6 +170,8 @@ pub struct Simulator {
     /// Bulk users not built yet; their seats are already counted.
     pending_bulk: usize,
     stats: WriteStats,
+    /// Group license changes still being applied to members, by group.
+    group_runs: BTreeMap<Guid, group_processing::GroupRun>,
 }
 
 /// What a route needs to answer.
@@ -268,6 +280,7 @@ impl Simulator {
             user_lookup,
             pending_bulk: 0,
             stats: WriteStats::default(),
+            group_runs: BTreeMap::new(),
         }
     }
 
@@ -442,7 +455,37 @@ impl Simulator {
         if self.pending_bulk > 0 && self.needs_bulk(&route) {
             self.build_bulk();
         }
+        self.advance(now_ms);
+        if route == routes::Route::DirectorySubscriptions
+            && !subscriptions::READ_PERMISSIONS
+                .iter()
+                .any(|permission| claims.has_scope(permission))
+            && !claims.has_delegated_scope(token::DIRECTORY_ACCESS_AS_USER)
+        {
+            return self.error(
+                request,
+                now_ms,
+                403,
+                "Authorization_RequestDenied",
+                "Insufficient privileges to complete the operation.",
+                None,
+            );
+        }
+        let accepted_group = match &route {
+            routes::Route::GroupAssignLicense(id) => Some(id.clone()),
+            _ => None,
+        };
         match routes::answer(self, &ctx, route) {
+            Ok((202, body)) if accepted_group.is_some() => {
+                let mut response = self.ok(request, now_ms, 202, body);
+                let group = accepted_group.unwrap_or_default();
+                let tenant = claims.tid.as_deref().unwrap_or(DEMO_TENANT_ID);
+                response.headers.push((
+                    "Location".into(),
+                    group_processing::location(&request.origin, tenant, &group),
+                ));
+                response
+            }
             Ok((status, body)) => self.ok(request, now_ms, status, body),
             Err(routes::Failure {
                 status,
@@ -507,13 +550,13 @@ impl Simulator {
         use routes::Route::*;
         match route {
             ListUsers | ListGroups => true,
-            GetGroup(id)
-            | GroupMembersWithErrors(id)
-            | GroupMembers(id)
-            | GroupTransitiveMembers { id, .. } => self.tenant.group_index(id).is_none(),
+            GroupMembersWithErrors(id) | GroupMembers(id) | GroupTransitiveMembers { id, .. } => {
+                self.tenant.group_index(id).is_none()
+            }
+            GetGroup(id) | GroupAssignLicense(id) => self.tenant.group_index(id).is_none(),
             GetUser(id) | LicenseDetails(id) | AssignLicense(id) | Reprocess(id)
             | UpdateUser(id) => self.user_index(id).is_none(),
-            SubscribedSkus | NotFound => false,
+            SubscribedSkus | DirectorySubscriptions | NotFound => false,
         }
     }
 
@@ -748,7 +791,9 @@ impl routes::Route {
             | GroupMembers(_)
             | GroupTransitiveMembers { .. } => Some(Action::ReadUsers),
             SubscribedSkus => Some(Action::ReadSkus),
-            AssignLicense(_) => Some(Action::Assign),
+            // Checked against its own documented permissions (see `subscriptions`).
+            DirectorySubscriptions => None,
+            AssignLicense(_) | GroupAssignLicense(_) => Some(Action::Assign),
             Reprocess(_) => Some(Action::Reprocess),
             UpdateUser(_) => Some(Action::SetUsageLocation),
             NotFound => None,

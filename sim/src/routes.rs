@@ -4,7 +4,18 @@
 //! `@odata.count` for `$count=true` with `ConsistencyLevel: eventual` (the advanced-query
 //! pair). `GET /users` filters on `startswith(…)` clauses or on
 //! `assignedLicenses/any(x:x/skuId eq {guid})`; whether Graph needs the advanced-query
-//! pair for the latter is not settled, so it is accepted either way.
+//! pair for the latter is not settled, so it is accepted either way. The unlicensed-users
+//! filter `assignedLicenses/$count eq 0` (and `ne 0`) is an advanced query: without both
+//! `ConsistencyLevel: eventual` and `$count=true` it is refused with 400
+//! `Request_UnsupportedQuery`, worded like the documented refusal of `endsWith` without
+//! them (Microsoft Graph docs, "Advanced query capabilities on Microsoft Entra ID
+//! objects", error handling section). Next links keep `$filter` and `$count`, so every
+//! page needs the header again.
+//!
+//! Groups return `assignedLicenses` and `licenseProcessingState` only on `$select`, as
+//! Graph documents; `POST /groups/{id}/assignLicense` answers 202 (see
+//! `group_processing`). `GET /directory/subscriptions` lists the tenant's
+//! `companySubscription`s (see `subscriptions`).
 
 use super::{Ctx, Simulator};
 use license_desk_core::guid::Guid;
@@ -18,9 +29,11 @@ pub(crate) enum Route {
     GetUser(String),
     LicenseDetails(String),
     AssignLicense(String),
+    GroupAssignLicense(String),
     Reprocess(String),
     UpdateUser(String),
     SubscribedSkus,
+    DirectorySubscriptions,
     ListGroups,
     GetGroup(String),
     GroupMembersWithErrors(String),
@@ -73,10 +86,13 @@ pub(crate) fn resolve(method: &str, rest: &str) -> Route {
         ("POST", ["users", _, "assignlicense"]) => Route::AssignLicense(id(1)),
         ("POST", ["users", _, "reprocesslicenseassignment"]) => Route::Reprocess(id(1)),
         ("GET", ["subscribedskus"]) => Route::SubscribedSkus,
+        ("GET", ["directory", "subscriptions"]) => Route::DirectorySubscriptions,
+        ("POST", ["groups", _, "assignlicense"]) => Route::GroupAssignLicense(id(1)),
         ("GET", ["groups"]) => Route::ListGroups,
         ("GET", ["groups", _]) => Route::GetGroup(id(1)),
         ("GET", ["groups", _, "memberswithlicenseerrors"]) => Route::GroupMembersWithErrors(id(1)),
         ("GET", ["groups", _, "members"]) => Route::GroupMembers(id(1)),
+        ("GET", ["groups", _, "members", "microsoft.graph.user"]) => Route::GroupMembers(id(1)),
         ("GET", ["groups", _, "transitivemembers"]) => Route::GroupTransitiveMembers {
             id: id(1),
             users_only: false,
@@ -262,11 +278,31 @@ fn parse_sku_filter(filter: &str) -> Option<Guid> {
     sku.is_well_formed().then_some(sku)
 }
 
+/// `assignedLicenses/$count eq 0` (`Some(true)`: unlicensed) or `ne 0` (`Some(false)`).
+fn parse_license_count_filter(filter: &str) -> Option<bool> {
+    let compact: String = filter
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match compact.as_str() {
+        "assignedlicenses/$counteq0" => Some(true),
+        "assignedlicenses/$countne0" => Some(false),
+        _ => None,
+    }
+}
+
+/// What Graph says when an advanced-query filter comes without `$count=true` and
+/// `ConsistencyLevel: eventual`: the documented `endsWith` refusal, naming `$count`.
+pub(crate) const ADVANCED_QUERY_NEEDED: &str = "Operator '$count' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information";
+
 /// How `GET /users` filters.
 enum UserFilter {
     All,
     StartsWith(Vec<(String, String)>),
     HoldsSku(Guid),
+    /// `assignedLicenses/$count eq 0` (true) or `ne 0` (false): an advanced query.
+    Unlicensed(bool),
 }
 
 impl UserFilter {
@@ -276,6 +312,9 @@ impl UserFilter {
         };
         if let Some(sku) = parse_sku_filter(filter) {
             return Ok(UserFilter::HoldsSku(sku));
+        }
+        if let Some(unlicensed) = parse_license_count_filter(filter) {
+            return Ok(UserFilter::Unlicensed(unlicensed));
         }
         parse_startswith_filter(filter)
             .map(UserFilter::StartsWith)
@@ -295,6 +334,7 @@ impl UserFilter {
                 clauses.iter().any(|clause| matches_clause(user, clause))
             }
             UserFilter::HoldsSku(sku) => user.assigned_licenses.iter().any(|l| &l.sku_id == sku),
+            UserFilter::Unlicensed(unlicensed) => user.assigned_licenses.is_empty() == *unlicensed,
         }
     }
 }
@@ -307,6 +347,16 @@ fn matches_clause(user: &User, (property, value): &(String, String)) -> bool {
         _ => None,
     };
     field.is_some_and(|f| f.to_lowercase().starts_with(&value.to_lowercase()))
+}
+
+/// Whether the request carries both advanced-query parameters.
+fn is_advanced_query(ctx: &Ctx, query: &[(String, String)]) -> bool {
+    let count_asked = query_value(query, "$count").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let eventual = ctx
+        .request
+        .header("ConsistencyLevel")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"));
+    count_asked && eventual
 }
 
 fn page(
@@ -436,6 +486,9 @@ pub(crate) fn answer(
         }
         Route::ListUsers => {
             let filter = UserFilter::parse(query_value(&query, "$filter"))?;
+            if matches!(filter, UserFilter::Unlicensed(_)) && !is_advanced_query(ctx, &query) {
+                return Err(fail(400, "Request_UnsupportedQuery", ADVANCED_QUERY_NEEDED));
+            }
             let select = select_list(&query);
             let count = sim.tenant().users.len();
             let mut users: Vec<User> = (0..count).map(|i| sim.read_user(i, ctx.now_ms)).collect();
@@ -481,6 +534,38 @@ pub(crate) fn answer(
             sim.publish(index, before, ctx.now_ms);
             let view = sim.tenant().user_view(index);
             Ok((200, user_json(&view, None)))
+        }
+        Route::GroupAssignLicense(id) => {
+            let index = sim
+                .tenant()
+                .group_index(&id)
+                .ok_or_else(|| not_found(&id))?;
+            let body = parse_assign_body(&ctx.request.body)?;
+            sim.tenant_mut()
+                .assign_group_license(index, &body)
+                .map_err(|v| fail(v.status, v.code, v.message))?;
+            let group = sim.tenant().groups[index].clone();
+            sim.start_group_run(group.id.clone(), ctx.now_ms);
+            Ok((
+                202,
+                json!({
+                    "id": group.id,
+                    "createdDateTime": super::seed::GROUPS_CREATED_AT,
+                    "displayName": group.display_name,
+                    "groupTypes": [],
+                    "securityEnabled": true,
+                }),
+            ))
+        }
+        Route::DirectorySubscriptions => {
+            let value = super::subscriptions::company_subscriptions(&sim.tenant().skus, ctx.now_ms);
+            Ok((
+                200,
+                json!({
+                    "@odata.context": format!("{}/{}/$metadata#directory/subscriptions", ctx.request.origin, ctx.version),
+                    "value": value,
+                }),
+            ))
         }
         Route::Reprocess(id) => {
             let index = user_index(sim, &id)?;
@@ -545,13 +630,14 @@ pub(crate) fn answer(
                     "Unsupported or invalid query filter clause specified for property 'hasMembersWithLicenseErrors' of resource 'Group'.",
                 ));
             }
-            let tenant = sim.tenant();
+            let view: &Simulator = sim;
+            let tenant = view.tenant();
             let select = select_list(&query);
             let items = tenant
                 .groups
                 .iter()
                 .filter(|group| !errors_only || !tenant.members_with_errors(&group.id).is_empty())
-                .map(|group| selected(group_json(group), select.as_deref()))
+                .map(|group| group_out(view, ctx, group, select.as_deref()))
                 .collect();
             page(ctx, path, &query, items, "groups")
         }
@@ -559,15 +645,18 @@ pub(crate) fn answer(
             let tenant = sim.tenant();
             let index = tenant.group_index(&id).ok_or_else(|| not_found(&id))?;
             let select = select_list(&query);
-            Ok((
-                200,
-                selected(group_json(&tenant.groups[index]), select.as_deref()),
-            ))
+            let mut body = group_out(sim, ctx, &tenant.groups[index], select.as_deref());
+            body["@odata.context"] = json!(format!(
+                "{}/{}/$metadata#groups/$entity",
+                ctx.request.origin, ctx.version
+            ));
+            Ok((200, body))
         }
         Route::GroupMembersWithErrors(id) | Route::GroupMembers(id) => {
             let errors_only = path
                 .to_ascii_lowercase()
                 .ends_with("memberswithlicenseerrors");
+            let users_only = path.to_ascii_lowercase().ends_with("/microsoft.graph.user");
             let tenant = sim.tenant();
             let index = tenant.group_index(&id).ok_or_else(|| not_found(&id))?;
             let group = tenant.groups[index].id.clone();
@@ -578,10 +667,15 @@ pub(crate) fn answer(
             };
             let select = member_select(&query);
             let mut items = member_users(tenant, members, &select);
-            if !errors_only {
-                items.extend(member_groups(tenant, &[group], &select));
+            if !errors_only && !users_only {
+                items.extend(member_groups(sim, ctx, &[group], &select));
             }
-            page(ctx, path, &query, items, "directoryObjects")
+            let context = if users_only {
+                "users"
+            } else {
+                "directoryObjects"
+            };
+            page(ctx, path, &query, items, context)
         }
         Route::GroupTransitiveMembers { id, users_only } => {
             let tenant = sim.tenant();
@@ -593,7 +687,8 @@ pub(crate) fn answer(
                 "users"
             } else {
                 items.extend(member_groups(
-                    tenant,
+                    sim,
+                    ctx,
                     &tenant.nested_groups(&group),
                     &select,
                 ));
@@ -627,7 +722,8 @@ fn member_users(tenant: &super::Tenant, members: Vec<usize>, select: &[String]) 
 }
 
 /// The groups nested directly in each of `parents`, as member objects.
-fn member_groups(tenant: &super::Tenant, parents: &[Guid], select: &[String]) -> Vec<Value> {
+fn member_groups(sim: &Simulator, ctx: &Ctx, parents: &[Guid], select: &[String]) -> Vec<Value> {
+    let tenant = sim.tenant();
     tenant
         .groups
         .iter()
@@ -640,7 +736,7 @@ fn member_groups(tenant: &super::Tenant, parents: &[Guid], select: &[String]) ->
             })
         })
         .map(|group| {
-            let mut json = selected(group_json(group), Some(select));
+            let mut json = group_out(sim, ctx, group, Some(select));
             json["@odata.type"] = json!("#microsoft.graph.group");
             json
         })
@@ -656,12 +752,37 @@ fn selected(json: Value, select: Option<&[String]>) -> Value {
     Value::Object(map)
 }
 
-fn group_json(group: &super::tenant::SimGroup) -> Value {
+fn group_json(group: &super::tenant::SimGroup, processing: &str) -> Value {
     json!({
         "id": group.id,
         "displayName": group.display_name,
         "securityEnabled": true,
+        "groupTypes": [],
         "assignedLicenses": group.licenses,
-        "licenseProcessingState": {"state": "ProcessingComplete"},
+        "licenseProcessingState": {"state": processing},
     })
+}
+
+/// Properties of a group that Graph returns only on `$select`.
+const GROUP_SELECT_ONLY: [&str; 2] = ["assignedLicenses", "licenseProcessingState"];
+
+/// A group as Graph returns it: its license properties only when `$select`ed.
+fn group_out(
+    sim: &Simulator,
+    ctx: &Ctx,
+    group: &super::tenant::SimGroup,
+    select: Option<&[String]>,
+) -> Value {
+    let processing = sim.group_processing_state(&group.id, ctx.now_ms);
+    let json = group_json(group, processing.as_str());
+    match select {
+        Some(_) => selected(json, select),
+        None => {
+            let Value::Object(mut map) = json else {
+                return json;
+            };
+            map.retain(|name, _| !GROUP_SELECT_ONLY.contains(&name.as_str()));
+            Value::Object(map)
+        }
+    }
 }

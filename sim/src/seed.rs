@@ -79,8 +79,13 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
                     CapabilityStatus::Enabled
                 },
                 consumed_units: 0,
+                // Seats of the subscriptions that are winding down (see `subscriptions`):
+                // Entra ID P2 has one in its grace period, E5 one suspended and Power BI
+                // Pro one locked out.
                 prepaid_units: LicenseUnits {
                     warning: if *part == "AAD_PREMIUM_P2" { 5 } else { 0 },
+                    suspended: if *part == "ENTERPRISEPREMIUM" { 5 } else { 0 },
+                    locked_out: if *part == "POWER_BI_PRO" { 3 } else { 0 },
                     ..LicenseUnits::default()
                 },
                 service_plans: plans
@@ -98,16 +103,25 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
                     .collect(),
                 sku_id: g(sku_id),
                 sku_part_number: (*part).into(),
-                subscription_ids: vec![format!(
-                    "{}-5ab5-4c1d-8e2f-{}",
-                    &sku_id[..8],
-                    &sku_id[24..]
-                )],
+                subscription_ids: (0..subscription_count(part))
+                    .map(|n| format!("{}-5ab5-4c1d-8e2{n}-{}", &sku_id[..8], &sku_id[24..]))
+                    .collect(),
             };
             (sku, seats)
         })
         .collect()
 }
+
+/// Subscriptions behind a SKU: a second one where seats are winding down.
+fn subscription_count(part: &str) -> usize {
+    match part {
+        "AAD_PREMIUM_P2" | "ENTERPRISEPREMIUM" | "POWER_BI_PRO" => 2,
+        _ => 1,
+    }
+}
+
+/// When the demo groups were created.
+pub const GROUPS_CREATED_AT: &str = "2025-03-12T11:15:03Z";
 
 fn license(sku: &str, off: &[&str]) -> AssignedLicense {
     AssignedLicense {

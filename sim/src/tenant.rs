@@ -290,6 +290,45 @@ impl Tenant {
         Ok(())
     }
 
+    /// `POST /groups/{id}/assignLicense`: the group's licenses change at once (removals,
+    /// then each added SKU with its `disabledPlans`, which replace the old list); the
+    /// members are processed later (see `group_processing`).
+    pub fn assign_group_license(
+        &mut self,
+        group: usize,
+        body: &AssignLicenseBody,
+    ) -> Result<(), RuleViolation> {
+        if body.is_empty() {
+            return Err(bad_request(
+                "No license changes provided. At least one license to add or remove must be specified.".into(),
+            ));
+        }
+        for license in &body.add_licenses {
+            if self.sku(&license.sku_id).is_none() {
+                return Err(bad_request(format!(
+                    "License {} does not correspond to a valid company License.",
+                    license.sku_id
+                )));
+            }
+        }
+        let licenses = &mut self.groups[group].licenses;
+        licenses.retain(|l| !body.remove_licenses.contains(&l.sku_id));
+        for license in &body.add_licenses {
+            let mut disabled = license.disabled_plans.clone();
+            disabled.sort();
+            disabled.dedup();
+            let replacement = license_desk_core::model::AssignedLicense {
+                sku_id: license.sku_id.clone(),
+                disabled_plans: disabled,
+            };
+            match licenses.iter_mut().find(|l| l.sku_id == license.sku_id) {
+                Some(existing) => *existing = replacement,
+                None => licenses.push(replacement),
+            }
+        }
+        Ok(())
+    }
+
     /// Re-evaluates every group-based assignment of the user (`reprocessLicenseAssignment`,
     /// and initial processing), stamping each with `now`.
     pub fn process_groups(&mut self, index: usize, now: &str) {

@@ -5,7 +5,9 @@
 pub mod bulk;
 mod diff;
 mod errors;
+pub mod groups;
 mod plan;
+pub mod subscriptions;
 mod usage_location;
 
 use crate::catalog::Catalog;

@@ -1,0 +1,468 @@
+//! Planning one group's license change, counting its members' states, and the diff.
+//!
+//! The guarantees are the user planner's ([`crate::plan`]): a SKU that is sent is sent
+//! with its complete, merged `disabledPlans` (Graph replaces the list), and every plan
+//! that is off in the group today and would be on afterwards is a warning the admin must
+//! tick before anything is sent. A new SKU for the group is checked against the tenant:
+//! owned, assignable to users, and enough free seats for the members who don't hold it.
+
+use crate::catalog::Catalog;
+use crate::effective;
+use crate::guid::Guid;
+use crate::model::{AppliesTo, AssignLicenseBody, AssignedLicense, AssignmentState, Group, User};
+use crate::plan::{DirectLicenses, Refusal, Warning};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One thing the admin wants done to the group's licenses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "camelCase")]
+pub enum GroupChange {
+    /// Assign `sku` to the group with exactly these plans off (or set them, if assigned).
+    Add {
+        sku: Guid,
+        disabled_plans: Vec<Guid>,
+    },
+    /// Turn one plan on or off in a SKU the group has.
+    SetPlan {
+        sku: Guid,
+        plan: Guid,
+        enabled: bool,
+    },
+    /// Take `sku` off the group (its members lose it unless they hold it otherwise).
+    Remove { sku: Guid },
+}
+
+/// What would be sent, and what the admin must see first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupPlan {
+    /// `None` when nothing would change or something was refused.
+    pub body: Option<AssignLicenseBody>,
+    pub warnings: Vec<Warning>,
+    pub refusals: Vec<Refusal>,
+    /// The group's licenses afterwards: SKU → plans off.
+    pub intended: DirectLicenses,
+}
+
+/// The group's licenses as SKU → plans off.
+pub fn group_licenses(group: &Group) -> DirectLicenses {
+    group
+        .assigned_licenses
+        .iter()
+        .map(|l| (l.sku_id.clone(), l.disabled_plans.iter().cloned().collect()))
+        .collect()
+}
+
+/// Plans `changes` for `group`, whose direct user members are `members` (read with
+/// `licenseAssignmentStates`), in a tenant described by `catalog`.
+pub fn plan_group(
+    group: &Group,
+    members: &[User],
+    catalog: &Catalog,
+    changes: &[GroupChange],
+) -> GroupPlan {
+    let current = group_licenses(group);
+    let mut target = current.clone();
+    let mut refusals = Vec::new();
+    for change in changes {
+        match change {
+            GroupChange::Add {
+                sku,
+                disabled_plans,
+            } => {
+                target.insert(sku.clone(), disabled_plans.iter().cloned().collect());
+            }
+            GroupChange::SetPlan { sku, plan, enabled } => match target.get_mut(sku) {
+                Some(off) if *enabled => {
+                    off.remove(plan);
+                }
+                Some(off) => {
+                    off.insert(plan.clone());
+                }
+                None => refusals.push(Refusal::NotAssigned { sku: sku.clone() }),
+            },
+            GroupChange::Remove { sku } => {
+                if target.remove(sku).is_none() {
+                    refusals.push(Refusal::NotAssigned { sku: sku.clone() });
+                }
+            }
+        }
+    }
+    let add_licenses: Vec<AssignedLicense> = target
+        .iter()
+        .filter(|(sku, off)| current.get(*sku) != Some(off))
+        .map(|(sku, off)| AssignedLicense {
+            sku_id: sku.clone(),
+            disabled_plans: off.iter().cloned().collect(),
+        })
+        .collect();
+    let remove_licenses: Vec<Guid> = current
+        .keys()
+        .filter(|sku| !target.contains_key(*sku))
+        .cloned()
+        .collect();
+
+    let mut warnings = Vec::new();
+    for license in &add_licenses {
+        match current.get(&license.sku_id) {
+            Some(off_now) => {
+                // Plans off today and sent on: members get them back.
+                for plan in off_now {
+                    if !license.disabled_plans.contains(plan) {
+                        warnings.push(Warning::PlanSwitchedOn {
+                            plan: plan.clone(),
+                            off_in: license.sku_id.clone(),
+                            on_via: license.sku_id.clone(),
+                        });
+                    }
+                }
+            }
+            None => warnings.extend(new_sku_warnings(&license.sku_id, members, catalog)),
+        }
+    }
+    let body = AssignLicenseBody {
+        add_licenses,
+        remove_licenses,
+    };
+    GroupPlan {
+        body: (refusals.is_empty() && !body.is_empty()).then_some(body),
+        warnings,
+        refusals,
+        intended: target,
+    }
+}
+
+/// Checks for a SKU the group does not have yet.
+fn new_sku_warnings(sku: &Guid, members: &[User], catalog: &Catalog) -> Vec<Warning> {
+    let Some(info) = catalog.sku(sku) else {
+        return vec![Warning::SkuNotInTenant { sku: sku.clone() }];
+    };
+    let mut warnings = Vec::new();
+    match &info.applies_to {
+        AppliesTo::User => {}
+        AppliesTo::Company => warnings.push(Warning::AppliesToCompany { sku: sku.clone() }),
+        AppliesTo::Unknown(_) => warnings.push(Warning::AppliesToUnknown { sku: sku.clone() }),
+    }
+    // Members who already hold the SKU some other way take no new seat.
+    let needed = members
+        .iter()
+        .filter(|member| {
+            !member
+                .license_assignment_states
+                .iter()
+                .any(|s| &s.sku_id == sku && effective::is_effective(s))
+        })
+        .count() as i64;
+    match info.known_free_seats() {
+        Some(free) if free < needed => warnings.push(Warning::NotEnoughSeats {
+            sku: sku.clone(),
+            free,
+        }),
+        Some(_) => {}
+        None => warnings.push(Warning::SeatsUnknown { sku: sku.clone() }),
+    }
+    warnings
+}
+
+/// How the group's members stand with the licenses it gives them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberCounts {
+    /// Direct user members read.
+    pub members: usize,
+    /// Every assignment from the group is `Active`.
+    pub active: usize,
+    /// At least one assignment from the group is in error.
+    pub error: usize,
+    /// The group has licenses but the member's are not all settled yet (not processed,
+    /// or a state Graph did not give).
+    pub pending: usize,
+}
+
+/// Counts `members` by their assignments from `group`, which gives `licenses`.
+pub fn member_counts(group: &Guid, licenses: &DirectLicenses, members: &[User]) -> MemberCounts {
+    let mut counts = MemberCounts {
+        members: members.len(),
+        ..MemberCounts::default()
+    };
+    for member in members {
+        let from_group: Vec<_> = member
+            .license_assignment_states
+            .iter()
+            .filter(|s| s.assigned_by_group.as_ref() == Some(group))
+            .collect();
+        if from_group
+            .iter()
+            .any(|s| s.error.is_error() || s.state == AssignmentState::Error)
+        {
+            counts.error += 1;
+            continue;
+        }
+        let settled: BTreeSet<&Guid> = from_group
+            .iter()
+            .filter(|s| s.state == AssignmentState::Active)
+            .map(|s| &s.sku_id)
+            .collect();
+        if licenses.is_empty() {
+            continue;
+        }
+        if licenses.keys().all(|sku| settled.contains(sku)) {
+            counts.active += 1;
+        } else {
+            counts.pending += 1;
+        }
+    }
+    counts
+}
+
+/// What changed on the group: SKUs added and removed, and plans switched per SKU kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupDiff {
+    pub added: Vec<Guid>,
+    pub removed: Vec<Guid>,
+    /// SKU → plans switched on.
+    pub plans_on: BTreeMap<Guid, Vec<Guid>>,
+    /// SKU → plans switched off.
+    pub plans_off: BTreeMap<Guid, Vec<Guid>>,
+}
+
+impl GroupDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.plans_on.is_empty()
+            && self.plans_off.is_empty()
+    }
+}
+
+/// The difference between the group's licenses before and after.
+pub fn group_diff(before: &DirectLicenses, after: &DirectLicenses) -> GroupDiff {
+    let mut diff = GroupDiff {
+        added: after
+            .keys()
+            .filter(|sku| !before.contains_key(*sku))
+            .cloned()
+            .collect(),
+        removed: before
+            .keys()
+            .filter(|sku| !after.contains_key(*sku))
+            .cloned()
+            .collect(),
+        ..GroupDiff::default()
+    };
+    for (sku, off_before) in before {
+        let Some(off_after) = after.get(sku) else {
+            continue;
+        };
+        let on: Vec<Guid> = off_before.difference(off_after).cloned().collect();
+        let off: Vec<Guid> = off_after.difference(off_before).cloned().collect();
+        if !on.is_empty() {
+            diff.plans_on.insert(sku.clone(), on);
+        }
+        if !off.is_empty() {
+            diff.plans_off.insert(sku.clone(), off);
+        }
+    }
+    diff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LicenseUnits, SubscribedSku};
+
+    const E3: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
+    const E5: &str = "c7df2760-2c81-4ef7-b578-5b5392b571df";
+    const SWAY: &str = "a23b959c-7ce8-4e57-9140-b90eb88a9e97";
+    const YAMMER: &str = "7547a3fe-08ee-4ccb-b430-5077c5041653";
+
+    fn g(id: &str) -> Guid {
+        Guid::new(id)
+    }
+
+    fn group() -> Group {
+        serde_json::from_str(&format!(
+            r#"{{"id":"grp","assignedLicenses":[{{"skuId":"{E3}","disabledPlans":["{SWAY}","{YAMMER}"]}}],
+                "licenseProcessingState":{{"state":"ProcessingComplete"}}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn catalog(free_e5: i64) -> Catalog {
+        Catalog::new(vec![SubscribedSku {
+            sku_id: g(E5),
+            applies_to: AppliesTo::User,
+            consumed_units: 10,
+            prepaid_units: LicenseUnits {
+                enabled: 10 + free_e5,
+                ..LicenseUnits::default()
+            },
+            ..SubscribedSku::default()
+        }])
+    }
+
+    fn member(json_states: &str) -> User {
+        serde_json::from_str(&format!(
+            r#"{{"id":"m","licenseAssignmentStates":{json_states}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_plan_switch_sends_the_whole_merged_list_and_must_be_ticked() {
+        let plan = plan_group(
+            &group(),
+            &[],
+            &catalog(5),
+            &[GroupChange::SetPlan {
+                sku: g(E3),
+                plan: g(SWAY),
+                enabled: true,
+            }],
+        );
+        let body = plan.body.unwrap();
+        assert_eq!(body.add_licenses.len(), 1);
+        assert_eq!(body.add_licenses[0].disabled_plans, vec![g(YAMMER)]);
+        assert!(body.remove_licenses.is_empty());
+        assert_eq!(
+            plan.warnings,
+            vec![Warning::PlanSwitchedOn {
+                plan: g(SWAY),
+                off_in: g(E3),
+                on_via: g(E3)
+            }]
+        );
+        // Turning one more plan off warns about nothing.
+        let off = plan_group(
+            &group(),
+            &[],
+            &catalog(5),
+            &[GroupChange::SetPlan {
+                sku: g(E3),
+                plan: g("00000000-0000-0000-0000-000000000001"),
+                enabled: false,
+            }],
+        );
+        assert!(off.warnings.is_empty());
+        assert_eq!(off.body.unwrap().add_licenses[0].disabled_plans.len(), 3);
+    }
+
+    #[test]
+    fn a_new_sku_is_checked_against_free_seats_for_members_without_it() {
+        let members = vec![
+            member("[]"),
+            member("[]"),
+            member(&format!(
+                r#"[{{"skuId":"{E5}","assignedByGroup":null,"state":"Active"}}]"#
+            )),
+        ];
+        let add = [GroupChange::Add {
+            sku: g(E5),
+            disabled_plans: vec![],
+        }];
+        let short = plan_group(&group(), &members, &catalog(1), &add);
+        assert_eq!(
+            short.warnings,
+            vec![Warning::NotEnoughSeats {
+                sku: g(E5),
+                free: 1
+            }]
+        );
+        assert!(short.body.is_some());
+        assert!(plan_group(&group(), &members, &catalog(2), &add)
+            .warnings
+            .is_empty());
+        let unknown = plan_group(
+            &group(),
+            &members,
+            &catalog(2),
+            &[GroupChange::Add {
+                sku: g("00000000-0000-0000-0000-00000000dead"),
+                disabled_plans: vec![],
+            }],
+        );
+        assert!(matches!(
+            unknown.warnings[0],
+            Warning::SkuNotInTenant { .. }
+        ));
+    }
+
+    #[test]
+    fn removing_or_switching_a_sku_the_group_lacks_is_refused() {
+        let plan = plan_group(
+            &group(),
+            &[],
+            &catalog(5),
+            &[GroupChange::Remove { sku: g(E5) }],
+        );
+        assert_eq!(plan.body, None);
+        assert_eq!(plan.refusals, vec![Refusal::NotAssigned { sku: g(E5) }]);
+        let nothing = plan_group(
+            &group(),
+            &[],
+            &catalog(5),
+            &[GroupChange::SetPlan {
+                sku: g(E3),
+                plan: g(SWAY),
+                enabled: false,
+            }],
+        );
+        assert_eq!(nothing.body, None, "already off: nothing to send");
+        let removal = plan_group(
+            &group(),
+            &[],
+            &catalog(5),
+            &[GroupChange::Remove { sku: g(E3) }],
+        );
+        assert_eq!(removal.body.unwrap().remove_licenses, vec![g(E3)]);
+    }
+
+    #[test]
+    fn members_are_counted_by_their_assignments_from_this_group() {
+        let licenses = group_licenses(&group());
+        let from = |state: &str, error: &str| {
+            format!(
+                r#"{{"skuId":"{E3}","assignedByGroup":"grp","state":"{state}","error":"{error}"}}"#
+            )
+        };
+        let members = vec![
+            member(&format!("[{}]", from("Active", "None"))),
+            member(&format!("[{}]", from("Error", "CountViolation"))),
+            member("[]"),
+            member(&format!(
+                r#"[{{"skuId":"{E3}","assignedByGroup":"other","state":"Error","error":"CountViolation"}}]"#
+            )),
+        ];
+        let counts = member_counts(&g("grp"), &licenses, &members);
+        assert_eq!(
+            counts,
+            MemberCounts {
+                members: 4,
+                active: 1,
+                error: 1,
+                pending: 2
+            }
+        );
+        // A group without licenses has no one pending.
+        let none = member_counts(&g("grp"), &DirectLicenses::new(), &members[2..]);
+        assert_eq!(none.pending, 0);
+    }
+
+    #[test]
+    fn the_diff_names_added_removed_and_switched_plans() {
+        let before = group_licenses(&group());
+        let mut after = before.clone();
+        after.get_mut(&g(E3)).unwrap().remove(&g(SWAY));
+        after.insert(g(E5), BTreeSet::new());
+        let diff = group_diff(&before, &after);
+        assert_eq!(diff.added, vec![g(E5)]);
+        assert!(diff.removed.is_empty());
+        assert_eq!(diff.plans_on.get(&g(E3)), Some(&vec![g(SWAY)]));
+        assert!(diff.plans_off.is_empty());
+        assert!(group_diff(&before, &before).is_empty());
+        let gone = group_diff(&after, &DirectLicenses::new());
+        assert_eq!(gone.removed.len(), 2);
+    }
+}

@@ -1,0 +1,262 @@
+//! The tenant's subscriptions (`GET /directory/subscriptions`) and which of them need the
+//! admin's attention soon.
+//!
+//! `subscribedSkus` tells how many seats are enabled, in warning, suspended or locked
+//! out, but not when anything happens. `companySubscription` does: each commercial
+//! subscription behind a SKU has a `status` and a `nextLifecycleDateTime`, "the date and
+//! time when the subscription will move to the next state … if not renewed". What
+//! Microsoft documents (Graph v1.0 "companySubscription resource type" and "List
+//! subscriptions", `api-reference/v1.0/resources/companysubscription.md` and
+//! `api-reference/v1.0/api/directory-list-subscriptions.md` in microsoft-graph-docs-contrib):
+//!
+//! - `GET /directory/subscriptions` returns `200 OK` and a collection; it supports the
+//!   OData query parameters; all four national clouds.
+//! - Properties: `commerceSubscriptionId`, `createdDateTime`, `id`, `isTrial` ("free trial
+//!   or purchased"), `nextLifecycleDateTime`, `ownerId`, `ownerTenantId`, `ownerType`,
+//!   `serviceStatus` (`servicePlanInfo` collection), `skuId`, `skuPartNumber`, `status`
+//!   (`Enabled`, `Deleted`, `Suspended`, `Warning`, `LockedOut`) and `totalLicenses`.
+//! - Permissions: delegated `Organization.Read.All` (least privileged) or
+//!   `Directory.Read.All`; application `Organization.Read.All`, or `Directory.Read.All`,
+//!   `Organization.ReadWrite.All`. `LicenseAssignment.Read.All`, which is enough for
+//!   `subscribedSkus`, is not listed ([`READ_PERMISSIONS`]).
+//! - The lifecycle, from the `licenseUnitsDetail` docs: an expired subscription has a
+//!   grace period (`Warning`) to be renewed before it is cancelled (`Suspended`: units
+//!   can't be assigned but can be reactivated), then `LockedOut`, then `Deleted`.
+//!
+//! [`alerts`] is a pure function of the list and the time: trials that end and paid
+//! subscriptions that fall into their grace period within the window, and every
+//! subscription already in grace, suspended or locked out. The admin's wording is in
+//! [`crate::wording::subscriptions`].
+
+use crate::guid::Guid;
+use crate::model::{known_seats, CompanySubscription, SubscriptionStatus};
+use serde::{Deserialize, Serialize};
+
+/// Permissions that allow `GET /directory/subscriptions`, least privileged first
+/// (`Directory.ReadWrite.All` implies `Directory.Read.All`).
+pub const READ_PERMISSIONS: [&str; 4] = [
+    "Organization.Read.All",
+    "Directory.Read.All",
+    "Organization.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+
+/// How far ahead the subscriptions screen looks by default.
+pub const ALERT_WINDOW_DAYS: u64 = 30;
+
+const DAY_MS: u64 = 86_400_000;
+
+/// Parses Graph's `DateTimeOffset` (`2023-02-01T00:00:00Z`, with optional fractions and
+/// a `±hh:mm` offset) to Unix milliseconds. Anything else, or a date before 1970, is `None`.
+pub fn parse_iso_ms(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (date, rest) = text.split_once(['T', 't', ' '])?;
+    let mut date_parts = date.split('-');
+    let year: i64 = date_parts.next()?.parse().ok()?;
+    let month: u32 = date_parts.next()?.parse().ok()?;
+    let day: u32 = date_parts.next()?.parse().ok()?;
+    if date_parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (clock, offset_minutes) = if let Some(clock) = rest.strip_suffix(['Z', 'z']) {
+        (clock, 0i64)
+    } else if let Some(at) = rest.rfind(['+', '-']) {
+        let (clock, offset) = rest.split_at(at);
+        let sign = if offset.starts_with('-') { -1 } else { 1 };
+        let (hours, minutes) = offset[1..].split_once(':')?;
+        let minutes = hours.parse::<i64>().ok()? * 60 + minutes.parse::<i64>().ok()?;
+        (clock, sign * minutes)
+    } else {
+        (rest, 0)
+    };
+    let mut clock_parts = clock.split(':');
+    let hour: i64 = clock_parts.next()?.parse().ok()?;
+    let minute: i64 = clock_parts.next()?.parse().ok()?;
+    let seconds: f64 = clock_parts.next().unwrap_or("0").parse().ok()?;
+    if clock_parts.next().is_some() || hour > 23 || minute > 59 || !(0.0..61.0).contains(&seconds) {
+        return None;
+    }
+    let days = crate::retry::days_from_civil(year, month, day);
+    let ms = (days * 86_400 + hour * 3600 + minute * 60 - offset_minutes * 60) * 1000
+        + (seconds * 1000.0).round() as i64;
+    u64::try_from(ms).ok()
+}
+
+/// What is coming for a subscription.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AlertKind {
+    /// A free trial ends (its seats stop working unless it is bought).
+    TrialEnds,
+    /// A paid subscription is not renewed and enters its grace period.
+    EntersGracePeriod,
+    /// In its grace period now (`Warning`); suspended at the date unless renewed.
+    InGracePeriod,
+    /// Suspended: its seats can't be assigned; can still be reactivated.
+    Suspended,
+    /// Locked out: unavailable to everyone; the last step before deletion.
+    LockedOut,
+}
+
+/// One subscription that needs the admin's attention.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionAlert {
+    pub subscription_id: String,
+    pub sku_id: Guid,
+    pub sku_part_number: String,
+    pub kind: AlertKind,
+    /// `nextLifecycleDateTime`, when Graph sent a readable one.
+    pub at_ms: Option<u64>,
+    /// Whole days from `now` to `at_ms`, rounded up (0 when it is due or past).
+    pub days_left: Option<u64>,
+    /// `totalLicenses`, when known.
+    pub seats: Option<i64>,
+}
+
+/// Subscriptions that need attention at `now_ms`: `Enabled` ones whose next lifecycle
+/// date falls within `window_days` (trials ending, paid ones entering their grace
+/// period), and every one in `Warning`, `Suspended` or `LockedOut`. Soonest first; those
+/// without a date last. Deleted subscriptions and values not known here are left out.
+pub fn alerts(
+    subscriptions: &[CompanySubscription],
+    now_ms: u64,
+    window_days: u64,
+) -> Vec<SubscriptionAlert> {
+    let horizon = now_ms.saturating_add(window_days.saturating_mul(DAY_MS));
+    let mut found: Vec<SubscriptionAlert> = subscriptions
+        .iter()
+        .filter_map(|sub| {
+            let at_ms = sub
+                .next_lifecycle_date_time
+                .as_deref()
+                .and_then(parse_iso_ms);
+            let kind = match &sub.status {
+                SubscriptionStatus::Enabled => {
+                    if at_ms.is_none_or(|at| at > horizon) {
+                        return None;
+                    }
+                    if sub.is_trial == Some(true) {
+                        AlertKind::TrialEnds
+                    } else {
+                        AlertKind::EntersGracePeriod
+                    }
+                }
+                SubscriptionStatus::Warning => AlertKind::InGracePeriod,
+                SubscriptionStatus::Suspended => AlertKind::Suspended,
+                SubscriptionStatus::LockedOut => AlertKind::LockedOut,
+                SubscriptionStatus::Deleted | SubscriptionStatus::Unknown(_) => return None,
+            };
+            Some(SubscriptionAlert {
+                subscription_id: sub.id.clone(),
+                sku_id: sub.sku_id.clone(),
+                sku_part_number: sub.sku_part_number.clone(),
+                kind,
+                at_ms,
+                days_left: at_ms.map(|at| at.saturating_sub(now_ms).div_ceil(DAY_MS)),
+                seats: known_seats(sub.total_licenses),
+            })
+        })
+        .collect();
+    found.sort_by_key(|alert| {
+        (
+            alert.at_ms.is_none(),
+            alert.at_ms,
+            alert.sku_part_number.clone(),
+        )
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2027-01-15T08:00:00Z.
+    const NOW: u64 = 1_800_000_000_000;
+
+    fn sub(status: &str, trial: bool, next: Option<&str>) -> CompanySubscription {
+        CompanySubscription {
+            id: format!("{status}-{trial}"),
+            status: SubscriptionStatus::parse(status),
+            is_trial: Some(trial),
+            next_lifecycle_date_time: next.map(str::to_string),
+            sku_part_number: status.to_uppercase(),
+            total_licenses: 10,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn parses_graph_dates_with_fractions_and_offsets() {
+        assert_eq!(parse_iso_ms("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_iso_ms("2027-01-15T08:00:00Z"), Some(NOW));
+        assert_eq!(parse_iso_ms("2027-01-15T08:00:00.250Z"), Some(NOW + 250));
+        assert_eq!(parse_iso_ms("2027-01-15T10:00:00+02:00"), Some(NOW));
+        assert_eq!(parse_iso_ms("2027-01-15T07:30:00-00:30"), Some(NOW));
+        assert_eq!(parse_iso_ms("2027-01-15T08:00:00"), Some(NOW));
+        for bad in [
+            "",
+            "soon",
+            "2027-13-01T00:00:00Z",
+            "2027-01-15",
+            "1969-12-31T23:59:59Z",
+        ] {
+            assert_eq!(parse_iso_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn trials_and_renewals_inside_the_window_are_flagged_soonest_first() {
+        let list = vec![
+            sub("Enabled", false, Some("2027-06-01T00:00:00Z")),
+            sub("Enabled", true, Some("2027-01-27T00:00:00Z")),
+            sub("Enabled", false, Some("2027-02-10T00:00:00Z")),
+            sub("Enabled", true, Some("2027-03-01T00:00:00Z")),
+            sub("Enabled", false, None),
+        ];
+        let found = alerts(&list, NOW, ALERT_WINDOW_DAYS);
+        let kinds: Vec<(&AlertKind, Option<u64>)> =
+            found.iter().map(|a| (&a.kind, a.days_left)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (&AlertKind::TrialEnds, Some(12)),
+                (&AlertKind::EntersGracePeriod, Some(26))
+            ]
+        );
+        assert_eq!(found[0].seats, Some(10));
+        // Widen the window and the far trial appears too.
+        assert_eq!(alerts(&list, NOW, 60).len(), 3);
+    }
+
+    #[test]
+    fn winding_down_subscriptions_are_always_flagged_and_deleted_ones_never() {
+        let list = vec![
+            sub("Warning", false, Some("2027-04-01T00:00:00Z")),
+            sub("Suspended", false, None),
+            sub("LockedOut", false, Some("2027-01-20T00:00:00Z")),
+            sub("Deleted", false, Some("2027-01-16T00:00:00Z")),
+            sub("Mystery", false, Some("2027-01-16T00:00:00Z")),
+        ];
+        let kinds: Vec<AlertKind> = alerts(&list, NOW, ALERT_WINDOW_DAYS)
+            .into_iter()
+            .map(|a| a.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                AlertKind::LockedOut,
+                AlertKind::InGracePeriod,
+                AlertKind::Suspended
+            ]
+        );
+    }
+
+    #[test]
+    fn a_date_already_past_is_due_now() {
+        let list = vec![sub("Enabled", true, Some("2027-01-01T00:00:00Z"))];
+        let found = alerts(&list, NOW, ALERT_WINDOW_DAYS);
+        assert_eq!(found[0].days_left, Some(0));
+    }
+}
