@@ -708,9 +708,9 @@ impl Run {
             return;
         };
         let answers = batching::unpack(&flight.items, flight.batched, outcome);
-        // Only a write request refused as a whole holds every write: a batch with some
-        // writes through and some refused is at the quota's edge (the pacer hears of it),
-        // and its refused writes wait their own Retry-After.
+        // Only a request refused as a whole holds every request of its kind: a batch with
+        // some through and some refused is at the quota's edge (the pacer hears of it for
+        // writes), and its refused requests wait their own Retry-After.
         let all_refused = answers.iter().all(|answer| answer.status() == Some(429));
         if flight.op == Op::Write {
             let count = |wanted: fn(u16) -> bool| {
@@ -746,7 +746,7 @@ impl Run {
                 status => {
                     if status == Some(429) {
                         self.totals.throttled += 1;
-                        if flight.op == Op::Read || all_refused {
+                        if all_refused {
                             self.hold(flight.op, answer, now);
                         }
                     }
