@@ -189,19 +189,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
         }
     }
 
-    let add_licenses: Vec<AssignedLicense> = target
-        .iter()
-        .filter(|(sku, disabled)| current.get(*sku) != Some(disabled))
-        .map(|(sku, disabled)| AssignedLicense {
-            sku_id: sku.clone(),
-            disabled_plans: disabled.iter().cloned().collect(),
-        })
-        .collect();
-    let remove_licenses: Vec<Guid> = current
-        .keys()
-        .filter(|sku| !target.contains_key(*sku))
-        .cloned()
-        .collect();
+    let (add_licenses, remove_licenses) = license_moves(&current, &target);
 
     let mut warnings = Vec::new();
     let newly_assigned: Vec<&Guid> = add_licenses
@@ -286,8 +274,28 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     }
 }
 
-/// What Graph does with an `assignLicense` body: removals, then each added SKU's
-/// `disabledPlans` replaces whatever was there.
+/// The `assignLicense` lists that take `current` to `target`: each SKU to add (or add
+/// again with other plans off) with exactly its plans off, and each SKU to remove.
+pub fn license_moves(
+    current: &DirectLicenses,
+    target: &DirectLicenses,
+) -> (Vec<AssignedLicense>, Vec<Guid>) {
+    let add = target
+        .iter()
+        .filter(|(sku, disabled)| current.get(*sku) != Some(disabled))
+        .map(|(sku, disabled)| AssignedLicense {
+            sku_id: sku.clone(),
+            disabled_plans: disabled.iter().cloned().collect(),
+        })
+        .collect();
+    let remove = current
+        .keys()
+        .filter(|sku| !target.contains_key(*sku))
+        .cloned()
+        .collect();
+    (add, remove)
+}
+
 /// The changes that take direct assignments `now` back to `was`: remove what was added,
 /// and add back (with its disabled plans) what was removed or changed.
 pub fn changes_restoring(was: &DirectLicenses, now: &DirectLicenses) -> Vec<Change> {
@@ -307,6 +315,8 @@ pub fn changes_restoring(was: &DirectLicenses, now: &DirectLicenses) -> Vec<Chan
     changes
 }
 
+/// What Graph does with an `assignLicense` body: removals, then each added SKU's
+/// `disabledPlans` replaces whatever was there.
 pub fn apply(current: &DirectLicenses, body: &AssignLicenseBody) -> DirectLicenses {
     let mut next = current.clone();
     for sku in &body.remove_licenses {

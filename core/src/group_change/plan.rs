@@ -89,19 +89,7 @@ pub fn plan_group(
             }
         }
     }
-    let add_licenses: Vec<AssignedLicense> = target
-        .iter()
-        .filter(|(sku, off)| current.get(*sku) != Some(off))
-        .map(|(sku, off)| AssignedLicense {
-            sku_id: sku.clone(),
-            disabled_plans: off.iter().cloned().collect(),
-        })
-        .collect();
-    let remove_licenses: Vec<Guid> = current
-        .keys()
-        .filter(|sku| !target.contains_key(*sku))
-        .cloned()
-        .collect();
+    let (add_licenses, remove_licenses) = crate::plan::license_moves(&current, &target);
 
     let mut warnings = Vec::new();
     for license in &add_licenses {
