@@ -231,6 +231,18 @@ pub fn aggregate(records: &[JournalRecord], catalog: &Catalog) -> Vec<String> {
     groups.iter().map(Group::line).collect()
 }
 
+/// The user after the run: as read after it, or as before when nothing was applied (not
+/// sent, refused, failed, cancelled), so an unchanged user never looks stripped. An unknown
+/// outcome with no read after stays blank.
+fn after_or_unchanged(record: &JournalRecord) -> Option<&User> {
+    record.after.as_ref().or(match record.status {
+        Status::NoOp | Status::Refused | Status::Failed | Status::Cancelled => {
+            record.before.as_ref()
+        }
+        _ => None,
+    })
+}
+
 fn sku_names(user: Option<&User>, catalog: &Catalog) -> String {
     let Some(user) = user else {
         return String::new();
@@ -294,7 +306,7 @@ fn report_rows(records: &[JournalRecord], catalog: &Catalog) -> Vec<ReportRow> {
             who: user_label(record),
             change: change_summary(record, catalog),
             skus_before: sku_names(record.before.as_ref(), catalog),
-            skus_after: sku_names(record.after.as_ref(), catalog),
+            skus_after: sku_names(after_or_unchanged(record), catalog),
             plan_changes: plan_changes(record),
             error_code: record
                 .error
@@ -474,5 +486,20 @@ mod tests {
             vec![format!("{}: 1 user", words::OUTCOME_UNKNOWN)]
         );
         assert_eq!(change_summary(&record, &catalog), words::OUTCOME_UNKNOWN);
+    }
+
+    #[test]
+    fn a_user_nothing_was_applied_to_keeps_their_licenses_in_the_report() {
+        let catalog = Catalog::default();
+        let mut record = replaced(1, Status::Failed, Some("CountViolation"));
+        record.after = None;
+        let json: serde_json::Value =
+            serde_json::from_str(&report_json(&[record.clone()], &catalog)).unwrap();
+        assert_eq!(json[0]["skusAfter"], json[0]["skusBefore"]);
+        assert_ne!(json[0]["skusAfter"], "");
+        record.status = Status::Unknown;
+        let json: serde_json::Value =
+            serde_json::from_str(&report_json(&[record], &catalog)).unwrap();
+        assert_eq!(json[0]["skusAfter"], "", "unknown stays unknown");
     }
 }

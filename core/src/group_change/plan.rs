@@ -9,7 +9,7 @@
 use crate::catalog::Catalog;
 use crate::effective;
 use crate::guid::Guid;
-use crate::model::{AppliesTo, AssignLicenseBody, AssignedLicense, AssignmentState, Group, User};
+use crate::model::{AppliesTo, AssignLicenseBody, AssignmentState, Group, User};
 use crate::plan::{DirectLicenses, Refusal, Warning};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

@@ -21,17 +21,17 @@ pub fn prerequisite_not_met(status_label: &str, note: Option<&str>) -> String {
     let why = note
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .map(|n| format!(" ({n})"))
+        .map(|n| format!(" {n}"))
         .unwrap_or_default();
     format!(
-        "Not sent: the step that had to come first (such as setting the usage location) \
-         ended {status_label}{why}, so this change was not attempted."
+        "The step that had to come first (such as setting the usage location) ended \
+         {status_label}, so this change was not attempted.{why}"
     )
 }
 
 /// An item whose prerequisite is not an earlier item of the run.
 pub const PREREQUISITE_INVALID: &str =
-    "Not sent: the step this change waits for is not an earlier item of the run.";
+    "The step this change waits for is not an earlier item of the run.";
 
 /// A pasted line that is not an identifier.
 pub const NOT_AN_IDENTIFIER: &str = "not a UPN, email or object id";
