@@ -72,12 +72,14 @@ pub fn start_preview(
                 preview,
             })));
             bulk.phase.set(Phase::Previewed);
+            crate::browser::focus_when_lost("bulk-preview-title", &["bulk-progress-title"]);
         }
         _ => {}
     });
     let handle = RunHandle::start_with(session, run, observer, Countdown::OnItsScreen);
     bulk.handle.set_value(Some(handle));
     refresh_while_running(bulk);
+    crate::browser::focus_when_lost("bulk-progress-title", &[]);
 }
 
 /// Starts the previewed run with what the admin ticked.
@@ -102,6 +104,7 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
     };
     let run = Run::new(items, catalog, options);
     launch(session, bulk, run, spec);
+    crate::browser::focus_when_lost("bulk-progress-title", &[]);
 }
 
 /// Continues a saved run: finished items are kept, unknown ones are read again first.

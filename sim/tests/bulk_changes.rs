@@ -194,6 +194,44 @@ fn a_dry_run_reads_and_plans_everyone_and_writes_nothing() {
 }
 
 #[test]
+fn a_reprocess_preview_lists_who_needs_nothing_and_why() {
+    let mut sim = Simulator::new(SimConfig {
+        bulk_users: 40,
+        ..SimConfig::default()
+    });
+    sim.build_bulk();
+    let users: Vec<String> = (1..=40).map(license_desk_sim::bulk::upn).collect();
+    let mut driver = Driver::new(sim, 26);
+    let records = run(&mut driver, BulkOperation::Reprocess.items(&users), dry());
+    let catalog = catalog_of(driver.sim.tenant());
+    let preview = Preview::from_journal(&records, &catalog);
+    let lone: Vec<&String> = users
+        .iter()
+        .filter(|upn| {
+            let user = driver
+                .sim
+                .tenant()
+                .users
+                .iter()
+                .find(|u| &&u.user_principal_name == upn)
+                .unwrap();
+            user.states.iter().all(|s| s.is_direct())
+        })
+        .collect();
+    assert!(!lone.is_empty());
+    assert_eq!(preview.no_change, lone.len());
+    assert_eq!(preview.will_change, users.len() - lone.len());
+    assert_eq!(preview.unchanged.len(), 1, "one reason");
+    let group = &preview.unchanged[0];
+    assert!(
+        group.reason.contains("nothing to reprocess"),
+        "{}",
+        group.reason
+    );
+    assert_eq!(group.users.len(), lone.len());
+}
+
+#[test]
 fn a_run_stops_adding_a_sku_when_its_seats_run_out() {
     let mut tenant = seed::bulk_tenant(22, 20);
     let ems = tenant.skus.iter_mut().find(|s| s.sku_id == g(EMS)).unwrap();

@@ -97,6 +97,12 @@ pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoVie
             {(!preview.not_found.is_empty()).then(|| view! {
                 <details><summary>{count(preview.not_found.len(), "user was not found", "users were not found")}</summary><UserList users=preview.not_found.clone()/></details>
             })}
+            {preview.unchanged.iter().map(|group| view! {
+                <details class="unchanged">
+                    <summary>{format!("Need nothing ({}): {}", number(group.users.len() as i64), group.reason)}</summary>
+                    <UserList users=group.users.clone()/>
+                </details>
+            }).collect_view()}
             {preview.refusals.iter().map(|group| view! {
                 <details class="refusal">
                     <summary>{format!("Refused ({}): {}", number(group.users.len() as i64), group.reason)}</summary>

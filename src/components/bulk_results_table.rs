@@ -29,9 +29,15 @@ fn row(record: &JournalRecord, catalog: &Catalog) -> Row {
         .as_ref()
         .and_then(|u| u.user_principal_name.clone())
         .unwrap_or_else(|| record.item.user.clone());
+    // A user still on the way (waiting after a 429, being checked) has no error yet.
+    let ended = matches!(
+        record.status,
+        Status::Failed | Status::Unknown | Status::Refused | Status::Cancelled
+    );
     let error = record
         .error
         .as_ref()
+        .filter(|_| ended)
         .map(|e| match &e.code {
             Some(code) => format!("{code}: {}", e.message),
             None => e.headline.clone(),
@@ -81,7 +87,7 @@ fn ResultRow(row: Row) -> impl IntoView {
                         } else {
                             view! { <DiffList entries=entries/> }.into_any()
                         }}
-                        {error.clone().map(|e| view! { <p class="problem">{format!("{} {}", e.headline, e.what_to_do)}</p> })}
+                        {error.clone().map(|e| view! { <p class="problem">{sentences(&e.headline, &e.what_to_do)}</p> })}
                         {(!request_ids.is_empty()).then(|| view! { <p class="hint">"request-id: " <code>{request_ids.clone()}</code></p> })}
                     </td>
                 </tr>
@@ -154,5 +160,15 @@ pub fn BulkResultsTable(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView
                 <button class="secondary" disabled={move || page.get() + 1 >= pages()} on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
             </nav>
         </section>
+    }
+}
+
+/// "Headline. What to do.": the headline gets its full stop if it has none.
+fn sentences(headline: &str, what_to_do: &str) -> String {
+    let headline = headline.trim();
+    if headline.ends_with(['.', '!', '?', ':']) {
+        format!("{headline} {what_to_do}")
+    } else {
+        format!("{headline}. {what_to_do}")
     }
 }

@@ -61,9 +61,24 @@ pub struct Preview {
     pub not_found: Vec<String>,
     pub failed: Vec<(String, ErrorRecord)>,
     pub refusals: Vec<ReasonGroup>,
+    /// Users who need nothing, grouped by why (already holds it, no license from a
+    /// group to reprocess…).
+    pub unchanged: Vec<ReasonGroup>,
     pub warnings: Vec<WarningGroup>,
     pub seats: Vec<SeatNeed>,
     pub missing_usage_location: Vec<String>,
+}
+
+/// Adds `who` to the group for `record`'s note, or starts one.
+fn group_by_reason(groups: &mut Vec<ReasonGroup>, record: &JournalRecord, who: String) {
+    let reason = record.note.clone().unwrap_or_default();
+    match groups.iter_mut().find(|g| g.reason == reason) {
+        Some(group) => group.users.push(who),
+        None => groups.push(ReasonGroup {
+            reason,
+            users: vec![who],
+        }),
+    }
 }
 
 /// True when the read answered 404: the user does not exist (or is not visible).
@@ -132,17 +147,13 @@ impl Preview {
                         }
                     }
                 }
-                Status::NoOp => preview.no_change += 1,
+                Status::NoOp => {
+                    preview.no_change += 1;
+                    group_by_reason(&mut preview.unchanged, record, who);
+                }
                 Status::Refused => {
                     preview.refused += 1;
-                    let reason = record.note.clone().unwrap_or_default();
-                    match preview.refusals.iter_mut().find(|g| g.reason == reason) {
-                        Some(group) => group.users.push(who),
-                        None => preview.refusals.push(ReasonGroup {
-                            reason,
-                            users: vec![who],
-                        }),
-                    }
+                    group_by_reason(&mut preview.refusals, record, who);
                 }
                 _ if not_found(record) => preview.not_found.push(record.item.user.clone()),
                 _ => preview.failed.push((who, error_of(record))),
