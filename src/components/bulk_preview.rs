@@ -97,18 +97,8 @@ pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoVie
             {(!preview.not_found.is_empty()).then(|| view! {
                 <details><summary>{count(preview.not_found.len(), "user was not found", "users were not found")}</summary><UserList users=preview.not_found.clone()/></details>
             })}
-            {preview.unchanged.iter().map(|group| view! {
-                <details class="unchanged">
-                    <summary>{format!("Need nothing ({}): {}", number(group.users.len() as i64), group.reason)}</summary>
-                    <UserList users=group.users.clone()/>
-                </details>
-            }).collect_view()}
-            {preview.refusals.iter().map(|group| view! {
-                <details class="refusal">
-                    <summary>{format!("Refused ({}): {}", number(group.users.len() as i64), group.reason)}</summary>
-                    <UserList users=group.users.clone()/>
-                </details>
-            }).collect_view()}
+            <ReasonGroups groups=preview.unchanged.clone() label="Need nothing" class="unchanged"/>
+            <ReasonGroups groups=preview.refusals.clone() label="Refused" class="refusal"/>
             {preview.failed.iter().map(|(user, error)| view! {
                 <p class="problem">{format!("{user}: {} — {}", error.headline, error.what_to_do)}</p>
             }).collect_view()}
@@ -190,4 +180,24 @@ pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoVie
             </div>
         </section>
     }
+}
+
+/// Users grouped by a reason ("Refused (3): …"), each group opening to its users.
+#[component]
+fn ReasonGroups(
+    groups: Vec<license_desk_core::bulk::preview::ReasonGroup>,
+    label: &'static str,
+    class: &'static str,
+) -> impl IntoView {
+    groups
+        .into_iter()
+        .map(|group| {
+            view! {
+                <details class=class>
+                    <summary>{format!("{label} ({}): {}", number(group.users.len() as i64), group.reason)}</summary>
+                    <UserList users=group.users/>
+                </details>
+            }
+        })
+        .collect_view()
 }
