@@ -14,6 +14,7 @@ use crate::guid::Guid;
 use crate::model::{AppliesTo, AssignLicenseBody, AssignedLicense, User};
 use crate::plan_safety;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// One thing the admin wants.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,50 +143,18 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
         });
     };
     for change in changes {
-        match change {
-            Change::Add {
-                sku,
-                disabled_plans,
-            } => {
-                target.insert(sku.clone(), disabled_plans.iter().cloned().collect());
-            }
-            Change::SetPlan { sku, plan, enabled } => match target.get_mut(sku) {
-                Some(disabled) => {
-                    if *enabled {
-                        disabled.remove(plan);
-                    } else {
-                        disabled.insert(plan.clone());
-                    }
-                }
-                None => refuse_missing(sku, &mut refusals),
-            },
-            Change::Remove { sku } => {
-                if target.remove(sku).is_none() {
-                    refuse_missing(sku, &mut refusals);
-                }
-            }
-            Change::Swap {
-                from,
+        let carried = |from: &Guid, to: &Guid| {
+            plan_safety::carried_over_disabled_plans(
+                &user.license_assignment_states,
+                catalog,
+                Some(from),
                 to,
-                disabled_plans,
-            } => {
-                if target.remove(from).is_none() {
-                    refuse_missing(from, &mut refusals);
-                }
-                target.insert(to.clone(), disabled_plans.iter().cloned().collect());
-            }
-            Change::Replace { from, to } => {
-                if target.remove(from).is_none() {
-                    refuse_missing(from, &mut refusals);
-                }
-                let carried = plan_safety::carried_over_disabled_plans(
-                    &user.license_assignment_states,
-                    catalog,
-                    Some(from),
-                    to,
-                );
-                target.insert(to.clone(), carried.into_iter().collect());
-            }
+            )
+            .into_iter()
+            .collect()
+        };
+        if let Some(missing) = edit_licenses(&mut target, change, carried) {
+            refuse_missing(&missing, &mut refusals);
         }
     }
 
@@ -271,6 +240,52 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
         warnings,
         refusals,
         intended: target,
+    }
+}
+
+/// Applies `change` to the licenses `target` (SKU → plans off). For a replacement, the new
+/// SKU's plans off come from `carried(from, to)`. Returns the SKU the change needed and
+/// did not find (the change to the rest still applies, as Graph would be asked to).
+pub fn edit_licenses(
+    target: &mut DirectLicenses,
+    change: &Change,
+    carried: impl FnOnce(&Guid, &Guid) -> BTreeSet<Guid>,
+) -> Option<Guid> {
+    let missing = |present: bool, sku: &Guid| (!present).then(|| sku.clone());
+    match change {
+        Change::Add {
+            sku,
+            disabled_plans,
+        } => {
+            target.insert(sku.clone(), disabled_plans.iter().cloned().collect());
+            None
+        }
+        Change::SetPlan { sku, plan, enabled } => match target.get_mut(sku) {
+            Some(disabled) => {
+                if *enabled {
+                    disabled.remove(plan);
+                } else {
+                    disabled.insert(plan.clone());
+                }
+                None
+            }
+            None => Some(sku.clone()),
+        },
+        Change::Remove { sku } => missing(target.remove(sku).is_some(), sku),
+        Change::Swap {
+            from,
+            to,
+            disabled_plans,
+        } => {
+            let found = target.remove(from).is_some();
+            target.insert(to.clone(), disabled_plans.iter().cloned().collect());
+            missing(found, from)
+        }
+        Change::Replace { from, to } => {
+            let found = target.remove(from).is_some();
+            target.insert(to.clone(), carried(from, to));
+            missing(found, from)
+        }
     }
 }
 

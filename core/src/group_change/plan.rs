@@ -10,7 +10,7 @@ use crate::catalog::Catalog;
 use crate::effective;
 use crate::guid::Guid;
 use crate::model::{AppliesTo, AssignLicenseBody, AssignmentState, Group, User};
-use crate::plan::{DirectLicenses, Refusal, Warning};
+use crate::plan::{Change, DirectLicenses, Refusal, Warning};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,6 +31,23 @@ pub enum GroupChange {
     },
     /// Take `sku` off the group (its members lose it unless they hold it otherwise).
     Remove { sku: Guid },
+}
+
+impl GroupChange {
+    /// The same edit as the user planner's [`Change`], which applies it.
+    fn as_change(&self) -> Change {
+        match self.clone() {
+            GroupChange::Add {
+                sku,
+                disabled_plans,
+            } => Change::Add {
+                sku,
+                disabled_plans,
+            },
+            GroupChange::SetPlan { sku, plan, enabled } => Change::SetPlan { sku, plan, enabled },
+            GroupChange::Remove { sku } => Change::Remove { sku },
+        }
+    }
 }
 
 /// What would be sent, and what the admin must see first.
@@ -66,27 +83,10 @@ pub fn plan_group(
     let mut target = current.clone();
     let mut refusals = Vec::new();
     for change in changes {
-        match change {
-            GroupChange::Add {
-                sku,
-                disabled_plans,
-            } => {
-                target.insert(sku.clone(), disabled_plans.iter().cloned().collect());
-            }
-            GroupChange::SetPlan { sku, plan, enabled } => match target.get_mut(sku) {
-                Some(off) if *enabled => {
-                    off.remove(plan);
-                }
-                Some(off) => {
-                    off.insert(plan.clone());
-                }
-                None => refusals.push(Refusal::NotAssigned { sku: sku.clone() }),
-            },
-            GroupChange::Remove { sku } => {
-                if target.remove(sku).is_none() {
-                    refusals.push(Refusal::NotAssigned { sku: sku.clone() });
-                }
-            }
+        let change = change.as_change();
+        if let Some(sku) = crate::plan::edit_licenses(&mut target, &change, |_, _| BTreeSet::new())
+        {
+            refusals.push(Refusal::NotAssigned { sku });
         }
     }
     let (add_licenses, remove_licenses) = crate::plan::license_moves(&current, &target);
