@@ -3,6 +3,8 @@
 //! end, and the member counts before and after.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod ops_support;
+
 use license_desk_core::catalog::Catalog;
 use license_desk_core::group_change::{
     Effect, Ending, Event, GroupChange, GroupChangeOptions, GroupChangeRun, GroupReport,
@@ -14,7 +16,7 @@ use license_desk_core::request::{ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::response::RawResponse;
 use license_desk_core::{token, Guid};
 use license_desk_sim::seed::*;
-use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use license_desk_sim::{SimConfig, SimOutcome, Simulator};
 use std::collections::VecDeque;
 
 /// 2027-01-15T08:00:00Z.
@@ -174,18 +176,7 @@ impl Driver {
             }
             _ => {}
         }
-        let incoming = SimRequest {
-            method: request.method.as_str().into(),
-            target: format!("/v1.0{}", request.path),
-            headers: request
-                .headers
-                .iter()
-                .cloned()
-                .chain([("Authorization".into(), format!("Bearer {}", self.token))])
-                .collect(),
-            body: request.body.clone().unwrap_or_default(),
-            origin: "http://127.0.0.1:9".into(),
-        };
+        let incoming = ops_support::sim_request(request, &self.token);
         let SimOutcome::Respond(response) = self.sim.handle(&incoming, self.now) else {
             panic!("no faults are configured in the simulator");
         };

@@ -3,6 +3,8 @@
 //! page, and the tenant's subscriptions.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod ops_support;
+
 use license_desk_core::model::*;
 use license_desk_core::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::response::RawResponse;
@@ -10,7 +12,7 @@ use license_desk_core::subscriptions::{self, AlertKind};
 use license_desk_core::token;
 use license_desk_core::Guid;
 use license_desk_sim::seed::*;
-use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use license_desk_sim::{SimConfig, SimOutcome, Simulator};
 
 const NOW: u64 = 1_800_000_000_000;
 const ALL: [&str; 3] = [
@@ -39,15 +41,7 @@ fn send_with(
         (NOW / 1000) as i64,
         86_400,
     ));
-    let mut headers = request.headers.clone();
-    headers.push(("Authorization".into(), format!("Bearer {bearer}")));
-    let incoming = SimRequest {
-        method: request.method.as_str().into(),
-        target: format!("/v1.0{}", request.path),
-        headers,
-        body: request.body.clone().unwrap_or_default(),
-        origin: "http://127.0.0.1:9".into(),
-    };
+    let incoming = ops_support::sim_request(request, &bearer);
     match sim.handle(&incoming, now) {
         SimOutcome::Respond(response) => response,
         SimOutcome::Drop => panic!("dropped"),

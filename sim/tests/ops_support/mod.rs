@@ -244,18 +244,7 @@ impl Driver {
             }
             _ => {}
         }
-        let incoming = SimRequest {
-            method: request.method.as_str().into(),
-            target: format!("/v1.0{}", request.path),
-            headers: request
-                .headers
-                .iter()
-                .cloned()
-                .chain([("Authorization".into(), format!("Bearer {}", self.token))])
-                .collect(),
-            body: request.body.clone().unwrap_or_default(),
-            origin: "http://127.0.0.1:9".into(),
-        };
+        let incoming = sim_request(request, &self.token);
         let mut response = match self.sim.handle(&incoming, self.now) {
             SimOutcome::Respond(response) => response,
             SimOutcome::Drop => {
@@ -356,6 +345,22 @@ fn status_only(status: u16) -> RawResponse {
         status,
         headers: vec![("request-id".into(), format!("fault-{status}"))],
         body: String::new(),
+    }
+}
+
+/// `request` as the simulator receives it over v1.0, signed with `token`.
+pub fn sim_request(request: &GraphRequest, token: &str) -> SimRequest {
+    SimRequest {
+        method: request.method.as_str().into(),
+        target: format!("/v1.0{}", request.path),
+        headers: request
+            .headers
+            .iter()
+            .cloned()
+            .chain([("Authorization".into(), format!("Bearer {token}"))])
+            .collect(),
+        body: request.body.clone().unwrap_or_default(),
+        origin: "http://127.0.0.1:9".into(),
     }
 }
 
