@@ -191,6 +191,23 @@ impl BulkState {
         self.message.set(None);
     }
 
+    /// Users found on another screen (a group's members with errors, a license's
+    /// holders) become one of the chosen sources, with `operation` chosen when given.
+    /// Refused while a run is being previewed or sent, so nothing in flight changes.
+    pub fn hand_over(&self, list: SourceList, operation: Option<BulkOperation>) -> bool {
+        if self.is_running() {
+            return false;
+        }
+        self.lists.update(|lists| {
+            lists.retain(|existing| existing.label != list.label);
+            lists.push(list);
+        });
+        if operation.is_some() {
+            self.operation.set(operation);
+        }
+        true
+    }
+
     pub fn is_running(&self) -> bool {
         matches!(self.phase.get(), Phase::Previewing | Phase::Running)
     }

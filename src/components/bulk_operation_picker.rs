@@ -31,6 +31,30 @@ impl Kind {
             _ => Kind::None,
         }
     }
+
+    fn value(self) -> &'static str {
+        match self {
+            Kind::None => "",
+            Kind::Reprocess => "reprocess",
+            Kind::Add => "add",
+            Kind::Remove => "remove",
+            Kind::Replace => "replace",
+            Kind::SetPlan => "plan",
+        }
+    }
+
+    /// The kind and first license of an operation chosen elsewhere (another screen
+    /// handing users over), so the picker opens showing it.
+    fn of(operation: Option<&BulkOperation>) -> (Kind, String) {
+        match operation {
+            None => (Kind::None, String::new()),
+            Some(BulkOperation::Reprocess) => (Kind::Reprocess, String::new()),
+            Some(BulkOperation::AddLicense { sku, .. }) => (Kind::Add, sku.to_string()),
+            Some(BulkOperation::RemoveLicense { sku }) => (Kind::Remove, sku.to_string()),
+            Some(BulkOperation::ReplaceLicense { from, .. }) => (Kind::Replace, from.to_string()),
+            Some(BulkOperation::SetPlan { sku, .. }) => (Kind::SetPlan, sku.to_string()),
+        }
+    }
 }
 
 fn guid(value: &str) -> Option<Guid> {
@@ -65,8 +89,9 @@ fn SkuSelect(
 pub fn BulkOperationPicker() -> impl IntoView {
     let tenant = expect_context::<TenantState>();
     let bulk = expect_context::<BulkState>();
-    let kind = RwSignal::new(Kind::None);
-    let sku = RwSignal::new(String::new());
+    let (start_kind, start_sku) = Kind::of(bulk.operation.get_untracked().as_ref());
+    let kind = RwSignal::new(start_kind);
+    let sku = RwSignal::new(start_sku);
     let to = RwSignal::new(String::new());
     let plan = RwSignal::new(String::new());
     let enable = RwSignal::new(false);
@@ -124,7 +149,7 @@ pub fn BulkOperationPicker() -> impl IntoView {
             <legend>"Change"</legend>
             <div class="field">
                 <label for="bulk-operation">"Operation"</label>
-                <select id="bulk-operation" on:change=move |ev| {
+                <select id="bulk-operation" prop:value=move || kind.get().value() on:change=move |ev| {
                     kind.set(Kind::from_value(&event_target_value(&ev)));
                     sku.set(String::new());
                     to.set(String::new());
