@@ -53,7 +53,7 @@ const origin = `http://127.0.0.1:${graphPort}`;
 const base = `http://127.0.0.1:${sitePort}`;
 await waitFor(origin);
 await waitFor(base);
-const token = execFileSync(FAKE_GRAPH, ["--mint-token", "--scp", "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All"], { encoding: "utf8" }).trim();
+const token = execFileSync(FAKE_GRAPH, ["--mint-token", "--scp", "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All GroupMember.Read.All"], { encoding: "utf8" }).trim();
 
 const { chromium } = await import("playwright-core");
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium" });

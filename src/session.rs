@@ -60,6 +60,7 @@ pub fn demo_token() -> AccessToken {
             "User.ReadWrite.All",
             "LicenseAssignment.ReadWrite.All",
             "Organization.Read.All",
+            "GroupMember.Read.All",
         ],
         crate::browser::now_seconds(),
         3600,

@@ -179,15 +179,24 @@ pub enum Action {
     Assign,
     Reprocess,
     SetUsageLocation,
+    /// Groups, their licenses, their members and members with license errors.
+    ReadGroups,
+    /// `POST /groups/{id}/assignLicense`.
+    AssignGroupLicense,
+    /// `GET /directory/subscriptions`: status and renewal dates of subscriptions.
+    ReadSubscriptions,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 8] = [
         Action::ReadUsers,
         Action::ReadSkus,
         Action::Assign,
         Action::Reprocess,
         Action::SetUsageLocation,
+        Action::ReadGroups,
+        Action::AssignGroupLicense,
+        Action::ReadSubscriptions,
     ];
 
     pub fn label(self) -> &'static str {
@@ -197,6 +206,9 @@ impl Action {
             Action::Assign => "Assign and remove licenses",
             Action::Reprocess => "Reprocess group licenses",
             Action::SetUsageLocation => "Set usage location",
+            Action::ReadGroups => "Read groups and their license errors",
+            Action::AssignGroupLicense => "Change a group's licenses",
+            Action::ReadSubscriptions => "Read subscriptions and renewal dates",
         }
     }
 
@@ -229,6 +241,20 @@ impl Action {
             Action::Reprocess | Action::SetUsageLocation => {
                 &["User.ReadWrite.All", "Directory.ReadWrite.All"]
             }
+            Action::ReadGroups => &[
+                "GroupMember.Read.All",
+                "Group.Read.All",
+                "Directory.Read.All",
+                "Group.ReadWrite.All",
+                "Directory.ReadWrite.All",
+            ],
+            // The group assignLicense page: Group.ReadWrite.All is higher, not lower.
+            Action::AssignGroupLicense => &[
+                "LicenseAssignment.ReadWrite.All",
+                "Group.ReadWrite.All",
+                "Directory.ReadWrite.All",
+            ],
+            Action::ReadSubscriptions => &crate::subscriptions::READ_PERMISSIONS,
         }
     }
 

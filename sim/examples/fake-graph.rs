@@ -486,7 +486,7 @@ fn main() {
         let now = (now_ms() / 1000) as i64;
         let wanted = &options.claims;
         let default_scopes =
-            "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All";
+            "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All GroupMember.Read.All";
         let scopes = match (&wanted.scp, &wanted.roles) {
             (Some(scp), _) => scp.clone(),
             (None, Some(_)) => String::new(),

@@ -456,21 +456,6 @@ impl Simulator {
             self.build_bulk();
         }
         self.advance(now_ms);
-        if route == routes::Route::DirectorySubscriptions
-            && !subscriptions::READ_PERMISSIONS
-                .iter()
-                .any(|permission| claims.has_scope(permission))
-            && !claims.has_delegated_scope(token::DIRECTORY_ACCESS_AS_USER)
-        {
-            return self.error(
-                request,
-                now_ms,
-                403,
-                "Authorization_RequestDenied",
-                "Insufficient privileges to complete the operation.",
-                None,
-            );
-        }
         let accepted_group = match &route {
             routes::Route::GroupAssignLicense(id) => Some(id.clone()),
             _ => None,
@@ -782,18 +767,16 @@ impl routes::Route {
     fn action(&self) -> Option<Action> {
         use routes::Route::*;
         match self {
-            ListUsers
-            | GetUser(_)
-            | LicenseDetails(_)
-            | ListGroups
+            ListUsers | GetUser(_) | LicenseDetails(_) => Some(Action::ReadUsers),
+            ListGroups
             | GetGroup(_)
             | GroupMembersWithErrors(_)
             | GroupMembers(_)
-            | GroupTransitiveMembers { .. } => Some(Action::ReadUsers),
+            | GroupTransitiveMembers { .. } => Some(Action::ReadGroups),
             SubscribedSkus => Some(Action::ReadSkus),
-            // Checked against its own documented permissions (see `subscriptions`).
-            DirectorySubscriptions => None,
-            AssignLicense(_) | GroupAssignLicense(_) => Some(Action::Assign),
+            DirectorySubscriptions => Some(Action::ReadSubscriptions),
+            AssignLicense(_) => Some(Action::Assign),
+            GroupAssignLicense(_) => Some(Action::AssignGroupLicense),
             Reprocess(_) => Some(Action::Reprocess),
             UpdateUser(_) => Some(Action::SetUsageLocation),
             NotFound => None,

@@ -133,7 +133,8 @@ fn delegated(scopes: &str) -> Claims {
     }
 }
 
-const ALL_SCOPES: &str = "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All";
+const ALL_SCOPES: &str =
+    "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All GroupMember.Read.All";
 
 /// A delegated token padded with a large claim to `kib` KiB (within the last KiB).
 fn token_of_size(kib: usize) -> String {

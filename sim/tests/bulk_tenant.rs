@@ -18,6 +18,7 @@ fn bearer_for(tid: &str) -> String {
             "User.ReadWrite.All",
             "LicenseAssignment.ReadWrite.All",
             "Organization.Read.All",
+            "GroupMember.Read.All",
         ],
         (NOW / 1000) as i64,
         36_000,

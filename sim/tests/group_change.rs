@@ -68,6 +68,7 @@ impl Driver {
                     "User.ReadWrite.All",
                     "LicenseAssignment.ReadWrite.All",
                     "Organization.Read.All",
+                    "GroupMember.Read.All",
                 ],
                 (T0 / 1000) as i64,
                 86_400,

@@ -11,10 +11,11 @@ use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 
 const NOW: u64 = 1_800_000_000_000;
-const ALL: [&str; 3] = [
+const ALL: [&str; 4] = [
     "User.ReadWrite.All",
     "LicenseAssignment.ReadWrite.All",
     "Organization.Read.All",
+    "GroupMember.Read.All",
 ];
 
 fn g(id: &str) -> Guid {

@@ -24,10 +24,11 @@ use std::collections::{BTreeMap, BinaryHeap};
 /// 2027-01-15T08:00:00Z: every run starts here.
 pub const T0: u64 = 1_800_000_000_000;
 
-pub const SCOPES: [&str; 3] = [
+pub const SCOPES: [&str; 4] = [
     "User.ReadWrite.All",
     "LicenseAssignment.ReadWrite.All",
     "Organization.Read.All",
+    "GroupMember.Read.All",
 ];
 
 /// A token valid for a day from `now_ms`.
