@@ -1,6 +1,7 @@
 //! The one loop that carries out the operations engine's effects in the browser.
 //!
-//! Every write License Desk makes is a [`Run`] of the pure engine in the core. This
+//! Every write License Desk makes is a [`Run`] of the pure engine in the core, or a
+//! group license change ([`GroupChangeRun`], carried out by [`GroupRunHandle`]). This
 //! module performs what the engine asks—send a request through [`crate::transport`],
 //! wake it with a timer—and feeds the answers back as events. It holds no retry, settle
 //! or batching logic of its own: that is all in `license_desk_core::ops`. It is the only
@@ -14,6 +15,7 @@ use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::activity::LogEntry;
 use license_desk_core::error::{ErrorKind, GraphError};
+use license_desk_core::group_change::{self, GroupChangeRun};
 use license_desk_core::ops::{
     Effect, Event, JournalRecord, Outcome, PauseReason, RequestId, Run, Summary,
 };
@@ -262,42 +264,144 @@ impl RunHandle {
     /// Sends one request of the run, logs it, and feeds the answer back.
     async fn exchange(&self, id: RequestId, request: GraphRequest) {
         let session = self.0.borrow().session;
-        let Some((connection, token)) = session.credentials() else {
-            return; // Signed out: the run ends with the tenant.
-        };
-        let started = crate::browser::now_ms();
-        let result = crate::transport::execute(&connection, &request, &token).await;
+        if let Some(outcome) = exchange_logged(session, &request, || self.is_stale()).await {
+            self.feed(Event::Response { id, outcome });
+        }
+    }
+}
+
+/// Sends one request, logs it and returns what became of it; `None` when signed out or
+/// when `is_stale` says the run's tenant was left while the request was out.
+async fn exchange_logged(
+    session: Session,
+    request: &GraphRequest,
+    is_stale: impl Fn() -> bool,
+) -> Option<Outcome> {
+    let Some((connection, token)) = session.credentials() else {
+        return None; // Signed out: the run ends with the tenant.
+    };
+    let started = crate::browser::now_ms();
+    let result = crate::transport::execute(&connection, request, &token).await;
+    if is_stale() {
+        return None;
+    }
+    let duration_ms = crate::browser::now_ms().saturating_sub(started);
+    session.record(LogEntry {
+        seq: 0,
+        at: crate::browser::clock(),
+        method: request.method.as_str(),
+        path: request.path.clone(),
+        status: result.as_ref().ok().map(|r| r.status),
+        request_id: result
+            .as_ref()
+            .ok()
+            .and_then(|r| r.header("request-id").map(str::to_string)),
+        duration_ms,
+        note: result.as_ref().err().map(|e| e.message.clone()),
+    });
+    let outcome = match result {
+        Ok(response) => {
+            if response.status == 401 {
+                session
+                    .needs_token
+                    .set(Some(GraphError::from_response(&response)));
+            }
+            Outcome::Answered(response)
+        }
+        Err(error) if error.kind == ErrorKind::Timeout => Outcome::TimedOut {
+            after_ms: crate::transport::timeout_seconds(&connection) * 1000,
+        },
+        Err(_) => Outcome::Dropped,
+    };
+    Some(outcome)
+}
+
+/// What the shell shows of a group license change: every effect after it is carried out.
+pub type GroupObserver = Box<dyn Fn(&group_change::Effect)>;
+
+struct GroupInner {
+    run: GroupChangeRun,
+    session: Session,
+    epoch: u64,
+    observer: GroupObserver,
+    timer: Option<gloo_timers::callback::Timeout>,
+}
+
+/// A group license change in progress ([`GroupChangeRun`]): the same loop as
+/// [`RunHandle`], for the group machine's effects. Cloning shares it.
+#[derive(Clone)]
+pub struct GroupRunHandle(Rc<RefCell<GroupInner>>);
+
+impl GroupRunHandle {
+    /// Starts `run` for the current tenant; `observer` sees each effect.
+    pub fn start(session: Session, run: GroupChangeRun, observer: GroupObserver) -> Self {
+        let handle = GroupRunHandle(Rc::new(RefCell::new(GroupInner {
+            run,
+            session,
+            epoch: session.epoch(),
+            observer,
+            timer: None,
+        })));
+        handle.feed(group_change::Event::Start);
+        handle
+    }
+
+    /// Cancel (before the write) or acknowledge warnings, as the admin asks.
+    pub fn send(&self, event: group_change::Event) {
+        self.feed(event);
+    }
+
+    pub fn phase(&self) -> group_change::Phase {
+        self.0.borrow().run.phase()
+    }
+
+    fn is_stale(&self) -> bool {
+        let inner = self.0.borrow();
+        inner.session.epoch() != inner.epoch
+    }
+
+    fn feed(&self, event: group_change::Event) {
         if self.is_stale() {
             return;
         }
-        let duration_ms = crate::browser::now_ms().saturating_sub(started);
-        session.record(LogEntry {
-            seq: 0,
-            at: crate::browser::clock(),
-            method: request.method.as_str(),
-            path: request.path.clone(),
-            status: result.as_ref().ok().map(|r| r.status),
-            request_id: result
-                .as_ref()
-                .ok()
-                .and_then(|r| r.header("request-id").map(str::to_string)),
-            duration_ms,
-            note: result.as_ref().err().map(|e| e.message.clone()),
-        });
-        let outcome = match result {
-            Ok(response) => {
-                if response.status == 401 {
-                    session
-                        .needs_token
-                        .set(Some(GraphError::from_response(&response)));
-                }
-                Outcome::Answered(response)
+        let effects = self
+            .0
+            .borrow_mut()
+            .run
+            .step(crate::browser::now_ms(), event);
+        for effect in effects {
+            self.perform(&effect);
+            (self.0.borrow().observer)(&effect);
+        }
+    }
+
+    fn perform(&self, effect: &group_change::Effect) {
+        match effect {
+            group_change::Effect::Send { id, request } => {
+                let handle = self.clone();
+                let (id, request) = (*id, request.clone());
+                leptos::task::spawn_local(async move {
+                    let session = handle.0.borrow().session;
+                    if let Some(outcome) =
+                        exchange_logged(session, &request, || handle.is_stale()).await
+                    {
+                        handle.feed(group_change::Event::Response { id, outcome });
+                    }
+                });
             }
-            Err(error) if error.kind == ErrorKind::Timeout => Outcome::TimedOut {
-                after_ms: crate::transport::timeout_seconds(&connection) * 1000,
-            },
-            Err(_) => Outcome::Dropped,
-        };
-        self.feed(Event::Response { id, outcome });
+            group_change::Effect::WakeAt(at) => {
+                let delay = at.saturating_sub(crate::browser::now_ms());
+                let handle = self.clone();
+                let timer = gloo_timers::callback::Timeout::new(
+                    u32::try_from(delay).unwrap_or(u32::MAX),
+                    move || handle.feed(group_change::Event::Timer),
+                );
+                self.0.borrow_mut().timer = Some(timer);
+            }
+            group_change::Effect::Finished(_) => {
+                self.0.borrow_mut().timer = None;
+            }
+            group_change::Effect::Record(_) | group_change::Effect::NeedsAcknowledgement(_) => {}
+        }
     }
 }

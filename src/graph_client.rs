@@ -200,3 +200,35 @@ fn carry_headers(first: &GraphRequest, mut next: GraphRequest) -> GraphRequest {
     }
     next
 }
+
+/// One page of any listing, with the `request-id` Graph gave it (for paging errors).
+pub async fn page_of<T: serde::de::DeserializeOwned>(
+    session: Session,
+    request: GraphRequest,
+) -> Result<(ODataPage<T>, Option<String>), GraphError> {
+    let response = send(session, request).await?;
+    let page = response.parse()?;
+    Ok((page, response.header("request-id").map(str::to_string)))
+}
+
+/// Every item of a listing, following `@odata.nextLink` within the endpoint with the
+/// first request's headers on every page.
+pub async fn all_pages<T: serde::de::DeserializeOwned>(
+    session: Session,
+    first: GraphRequest,
+) -> Result<Vec<T>, GraphError> {
+    let Some((connection, _)) = session.credentials() else {
+        return Err(GraphError::not_signed_in());
+    };
+    let mut paging = license_desk_core::paging::Paging::start(connection.endpoint, &first);
+    let mut items = Vec::new();
+    let mut next = Some(first.clone());
+    while let Some(request) = next {
+        let (page, request_id) = page_of::<T>(session, request).await?;
+        items.extend(page.value);
+        next = paging
+            .follow(page.next_link.as_deref(), request_id.as_deref())?
+            .map(|link| carry_headers(&first, link));
+    }
+    Ok(items)
+}

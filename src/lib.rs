@@ -14,6 +14,8 @@ pub mod components;
 pub mod executor;
 pub mod format;
 pub mod graph_client;
+pub mod group_runs;
+pub mod groups_state;
 pub mod http;
 pub mod journal_store;
 pub mod router;

@@ -6,6 +6,7 @@
 //! It lives above every view, so a fresh sign-in after a 401 keeps all of it.
 
 use crate::bulk_state::BulkState;
+use crate::groups_state::GroupsState;
 use crate::router::Navigation;
 use crate::tenant_state::TenantState;
 use crate::user_screen::UserScreen;
@@ -38,6 +39,7 @@ pub struct Workspace {
     pub user: UserScreen,
     pub navigation: Navigation,
     pub bulk: BulkState,
+    pub groups: GroupsState,
 }
 
 impl Workspace {
@@ -48,6 +50,7 @@ impl Workspace {
             user: UserScreen::new(navigation),
             navigation,
             bulk: BulkState::new(),
+            groups: GroupsState::new(navigation),
         }
     }
 
@@ -58,6 +61,7 @@ impl Workspace {
         provide_context(self.user);
         provide_context(self.navigation);
         provide_context(self.bulk);
+        provide_context(self.groups);
         self
     }
 
@@ -67,6 +71,7 @@ impl Workspace {
         self.tenant.clear();
         self.user.clear();
         self.bulk.clear();
+        self.groups.clear();
         self.navigation.reset();
     }
 }

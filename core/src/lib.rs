@@ -24,6 +24,7 @@ pub mod effective;
 pub mod equivalents;
 pub mod error;
 pub mod group_change;
+pub mod group_list;
 pub mod guid;
 pub mod holders;
 pub mod lenient;

@@ -442,6 +442,35 @@ pub fn members_with_license_errors(group: &Guid) -> GraphRequest {
     ))
 }
 
+/// `GET /groups/{id}/membersWithLicenseErrors?$select=…licenseAssignmentStates&$top=N`:
+/// one page of the members whose assignments from the group failed, each with every
+/// assignment state so each error can be explained. Later pages come from
+/// `@odata.nextLink`.
+pub fn members_with_license_error_states(group: &Guid, page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups/{}/membersWithLicenseErrors?{}",
+        encode_path_segment(group.as_str()),
+        build_query(&[
+            ("$select", USER_STATES_SELECT.to_string()),
+            ("$top", page_size.to_string()),
+        ])
+    ))
+}
+
+/// `GET /groups?$select=id,displayName,assignedLicenses,licenseProcessingState&$top=N`:
+/// groups with their license properties, which Graph returns only on `$select`. The ones
+/// that assign licenses are picked from the answer ([`crate::group_list`]), so no
+/// advanced query is needed.
+pub fn groups_with_licenses(page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/groups?{}",
+        build_query(&[
+            ("$select", GROUP_LICENSE_SELECT.to_string()),
+            ("$top", page_size.to_string()),
+        ])
+    ))
+}
+
 /// `GET /groups/{id}?$select=…` with its licenses and processing state.
 pub fn get_group(group: &Guid) -> GraphRequest {
     group_licenses(group)

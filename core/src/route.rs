@@ -32,6 +32,26 @@ impl fmt::Display for UserId {
     }
 }
 
+/// A group's object id, as Graph returned it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(Guid);
+
+impl GroupId {
+    pub fn new(id: &Guid) -> Self {
+        GroupId(id.clone())
+    }
+
+    pub fn guid(&self) -> &Guid {
+        &self.0
+    }
+}
+
+impl fmt::Display for GroupId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
 /// The screens of the app.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Screen {
@@ -42,10 +62,14 @@ pub enum Screen {
     User(UserId),
     /// "Bulk changes": one change for many users.
     Bulk,
+    /// "Groups": groups with license errors first, then every group that assigns licenses.
+    Groups,
+    /// One group's licenses, members with errors and license changes.
+    Group(GroupId),
 }
 
 /// The query parameters a screen owns; navigation replaces exactly these.
-pub const SCREEN_PARAMETERS: [&str; 2] = ["user", "view"];
+pub const SCREEN_PARAMETERS: [&str; 3] = ["user", "view", "group"];
 
 impl Screen {
     /// The screen named by a query string's parameters (already decoded).
@@ -60,8 +84,12 @@ impl Screen {
         if let Some(id) = value("user") {
             return Screen::User(UserId(Guid::new(id)));
         }
+        if let Some(id) = value("group") {
+            return Screen::Group(GroupId(Guid::new(id)));
+        }
         match value("view") {
             Some(view) if view.eq_ignore_ascii_case("bulk") => Screen::Bulk,
+            Some(view) if view.eq_ignore_ascii_case("groups") => Screen::Groups,
             _ => Screen::Tenant,
         }
     }
@@ -72,13 +100,22 @@ impl Screen {
             Screen::Tenant => Vec::new(),
             Screen::User(id) => vec![("user", id.to_string())],
             Screen::Bulk => vec![("view", "bulk".to_string())],
+            Screen::Groups => vec![("view", "groups".to_string())],
+            Screen::Group(id) => vec![("group", id.to_string())],
         }
     }
 
     pub fn user(&self) -> Option<&UserId> {
         match self {
             Screen::User(id) => Some(id),
-            Screen::Tenant | Screen::Bulk => None,
+            _ => None,
+        }
+    }
+
+    pub fn group(&self) -> Option<&GroupId> {
+        match self {
+            Screen::Group(id) => Some(id),
+            _ => None,
         }
     }
 }
@@ -101,6 +138,8 @@ mod tests {
             Screen::Tenant,
             Screen::User(UserId::new(&Guid::new(id))),
             Screen::Bulk,
+            Screen::Groups,
+            Screen::Group(GroupId::new(&Guid::new(id))),
         ] {
             let pairs: Vec<(String, String)> = screen
                 .to_query()
@@ -131,6 +170,22 @@ mod tests {
         assert_eq!(
             Screen::from_query(&query(&[("view", "bulk"), ("demo", "")])),
             Screen::Bulk
+        );
+    }
+
+    #[test]
+    fn groups_and_one_group() {
+        assert_eq!(
+            Screen::from_query(&query(&[("view", "Groups")])),
+            Screen::Groups
+        );
+        let id = "0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60";
+        let screen = Screen::from_query(&query(&[("group", id), ("view", "groups")]));
+        assert_eq!(screen.group().unwrap().guid(), &Guid::new(id));
+        assert_eq!(screen.user(), None);
+        assert_eq!(
+            Screen::from_query(&query(&[("group", " ")])),
+            Screen::Tenant
         );
     }
 }

@@ -4,6 +4,8 @@ use crate::components::activity_log::ActivityLog;
 use crate::components::bulk_changes::BulkChanges;
 use crate::components::changes_view::ChangesView;
 use crate::components::find_user::FindUser;
+use crate::components::group_page::GroupPage;
+use crate::components::groups_list::GroupsList;
 use crate::components::pending_changes::PendingChanges;
 use crate::components::saved_run_offer::SavedRunOffer;
 use crate::components::screen_nav::ScreenNav;
@@ -125,6 +127,8 @@ pub fn App() -> impl IntoView {
                         {move || match navigation.screen.get() {
                             Screen::Tenant => view! { <TenantLicenses/> }.into_any(),
                             Screen::Bulk => view! { <BulkChanges/> }.into_any(),
+                            Screen::Groups => view! { <GroupsList/> }.into_any(),
+                            Screen::Group(_) => view! { <GroupPage/> }.into_any(),
                             Screen::User(_) => view! {
                                 <UserLicenses/>
                                 <PendingChanges/>

@@ -35,7 +35,7 @@ pub enum GroupChange {
 
 impl GroupChange {
     /// The same edit as the user planner's [`Change`], which applies it.
-    fn as_change(&self) -> Change {
+    pub(crate) fn as_change(&self) -> Change {
         match self.clone() {
             GroupChange::Add {
                 sku,

@@ -2,7 +2,60 @@
 //! after, and what changed on the group.
 
 use crate::catalog::Catalog;
-use crate::group_change::{GroupDiff, MemberCounts};
+use crate::group_change::{GroupChange, GroupDiff, MemberCounts, Phase};
+use crate::model::{AssignmentError, ProcessingState};
+
+/// A group's `licenseProcessingState` as the admin reads it.
+pub fn processing_state(state: Option<&ProcessingState>) -> String {
+    match state {
+        Some(ProcessingState::ProcessingComplete) => "Processing complete".into(),
+        Some(ProcessingState::QueuedForProcessing) => "Queued for processing".into(),
+        Some(ProcessingState::ProcessingInProgress) => "Processing in progress".into(),
+        Some(ProcessingState::ProcessingFailed) => "Processing failed".into(),
+        Some(ProcessingState::Unknown(raw)) if !raw.is_empty() => format!("“{raw}”"),
+        _ => "Processing state unknown (Graph did not say)".into(),
+    }
+}
+
+/// Where a group license change is, while it runs.
+pub fn change_phase(phase: Phase, processing: Option<&ProcessingState>) -> String {
+    match phase {
+        Phase::ReadingGroup => "Reading the group…".into(),
+        Phase::ReadingMembers => "Reading the group's members…".into(),
+        Phase::AwaitingAcknowledgement => "Waiting for the warnings to be checked…".into(),
+        Phase::Writing => "Sending the change to Graph…".into(),
+        Phase::Verifying => {
+            "No clear answer from Graph: checking whether the change was applied…".into()
+        }
+        Phase::Processing => format!(
+            "Graph accepted the change (202 Accepted). Entra ID is applying it to the members: {}…",
+            match processing {
+                None => "waiting for the first state".to_string(),
+                Some(state) => processing_state(Some(state)).to_lowercase(),
+            }
+        ),
+        Phase::ReadingMembersAfter => "Processing finished. Reading the members again…".into(),
+        Phase::Finished => "Finished.".into(),
+    }
+}
+
+/// One member's failed assignment from a group, explained with what to do.
+pub fn explain_member_problem(error: &AssignmentError, sku: &str) -> String {
+    if error.is_absent() {
+        return format!("Graph lists this member with a license error but gives no reason for {sku} yet. Open the user to see their licenses, then Reprocess.");
+    }
+    super::explain_assignment_error(error, sku).unwrap_or_default()
+}
+
+/// What the bulk screen calls the members handed over from a group.
+pub fn members_with_errors_label(group: &str) -> String {
+    format!("Members of {group} with license errors")
+}
+
+/// A pending change to a group's licenses: "Add Office 365 E5", "Turn Sway off in …".
+pub fn describe_group_change(change: &GroupChange, catalog: &Catalog) -> String {
+    super::describe_change(&change.as_change(), catalog)
+}
 
 /// "Errors: 12 → 0; Active: 340 → 352", with "Pending" only when someone was or is.
 pub fn member_counts_change(before: &MemberCounts, after: &MemberCounts) -> String {
@@ -51,6 +104,26 @@ impl GroupDiff {
 mod tests {
     use super::*;
     use crate::guid::Guid;
+
+    #[test]
+    fn processing_states_and_member_problems_read_plainly() {
+        assert_eq!(
+            processing_state(Some(&ProcessingState::QueuedForProcessing)),
+            "Queued for processing"
+        );
+        assert!(processing_state(None).contains("unknown"));
+        assert!(processing_state(Some(&ProcessingState::absent())).contains("unknown"));
+        assert!(
+            explain_member_problem(&AssignmentError::CountViolation, "Office 365 E5")
+                .starts_with("No free seats in Office 365 E5.")
+        );
+        assert!(explain_member_problem(&AssignmentError::absent(), "E5").contains("no reason"));
+        let following = change_phase(
+            Phase::Processing,
+            Some(&ProcessingState::ProcessingInProgress),
+        );
+        assert!(following.contains("202") && following.contains("processing in progress"));
+    }
 
     #[test]
     fn counts_read_before_and_after() {

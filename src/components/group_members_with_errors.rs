@@ -1,0 +1,113 @@
+//! "Members with license errors" of a group, a page at a time ("Show more" follows
+//! `@odata.nextLink`). Each error is explained with what to do, as on the user screen,
+//! and each member links to their licenses. "Reprocess these users" hands the members
+//! listed to the bulk screen with the Reprocess operation, to preview and start there.
+
+use crate::bulk_state::BulkState;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::screen_link::ScreenLink;
+use crate::components::token_panel::permission_for;
+use crate::groups_state::use_groups;
+use crate::router::use_navigation;
+use crate::session::use_session;
+use crate::tenant_state::use_tenant;
+use crate::workspace::Load;
+use leptos::prelude::*;
+use license_desk_core::catalog::Catalog;
+use license_desk_core::group_list::member_problems;
+use license_desk_core::model::{Group, User};
+use license_desk_core::route::{Screen, UserId};
+use license_desk_core::token::Action;
+use license_desk_core::wording::groups::explain_member_problem;
+
+fn member_row(user: User, group: &Group, catalog: &Catalog) -> impl IntoView {
+    let name = user
+        .display_name
+        .clone()
+        .or_else(|| user.user_principal_name.clone())
+        .unwrap_or_else(|| user.id.to_string());
+    let upn = user.user_principal_name.clone().unwrap_or_default();
+    let problems: Vec<(String, String)> = member_problems(group, &user)
+        .into_iter()
+        .map(|p| {
+            let sku = catalog.sku_name(&p.sku);
+            (
+                format!("{sku}: {}", p.error.as_str()),
+                explain_member_problem(&p.error, &sku),
+            )
+        })
+        .collect();
+    view! {
+        <li class="member-error">
+            <p class="user-name"><ScreenLink screen=Screen::User(UserId::new(&user.id)) label=name/></p>
+            {(!upn.is_empty()).then(|| view! { <p class="part">{upn}</p> })}
+            <ul class="member-problems">
+                {problems.into_iter().map(|(what, todo)| view! {
+                    <li><span class="problem">{what}</span>" — "{todo}</li>
+                }).collect_view()}
+            </ul>
+        </li>
+    }
+}
+
+#[component]
+pub fn GroupMembersWithErrors() -> impl IntoView {
+    let session = use_session();
+    let tenant = use_tenant();
+    let state = use_groups();
+    let bulk = expect_context::<BulkState>();
+    let navigation = use_navigation();
+    let can_reprocess = move || session.may_attempt(Action::Reprocess);
+    let reprocess_reason =
+        move || permission_for(session.claims.get().as_ref(), Action::Reprocess).err();
+    view! {
+        {move || {
+            let group = state.group.with(|g| g.ready().cloned())?;
+            let body = match state.errors.get() {
+                Load::Idle => ().into_any(),
+                Load::Loading => view! { <p role="status" class="busy">"Reading members with license errors…"</p> }.into_any(),
+                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading members with license errors"/> }.into_any(),
+                Load::Ready(list) if list.users.is_empty() => view! { <p role="status">"No member of this group has a license error."</p> }.into_any(),
+                Load::Ready(list) => {
+                    let catalog = tenant.catalog.get();
+                    let shown = list.users.len();
+                    let more = list.next.is_some();
+                    let ids: Vec<String> = list.users.iter().map(|u| u.id.to_string()).collect();
+                    let group_name = license_desk_core::group_list::group_label(&group);
+                    let count_text = if more { format!("{shown} shown; more to read.") } else { format!("{shown} in all.") };
+                    view! {
+                        <p role="status">{count_text}</p>
+                        <ul class="member-errors">
+                            {list.users.into_iter().map(|u| member_row(u, &group, &catalog)).collect_view()}
+                        </ul>
+                        {list.more_failed.map(|error| view! { <ErrorPanel error=error context="Reading more members"/> })}
+                        <div class="actions">
+                            {more.then(|| view! {
+                                <button class="secondary" disabled=list.reading_more
+                                    on:click=move |_| crate::group_runs::more_errors(session, state)>
+                                    {if list.reading_more { "Reading more…" } else { "Show more" }}
+                                </button>
+                            })}
+                            <button class="primary" disabled=move || !can_reprocess()
+                                aria-describedby=move || (!can_reprocess()).then_some("reprocess-not-allowed")
+                                on:click=move |_| crate::group_runs::reprocess_on_bulk_screen(bulk, navigation, state, &group_name, ids.clone())>
+                                {format!("Reprocess these users ({shown})")}
+                            </button>
+                        </div>
+                        <p class="hint">"Reprocess opens Bulk changes with these users and the Reprocess operation: preview, then start the run there. Fix the cause first (for example free seats), or the errors come back."</p>
+                        {move || (!can_reprocess()).then(|| view! {
+                            <p id="reprocess-not-allowed" class="warning-text" role="note">{format!("Reprocess is not allowed by this token: it {}.", reprocess_reason().unwrap_or_default())}</p>
+                        })}
+                    }.into_any()
+                }
+            };
+            Some(view! {
+                <section class="card member-errors-card" aria-labelledby="member-errors-title">
+                    <h2 id="member-errors-title">"Members with license errors"</h2>
+                    {move || state.notice.get().map(|text| view! { <p class="warning-text" role="status">{text}</p> })}
+                    {body}
+                </section>
+            })
+        }}
+    }
+}

@@ -1,0 +1,206 @@
+//! A group's page: its licenses with every service plan on or off (per-plan switches
+//! and Remove / Replace build pending changes), its processing state and how its members
+//! stand (Active, Error, pending); then its members with errors and the change controls.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::components::group_change_form::GroupChangeForm;
+use crate::components::group_change_progress::GroupChangeProgress;
+use crate::components::group_members_with_errors::GroupMembersWithErrors;
+use crate::components::screen_link::ScreenLink;
+use crate::components::token_panel::permission_for;
+use crate::groups_state::{use_groups, GroupsState};
+use crate::session::use_session;
+use crate::tenant_state::use_tenant;
+use crate::workspace::Load;
+use leptos::prelude::*;
+use license_desk_core::catalog::Catalog;
+use license_desk_core::group_change::{group_licenses, member_counts, plan_group, GroupChange};
+use license_desk_core::group_list::carried_over_for_group;
+use license_desk_core::model::{AssignedLicense, Group};
+use license_desk_core::route::Screen;
+use license_desk_core::token::Action;
+use license_desk_core::wording::groups::processing_state;
+use license_desk_core::Guid;
+
+/// Turns `plan` of `sku` on or off: an earlier switch of the same plan is replaced, and
+/// a switch back to how the group is now leaves nothing pending for it.
+fn switch_plan(state: GroupsState, group: &Group, sku: &Guid, plan: &Guid, enabled: bool) {
+    let mut changes = state.pending_changes();
+    changes.retain(
+        |c| !matches!(c, GroupChange::SetPlan { sku: s, plan: p, .. } if s == sku && p == plan),
+    );
+    let on_now = group
+        .assigned_licenses
+        .iter()
+        .find(|l| &l.sku_id == sku)
+        .is_some_and(|l| !l.disabled_plans.contains(plan));
+    if on_now != enabled {
+        changes.push(GroupChange::SetPlan {
+            sku: sku.clone(),
+            plan: plan.clone(),
+            enabled,
+        });
+    }
+    state.set_pending(changes);
+}
+
+fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> impl IntoView {
+    let state = use_groups();
+    let session = use_session();
+    let tenant = use_tenant();
+    let sku = license.sku_id.clone();
+    let name = catalog.sku_name(&sku);
+    let can_change = move || session.may_attempt(Action::AssignGroupLicense) && !state.is_busy();
+    // What the pending changes would leave: drives the switches.
+    let intended = {
+        let group = group.clone();
+        Memo::new(move |_| {
+            let changes = state.pending_changes();
+            plan_group(&group, &[], &tenant.catalog.read(), &changes).intended
+        })
+    };
+    let plans = catalog
+        .sku(&sku)
+        .map(|s| s.service_plans.clone())
+        .unwrap_or_default();
+    let removing = {
+        let sku = sku.clone();
+        Memo::new(move |_| intended.with(|i| !i.contains_key(&sku)))
+    };
+    let plan_rows = plans.into_iter().map(|info| {
+        let plan = info.service_plan_id.clone();
+        let plan_name = catalog.plan_name(&plan);
+        let on_now = !license.disabled_plans.contains(&plan);
+        let (sku_a, plan_a, group_a) = (sku.clone(), plan.clone(), group.clone());
+        let (sku_b, plan_b) = (sku.clone(), plan.clone());
+        let checked = move || intended.with(|i| i.get(&sku_b).is_some_and(|off| !off.contains(&plan_b)));
+        view! {
+            <li>
+                <label class="check">
+                    <input type="checkbox" prop:checked=checked
+                        disabled=move || !can_change() || removing.get()
+                        on:change=move |ev| switch_plan(state, &group_a, &sku_a, &plan_a, event_target_checked(&ev))/>
+                    {format!("{plan_name} — {} now", if on_now { "on" } else { "off" })}
+                </label>
+            </li>
+        }
+    }).collect_view();
+    let remove_sku = sku.clone();
+    let replace_from = sku.clone();
+    let replace_group = group.clone();
+    let replace_id = format!("replace-{sku}");
+    let others: Vec<(Guid, String)> = catalog
+        .skus
+        .iter()
+        .filter(|s| {
+            s.sku_id != sku && !group.assigned_licenses.iter().any(|l| l.sku_id == s.sku_id)
+        })
+        .map(|s| (s.sku_id.clone(), catalog.sku_name(&s.sku_id)))
+        .collect();
+    let remove_label = format!("Remove {name}");
+    view! {
+        <li class="assignment group-license">
+            <div class="assignment-head">
+                <p class="sku-name">{name.clone()}</p>
+                {move || removing.get().then(|| view! { <span class="badge badge-bad">"Removal pending"</span> })}
+            </div>
+            <details class="group-plans">
+                <summary>{format!("Service plans in {name} (tick to turn on)")}</summary>
+                <ul class="plan-switches">{plan_rows}</ul>
+            </details>
+            <div class="actions">
+                <button class="secondary" aria-label=remove_label disabled=move || !can_change() || removing.get()
+                    on:click=move |_| state.push_change(GroupChange::Remove { sku: remove_sku.clone() })>"Remove"</button>
+                <label for=replace_id.clone()>"Replace with"</label>
+                <select id=replace_id disabled=move || !can_change() || removing.get()
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        if value.is_empty() {
+                            return;
+                        }
+                        let to = Guid::new(&value);
+                        let catalog = tenant.catalog.get_untracked();
+                        let off = carried_over_for_group(&replace_group, &catalog, Some(&replace_from), &to);
+                        let mut changes = state.pending_changes();
+                        changes.push(GroupChange::Remove { sku: replace_from.clone() });
+                        changes.push(GroupChange::Add { sku: to, disabled_plans: off });
+                        state.set_pending(changes);
+                    }>
+                    <option value="">"Choose a license…"</option>
+                    {others.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let session = use_session();
+    let tenant = use_tenant();
+    let state = use_groups();
+    let allowed = move || session.may_attempt(Action::ReadGroups);
+    Effect::new(move |_| {
+        if let Some(id) = state.open_group() {
+            if allowed() {
+                crate::group_runs::load_group(session, tenant, state, id);
+            }
+        }
+    });
+    let title = move || {
+        state
+            .open_group()
+            .map(|id| crate::group_runs::group_name(state, tenant, &id))
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="card group-page" aria-labelledby="group-title">
+            <p class="back"><ScreenLink screen=Screen::Groups label="← All groups"/></p>
+            <h2 id="group-title" tabindex="-1">{title}</h2>
+            {move || (!allowed()).then(|| view! {
+                <p class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.",
+                    permission_for(session.claims.get().as_ref(), Action::ReadGroups).err().unwrap_or_default())}</p>
+            })}
+            {move || match state.group.get() {
+                Load::Idle => ().into_any(),
+                Load::Loading => view! { <p role="status" class="busy">"Reading the group…"</p> }.into_any(),
+                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the group"/> }.into_any(),
+                Load::Ready(group) => {
+                    let catalog = tenant.catalog.get();
+                    let processing = processing_state(group.license_processing_state.as_ref().map(|p| &p.state));
+                    let licenses = group.assigned_licenses.clone();
+                    let counts = move || match state.members.get() {
+                        Load::Ready(members) => {
+                            let counts = state.group.with(|g| g.ready().map(|g| member_counts(&g.id, &group_licenses(g), &members))).unwrap_or_default();
+                            view! {
+                                <ul class="counts" aria-label="Members by state">
+                                    <li>{format!("Members: {}", counts.members)}</li>
+                                    <li>{format!("Active: {}", counts.active)}</li>
+                                    <li class=(counts.error > 0).then_some("problem")>{format!("Error: {}", counts.error)}</li>
+                                    <li>{format!("Pending: {}", counts.pending)}</li>
+                                </ul>
+                            }.into_any()
+                        }
+                        Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the group's members"/> }.into_any(),
+                        _ => view! { <p role="status" class="busy">"Reading the group's members…"</p> }.into_any(),
+                    };
+                    view! {
+                        <dl class="facts">
+                            <dt>"Processing"</dt><dd data-testid="processing-state">{processing}</dd>
+                            <dt>"Group id"</dt><dd><code>{group.id.to_string()}</code></dd>
+                        </dl>
+                        {counts}
+                        <h3>{format!("Licenses ({})", licenses.len())}</h3>
+                        {licenses.is_empty().then(|| view! { <p>"This group assigns no licenses."</p> })}
+                        <ul class="assignments">
+                            {licenses.into_iter().map(|l| license_card(l, group.clone(), &catalog)).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+        <GroupMembersWithErrors/>
+        <GroupChangeForm/>
+        <GroupChangeProgress/>
+    }
+}

@@ -1,0 +1,106 @@
+//! "Groups": groups whose members have license errors first, then every other group that
+//! assigns licenses; each with its licenses by name and its processing state, and a link
+//! to the group's page.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::components::screen_link::ScreenLink;
+use crate::components::token_panel::permission_for;
+use crate::groups_state::use_groups;
+use crate::session::use_session;
+use crate::tenant_state::use_tenant;
+use crate::workspace::Load;
+use leptos::prelude::*;
+use license_desk_core::catalog::Catalog;
+use license_desk_core::group_list::{group_label, GroupRow};
+use license_desk_core::model::AssignedLicense;
+use license_desk_core::route::{GroupId, Screen};
+use license_desk_core::token::Action;
+use license_desk_core::wording::groups::processing_state;
+
+/// "Office 365 E3 (Sway, Yammer off)".
+pub fn license_text(license: &AssignedLicense, catalog: &Catalog) -> String {
+    let name = catalog.sku_name(&license.sku_id);
+    if license.disabled_plans.is_empty() {
+        return name;
+    }
+    let off: Vec<String> = license
+        .disabled_plans
+        .iter()
+        .map(|p| catalog.plan_name(p))
+        .collect();
+    format!("{name} ({} off)", off.join(", "))
+}
+
+fn group_row(row: GroupRow, catalog: &Catalog) -> impl IntoView {
+    let name = group_label(&row.group);
+    let screen = Screen::Group(GroupId::new(&row.group.id));
+    let licenses: Vec<String> = row
+        .group
+        .assigned_licenses
+        .iter()
+        .map(|l| license_text(l, catalog))
+        .collect();
+    let state = processing_state(
+        row.group
+            .license_processing_state
+            .as_ref()
+            .map(|p| &p.state),
+    );
+    view! {
+        <li class="group-row">
+            <div class="group-row-head">
+                <ScreenLink screen=screen label=name class="group-name"/>
+                {row.has_errors.then(|| view! { <span class="badge badge-bad">"Members with license errors"</span> })}
+            </div>
+            <p class="part">{if licenses.is_empty() { "Licenses: none shown".to_string() } else { format!("Licenses: {}", licenses.join("; ")) }}</p>
+            <p class="part">{state}</p>
+        </li>
+    }
+}
+
+#[component]
+pub fn GroupsList() -> impl IntoView {
+    let session = use_session();
+    let tenant = use_tenant();
+    let state = use_groups();
+    let allowed = move || session.may_attempt(Action::ReadGroups);
+    let reason = move || permission_for(session.claims.get().as_ref(), Action::ReadGroups).err();
+    Effect::new(move |_| {
+        if allowed() && state.list.with_untracked(|l| matches!(l, Load::Idle)) {
+            crate::group_runs::load_groups(session, tenant, state);
+        }
+    });
+    view! {
+        <section class="card groups" aria-labelledby="groups-title">
+            <h2 id="groups-title" tabindex="-1">"Groups"</h2>
+            <p class="hint">"Groups whose members have license errors come first, then every other group that assigns licenses."</p>
+            <div class="actions">
+                <button class="secondary" disabled=move || !allowed() || state.list.with(|l| matches!(l, Load::Loading))
+                    aria-describedby=move || (!allowed()).then_some("groups-not-allowed")
+                    on:click=move |_| crate::group_runs::load_groups(session, tenant, state)>"Refresh groups"</button>
+            </div>
+            {move || (!allowed()).then(|| view! {
+                <p id="groups-not-allowed" class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.", reason().unwrap_or_default())}</p>
+            })}
+            {move || match state.list.get() {
+                Load::Idle => ().into_any(),
+                Load::Loading => view! { <p role="status" class="busy">"Reading groups…"</p> }.into_any(),
+                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading groups"/> }.into_any(),
+                Load::Ready(rows) => {
+                    let catalog = tenant.catalog.get();
+                    let failing = rows.iter().filter(|r| r.has_errors).count();
+                    let summary = match failing {
+                        0 => format!("{} groups assign licenses; none has members with license errors.", rows.len()),
+                        n => format!("{} groups assign licenses; {n} with members with license errors.", rows.len()),
+                    };
+                    view! {
+                        <p role="status">{summary}</p>
+                        <ul class="group-list">
+                            {rows.into_iter().map(|row| group_row(row, &catalog)).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
