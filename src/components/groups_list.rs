@@ -65,8 +65,9 @@ pub fn GroupsList() -> impl IntoView {
     let state = use_groups();
     let allowed = move || session.may_attempt(Action::ReadGroups);
     let reason = move || permission_for(session.claims.get().as_ref(), Action::ReadGroups).err();
+    // Read afresh each time the screen opens: processing states and errors move.
     Effect::new(move |_| {
-        if allowed() && state.list.with_untracked(|l| matches!(l, Load::Idle)) {
+        if allowed() && state.list.with_untracked(|l| !matches!(l, Load::Loading)) {
             crate::group_runs::load_groups(session, tenant, state);
         }
     });
