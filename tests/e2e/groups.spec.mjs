@@ -17,6 +17,11 @@ async function resetGraph(request) {
   expect(response.ok()).toBe(true);
 }
 
+async function arm(request, rule) {
+  const response = await request.fetch(`${GROUPS_GRAPH}/_faults`, { method: "POST", data: rule });
+  expect(response.ok(), await response.text()).toBe(true);
+}
+
 async function openGroups(page) {
   await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: "Groups" }).click();
   await expect(page.getByRole("heading", { name: "Groups", level: 2 })).toBeVisible();
@@ -79,7 +84,7 @@ test("demo tenant: a group's seat error explained, a seat freed, members reproce
   watch.assertClean(EXPECTED_CONSOLE);
 });
 
-test("fake Graph: turn a plan off for a group, preview the request, follow the 202 to the group diff and member counts", async ({ page, request }) => {
+test("fake Graph: turn a plan off for a group, preview the request, a refusal explained, then the 202 followed to the group diff and member counts", async ({ page, request }) => {
   const watch = guard(page);
   await resetGraph(request);
   await signIn(page, DEV, GROUPS_GRAPH, mintToken({ scp: ALL_SCOPES }));
@@ -98,8 +103,23 @@ test("fake Graph: turn a plan off for a group, preview the request, follow the 2
   await expect(sent).toContainText("a23b959c-7ce8-4e57-9140-b90eb88a9e97");
   await expect(sent).toContainText('"removeLicenses": []');
   await shot(page, "74-group-change-preview");
+
+  // Graph refuses the first attempt: the failure is explained and nothing typed is lost.
+  await arm(request, { method: "POST", path: "/assignLicense", times: 1, after_apply: false,
+    fault: { kind: "graph_error", status: 403, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." } });
   await page.getByRole("button", { name: "Apply changes" }).click();
   const result = page.getByRole("region", { name: "Group license change" });
+  const failure = result.getByRole("alert");
+  await expect(failure).toContainText("Changing the group's licenses failed");
+  await expect(failure).toContainText("Insufficient privileges to complete the operation.");
+  await expect(failure).toContainText("code Authorization_RequestDenied");
+  await expect(failure).toContainText("request-id");
+  await expect(failure).toContainText("What to do");
+  await expect(form).toContainText("Turn Sway off in Office 365 E3");
+  await shot(page, "74-group-change-refused");
+
+  await form.getByRole("button", { name: "Preview changes" }).click();
+  await page.getByRole("button", { name: "Apply changes" }).click();
   await expect(result.getByText(/Graph accepted the change \(202 Accepted\)/)).toBeVisible({ timeout: 15_000 });
   await shot(page, "75-group-change-processing");
   await expect(result.getByText("Applied: Entra ID finished processing the group.")).toBeVisible({ timeout: 60_000 });
