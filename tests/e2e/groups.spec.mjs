@@ -170,3 +170,17 @@ test("Groups screen and a group's page: no axe violations at 1280 and 390 px, ke
   await groupViewsAccessible(page, "390");
   watch.assertClean(EXPECTED_CONSOLE);
 });
+
+test("a token that can't read groups: the Groups views say which permission is missing and send nothing", async ({ page }) => {
+  const watch = guard(page);
+  await signIn(page, DEV, GROUPS_GRAPH, mintToken({ scp: "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All" }));
+  await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: "Groups" }).click();
+  await expect(groupsCard(page).getByRole("note")).toContainText("Reading groups is not allowed by this token: it needs GroupMember.Read.All or Group.Read.All.");
+  await expect(groupsCard(page).getByRole("button", { name: "Refresh groups" })).toBeDisabled();
+  await page.getByText(/Activity log \(\d+ requests?\)/).click();
+  const entries = page.getByRole("region", { name: "Activity log entries" });
+  await expect(entries).toContainText("/subscribedSkus");
+  await expect(entries).not.toContainText("/groups");
+  await shot(page, "79-groups-not-allowed");
+  watch.assertClean(EXPECTED_CONSOLE);
+});
