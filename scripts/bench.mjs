@@ -28,7 +28,7 @@
 // how much. --record appends a dated section with the tables and the exact command.
 
 import { readFileSync, readdirSync, statSync, appendFileSync } from "node:fs";
-import { join, extname } from "node:path";
+import { join, extname, relative } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import { spawn, execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
@@ -48,6 +48,12 @@ for (let i = 0; i < argv.length; i++) {
 }
 const loads = Number(args.loads ?? 15);
 const SHIPPED = new Set([".html", ".js", ".wasm", ".css", ".svg"]);
+/** Every file under `root`, relative to `dist` (wasm-bindgen's JS snippets live in snippets/). */
+const filesUnder = (root, dist) =>
+  readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? filesUnder(path, dist) : [relative(dist, path)];
+  });
 
 /** What the run prints: a markdown table, then details kept verbatim in the record. */
 const table = [];
@@ -126,7 +132,7 @@ const sum = (dist, names) =>
   }, { raw: 0, gzip: 0, brotli: 0 });
 for (const build of builds) {
   build.firstLoad = [...build.firstLoad].sort((a, b) => sizes(build.dist, b).raw - sizes(build.dist, a).raw);
-  build.shipped = readdirSync(build.dist).filter((name) => SHIPPED.has(extname(name)) && name !== "index.dev.html" && statSync(join(build.dist, name)).isFile());
+  build.shipped = filesUnder(build.dist, build.dist).filter((name) => SHIPPED.has(extname(name)) && name !== "index.dev.html");
   build.first = sum(build.dist, build.firstLoad);
   build.total = sum(build.dist, build.shipped);
 }

@@ -18,6 +18,9 @@
 //   a year and `immutable` for Trunk's content-hashed files, `no-cache` for the rest;
 // - security-headers.json: the same headers and cache rules as data (the local test
 //   server reads it), with the development variant of the policy;
+// - the workspace module (Cargo bin `license-desk`, which Trunk builds as data-type="worker"
+//   and so leaves unhashed and unreferenced) renamed by content hash, and named to the first
+//   page in <meta name="license-desk-workspace"> (see src/workspace_loader.rs);
 // - gzip (-9) and brotli (q11) copies of every text and wasm file.
 //
 // Debug builds (`trunk build`, `trunk serve`) and `trunk serve --release` are left as Trunk
@@ -28,7 +31,7 @@
 
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, readdirSync, statSync, unlinkSync, existsSync } from "node:fs";
-import { join, extname } from "node:path";
+import { join, extname, relative } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? "dist";
@@ -65,6 +68,27 @@ let html = readFileSync(join(dir, "index.html"), "utf8")
 if (html.includes(".well-known/trunk/ws")) {
   console.log("postbuild: trunk serve build (live reload), left as Trunk made it");
   process.exit(0);
+}
+
+// The workspace module: content-hashed names like every other asset, and a tag that tells
+// the first page where it is. A directory finished before already has both.
+const WORKSPACE = { js: "license-desk.js", wasm: "license-desk_bg.wasm" };
+const WORKSPACE_META = /\s*<meta name="license-desk-workspace"[^>]*>/i;
+if (existsSync(join(dir, WORKSPACE.wasm))) {
+  const wasm = readFileSync(join(dir, WORKSPACE.wasm));
+  const loader = readFileSync(join(dir, WORKSPACE.js), "utf8");
+  const hash = createHash("sha256").update(wasm).update(loader).digest("hex").slice(0, 16);
+  const names = { js: `license-desk-${hash}.js`, wasm: `license-desk-${hash}_bg.wasm` };
+  writeFileSync(join(dir, names.wasm), wasm);
+  writeFileSync(join(dir, names.js), loader.split(WORKSPACE.wasm).join(names.wasm));
+  unlinkSync(join(dir, WORKSPACE.wasm));
+  unlinkSync(join(dir, WORKSPACE.js));
+  html = html
+    .replace(WORKSPACE_META, "")
+    .replace("</head>", `    <meta name="license-desk-workspace" content="${names.js} ${names.wasm}">\n</head>`);
+} else if (!WORKSPACE_META.test(html)) {
+  console.error(`postbuild: no workspace module (${WORKSPACE.wasm}) and no <meta name="license-desk-workspace">`);
+  process.exit(1);
 }
 
 const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
@@ -120,10 +144,14 @@ writeFileSync(join(dir, "index.dev.html"), withMetaPolicy(html, meta.development
 
 const HOST_CONFIG = new Set(["_headers", "staticwebapp.config.json"]);
 const HEADERS_DATA = "security-headers.json";
+/** Every file under `root`, as paths relative to `dir` (wasm-bindgen's JS snippets live in snippets/). */
+const filesUnder = (root) =>
+  readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [relative(dir, path)];
+  });
 const served = [
-  ...readdirSync(dir).filter(
-    (name) => statSync(join(dir, name)).isFile() && !HOST_CONFIG.has(name) && name !== HEADERS_DATA && !/\.(gz|br)$/.test(name),
-  ),
+  ...filesUnder(dir).filter((name) => !HOST_CONFIG.has(name) && name !== HEADERS_DATA && !/\.(gz|br)$/.test(name)),
   HEADERS_DATA,
 ].sort();
 /** Cache-Control for each served file, by name; the root path is index.html. */
@@ -161,7 +189,7 @@ writeFileSync(
 );
 
 const COMPRESSIBLE = new Set([".html", ".js", ".wasm", ".css", ".json", ".svg"]);
-for (const name of readdirSync(dir)) {
+for (const name of filesUnder(dir)) {
   const path = join(dir, name);
   if (name.endsWith(".gz") || name.endsWith(".br")) {
     unlinkSync(path);

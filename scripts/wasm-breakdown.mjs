@@ -4,7 +4,10 @@
 // names (wasm-opt drops them), so this builds the same wasm with its names kept and reads
 // it with twiggy (`cargo install twiggy`). A measurement, run by hand, not a test.
 //
-//   node scripts/wasm-breakdown.mjs [--wasm file.wasm] [--top 25]
+//   node scripts/wasm-breakdown.mjs [--bin license-desk|sign-in] [--wasm file.wasm] [--top 25]
+//
+// --bin picks the module: `license-desk`, the workspace (the default), or `sign-in`, the
+// first page's module.
 //
 // Without --wasm it runs Trunk's release steps by hand: `cargo build --release` for
 // wasm32, wasm-bindgen, then `wasm-opt -Oz -g` (as Trunk's -Oz, plus -g to keep the name
@@ -44,13 +47,13 @@ const CATEGORIES = [
 const DATA = "static data (strings, tables)";
 const OTHER = "other (unnamed or other crates)";
 
-function buildNamedWasm() {
+function buildNamedWasm(bin) {
   const out = mkdtempSync(join(tmpdir(), "license-desk-breakdown-"));
   const target = process.env.CARGO_TARGET_DIR ?? "target";
-  execFileSync("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--bin", "license-desk"], { stdio: "inherit" });
-  execFileSync("wasm-bindgen", ["--target=web", `--out-dir=${out}`, "--out-name=license-desk", "--no-typescript", join(target, "wasm32-unknown-unknown/release/license-desk.wasm")], { stdio: "inherit" });
-  const wasm = join(out, "license-desk_bg.named.wasm");
-  execFileSync("wasm-opt", [`--output=${wasm}`, "-Oz", "-g", join(out, "license-desk_bg.wasm")], { stdio: "inherit" });
+  execFileSync("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--bin", bin], { stdio: "inherit" });
+  execFileSync("wasm-bindgen", ["--target=web", `--out-dir=${out}`, `--out-name=${bin}`, "--no-typescript", join(target, `wasm32-unknown-unknown/release/${bin}.wasm`)], { stdio: "inherit" });
+  const wasm = join(out, `${bin}_bg.named.wasm`);
+  execFileSync("wasm-opt", [`--output=${wasm}`, "-Oz", "-g", join(out, `${bin}_bg.wasm`)], { stdio: "inherit" });
   return wasm;
 }
 
@@ -94,7 +97,7 @@ function stringBytesIn(data, strings) {
   return bytes;
 }
 
-const wasm = args.wasm ?? buildNamedWasm();
+const wasm = args.wasm ?? buildNamedWasm(args.bin ?? "license-desk");
 const items = JSON.parse(execFileSync("twiggy", ["top", "-n", "1000000", "-f", "json", wasm], { encoding: "utf8", maxBuffer: 1 << 30 }));
 const bytes = readFileSync(wasm);
 const totals = new Map();

@@ -36,13 +36,23 @@ pub fn query_param(name: &str) -> Option<String> {
     }
 }
 
+/// The token in `#access_token=…`, left where it is.
+fn fragment_token() -> Option<String> {
+    let hash = window().location().hash().ok()?;
+    let fragment = hash.strip_prefix('#')?;
+    let params = web_sys::UrlSearchParams::new_with_str(fragment).ok()?;
+    params.get("access_token")
+}
+
+/// True when the address bar passes a token in `#access_token=…`.
+pub fn has_fragment_token() -> bool {
+    fragment_token().is_some_and(|token| !token.is_empty())
+}
+
 /// Reads `#access_token=…` and removes it from the address bar and history at once.
 pub fn take_fragment_token() -> Option<String> {
     let location = window().location();
-    let hash = location.hash().ok()?;
-    let fragment = hash.strip_prefix('#')?;
-    let params = web_sys::UrlSearchParams::new_with_str(fragment).ok()?;
-    let token = params.get("access_token")?;
+    let token = fragment_token()?;
     let clean = format!(
         "{}{}",
         location.pathname().unwrap_or_default(),

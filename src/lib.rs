@@ -20,10 +20,12 @@ pub mod http;
 pub mod journal_store;
 pub mod router;
 pub mod session;
+pub mod sign_in_page;
 pub mod tenant_state;
 pub mod transport;
 pub mod user_runs;
 pub mod user_screen;
 pub mod workspace;
+pub mod workspace_loader;
 
 pub use components::app::App;

@@ -239,7 +239,7 @@ async fn user_licenses_show_a_missing_state_as_unknown() {
 #[wasm_bindgen_test]
 async fn use_demo_tenant_signs_in_and_loads_the_tenant() {
     let root = container();
-    let _mounted = leptos::mount::mount_to(root.clone(), license_desk::App);
+    let _mounted = leptos::mount::mount_to(root.clone(), || leptos::view! { <license_desk::App/> });
     settle(10).await;
     button(&root, "Use demo tenant").click();
     settle(600).await;

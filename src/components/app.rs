@@ -9,10 +9,11 @@ use crate::components::groups_list::GroupsList;
 use crate::components::pending_changes::PendingChanges;
 use crate::components::saved_run_offer::SavedRunOffer;
 use crate::components::screen_nav::ScreenNav;
-use crate::components::sign_in::{SignIn, TokenRefresh};
+use crate::components::sign_in::{SignIn, SignInChoice};
 use crate::components::tenant_licenses::TenantLicenses;
 use crate::components::throttle_notice::ThrottleNotice;
 use crate::components::token_panel::TokenPanel;
+use crate::components::token_refresh::TokenRefresh;
 use crate::components::user_licenses::UserLicenses;
 use crate::session::{Connection, Session};
 use crate::tenant_state::TenantState;
@@ -36,8 +37,27 @@ fn load_skus(session: Session, tenant: TenantState) {
     });
 }
 
+/// Acts on what the admin chose on the sign-in form.
+fn act_on(choice: SignInChoice, session: Session, workspace: Workspace) {
+    match choice {
+        SignInChoice::Demo => session.start_demo(workspace),
+        SignInChoice::Token { endpoint, token } => session.sign_in(
+            workspace,
+            Connection {
+                endpoint,
+                demo: false,
+            },
+            token,
+        ),
+    }
+}
+
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// What the admin chose on the first page, before this module was loaded.
+    #[prop(default = None)]
+    handed_over: Option<SignInChoice>,
+) -> impl IntoView {
     let session = Session::new();
     provide_context(session);
     let workspace = Workspace::new().provide();
@@ -68,6 +88,10 @@ pub fn App() -> impl IntoView {
             },
             token,
         );
+    }
+
+    if let Some(choice) = handed_over {
+        act_on(choice, session, workspace);
     }
 
     let tick = set_interval_with_handle(
@@ -111,7 +135,7 @@ pub fn App() -> impl IntoView {
         </header>
         <ThrottleNotice/>
         <main id="main">
-            <Show when=connected fallback=|| view! { <SignIn/> }>
+            <Show when=connected fallback=move || view! { <SignIn on_choice=move |choice| act_on(choice, session, workspace)/> }>
                 {move || session.notice.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
                 <Show when=move || session.needs_token.with(Option::is_some)>
                     <TokenRefresh/>

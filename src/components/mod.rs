@@ -29,5 +29,6 @@ pub mod tenant_licenses;
 pub mod throttle_notice;
 pub mod token_check;
 pub mod token_panel;
+pub mod token_refresh;
 pub mod user_licenses;
 pub mod write_rate_chart;

@@ -1,13 +1,26 @@
 //! Signing in with a token the admin brings, or straight into the demo tenant.
-//! Also the prompt for a fresh token when Graph answers 401 mid-work.
+//!
+//! The form only judges what was typed and says what the admin chose; whoever shows it
+//! acts on the choice. The first page shows it before the workspace is even loaded (see
+//! [`crate::sign_in_page`]), and the workspace shows it again after signing out, so it
+//! depends on nothing of the workspace.
 
-use crate::components::error_panel::ErrorPanel;
 use crate::components::token_check::{refusal, TokenCheck};
-use crate::session::{demo_token, use_session, Connection};
-use crate::workspace::use_workspace;
 use leptos::prelude::*;
 use license_desk_core::access_token::AccessToken;
 use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
+
+/// What the admin chose on the sign-in form.
+#[derive(Clone, Debug)]
+pub enum SignInChoice {
+    /// Sign in to `endpoint` with a token that passed the checks.
+    Token {
+        endpoint: GraphEndpoint,
+        token: AccessToken,
+    },
+    /// Open the demo tenant.
+    Demo,
+}
 
 /// True when the page itself is served from loopback (development).
 fn on_loopback() -> bool {
@@ -40,9 +53,11 @@ fn loopback_allowed() -> bool {
 }
 
 #[component]
-pub fn SignIn() -> impl IntoView {
-    let session = use_session();
-    let workspace = use_workspace();
+pub fn SignIn(
+    /// Called with the admin's choice once it passes the checks.
+    #[prop(into)]
+    on_choice: Callback<SignInChoice>,
+) -> impl IntoView {
     let token = RwSignal::new(String::new());
     let cloud = RwSignal::new(Cloud::Global);
     let version = RwSignal::new(ApiVersion::V1);
@@ -75,15 +90,10 @@ pub fn SignIn() -> impl IntoView {
                     return;
                 }
                 problem.set(None);
-                session.sign_in(
-                    workspace,
-                    Connection {
-                        endpoint,
-                        demo: false,
-                    },
-                    pasted,
-                );
-                token.set(String::new());
+                on_choice.run(SignInChoice::Token {
+                    endpoint,
+                    token: pasted,
+                });
             }
             Err(message) => problem.set(Some(message)),
         }
@@ -130,42 +140,7 @@ pub fn SignIn() -> impl IntoView {
                 {move || problem.get().map(|p| view! { <p class="inline-error" role="alert">{p}</p> })}
                 <div class="actions">
                     <button type="submit" class="primary">"Sign in"</button>
-                    <button type="button" class="secondary" on:click=move |_| session.start_demo(workspace)>"Use demo tenant"</button>
-                </div>
-            </form>
-        </section>
-    }
-}
-
-/// Shown over the workspace after a 401: a fresh token continues where the admin was.
-#[component]
-pub fn TokenRefresh() -> impl IntoView {
-    let session = use_session();
-    let workspace = use_workspace();
-    let token = RwSignal::new(String::new());
-    let submit = move || {
-        if let Some(fresh) = AccessToken::from_pasted(&token.get()) {
-            session.renew(workspace, fresh);
-            token.set(String::new());
-        }
-    };
-    view! {
-        <section class="card refresh" aria-labelledby="refresh-title">
-            <h2 id="refresh-title">"Your token needs renewing"</h2>
-            {move || session.needs_token.get().map(|error| view! { <ErrorPanel error=error context="The last request"/> })}
-            <p>"Everything on screen, including your pending changes, is kept. Paste a fresh token to continue."</p>
-            <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                <div class="field">
-                    <label for="fresh-token">"Fresh access token"</label>
-                    <input id="fresh-token" type="password" autocomplete="off"
-                        prop:value=move || token.get()
-                        on:input=move |ev| token.set(event_target_value(&ev)) />
-                </div>
-                <div class="actions">
-                    <button type="submit" class="primary">"Continue"</button>
-                    <Show when=move || session.is_demo()>
-                        <button type="button" class="secondary" on:click=move |_| session.renew(workspace, demo_token())>"Renew demo token"</button>
-                    </Show>
+                    <button type="button" class="secondary" on:click=move |_| on_choice.run(SignInChoice::Demo)>"Use demo tenant"</button>
                 </div>
             </form>
         </section>

@@ -1,0 +1,123 @@
+//! The page loads in two parts so that the sign-in screen comes up fast on a slow
+//! connection: a small first module shows the sign-in form, and the workspace (every
+//! screen, the demo tenant, the names table) is a second module fetched while the admin
+//! pastes a token. This module is both ends of the hand-over between them.
+//!
+//! The first module asks [`open_workspace`] to import the workspace module, start it and
+//! call its exported `open_workspace` with the admin's choice. The token crosses as a
+//! function argument, in memory only, as it would between two functions of one module.
+//! The release build names the workspace files by content hash and lists them in
+//! `<meta name="license-desk-workspace">` (scripts/postbuild.mjs); a debug build has no
+//! such tag and uses Trunk's plain names.
+
+use crate::components::sign_in::SignInChoice;
+use license_desk_core::access_token::AccessToken;
+use license_desk_core::request::{ApiVersion, GraphEndpoint};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/workspace_loader.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = openWorkspace)]
+    async fn import_and_open(
+        js: &str,
+        wasm: &str,
+        token: Option<String>,
+        origin: Option<String>,
+        version: Option<String>,
+        demo: bool,
+    ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = warmWorkspace)]
+    fn warm_files(js: &str, wasm: &str);
+}
+
+/// The workspace module's two files, as absolute URLs.
+struct WorkspaceFiles {
+    js: String,
+    wasm: String,
+}
+
+/// The tag the release build writes: `content="<js file> <wasm file>"`.
+const FILES_META: &str = r#"meta[name="license-desk-workspace"]"#;
+/// Trunk's names for the workspace module when nothing renamed them (debug builds).
+const PLAIN_NAMES: (&str, &str) = ("license-desk.js", "license-desk_bg.wasm");
+
+fn workspace_files() -> WorkspaceFiles {
+    let document = web_sys::window().and_then(|w| w.document());
+    let listed = document
+        .as_ref()
+        .and_then(|d| d.query_selector(FILES_META).ok().flatten())
+        .and_then(|meta| meta.get_attribute("content"));
+    let (js, wasm) = match listed.as_deref().map(str::split_whitespace) {
+        Some(mut names) => match (names.next(), names.next()) {
+            (Some(js), Some(wasm)) => (js.to_string(), wasm.to_string()),
+            _ => (PLAIN_NAMES.0.to_string(), PLAIN_NAMES.1.to_string()),
+        },
+        None => (PLAIN_NAMES.0.to_string(), PLAIN_NAMES.1.to_string()),
+    };
+    let base = document
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    let absolute = |name: &str| {
+        web_sys::Url::new_with_base(name, &base)
+            .map(|url| url.href())
+            .unwrap_or_else(|_| name.to_string())
+    };
+    WorkspaceFiles {
+        js: absolute(&js),
+        wasm: absolute(&wasm),
+    }
+}
+
+/// Starts fetching the workspace module at low priority, so that signing in finds it
+/// in the HTTP cache.
+pub fn warm() {
+    let files = workspace_files();
+    warm_files(&files.js, &files.wasm);
+}
+
+/// Loads and starts the workspace with the admin's choice; with `None` the workspace
+/// reads the address bar itself (`?demo`, `#access_token=`). On failure, says why.
+pub async fn open_workspace(choice: Option<SignInChoice>) -> Result<(), String> {
+    let files = workspace_files();
+    let (token, origin, version, demo) = match choice {
+        None => (None, None, None, false),
+        Some(SignInChoice::Demo) => (None, None, None, true),
+        Some(SignInChoice::Token { endpoint, token }) => (
+            Some(token.expose().to_string()),
+            Some(endpoint.origin().to_string()),
+            Some(endpoint.version().as_str().to_string()),
+            false,
+        ),
+    };
+    import_and_open(&files.js, &files.wasm, token, origin, version, demo)
+        .await
+        .map(|_| ())
+        .map_err(|error| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .or_else(|| error.as_string())
+                .unwrap_or_else(|| "the browser gave no reason".to_string())
+        })
+}
+
+/// The workspace's end: the choice the first module handed over, checked again (an
+/// endpoint outside the allowed Graph clouds and loopback is refused).
+pub fn handed_over(
+    token: Option<String>,
+    origin: Option<String>,
+    version: Option<String>,
+    demo: bool,
+) -> Option<SignInChoice> {
+    if demo {
+        return Some(SignInChoice::Demo);
+    }
+    let version = version
+        .as_deref()
+        .and_then(ApiVersion::parse)
+        .unwrap_or(ApiVersion::V1);
+    let endpoint = GraphEndpoint::parse(&origin?, version).ok()?;
+    let token = AccessToken::from_pasted(&token?)?;
+    Some(SignInChoice::Token { endpoint, token })
+}
