@@ -20,6 +20,7 @@ pub mod router;
 pub mod session;
 pub mod tenant_state;
 pub mod transport;
+pub mod user_lists;
 pub mod user_runs;
 pub mod user_screen;
 pub mod workspace;

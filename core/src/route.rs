@@ -42,10 +42,14 @@ pub enum Screen {
     User(UserId),
     /// "Bulk changes": one change for many users.
     Bulk,
+    /// "Who has this license": the holders of one SKU (`?view=holders&sku=<id>`).
+    Holders(Guid),
+    /// "Unlicensed users" (`?view=unlicensed`).
+    Unlicensed,
 }
 
 /// The query parameters a screen owns; navigation replaces exactly these.
-pub const SCREEN_PARAMETERS: [&str; 2] = ["user", "view"];
+pub const SCREEN_PARAMETERS: [&str; 3] = ["user", "view", "sku"];
 
 impl Screen {
     /// The screen named by a query string's parameters (already decoded).
@@ -62,6 +66,11 @@ impl Screen {
         }
         match value("view") {
             Some(view) if view.eq_ignore_ascii_case("bulk") => Screen::Bulk,
+            Some(view) if view.eq_ignore_ascii_case("holders") => match value("sku") {
+                Some(sku) => Screen::Holders(Guid::new(sku)),
+                None => Screen::Tenant,
+            },
+            Some(view) if view.eq_ignore_ascii_case("unlicensed") => Screen::Unlicensed,
             _ => Screen::Tenant,
         }
     }
@@ -72,13 +81,18 @@ impl Screen {
             Screen::Tenant => Vec::new(),
             Screen::User(id) => vec![("user", id.to_string())],
             Screen::Bulk => vec![("view", "bulk".to_string())],
+            Screen::Holders(sku) => vec![
+                ("view", "holders".to_string()),
+                ("sku", sku.as_str().to_string()),
+            ],
+            Screen::Unlicensed => vec![("view", "unlicensed".to_string())],
         }
     }
 
     pub fn user(&self) -> Option<&UserId> {
         match self {
             Screen::User(id) => Some(id),
-            Screen::Tenant | Screen::Bulk => None,
+            _ => None,
         }
     }
 }
@@ -101,6 +115,8 @@ mod tests {
             Screen::Tenant,
             Screen::User(UserId::new(&Guid::new(id))),
             Screen::Bulk,
+            Screen::Holders(Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900")),
+            Screen::Unlicensed,
         ] {
             let pairs: Vec<(String, String)> = screen
                 .to_query()
@@ -131,6 +147,11 @@ mod tests {
         assert_eq!(
             Screen::from_query(&query(&[("view", "bulk"), ("demo", "")])),
             Screen::Bulk
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("view", "holders")])),
+            Screen::Tenant,
+            "holders of no SKU is no screen"
         );
     }
 }

@@ -4,6 +4,7 @@ use crate::components::activity_log::ActivityLog;
 use crate::components::bulk_changes::BulkChanges;
 use crate::components::changes_view::ChangesView;
 use crate::components::find_user::FindUser;
+use crate::components::license_holders::LicenseHolders;
 use crate::components::pending_changes::PendingChanges;
 use crate::components::saved_run_offer::SavedRunOffer;
 use crate::components::screen_nav::ScreenNav;
@@ -11,6 +12,7 @@ use crate::components::sign_in::{SignIn, TokenRefresh};
 use crate::components::tenant_licenses::TenantLicenses;
 use crate::components::throttle_notice::ThrottleNotice;
 use crate::components::token_panel::TokenPanel;
+use crate::components::unlicensed_users::UnlicensedUsers;
 use crate::components::user_licenses::UserLicenses;
 use crate::session::{Connection, Session};
 use crate::tenant_state::TenantState;
@@ -125,6 +127,8 @@ pub fn App() -> impl IntoView {
                         {move || match navigation.screen.get() {
                             Screen::Tenant => view! { <TenantLicenses/> }.into_any(),
                             Screen::Bulk => view! { <BulkChanges/> }.into_any(),
+                            Screen::Holders(sku) => view! { <LicenseHolders sku=sku/> }.into_any(),
+                            Screen::Unlicensed => view! { <UnlicensedUsers/> }.into_any(),
                             Screen::User(_) => view! {
                                 <UserLicenses/>
                                 <PendingChanges/>

@@ -1,4 +1,5 @@
-//! The links between screens: "Licenses in this tenant" and "Bulk changes". Each is a
+//! The links between screens: "Licenses in this tenant", "Bulk changes" and "Unlicensed
+//! users". Each is a
 //! real link with its own address, so it can be opened in a new tab or bookmarked; a
 //! plain click changes the screen without reloading.
 
@@ -7,7 +8,7 @@ use leptos::prelude::*;
 use license_desk_core::route::Screen;
 
 /// The address of `screen`, keeping the parameters that aren't about screens.
-fn href(screen: &Screen) -> String {
+pub fn href(screen: &Screen) -> String {
     let mut pairs: Vec<(String, String)> = crate::browser::query_pairs()
         .into_iter()
         .filter(|(key, _)| !license_desk_core::route::SCREEN_PARAMETERS.contains(&key.as_str()))
@@ -57,6 +58,7 @@ pub fn ScreenNav() -> impl IntoView {
         <nav class="screens" aria-label="Screens">
             {link(Screen::Tenant, "Licenses in this tenant")}
             {link(Screen::Bulk, "Bulk changes")}
+            {link(Screen::Unlicensed, "Unlicensed users")}
         </nav>
     }
 }

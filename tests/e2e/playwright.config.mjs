@@ -14,6 +14,8 @@ export const SAFETY_GRAPH = "http://127.0.0.1:8790";
 export const FAULT_GRAPH = "http://127.0.0.1:8789";
 /** 300 extra users and a scaled-down write quota, for the bulk specs. */
 export const BULK_GRAPH = "http://127.0.0.1:8791";
+/** 300 extra users, read only: the holders and unlicensed lists page through them. */
+export const TENANT_GRAPH = "http://127.0.0.1:8793";
 
 export default defineConfig({
   testDir: ".",
@@ -49,5 +51,6 @@ export default defineConfig({
       command: "cargo run --release --example fake-graph -- --port 8791 --users 300 --latency-ms 40 --write-quota 100/5s",
       url: BULK_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
+    { command: "cargo run --release --example fake-graph -- --port 8793 --users 300", url: TENANT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
   ],
 });
