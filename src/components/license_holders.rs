@@ -3,6 +3,7 @@
 //! exported as CSV, or handed to the bulk screen.
 
 use crate::components::screen_link::ScreenLink;
+use crate::components::show_more::ShowMore;
 use crate::components::user_list_actions::UserListActions;
 use crate::router::use_navigation;
 use crate::session::use_session;
@@ -134,6 +135,7 @@ pub fn LicenseHolders(sku: Guid) -> impl IntoView {
                     <p class="hint">{format!("Among those shown: {} direct, {} through groups, {} in error.", counts.direct, groups, counts.in_error)}</p>
                 }
             })}
+            <UserListActions list=list on_export=on_export on_bulk=on_bulk refused=refused context="Listing the holders"/>
             <Show when=move || holders.with(|h| !h.is_empty())>
                 <table class="user-list">
                     <caption class="visually-hidden">{let n = row_name.clone(); move || format!("Holders of {}", n())}</caption>
@@ -154,8 +156,8 @@ pub fn LicenseHolders(sku: Guid) -> impl IntoView {
                                             <ScreenLink screen=user>{holder.display_name.clone()}</ScreenLink>
                                             <div class="part">{holder.user_principal_name.clone()}</div>
                                         </td>
-                                        <td><span class=mark>{source}</span></td>
-                                        <td><span class=state_class>{state}</span></td>
+                                        <td data-label="Assigned"><span class=mark>{source}</span></td>
+                                        <td data-label="State"><span class=state_class>{state}</span></td>
                                     </tr>
                                 }
                             }).collect_view()
@@ -163,10 +165,10 @@ pub fn LicenseHolders(sku: Guid) -> impl IntoView {
                     </tbody>
                 </table>
             </Show>
+            <ShowMore list=list on_more=on_more/>
             {move || list.pages.with(|p| p.as_ref().is_some_and(|p| p.is_complete() && p.users.is_empty())).then(|| view! {
                 <p>"Nobody holds this license."</p>
             })}
-            <UserListActions list=list on_more=on_more on_export=on_export on_bulk=on_bulk refused=refused context="Listing the holders"/>
         </section>
     }
 }

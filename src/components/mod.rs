@@ -20,6 +20,7 @@ pub mod replace_with;
 pub mod saved_run_offer;
 pub mod screen_link;
 pub mod screen_nav;
+pub mod show_more;
 pub mod sign_in;
 pub mod tenant_licenses;
 pub mod tenant_subscriptions;

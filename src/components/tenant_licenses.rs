@@ -86,7 +86,7 @@ pub fn TenantLicenses() -> impl IntoView {
                                         <td>
                                             <div class="sku-name">{name.clone()}</div>
                                             <div class="part">{sku.sku_part_number.clone()}{applies_to_note(&sku.applies_to)}</div>
-                                            <div><ScreenLink screen=Screen::Holders(sku.sku_id.clone()) label=format!("Who has {name}")>"Who has this license"</ScreenLink></div>
+                                            <div><ScreenLink screen=Screen::Holders(sku.sku_id.clone()) label=format!("Who has this license: {name}")>"Who has this license"</ScreenLink></div>
                                             <details>
                                                 <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
                                                 <ul class="plans">

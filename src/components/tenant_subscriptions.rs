@@ -93,10 +93,10 @@ pub fn TenantSubscriptions() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td><div class="sku-name">{name}</div><div class="part">{sub.sku_part_number.clone()}</div></td>
-                                                    <td>{sub.status.plain().to_string()}</td>
-                                                    <td>{trial_or_paid(&sub)}</td>
-                                                    <td>{next}</td>
-                                                    <td>{seats}</td>
+                                                    <td data-label="Status">{sub.status.plain().to_string()}</td>
+                                                    <td data-label="Trial or paid">{trial_or_paid(&sub)}</td>
+                                                    <td data-label="Next lifecycle date">{next}</td>
+                                                    <td data-label="Licenses">{seats}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -2,6 +2,7 @@
 //! page at a time, exported as CSV, or handed to the bulk screen to be licensed.
 
 use crate::components::screen_link::ScreenLink;
+use crate::components::show_more::ShowMore;
 use crate::components::user_list_actions::UserListActions;
 use crate::router::use_navigation;
 use crate::session::use_session;
@@ -66,6 +67,7 @@ pub fn UnlicensedUsers() -> impl IntoView {
             {move || list.pages.with(|p| p.as_ref().filter(|p| p.pages_read() > 0).map(|p| (p.total(), p.users.len()))).map(|(total, read)| view! {
                 <p class="list-count" role="status" data-testid="unlicensed-count">{unlicensed_heading(total, read)}</p>
             })}
+            <UserListActions list=list on_export=on_export on_bulk=on_bulk refused=refused context="Listing unlicensed users"/>
             <Show when=move || list.pages.with(|p| p.as_ref().is_some_and(|p| !p.users.is_empty()))>
                 <table class="user-list">
                     <caption class="visually-hidden">"Users without a license"</caption>
@@ -85,16 +87,16 @@ pub fn UnlicensedUsers() -> impl IntoView {
                                         <ScreenLink screen=Screen::User(UserId::new(&user.id))>{name}</ScreenLink>
                                         <div class="part">{user.user_principal_name.clone().unwrap_or_default()}</div>
                                     </td>
-                                    <td>{account}</td>
-                                    <td>{location}</td>
+                                    <td data-label="Account">{account}</td>
+                                    <td data-label="Usage location">{location}</td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
             </Show>
+            <ShowMore list=list on_more=on_more/>
             <p><ScreenLink screen=Screen::Tenant>"← Licenses in this tenant"</ScreenLink></p>
-            <UserListActions list=list on_more=on_more on_export=on_export on_bulk=on_bulk refused=refused context="Listing unlicensed users"/>
         </section>
     }
 }

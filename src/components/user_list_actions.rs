@@ -1,5 +1,6 @@
-//! The controls under a paged user list: "Show more", "Export CSV" and "Select for bulk
-//! change", with what is being read and why an action is unavailable.
+//! The controls above a paged user list: how many are shown, "Export CSV" and "Select
+//! for bulk change", with what is being read and why an action did nothing. "Show more"
+//! is under the list ([`crate::components::show_more`]).
 
 use crate::components::error_panel::ErrorPanel;
 use crate::user_lists::UserList;
@@ -10,8 +11,6 @@ use license_desk_core::wording::lists::shown_of;
 #[component]
 pub fn UserListActions(
     list: UserList,
-    /// Read one more page.
-    on_more: Callback<()>,
     on_export: Callback<()>,
     on_bulk: Callback<()>,
     /// Why "Select for bulk change" did nothing, if it didn't.
@@ -32,9 +31,6 @@ pub fn UserListActions(
     view! {
         <div class="list-actions">
             <p class="hint">{shown}</p>
-            {move || (!list.is_complete() && list.pages.with(Option::is_some)).then(|| view! {
-                <button class="secondary" disabled=busy on:click=move |_| on_more.run(())>"Show more"</button>
-            })}
             <button class="secondary" disabled=move || busy() || !has_users() on:click=move |_| on_export.run(())>"Export CSV"</button>
             <button disabled=move || busy() || !has_users() on:click=move |_| on_bulk.run(())>"Select for bulk change"</button>
             {move || list.reading.get().map(|text| view! { <p role="status">{text}</p> })}

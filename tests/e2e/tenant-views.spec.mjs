@@ -55,7 +55,7 @@ test("holders of a SKU: count, direct and group marks, paging, CSV, hand-over to
   await signIn(page, DEV, TENANT_GRAPH, token);
 
   // Keyboard only: from the page's top to the SKU's "Who has this license" link.
-  const link = page.getByRole("link", { name: "Who has Office 365 E3" });
+  const link = page.getByRole("link", { name: "Who has this license: Office 365 E3" });
   await expect(link).toBeVisible();
   await page.getByRole("link", { name: "Licenses in this tenant" }).focus();
   await tabToAndPress(page, link);
@@ -67,12 +67,15 @@ test("holders of a SKU: count, direct and group marks, paging, CSV, hand-over to
   const firstPageRows = await rows.count();
   expect(firstPageRows).toBeGreaterThanOrEqual(PAGE);
   await expect(page.locator(".mark.direct").first()).toHaveText("Direct");
-  await expect(page.locator(".mark.group").first()).toHaveText("Through the group Sales");
+  await expect(page.locator(".mark.group", { hasText: /^Through the group Sales$/ }).first()).toBeVisible();
+  // Every group is named, none left as an id.
+  await expect(page.locator(".mark.group", { hasText: /[0-9a-f]{8}-[0-9a-f]{4}-/ })).toHaveCount(0);
   await expectNoAxeViolations(page, "holders");
   await shot(page, "70-holders-first-page");
 
-  // The next page, by keyboard.
-  await tabToAndPress(page, page.getByRole("button", { name: "Show more" }));
+  // The next page, by keyboard: "Show more" follows the list.
+  await page.locator("table.user-list tbody tr a").last().focus();
+  await tabToAndPress(page, page.getByRole("button", { name: "Show more" }), 3);
   await expect(page.getByText(`Showing ${PAGE * 2} of ${holders.count}.`)).toBeVisible();
   expect(await rows.count()).toBeGreaterThan(firstPageRows);
 
@@ -84,7 +87,12 @@ test("holders of a SKU: count, direct and group marks, paging, CSV, hand-over to
   const assignments = holders.users.flatMap((u) => u.licenseAssignmentStates.filter((s) => s.skuId === E3));
   expect(lines.length - 1).toBe(assignments.length);
   for (const user of holders.users) expect(csv.text).toContain(user.userPrincipalName);
-  expect(lines.filter((l) => l.includes(",Group,Sales,")).length).toBe(assignments.filter((s) => s.assignedByGroup).length);
+  // Group rows name the group (never only its id); direct rows name none.
+  const byGroup = assignments.filter((s) => s.assignedByGroup).length;
+  expect(byGroup).toBeGreaterThan(0);
+  expect(lines.filter((l) => /,Group,[^,]+,[0-9a-f]{8}-[0-9a-f-]{27},/.test(l)).length).toBe(byGroup);
+  expect(lines.filter((l) => l.includes(",Direct,,,")).length).toBe(assignments.length - byGroup);
+  expect(lines.filter((l) => l.includes(",Group,Sales,")).length).toBeGreaterThan(PAGE);
   expect(csv.text).not.toContain(token);
   expect(csv.text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
   await expect(page.getByText(`Showing ${holders.count} of ${holders.count}.`)).toBeVisible();
@@ -135,7 +143,7 @@ test("subscriptions: a token without Organization.Read.All or Directory.Read.All
   // Trying anyway lets Graph decide; its 403 names the permission too.
   await page.getByRole("button", { name: "Try anyway: Read subscriptions and renewal dates" }).click();
   await expect(why).toHaveText(/Graph refused to list subscriptions \(403 Forbidden\): it needs Organization\.Read\.All \(least privileged\) or Directory\.Read\.All/);
-  await page.getByRole("link", { name: "Who has Office 365 E3" }).click();
+  await page.getByRole("link", { name: "Who has this license: Office 365 E3" }).click();
   await expect(page.getByTestId("holders-count")).toHaveText(/users hold Office 365 E3\./);
   watch.assertClean(EXPECTED_CONSOLE);
 });
@@ -157,7 +165,7 @@ for (const [width, height, prefix] of [[1280, 900, "74-desktop"], [390, 844, "75
     await expectNoHorizontalScroll(page);
     await shot(page, `${prefix}-tenant-subscriptions`);
 
-    await page.getByRole("link", { name: "Who has Power BI Pro" }).click();
+    await page.getByRole("link", { name: "Who has this license: Power BI Pro" }).click();
     await expect(page.getByTestId("holders-count")).toHaveText(/users hold Power BI Pro\./);
     await expect(page.locator(".mark.direct").first()).toHaveText("Direct");
     await expect(page.locator(".mark.group").first()).toHaveText(/^Through the group \S/);
