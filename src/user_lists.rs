@@ -93,13 +93,10 @@ impl UserList {
         list.error.set(None);
         list.reading.set(Some(label.to_string()));
         spawn_local(async move {
-            loop {
-                let Some(Some(request)) = list
-                    .pages
-                    .try_with_untracked(|p| p.as_ref().and_then(|p| p.next_request().cloned()))
-                else {
-                    break;
-                };
+            while let Some(Some(request)) = list
+                .pages
+                .try_with_untracked(|p| p.as_ref().and_then(|p| p.next_request().cloned()))
+            {
                 let answer = crate::graph_client::users_page(session, request).await;
                 let accepted = match answer {
                     Ok((page, request_id)) => {
