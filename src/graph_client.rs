@@ -9,7 +9,9 @@ use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::activity::LogEntry;
 use license_desk_core::error::GraphError;
-use license_desk_core::model::{Group, LicenseDetails, ODataPage, SubscribedSku, User};
+use license_desk_core::model::{
+    CompanySubscription, Group, LicenseDetails, ODataPage, SubscribedSku, User,
+};
 use license_desk_core::request::{self, GraphRequest};
 use license_desk_core::response::RawResponse;
 use license_desk_core::retry::{Attempt, Decision, RetryPolicy};
@@ -231,4 +233,12 @@ pub async fn all_pages<T: serde::de::DeserializeOwned>(
             .map(|link| carry_headers(&first, link));
     }
     Ok(items)
+}
+
+pub async fn directory_subscriptions(
+    session: Session,
+) -> Result<Vec<CompanySubscription>, GraphError> {
+    fetch::<ODataPage<CompanySubscription>>(session, request::directory_subscriptions())
+        .await
+        .map(|page| page.value)
 }

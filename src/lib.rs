@@ -23,6 +23,7 @@ pub mod session;
 pub mod sign_in_page;
 pub mod tenant_state;
 pub mod transport;
+pub mod user_lists;
 pub mod user_runs;
 pub mod user_screen;
 pub mod workspace;

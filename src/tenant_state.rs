@@ -5,9 +5,9 @@
 use crate::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::catalog::Catalog;
-use license_desk_core::model::SubscribedSku;
+use license_desk_core::model::{CompanySubscription, SubscribedSku};
 use license_desk_core::Guid;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Provided as context by [`crate::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
@@ -16,6 +16,10 @@ pub struct TenantState {
     pub group_names: RwSignal<BTreeMap<Guid, String>>,
     /// SKUs and group names, for names and planning.
     pub catalog: Memo<Catalog>,
+    /// `GET /directory/subscriptions`: status and renewal dates.
+    pub subscriptions: RwSignal<Load<Vec<CompanySubscription>>>,
+    /// Groups whose name has been asked for (so each is read once).
+    names_asked: StoredValue<BTreeSet<Guid>>,
 }
 
 impl TenantState {
@@ -33,6 +37,8 @@ impl TenantState {
             skus,
             group_names,
             catalog,
+            subscriptions: RwSignal::new(Load::Idle),
+            names_asked: StoredValue::new(BTreeSet::new()),
         }
     }
 
@@ -40,6 +46,22 @@ impl TenantState {
     pub fn clear(&self) {
         self.skus.set(Load::Idle);
         self.group_names.set(BTreeMap::new());
+        self.subscriptions.set(Load::Idle);
+        self.names_asked.set_value(BTreeSet::new());
+    }
+
+    /// True the first time a group whose name is not known is asked about: the caller
+    /// reads it. Later calls for the same group answer false.
+    pub fn ask_for_group_name(&self, group: &Guid) -> bool {
+        if self
+            .group_names
+            .with_untracked(|names| names.contains_key(group))
+        {
+            return false;
+        }
+        self.names_asked
+            .try_update_value(|asked| asked.insert(group.clone()))
+            .unwrap_or(false)
     }
 
     /// Remembers a group's name (for "Group: All Staff").

@@ -251,6 +251,14 @@ async fn use_demo_tenant_signs_in_and_loads_the_tenant() {
         text.contains("✓ Reprocess group licenses — allowed"),
         "{text}"
     );
+    // The group and subscription actions, each with the least privileged permission.
+    for line in [
+        "✓ Read groups and their license errors — allowed by GroupMember.Read.All",
+        "✓ Change a group's licenses — allowed by LicenseAssignment.ReadWrite.All",
+        "✓ Read subscriptions and renewal dates — allowed by Organization.Read.All",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
     // The token is in memory only.
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     assert_eq!(storage.length().unwrap(), 0);

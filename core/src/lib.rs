@@ -46,6 +46,7 @@ pub mod token;
 pub mod token_check;
 pub mod url;
 pub mod usage_location;
+pub mod user_list;
 pub mod wording;
 
 pub use guid::Guid;

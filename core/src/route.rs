@@ -66,10 +66,14 @@ pub enum Screen {
     Groups,
     /// One group's licenses, members with errors and license changes.
     Group(GroupId),
+    /// "Who has this license": the holders of one SKU (`?view=holders&sku=<id>`).
+    Holders(Guid),
+    /// "Unlicensed users" (`?view=unlicensed`).
+    Unlicensed,
 }
 
 /// The query parameters a screen owns; navigation replaces exactly these.
-pub const SCREEN_PARAMETERS: [&str; 3] = ["user", "view", "group"];
+pub const SCREEN_PARAMETERS: [&str; 4] = ["user", "view", "group", "sku"];
 
 impl Screen {
     /// The screen named by a query string's parameters (already decoded).
@@ -90,6 +94,11 @@ impl Screen {
         match value("view") {
             Some(view) if view.eq_ignore_ascii_case("bulk") => Screen::Bulk,
             Some(view) if view.eq_ignore_ascii_case("groups") => Screen::Groups,
+            Some(view) if view.eq_ignore_ascii_case("holders") => match value("sku") {
+                Some(sku) => Screen::Holders(Guid::new(sku)),
+                None => Screen::Tenant,
+            },
+            Some(view) if view.eq_ignore_ascii_case("unlicensed") => Screen::Unlicensed,
             _ => Screen::Tenant,
         }
     }
@@ -102,6 +111,11 @@ impl Screen {
             Screen::Bulk => vec![("view", "bulk".to_string())],
             Screen::Groups => vec![("view", "groups".to_string())],
             Screen::Group(id) => vec![("group", id.to_string())],
+            Screen::Holders(sku) => vec![
+                ("view", "holders".to_string()),
+                ("sku", sku.as_str().to_string()),
+            ],
+            Screen::Unlicensed => vec![("view", "unlicensed".to_string())],
         }
     }
 
@@ -140,6 +154,8 @@ mod tests {
             Screen::Bulk,
             Screen::Groups,
             Screen::Group(GroupId::new(&Guid::new(id))),
+            Screen::Holders(Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900")),
+            Screen::Unlicensed,
         ] {
             let pairs: Vec<(String, String)> = screen
                 .to_query()
@@ -170,6 +186,11 @@ mod tests {
         assert_eq!(
             Screen::from_query(&query(&[("view", "bulk"), ("demo", "")])),
             Screen::Bulk
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("view", "holders")])),
+            Screen::Tenant,
+            "holders of no SKU is no screen"
         );
     }
 

@@ -6,6 +6,7 @@ use crate::components::changes_view::ChangesView;
 use crate::components::find_user::FindUser;
 use crate::components::group_page::GroupPage;
 use crate::components::groups_list::GroupsList;
+use crate::components::license_holders::LicenseHolders;
 use crate::components::pending_changes::PendingChanges;
 use crate::components::saved_run_offer::SavedRunOffer;
 use crate::components::screen_nav::ScreenNav;
@@ -14,6 +15,7 @@ use crate::components::tenant_licenses::TenantLicenses;
 use crate::components::throttle_notice::ThrottleNotice;
 use crate::components::token_panel::TokenPanel;
 use crate::components::token_refresh::TokenRefresh;
+use crate::components::unlicensed_users::UnlicensedUsers;
 use crate::components::user_licenses::UserLicenses;
 use crate::session::{Connection, Session};
 use crate::tenant_state::TenantState;
@@ -153,6 +155,8 @@ pub fn App(
                             Screen::Bulk => view! { <BulkChanges/> }.into_any(),
                             Screen::Groups => view! { <GroupsList/> }.into_any(),
                             Screen::Group(_) => view! { <GroupPage/> }.into_any(),
+                            Screen::Holders(sku) => view! { <LicenseHolders sku=sku/> }.into_any(),
+                            Screen::Unlicensed => view! { <UnlicensedUsers/> }.into_any(),
                             Screen::User(_) => view! {
                                 <UserLicenses/>
                                 <PendingChanges/>

@@ -39,7 +39,7 @@ fn member_row(user: User, group: &Group, catalog: &Catalog) -> impl IntoView {
         .collect();
     view! {
         <li class="member-error">
-            <p class="user-name"><ScreenLink screen=Screen::User(UserId::new(&user.id)) label=name/></p>
+            <p class="user-name"><ScreenLink screen=Screen::User(UserId::new(&user.id))>{name}</ScreenLink></p>
             {(!upn.is_empty()).then(|| view! { <p class="part">{upn}</p> })}
             <ul class="member-problems">
                 {problems.into_iter().map(|(what, todo)| view! {

@@ -155,7 +155,7 @@ pub fn GroupPage() -> impl IntoView {
     };
     view! {
         <section class="card group-page" aria-labelledby="group-title">
-            <p class="back"><ScreenLink screen=Screen::Groups label="← All groups"/></p>
+            <p class="back"><ScreenLink screen=Screen::Groups>"← All groups"</ScreenLink></p>
             <h2 id="group-title" tabindex="-1">{title}</h2>
             {move || (!allowed()).then(|| view! {
                 <p class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.",

@@ -49,7 +49,7 @@ fn group_row(row: GroupRow, catalog: &Catalog) -> impl IntoView {
     view! {
         <li class="group-row">
             <div class="group-row-head">
-                <ScreenLink screen=screen label=name class="group-name"/>
+                <ScreenLink screen=screen class="group-name">{name}</ScreenLink>
                 {row.has_errors.then(|| view! { <span class="badge badge-bad">"Members with license errors"</span> })}
             </div>
             <p class="part">{if licenses.is_empty() { "Licenses: none shown".to_string() } else { format!("Licenses: {}", licenses.join("; ")) }}</p>

@@ -1,4 +1,5 @@
-//! The links between screens: "Licenses in this tenant", "Bulk changes" and "Groups". Each is a
+//! The links between screens: "Licenses in this tenant", "Bulk changes", "Groups" and
+//! "Unlicensed users". Each is a
 //! real link with its own address, so it can be opened in a new tab or bookmarked; a
 //! plain click changes the screen without reloading.
 
@@ -58,6 +59,7 @@ pub fn ScreenNav() -> impl IntoView {
             {link(Screen::Tenant, "Licenses in this tenant")}
             {link(Screen::Bulk, "Bulk changes")}
             {link(Screen::Groups, "Groups")}
+            {link(Screen::Unlicensed, "Unlicensed users")}
         </nav>
     }
 }

@@ -1,12 +1,17 @@
-//! "Licenses in this tenant": every SKU with its name, seats and service plans.
+//! "Licenses in this tenant": every SKU with its name, seats (enabled, in warning,
+//! suspended, locked out) and service plans, a link to who holds each, and the tenant's
+//! subscriptions with their renewal warnings above.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::screen_link::ScreenLink;
+use crate::components::tenant_subscriptions::TenantSubscriptions;
 use crate::format::number;
 use crate::tenant_state::use_tenant;
 use crate::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::model::{known_seats, AppliesTo, CapabilityStatus, SubscribedSku};
 use license_desk_core::names;
+use license_desk_core::route::Screen;
 
 #[derive(Clone, Copy, PartialEq)]
 enum SortBy {
@@ -57,8 +62,10 @@ pub fn TenantLicenses() -> impl IntoView {
         }
     };
     view! {
+        <TenantSubscriptions/>
         <section class="card" aria-labelledby="tenant-title">
             <h2 id="tenant-title">"Licenses in this tenant"</h2>
+            <p class="hint">"Users without any license: " <ScreenLink screen=Screen::Unlicensed>"Unlicensed users"</ScreenLink></p>
             {move || match tenant.skus.get() {
                 Load::Idle | Load::Loading => view! { <p role="status">"Loading subscriptions…"</p> }.into_any(),
                 Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the tenant's licenses"/> }.into_any(),
@@ -79,6 +86,7 @@ pub fn TenantLicenses() -> impl IntoView {
                                         <td>
                                             <div class="sku-name">{name.clone()}</div>
                                             <div class="part">{sku.sku_part_number.clone()}{applies_to_note(&sku.applies_to)}</div>
+                                            <div><ScreenLink screen=Screen::Holders(sku.sku_id.clone()) label=format!("Who has this license: {name}")>"Who has this license"</ScreenLink></div>
                                             <details>
                                                 <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
                                                 <ul class="plans">
@@ -100,6 +108,7 @@ pub fn TenantLicenses() -> impl IntoView {
                                             }}
                                             {(units.warning > 0).then(|| view! { <div class="warning-text">{format!("{} in warning (grace period)", number(units.warning))}</div> })}
                                             {(units.suspended > 0).then(|| view! { <div class="warning-text">{format!("{} suspended", number(units.suspended))}</div> })}
+                                            {(units.locked_out > 0).then(|| view! { <div class="warning-text">{format!("{} locked out", number(units.locked_out))}</div> })}
                                             {(free == Some(0) && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
                                         </td>
                                         <td><span class=status_class>{sku.capability_status.plain().to_string()}</span></td>

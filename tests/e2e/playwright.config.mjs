@@ -16,6 +16,8 @@ export const FAULT_GRAPH = "http://127.0.0.1:8789";
 export const BULK_GRAPH = "http://127.0.0.1:8791";
 /** Group license changes processed in 1.5 s, for the groups specs. */
 export const GROUPS_GRAPH = "http://127.0.0.1:8792";
+/** 300 extra users, read only: the holders and unlicensed lists page through them. */
+export const TENANT_GRAPH = "http://127.0.0.1:8793";
 
 export default defineConfig({
   testDir: ".",
@@ -52,5 +54,6 @@ export default defineConfig({
       url: BULK_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
     { command: "cargo run --release --example fake-graph -- --port 8792 --group-processing-ms 1500", url: GROUPS_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    { command: "cargo run --release --example fake-graph -- --port 8793 --users 300", url: TENANT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
   ],
 });

@@ -6,6 +6,7 @@ pub mod bulk;
 mod diff;
 mod errors;
 pub mod groups;
+pub mod lists;
 mod plan;
 pub mod subscriptions;
 mod usage_location;

@@ -1,0 +1,174 @@
+//! "Who has this license": every holder of one SKU, marked direct or through which
+//! group, with the state of the assignment (errors explained), read a page at a time,
+//! exported as CSV, or handed to the bulk screen.
+
+use crate::components::screen_link::ScreenLink;
+use crate::components::show_more::ShowMore;
+use crate::components::user_list_actions::UserListActions;
+use crate::router::use_navigation;
+use crate::session::use_session;
+use crate::tenant_state::use_tenant;
+use crate::user_lists::{hand_to_bulk, name_groups, UserList};
+use leptos::prelude::*;
+use license_desk_core::holders::{count, holders_csv, holders_of, Holder};
+use license_desk_core::request;
+use license_desk_core::route::{Screen, UserId};
+use license_desk_core::token::Action;
+use license_desk_core::user_list::{bulk_names, PAGE_SIZE};
+use license_desk_core::wording::lists::{holder_source, holder_state, holders_heading};
+use license_desk_core::Guid;
+
+/// A file name made of the SKU's part number (or id): letters, digits, `-` and `_` only.
+fn file_name(part: &str) -> String {
+    let safe: String = part
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("holders-{safe}.csv")
+}
+
+#[component]
+pub fn LicenseHolders(sku: Guid) -> impl IntoView {
+    let session = use_session();
+    let tenant = use_tenant();
+    let navigation = use_navigation();
+    let bulk = expect_context::<crate::bulk_state::BulkState>();
+    let list = UserList::new();
+    let refused = RwSignal::new(None::<String>);
+    let catalog = tenant.catalog;
+    let name = {
+        let sku = sku.clone();
+        move || catalog.with(|c| c.sku_name(&sku))
+    };
+    let part = {
+        let sku = sku.clone();
+        move || {
+            catalog.with(|c| {
+                c.sku(&sku)
+                    .map(|s| s.sku_part_number.clone())
+                    .unwrap_or_else(|| sku.to_string())
+            })
+        }
+    };
+    let allowed = move || session.may_attempt(Action::ReadUsers);
+    let after_page = {
+        let sku = sku.clone();
+        move |users: &[license_desk_core::model::User]| name_groups(session, tenant, users, &sku)
+    };
+
+    // Reads the first page once the token allows it (at once, or after "Try anyway").
+    {
+        let sku = sku.clone();
+        let after_page = after_page.clone();
+        Effect::new(move |_| {
+            if allowed() && list.pages.with_untracked(Option::is_none) {
+                list.start(
+                    session,
+                    request::sku_holders(&sku, PAGE_SIZE),
+                    after_page.clone(),
+                );
+            }
+        });
+    }
+    let holders = {
+        let sku = sku.clone();
+        Memo::new(move |_| {
+            list.pages.with(|p| {
+                p.as_ref()
+                    .map(|p| holders_of(&p.users, &sku))
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let on_more = {
+        let after_page = after_page.clone();
+        Callback::new(move |()| list.show_more(session, after_page.clone()))
+    };
+    let on_export = {
+        let sku = sku.clone();
+        let after_page = after_page.clone();
+        let part = part.clone();
+        Callback::new(move |()| {
+            let sku = sku.clone();
+            let file = file_name(&part());
+            list.read_all(session, after_page.clone(), move |users| {
+                let rows = holders_of(&users, &sku);
+                let text = holders_csv(&rows, &catalog.get_untracked());
+                crate::browser::download(&file, "text/csv", &text);
+            });
+        })
+    };
+    let on_bulk = {
+        let after_page = after_page.clone();
+        let name = name.clone();
+        Callback::new(move |()| {
+            let label = format!("Holders of {}", name());
+            list.read_all(session, after_page.clone(), move |users| {
+                refused.set(hand_to_bulk(bulk, navigation, label, bulk_names(&users)).err());
+            });
+        })
+    };
+
+    let heading_name = name.clone();
+    let row_name = name.clone();
+    view! {
+        <section class="card" aria-labelledby="holders-title">
+            <h2 id="holders-title">{move || format!("Who has {}", heading_name())}</h2>
+            <p><ScreenLink screen=Screen::Tenant>"← Licenses in this tenant"</ScreenLink></p>
+            {move || (!allowed()).then(|| view! {
+                <p class="warning-text" role="status">{format!(
+                    "Listing holders is disabled: the token {}. Use “Try anyway” in the token panel to let Graph decide.",
+                    crate::components::token_panel::permission_for(session.claims.get().as_ref(), Action::ReadUsers).err().unwrap_or_default()
+                )}</p>
+            })}
+            {move || list.pages.with(|p| p.as_ref().filter(|p| p.pages_read() > 0).map(|p| (p.total(), p.users.len()))).map(|(total, read)| {
+                let counts = holders.with(|h| count(h));
+                let groups = counts.by_group.values().sum::<usize>();
+                view! {
+                    <p class="list-count" role="status" data-testid="holders-count">{holders_heading(total, read, &name())}</p>
+                    <p class="hint">{format!("Among those shown: {} direct, {} through groups, {} in error.", counts.direct, groups, counts.in_error)}</p>
+                }
+            })}
+            <UserListActions list=list on_export=on_export on_bulk=on_bulk refused=refused context="Listing the holders"/>
+            <Show when=move || holders.with(|h| !h.is_empty())>
+                <table class="user-list">
+                    <caption class="visually-hidden">{let n = row_name.clone(); move || format!("Holders of {}", n())}</caption>
+                    <thead><tr><th scope="col">"User"</th><th scope="col">"Assigned"</th><th scope="col">"State"</th></tr></thead>
+                    <tbody>
+                        {let n = row_name.clone(); move || {
+                            let sku_name = n();
+                            holders.get().into_iter().map(|holder: Holder| {
+                                let group_name = holder.group().and_then(|g| tenant.group_names.with(|names| names.get(g).cloned()));
+                                let source = holder_source(&holder, group_name.as_deref());
+                                let mark = if holder.is_direct() { "mark direct" } else if holder.group().is_some() { "mark group" } else { "mark unknown" };
+                                let state = holder_state(&holder, &sku_name);
+                                let state_class = if holder.error.is_error() { "status attention" } else { "status ok" };
+                                let user = Screen::User(UserId::new(&holder.user_id));
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <ScreenLink screen=user>{holder.display_name.clone()}</ScreenLink>
+                                            <div class="part">{holder.user_principal_name.clone()}</div>
+                                        </td>
+                                        <td data-label="Assigned"><span class=mark>{source}</span></td>
+                                        <td data-label="State"><span class=state_class>{state}</span></td>
+                                    </tr>
+                                }
+                            }).collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </Show>
+            <ShowMore list=list on_more=on_more/>
+            {move || list.pages.with(|p| p.as_ref().is_some_and(|p| p.is_complete() && p.users.is_empty())).then(|| view! {
+                <p>"Nobody holds this license."</p>
+            })}
+        </section>
+    }
+}

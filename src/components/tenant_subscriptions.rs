@@ -1,0 +1,111 @@
+//! "Subscriptions": the tenant's commercial subscriptions (status, trial or paid, next
+//! lifecycle date, licenses) and warnings for those that end or fall into their grace
+//! period within 30 days. Without the permission it says which one is missing; nothing
+//! else in the app depends on it.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::format::number;
+use crate::session::{use_session, Session};
+use crate::tenant_state::{use_tenant, TenantState};
+use crate::workspace::Load;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use license_desk_core::model::{known_seats, CompanySubscription};
+use license_desk_core::subscriptions::{alerts, ALERT_WINDOW_DAYS};
+use license_desk_core::token::Action;
+use license_desk_core::wording::lists::{subscriptions_not_allowed, subscriptions_refused};
+
+fn load_subscriptions(session: Session, tenant: TenantState) {
+    tenant.subscriptions.set(Load::Loading);
+    spawn_local(async move {
+        let result = crate::graph_client::directory_subscriptions(session).await;
+        tenant.subscriptions.try_set(match result {
+            Ok(list) => Load::Ready(list),
+            Err(error) => Load::Failed(error),
+        });
+    });
+}
+
+fn trial_or_paid(sub: &CompanySubscription) -> &'static str {
+    match sub.is_trial {
+        Some(true) => "Trial",
+        Some(false) => "Paid",
+        None => "unknown (Graph did not say)",
+    }
+}
+
+#[component]
+pub fn TenantSubscriptions() -> impl IntoView {
+    let session = use_session();
+    let tenant = use_tenant();
+    let allowed = move || session.may_attempt(Action::ReadSubscriptions);
+    Effect::new(move |_| {
+        let connected = session.connection.with(Option::is_some) && session.has_token();
+        if connected
+            && allowed()
+            && tenant
+                .subscriptions
+                .with_untracked(|s| matches!(s, Load::Idle))
+        {
+            load_subscriptions(session, tenant);
+        }
+    });
+    let catalog = tenant.catalog;
+    view! {
+        <section class="card" aria-labelledby="subscriptions-title">
+            <h2 id="subscriptions-title">"Subscriptions"</h2>
+            {move || if !allowed() {
+                view! { <p class="warning-text" role="status" data-testid="subscriptions-permission">{subscriptions_not_allowed()}</p> }.into_any()
+            } else {
+                match tenant.subscriptions.get() {
+                    Load::Idle | Load::Loading => view! { <p role="status">"Loading subscriptions and renewal dates…"</p> }.into_any(),
+                    Load::Failed(error) if error.status == Some(403) => view! {
+                        <p class="warning-text" role="status" data-testid="subscriptions-permission">{subscriptions_refused()}</p>
+                    }.into_any(),
+                    Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the tenant's subscriptions"/> }.into_any(),
+                    Load::Ready(list) => {
+                        let found = alerts(&list, crate::browser::now_ms(), ALERT_WINDOW_DAYS);
+                        let mut list = list;
+                        list.sort_by_key(|s| (catalog.with_untracked(|c| c.sku_name(&s.sku_id)).to_lowercase(), s.id.clone()));
+                        view! {
+                            {(!found.is_empty()).then(|| view! {
+                                <div class="subscription-alerts" role="region" aria-label="Subscriptions that need attention">
+                                    <h3>{crate::format::count(found.len(), "subscription needs attention", "subscriptions need attention")}</h3>
+                                    <ul>
+                                        {found.iter().map(|alert| view! {
+                                            <li class="warning-text">{format!("⚠ {}", catalog.with(|c| alert.describe(c)))}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                </div>
+                            })}
+                            <h3>{crate::format::count(list.len(), "subscription", "subscriptions")}</h3>
+                                <table class="subscriptions">
+                                    <caption class="visually-hidden">"Subscriptions with status and renewal dates"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"Product"</th><th scope="col">"Status"</th><th scope="col">"Trial or paid"</th>
+                                        <th scope="col">"Next lifecycle date"</th><th scope="col">"Licenses"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|sub| {
+                                            let name = catalog.with(|c| c.sku_name(&sub.sku_id));
+                                            let next = sub.next_lifecycle_date_time.clone().map(|d| d.chars().take(10).collect::<String>()).unwrap_or_else(|| "none given".into());
+                                            let seats = known_seats(sub.total_licenses).map_or_else(|| "unknown".into(), number);
+                                            view! {
+                                                <tr>
+                                                    <td><div class="sku-name">{name}</div><div class="part">{sub.sku_part_number.clone()}</div></td>
+                                                    <td data-label="Status">{sub.status.plain().to_string()}</td>
+                                                    <td data-label="Trial or paid">{trial_or_paid(&sub)}</td>
+                                                    <td data-label="Next lifecycle date">{next}</td>
+                                                    <td data-label="Licenses">{seats}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                        }.into_any()
+                    }
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,102 @@
+//! "Unlicensed users": every user with no license at all (an advanced query), read a
+//! page at a time, exported as CSV, or handed to the bulk screen to be licensed.
+
+use crate::components::screen_link::ScreenLink;
+use crate::components::show_more::ShowMore;
+use crate::components::user_list_actions::UserListActions;
+use crate::router::use_navigation;
+use crate::session::use_session;
+use crate::user_lists::{hand_to_bulk, UserList};
+use leptos::prelude::*;
+use license_desk_core::model::User;
+use license_desk_core::request;
+use license_desk_core::route::{Screen, UserId};
+use license_desk_core::token::Action;
+use license_desk_core::user_list::{bulk_names, unlicensed_csv, PAGE_SIZE};
+use license_desk_core::wording::lists::unlicensed_heading;
+
+fn no_op(_: &[User]) {}
+
+#[component]
+pub fn UnlicensedUsers() -> impl IntoView {
+    let session = use_session();
+    let navigation = use_navigation();
+    let bulk = expect_context::<crate::bulk_state::BulkState>();
+    let list = UserList::new();
+    let refused = RwSignal::new(None::<String>);
+    let allowed = move || session.may_attempt(Action::ReadUsers);
+    Effect::new(move |_| {
+        if allowed() && list.pages.with_untracked(Option::is_none) {
+            list.start(session, request::unlicensed_users(PAGE_SIZE), no_op);
+        }
+    });
+    let on_more = Callback::new(move |()| list.show_more(session, no_op));
+    let on_export = Callback::new(move |()| {
+        list.read_all(session, no_op, |users| {
+            crate::browser::download("unlicensed-users.csv", "text/csv", &unlicensed_csv(&users));
+        })
+    });
+    let on_bulk = Callback::new(move |()| {
+        list.read_all(session, no_op, move |users| {
+            refused.set(
+                hand_to_bulk(
+                    bulk,
+                    navigation,
+                    "Unlicensed users".into(),
+                    bulk_names(&users),
+                )
+                .err(),
+            );
+        })
+    });
+    let users = move || {
+        list.pages
+            .with(|p| p.as_ref().map(|p| p.users.clone()).unwrap_or_default())
+    };
+
+    view! {
+        <section class="card" aria-labelledby="unlicensed-title">
+            <h2 id="unlicensed-title">"Unlicensed users"</h2>
+            <p class="hint">"Users who hold no license at all, directly or through a group."</p>
+            {move || (!allowed()).then(|| view! {
+                <p class="warning-text" role="status">{format!(
+                    "Listing users is disabled: the token {}. Use “Try anyway” in the token panel to let Graph decide.",
+                    crate::components::token_panel::permission_for(session.claims.get().as_ref(), Action::ReadUsers).err().unwrap_or_default()
+                )}</p>
+            })}
+            {move || list.pages.with(|p| p.as_ref().filter(|p| p.pages_read() > 0).map(|p| (p.total(), p.users.len()))).map(|(total, read)| view! {
+                <p class="list-count" role="status" data-testid="unlicensed-count">{unlicensed_heading(total, read)}</p>
+            })}
+            <UserListActions list=list on_export=on_export on_bulk=on_bulk refused=refused context="Listing unlicensed users"/>
+            <Show when=move || list.pages.with(|p| p.as_ref().is_some_and(|p| !p.users.is_empty()))>
+                <table class="user-list">
+                    <caption class="visually-hidden">"Users without a license"</caption>
+                    <thead><tr><th scope="col">"User"</th><th scope="col">"Account"</th><th scope="col">"Usage location"</th></tr></thead>
+                    <tbody>
+                        {move || users().into_iter().map(|user| {
+                            let account = match user.account_enabled {
+                                Some(true) => "Enabled",
+                                Some(false) => "Disabled",
+                                None => "unknown (Graph did not say)",
+                            };
+                            let location = user.usage_location.clone().filter(|l| !l.is_empty()).unwrap_or_else(|| "none".into());
+                            let name = user.label().to_string();
+                            view! {
+                                <tr>
+                                    <td>
+                                        <ScreenLink screen=Screen::User(UserId::new(&user.id))>{name}</ScreenLink>
+                                        <div class="part">{user.user_principal_name.clone().unwrap_or_default()}</div>
+                                    </td>
+                                    <td data-label="Account">{account}</td>
+                                    <td data-label="Usage location">{location}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+            <ShowMore list=list on_more=on_more/>
+            <p><ScreenLink screen=Screen::Tenant>"← Licenses in this tenant"</ScreenLink></p>
+        </section>
+    }
+}
