@@ -143,6 +143,39 @@ pub fn focus_when_lost(id: &'static str, from: &'static [&'static str]) {
     .forget();
 }
 
+/// The element that holds the screen shown (see `components::app`).
+const SCREEN_SELECTOR: &str = "#main .screen";
+
+/// Moves focus to the shown screen's first heading once the view has caught up, but only
+/// when the admin's focus is nowhere (the body): the link or button they used belonged to
+/// the screen that went. A focus the admin placed elsewhere stays.
+pub fn focus_screen_heading() {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let Some(document) = window().document() else {
+            return;
+        };
+        let lost = match document.active_element() {
+            None => true,
+            Some(active) => document.body().is_some_and(|b| *b == active),
+        };
+        if !lost {
+            return;
+        }
+        let heading = document
+            .query_selector(&format!("{SCREEN_SELECTOR} h2"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(heading) = heading {
+            if !heading.has_attribute("tabindex") {
+                let _ = heading.set_attribute("tabindex", "-1");
+            }
+            let _ = heading.focus();
+        }
+    })
+    .forget();
+}
+
 /// Offers `content` as a file download.
 pub fn download(file_name: &str, mime: &str, content: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));

@@ -26,9 +26,12 @@ impl Navigation {
         }
     }
 
-    /// Opens `screen`; the address bar gains a history entry for it.
+    /// Opens `screen`; the address bar gains a history entry for it. When the control
+    /// the admin used went away with the old screen, focus moves to the new screen's
+    /// heading, so the next Tab starts there and a screen reader announces it.
     pub fn go(&self, screen: Screen) {
         self.screen.set(screen);
+        crate::browser::focus_screen_heading();
     }
 
     /// Back to the tenant screen for a new tenant: older history entries stop counting

@@ -150,6 +150,7 @@ pub fn App(
                     <div class="content">
                         <ScreenNav/>
                         <SavedRunOffer/>
+                        <div class="screen">
                         {move || match navigation.screen.get() {
                             Screen::Tenant => view! { <TenantLicenses/> }.into_any(),
                             Screen::Bulk => view! { <BulkChanges/> }.into_any(),
@@ -163,6 +164,7 @@ pub fn App(
                                 <ChangesView/>
                             }.into_any(),
                         }}
+                        </div>
                         <ActivityLog/>
                     </div>
                 </div>

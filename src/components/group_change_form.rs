@@ -133,7 +133,7 @@ pub fn GroupChangeForm() -> impl IntoView {
                         })}
                         {(!has_body && planned.refusals.is_empty()).then(|| view! { <p role="status">"These changes leave the group as it is: nothing to send."</p> })}
                         <div class="actions">
-                            <button class="primary" disabled=!has_body on:click=move |_| previewing.set(true)>"Preview changes"</button>
+                            <button class="primary" disabled=move || !has_body || state.is_busy() on:click=move |_| previewing.set(true)>"Preview changes"</button>
                             <button class="secondary" disabled=move || state.is_busy()
                                 on:click=move |_| state.set_pending(Vec::new())>"Discard changes"</button>
                         </div>

@@ -167,7 +167,18 @@ pub fn GroupPage() -> impl IntoView {
                 Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the group"/> }.into_any(),
                 Load::Ready(group) => {
                     let catalog = tenant.catalog.get();
-                    let processing = processing_state(group.license_processing_state.as_ref().map(|p| &p.state));
+                    // While a change of this group runs, the state it last read is the news.
+                    let read_state = group.license_processing_state.as_ref().map(|p| p.state.clone());
+                    let shown_group = group.id.clone();
+                    let processing = move || {
+                        let live = state.change.with(|change| {
+                            change.as_ref()
+                                .filter(|c| c.group == shown_group && c.report.is_none())
+                                .and_then(|c| c.record.as_ref())
+                                .and_then(|r| r.processing.clone())
+                        });
+                        processing_state(live.as_ref().or(read_state.as_ref()))
+                    };
                     let licenses = group.assigned_licenses.clone();
                     let counts = move || match state.members.get() {
                         Load::Ready(members) => {
