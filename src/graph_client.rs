@@ -161,9 +161,7 @@ pub async fn users_page(
     session: Session,
     request: GraphRequest,
 ) -> Result<(ODataPage<User>, Option<String>), GraphError> {
-    let response = send(session, request).await?;
-    let page = response.parse()?;
-    Ok((page, response.header("request-id").map(str::to_string)))
+    page_of::<User>(session, request).await
 }
 
 /// Every user of a listing, following `@odata.nextLink` within the endpoint (headers such
@@ -174,23 +172,7 @@ pub async fn all_users(
     first: GraphRequest,
     progress: impl Fn(usize),
 ) -> Result<(Vec<User>, Option<u64>), GraphError> {
-    let Some((connection, _)) = session.credentials() else {
-        return Err(GraphError::not_signed_in());
-    };
-    let mut paging = license_desk_core::paging::Paging::start(connection.endpoint, &first);
-    let mut users = Vec::new();
-    let mut count = None;
-    let mut next = Some(first.clone());
-    while let Some(request) = next {
-        let (page, request_id) = users_page(session, request).await?;
-        count = count.or(page.count);
-        users.extend(page.value);
-        progress(users.len());
-        next = paging
-            .follow(page.next_link.as_deref(), request_id.as_deref())?
-            .map(|link| carry_headers(&first, link));
-    }
-    Ok((users, count))
+    every_page::<User>(session, first, progress).await
 }
 
 /// A next-page request with the first request's headers (e.g. `ConsistencyLevel`).
@@ -219,20 +201,36 @@ pub async fn all_pages<T: serde::de::DeserializeOwned>(
     session: Session,
     first: GraphRequest,
 ) -> Result<Vec<T>, GraphError> {
+    every_page::<T>(session, first, |_| {})
+        .await
+        .map(|(items, _)| items)
+}
+
+/// Reads a listing to its end: each page only from a `@odata.nextLink` within the
+/// endpoint, never one read already, with the first request's headers. `progress` hears
+/// the count read so far; the answer carries Graph's `@odata.count` when it sent one.
+async fn every_page<T: serde::de::DeserializeOwned>(
+    session: Session,
+    first: GraphRequest,
+    progress: impl Fn(usize),
+) -> Result<(Vec<T>, Option<u64>), GraphError> {
     let Some((connection, _)) = session.credentials() else {
         return Err(GraphError::not_signed_in());
     };
     let mut paging = license_desk_core::paging::Paging::start(connection.endpoint, &first);
     let mut items = Vec::new();
+    let mut count = None;
     let mut next = Some(first.clone());
     while let Some(request) = next {
         let (page, request_id) = page_of::<T>(session, request).await?;
+        count = count.or(page.count);
         items.extend(page.value);
+        progress(items.len());
         next = paging
             .follow(page.next_link.as_deref(), request_id.as_deref())?
             .map(|link| carry_headers(&first, link));
     }
-    Ok(items)
+    Ok((items, count))
 }
 
 pub async fn directory_subscriptions(
