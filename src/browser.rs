@@ -71,7 +71,7 @@ pub fn query_pairs() -> Vec<(String, String)> {
         return Vec::new();
     };
     let text: String = params.to_string().into();
-    license_desk_core::url::parse_query(&text)
+    license_desk_core::graph::url::parse_query(&text)
 }
 
 /// Sets the address bar's query to the current one with `remove` deleted and `set` set,

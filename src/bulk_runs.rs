@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::{self, Preview};
 use license_desk_core::bulk::rate;
-use license_desk_core::catalog::Catalog;
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::ops::{Effect, Event, JournalRecord, Options, Run, RunItem, Status};
 use std::rc::Rc;
 use std::sync::Arc;

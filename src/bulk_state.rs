@@ -14,8 +14,8 @@ use license_desk_core::bulk::input::ParsedUsers;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::Preview;
 use license_desk_core::bulk::rate::RateMeter;
+use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{ErrorRecord, JournalRecord, Options, PauseReason, Summary};
-use license_desk_core::plan::Warning;
 use std::sync::Arc;
 
 /// A saved run's header and journal, offered for resuming.

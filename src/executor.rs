@@ -13,13 +13,13 @@
 
 use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
-use license_desk_core::activity::LogEntry;
-use license_desk_core::error::{ErrorKind, GraphError};
-use license_desk_core::group_change::{self, GroupChangeRun};
+use license_desk_core::graph::activity::LogEntry;
+use license_desk_core::graph::error::{ErrorKind, GraphError};
+use license_desk_core::graph::request::GraphRequest;
+use license_desk_core::groups::change::{self as group_change, GroupChangeRun};
 use license_desk_core::ops::{
     Effect, Event, JournalRecord, Outcome, PauseReason, RequestId, Run, Summary,
 };
-use license_desk_core::request::GraphRequest;
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -7,14 +7,14 @@
 
 use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
-use license_desk_core::activity::LogEntry;
-use license_desk_core::error::GraphError;
-use license_desk_core::model::{
+use license_desk_core::graph::activity::LogEntry;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::model::{
     CompanySubscription, Group, LicenseDetails, ODataPage, SubscribedSku, User,
 };
-use license_desk_core::request::{self, GraphRequest};
-use license_desk_core::response::RawResponse;
-use license_desk_core::retry::{Attempt, Decision, RetryPolicy};
+use license_desk_core::graph::request::{self, GraphRequest};
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::graph::retry::{Attempt, Decision, RetryPolicy};
 use license_desk_core::Guid;
 
 /// Shows a countdown for `delay_ms`. Returns false if the admin stopped waiting.
@@ -156,7 +156,7 @@ pub async fn group(session: Session, id: &Guid) -> Result<Group, GraphError> {
 }
 
 /// One page of users, with the `request-id` Graph gave it. The first page comes from
-/// [`request::find_users`], later ones from a [`license_desk_core::paging::Paging`].
+/// [`request::find_users`], later ones from a [`license_desk_core::graph::paging::Paging`].
 pub async fn users_page(
     session: Session,
     request: GraphRequest,
@@ -217,7 +217,7 @@ async fn every_page<T: serde::de::DeserializeOwned>(
     let Some((connection, _)) = session.credentials() else {
         return Err(GraphError::not_signed_in());
     };
-    let mut paging = license_desk_core::paging::Paging::start(connection.endpoint, &first);
+    let mut paging = license_desk_core::graph::paging::Paging::start(connection.endpoint, &first);
     let mut items = Vec::new();
     let mut count = None;
     let mut next = Some(first.clone());

@@ -16,12 +16,12 @@ use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::bulk::operation::BulkOperation;
-use license_desk_core::group_change::{Effect, GroupChangeOptions, GroupChangeRun};
-use license_desk_core::group_list::{group_label, overview};
-use license_desk_core::model::{Group, User};
-use license_desk_core::paging::Paging;
-use license_desk_core::plan::Warning;
-use license_desk_core::request;
+use license_desk_core::graph::model::{Group, User};
+use license_desk_core::graph::paging::Paging;
+use license_desk_core::graph::request;
+use license_desk_core::groups::change::{Effect, GroupChangeOptions, GroupChangeRun};
+use license_desk_core::groups::list::{group_label, overview};
+use license_desk_core::licensing::plan::Warning;
 use license_desk_core::route::Screen;
 use license_desk_core::Guid;
 
@@ -115,7 +115,8 @@ async fn read_error_page(
     session: Session,
     state: GroupsState,
     request: request::GraphRequest,
-) -> Result<(Vec<User>, Option<request::GraphRequest>), license_desk_core::error::GraphError> {
+) -> Result<(Vec<User>, Option<request::GraphRequest>), license_desk_core::graph::error::GraphError>
+{
     let (page, request_id) = crate::graph_client::page_of::<User>(session, request).await?;
     let mut paging = state.paging.get_value();
     let next = match paging.as_mut() {
@@ -229,7 +230,7 @@ pub fn apply(
             }
         }),
         Effect::Finished(report) => {
-            let done = report.ending == license_desk_core::group_change::Ending::Done;
+            let done = report.ending == license_desk_core::groups::change::Ending::Done;
             state.change.update(|c| {
                 if let Some(c) = c.as_mut().filter(|c| c.group == report.group) {
                     c.report = Some((**report).clone());
@@ -252,7 +253,7 @@ pub fn apply(
             ));
             spawn_local(async move {
                 if let Some(handle) = state.handle.get_value() {
-                    handle.send(license_desk_core::group_change::Event::Cancel);
+                    handle.send(license_desk_core::groups::change::Event::Cancel);
                 }
             });
         }

@@ -3,10 +3,10 @@
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use license_desk_core::access_token::AccessToken;
-use license_desk_core::error::GraphError;
-use license_desk_core::request::{GraphRequest, Method};
-use license_desk_core::response::RawResponse;
+use license_desk_core::auth::access_token::AccessToken;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::request::{GraphRequest, Method};
+use license_desk_core::graph::response::RawResponse;
 use std::cell::Cell;
 use std::rc::Rc;
 

@@ -10,11 +10,11 @@
 
 use crate::workspace::Workspace;
 use leptos::prelude::*;
-use license_desk_core::access_token::AccessToken;
-use license_desk_core::activity::{ActivityLog, LogEntry};
-use license_desk_core::error::GraphError;
-use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
-use license_desk_core::token::{self, Action, Claims};
+use license_desk_core::auth::access_token::AccessToken;
+use license_desk_core::auth::token::{self, Action, Claims};
+use license_desk_core::graph::activity::{ActivityLog, LogEntry};
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
 
 /// Where requests go, and whether that is the in-browser demo tenant.
 #[derive(Clone, Debug, PartialEq)]

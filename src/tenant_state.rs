@@ -4,8 +4,8 @@
 
 use crate::workspace::Load;
 use leptos::prelude::*;
-use license_desk_core::catalog::Catalog;
-use license_desk_core::model::{CompanySubscription, SubscribedSku};
+use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::Guid;
 use std::collections::{BTreeMap, BTreeSet};
 

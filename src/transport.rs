@@ -4,10 +4,10 @@
 //! every feature behaves identically on the demo tenant, the fake Graph server and Graph.
 
 use crate::session::Connection;
-use license_desk_core::access_token::AccessToken;
-use license_desk_core::error::GraphError;
-use license_desk_core::request::GraphRequest;
-use license_desk_core::response::RawResponse;
+use license_desk_core::auth::access_token::AccessToken;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::request::GraphRequest;
+use license_desk_core::graph::response::RawResponse;
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use std::cell::RefCell;
 
@@ -32,7 +32,7 @@ fn demo_latency_ms() -> u32 {
 
 /// How long a request to `connection` may take before it is abandoned.
 pub fn timeout_seconds(connection: &Connection) -> u64 {
-    license_desk_core::timeout::request_timeout_seconds(
+    license_desk_core::graph::timeout::request_timeout_seconds(
         &connection.endpoint,
         crate::browser::query_param("timeout_s").as_deref(),
     )

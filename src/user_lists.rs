@@ -10,11 +10,11 @@ use crate::session::Session;
 use crate::tenant_state::TenantState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use license_desk_core::error::GraphError;
-use license_desk_core::model::User;
-use license_desk_core::request::GraphRequest;
-use license_desk_core::token::Action;
-use license_desk_core::user_list::UserPages;
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::model::User;
+use license_desk_core::graph::request::GraphRequest;
+use license_desk_core::lists::user_list::UserPages;
 use license_desk_core::Guid;
 use std::collections::BTreeSet;
 

@@ -14,10 +14,10 @@ use crate::tenant_state::TenantState;
 use crate::user_screen::UserScreen;
 use crate::workspace::Load;
 use leptos::prelude::*;
+use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{
     Effect, ErrorRecord, Intent, JournalRecord, Options, Run, RunItem, Status,
 };
-use license_desk_core::plan::Warning;
 use license_desk_core::route::UserId;
 
 /// How long a single user's re-reads wait for Entra ID before saying so honestly.

@@ -5,9 +5,9 @@
 use crate::router::Navigation;
 use crate::workspace::Load;
 use leptos::prelude::*;
-use license_desk_core::model::{LicenseDetails, User};
+use license_desk_core::graph::model::{LicenseDetails, User};
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{ErrorRecord, JournalRecord};
-use license_desk_core::plan::Change;
 use license_desk_core::route::UserId;
 use std::collections::BTreeMap;
 

@@ -11,7 +11,7 @@ use crate::router::Navigation;
 use crate::tenant_state::TenantState;
 use crate::user_screen::UserScreen;
 use leptos::prelude::*;
-use license_desk_core::error::GraphError;
+use license_desk_core::graph::error::GraphError;
 
 /// Something being read from Graph.
 #[derive(Clone, Debug, PartialEq)]

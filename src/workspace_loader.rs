@@ -11,8 +11,8 @@
 //! such tag and uses Trunk's plain names.
 
 use crate::components::sign_in::SignInChoice;
-use license_desk_core::access_token::AccessToken;
-use license_desk_core::request::{ApiVersion, GraphEndpoint};
+use license_desk_core::auth::access_token::AccessToken;
+use license_desk_core::graph::request::{ApiVersion, GraphEndpoint};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/workspace_loader.js")]

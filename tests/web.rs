@@ -8,9 +8,9 @@ use license_desk::components::tenant_licenses::TenantLicenses;
 use license_desk::components::user_licenses::UserLicenses;
 use license_desk::session::Session;
 use license_desk::workspace::{Load, Workspace};
-use license_desk_core::error::GraphError;
-use license_desk_core::model::{SubscribedSku, User};
-use license_desk_core::response::RawResponse;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::model::{SubscribedSku, User};
+use license_desk_core::graph::response::RawResponse;
 use license_desk_sim::{SimConfig, Simulator};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -273,7 +273,7 @@ async fn use_demo_tenant_signs_in_and_loads_the_tenant() {
 #[wasm_bindgen_test]
 async fn token_check_says_why_a_paste_fails_and_what_graph_will_do() {
     use license_desk::components::token_check::TokenCheck;
-    use license_desk_core::request::Cloud;
+    use license_desk_core::graph::request::Cloud;
     let root = container();
     let pasted = RwSignal::new(String::new());
     let cloud = RwSignal::new(Cloud::Global);
@@ -294,7 +294,7 @@ async fn token_check_says_why_a_paste_fails_and_what_graph_will_do() {
     let mut claims =
         license_desk_sim::demo_claims("a@contoso.example", &["User.Read.All"], now, 3600);
     claims.aud = Some("https://graph.microsoft.us".into());
-    pasted.set(license_desk_core::token::mint(&claims));
+    pasted.set(license_desk_core::auth::token::mint(&claims));
     settle(10).await;
     let text = root.inner_text();
     assert!(

@@ -13,40 +13,14 @@
 // returned on failure paths only, so its size is not worth boxing.
 #![allow(clippy::result_large_err)]
 
-pub mod access_token;
-pub mod activity;
-pub mod batch;
+pub mod auth;
 pub mod bulk;
-pub mod catalog;
-pub mod csv;
-pub mod diff;
-pub mod effective;
-pub mod equivalents;
-pub mod error;
-pub mod group_change;
-pub mod group_list;
-pub mod guid;
-pub mod holders;
-pub mod lenient;
-pub mod model;
-pub mod names;
-mod names_table;
+pub mod graph;
+pub mod groups;
+pub mod licensing;
+pub mod lists;
 pub mod ops;
-pub mod paging;
-pub mod plan;
-pub mod plan_safety;
-pub mod request;
-pub mod response;
-pub mod retry;
-pub mod rng;
 pub mod route;
-pub mod subscriptions;
-pub mod timeout;
-pub mod token;
-pub mod token_check;
-pub mod url;
-pub mod usage_location;
-pub mod user_list;
 pub mod wording;
 
-pub use guid::Guid;
+pub use graph::ids::Guid;

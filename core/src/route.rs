@@ -5,7 +5,7 @@
 //! versions (`?user=`) keep working. Parameters that are not about the screen (`demo`,
 //! `graph`, `timeout_s`) are left alone by navigation.
 
-use crate::guid::Guid;
+use crate::graph::ids::Guid;
 use std::fmt;
 
 /// A user's object id, as Graph returned it. Never a UPN or a display name.

@@ -1,8 +1,8 @@
 //! Every error class maps to a headline, Graph's details and a next step.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
-use license_desk_core::response::RawResponse;
+use license_desk_core::graph::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
+use license_desk_core::graph::response::RawResponse;
 
 fn graph_error(status: u16, code: &str, message: &str) -> GraphError {
     GraphError::from_response(&RawResponse {
@@ -97,7 +97,7 @@ fn non_json_bodies_and_network_failures_are_explained() {
     let network = GraphError::network("Failed to fetch");
     assert_eq!(network.kind, ErrorKind::Network);
     assert!(network.what_to_do().contains("reload the user"));
-    let unreadable: Result<license_desk_core::model::User, _> = RawResponse {
+    let unreadable: Result<license_desk_core::graph::model::User, _> = RawResponse {
         status: 200,
         headers: vec![],
         body: "<html>".into(),

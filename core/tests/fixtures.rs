@@ -3,10 +3,10 @@
 
 mod support;
 
-use license_desk_core::batch::{BatchRequest, BatchResponse};
-use license_desk_core::error::{BusinessRule, ErrorKind, GraphError};
-use license_desk_core::model::*;
-use license_desk_core::response::RawResponse;
+use license_desk_core::graph::batch::{BatchRequest, BatchResponse};
+use license_desk_core::graph::error::{BusinessRule, ErrorKind, GraphError};
+use license_desk_core::graph::model::*;
+use license_desk_core::graph::response::RawResponse;
 use license_desk_core::Guid;
 use support::{body_of, docs_sample_to_json, fixture};
 

@@ -74,7 +74,7 @@
 //! ```
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
-use license_desk_core::token;
+use license_desk_core::auth::token;
 use license_desk_core::Guid;
 use license_desk_sim::faults::{FaultRule, FaultSet, Injection};
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};

@@ -2,8 +2,8 @@
 //! Bulk operations over thousands of users run exactly this per user.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
-use license_desk_core::diff::LicenseDiff;
-use license_desk_core::plan::{plan, Change};
+use license_desk_core::licensing::diff::LicenseDiff;
+use license_desk_core::licensing::plan::{plan, Change};
 use license_desk_core::Guid;
 use license_desk_sim::seed::{E3, PLAN_SWAY, PLAN_YAMMER};
 use license_desk_sim::{SimConfig, Simulator};

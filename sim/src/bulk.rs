@@ -20,12 +20,12 @@
 
 use super::seed::{DOMAIN, E3, EMS, EXCHANGE_P1, POWER_BI_PRO};
 use super::tenant::{SimGroup, SimUser};
-use license_desk_core::catalog::Catalog;
-use license_desk_core::guid::Guid;
-use license_desk_core::model::{
+use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::model::{
     AssignedLicense, AssignmentError, AssignmentState, LicenseAssignmentState,
 };
-use license_desk_core::rng::Rng;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::ops::rng::Rng;
 use std::collections::BTreeMap;
 
 /// Bulk users in the browser's demo tenant: with the 51 named ones, 2,000 users.
@@ -242,7 +242,7 @@ pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
                     ..LicenseAssignmentState::default()
                 });
             }
-            license_desk_core::effective::sort_states(&mut states);
+            license_desk_core::licensing::effective::sort_states(&mut states);
             let upn = upn(n);
             SimUser {
                 id: rng.guid(),
@@ -253,7 +253,7 @@ pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
                 account_enabled: true,
                 groups: group_of(profile.team).map(Guid::new).into_iter().collect(),
                 proxy_conflict: false,
-                assigned_plans: license_desk_core::effective::assigned_plans(
+                assigned_plans: license_desk_core::licensing::effective::assigned_plans(
                     &states,
                     catalog,
                     &[],
@@ -276,7 +276,7 @@ mod tests {
         let mut built: BTreeMap<Guid, i64> = BTreeMap::new();
         for user in &users {
             for state in &user.states {
-                if license_desk_core::effective::is_effective(state) {
+                if license_desk_core::licensing::effective::is_effective(state) {
                     *built.entry(state.sku_id.clone()).or_default() += 1;
                 }
             }

@@ -12,7 +12,7 @@
 //! only does the socket work.
 
 use super::{SimRequest, Simulator};
-use license_desk_core::response::RawResponse;
+use license_desk_core::graph::response::RawResponse;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -297,7 +297,9 @@ impl WriteStats {
 }
 
 fn path_of(target: &str) -> String {
-    license_desk_core::url::split_query(target).0.to_string()
+    license_desk_core::graph::url::split_query(target)
+        .0
+        .to_string()
 }
 
 /// A captive portal's sign-in page: what a browser gets on hotel or guest Wi-Fi.

@@ -12,8 +12,8 @@
 //! (or [`Simulator::advance`]), so the simulator stays a pure function of the time given.
 
 use super::Simulator;
-use license_desk_core::guid::Guid;
-use license_desk_core::model::ProcessingState;
+use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::model::ProcessingState;
 
 /// One group license change being applied to the members.
 #[derive(Clone, Debug, PartialEq, Eq)]

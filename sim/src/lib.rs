@@ -26,11 +26,11 @@ pub mod tenant;
 pub mod throttle;
 
 pub use faults::WriteStats;
-use license_desk_core::guid::Guid;
-use license_desk_core::model::User;
-use license_desk_core::response::RawResponse;
-use license_desk_core::rng::Rng;
-use license_desk_core::token::{self, Action};
+use license_desk_core::auth::token::{self, Action};
+use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::model::User;
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::ops::rng::Rng;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 pub use tenant::Tenant;
@@ -243,9 +243,9 @@ impl Simulator {
     pub fn note_received(&mut self, request: &SimRequest) {
         if is_batch(request) {
             if let Ok(batch) =
-                serde_json::from_str::<license_desk_core::batch::BatchRequest>(&request.body)
+                serde_json::from_str::<license_desk_core::graph::batch::BatchRequest>(&request.body)
             {
-                let (path, _) = license_desk_core::url::split_query(&request.target);
+                let (path, _) = license_desk_core::graph::url::split_query(&request.target);
                 let version = path.trim_start_matches('/').split('/').next().unwrap_or("");
                 for item in &batch.requests {
                     let inner = item.to_request();
@@ -366,7 +366,7 @@ impl Simulator {
         if !(200..300).contains(&status) {
             return;
         }
-        let (path, _) = license_desk_core::url::split_query(&request.target);
+        let (path, _) = license_desk_core::graph::url::split_query(&request.target);
         let rest = path
             .trim_start_matches('/')
             .split_once('/')
@@ -388,7 +388,7 @@ impl Simulator {
     }
 
     fn answer(&mut self, request: &SimRequest, now_ms: u64, allow_batch: bool) -> RawResponse {
-        let (path, _) = license_desk_core::url::split_query(&request.target);
+        let (path, _) = license_desk_core::graph::url::split_query(&request.target);
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let version = segments.next().unwrap_or("");
         if version != "v1.0" && version != "beta" {
@@ -522,7 +522,7 @@ impl Simulator {
                     "Lifetime validation failed, the token is expired.",
                 ));
             }
-            if !claims.audience_matches(license_desk_core::request::Cloud::Global) {
+            if !claims.audience_matches(license_desk_core::graph::request::Cloud::Global) {
                 return Err(unauthorized(self, "Invalid audience."));
             }
         }
@@ -559,7 +559,7 @@ impl Simulator {
     }
 
     fn batch(&mut self, request: &SimRequest, now_ms: u64, version: &str) -> RawResponse {
-        let parsed: Result<license_desk_core::batch::BatchRequest, _> =
+        let parsed: Result<license_desk_core::graph::batch::BatchRequest, _> =
             serde_json::from_str(&request.body);
         let Ok(batch) = parsed else {
             return self.error(
@@ -571,7 +571,7 @@ impl Simulator {
                 None,
             );
         };
-        if batch.requests.len() > license_desk_core::batch::MAX_BATCH {
+        if batch.requests.len() > license_desk_core::graph::batch::MAX_BATCH {
             return self.error(
                 request,
                 now_ms,
@@ -747,7 +747,7 @@ impl Simulator {
 
 /// Whether `request` is a `$batch` call.
 fn is_batch(request: &SimRequest) -> bool {
-    let (path, _) = license_desk_core::url::split_query(&request.target);
+    let (path, _) = license_desk_core::graph::url::split_query(&request.target);
     request.method.eq_ignore_ascii_case("POST")
         && path
             .trim_start_matches('/')

@@ -18,9 +18,9 @@
 //! `companySubscription`s (see `subscriptions`).
 
 use super::{Ctx, Simulator};
-use license_desk_core::guid::Guid;
-use license_desk_core::model::{AssignLicenseBody, User};
-use license_desk_core::url::{decode_component, split_query};
+use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::model::{AssignLicenseBody, User};
+use license_desk_core::graph::url::{decode_component, split_query};
 use serde_json::{json, Map, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -404,7 +404,7 @@ fn page(
             "{}/{}{path}?{}",
             ctx.request.origin,
             ctx.version,
-            license_desk_core::url::build_query(&kept)
+            license_desk_core::graph::url::build_query(&kept)
         ));
     }
     Ok((200, body))
@@ -582,7 +582,9 @@ pub(crate) fn answer(
             let before = sim.read_user(index, ctx.now_ms);
             if let Some(location) = patch.get("usageLocation") {
                 let code = location.as_str().unwrap_or("").trim().to_ascii_uppercase();
-                if !license_desk_core::usage_location::is_valid_usage_location(Some(&code)) {
+                if !license_desk_core::licensing::usage_location::is_valid_usage_location(Some(
+                    &code,
+                )) {
                     return Err(fail(
                         400,
                         "Request_BadRequest",

@@ -8,12 +8,12 @@
 
 use super::seed_catalog::SEED_SKUS;
 use super::tenant::{Rules, SimGroup, SimUser, Tenant};
-use license_desk_core::guid::Guid;
-use license_desk_core::model::{
+use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::model::{
     AppliesTo, AssignedLicense, AssignmentError, AssignmentState, CapabilityStatus,
     LicenseAssignmentState, LicenseUnits, ServicePlanInfo, SubscribedSku,
 };
-use license_desk_core::rng::Rng;
+use license_desk_core::ops::rng::Rng;
 
 pub const E3: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 pub const E5: &str = "c7df2760-2c81-4ef7-b578-5b5392b571df";
@@ -93,7 +93,8 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
                     .map(|(id, name)| ServicePlanInfo {
                         service_plan_id: g(id),
                         service_plan_name: (*name).into(),
-                        provisioning_status: license_desk_core::model::ProvisioningStatus::Success,
+                        provisioning_status:
+                            license_desk_core::graph::model::ProvisioningStatus::Success,
                         applies_to: if company || name.starts_with("EXCHANGE_S_FOUNDATION") {
                             AppliesTo::Company
                         } else {
@@ -502,7 +503,7 @@ pub fn bulk_tenant(seed: u64, users: usize) -> Tenant {
                 ..LicenseAssignmentState::default()
             });
         }
-        license_desk_core::effective::sort_states(&mut states);
+        license_desk_core::licensing::effective::sort_states(&mut states);
         let name = format!(
             "{} {} {index}",
             FIRST[rng.below(FIRST.len())],
@@ -518,7 +519,7 @@ pub fn bulk_tenant(seed: u64, users: usize) -> Tenant {
             account_enabled: true,
             groups,
             proxy_conflict: false,
-            assigned_plans: license_desk_core::effective::assigned_plans(
+            assigned_plans: license_desk_core::licensing::effective::assigned_plans(
                 &states,
                 &catalog,
                 &[],

@@ -6,13 +6,13 @@
 //! Power BI Pro's is `LockedOut`. Project Online Premium is a trial that ends in 12 days,
 //! and Power Automate Free has no next lifecycle date. Dates are counted in whole days
 //! from the request's day, so the demo always shows the same picture. What Graph
-//! documents about the resource is in `license_desk_core::subscriptions`.
+//! documents about the resource is in `license_desk_core::licensing::subscriptions`.
 
 use super::seed::{AAD_P2, E5, FLOW_FREE, POWER_BI_PRO, PROJECT_PREMIUM};
-use license_desk_core::model::{CompanySubscription, SubscribedSku, SubscriptionStatus};
+use license_desk_core::graph::model::{CompanySubscription, SubscribedSku, SubscriptionStatus};
 
 /// Permissions that allow the list (from the core, where the sources are cited).
-pub use license_desk_core::subscriptions::READ_PERMISSIONS;
+pub use license_desk_core::licensing::subscriptions::READ_PERMISSIONS;
 
 const DAY_MS: u64 = 86_400_000;
 

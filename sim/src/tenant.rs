@@ -6,14 +6,14 @@
 //! `licenseAssignmentStates` exactly as Entra ID records them; they change only when the
 //! user is (re)processed.
 
-use license_desk_core::catalog::Catalog;
-use license_desk_core::effective;
-use license_desk_core::guid::Guid;
-use license_desk_core::model::{
+use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::model::{
     AssignLicenseBody, AssignedPlan, AssignmentError, AssignmentSource, AssignmentState,
     LicenseAssignmentState, SubscribedSku, User,
 };
-use license_desk_core::usage_location;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::effective;
+use license_desk_core::licensing::usage_location;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A user record as the directory holds it.
@@ -36,7 +36,7 @@ pub struct SimUser {
 pub struct SimGroup {
     pub id: Guid,
     pub display_name: String,
-    pub licenses: Vec<license_desk_core::model::AssignedLicense>,
+    pub licenses: Vec<license_desk_core::graph::model::AssignedLicense>,
     /// Groups that are members of this one. Their members are transitive members; group
     /// licenses do not flow to them.
     pub member_groups: Vec<Guid>,
@@ -199,7 +199,7 @@ impl Tenant {
                     license.sku_id
                 )));
             };
-            if sku.applies_to != license_desk_core::model::AppliesTo::User {
+            if sku.applies_to != license_desk_core::graph::model::AppliesTo::User {
                 return Err(bad_request(format!(
                     "License {} cannot be assigned to a user.",
                     license.sku_id
@@ -317,7 +317,7 @@ impl Tenant {
             let mut disabled = license.disabled_plans.clone();
             disabled.sort();
             disabled.dedup();
-            let replacement = license_desk_core::model::AssignedLicense {
+            let replacement = license_desk_core::graph::model::AssignedLicense {
                 sku_id: license.sku_id.clone(),
                 disabled_plans: disabled,
             };
@@ -419,7 +419,7 @@ impl Tenant {
     fn group_assignment_error(
         &self,
         index: usize,
-        license: &license_desk_core::model::AssignedLicense,
+        license: &license_desk_core::graph::model::AssignedLicense,
         location: &str,
         holds_seat: bool,
         user: &SimUser,

@@ -10,19 +10,19 @@
 //! The same catalogue runs end to end in `tests/e2e/bad-input-catalogue.spec.mjs`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::catalog::Catalog;
-use license_desk_core::diff::LicenseDiff;
-use license_desk_core::equivalents;
-use license_desk_core::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
-use license_desk_core::model::{
+use license_desk_core::auth::token::{self, Claims};
+use license_desk_core::auth::token_check::{assess, Severity};
+use license_desk_core::graph::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
+use license_desk_core::graph::model::{
     AssignLicenseBody, AssignedLicense, ODataPage, SubscribedSku, User,
 };
-use license_desk_core::paging::Paging;
-use license_desk_core::request::{self, ApiVersion, Cloud, GraphEndpoint};
-use license_desk_core::response::RawResponse;
-use license_desk_core::retry::{write_outcome_unknown, Attempt, Decision, RetryPolicy};
-use license_desk_core::token::{self, Claims};
-use license_desk_core::token_check::{assess, Severity};
+use license_desk_core::graph::paging::Paging;
+use license_desk_core::graph::request::{self, ApiVersion, Cloud, GraphEndpoint};
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::graph::retry::{write_outcome_unknown, Attempt, Decision, RetryPolicy};
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::diff::LicenseDiff;
+use license_desk_core::licensing::equivalents;
 use license_desk_core::Guid;
 use serde_json::json;
 use std::panic::AssertUnwindSafe;

@@ -7,11 +7,11 @@
 mod ops_support;
 
 use license_desk_core::bulk::{self, BulkOperation, Preview};
-use license_desk_core::catalog::Catalog;
-use license_desk_core::effective;
-use license_desk_core::model::{AssignmentState, LicenseAssignmentState};
+use license_desk_core::graph::model::{AssignmentState, LicenseAssignmentState};
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::effective;
+use license_desk_core::licensing::plan::{Change, Warning};
 use license_desk_core::ops::{Intent, JournalRecord, Options, Run, RunItem, Status};
-use license_desk_core::plan::{Change, Warning};
 use license_desk_core::Guid;
 use license_desk_sim::seed::{self, E3, E5, EMS, PLAN_EXCHANGE_P2, PLAN_SWAY};
 use license_desk_sim::{SimConfig, Simulator, Tenant};
@@ -104,7 +104,7 @@ fn snapshot(tenant: &Tenant) -> Snapshot {
                 .collect();
             assigned.sort();
             let direct: Vec<(Guid, BTreeSet<Guid>)> =
-                license_desk_core::plan::direct_licenses(&user)
+                license_desk_core::licensing::plan::direct_licenses(&user)
                     .into_iter()
                     .collect();
             (

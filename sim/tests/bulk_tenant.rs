@@ -2,7 +2,7 @@
 //! the bulk screen sends, the write quota, hidden `Retry-After`, faults and write counts.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::token;
+use license_desk_core::auth::token;
 use license_desk_sim::bulk::{self, GROUP_CONTRACTORS, GROUP_SUPPORT, GROUP_SUPPORT_LEADS};
 use license_desk_sim::seed::{E3, EMS, EXCHANGE_P1, POWER_BI_PRO};
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
@@ -430,7 +430,7 @@ fn the_sliding_window_never_admits_more_than_the_quota_in_any_window() {
         ..SimConfig::default()
     });
     let mut admitted = Vec::new();
-    let mut rng = license_desk_core::rng::Rng::new(9);
+    let mut rng = license_desk_core::ops::rng::Rng::new(9);
     let mut now = NOW;
     for _ in 0..1_500 {
         now += rng.below(400) as u64;

@@ -1,9 +1,9 @@
 //! The diff reports every kind of change, keeps direct and inherited apart, and is symmetric.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::catalog::Catalog;
-use license_desk_core::diff::{DiffEntry, LicenseDiff};
-use license_desk_core::model::*;
+use license_desk_core::graph::model::*;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::diff::{DiffEntry, LicenseDiff};
 use license_desk_core::Guid;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, Simulator};

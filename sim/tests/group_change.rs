@@ -5,16 +5,17 @@
 
 mod ops_support;
 
-use license_desk_core::catalog::Catalog;
-use license_desk_core::group_change::{
+use license_desk_core::auth::token;
+use license_desk_core::graph::request::{ApiVersion, GraphEndpoint, GraphRequest};
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::groups::change::{
     Effect, Ending, Event, GroupChange, GroupChangeOptions, GroupChangeRun, GroupReport,
     MemberCounts, Phase,
 };
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{Outcome, RequestId};
-use license_desk_core::plan::Warning;
-use license_desk_core::request::{ApiVersion, GraphEndpoint, GraphRequest};
-use license_desk_core::response::RawResponse;
-use license_desk_core::{token, Guid};
+use license_desk_core::Guid;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};
 use std::collections::VecDeque;

@@ -4,12 +4,12 @@
 
 mod ops_support;
 
-use license_desk_core::group_list::{group_label, member_problems, overview};
-use license_desk_core::model::{AssignmentError, Group, ODataPage, ProcessingState, User};
-use license_desk_core::paging::Paging;
-use license_desk_core::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
-use license_desk_core::response::RawResponse;
-use license_desk_core::token;
+use license_desk_core::auth::token;
+use license_desk_core::graph::model::{AssignmentError, Group, ODataPage, ProcessingState, User};
+use license_desk_core::graph::paging::Paging;
+use license_desk_core::graph::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::groups::list::{group_label, member_problems, overview};
 use license_desk_core::Guid;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};

@@ -5,11 +5,11 @@
 
 mod ops_support;
 
-use license_desk_core::model::*;
-use license_desk_core::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
-use license_desk_core::response::RawResponse;
-use license_desk_core::subscriptions::{self, AlertKind};
-use license_desk_core::token;
+use license_desk_core::auth::token;
+use license_desk_core::graph::model::*;
+use license_desk_core::graph::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::licensing::subscriptions::{self, AlertKind};
 use license_desk_core::Guid;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};
@@ -334,8 +334,8 @@ fn holders_of_a_sku_page_with_the_header_and_show_where_each_comes_from() {
         next = page.next_link;
     }
     assert_eq!(users.len(), total);
-    let holders = license_desk_core::holders::holders_of(&users, &g(E3));
-    let counts = license_desk_core::holders::count(&holders);
+    let holders = license_desk_core::lists::holders::holders_of(&users, &g(E3));
+    let counts = license_desk_core::lists::holders::count(&holders);
     assert!(counts.direct >= 3, "{counts:?}");
     assert!(counts
         .by_group

@@ -4,8 +4,8 @@
 
 mod ops_support;
 
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{Intent, Options, Run, RunItem, Status, WriteBudget};
-use license_desk_core::plan::Change;
 use license_desk_core::Guid;
 use license_desk_sim::seed::{self, EMS};
 use license_desk_sim::{SimConfig, Simulator};

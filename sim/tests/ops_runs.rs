@@ -5,11 +5,11 @@
 
 mod ops_support;
 
-use license_desk_core::catalog::Catalog;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{
     Event, Intent, JournalRecord, Options, PauseReason, Run, RunItem, Status, WriteBudget,
 };
-use license_desk_core::plan::Change;
 use license_desk_core::Guid;
 use license_desk_sim::seed::{self, EMS};
 use license_desk_sim::{SimConfig, Simulator};

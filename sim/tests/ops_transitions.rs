@@ -3,17 +3,17 @@
 
 mod ops_support;
 
-use license_desk_core::batch::{BatchRequest, BatchResponse, BatchResponseItem};
-use license_desk_core::catalog::Catalog;
-use license_desk_core::effective;
-use license_desk_core::model::{AssignmentState, LicenseAssignmentState, User};
+use license_desk_core::graph::batch::{BatchRequest, BatchResponse, BatchResponseItem};
+use license_desk_core::graph::model::{AssignmentState, LicenseAssignmentState, User};
+use license_desk_core::graph::request::{GraphRequest, Method};
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::effective;
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{
     Effect, Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
     Settlement, Status, Summary, WriteBudget,
 };
-use license_desk_core::plan::Change;
-use license_desk_core::request::{GraphRequest, Method};
-use license_desk_core::response::RawResponse;
 use license_desk_core::Guid;
 use license_desk_sim::seed::{self, E3, EMS, GROUP_ALL_STAFF};
 use std::collections::BTreeMap;
@@ -453,7 +453,7 @@ fn a_warning_the_admin_did_not_tick_stops_the_write() {
     assert_eq!(shell.writes_sent(), 0);
 
     // With the warning ticked, the same change is sent.
-    let warning = license_desk_core::plan::plan(
+    let warning = license_desk_core::licensing::plan::plan(
         &before,
         &catalog(),
         &[Change::Add {

@@ -2,9 +2,9 @@
 //! inherited licenses.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::catalog::Catalog;
-use license_desk_core::model::*;
-use license_desk_core::plan::{apply, direct_licenses, plan, Change, Refusal, Warning};
+use license_desk_core::graph::model::*;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::plan::{apply, direct_licenses, plan, Change, Refusal, Warning};
 use license_desk_core::Guid;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, Simulator};
@@ -79,7 +79,7 @@ fn re_enabling_a_plan_is_a_warning() {
     );
     assert!(plan.warnings[0].describe(&catalog).contains("Sway"));
     // Re-adding the SKU "fresh" would switch both plans back on: both are flagged.
-    let readd = license_desk_core::plan::plan(
+    let readd = license_desk_core::licensing::plan::plan(
         &adele,
         &catalog,
         &[Change::Add {
@@ -111,7 +111,7 @@ fn refuses_to_remove_or_change_inherited_only_licenses() {
     assert!(plan.refusals[0]
         .describe(&catalog)
         .contains("group All Staff"));
-    let toggle = license_desk_core::plan::plan(
+    let toggle = license_desk_core::licensing::plan::plan(
         &megan,
         &catalog,
         &[Change::SetPlan {
@@ -121,7 +121,11 @@ fn refuses_to_remove_or_change_inherited_only_licenses() {
         }],
     );
     assert!(toggle.body.is_none());
-    let absent = license_desk_core::plan::plan(&megan, &catalog, &[Change::Remove { sku: g(EMS) }]);
+    let absent = license_desk_core::licensing::plan::plan(
+        &megan,
+        &catalog,
+        &[Change::Remove { sku: g(EMS) }],
+    );
     assert_eq!(absent.refusals, vec![Refusal::NotAssigned { sku: g(EMS) }]);
 }
 
@@ -346,7 +350,7 @@ proptest! {
 fn replacing_e3_with_e5_carries_exchange_off_by_name_and_warns_when_turned_on() {
     let (sim, catalog) = tenant();
     let allan = user(&sim, "Allan Deyoung"); // direct E3 with Exchange Online (Plan 2) off
-    let carried = license_desk_core::plan_safety::carried_over_disabled_plans(
+    let carried = license_desk_core::licensing::plan_safety::carried_over_disabled_plans(
         &allan.license_assignment_states,
         &catalog,
         Some(&g(E3)),
@@ -409,7 +413,7 @@ fn adding_a_sku_that_shares_a_plan_which_is_off_today_is_a_warning() {
         off_in: g(E3),
         on_via: g(E5),
     }));
-    let carried = license_desk_core::plan_safety::carried_over_disabled_plans(
+    let carried = license_desk_core::licensing::plan_safety::carried_over_disabled_plans(
         &allan.license_assignment_states,
         &catalog,
         None,
@@ -453,7 +457,7 @@ fn a_direct_copy_of_a_group_sku_that_keeps_a_plan_off_is_a_warning() {
         "{:?}",
         direct.warnings
     );
-    let carried = license_desk_core::plan_safety::carried_over_disabled_plans(
+    let carried = license_desk_core::licensing::plan_safety::carried_over_disabled_plans(
         &megan.license_assignment_states,
         &catalog,
         None,
@@ -562,11 +566,11 @@ prop_compose! {
             state: AssignmentState::Active,
             ..Default::default()
         }));
-        license_desk_core::effective::sort_states(&mut states);
+        license_desk_core::licensing::effective::sort_states(&mut states);
         User {
             id: guid_from(255),
             usage_location: Some("US".into()),
-            assigned_licenses: license_desk_core::effective::assigned_licenses(&states),
+            assigned_licenses: license_desk_core::licensing::effective::assigned_licenses(&states),
             license_assignment_states: states,
             ..Default::default()
         }

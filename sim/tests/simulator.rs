@@ -1,11 +1,11 @@
 //! The simulated tenant follows Graph's rules, messages and quirks.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::error::{BusinessRule, ErrorKind, GraphError};
-use license_desk_core::model::*;
-use license_desk_core::request::{self, GraphRequest};
-use license_desk_core::response::RawResponse;
-use license_desk_core::token::{self, Claims};
+use license_desk_core::auth::token::{self, Claims};
+use license_desk_core::graph::error::{BusinessRule, ErrorKind, GraphError};
+use license_desk_core::graph::model::*;
+use license_desk_core::graph::request::{self, GraphRequest};
+use license_desk_core::graph::response::RawResponse;
 use license_desk_core::Guid;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
@@ -182,9 +182,9 @@ fn license_properties_come_back_only_on_select() {
 #[test]
 fn find_users_filters_and_pages_with_next_links() {
     let mut sim = sim();
-    let endpoint = license_desk_core::request::GraphEndpoint::parse(
+    let endpoint = license_desk_core::graph::request::GraphEndpoint::parse(
         "http://127.0.0.1:9",
-        license_desk_core::request::ApiVersion::V1,
+        license_desk_core::graph::request::ApiVersion::V1,
     )
     .unwrap();
     let found: ODataPage<User> = send(&mut sim, &request::find_users("meg", 10))
@@ -860,9 +860,9 @@ fn batch_items_are_throttled_individually() {
     let writes: Vec<GraphRequest> = (0..25)
         .map(|_| request::reprocess_license_assignment(&upn("Megan Bowen")))
         .collect();
-    let calls = license_desk_core::batch::batches(&writes);
+    let calls = license_desk_core::graph::batch::batches(&writes);
     assert_eq!(calls.len(), 2);
-    let response: license_desk_core::batch::BatchResponse =
+    let response: license_desk_core::graph::batch::BatchResponse =
         send(&mut sim, &calls[0]).parse().unwrap();
     assert_eq!(response.responses.len(), 20);
     assert_eq!(

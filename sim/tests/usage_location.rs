@@ -2,12 +2,12 @@
 //! the call for it: one table of cases, each planned and then sent.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::error::GraphError;
-use license_desk_core::model::*;
-use license_desk_core::plan::{plan, Change, Warning};
-use license_desk_core::request;
-use license_desk_core::token;
-use license_desk_core::usage_location::INVALID_USAGE_LOCATION_MESSAGE;
+use license_desk_core::auth::token;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::model::*;
+use license_desk_core::graph::request;
+use license_desk_core::licensing::plan::{plan, Change, Warning};
+use license_desk_core::licensing::usage_location::INVALID_USAGE_LOCATION_MESSAGE;
 use license_desk_core::Guid;
 use license_desk_sim::seed::{self, FLOW_FREE, POWER_BI_PRO};
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
@@ -137,7 +137,7 @@ fn simulator_for(case: &Case) -> Simulator {
 fn send(
     sim: &mut Simulator,
     call: &request::GraphRequest,
-) -> license_desk_core::response::RawResponse {
+) -> license_desk_core::graph::response::RawResponse {
     let bearer = token::mint(&license_desk_sim::demo_claims(
         "admin@contoso.example",
         &["User.ReadWrite.All", "Organization.Read.All"],

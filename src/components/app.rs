@@ -22,8 +22,8 @@ use crate::tenant_state::TenantState;
 use crate::workspace::{Load, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use license_desk_core::access_token::AccessToken;
-use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
+use license_desk_core::auth::access_token::AccessToken;
+use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
 use license_desk_core::route::Screen;
 use std::time::Duration;
 

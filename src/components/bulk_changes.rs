@@ -15,8 +15,8 @@ use crate::format::count;
 use crate::session::Session;
 use crate::tenant_state::TenantState;
 use leptos::prelude::*;
+use license_desk_core::auth::token::Action;
 use license_desk_core::bulk::operation::BulkOperation;
-use license_desk_core::token::Action;
 
 #[component]
 pub fn BulkChanges() -> impl IntoView {

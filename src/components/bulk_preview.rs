@@ -8,8 +8,8 @@ use crate::bulk_state::{BulkState, PreviewResult};
 use crate::format::{count, number};
 use leptos::prelude::*;
 use license_desk_core::bulk::preview::{self, Preview};
-use license_desk_core::catalog::Catalog;
-use license_desk_core::usage_location;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::usage_location;
 use std::sync::Arc;
 
 /// Users named in a list, the first few in full.

@@ -7,7 +7,7 @@ use crate::bulk_state::BulkState;
 use crate::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::{report, undo};
-use license_desk_core::catalog::Catalog;
+use license_desk_core::licensing::catalog::Catalog;
 
 #[component]
 pub fn BulkResults(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView {

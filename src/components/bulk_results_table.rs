@@ -7,7 +7,7 @@ use crate::components::changes_view::DiffList;
 use crate::format::number;
 use leptos::prelude::*;
 use license_desk_core::bulk::report;
-use license_desk_core::catalog::Catalog;
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::ops::{JournalRecord, Status};
 
 const PER_PAGE: usize = 50;

@@ -11,9 +11,9 @@ use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::bulk::input::{parse_users, BadLine, ParsedUsers};
-use license_desk_core::model::{Group, ODataPage, User};
-use license_desk_core::names;
-use license_desk_core::request::{self, GraphRequest};
+use license_desk_core::graph::model::{Group, ODataPage, User};
+use license_desk_core::graph::request::{self, GraphRequest};
+use license_desk_core::licensing::names;
 use license_desk_core::Guid;
 use std::sync::Arc;
 

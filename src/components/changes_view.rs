@@ -5,12 +5,12 @@ use crate::session::use_session;
 use crate::tenant_state::use_tenant;
 use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
-use license_desk_core::diff::DiffEntry;
-use license_desk_core::diff::LicenseDiff;
-use license_desk_core::equivalents;
-use license_desk_core::model::AssignLicenseBody;
+use license_desk_core::graph::model::AssignLicenseBody;
+use license_desk_core::licensing::diff::DiffEntry;
+use license_desk_core::licensing::diff::LicenseDiff;
+use license_desk_core::licensing::equivalents;
+use license_desk_core::licensing::plan::Plan;
 use license_desk_core::ops::{Intent, JournalRecord, Settlement, Status};
-use license_desk_core::plan::Plan;
 
 fn marker(entry: &DiffEntry) -> &'static str {
     match entry {

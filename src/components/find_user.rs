@@ -6,10 +6,10 @@ use crate::router::use_navigation;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use license_desk_core::error::GraphError;
-use license_desk_core::model::User;
-use license_desk_core::paging::Paging;
-use license_desk_core::request::{self, GraphRequest};
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::model::User;
+use license_desk_core::graph::paging::Paging;
+use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::route::{Screen, UserId};
 
 const DEBOUNCE_MS: u32 = 300;

@@ -7,7 +7,7 @@ use crate::group_runs::CHANGE_STATUS_ID;
 use crate::groups_state::use_groups;
 use crate::tenant_state::use_tenant;
 use leptos::prelude::*;
-use license_desk_core::group_change::{Ending, Phase};
+use license_desk_core::groups::change::{Ending, Phase};
 use license_desk_core::wording::groups::{change_phase, member_counts_change};
 
 #[component]

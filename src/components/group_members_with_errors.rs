@@ -13,11 +13,11 @@ use crate::session::use_session;
 use crate::tenant_state::use_tenant;
 use crate::workspace::Load;
 use leptos::prelude::*;
-use license_desk_core::catalog::Catalog;
-use license_desk_core::group_list::member_problems;
-use license_desk_core::model::{Group, User};
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::model::{Group, User};
+use license_desk_core::groups::list::member_problems;
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::route::{Screen, UserId};
-use license_desk_core::token::Action;
 use license_desk_core::wording::groups::explain_member_problem;
 
 fn member_row(user: User, group: &Group, catalog: &Catalog) -> impl IntoView {
@@ -73,7 +73,7 @@ pub fn GroupMembersWithErrors() -> impl IntoView {
                     let shown = list.users.len();
                     let more = list.next.is_some();
                     let ids: Vec<String> = list.users.iter().map(|u| u.id.to_string()).collect();
-                    let group_name = license_desk_core::group_list::group_label(&group);
+                    let group_name = license_desk_core::groups::list::group_label(&group);
                     let count_text = if more { format!("{shown} shown; more to read.") } else { format!("{shown} in all.") };
                     view! {
                         <p role="status">{count_text}</p>

@@ -13,12 +13,12 @@ use crate::session::use_session;
 use crate::tenant_state::use_tenant;
 use crate::workspace::Load;
 use leptos::prelude::*;
-use license_desk_core::catalog::Catalog;
-use license_desk_core::group_change::{group_licenses, member_counts, plan_group, GroupChange};
-use license_desk_core::group_list::carried_over_for_group;
-use license_desk_core::model::{AssignedLicense, Group};
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::model::{AssignedLicense, Group};
+use license_desk_core::groups::change::{group_licenses, member_counts, plan_group, GroupChange};
+use license_desk_core::groups::list::carried_over_for_group;
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::route::Screen;
-use license_desk_core::token::Action;
 use license_desk_core::wording::groups::processing_state;
 use license_desk_core::Guid;
 

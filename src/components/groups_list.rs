@@ -10,11 +10,11 @@ use crate::session::use_session;
 use crate::tenant_state::use_tenant;
 use crate::workspace::Load;
 use leptos::prelude::*;
-use license_desk_core::catalog::Catalog;
-use license_desk_core::group_list::{group_label, GroupRow};
-use license_desk_core::model::AssignedLicense;
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::model::AssignedLicense;
+use license_desk_core::groups::list::{group_label, GroupRow};
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::route::{GroupId, Screen};
-use license_desk_core::token::Action;
 use license_desk_core::wording::groups::processing_state;
 
 /// "Office 365 E3 (Sway, Yammer off)".

@@ -10,11 +10,11 @@ use crate::session::use_session;
 use crate::tenant_state::use_tenant;
 use crate::user_lists::{hand_to_bulk, name_groups, UserList};
 use leptos::prelude::*;
-use license_desk_core::holders::{count, holders_csv, holders_of, Holder};
-use license_desk_core::request;
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::request;
+use license_desk_core::lists::holders::{count, holders_csv, holders_of, Holder};
+use license_desk_core::lists::user_list::{bulk_names, PAGE_SIZE};
 use license_desk_core::route::{Screen, UserId};
-use license_desk_core::token::Action;
-use license_desk_core::user_list::{bulk_names, PAGE_SIZE};
 use license_desk_core::wording::lists::{holder_source, holder_state, holders_heading};
 use license_desk_core::Guid;
 
@@ -59,7 +59,9 @@ pub fn LicenseHolders(sku: Guid) -> impl IntoView {
     let allowed = move || session.may_attempt(Action::ReadUsers);
     let after_page = {
         let sku = sku.clone();
-        move |users: &[license_desk_core::model::User]| name_groups(session, tenant, users, &sku)
+        move |users: &[license_desk_core::graph::model::User]| {
+            name_groups(session, tenant, users, &sku)
+        }
     };
 
     // Reads the first page once the token allows it (at once, or after "Try anyway").

@@ -6,8 +6,8 @@ use crate::components::plan_choices::PlanChoices;
 use crate::tenant_state::use_tenant;
 use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
-use license_desk_core::plan::Change;
-use license_desk_core::plan_safety::carried_over_disabled_plans;
+use license_desk_core::licensing::plan::Change;
+use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
 use license_desk_core::Guid;
 use std::collections::BTreeSet;
 

@@ -7,8 +7,8 @@
 
 use crate::components::token_check::{refusal, TokenCheck};
 use leptos::prelude::*;
-use license_desk_core::access_token::AccessToken;
-use license_desk_core::request::{ApiVersion, Cloud, GraphEndpoint};
+use license_desk_core::auth::access_token::AccessToken;
+use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
 
 /// What the admin chose on the sign-in form.
 #[derive(Clone, Debug)]

@@ -9,8 +9,8 @@ use crate::format::number;
 use crate::tenant_state::use_tenant;
 use crate::workspace::Load;
 use leptos::prelude::*;
-use license_desk_core::model::{known_seats, AppliesTo, CapabilityStatus, SubscribedSku};
-use license_desk_core::names;
+use license_desk_core::graph::model::{known_seats, AppliesTo, CapabilityStatus, SubscribedSku};
+use license_desk_core::licensing::names;
 use license_desk_core::route::Screen;
 
 #[derive(Clone, Copy, PartialEq)]

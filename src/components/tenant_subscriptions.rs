@@ -10,9 +10,9 @@ use crate::tenant_state::{use_tenant, TenantState};
 use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use license_desk_core::model::{known_seats, CompanySubscription};
-use license_desk_core::subscriptions::{alerts, ALERT_WINDOW_DAYS};
-use license_desk_core::token::Action;
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::model::{known_seats, CompanySubscription};
+use license_desk_core::licensing::subscriptions::{alerts, ALERT_WINDOW_DAYS};
 use license_desk_core::wording::lists::{subscriptions_not_allowed, subscriptions_refused};
 
 fn load_subscriptions(session: Session, tenant: TenantState) {

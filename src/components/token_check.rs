@@ -3,8 +3,8 @@
 //! ahead). The judgement is the core's [`token_check::assess`].
 
 use leptos::prelude::*;
-use license_desk_core::request::Cloud;
-use license_desk_core::token_check::{self, Severity};
+use license_desk_core::auth::token_check::{self, Severity};
+use license_desk_core::graph::request::Cloud;
 
 /// The first reason the pasted token can't be used, in the admin's words, if any.
 pub fn refusal(pasted: &str, cloud: Cloud) -> Option<String> {

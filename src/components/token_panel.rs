@@ -3,7 +3,7 @@
 
 use crate::session::use_session;
 use leptos::prelude::*;
-use license_desk_core::token::{Action, Claims};
+use license_desk_core::auth::token::{Action, Claims};
 
 fn countdown(seconds: i64) -> String {
     if seconds <= 0 {

@@ -5,7 +5,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::session::{demo_token, use_session};
 use crate::workspace::use_workspace;
 use leptos::prelude::*;
-use license_desk_core::access_token::AccessToken;
+use license_desk_core::auth::access_token::AccessToken;
 
 /// Shown over the workspace after a 401: a fresh token continues where the admin was.
 #[component]

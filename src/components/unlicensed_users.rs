@@ -8,11 +8,11 @@ use crate::router::use_navigation;
 use crate::session::use_session;
 use crate::user_lists::{hand_to_bulk, UserList};
 use leptos::prelude::*;
-use license_desk_core::model::User;
-use license_desk_core::request;
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::model::User;
+use license_desk_core::graph::request;
+use license_desk_core::lists::user_list::{bulk_names, unlicensed_csv, PAGE_SIZE};
 use license_desk_core::route::{Screen, UserId};
-use license_desk_core::token::Action;
-use license_desk_core::user_list::{bulk_names, unlicensed_csv, PAGE_SIZE};
 use license_desk_core::wording::lists::unlicensed_heading;
 
 fn no_op(_: &[User]) {}

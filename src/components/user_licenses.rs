@@ -17,17 +17,19 @@ use crate::user_screen::{use_user_screen, UserScreen};
 use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use license_desk_core::catalog::Catalog;
-use license_desk_core::effective;
-use license_desk_core::equivalents;
-use license_desk_core::error::GraphError;
-use license_desk_core::model::{AssignedLicense, LicenseAssignmentState, LicenseDetails, User};
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::model::{
+    AssignedLicense, LicenseAssignmentState, LicenseDetails, User,
+};
+use license_desk_core::graph::request::{self, Cloud};
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::effective;
+use license_desk_core::licensing::equivalents;
+use license_desk_core::licensing::plan::{self, Change, DirectLicenses};
+use license_desk_core::licensing::usage_location::parse_usage_location;
 use license_desk_core::ops::Intent;
-use license_desk_core::plan::{self, Change, DirectLicenses};
-use license_desk_core::request::{self, Cloud};
 use license_desk_core::route::UserId;
-use license_desk_core::token::Action;
-use license_desk_core::usage_location::parse_usage_location;
 use license_desk_core::wording::explain_assignment_error;
 use license_desk_core::Guid;
 use std::collections::BTreeSet;
@@ -207,7 +209,7 @@ fn assignment_cards(
                     .assigned_by_group
                     .clone()
                     .map(|g| (g.clone(), catalog.group_name(&g))),
-                state_text: license_desk_core::diff::StateLabel::of(state)
+                state_text: license_desk_core::licensing::diff::StateLabel::of(state)
                     .plain()
                     .to_string(),
                 state_class: state_class(state),

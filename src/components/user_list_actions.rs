@@ -5,7 +5,7 @@
 use crate::components::error_panel::ErrorPanel;
 use crate::user_lists::UserList;
 use leptos::prelude::*;
-use license_desk_core::user_list::UserPages;
+use license_desk_core::lists::user_list::UserPages;
 use license_desk_core::wording::lists::shown_of;
 
 #[component]

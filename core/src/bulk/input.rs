@@ -6,7 +6,7 @@
 //! line number and the reason it was not used: nothing is dropped silently. The same
 //! user given twice (in any letter case) is kept once and counted.
 
-use crate::guid::Guid;
+use crate::graph::ids::Guid;
 use crate::wording::bulk as words;
 use std::collections::BTreeSet;
 

@@ -5,10 +5,10 @@
 //! disabled plans are merged, not overwritten, and a license a user only inherits from a
 //! group is refused with the reason instead of being sent.
 
-use crate::catalog::Catalog;
-use crate::guid::Guid;
+use crate::graph::ids::Guid;
+use crate::licensing::catalog::Catalog;
+use crate::licensing::plan::Change;
 use crate::ops::{Intent, RunItem};
-use crate::plan::Change;
 use crate::wording;
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +96,7 @@ impl BulkOperation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SubscribedSku;
+    use crate::graph::model::SubscribedSku;
 
     #[test]
     fn operations_become_one_change_and_read_as_the_admin_says_them() {

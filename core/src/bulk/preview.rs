@@ -7,12 +7,12 @@
 //! changed since the preview in a way that raises a new warning is refused, not written.
 
 use super::user_label;
-use crate::catalog::Catalog;
-use crate::csv;
-use crate::guid::Guid;
+use crate::graph::ids::Guid;
+use crate::licensing::catalog::Catalog;
+use crate::licensing::plan::Warning;
+use crate::lists::csv;
 use crate::ops::seats::seats_taken_by;
 use crate::ops::{ErrorRecord, Intent, JournalRecord, RunItem, Status};
-use crate::plan::Warning;
 use serde::Serialize;
 
 /// One warning and the users it applies to.

@@ -8,13 +8,13 @@
 use super::iso_utc;
 use super::preview::not_found;
 use super::user_label;
-use crate::catalog::Catalog;
-use crate::csv;
-use crate::diff::DiffEntry;
-use crate::guid::Guid;
-use crate::model::{AssignLicenseBody, User};
+use crate::graph::ids::Guid;
+use crate::graph::model::{AssignLicenseBody, User};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::diff::DiffEntry;
+use crate::licensing::plan;
+use crate::lists::csv;
 use crate::ops::{Intent, JournalRecord, Settlement, Status};
-use crate::plan;
 use crate::wording::bulk as words;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -250,7 +250,7 @@ fn sku_names(user: Option<&User>, catalog: &Catalog) -> String {
     let skus: BTreeSet<&Guid> = user
         .license_assignment_states
         .iter()
-        .filter(|s| crate::effective::is_effective(s))
+        .filter(|s| crate::licensing::effective::is_effective(s))
         .map(|s| &s.sku_id)
         .chain(user.assigned_licenses.iter().map(|l| &l.sku_id))
         .collect();
@@ -369,10 +369,10 @@ pub fn report_json(records: &[JournalRecord], catalog: &Catalog) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AssignedLicense, AssignmentState, LicenseAssignmentState};
+    use crate::graph::model::{AssignedLicense, AssignmentState, LicenseAssignmentState};
+    use crate::graph::request;
+    use crate::licensing::plan::Change;
     use crate::ops::{ErrorRecord, RunItem};
-    use crate::plan::Change;
-    use crate::request;
 
     const E3: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
     const E5: &str = "c7df2760-2c81-4ef7-b578-5b5392b571df";
@@ -457,8 +457,8 @@ mod tests {
 
     #[test]
     fn a_plan_status_change_is_a_plan_change_in_the_report() {
-        use crate::diff::{DiffEntry, LicenseDiff};
-        use crate::model::CapabilityStatus;
+        use crate::graph::model::CapabilityStatus;
+        use crate::licensing::diff::{DiffEntry, LicenseDiff};
         let catalog = Catalog::default();
         let mut record = replaced(1, Status::Done, None);
         record.diff = Some(LicenseDiff {

@@ -7,10 +7,10 @@
 //! stops that user's undo with the reason. Reprocessing and usage-location items have no
 //! undo.
 
-use crate::guid::Guid;
-use crate::model::{AssignLicenseBody, CapabilityStatus};
+use crate::graph::ids::Guid;
+use crate::graph::model::{AssignLicenseBody, CapabilityStatus};
+use crate::licensing::plan::{self, Change, Warning};
 use crate::ops::{Intent, JournalRecord, RunItem, Status};
-use crate::plan::{self, Change, Warning};
 use std::collections::BTreeSet;
 
 /// The changes that take `record`'s user back to their direct assignments before it.
@@ -137,7 +137,9 @@ mod tests {
             record(5, "d@x.com", add.clone(), Status::Refused),
             record(6, "e@x.com", add, Status::Cancelled),
         ];
-        records[0].error = Some(ErrorRecord::from(crate::error::GraphError::network("x")));
+        records[0].error = Some(ErrorRecord::from(crate::graph::error::GraphError::network(
+            "x",
+        )));
         records[1].item.prerequisite = Some(0);
         records[3].item.prerequisite = Some(2);
         records[3].item.acknowledged_warnings = vec![Warning::MissingUsageLocation];

@@ -7,9 +7,9 @@
 
 use super::item::Answer;
 use super::Outcome;
-use crate::batch::{BatchItem, BatchRequest, BatchResponse};
-use crate::request::GraphRequest;
-use crate::response::RawResponse;
+use crate::graph::batch::{BatchItem, BatchRequest, BatchResponse};
+use crate::graph::request::GraphRequest;
+use crate::graph::response::RawResponse;
 
 /// The request for `parts` (item index, request): the request itself when alone,
 /// otherwise a `$batch` whose sub-request ids are the item indexes.
@@ -105,7 +105,7 @@ pub(crate) fn unpack(items: &[usize], batched: bool, outcome: &Outcome) -> Vec<P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::get_user;
+    use crate::graph::request::get_user;
     use serde_json::json;
 
     fn answered(status: u16, body: serde_json::Value) -> Outcome {

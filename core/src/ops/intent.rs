@@ -5,12 +5,12 @@
 //! sent, and the [`Expectation`] says how a later read shows that the write landed. New
 //! operations are added here: a variant, its write and its expectation.
 
-use crate::catalog::Catalog;
-use crate::guid::Guid;
-use crate::model::{LicenseAssignmentState, User};
-use crate::plan::{self, Change, Plan, Warning};
-use crate::request::{self, GraphRequest};
-use crate::usage_location;
+use crate::graph::ids::Guid;
+use crate::graph::model::{LicenseAssignmentState, User};
+use crate::graph::request::{self, GraphRequest};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::plan::{self, Change, Plan, Warning};
+use crate::licensing::usage_location;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -216,7 +216,7 @@ impl Expectation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AssignmentError, AssignmentState};
+    use crate::graph::model::{AssignmentError, AssignmentState};
     use crate::Guid;
 
     fn state(updated: &str, error: AssignmentError) -> LicenseAssignmentState {

@@ -18,14 +18,14 @@
 use super::intent::{Decision, Expectation};
 use super::journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
 use super::Options;
-use crate::catalog::Catalog;
-use crate::diff::LicenseDiff;
-use crate::error::GraphError;
-use crate::model::User;
-use crate::request::{self, GraphRequest};
-use crate::response::RawResponse;
-use crate::retry::{retry_after_seconds, Attempt, Decision as RetryDecision};
-use crate::rng::Rng;
+use crate::graph::error::GraphError;
+use crate::graph::model::User;
+use crate::graph::request::{self, GraphRequest};
+use crate::graph::response::RawResponse;
+use crate::graph::retry::{retry_after_seconds, Attempt, Decision as RetryDecision};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::diff::LicenseDiff;
+use crate::ops::rng::Rng;
 use crate::wording;
 
 /// Delays between reads while waiting for Entra ID to show a write.

@@ -7,11 +7,11 @@
 //! engine.
 
 use super::intent::RunItem;
-use crate::diff::LicenseDiff;
-use crate::error::GraphError;
-use crate::model::User;
-use crate::plan::Warning;
-use crate::request::GraphRequest;
+use crate::graph::error::GraphError;
+use crate::graph::model::User;
+use crate::graph::request::GraphRequest;
+use crate::licensing::diff::LicenseDiff;
+use crate::licensing::plan::Warning;
 use serde::{Deserialize, Serialize};
 
 /// Where an item stands.

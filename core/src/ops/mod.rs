@@ -36,19 +36,20 @@ pub mod intent;
 mod item;
 pub mod journal;
 pub mod pacing;
+pub mod rng;
 pub mod seats;
 
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
 pub use pacing::{Pacer, TokenBucket, WriteBudget};
 
-use crate::batch::MAX_BATCH;
-use crate::catalog::Catalog;
-use crate::guid::Guid;
-use crate::request::GraphRequest;
-use crate::response::RawResponse;
-use crate::retry::{retry_after_seconds, RetryPolicy};
-use crate::rng::Rng;
+use crate::graph::batch::MAX_BATCH;
+use crate::graph::ids::Guid;
+use crate::graph::request::GraphRequest;
+use crate::graph::response::RawResponse;
+use crate::graph::retry::{retry_after_seconds, RetryPolicy};
+use crate::licensing::catalog::Catalog;
+use crate::ops::rng::Rng;
 use crate::wording;
 use batching::PartAnswer;
 use item::{Ctx, Item, Next, Op};

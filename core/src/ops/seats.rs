@@ -7,11 +7,11 @@
 //! A seat counts as used when the write is sent and is given back if the item ends
 //! without the change applied. SKUs whose counts Graph did not send have no limit here.
 
-use crate::catalog::Catalog;
-use crate::effective;
-use crate::guid::Guid;
-use crate::model::{AssignLicenseBody, User};
-use crate::request::GraphRequest;
+use crate::graph::ids::Guid;
+use crate::graph::model::{AssignLicenseBody, User};
+use crate::graph::request::GraphRequest;
+use crate::licensing::catalog::Catalog;
+use crate::licensing::effective;
 use std::collections::BTreeMap;
 
 /// SKUs an `assignLicense` body adds that `before` does not hold through any effective
@@ -96,7 +96,7 @@ impl SeatPool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AssignedLicense, LicenseAssignmentState, SubscribedSku};
+    use crate::graph::model::{AssignedLicense, LicenseAssignmentState, SubscribedSku};
 
     fn sku(id: &str, enabled: i64, consumed: i64) -> SubscribedSku {
         let mut sku = SubscribedSku {
@@ -116,7 +116,7 @@ mod tests {
             license_assignment_states: vec![LicenseAssignmentState {
                 sku_id: a.clone(),
                 assigned_by_group: Some(Guid::new("00000000-0000-0000-0000-0000000000ff")),
-                state: crate::model::AssignmentState::Active,
+                state: crate::graph::model::AssignmentState::Active,
                 ..Default::default()
             }],
             ..Default::default()
@@ -135,11 +135,13 @@ mod tests {
             remove_licenses: vec![a.clone()],
         };
         assert_eq!(seats_taken(&user, &body), vec![b.clone()]);
-        let write = crate::request::assign_license("u1", &body);
+        let write = crate::graph::request::assign_license("u1", &body);
         assert_eq!(seats_taken_by(&user, &write), vec![b]);
-        assert!(
-            seats_taken_by(&user, &crate::request::reprocess_license_assignment("u1")).is_empty()
-        );
+        assert!(seats_taken_by(
+            &user,
+            &crate::graph::request::reprocess_license_assignment("u1")
+        )
+        .is_empty());
     }
 
     #[test]

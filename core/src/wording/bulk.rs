@@ -1,7 +1,7 @@
 //! What the core says about bulk changes: dry runs, seats, prerequisites, pasted lists.
 
-use crate::catalog::Catalog;
-use crate::guid::Guid;
+use crate::graph::ids::Guid;
+use crate::licensing::catalog::Catalog;
 
 /// The note on a dry run's planned item.
 pub const DRY_RUN_PLANNED: &str =

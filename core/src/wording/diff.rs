@@ -1,8 +1,8 @@
 //! The before/after diff in admin language: "Added Office 365 E5 (direct), with
 //! Exchange Online (Plan 2) off: Active", "Error (no free seats) → Active".
 
-use crate::diff::{DiffEntry, StateLabel};
-use crate::model::{AssignmentError, AssignmentSource};
+use crate::graph::model::{AssignmentError, AssignmentSource};
+use crate::licensing::diff::{DiffEntry, StateLabel};
 
 impl StateLabel {
     /// Plain words for the admin: "Error (no free seats)". A state Graph did not send is

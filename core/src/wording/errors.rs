@@ -1,6 +1,6 @@
 //! What every failure means for the admin: what happened, in one line, and what to do.
 
-use crate::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
+use crate::graph::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
 
 impl GraphError {
     /// What happened, in one line.

@@ -1,9 +1,9 @@
 //! What License Desk says about a group license change: the member counts before and
 //! after, and what changed on the group.
 
-use crate::catalog::Catalog;
-use crate::group_change::{GroupChange, GroupDiff, MemberCounts, Phase};
-use crate::model::{AssignmentError, ProcessingState};
+use crate::graph::model::{AssignmentError, ProcessingState};
+use crate::groups::change::{GroupChange, GroupDiff, MemberCounts, Phase};
+use crate::licensing::catalog::Catalog;
 
 /// A group's `licenseProcessingState` as the admin reads it.
 pub fn processing_state(state: Option<&ProcessingState>) -> String {
@@ -103,7 +103,7 @@ impl GroupDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guid::Guid;
+    use crate::graph::ids::Guid;
 
     #[test]
     fn processing_states_and_member_problems_read_plainly() {

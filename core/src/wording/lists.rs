@@ -2,8 +2,8 @@
 //! panel say: how many users a list holds, how each holder holds the license, and why
 //! subscriptions can't be shown.
 
-use crate::holders::Holder;
-use crate::subscriptions::READ_PERMISSIONS;
+use crate::licensing::subscriptions::READ_PERMISSIONS;
+use crate::lists::holders::Holder;
 
 fn users(n: u64) -> String {
     if n == 1 {
@@ -96,7 +96,7 @@ pub fn subscriptions_refused() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AssignmentError, AssignmentSource, AssignmentState};
+    use crate::graph::model::{AssignmentError, AssignmentSource, AssignmentState};
     use crate::Guid;
 
     fn holder(source: Option<AssignmentSource>, error: AssignmentError) -> Holder {

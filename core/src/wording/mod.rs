@@ -11,9 +11,9 @@ mod plan;
 pub mod subscriptions;
 mod usage_location;
 
-use crate::catalog::Catalog;
-use crate::model::AssignmentError;
-use crate::plan::Change;
+use crate::graph::model::AssignmentError;
+use crate::licensing::catalog::Catalog;
+use crate::licensing::plan::Change;
 
 /// Plain words for an assignment's error, and what to do about it.
 pub fn explain_assignment_error(error: &AssignmentError, sku: &str) -> Option<String> {

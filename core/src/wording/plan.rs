@@ -1,8 +1,8 @@
 //! What the planner tells the admin: warnings to acknowledge and refusals, naming SKUs,
 //! plans and groups by their friendly names.
 
-use crate::catalog::Catalog;
-use crate::plan::{Refusal, Warning};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::plan::{Refusal, Warning};
 
 impl Warning {
     pub fn describe(&self, catalog: &Catalog) -> String {

@@ -1,8 +1,8 @@
 //! What License Desk says about subscriptions that end, fall into their grace period or
 //! are already winding down.
 
-use crate::catalog::Catalog;
-use crate::subscriptions::{AlertKind, SubscriptionAlert};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::subscriptions::{AlertKind, SubscriptionAlert};
 
 /// "in 12 days (2027-01-27)", "today", or "" when Graph gave no date.
 fn when(alert: &SubscriptionAlert) -> String {
@@ -66,7 +66,7 @@ impl SubscriptionAlert {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guid::Guid;
+    use crate::graph::ids::Guid;
 
     fn alert(kind: AlertKind, days: Option<u64>) -> SubscriptionAlert {
         // 2027-01-15T08:00:00Z plus the days.

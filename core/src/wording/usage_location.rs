@@ -1,6 +1,6 @@
 //! What License Desk says when a typed usage location is not a country code.
 
-use crate::usage_location::UsageLocationProblem;
+use crate::licensing::usage_location::UsageLocationProblem;
 
 impl UsageLocationProblem {
     /// What is wrong and what to type instead, shown next to the field.
@@ -24,7 +24,7 @@ impl UsageLocationProblem {
 
 #[cfg(test)]
 mod tests {
-    use crate::usage_location::parse_usage_location;
+    use crate::licensing::usage_location::parse_usage_location;
 
     #[test]
     fn each_problem_says_what_to_type() {

@@ -8,15 +8,15 @@
 //! so duplicates are visible, and the time of every write sent, so the pace can be checked.
 #![allow(dead_code)]
 
-use license_desk_core::batch::{BatchRequest, BatchResponse};
-use license_desk_core::catalog::Catalog;
+use license_desk_core::auth::token;
+use license_desk_core::graph::batch::{BatchRequest, BatchResponse};
+use license_desk_core::graph::request::GraphRequest;
+use license_desk_core::graph::response::RawResponse;
+use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::ops::rng::Rng;
 use license_desk_core::ops::{
     Effect, Event, JournalRecord, Outcome, PauseReason, RequestId, Run, Summary, WriteBudget,
 };
-use license_desk_core::request::GraphRequest;
-use license_desk_core::response::RawResponse;
-use license_desk_core::rng::Rng;
-use license_desk_core::token;
 use license_desk_sim::{SimOutcome, SimRequest, Simulator, Tenant};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};

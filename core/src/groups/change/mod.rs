@@ -32,17 +32,17 @@ pub use plan::{
     MemberCounts,
 };
 
-use crate::catalog::Catalog;
-use crate::error::GraphError;
-use crate::guid::Guid;
-use crate::model::{Group, ODataPage, ProcessingState, User};
+use crate::graph::error::GraphError;
+use crate::graph::ids::Guid;
+use crate::graph::model::{Group, ODataPage, ProcessingState, User};
+use crate::graph::paging::Paging;
+use crate::graph::request::{self, GraphEndpoint, GraphRequest};
+use crate::graph::response::RawResponse;
+use crate::graph::retry::{Attempt, Decision, RetryPolicy};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::plan::{DirectLicenses, Warning};
+use crate::ops::rng::Rng;
 use crate::ops::{Outcome, RequestId};
-use crate::paging::Paging;
-use crate::plan::{DirectLicenses, Warning};
-use crate::request::{self, GraphEndpoint, GraphRequest};
-use crate::response::RawResponse;
-use crate::retry::{Attempt, Decision, RetryPolicy};
-use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
 /// How a group change run behaves.

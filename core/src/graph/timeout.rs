@@ -2,12 +2,12 @@
 //!
 //! A response that never comes (a stalled proxy, a half-open connection) would otherwise
 //! leave the admin looking at "Applying changes…" forever. After the timeout the request
-//! is abandoned and reported as [`crate::error::ErrorKind::Timeout`]; for a write that is
+//! is abandoned and reported as [`crate::graph::error::ErrorKind::Timeout`]; for a write that is
 //! an unknown outcome, so the target is read again before anything else. Tests against a
 //! Graph on loopback may ask for a shorter timeout; real Graph endpoints always get the
 //! default.
 
-use crate::request::GraphEndpoint;
+use crate::graph::request::GraphEndpoint;
 
 /// The timeout for every Graph request, in seconds.
 pub const DEFAULT_SECONDS: u64 = 30;
@@ -30,7 +30,7 @@ pub fn request_timeout_seconds(endpoint: &GraphEndpoint, requested: Option<&str>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{ApiVersion, Cloud};
+    use crate::graph::request::{ApiVersion, Cloud};
 
     #[test]
     fn only_loopback_may_shorten_the_timeout() {

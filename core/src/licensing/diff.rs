@@ -7,12 +7,12 @@
 //! ordered, and the diff of B→A is exactly the inverse of A→B. The same structure will
 //! aggregate across many users for bulk operations.
 
-use crate::catalog::Catalog;
-use crate::guid::Guid;
-use crate::model::{
+use crate::graph::ids::Guid;
+use crate::graph::model::{
     AssignmentError, AssignmentSource, AssignmentState, CapabilityStatus, LicenseAssignmentState,
     User,
 };
+use crate::licensing::catalog::Catalog;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -478,7 +478,7 @@ impl LicenseDiff {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("change,sku_id,sku,source,plan_id,plan,before,after\r\n");
         for entry in &self.entries {
-            out.push_str(&crate::csv::row(&entry.csv_fields()));
+            out.push_str(&crate::lists::csv::row(&entry.csv_fields()));
         }
         out
     }

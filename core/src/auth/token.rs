@@ -5,7 +5,7 @@
 //! for how long, and to disable actions the token cannot perform before Graph refuses them.
 //! [`mint`] builds unsigned tokens (for the demo tenant and tests; real Graph rejects them).
 
-use crate::request::Cloud;
+use crate::graph::request::Cloud;
 use serde::{Deserialize, Serialize};
 
 /// Graph's application id, the audience of Graph tokens in every cloud.
@@ -254,7 +254,7 @@ impl Action {
                 "Group.ReadWrite.All",
                 "Directory.ReadWrite.All",
             ],
-            Action::ReadSubscriptions => &crate::subscriptions::READ_PERMISSIONS,
+            Action::ReadSubscriptions => &crate::licensing::subscriptions::READ_PERMISSIONS,
         }
     }
 

@@ -6,9 +6,9 @@
 //! request may go: the four Graph clouds, or loopback for development. A crafted link
 //! can never point the token at another host.
 
-use crate::guid::Guid;
-use crate::model::AssignLicenseBody;
-use crate::url::{build_query, encode_path_segment, origin_of};
+use crate::graph::ids::Guid;
+use crate::graph::model::AssignLicenseBody;
+use crate::graph::url::{build_query, encode_path_segment, origin_of};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -459,7 +459,7 @@ pub fn members_with_license_error_states(group: &Guid, page_size: u32) -> GraphR
 
 /// `GET /groups?$select=id,displayName,assignedLicenses,licenseProcessingState&$top=N`:
 /// groups with their license properties, which Graph returns only on `$select`. The ones
-/// that assign licenses are picked from the answer ([`crate::group_list`]), so no
+/// that assign licenses are picked from the answer ([`crate::groups::list`]), so no
 /// advanced query is needed.
 pub fn groups_with_licenses(page_size: u32) -> GraphRequest {
     GraphRequest::get(format!(
@@ -558,7 +558,7 @@ pub fn sku_holders(sku: &Guid, page_size: u32) -> GraphRequest {
 }
 
 /// `GET /directory/subscriptions`: the tenant's commercial subscriptions with their
-/// status and next lifecycle date (see [`crate::subscriptions`]). Needs
+/// status and next lifecycle date (see [`crate::licensing::subscriptions`]). Needs
 /// `Organization.Read.All` or `Directory.Read.All`.
 pub fn directory_subscriptions() -> GraphRequest {
     GraphRequest::get("/directory/subscriptions")
@@ -705,7 +705,7 @@ mod tests {
 
     /// The path with its query decoded, as Graph reads it.
     fn decoded(request: &GraphRequest) -> String {
-        crate::url::decode_component(&request.path)
+        crate::graph::url::decode_component(&request.path)
     }
 
     #[test]
@@ -741,7 +741,7 @@ mod tests {
         let write = group_assign_license(
             &group,
             &AssignLicenseBody {
-                add_licenses: vec![crate::model::AssignedLicense {
+                add_licenses: vec![crate::graph::model::AssignedLicense {
                     sku_id: Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
                     disabled_plans: vec![Guid::new("a23b959c-7ce8-4e57-9140-b90eb88a9e97")],
                 }],
@@ -815,7 +815,7 @@ mod tests {
     #[test]
     fn find_users_filters_three_properties_and_escapes_quotes() {
         let request = find_users("O'Bri", 25);
-        let (path, query) = crate::url::split_query(&request.path);
+        let (path, query) = crate::graph::url::split_query(&request.path);
         assert_eq!(path, "/users");
         let filter = &query.iter().find(|(k, _)| k == "$filter").unwrap().1;
         assert_eq!(

@@ -8,10 +8,10 @@
 //! change, so the planner can name each such plan with both SKUs, and it proposes the
 //! safe default: carry the plans that are off today over to the new SKU by name.
 
-use crate::catalog::Catalog;
-use crate::effective;
-use crate::guid::Guid;
-use crate::model::LicenseAssignmentState;
+use crate::graph::ids::Guid;
+use crate::graph::model::LicenseAssignmentState;
+use crate::licensing::catalog::Catalog;
+use crate::licensing::effective;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A plan that is off for the user today and on after the change.

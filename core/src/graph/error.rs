@@ -5,9 +5,10 @@
 //! what happened, why, and what to do next, always keeping Graph's `code`, `message`
 //! and `request-id` so a support ticket can quote them.
 
-use crate::model::ErrorEnvelope;
-use crate::response::RawResponse;
-use crate::retry::{parse_http_date, parse_retry_after};
+use crate::graph::model::ErrorEnvelope;
+use crate::graph::response::RawResponse;
+use crate::graph::retry::{parse_http_date, parse_retry_after};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -357,4 +358,23 @@ fn business_rule(message: &str) -> Option<BusinessRule> {
         .into_iter()
         .find(|(needles, _)| needles.iter().any(|needle| message.contains(needle)))
         .map(|(_, rule)| rule)
+}
+/// Reading a raw answer: its model, or the error Graph's answer means.
+impl RawResponse {
+    /// Parses a successful body as `T`, or turns the response into a [`GraphError`].
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
+        if !self.is_success() {
+            return Err(GraphError::from_response(self));
+        }
+        serde_json::from_str(&self.body).map_err(|error| GraphError::unreadable(self, &error))
+    }
+
+    /// Checks for success without reading the body.
+    pub fn ok(&self) -> Result<(), GraphError> {
+        if self.is_success() {
+            Ok(())
+        } else {
+            Err(GraphError::from_response(self))
+        }
+    }
 }

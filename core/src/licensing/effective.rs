@@ -7,12 +7,12 @@
 //! and the planner's prediction both use these rules, so a prediction can be compared
 //! with what is read back.
 
-use crate::catalog::Catalog;
-use crate::guid::Guid;
-use crate::model::{
+use crate::graph::ids::Guid;
+use crate::graph::model::{
     AssignedLicense, AssignedPlan, AssignmentError, AssignmentState, CapabilityStatus,
     LicenseAssignmentState,
 };
+use crate::licensing::catalog::Catalog;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Assignments that give the user service (active, with or without a warning).
@@ -186,4 +186,22 @@ pub fn with_direct_assignments(
 /// The order Graph-shaped state lists are kept in: by SKU, then direct before groups.
 pub fn sort_states(states: &mut [LicenseAssignmentState]) {
     states.sort_by(|a, b| (&a.sku_id, a.source()).cmp(&(&b.sku_id, b.source())));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::model::LicenseAssignmentState;
+
+    #[test]
+    fn a_missing_or_null_state_is_never_effective() {
+        for json in [
+            r#"{"skuId":"a"}"#,
+            r#"{"skuId":"a","state":null}"#,
+            r#"{"skuId":"a","state":"  "}"#,
+        ] {
+            let state: LicenseAssignmentState = serde_json::from_str(json).unwrap();
+            assert!(!is_effective(&state), "{json}");
+        }
+    }
 }

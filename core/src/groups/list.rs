@@ -6,9 +6,9 @@
 //! properties. The screen shows the groups with errors first, then every other group that
 //! assigns licenses; a group in both listings appears once, with its licenses.
 
-use crate::catalog::Catalog;
-use crate::guid::Guid;
-use crate::model::{AssignmentError, AssignmentState, Group, LicenseAssignmentState, User};
+use crate::graph::ids::Guid;
+use crate::graph::model::{AssignmentError, AssignmentState, Group, LicenseAssignmentState, User};
+use crate::licensing::catalog::Catalog;
 use std::collections::BTreeSet;
 
 /// One group on the "Groups" screen.
@@ -129,7 +129,7 @@ pub fn carried_over_for_group(
             ..LicenseAssignmentState::default()
         })
         .collect();
-    crate::plan_safety::carried_over_disabled_plans(&states, catalog, from, to)
+    crate::licensing::plan_safety::carried_over_disabled_plans(&states, catalog, from, to)
 }
 
 #[cfg(test)]
@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn a_replacement_starts_with_the_plans_off_that_were_off() {
-        use crate::model::{ServicePlanInfo, SubscribedSku};
+        use crate::graph::model::{ServicePlanInfo, SubscribedSku};
         const SWAY: &str = "a23b959c-7ce8-4e57-9140-b90eb88a9e97";
         const SWAY_IN_E5: &str = "00000000-0000-0000-0000-00000000e5e5";
         let plan = |id: &str, name: &str| ServicePlanInfo {

@@ -4,9 +4,9 @@
 //! 429 items. [`BatchResponse::throttled`] finds them and the longest `retry-after`, after
 //! which the failed items go out again in a new batch.
 
-use crate::request::{GraphRequest, Method};
-use crate::response::RawResponse;
-use crate::retry::parse_retry_after;
+use crate::graph::request::{GraphRequest, Method};
+use crate::graph::response::RawResponse;
+use crate::graph::retry::parse_retry_after;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -169,7 +169,7 @@ impl BatchResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{assign_license, get_user};
+    use crate::graph::request::{assign_license, get_user};
 
     #[test]
     fn splits_into_batches_of_twenty_with_global_ids() {

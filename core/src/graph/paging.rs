@@ -6,9 +6,9 @@
 //! it leads somewhere not read yet in this listing. A link back to a page already read
 //! would otherwise page forever, repeating the same users.
 
-use crate::error::GraphError;
-use crate::request::{GraphEndpoint, GraphRequest};
-use crate::url::{decode_component, split_query};
+use crate::graph::error::GraphError;
+use crate::graph::request::{GraphEndpoint, GraphRequest};
+use crate::graph::url::{decode_component, split_query};
 
 /// The pages of one listing read so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,8 +71,8 @@ fn key(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
-    use crate::request::{find_users, ApiVersion, Cloud};
+    use crate::graph::error::ErrorKind;
+    use crate::graph::request::{find_users, ApiVersion, Cloud};
 
     fn paging() -> Paging {
         Paging::start(

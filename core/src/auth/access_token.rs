@@ -15,7 +15,7 @@ impl AccessToken {
     /// Cleans a pasted or passed-in token the same way every time: surrounding
     /// whitespace and a `Bearer ` prefix go. `None` when nothing is left.
     pub fn from_pasted(pasted: &str) -> Option<Self> {
-        let bare = crate::token::bare(pasted);
+        let bare = crate::auth::token::bare(pasted);
         (!bare.is_empty()).then(|| AccessToken(bare.to_string()))
     }
 

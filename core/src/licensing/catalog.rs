@@ -1,8 +1,8 @@
 //! What the tenant owns and what its ids are called, for planning and for showing diffs.
 
-use crate::guid::Guid;
-use crate::model::{Group, SubscribedSku};
-use crate::names;
+use crate::graph::ids::Guid;
+use crate::graph::model::{Group, SubscribedSku};
+use crate::licensing::names;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,5 +50,29 @@ impl Catalog {
             .get(group)
             .cloned()
             .unwrap_or_else(|| group.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fall_back_to_the_id_when_graph_sends_null_names() {
+        let sku: SubscribedSku = serde_json::from_str(
+            r#"{"skuId":"00000000-0000-0000-0000-0000000000aa","skuPartNumber":null,
+                "servicePlans":[{"servicePlanId":"00000000-0000-0000-0000-0000000000bb",
+                                 "servicePlanName":null}]}"#,
+        )
+        .unwrap();
+        let catalog = Catalog::new(vec![sku.clone()]);
+        assert_eq!(
+            catalog.sku_name(&sku.sku_id),
+            "00000000-0000-0000-0000-0000000000aa"
+        );
+        assert_eq!(
+            catalog.plan_name(&sku.service_plans[0].service_plan_id),
+            "00000000-0000-0000-0000-0000000000bb"
+        );
     }
 }

@@ -7,8 +7,8 @@
 //! findings stop the sign-in, because nothing could work; warnings let it go ahead
 //! (Graph decides) but say what will happen and what to do.
 
-use crate::request::Cloud;
-use crate::token::{self, Claims};
+use crate::auth::token::{self, Claims};
+use crate::graph::request::Cloud;
 
 /// Above this many bytes a token no longer fits the header limit servers commonly apply.
 pub const LARGE_TOKEN_BYTES: usize = 16 * 1024;

@@ -7,7 +7,7 @@
 //! adds nothing. The planner warns with this rule and the simulator refuses with it, so
 //! the two can never disagree about which calls fail.
 
-use crate::model::AssignedLicense;
+use crate::graph::model::AssignedLicense;
 
 /// Graph's message for an assignment to a user without a valid usage location.
 pub const INVALID_USAGE_LOCATION_MESSAGE: &str =
@@ -85,7 +85,7 @@ pub fn refused_for_usage_location(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guid::Guid;
+    use crate::graph::ids::Guid;
 
     fn license() -> AssignedLicense {
         AssignedLicense {

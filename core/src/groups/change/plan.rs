@@ -1,16 +1,16 @@
 //! Planning one group's license change, counting its members' states, and the diff.
 //!
-//! The guarantees are the user planner's ([`crate::plan`]): a SKU that is sent is sent
+//! The guarantees are the user planner's ([`crate::licensing::plan`]): a SKU that is sent is sent
 //! with its complete, merged `disabledPlans` (Graph replaces the list), and every plan
 //! that is off in the group today and would be on afterwards is a warning the admin must
 //! tick before anything is sent. A new SKU for the group is checked against the tenant:
 //! owned, assignable to users, and enough free seats for the members who don't hold it.
 
-use crate::catalog::Catalog;
-use crate::effective;
-use crate::guid::Guid;
-use crate::model::{AppliesTo, AssignLicenseBody, AssignmentState, Group, User};
-use crate::plan::{Change, DirectLicenses, Refusal, Warning};
+use crate::graph::ids::Guid;
+use crate::graph::model::{AppliesTo, AssignLicenseBody, AssignmentState, Group, User};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::effective;
+use crate::licensing::plan::{Change, DirectLicenses, Refusal, Warning};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,12 +84,13 @@ pub fn plan_group(
     let mut refusals = Vec::new();
     for change in changes {
         let change = change.as_change();
-        if let Some(sku) = crate::plan::edit_licenses(&mut target, &change, |_, _| BTreeSet::new())
+        if let Some(sku) =
+            crate::licensing::plan::edit_licenses(&mut target, &change, |_, _| BTreeSet::new())
         {
             refusals.push(Refusal::NotAssigned { sku });
         }
     }
-    let (add_licenses, remove_licenses) = crate::plan::license_moves(&current, &target);
+    let (add_licenses, remove_licenses) = crate::licensing::plan::license_moves(&current, &target);
 
     let mut warnings = Vec::new();
     for license in &add_licenses {
@@ -259,7 +260,7 @@ pub fn group_diff(before: &DirectLicenses, after: &DirectLicenses) -> GroupDiff 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{LicenseUnits, SubscribedSku};
+    use crate::graph::model::{LicenseUnits, SubscribedSku};
 
     const E3: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
     const E5: &str = "c7df2760-2c81-4ef7-b578-5b5392b571df";

@@ -1,16 +1,16 @@
 //! "Who has this license": every holder of a SKU, marked direct or through which group,
 //! with the state of that assignment, and a spreadsheet-safe CSV of the list.
 //!
-//! The holders are read with `licenseAssignmentStates` ([`crate::request::sku_holders`]),
+//! The holders are read with `licenseAssignmentStates` ([`crate::graph::request::sku_holders`]),
 //! which is the only property that tells direct from inherited assignments. A user can
 //! hold a SKU several ways at once (directly and through two groups): each way is its own
 //! row, since each can be changed or can fail on its own. A user whose assigned SKU no
 //! state explains gets one row with an unknown source, never a guessed "direct".
 
-use crate::catalog::Catalog;
-use crate::csv;
-use crate::guid::Guid;
-use crate::model::{AssignmentError, AssignmentSource, AssignmentState, User};
+use crate::graph::ids::Guid;
+use crate::graph::model::{AssignmentError, AssignmentSource, AssignmentState, User};
+use crate::licensing::catalog::Catalog;
+use crate::lists::csv;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

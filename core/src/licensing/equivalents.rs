@@ -8,9 +8,9 @@
 //! them is doubled, like `'`. HTTP text shows a percent-encoded URL and header lines
 //! that no CR or LF can split.
 
-use crate::model::AssignLicenseBody;
-use crate::request::{GraphEndpoint, GraphRequest};
-use crate::url::encode_unsafe_in_url;
+use crate::graph::model::AssignLicenseBody;
+use crate::graph::request::{GraphEndpoint, GraphRequest};
+use crate::graph::url::encode_unsafe_in_url;
 
 /// The characters that open or close a single-quoted string in PowerShell.
 const PS_SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
@@ -66,7 +66,7 @@ pub fn powershell_reprocess(user: &str) -> String {
 }
 
 /// `Update-MgUser -UsageLocation`, with the country code normalised as
-/// [`crate::request::set_usage_location`] sends it.
+/// [`crate::graph::request::set_usage_location`] sends it.
 pub fn powershell_usage_location(user: &str, country: &str) -> String {
     format!(
         "Update-MgUser -UserId {} -UsageLocation {}",
@@ -116,8 +116,8 @@ pub fn http_text(endpoint: &GraphEndpoint, request: &GraphRequest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::AssignedLicense;
-    use crate::request::{
+    use crate::graph::model::AssignedLicense;
+    use crate::graph::request::{
         assign_license, reprocess_license_assignment, set_usage_location, ApiVersion, Cloud,
     };
     use crate::Guid;

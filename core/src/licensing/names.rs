@@ -5,10 +5,10 @@
 //! The table comes from Microsoft's published CSV (see `scripts/derive-names.py`); tenants
 //! can own SKUs the CSV lacks, so every lookup falls back to Graph's own name.
 
-use crate::guid::Guid;
-use crate::names_table::{PLAN_NAMES, SKU_NAMES};
+use crate::graph::ids::Guid;
+use crate::licensing::names_table::{PLAN_NAMES, SKU_NAMES};
 
-pub use crate::names_table::TABLE_DATE;
+pub use crate::licensing::names_table::TABLE_DATE;
 
 fn lookup(table: &'static [(u128, &'static str)], id: &Guid) -> Option<&'static str> {
     let key = id.to_u128()?;

@@ -5,14 +5,14 @@
 //! that would silently switch plans back on. It refuses what Graph would refuse (removing
 //! a license that is only inherited from a group) and flags what needs the admin's
 //! attention before anything is sent: any plan that is off for the user today and would
-//! be on afterwards, in any SKU (see [`crate::plan_safety`]), missing usage location, too
+//! be on afterwards, in any SKU (see [`crate::licensing::plan_safety`]), missing usage location, too
 //! few free seats, SKUs that don't apply to users and SKUs the tenant doesn't own.
 
-use crate::catalog::Catalog;
-use crate::effective;
-use crate::guid::Guid;
-use crate::model::{AppliesTo, AssignLicenseBody, AssignedLicense, User};
-use crate::plan_safety;
+use crate::graph::ids::Guid;
+use crate::graph::model::{AppliesTo, AssignLicenseBody, AssignedLicense, User};
+use crate::licensing::catalog::Catalog;
+use crate::licensing::effective;
+use crate::licensing::plan_safety;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -96,7 +96,7 @@ pub enum Refusal {
     SourcesUnknown,
 }
 
-pub use crate::effective::DirectLicenses;
+pub use crate::licensing::effective::DirectLicenses;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
@@ -190,7 +190,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
             }
         }
     }
-    if crate::usage_location::refused_for_usage_location(
+    if crate::licensing::usage_location::refused_for_usage_location(
         user.usage_location.as_deref(),
         &add_licenses,
     ) {

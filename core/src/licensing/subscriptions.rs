@@ -28,8 +28,8 @@
 //! subscription already in grace, suspended or locked out. The admin's wording is in
 //! [`crate::wording::subscriptions`].
 
-use crate::guid::Guid;
-use crate::model::{known_seats, CompanySubscription, SubscriptionStatus};
+use crate::graph::ids::Guid;
+use crate::graph::model::{known_seats, CompanySubscription, SubscriptionStatus};
 use serde::{Deserialize, Serialize};
 
 /// Permissions that allow `GET /directory/subscriptions`, least privileged first
@@ -76,7 +76,7 @@ pub fn parse_iso_ms(text: &str) -> Option<u64> {
     if clock_parts.next().is_some() || hour > 23 || minute > 59 || !(0.0..61.0).contains(&seconds) {
         return None;
     }
-    let days = crate::retry::days_from_civil(year, month, day);
+    let days = crate::graph::retry::days_from_civil(year, month, day);
     let ms = (days * 86_400 + hour * 3600 + minute * 60 - offset_minutes * 60) * 1000
         + (seconds * 1000.0).round() as i64;
     u64::try_from(ms).ok()

@@ -50,7 +50,7 @@ impl ActivityLog {
 
     /// Every entry as CSV (formula-safe), oldest first.
     pub fn to_csv(&self) -> String {
-        let mut out = crate::csv::row(&[
+        let mut out = crate::lists::csv::row(&[
             "time (UTC)",
             "method",
             "path",
@@ -60,7 +60,7 @@ impl ActivityLog {
             "note",
         ]);
         for entry in &self.entries {
-            out.push_str(&crate::csv::row(&[
+            out.push_str(&crate::lists::csv::row(&[
                 entry.at.clone(),
                 entry.method.to_string(),
                 entry.path.clone(),

@@ -7,11 +7,11 @@
 //! never back to a page already read ([`Paging`]). Graph's `@odata.count` (the whole
 //! list's size) is kept from the first page that sends it.
 
-use crate::csv;
-use crate::error::GraphError;
-use crate::model::{ODataPage, User};
-use crate::paging::Paging;
-use crate::request::{GraphEndpoint, GraphRequest};
+use crate::graph::error::GraphError;
+use crate::graph::model::{ODataPage, User};
+use crate::graph::paging::Paging;
+use crate::graph::request::{GraphEndpoint, GraphRequest};
+use crate::lists::csv;
 
 /// Users per page on these screens.
 pub const PAGE_SIZE: u32 = 100;
@@ -131,7 +131,7 @@ pub fn unlicensed_csv(users: &[User]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{ApiVersion, Cloud};
+    use crate::graph::request::{ApiVersion, Cloud};
 
     fn endpoint() -> GraphEndpoint {
         GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1)
@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn every_next_page_repeats_the_consistency_header_and_the_count_is_kept() {
-        let first = crate::request::unlicensed_users(2);
+        let first = crate::graph::request::unlicensed_users(2);
         let mut pages = UserPages::new(endpoint(), first.clone());
         assert_eq!(pages.next_request(), Some(&first));
         assert_eq!(pages.total(), None);
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn without_a_count_the_total_is_known_only_when_complete() {
-        let mut pages = UserPages::new(endpoint(), crate::request::unlicensed_users(1));
+        let mut pages = UserPages::new(endpoint(), crate::graph::request::unlicensed_users(1));
         let link = "https://graph.microsoft.com/v1.0/users?$top=1&$skiptoken=X'1'";
         pages.accept(page(&["a"], Some(link), None), None).unwrap();
         assert_eq!(pages.total(), None);
@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn links_off_the_endpoint_or_back_to_a_read_page_stop_the_listing() {
-        let mut pages = UserPages::new(endpoint(), crate::request::unlicensed_users(1));
+        let mut pages = UserPages::new(endpoint(), crate::graph::request::unlicensed_users(1));
         let error = pages
             .accept(
                 page(&["a"], Some("https://evil.example/v1.0/users"), None),
@@ -193,7 +193,7 @@ mod tests {
         assert!(pages.is_complete());
         assert_eq!(pages.users.len(), 1);
 
-        let first = crate::request::sku_holders(&crate::Guid::new("s"), 1);
+        let first = crate::graph::request::sku_holders(&crate::Guid::new("s"), 1);
         let mut looping = UserPages::new(endpoint(), first.clone());
         let again = format!("https://graph.microsoft.com/v1.0{}", first.path);
         assert!(looping

@@ -1,0 +1,6 @@
+//! The access token: held so it never prints, decoded to claims, checked when pasted,
+//! and read for which actions its permissions allow.
+
+pub mod access_token;
+pub mod token;
+pub mod token_check;

@@ -1,0 +1,26 @@
+//! Raw HTTP responses as the shell hands them back: status, headers and body text.
+//! Turning one into a model or a [`crate::graph::error::GraphError`] is the error
+//! module's job (`RawResponse::parse`), so this module depends on nothing.
+
+use serde::{Deserialize, Serialize};
+
+/// What the shell hands back after executing a request: status, headers, body text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
