@@ -9,13 +9,13 @@ use crate::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::graph::activity::LogEntry;
 use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{
     CompanySubscription, Group, LicenseDetails, ODataPage, SubscribedSku, User,
 };
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::graph::retry::{Attempt, Decision, RetryPolicy};
-use license_desk_core::Guid;
 
 /// Shows a countdown for `delay_ms`. Returns false if the admin stopped waiting.
 async fn wait_with_countdown(session: Session, delay_ms: u64, reason: String) -> bool {
@@ -151,7 +151,7 @@ pub async fn subscribed_skus(session: Session) -> Result<Vec<SubscribedSku>, Gra
         .map(|page| page.value)
 }
 
-pub async fn group(session: Session, id: &Guid) -> Result<Group, GraphError> {
+pub async fn group(session: Session, id: &GroupId) -> Result<Group, GraphError> {
     fetch(session, request::get_group(id)).await
 }
 

@@ -16,6 +16,7 @@ use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::bulk::operation::BulkOperation;
+use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{Group, User};
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request;
@@ -23,7 +24,6 @@ use license_desk_core::groups::change::{Effect, GroupChangeOptions, GroupChangeR
 use license_desk_core::groups::list::{group_label, overview};
 use license_desk_core::licensing::plan::Warning;
 use license_desk_core::route::Screen;
-use license_desk_core::Guid;
 
 /// Members with errors shown per page.
 pub const ERROR_PAGE_SIZE: u32 = 20;
@@ -55,7 +55,7 @@ pub fn load_groups(session: Session, tenant: TenantState, state: GroupsState) {
 }
 
 /// Reads the open group, its members and the first page of its members with errors.
-pub fn load_group(session: Session, tenant: TenantState, state: GroupsState, id: Guid) {
+pub fn load_group(session: Session, tenant: TenantState, state: GroupsState, id: GroupId) {
     state.group.set(Load::Loading);
     state.members.set(Load::Loading);
     state.errors.set(Load::Loading);
@@ -264,7 +264,7 @@ pub fn apply(
 }
 
 /// The group's name for labels, from the page or the tenant's names.
-pub fn group_name(state: GroupsState, tenant: TenantState, id: &Guid) -> String {
+pub fn group_name(state: GroupsState, tenant: TenantState, id: &GroupId) -> String {
     state
         .group
         .with(|g| g.ready().map(group_label))

@@ -10,14 +10,13 @@ use crate::router::Navigation;
 use crate::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{Group, User};
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::groups::change::{GroupChange, GroupRecord, GroupReport};
 use license_desk_core::groups::list::GroupRow;
 use license_desk_core::licensing::plan::Warning;
-use license_desk_core::route::GroupId;
-use license_desk_core::Guid;
 use std::collections::BTreeMap;
 
 /// The members with license errors read so far, and where the next page is.
@@ -34,7 +33,7 @@ pub struct ErrorMembers {
 /// A license change of one group: how far it got, and its report once finished.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangeProgress {
-    pub group: Guid,
+    pub group: GroupId,
     pub record: Option<GroupRecord>,
     pub report: Option<GroupReport>,
 }
@@ -51,7 +50,7 @@ pub struct GroupsState {
     pub errors: RwSignal<Load<ErrorMembers>>,
     pub paging: StoredValue<Option<Paging>>,
     /// Pending changes per group.
-    pub pending: RwSignal<BTreeMap<Guid, Vec<GroupChange>>>,
+    pub pending: RwSignal<BTreeMap<GroupId, Vec<GroupChange>>>,
     /// Warnings ticked in the preview.
     pub ticked: RwSignal<Vec<Warning>>,
     pub change: RwSignal<Option<ChangeProgress>>,
@@ -91,8 +90,8 @@ impl GroupsState {
         self.notice.set(None);
     }
 
-    pub fn open_group(&self) -> Option<Guid> {
-        self.open.get().map(|id| id.guid().clone())
+    pub fn open_group(&self) -> Option<GroupId> {
+        self.open.get()
     }
 
     /// The open group's pending changes.

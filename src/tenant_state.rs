@@ -4,22 +4,22 @@
 
 use crate::workspace::Load;
 use leptos::prelude::*;
+use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
 use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::Guid;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Provided as context by [`crate::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
 pub struct TenantState {
     pub skus: RwSignal<Load<Vec<SubscribedSku>>>,
-    pub group_names: RwSignal<BTreeMap<Guid, String>>,
+    pub group_names: RwSignal<BTreeMap<GroupId, String>>,
     /// SKUs and group names, for names and planning.
     pub catalog: Memo<Catalog>,
     /// `GET /directory/subscriptions`: status and renewal dates.
     pub subscriptions: RwSignal<Load<Vec<CompanySubscription>>>,
     /// Groups whose name has been asked for (so each is read once).
-    names_asked: StoredValue<BTreeSet<Guid>>,
+    names_asked: StoredValue<BTreeSet<GroupId>>,
 }
 
 impl TenantState {
@@ -52,7 +52,7 @@ impl TenantState {
 
     /// True the first time a group whose name is not known is asked about: the caller
     /// reads it. Later calls for the same group answer false.
-    pub fn ask_for_group_name(&self, group: &Guid) -> bool {
+    pub fn ask_for_group_name(&self, group: &GroupId) -> bool {
         if self
             .group_names
             .with_untracked(|names| names.contains_key(group))
@@ -65,7 +65,7 @@ impl TenantState {
     }
 
     /// Remembers a group's name (for "Group: All Staff").
-    pub fn name_group(&self, group: Guid, name: String) {
+    pub fn name_group(&self, group: GroupId, name: String) {
         self.group_names.update(|names| {
             names.insert(group, name);
         });

@@ -12,10 +12,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::ids::{GroupId, SkuId};
 use license_desk_core::graph::model::User;
 use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::lists::user_list::UserPages;
-use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
 /// One list on screen: the pages read so far and what is happening to them.
@@ -154,11 +154,11 @@ impl Default for UserList {
 /// Reads the names of the groups `users` inherit `sku` from, when the token may read
 /// groups and the name is not known yet. Each group is asked for once per tenant; a
 /// group that can't be read keeps showing its id.
-pub fn name_groups(session: Session, tenant: TenantState, users: &[User], sku: &Guid) {
+pub fn name_groups(session: Session, tenant: TenantState, users: &[User], sku: &SkuId) {
     if !session.may_attempt(Action::ReadGroups) {
         return;
     }
-    let wanted: BTreeSet<Guid> = users
+    let wanted: BTreeSet<GroupId> = users
         .iter()
         .flat_map(|user| &user.license_assignment_states)
         .filter(|state| &state.sku_id == sku)

@@ -14,11 +14,11 @@ use crate::tenant_state::TenantState;
 use crate::user_screen::UserScreen;
 use crate::workspace::Load;
 use leptos::prelude::*;
+use license_desk_core::graph::ids::UserId;
 use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{
     Effect, ErrorRecord, Intent, JournalRecord, Options, Run, RunItem, Status,
 };
-use license_desk_core::route::UserId;
 
 /// How long a single user's re-reads wait for Entra ID before saying so honestly.
 const SETTLE_TIMEOUT_MS: u64 = 15_000;

@@ -5,10 +5,10 @@
 use crate::router::Navigation;
 use crate::workspace::Load;
 use leptos::prelude::*;
+use license_desk_core::graph::ids::UserId;
 use license_desk_core::graph::model::{LicenseDetails, User};
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{ErrorRecord, JournalRecord};
-use license_desk_core::route::UserId;
 use std::collections::BTreeMap;
 
 /// Provided as context by [`crate::workspace::Workspace::provide`].

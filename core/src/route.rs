@@ -5,52 +5,7 @@
 //! versions (`?user=`) keep working. Parameters that are not about the screen (`demo`,
 //! `graph`, `timeout_s`) are left alone by navigation.
 
-use crate::graph::ids::Guid;
-use std::fmt;
-
-/// A user's object id, as Graph returned it. Never a UPN or a display name.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UserId(Guid);
-
-impl UserId {
-    pub fn new(id: &Guid) -> Self {
-        UserId(id.clone())
-    }
-
-    pub fn guid(&self) -> &Guid {
-        &self.0
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.as_str())
-    }
-}
-
-/// A group's object id, as Graph returned it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct GroupId(Guid);
-
-impl GroupId {
-    pub fn new(id: &Guid) -> Self {
-        GroupId(id.clone())
-    }
-
-    pub fn guid(&self) -> &Guid {
-        &self.0
-    }
-}
-
-impl fmt::Display for GroupId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.as_str())
-    }
-}
+use crate::graph::ids::{GroupId, SkuId, UserId};
 
 /// The screens of the app.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -67,7 +22,7 @@ pub enum Screen {
     /// One group's licenses, members with errors and license changes.
     Group(GroupId),
     /// "Who has this license": the holders of one SKU (`?view=holders&sku=<id>`).
-    Holders(Guid),
+    Holders(SkuId),
     /// "Unlicensed users" (`?view=unlicensed`).
     Unlicensed,
 }
@@ -86,16 +41,16 @@ impl Screen {
                 .filter(|value| !value.is_empty())
         };
         if let Some(id) = value("user") {
-            return Screen::User(UserId(Guid::new(id)));
+            return Screen::User(UserId::new(id));
         }
         if let Some(id) = value("group") {
-            return Screen::Group(GroupId(Guid::new(id)));
+            return Screen::Group(GroupId::new(id));
         }
         match value("view") {
             Some(view) if view.eq_ignore_ascii_case("bulk") => Screen::Bulk,
             Some(view) if view.eq_ignore_ascii_case("groups") => Screen::Groups,
             Some(view) if view.eq_ignore_ascii_case("holders") => match value("sku") {
-                Some(sku) => Screen::Holders(Guid::new(sku)),
+                Some(sku) => Screen::Holders(SkuId::new(sku)),
                 None => Screen::Tenant,
             },
             Some(view) if view.eq_ignore_ascii_case("unlicensed") => Screen::Unlicensed,
@@ -150,11 +105,11 @@ mod tests {
         let id = "8a5e9a52-4d1f-4bd0-9e0b-0c3f3c7d1a11";
         for screen in [
             Screen::Tenant,
-            Screen::User(UserId::new(&Guid::new(id))),
+            Screen::User(UserId::new(id)),
             Screen::Bulk,
             Screen::Groups,
-            Screen::Group(GroupId::new(&Guid::new(id))),
-            Screen::Holders(Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900")),
+            Screen::Group(GroupId::new(id)),
+            Screen::Holders(SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900")),
             Screen::Unlicensed,
         ] {
             let pairs: Vec<(String, String)> = screen
@@ -170,7 +125,7 @@ mod tests {
     fn earlier_user_links_and_other_parameters() {
         let id = "8A5E9A52-4D1F-4BD0-9E0B-0C3F3C7D1A11";
         let screen = Screen::from_query(&query(&[("demo", ""), ("user", id)]));
-        assert_eq!(screen.user().unwrap().guid(), &Guid::new(id));
+        assert_eq!(screen.user().unwrap().as_str(), id.to_ascii_lowercase());
         assert_eq!(
             Screen::from_query(&query(&[("user", "  ")])),
             Screen::Tenant
@@ -202,7 +157,7 @@ mod tests {
         );
         let id = "0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60";
         let screen = Screen::from_query(&query(&[("group", id), ("view", "groups")]));
-        assert_eq!(screen.group().unwrap().guid(), &Guid::new(id));
+        assert_eq!(screen.group().unwrap().as_str(), id);
         assert_eq!(screen.user(), None);
         assert_eq!(
             Screen::from_query(&query(&[("group", " ")])),

@@ -5,9 +5,9 @@ mod support;
 
 use license_desk_core::graph::batch::{BatchRequest, BatchResponse};
 use license_desk_core::graph::error::{BusinessRule, ErrorKind, GraphError};
+use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::*;
 use license_desk_core::graph::response::RawResponse;
-use license_desk_core::Guid;
 use support::{body_of, docs_sample_to_json, fixture};
 
 fn parse<T: serde::de::DeserializeOwned>(name: &str) -> T {
@@ -25,15 +25,15 @@ fn assign_license_request_bodies_round_trip() {
     let v1: AssignLicenseBody = parse("assign-license-request-v1.http");
     assert_eq!(
         v1.add_licenses[0].sku_id,
-        Guid::new("45715bb8-13f9-4bf6-927f-ef96c102d394")
+        SkuId::new("45715bb8-13f9-4bf6-927f-ef96c102d394")
     );
     assert_eq!(
         v1.add_licenses[0].disabled_plans,
-        vec![Guid::new("11b0131d-43c8-4bbb-b2c8-e80f9a50834a")]
+        vec![PlanId::new("11b0131d-43c8-4bbb-b2c8-e80f9a50834a")]
     );
     assert_eq!(
         v1.remove_licenses,
-        vec![Guid::new("bea13e0c-3828-4daa-a392-28af7ff61a0f")]
+        vec![SkuId::new("bea13e0c-3828-4daa-a392-28af7ff61a0f")]
     );
 
     let add: AssignLicenseBody = parse("assign-license-request-beta-add.http");
@@ -57,7 +57,7 @@ fn assign_license_and_reprocess_responses_parse_as_users() {
     assert_eq!(user.assigned_licenses.len(), 2);
     assert_eq!(
         user.assigned_licenses[0].disabled_plans,
-        vec![Guid::new("8a256a2b-b617-496d-b51b-e76466e88db0")]
+        vec![PlanId::new("8a256a2b-b617-496d-b51b-e76466e88db0")]
     );
 
     // Action responses carry no licenseAssignmentStates: direct or inherited is unknown.
@@ -84,21 +84,21 @@ fn assign_license_and_reprocess_responses_parse_as_users() {
 fn entra_sample_states_parse_with_padding_none_and_duplicates() {
     let envelope: ODataPage<User> = parse("user-license-assignment-states-entra-sample.http");
     let user = &envelope.value[0];
-    assert_eq!(user.id, Guid::new("e61ff361-5baf-41f0-b2fd-380a6a5e406a"));
+    assert_eq!(user.id, UserId::new("e61ff361-5baf-41f0-b2fd-380a6a5e406a"));
     let states = &user.license_assignment_states;
     assert_eq!(states.len(), 4);
     assert!(states.iter().all(|s| s.error == AssignmentError::None));
     assert!(states.iter().all(|s| s.state == AssignmentState::Active));
     assert!(user.assignment_sources_known());
     // The same SKU assigned directly and by a group is two entries.
-    let dup = Guid::new("240622ac-b9b8-4d50-94e2-dad19a3bf4b5");
+    let dup = SkuId::new("240622ac-b9b8-4d50-94e2-dad19a3bf4b5");
     let both: Vec<_> = states.iter().filter(|s| s.sku_id == dup).collect();
     assert_eq!(both.len(), 2);
     assert!(both.iter().any(|s| s.is_direct()));
     assert!(both.iter().any(|s| !s.is_direct()));
     assert_eq!(
         user.inheriting_groups(&dup),
-        vec![Guid::new("e61ff361-5baf-41f0-b2fd-380a6a5e406a")]
+        vec![GroupId::new("e61ff361-5baf-41f0-b2fd-380a6a5e406a")]
     );
 }
 
@@ -115,7 +115,7 @@ fn subscribed_skus_parse_with_seats_and_status() {
     assert_eq!(e5.service_plans[0].applies_to, AppliesTo::Company);
     let crm = &page.value[1];
     assert_eq!(crm.capability_status, CapabilityStatus::Suspended);
-    assert_eq!(crm.prepaid_units.suspended, 25);
+    assert_eq!(crm.prepaid_units.suspended, Some(25));
     assert_eq!(crm.free_seats(), 0);
     assert_eq!(
         crm.service_plans[0].provisioning_status,
@@ -159,7 +159,10 @@ fn batch_samples_parse() {
 #[test]
 fn group_samples_parse() {
     let group: Group = parse("group-assign-license-response.http");
-    assert_eq!(group.id, Guid::new("1132b215-826f-42a9-8cfe-1643d19d17fd"));
+    assert_eq!(
+        group.id,
+        GroupId::new("1132b215-826f-42a9-8cfe-1643d19d17fd")
+    );
     let members: ODataPage<DirectoryObject> =
         parse("members-with-license-errors-entra-sample.http");
     assert_eq!(

@@ -75,7 +75,7 @@
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use license_desk_core::auth::token;
-use license_desk_core::Guid;
+use license_desk_core::graph::ids::PlanId;
 use license_desk_sim::faults::{FaultRule, FaultSet, Injection};
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -194,9 +194,9 @@ fn write_quota(value: &str) -> Option<(u32, u64)> {
 }
 
 /// `PLAN_A,PLAN_B`: two well-formed service-plan ids.
-fn plan_pair(value: &str) -> Option<(Guid, Guid)> {
+fn plan_pair(value: &str) -> Option<(PlanId, PlanId)> {
     let (a, b) = value.split_once(',')?;
-    let (a, b) = (Guid::new(a), Guid::new(b));
+    let (a, b) = (PlanId::new(a), PlanId::new(b));
     (a.is_well_formed() && b.is_well_formed()).then_some((a, b))
 }
 

@@ -2,9 +2,9 @@
 //! Bulk operations over thousands of users run exactly this per user.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::licensing::diff::LicenseDiff;
 use license_desk_core::licensing::plan::{plan, Change};
-use license_desk_core::Guid;
 use license_desk_sim::seed::{E3, PLAN_SWAY, PLAN_YAMMER};
 use license_desk_sim::{SimConfig, Simulator};
 use std::time::Instant;
@@ -18,8 +18,8 @@ fn main() {
         .map(|i| tenant.user_view(i))
         .collect();
     let changes = [Change::Add {
-        sku: Guid::new(E3),
-        disabled_plans: vec![Guid::new(PLAN_SWAY), Guid::new(PLAN_YAMMER)],
+        sku: SkuId::new(E3),
+        disabled_plans: vec![PlanId::new(PLAN_SWAY), PlanId::new(PLAN_YAMMER)],
     }];
     let rounds = 400;
     let started = Instant::now();

@@ -20,7 +20,7 @@
 
 use super::seed::{DOMAIN, E3, EMS, EXCHANGE_P1, POWER_BI_PRO};
 use super::tenant::{SimGroup, SimUser};
-use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::ids::{GroupId, SkuId};
 use license_desk_core::graph::model::{
     AssignedLicense, AssignmentError, AssignmentState, LicenseAssignmentState,
 };
@@ -175,13 +175,13 @@ fn group_sku(team: Team) -> Option<&'static str> {
 /// The groups bulk changes work on. Customer Support contains Support Leads.
 pub fn groups() -> Vec<SimGroup> {
     let group = |id: &str, name: &str, sku: &str, nested: &[&str]| SimGroup {
-        id: Guid::new(id),
+        id: GroupId::new(id),
         display_name: name.into(),
         licenses: vec![AssignedLicense {
-            sku_id: Guid::new(sku),
+            sku_id: SkuId::new(sku),
             disabled_plans: Vec::new(),
         }],
-        member_groups: nested.iter().map(|id| Guid::new(id)).collect(),
+        member_groups: nested.iter().map(|id| GroupId::new(id)).collect(),
     };
     vec![
         group(GROUP_SALES, "Sales", E3, &[]),
@@ -197,13 +197,13 @@ pub fn groups() -> Vec<SimGroup> {
 }
 
 /// Seats `count` bulk users hold, per SKU, without building them.
-pub fn seats_held(count: usize) -> BTreeMap<Guid, i64> {
-    let mut held: BTreeMap<Guid, i64> = BTreeMap::new();
+pub fn seats_held(count: usize) -> BTreeMap<SkuId, i64> {
+    let mut held: BTreeMap<SkuId, i64> = BTreeMap::new();
     for n in 1..=count {
         let profile = profile(n);
         let from_group = group_sku(profile.team).filter(|_| !profile.count_violation);
         for sku in [from_group, profile.direct].into_iter().flatten() {
-            *held.entry(Guid::new(sku)).or_default() += 1;
+            *held.entry(SkuId::new(sku)).or_default() += 1;
         }
     }
     held
@@ -218,8 +218,8 @@ pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
             let mut states = Vec::new();
             if let (Some(group), Some(sku)) = (group_of(profile.team), group_sku(profile.team)) {
                 states.push(LicenseAssignmentState {
-                    sku_id: Guid::new(sku),
-                    assigned_by_group: Some(Guid::new(group)),
+                    sku_id: SkuId::new(sku),
+                    assigned_by_group: Some(GroupId::new(group)),
                     state: if profile.count_violation {
                         AssignmentState::Error
                     } else {
@@ -236,7 +236,7 @@ pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
             }
             if let Some(sku) = profile.direct {
                 states.push(LicenseAssignmentState {
-                    sku_id: Guid::new(sku),
+                    sku_id: SkuId::new(sku),
                     state: AssignmentState::Active,
                     last_updated_date_time: Some(PROCESSED_AT.into()),
                     ..LicenseAssignmentState::default()
@@ -245,13 +245,16 @@ pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
             license_desk_core::licensing::effective::sort_states(&mut states);
             let upn = upn(n);
             SimUser {
-                id: rng.guid(),
+                id: rng.guid().into(),
                 display_name: display_name(n),
                 mail: Some(upn.clone()),
                 user_principal_name: upn,
                 usage_location: profile.usage_location.map(str::to_string),
                 account_enabled: true,
-                groups: group_of(profile.team).map(Guid::new).into_iter().collect(),
+                groups: group_of(profile.team)
+                    .map(GroupId::new)
+                    .into_iter()
+                    .collect(),
                 proxy_conflict: false,
                 assigned_plans: license_desk_core::licensing::effective::assigned_plans(
                     &states,
@@ -273,7 +276,7 @@ mod tests {
     fn counted_seats_match_the_built_users() {
         let catalog = crate::seed::demo_tenant(1).catalog();
         let users = users(1, 400, &catalog);
-        let mut built: BTreeMap<Guid, i64> = BTreeMap::new();
+        let mut built: BTreeMap<SkuId, i64> = BTreeMap::new();
         for user in &users {
             for state in &user.states {
                 if license_desk_core::licensing::effective::is_effective(state) {

@@ -12,7 +12,7 @@
 //! (or [`Simulator::advance`]), so the simulator stays a pure function of the time given.
 
 use super::Simulator;
-use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::ProcessingState;
 
 /// One group license change being applied to the members.
@@ -47,7 +47,7 @@ impl Simulator {
     /// the time the run ended. Requests do this themselves; tests inspecting
     /// [`Simulator::tenant`] between requests call it.
     pub fn advance(&mut self, now_ms: u64) {
-        let mut due: Vec<(u64, Guid)> = self
+        let mut due: Vec<(u64, GroupId)> = self
             .group_runs
             .iter()
             .filter(|(_, run)| run.done_ms <= now_ms)
@@ -66,7 +66,7 @@ impl Simulator {
     }
 
     /// Starts (or restarts) applying `group`'s licenses to its members at `now_ms`.
-    pub(crate) fn start_group_run(&mut self, group: Guid, now_ms: u64) {
+    pub(crate) fn start_group_run(&mut self, group: GroupId, now_ms: u64) {
         let run = GroupRun {
             started_ms: now_ms,
             done_ms: now_ms + self.config.group_processing_ms,
@@ -75,7 +75,7 @@ impl Simulator {
     }
 
     /// `licenseProcessingState.state` of `group` at `now_ms`.
-    pub fn group_processing_state(&self, group: &Guid, now_ms: u64) -> ProcessingState {
+    pub fn group_processing_state(&self, group: &GroupId, now_ms: u64) -> ProcessingState {
         self.group_runs
             .get(group)
             .map_or(ProcessingState::ProcessingComplete, |run| run.state(now_ms))

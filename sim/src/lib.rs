@@ -17,6 +17,7 @@
 pub mod bulk;
 pub(crate) mod clock;
 pub mod faults;
+pub mod fixtures;
 mod group_processing;
 mod routes;
 pub mod seed;
@@ -27,7 +28,7 @@ pub mod throttle;
 
 pub use faults::WriteStats;
 use license_desk_core::auth::token::{self, Action};
-use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::ids::{GroupId, PlanId};
 use license_desk_core::graph::model::User;
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::ops::rng::Rng;
@@ -79,7 +80,7 @@ pub struct SimConfig {
     /// to be exclusive, so the demo tenant has none. With a pair set, a direct
     /// assignment that combines them is refused with Graph's 400 and group licensing
     /// records `MutuallyExclusiveViolation` (from the first processing on).
-    pub injected_exclusive_plans: Vec<(Guid, Guid)>,
+    pub injected_exclusive_plans: Vec<(PlanId, PlanId)>,
     /// Extra users (`bulk00001@contoso.example` onwards, see [`bulk`]) and the bulk
     /// groups, built on first access to anything beyond the named users.
     pub bulk_users: usize,
@@ -171,7 +172,7 @@ pub struct Simulator {
     pending_bulk: usize,
     stats: WriteStats,
     /// Group license changes still being applied to members, by group.
-    group_runs: BTreeMap<Guid, group_processing::GroupRun>,
+    group_runs: BTreeMap<GroupId, group_processing::GroupRun>,
 }
 
 /// What a route needs to answer.
@@ -195,8 +196,8 @@ impl Simulator {
         let held = bulk::seats_held(bulk_users);
         for sku in sim.tenant.skus.iter_mut() {
             let extra = held.get(&sku.sku_id).copied().unwrap_or(0);
-            sku.consumed_units += extra;
-            sku.prepaid_units.enabled += extra;
+            sku.consumed_units = Some(sku.consumed_units.unwrap_or(0) + extra);
+            sku.prepaid_units.enabled = Some(sku.prepaid_units.enabled.unwrap_or(0) + extra);
         }
         sim.pending_bulk = bulk_users;
         sim

@@ -18,7 +18,7 @@
 //! `companySubscription`s (see `subscriptions`).
 
 use super::{Ctx, Simulator};
-use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::model::{AssignLicenseBody, User};
 use license_desk_core::graph::url::{decode_component, split_query};
 use serde_json::{json, Map, Value};
@@ -259,7 +259,7 @@ fn parse_startswith_filter(filter: &str) -> Option<Vec<(String, String)>> {
 }
 
 /// The SKU in `assignedLicenses/any(x:x/skuId eq {guid})` (any variable name).
-fn parse_sku_filter(filter: &str) -> Option<Guid> {
+fn parse_sku_filter(filter: &str) -> Option<SkuId> {
     let lower = filter.trim().to_ascii_lowercase();
     let inner = lower
         .strip_prefix("assignedlicenses/any(")?
@@ -274,7 +274,7 @@ fn parse_sku_filter(filter: &str) -> Option<Guid> {
         .strip_prefix("eq ")?
         .trim()
         .trim_matches('\'');
-    let sku = Guid::new(condition);
+    let sku = SkuId::new(condition);
     sku.is_well_formed().then_some(sku)
 }
 
@@ -300,7 +300,7 @@ pub(crate) const ADVANCED_QUERY_NEEDED: &str = "Operator '$count' is not support
 enum UserFilter {
     All,
     StartsWith(Vec<(String, String)>),
-    HoldsSku(Guid),
+    HoldsSku(SkuId),
     /// `assignedLicenses/$count eq 0` (true) or `ne 0` (false): an advanced query.
     Unlicensed(bool),
 }
@@ -724,7 +724,7 @@ fn member_users(tenant: &super::Tenant, members: Vec<usize>, select: &[String]) 
 }
 
 /// The groups nested directly in each of `parents`, as member objects.
-fn member_groups(sim: &Simulator, ctx: &Ctx, parents: &[Guid], select: &[String]) -> Vec<Value> {
+fn member_groups(sim: &Simulator, ctx: &Ctx, parents: &[GroupId], select: &[String]) -> Vec<Value> {
     let tenant = sim.tenant();
     tenant
         .groups

@@ -8,7 +8,8 @@
 
 use super::seed_catalog::SEED_SKUS;
 use super::tenant::{Rules, SimGroup, SimUser, Tenant};
-use license_desk_core::graph::ids::Guid;
+use crate::fixtures::g;
+use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::model::{
     AppliesTo, AssignedLicense, AssignmentError, AssignmentState, CapabilityStatus,
     LicenseAssignmentState, LicenseUnits, ServicePlanInfo, SubscribedSku,
@@ -42,10 +43,6 @@ pub const DOMAIN: &str = "contoso.example";
 /// Date the seed data pretends the tenant was last processed.
 const SEEDED_AT: &str = "2026-01-05T09:00:00Z";
 
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
-
 /// Seats per SKU: a fixed number, or whatever is consumed plus headroom.
 enum Seats {
     Fixed(i64),
@@ -78,14 +75,14 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
                 } else {
                     CapabilityStatus::Enabled
                 },
-                consumed_units: 0,
+                consumed_units: Some(0),
                 // Seats of the subscriptions that are winding down (see `subscriptions`):
                 // Entra ID P2 has one in its grace period, E5 one suspended and Power BI
                 // Pro one locked out.
                 prepaid_units: LicenseUnits {
-                    warning: if *part == "AAD_PREMIUM_P2" { 5 } else { 0 },
-                    suspended: if *part == "ENTERPRISEPREMIUM" { 5 } else { 0 },
-                    locked_out: if *part == "POWER_BI_PRO" { 3 } else { 0 },
+                    warning: Some(if *part == "AAD_PREMIUM_P2" { 5 } else { 0 }),
+                    suspended: Some(if *part == "ENTERPRISEPREMIUM" { 5 } else { 0 }),
+                    locked_out: Some(if *part == "POWER_BI_PRO" { 3 } else { 0 }),
                     ..LicenseUnits::default()
                 },
                 service_plans: plans
@@ -347,7 +344,7 @@ pub fn demo_tenant(seed: u64) -> Tenant {
 
 /// Builds the demo tenant for `seed` with `exclusive` service-plan pairs treated as
 /// mutually exclusive (an injected fault), applied from the first group processing on.
-pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -> Tenant {
+pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(PlanId, PlanId)]) -> Tenant {
     let mut rng = Rng::new(seed);
     let sku_specs = skus();
     let mut tenant = Tenant {
@@ -355,7 +352,7 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -
             .iter()
             .map(|(sku, _)| {
                 let mut sku = sku.clone();
-                sku.prepaid_units.enabled = 1_000_000;
+                sku.prepaid_units.enabled = Some(1_000_000);
                 sku
             })
             .collect(),
@@ -412,7 +409,7 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -
     for (name, location, groups, direct, conflict, enabled) in fillers {
         let upn = upn_for(&name);
         tenant.users.push(SimUser {
-            id: rng.guid(),
+            id: rng.guid().into(),
             display_name: name,
             mail: Some(upn.clone()),
             user_principal_name: upn,
@@ -437,7 +434,7 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -
     // Fixed seat counts apply from the start; headroom is set once everyone is processed.
     for (sku, (_, seats)) in tenant.skus.iter_mut().zip(&sku_specs) {
         if let Seats::Fixed(n) = seats {
-            sku.prepaid_units.enabled = *n;
+            sku.prepaid_units.enabled = Some(*n);
         }
     }
     // Seats follow every change from here on; count the direct assignments first.
@@ -448,7 +445,7 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(Guid, Guid)]) -
     tenant.recount();
     for (sku, (_, seats)) in tenant.skus.iter_mut().zip(&sku_specs) {
         if let Seats::Headroom(n) = seats {
-            sku.prepaid_units.enabled = sku.consumed_units + n;
+            sku.prepaid_units.enabled = Some(sku.consumed_units.unwrap_or(0) + n);
         }
     }
     tenant
@@ -466,11 +463,11 @@ pub fn bulk_tenant(seed: u64, users: usize) -> Tenant {
         skus: skus()
             .into_iter()
             .map(|(mut sku, _)| {
-                sku.prepaid_units.enabled = if sku.applies_to == AppliesTo::User {
+                sku.prepaid_units.enabled = Some(if sku.applies_to == AppliesTo::User {
                     users as i64 + 100
                 } else {
                     1
-                };
+                });
                 sku
             })
             .collect(),
@@ -511,7 +508,7 @@ pub fn bulk_tenant(seed: u64, users: usize) -> Tenant {
         );
         let upn = format!("user{index:05}@{DOMAIN}");
         tenant.users.push(SimUser {
-            id: rng.guid(),
+            id: rng.guid().into(),
             display_name: name,
             mail: Some(upn.clone()),
             user_principal_name: upn,

@@ -6,7 +6,7 @@
 //! `licenseAssignmentStates` exactly as Entra ID records them; they change only when the
 //! user is (re)processed.
 
-use license_desk_core::graph::ids::Guid;
+use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::{
     AssignLicenseBody, AssignedPlan, AssignmentError, AssignmentSource, AssignmentState,
     LicenseAssignmentState, SubscribedSku, User,
@@ -19,13 +19,13 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A user record as the directory holds it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimUser {
-    pub id: Guid,
+    pub id: UserId,
     pub display_name: String,
     pub user_principal_name: String,
     pub mail: Option<String>,
     pub usage_location: Option<String>,
     pub account_enabled: bool,
-    pub groups: Vec<Guid>,
+    pub groups: Vec<GroupId>,
     /// The user's proxy address clashes with another object (drives `UniquenessViolation`).
     pub proxy_conflict: bool,
     pub states: Vec<LicenseAssignmentState>,
@@ -34,22 +34,22 @@ pub struct SimUser {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimGroup {
-    pub id: Guid,
+    pub id: GroupId,
     pub display_name: String,
     pub licenses: Vec<license_desk_core::graph::model::AssignedLicense>,
     /// Groups that are members of this one. Their members are transitive members; group
     /// licenses do not flow to them.
-    pub member_groups: Vec<Guid>,
+    pub member_groups: Vec<GroupId>,
 }
 
 /// Plan rules the licensing engine enforces.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rules {
-    pub mutually_exclusive: Vec<(Guid, Guid)>,
+    pub mutually_exclusive: Vec<(PlanId, PlanId)>,
     /// A plan and the plans it depends on.
-    pub depends_on: Vec<(Guid, Vec<Guid>)>,
+    pub depends_on: Vec<(PlanId, Vec<PlanId>)>,
     /// SKUs not offered in a usage location.
-    pub prohibited: Vec<(Guid, String)>,
+    pub prohibited: Vec<(SkuId, String)>,
     /// Usage location the directory applies to group licensing when a user has none.
     pub default_usage_location: String,
 }
@@ -97,13 +97,13 @@ impl Tenant {
             .position(|group| group.id.as_str().eq_ignore_ascii_case(id.trim()))
     }
 
-    fn sku(&self, sku: &Guid) -> Option<&SubscribedSku> {
+    fn sku(&self, sku: &SkuId) -> Option<&SubscribedSku> {
         self.skus.iter().find(|s| &s.sku_id == sku)
     }
 
     /// Users with at least one effective assignment of `sku`, other than `except`. Seat
     /// counts are kept current by every change of assignments, so this takes no scan.
-    fn consumed_by_others(&self, sku: &Guid, except: usize) -> i64 {
+    fn consumed_by_others(&self, sku: &SkuId, except: usize) -> i64 {
         let Some(info) = self.sku(sku) else {
             return self.count_holders(sku, except);
         };
@@ -111,10 +111,10 @@ impl Tenant {
             .users
             .get(except)
             .is_some_and(|user| holds(&user.states, sku));
-        info.consumed_units - i64::from(held_by_except)
+        info.consumed_units.unwrap_or(0) - i64::from(held_by_except)
     }
 
-    fn count_holders(&self, sku: &Guid, except: usize) -> i64 {
+    fn count_holders(&self, sku: &SkuId, except: usize) -> i64 {
         self.users
             .iter()
             .enumerate()
@@ -130,11 +130,11 @@ impl Tenant {
             .map(|sku| self.count_holders(&sku.sku_id, usize::MAX))
             .collect();
         for (sku, count) in self.skus.iter_mut().zip(counts) {
-            sku.consumed_units = count;
+            sku.consumed_units = Some(count);
         }
     }
 
-    fn enabled_plans_of(&self, sku: &Guid, disabled: &[Guid]) -> Vec<Guid> {
+    fn enabled_plans_of(&self, sku: &SkuId, disabled: &[PlanId]) -> Vec<PlanId> {
         self.sku(sku)
             .map(|info| {
                 info.service_plans
@@ -149,8 +149,8 @@ impl Tenant {
     /// First mutual-exclusion or dependency problem among `plans`, as Graph words it.
     fn plan_conflict(
         &self,
-        plans: &BTreeSet<Guid>,
-        introduced: &BTreeSet<Guid>,
+        plans: &BTreeSet<PlanId>,
+        introduced: &BTreeSet<PlanId>,
     ) -> Option<(AssignmentError, String)> {
         for (a, b) in &self.rules.mutually_exclusive {
             if plans.contains(a)
@@ -164,7 +164,7 @@ impl Tenant {
             }
         }
         for (plan, required) in &self.rules.depends_on {
-            let missing: Vec<&Guid> = required.iter().filter(|r| !plans.contains(*r)).collect();
+            let missing: Vec<&PlanId> = required.iter().filter(|r| !plans.contains(*r)).collect();
             if plans.contains(plan) && !missing.is_empty() {
                 let list = missing
                     .iter()
@@ -237,7 +237,8 @@ impl Tenant {
                 .any(|s| s.sku_id == license.sku_id && effective::is_effective(s));
             let sku = self.sku(&license.sku_id).expect("checked above");
             if !holds
-                && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled
+                && self.consumed_by_others(&license.sku_id, index)
+                    >= sku.prepaid_units.enabled.unwrap_or(0)
             {
                 return Err(bad_request(format!(
                     "Subscription with SKU {} does not have any available licenses.",
@@ -245,7 +246,7 @@ impl Tenant {
                 )));
             }
         }
-        let mut direct: BTreeMap<Guid, Vec<Guid>> = user
+        let mut direct: BTreeMap<SkuId, Vec<PlanId>> = user
             .states
             .iter()
             .filter(|s| s.is_direct())
@@ -261,8 +262,8 @@ impl Tenant {
             // disabledPlans replaces the list; it never merges.
             direct.insert(license.sku_id.clone(), disabled);
         }
-        let mut plans: BTreeSet<Guid> = BTreeSet::new();
-        let mut introduced: BTreeSet<Guid> = BTreeSet::new();
+        let mut plans: BTreeSet<PlanId> = BTreeSet::new();
+        let mut introduced: BTreeSet<PlanId> = BTreeSet::new();
         for (sku, disabled) in &direct {
             let enabled = self.enabled_plans_of(sku, disabled);
             if body.add_licenses.iter().any(|l| &l.sku_id == sku) {
@@ -343,7 +344,7 @@ impl Tenant {
             .filter(|s| s.is_direct())
             .cloned()
             .collect();
-        let mut plans: BTreeSet<Guid> = BTreeSet::new();
+        let mut plans: BTreeSet<PlanId> = BTreeSet::new();
         for state in &states {
             plans.extend(self.enabled_plans_of(&state.sku_id, &state.disabled_plans));
         }
@@ -351,7 +352,7 @@ impl Tenant {
             let Some(group) = self.groups.iter().find(|g| &g.id == group_id) else {
                 continue;
             };
-            let mut evaluated: Vec<(LicenseAssignmentState, Vec<Guid>)> = Vec::new();
+            let mut evaluated: Vec<(LicenseAssignmentState, Vec<PlanId>)> = Vec::new();
             for license in &group.licenses {
                 let enabled = self.enabled_plans_of(&license.sku_id, &license.disabled_plans);
                 let holds = states
@@ -423,8 +424,8 @@ impl Tenant {
         location: &str,
         holds_seat: bool,
         user: &SimUser,
-        plans: &BTreeSet<Guid>,
-        enabled: &[Guid],
+        plans: &BTreeSet<PlanId>,
+        enabled: &[PlanId],
     ) -> AssignmentError {
         let Some(sku) = self.sku(&license.sku_id) else {
             return AssignmentError::Other;
@@ -438,7 +439,8 @@ impl Tenant {
             return AssignmentError::ProhibitedInUsageLocationViolation;
         }
         if !holds_seat
-            && self.consumed_by_others(&license.sku_id, index) >= sku.prepaid_units.enabled
+            && self.consumed_by_others(&license.sku_id, index)
+                >= sku.prepaid_units.enabled.unwrap_or(0)
         {
             return AssignmentError::CountViolation;
         }
@@ -448,8 +450,8 @@ impl Tenant {
         if user.proxy_conflict && has_mailbox_plan {
             return AssignmentError::UniquenessViolation;
         }
-        let introduced: BTreeSet<Guid> = enabled.iter().cloned().collect();
-        let all: BTreeSet<Guid> = plans.union(&introduced).cloned().collect();
+        let introduced: BTreeSet<PlanId> = enabled.iter().cloned().collect();
+        let all: BTreeSet<PlanId> = plans.union(&introduced).cloned().collect();
         match self.plan_conflict(&all, &introduced) {
             Some((error, _)) => error,
             None => AssignmentError::None,
@@ -468,7 +470,8 @@ impl Tenant {
         for sku in self.skus.iter_mut() {
             let was = held_before.contains(&sku.sku_id);
             let is = held_after.contains(&sku.sku_id);
-            sku.consumed_units += i64::from(is) - i64::from(was);
+            sku.consumed_units =
+                Some(sku.consumed_units.unwrap_or(0) + i64::from(is) - i64::from(was));
         }
     }
 
@@ -489,14 +492,14 @@ impl Tenant {
     }
 
     /// Users who are direct members of `group`, in directory order.
-    pub fn direct_members(&self, group: &Guid) -> Vec<usize> {
+    pub fn direct_members(&self, group: &GroupId) -> Vec<usize> {
         (0..self.users.len())
             .filter(|&i| self.users[i].groups.contains(group))
             .collect()
     }
 
     /// `group` and every group nested in it, at any depth, each once.
-    pub fn nested_groups(&self, group: &Guid) -> Vec<Guid> {
+    pub fn nested_groups(&self, group: &GroupId) -> Vec<GroupId> {
         let mut found = vec![group.clone()];
         let mut next = 0;
         while next < found.len() {
@@ -514,7 +517,7 @@ impl Tenant {
 
     /// Users who are members of `group` directly or through nested groups, each once,
     /// in directory order.
-    pub fn transitive_members(&self, group: &Guid) -> Vec<usize> {
+    pub fn transitive_members(&self, group: &GroupId) -> Vec<usize> {
         let groups = self.nested_groups(group);
         (0..self.users.len())
             .filter(|&i| self.users[i].groups.iter().any(|g| groups.contains(g)))
@@ -522,7 +525,7 @@ impl Tenant {
     }
 
     /// Groups with at least one member whose assignment from that group is in error.
-    pub fn members_with_errors(&self, group: &Guid) -> Vec<usize> {
+    pub fn members_with_errors(&self, group: &GroupId) -> Vec<usize> {
         self.users
             .iter()
             .enumerate()
@@ -537,14 +540,14 @@ impl Tenant {
 }
 
 /// True when an effective assignment of `sku` is among `states` (the user takes a seat).
-fn holds(states: &[LicenseAssignmentState], sku: &Guid) -> bool {
+fn holds(states: &[LicenseAssignmentState], sku: &SkuId) -> bool {
     states
         .iter()
         .any(|s| &s.sku_id == sku && effective::is_effective(s))
 }
 
 /// The SKUs whose seats these assignments take.
-fn held_skus(states: &[LicenseAssignmentState]) -> BTreeSet<Guid> {
+fn held_skus(states: &[LicenseAssignmentState]) -> BTreeSet<SkuId> {
     states
         .iter()
         .filter(|s| effective::is_effective(s))

@@ -13,6 +13,7 @@
 use license_desk_core::auth::token::{self, Claims};
 use license_desk_core::auth::token_check::{assess, Severity};
 use license_desk_core::graph::error::{AuthProblem, BusinessRule, ErrorKind, GraphError};
+use license_desk_core::graph::ids::{GroupId, SkuId};
 use license_desk_core::graph::model::{
     AssignLicenseBody, AssignedLicense, ODataPage, SubscribedSku, User,
 };
@@ -23,12 +24,11 @@ use license_desk_core::graph::retry::{write_outcome_unknown, Attempt, Decision, 
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::diff::LicenseDiff;
 use license_desk_core::licensing::equivalents;
-use license_desk_core::Guid;
 use serde_json::json;
 use std::panic::AssertUnwindSafe;
 
 /// 2027-01-15T08:00:00Z.
-const NOW: i64 = 1_800_000_000;
+const NOW: i64 = license_desk_sim::fixtures::NOW_S;
 const REQUEST_ID: &str = "613a2372-1a63-4b13-8c94-56793bbb140c";
 const GROUP: &str = "2a3b4c5d-6e7f-4081-92a3-b4c5d6e7f809";
 const SKU: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
@@ -983,7 +983,7 @@ fn check_names(name: &str, display: &str, upn: &str) {
     // PowerShell: the UPN is one single-quoted literal that reads back exactly.
     let body = AssignLicenseBody {
         add_licenses: vec![AssignedLicense {
-            sku_id: Guid::new(SKU),
+            sku_id: SkuId::new(SKU),
             disabled_plans: vec![],
         }],
         remove_licenses: vec![],
@@ -1014,7 +1014,9 @@ fn check_names(name: &str, display: &str, upn: &str) {
     }))
     .unwrap();
     let mut catalog = Catalog::new(vec![sku]);
-    catalog.groups.insert(Guid::new(GROUP), display.to_string());
+    catalog
+        .groups
+        .insert(GroupId::new(GROUP), display.to_string());
     let after: User = serde_json::from_value(json!({"licenseAssignmentStates": [
         {"skuId": SKU, "assignedByGroup": GROUP, "state": "Active", "error": "None", "disabledPlans": []},
         {"skuId": "0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9", "assignedByGroup": null, "state": "Active", "error": "None", "disabledPlans": []}

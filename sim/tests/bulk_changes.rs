@@ -7,20 +7,18 @@
 mod ops_support;
 
 use license_desk_core::bulk::{self, BulkOperation, Preview};
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::{AssignmentState, LicenseAssignmentState};
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::effective;
 use license_desk_core::licensing::plan::{Change, Warning};
 use license_desk_core::ops::{Intent, JournalRecord, Options, Run, RunItem, Status};
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::catalog_of;
+use license_desk_sim::fixtures::g;
 use license_desk_sim::seed::{self, E3, E5, EMS, PLAN_EXCHANGE_P2, PLAN_SWAY};
 use license_desk_sim::{SimConfig, Simulator, Tenant};
-use ops_support::{catalog_of, Driver};
+use ops_support::Driver;
 use std::collections::{BTreeMap, BTreeSet};
-
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
 
 /// The bulk tenant, with a direct Office 365 E3 for the users `direct` picks, each with
 /// some plans of their own off.
@@ -91,19 +89,25 @@ fn upns(tenant: &Tenant) -> Vec<String> {
 }
 
 /// Each user's assignedLicenses and direct assignments, plans sorted.
-type Snapshot = BTreeMap<String, (Vec<(Guid, BTreeSet<Guid>)>, Vec<(Guid, BTreeSet<Guid>)>)>;
+type Snapshot = BTreeMap<
+    String,
+    (
+        Vec<(SkuId, BTreeSet<PlanId>)>,
+        Vec<(SkuId, BTreeSet<PlanId>)>,
+    ),
+>;
 
 fn snapshot(tenant: &Tenant) -> Snapshot {
     (0..tenant.users.len())
         .map(|index| {
             let user = tenant.user_view(index);
-            let mut assigned: Vec<(Guid, BTreeSet<Guid>)> = user
+            let mut assigned: Vec<(SkuId, BTreeSet<PlanId>)> = user
                 .assigned_licenses
                 .iter()
                 .map(|l| (l.sku_id.clone(), l.disabled_plans.iter().cloned().collect()))
                 .collect();
             assigned.sort();
-            let direct: Vec<(Guid, BTreeSet<Guid>)> =
+            let direct: Vec<(SkuId, BTreeSet<PlanId>)> =
                 license_desk_core::licensing::plan::direct_licenses(&user)
                     .into_iter()
                     .collect();
@@ -235,7 +239,7 @@ fn a_reprocess_preview_lists_who_needs_nothing_and_why() {
 fn a_run_stops_adding_a_sku_when_its_seats_run_out() {
     let mut tenant = seed::bulk_tenant(22, 20);
     let ems = tenant.skus.iter_mut().find(|s| s.sku_id == g(EMS)).unwrap();
-    ems.prepaid_units.enabled = ems.consumed_units + 5;
+    ems.prepaid_units.enabled = ems.consumed_units.map(|n| n + 5);
     // The first user's write fails (no usage location): its seat is given back.
     tenant.users[0].usage_location = None;
     let users = upns(&tenant);
@@ -357,7 +361,7 @@ fn users_without_a_usage_location_get_one_first_then_the_license() {
 fn a_user_who_will_get_no_seat_gets_no_usage_location_either() {
     let mut tenant = seed::bulk_tenant(25, 12);
     let ems = tenant.skus.iter_mut().find(|s| s.sku_id == g(EMS)).unwrap();
-    ems.prepaid_units.enabled = ems.consumed_units + 3;
+    ems.prepaid_units.enabled = ems.consumed_units.map(|n| n + 3);
     for user in tenant.users.iter_mut() {
         user.usage_location = None;
     }
@@ -484,10 +488,10 @@ fn three_hundred_users_replaced_then_undone_end_exactly_as_before() {
             .find(|s| s.is_direct() && s.sku_id == g(E5))
             .expect("E5 assigned directly");
         // Plans the user had off in E3 are off in E5 too.
-        let off: BTreeSet<&Guid> = e5.disabled_plans.iter().collect();
+        let off: BTreeSet<&PlanId> = e5.disabled_plans.iter().collect();
         match index % 3 {
-            0 => assert!(off.contains(&g(PLAN_EXCHANGE_P2))),
-            1 => assert!(off.contains(&g(PLAN_SWAY))),
+            0 => assert!(off.contains(&g::<PlanId>(PLAN_EXCHANGE_P2))),
+            1 => assert!(off.contains(&g::<PlanId>(PLAN_SWAY))),
             _ => {}
         }
     }

@@ -4,11 +4,11 @@
 
 use license_desk_core::auth::token;
 use license_desk_sim::bulk::{self, GROUP_CONTRACTORS, GROUP_SUPPORT, GROUP_SUPPORT_LEADS};
+use license_desk_sim::fixtures::NOW;
 use license_desk_sim::seed::{E3, EMS, EXCHANGE_P1, POWER_BI_PRO};
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 use serde_json::{json, Value};
 
-const NOW: u64 = 1_800_000_000_000;
 const ORIGIN: &str = "http://127.0.0.1:9";
 
 fn bearer_for(tid: &str) -> String {
@@ -225,7 +225,7 @@ fn the_demo_tenant_spreads_bulk_users_over_groups_and_skus() {
     assert_eq!(tenant.groups.len(), 8);
     let size = |id: &str| {
         tenant
-            .direct_members(&license_desk_core::Guid::new(id))
+            .direct_members(&license_desk_core::graph::ids::GroupId::new(id))
             .len()
     };
     for (group, low, high) in [

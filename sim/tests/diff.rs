@@ -1,17 +1,14 @@
 //! The diff reports every kind of change, keeps direct and inherited apart, and is symmetric.
 #![cfg(not(target_arch = "wasm32"))]
 
+use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::model::*;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::diff::{DiffEntry, LicenseDiff};
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::{g, numbered};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, Simulator};
 use proptest::prelude::*;
-
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
 
 fn state(
     sku: &str,
@@ -214,10 +211,6 @@ fn csv_quotes_and_defuses_formulas() {
 
 // ---- properties ----------------------------------------------------------------
 
-fn guid_from(n: u8) -> Guid {
-    Guid::new(&format!("00000000-0000-4000-8000-0000000000{n:02x}"))
-}
-
 fn any_state() -> impl Strategy<Value = LicenseAssignmentState> {
     (
         0u8..4,
@@ -227,8 +220,8 @@ fn any_state() -> impl Strategy<Value = LicenseAssignmentState> {
         proptest::collection::vec(10u8..14, 0..3),
     )
         .prop_map(|(sku, group, st, err, off)| LicenseAssignmentState {
-            sku_id: guid_from(sku),
-            assigned_by_group: group.map(guid_from),
+            sku_id: numbered(sku),
+            assigned_by_group: group.map(numbered),
             state: [
                 AssignmentState::Active,
                 AssignmentState::Error,
@@ -243,7 +236,7 @@ fn any_state() -> impl Strategy<Value = LicenseAssignmentState> {
             ][err]
                 .clone(),
             disabled_plans: {
-                let mut v: Vec<Guid> = off.into_iter().map(guid_from).collect();
+                let mut v: Vec<PlanId> = off.into_iter().map(numbered).collect();
                 v.sort();
                 v.dedup();
                 v
@@ -261,7 +254,7 @@ prop_compose! {
             usage_location: location,
             license_assignment_states: states.into_iter().filter(|s| seen.insert((s.sku_id.clone(), s.source()))).collect(),
             assigned_plans: plans.into_iter().map(|(p, s)| AssignedPlan {
-                service_plan_id: guid_from(p),
+                service_plan_id: numbered(p),
                 capability_status: [CapabilityStatus::Enabled, CapabilityStatus::Deleted, CapabilityStatus::Suspended][s].clone(),
                 ..Default::default()
             }).collect(),

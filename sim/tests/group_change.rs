@@ -3,9 +3,8 @@
 //! end, and the member counts before and after.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod ops_support;
-
 use license_desk_core::auth::token;
+use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::request::{ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::groups::change::{
@@ -15,7 +14,7 @@ use license_desk_core::groups::change::{
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{Outcome, RequestId};
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::g;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};
 use std::collections::VecDeque;
@@ -23,10 +22,6 @@ use std::collections::VecDeque;
 /// 2027-01-15T08:00:00Z.
 const T0: u64 = 1_800_000_000_000;
 const LATENCY_MS: u64 = 100;
-
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
 
 /// What happens to one `assignLicense` sent to the group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,7 +173,7 @@ impl Driver {
             }
             _ => {}
         }
-        let incoming = ops_support::sim_request(request, &self.token);
+        let incoming = license_desk_sim::fixtures::sim_request(request, &self.token);
         let SimOutcome::Respond(response) = self.sim.handle(&incoming, self.now) else {
             panic!("no faults are configured in the simulator");
         };
@@ -249,7 +244,7 @@ fn nothing_is_sent_until_the_warning_is_ticked_then_errors_clear() {
     assert_eq!(report.writes_sent, 1);
     assert_eq!(driver.writes_applied, 1);
     let body = report.plan.as_ref().unwrap().body.clone().unwrap();
-    assert_eq!(body.add_licenses[0].disabled_plans, Vec::<Guid>::new());
+    assert_eq!(body.add_licenses[0].disabled_plans, Vec::<PlanId>::new());
     let diff = report.diff.clone().unwrap();
     assert_eq!(
         diff.plans_on.get(&g(PROJECT_PREMIUM)),

@@ -2,28 +2,28 @@
 //! first, every member with errors read page by page, and each member's errors named.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod ops_support;
-
 use license_desk_core::auth::token;
+use license_desk_core::graph::ids::{GroupId, SkuId};
 use license_desk_core::graph::model::{AssignmentError, Group, ODataPage, ProcessingState, User};
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::groups::list::{group_label, member_problems, overview};
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::NOW;
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};
-
-const NOW: u64 = 1_800_000_000_000;
 
 fn send(sim: &mut Simulator, request: &GraphRequest) -> RawResponse {
     let bearer = token::mint(&license_desk_sim::demo_claims(
         "admin@contoso.example",
-        &ops_support::SCOPES,
+        &license_desk_sim::fixtures::SCOPES,
         (NOW / 1000) as i64,
         86_400,
     ));
-    match sim.handle(&ops_support::sim_request(request, &bearer), NOW) {
+    match sim.handle(
+        &license_desk_sim::fixtures::sim_request(request, &bearer),
+        NOW,
+    ) {
         SimOutcome::Respond(response) => response,
         SimOutcome::Drop => panic!("dropped"),
     }
@@ -62,7 +62,7 @@ fn groups_with_errors_come_first_and_every_member_with_errors_is_explained() {
     assert!(failing_rows >= 1 && failing_rows < rows.len(), "{names:?}");
     let executives = rows
         .iter()
-        .find(|r| r.group.id == Guid::new(GROUP_EXECUTIVES))
+        .find(|r| r.group.id == GroupId::new(GROUP_EXECUTIVES))
         .expect("Executives listed");
     assert!(executives.has_errors);
     assert_eq!(executives.group.assigned_licenses.len(), 2);
@@ -98,7 +98,7 @@ fn groups_with_errors_come_first_and_every_member_with_errors_is_explained() {
 
     let (members, _) = all::<User>(
         &mut sim,
-        request::members_with_license_error_states(&Guid::new(GROUP_EXECUTIVES), 20),
+        request::members_with_license_error_states(&GroupId::new(GROUP_EXECUTIVES), 20),
     );
     let isaiah = members
         .iter()
@@ -107,5 +107,5 @@ fn groups_with_errors_come_first_and_every_member_with_errors_is_explained() {
     let problems = member_problems(&executives.group, isaiah);
     assert!(problems
         .iter()
-        .any(|p| p.sku == Guid::new(E5) && p.error == AssignmentError::CountViolation));
+        .any(|p| p.sku == SkuId::new(E5) && p.error == AssignmentError::CountViolation));
 }

@@ -4,12 +4,13 @@
 
 mod ops_support;
 
+use license_desk_core::graph::ids::SkuId;
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{Intent, Options, Run, RunItem, Status, WriteBudget};
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::catalog_of;
 use license_desk_sim::seed::{self, EMS};
 use license_desk_sim::{SimConfig, Simulator};
-use ops_support::{assert_paced, catalog_of, Driver, T0};
+use ops_support::{assert_paced, Driver, T0};
 use std::time::Instant;
 
 const USERS: usize = 10_000;
@@ -23,7 +24,7 @@ fn bulk(seed: u64, replication_delay_ms: u64) -> (Simulator, Vec<RunItem>) {
             RunItem::new(
                 user.user_principal_name.clone(),
                 Intent::Change(vec![Change::Add {
-                    sku: Guid::new(EMS),
+                    sku: SkuId::new(EMS),
                     disabled_plans: vec![],
                 }]),
             )
@@ -42,7 +43,7 @@ fn bulk(seed: u64, replication_delay_ms: u64) -> (Simulator, Vec<RunItem>) {
 
 /// Every user in the tenant holds EMS directly, exactly as planned.
 fn assert_all_applied(driver: &Driver) {
-    let ems = Guid::new(EMS);
+    let ems = SkuId::new(EMS);
     for user in &driver.sim.tenant().users {
         assert!(
             user.states

@@ -8,8 +8,9 @@
 mod ops_support;
 
 use license_desk_core::ops::{Intent, Options, Run, RunItem, Status};
+use license_desk_sim::fixtures::catalog_of;
 use license_desk_sim::{SimConfig, Simulator, ThrottleModel};
-use ops_support::{catalog_of, Driver, T0};
+use ops_support::{Driver, T0};
 
 const USERS: usize = 1_200;
 const QUOTA: u32 = 240;

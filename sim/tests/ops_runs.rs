@@ -5,17 +5,16 @@
 
 mod ops_support;
 
+use license_desk_core::graph::ids::SkuId;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{
     Event, Intent, JournalRecord, Options, PauseReason, Run, RunItem, Status, WriteBudget,
 };
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::{catalog_of, expired_token, fresh_token};
 use license_desk_sim::seed::{self, EMS};
 use license_desk_sim::{SimConfig, Simulator};
-use ops_support::{
-    assert_paced, catalog_of, expired_token, fresh_token, Driver, Fault, ALL_FAULTS,
-};
+use ops_support::{assert_paced, Driver, Fault, ALL_FAULTS};
 use proptest::prelude::*;
 
 const BUDGET: WriteBudget = WriteBudget {
@@ -29,7 +28,7 @@ fn intent_for(index: usize) -> Intent {
         0 => Intent::Reprocess,
         1 => Intent::SetUsageLocation("jp".into()),
         _ => Intent::Change(vec![Change::Add {
-            sku: Guid::new(EMS),
+            sku: SkuId::new(EMS),
             disabled_plans: vec![],
         }]),
     }
@@ -95,7 +94,7 @@ fn assert_outcome(driver: &Driver, journal: &[JournalRecord]) {
                     Intent::Change(_) => assert!(user
                         .states
                         .iter()
-                        .any(|s| s.is_direct() && s.sku_id == Guid::new(EMS))),
+                        .any(|s| s.is_direct() && s.sku_id == SkuId::new(EMS))),
                     Intent::SetUsageLocation(_) => {
                         assert_eq!(user.usage_location.as_deref(), Some("JP"))
                     }

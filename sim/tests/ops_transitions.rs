@@ -1,8 +1,6 @@
 //! Each transition of the operations engine, driven by hand with Graph-shaped answers.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod ops_support;
-
 use license_desk_core::graph::batch::{BatchRequest, BatchResponse, BatchResponseItem};
 use license_desk_core::graph::model::{AssignmentState, LicenseAssignmentState, User};
 use license_desk_core::graph::request::{GraphRequest, Method};
@@ -14,22 +12,16 @@ use license_desk_core::ops::{
     Effect, Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
     Settlement, Status, Summary, WriteBudget,
 };
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::{g, NOW};
 use license_desk_sim::seed::{self, E3, EMS, GROUP_ALL_STAFF};
 use std::collections::BTreeMap;
-
-const NOW: u64 = 1_800_000_000_000;
-
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
 
 fn user_id(n: usize) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
 
 fn catalog() -> Catalog {
-    ops_support::catalog_of(&seed::bulk_tenant(1, 0))
+    license_desk_sim::fixtures::catalog_of(&seed::bulk_tenant(1, 0))
 }
 
 /// User `n` with these direct SKUs (all plans on) and E3 from All Staff.

@@ -2,17 +2,14 @@
 //! inherited licenses.
 #![cfg(not(target_arch = "wasm32"))]
 
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::*;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::plan::{apply, direct_licenses, plan, Change, Refusal, Warning};
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::{g, numbered};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, Simulator};
 use proptest::prelude::*;
-
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
 
 fn tenant() -> (Simulator, Catalog) {
     let sim = Simulator::new(SimConfig::default());
@@ -174,7 +171,7 @@ fn flags_usage_location_seats_company_skus_and_unknown_skus() {
     assert!(store.warnings.contains(&Warning::AppliesToCompany {
         sku: g(WINDOWS_STORE)
     }));
-    let bogus = g("00000000-0000-0000-0000-0000000000aa");
+    let bogus: SkuId = g("00000000-0000-0000-0000-0000000000aa");
     let unknown = plan(
         &alex,
         &catalog,
@@ -266,19 +263,15 @@ fn prediction_matches_what_the_simulator_then_shows() {
 
 // ---- properties ----------------------------------------------------------------
 
-fn guid_from(n: u8) -> Guid {
-    Guid::new(&format!("00000000-0000-4000-8000-0000000000{n:02x}"))
-}
-
 prop_compose! {
     fn direct_state()(skus in proptest::collection::btree_map(0u8..6, proptest::collection::btree_set(10u8..16, 0..4), 0..4))
         -> User {
         User {
-            id: guid_from(255),
+            id: numbered(255),
             usage_location: Some("US".into()),
             license_assignment_states: skus.into_iter().map(|(sku, off)| LicenseAssignmentState {
-                sku_id: guid_from(sku),
-                disabled_plans: off.into_iter().map(guid_from).collect(),
+                sku_id: numbered(sku),
+                disabled_plans: off.into_iter().map(numbered).collect(),
                 ..Default::default()
             }).collect(),
             ..Default::default()
@@ -289,18 +282,18 @@ prop_compose! {
 fn change() -> impl Strategy<Value = Change> {
     prop_oneof![
         (0u8..6, proptest::collection::vec(10u8..16, 0..3)).prop_map(|(s, off)| Change::Add {
-            sku: guid_from(s),
-            disabled_plans: off.into_iter().map(guid_from).collect()
+            sku: numbered(s),
+            disabled_plans: off.into_iter().map(numbered).collect()
         }),
         (0u8..6, 10u8..16, any::<bool>()).prop_map(|(s, p, enabled)| Change::SetPlan {
-            sku: guid_from(s),
-            plan: guid_from(p),
+            sku: numbered(s),
+            plan: numbered(p),
             enabled
         }),
-        (0u8..6).prop_map(|s| Change::Remove { sku: guid_from(s) }),
+        (0u8..6).prop_map(|s| Change::Remove { sku: numbered(s) }),
         (0u8..6, 0u8..6).prop_map(|(a, b)| Change::Swap {
-            from: guid_from(a),
-            to: guid_from(b),
+            from: numbered(a),
+            to: numbered(b),
             disabled_plans: vec![]
         }),
     ]
@@ -508,16 +501,16 @@ fn overlapping_catalog(plans: &[Vec<u8>]) -> Catalog {
             .iter()
             .enumerate()
             .map(|(sku, plans)| SubscribedSku {
-                sku_id: guid_from(sku as u8),
+                sku_id: numbered(sku as u8),
                 applies_to: AppliesTo::User,
                 prepaid_units: LicenseUnits {
-                    enabled: 100,
+                    enabled: Some(100),
                     ..Default::default()
                 },
                 service_plans: plans
                     .iter()
                     .map(|p| ServicePlanInfo {
-                        service_plan_id: guid_from(*p),
+                        service_plan_id: numbered(*p),
                         service_plan_name: format!("PLAN_{p}"),
                         ..Default::default()
                     })
@@ -529,7 +522,7 @@ fn overlapping_catalog(plans: &[Vec<u8>]) -> Catalog {
 }
 
 /// The user's plans as `assignedLicenses` shows them: `(on, off)`.
-fn plans_on_and_off(licenses: &[AssignedLicense], catalog: &Catalog) -> (Vec<Guid>, Vec<Guid>) {
+fn plans_on_and_off(licenses: &[AssignedLicense], catalog: &Catalog) -> (Vec<PlanId>, Vec<PlanId>) {
     let mut on = Vec::new();
     let mut held = Vec::new();
     for license in licenses {
@@ -554,21 +547,21 @@ prop_compose! {
         inherited in proptest::collection::btree_map(0u8..6, proptest::collection::btree_set(10u8..16, 0..4), 0..3),
     ) -> User {
         let mut states: Vec<LicenseAssignmentState> = direct.into_iter().map(|(sku, off)| LicenseAssignmentState {
-            sku_id: guid_from(sku),
-            disabled_plans: off.into_iter().map(guid_from).collect(),
+            sku_id: numbered(sku),
+            disabled_plans: off.into_iter().map(numbered).collect(),
             state: AssignmentState::Active,
             ..Default::default()
         }).collect();
         states.extend(inherited.into_iter().map(|(sku, off)| LicenseAssignmentState {
-            sku_id: guid_from(sku),
-            disabled_plans: off.into_iter().map(guid_from).collect(),
-            assigned_by_group: Some(guid_from(200)),
+            sku_id: numbered(sku),
+            disabled_plans: off.into_iter().map(numbered).collect(),
+            assigned_by_group: Some(numbered(200)),
             state: AssignmentState::Active,
             ..Default::default()
         }));
         license_desk_core::licensing::effective::sort_states(&mut states);
         User {
-            id: guid_from(255),
+            id: numbered(255),
             usage_location: Some("US".into()),
             assigned_licenses: license_desk_core::licensing::effective::assigned_licenses(&states),
             license_assignment_states: states,

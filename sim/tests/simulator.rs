@@ -3,24 +3,20 @@
 
 use license_desk_core::auth::token::{self, Claims};
 use license_desk_core::graph::error::{BusinessRule, ErrorKind, GraphError};
+use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::model::*;
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::{g, NOW};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
 
-const NOW: u64 = 1_800_000_000_000;
 const ALL: [&str; 4] = [
     "User.ReadWrite.All",
     "LicenseAssignment.ReadWrite.All",
     "Organization.Read.All",
     "GroupMember.Read.All",
 ];
-
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
 
 fn token_with(scopes: &[&str]) -> String {
     token::mint(&license_desk_sim::demo_claims(
@@ -299,7 +295,7 @@ fn assign_license_rules_use_graphs_messages() {
     assert_eq!(business_rule(&not_guid).0, BusinessRule::InvalidGuid);
 }
 
-fn enabled_plans(user: &User) -> Vec<Guid> {
+fn enabled_plans(user: &User) -> Vec<PlanId> {
     user.assigned_plans
         .iter()
         .filter(|p| p.capability_status == CapabilityStatus::Enabled)
@@ -539,6 +535,7 @@ fn disabled_plans_replace_the_list_and_seats_are_counted() {
             .find(|s| s.sku_id == g(E3))
             .unwrap()
             .consumed_units
+            .expect("the simulator counts every seat")
     };
     let before = seats(&mut sim);
     assert_eq!(

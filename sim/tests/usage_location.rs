@@ -8,17 +8,12 @@ use license_desk_core::graph::model::*;
 use license_desk_core::graph::request;
 use license_desk_core::licensing::plan::{plan, Change, Warning};
 use license_desk_core::licensing::usage_location::INVALID_USAGE_LOCATION_MESSAGE;
-use license_desk_core::Guid;
+use license_desk_sim::fixtures::{g, NOW};
 use license_desk_sim::seed::{self, FLOW_FREE, POWER_BI_PRO};
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 
-const NOW: u64 = 1_800_000_000_000;
 const FLOW_P2_VIRAL: &str = "50e68c76-46c6-4674-81f9-75456511b170";
 const SUBJECT: &str = "Alex Wilber";
-
-fn g(id: &str) -> Guid {
-    Guid::new(id)
-}
 
 struct Case {
     name: &'static str,

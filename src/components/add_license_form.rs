@@ -6,10 +6,10 @@ use crate::components::plan_choices::PlanChoices;
 use crate::tenant_state::use_tenant;
 use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::AppliesTo;
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
-use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
 /// How an option is labelled when Graph does not say the SKU applies to users.
@@ -26,8 +26,8 @@ pub fn AddLicenseForm() -> impl IntoView {
     let tenant = use_tenant();
     let screen = use_user_screen();
     // `None` until the admin picks a license.
-    let chosen = RwSignal::new(None::<Guid>);
-    let off = RwSignal::new(BTreeSet::<Guid>::new());
+    let chosen = RwSignal::new(None::<SkuId>);
+    let off = RwSignal::new(BTreeSet::<PlanId>::new());
     // The safe default for the chosen SKU: what is off for the user today stays off.
     let carried = Memo::new(move |_| {
         let Some(sku) = chosen.get() else {
@@ -39,7 +39,7 @@ pub fn AddLicenseForm() -> impl IntoView {
             .unwrap_or_default();
         carried_over_disabled_plans(&states, &tenant.catalog.read(), None, &sku)
             .into_iter()
-            .collect::<BTreeSet<Guid>>()
+            .collect::<BTreeSet<PlanId>>()
     });
     Effect::new(move |_| off.set(carried.get()));
     let add = move || {
@@ -60,7 +60,7 @@ pub fn AddLicenseForm() -> impl IntoView {
             <div class="field">
                 <label for="add-sku">"License to add"</label>
                 <select id="add-sku" prop:value=move || chosen.get().map(|g| g.to_string()).unwrap_or_default()
-                    on:change=move |ev| chosen.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| Guid::new(&v)))>
+                    on:change=move |ev| chosen.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| SkuId::new(&v)))>
                     <option value="">"Choose a license…"</option>
                     {move || {
                         let catalog = tenant.catalog.read();

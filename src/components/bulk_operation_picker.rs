@@ -7,7 +7,7 @@ use crate::components::plan_choices::PlanChoices;
 use crate::tenant_state::TenantState;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
-use license_desk_core::Guid;
+use license_desk_core::graph::ids::PlanId;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,8 +57,8 @@ impl Kind {
     }
 }
 
-fn guid(value: &str) -> Option<Guid> {
-    (!value.trim().is_empty()).then(|| Guid::new(value))
+fn guid<T: for<'a> From<&'a str>>(value: &str) -> Option<T> {
+    (!value.trim().is_empty()).then(|| T::from(value))
 }
 
 #[component]
@@ -95,7 +95,7 @@ pub fn BulkOperationPicker() -> impl IntoView {
     let to = RwSignal::new(String::new());
     let plan = RwSignal::new(String::new());
     let enable = RwSignal::new(false);
-    let off = RwSignal::new(BTreeSet::<Guid>::new());
+    let off = RwSignal::new(BTreeSet::<PlanId>::new());
 
     // The operation is complete when everything it needs is chosen.
     Effect::new(move |_| {

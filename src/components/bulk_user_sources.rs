@@ -11,10 +11,10 @@ use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::bulk::input::{parse_users, BadLine, ParsedUsers};
+use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::model::{Group, ODataPage, User};
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::licensing::names;
-use license_desk_core::Guid;
 use std::sync::Arc;
 
 /// Where a list of users comes from, besides the text area and the file.
@@ -149,10 +149,11 @@ pub fn BulkUserSources() -> impl IntoView {
             return;
         }
         let guid = Guid::new(&id);
+        let (group_id, sku_id) = (GroupId::from(guid.clone()), SkuId::from(guid));
         let group_name = || {
             groups.with_untracked(|g| {
                 g.ready()
-                    .and_then(|all| all.iter().find(|group| group.id == guid))
+                    .and_then(|all| all.iter().find(|group| group.id == group_id))
                     .and_then(|group| group.display_name.clone())
                     .unwrap_or_else(|| id.clone())
             })
@@ -160,22 +161,25 @@ pub fn BulkUserSources() -> impl IntoView {
         let (label, first) = match kind.get_untracked() {
             ListSource::GroupMembers => (
                 format!("members of {}", group_name()),
-                request::group_transitive_user_members(&guid),
+                request::group_transitive_user_members(&group_id),
             ),
             ListSource::GroupErrors => (
                 format!("members of {} with license errors", group_name()),
-                request::members_with_license_errors(&guid),
+                request::members_with_license_errors(&group_id),
             ),
             ListSource::LicenseHolders => {
                 let name = tenant
                     .skus
                     .with_untracked(|skus| {
                         skus.ready()
-                            .and_then(|all| all.iter().find(|sku| sku.sku_id == guid))
+                            .and_then(|all| all.iter().find(|sku| sku.sku_id == sku_id))
                             .map(|sku| names::sku_name(&sku.sku_id, Some(&sku.sku_part_number)))
                     })
                     .unwrap_or_else(|| id.clone());
-                (format!("holders of {name}"), request::users_with_sku(&guid))
+                (
+                    format!("holders of {name}"),
+                    request::users_with_sku(&sku_id),
+                )
             }
         };
         read_list(session, bulk, label, first);

@@ -10,7 +10,7 @@ use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::model::User;
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::{self, GraphRequest};
-use license_desk_core::route::{Screen, UserId};
+use license_desk_core::route::Screen;
 
 const DEBOUNCE_MS: u32 = 300;
 
@@ -106,7 +106,7 @@ pub fn FindUser() -> impl IntoView {
     };
 
     let open = move |user: &User| {
-        navigation.go(Screen::User(UserId::new(&user.id)));
+        navigation.go(Screen::User(user.id.clone()));
     };
 
     view! {

@@ -12,12 +12,12 @@ use crate::session::use_session;
 use crate::tenant_state::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::request;
 use license_desk_core::groups::change::{plan_group, GroupChange};
 use license_desk_core::groups::list::carried_over_for_group;
 use license_desk_core::licensing::equivalents;
 use license_desk_core::wording::groups::describe_group_change;
-use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
 #[component]
@@ -25,8 +25,8 @@ fn AddGroupLicense() -> impl IntoView {
     let tenant = use_tenant();
     let state = use_groups();
     let session = use_session();
-    let chosen = RwSignal::new(None::<Guid>);
-    let off = RwSignal::new(BTreeSet::<Guid>::new());
+    let chosen = RwSignal::new(None::<SkuId>);
+    let off = RwSignal::new(BTreeSet::<PlanId>::new());
     let carried = Memo::new(move |_| {
         let (Some(sku), Some(group)) = (chosen.get(), state.group.with(|g| g.ready().cloned()))
         else {
@@ -34,7 +34,7 @@ fn AddGroupLicense() -> impl IntoView {
         };
         carried_over_for_group(&group, &tenant.catalog.read(), None, &sku)
             .into_iter()
-            .collect::<BTreeSet<Guid>>()
+            .collect::<BTreeSet<PlanId>>()
     });
     Effect::new(move |_| off.set(carried.get()));
     let can_change = move || session.may_attempt(Action::AssignGroupLicense) && !state.is_busy();
@@ -56,7 +56,7 @@ fn AddGroupLicense() -> impl IntoView {
                 <label for="group-add-sku">"License to add"</label>
                 <select id="group-add-sku" disabled=move || !can_change()
                     prop:value=move || chosen.get().map(|g| g.to_string()).unwrap_or_default()
-                    on:change=move |ev| chosen.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| Guid::new(&v)))>
+                    on:change=move |ev| chosen.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| SkuId::new(&v)))>
                     <option value="">"Choose a license…"</option>
                     {move || {
                         let catalog = tenant.catalog.read();

@@ -17,7 +17,7 @@ use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::{Group, User};
 use license_desk_core::groups::list::member_problems;
 use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::route::{Screen, UserId};
+use license_desk_core::route::Screen;
 use license_desk_core::wording::groups::explain_member_problem;
 
 fn member_row(user: User, group: &Group, catalog: &Catalog) -> impl IntoView {
@@ -39,7 +39,7 @@ fn member_row(user: User, group: &Group, catalog: &Catalog) -> impl IntoView {
         .collect();
     view! {
         <li class="member-error">
-            <p class="user-name"><ScreenLink screen=Screen::User(UserId::new(&user.id))>{name}</ScreenLink></p>
+            <p class="user-name"><ScreenLink screen=Screen::User(user.id.clone())>{name}</ScreenLink></p>
             {(!upn.is_empty()).then(|| view! { <p class="part">{upn}</p> })}
             <ul class="member-problems">
                 {problems.into_iter().map(|(what, todo)| view! {

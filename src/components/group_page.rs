@@ -14,17 +14,17 @@ use crate::tenant_state::use_tenant;
 use crate::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::{AssignedLicense, Group};
 use license_desk_core::groups::change::{group_licenses, member_counts, plan_group, GroupChange};
 use license_desk_core::groups::list::carried_over_for_group;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::route::Screen;
 use license_desk_core::wording::groups::processing_state;
-use license_desk_core::Guid;
 
 /// Turns `plan` of `sku` on or off: an earlier switch of the same plan is replaced, and
 /// a switch back to how the group is now leaves nothing pending for it.
-fn switch_plan(state: GroupsState, group: &Group, sku: &Guid, plan: &Guid, enabled: bool) {
+fn switch_plan(state: GroupsState, group: &Group, sku: &SkuId, plan: &PlanId, enabled: bool) {
     let mut changes = state.pending_changes();
     changes.retain(
         |c| !matches!(c, GroupChange::SetPlan { sku: s, plan: p, .. } if s == sku && p == plan),
@@ -89,7 +89,7 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
     let replace_from = sku.clone();
     let replace_group = group.clone();
     let replace_id = format!("replace-{sku}");
-    let others: Vec<(Guid, String)> = catalog
+    let others: Vec<(SkuId, String)> = catalog
         .skus
         .iter()
         .filter(|s| {
@@ -118,7 +118,7 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
                         if value.is_empty() {
                             return;
                         }
-                        let to = Guid::new(&value);
+                        let to = SkuId::new(&value);
                         let catalog = tenant.catalog.get_untracked();
                         let off = carried_over_for_group(&replace_group, &catalog, Some(&replace_from), &to);
                         let mut changes = state.pending_changes();

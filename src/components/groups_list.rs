@@ -14,7 +14,7 @@ use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::AssignedLicense;
 use license_desk_core::groups::list::{group_label, GroupRow};
 use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::route::{GroupId, Screen};
+use license_desk_core::route::Screen;
 use license_desk_core::wording::groups::processing_state;
 
 /// "Office 365 E3 (Sway, Yammer off)".
@@ -33,7 +33,7 @@ pub fn license_text(license: &AssignedLicense, catalog: &Catalog) -> String {
 
 fn group_row(row: GroupRow, catalog: &Catalog) -> impl IntoView {
     let name = group_label(&row.group);
-    let screen = Screen::Group(GroupId::new(&row.group.id));
+    let screen = Screen::Group(row.group.id.clone());
     let licenses: Vec<String> = row
         .group
         .assigned_licenses

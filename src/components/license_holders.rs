@@ -11,12 +11,12 @@ use crate::tenant_state::use_tenant;
 use crate::user_lists::{hand_to_bulk, name_groups, UserList};
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
+use license_desk_core::graph::ids::SkuId;
 use license_desk_core::graph::request;
 use license_desk_core::lists::holders::{count, holders_csv, holders_of, Holder};
 use license_desk_core::lists::user_list::{bulk_names, PAGE_SIZE};
-use license_desk_core::route::{Screen, UserId};
+use license_desk_core::route::Screen;
 use license_desk_core::wording::lists::{holder_source, holder_state, holders_heading};
-use license_desk_core::Guid;
 
 /// A file name made of the SKU's part number (or id): letters, digits, `-` and `_` only.
 fn file_name(part: &str) -> String {
@@ -34,7 +34,7 @@ fn file_name(part: &str) -> String {
 }
 
 #[component]
-pub fn LicenseHolders(sku: Guid) -> impl IntoView {
+pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
     let session = use_session();
     let tenant = use_tenant();
     let navigation = use_navigation();
@@ -151,7 +151,7 @@ pub fn LicenseHolders(sku: Guid) -> impl IntoView {
                                 let mark = if holder.is_direct() { "mark direct" } else if holder.group().is_some() { "mark group" } else { "mark unknown" };
                                 let state = holder_state(&holder, &sku_name);
                                 let state_class = if holder.error.is_error() { "status attention" } else { "status ok" };
-                                let user = Screen::User(UserId::new(&holder.user_id));
+                                let user = Screen::User(holder.user_id.clone());
                                 view! {
                                     <tr>
                                         <td>

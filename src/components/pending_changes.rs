@@ -13,7 +13,6 @@ use license_desk_core::licensing::diff::LicenseDiff;
 use license_desk_core::licensing::equivalents;
 use license_desk_core::licensing::plan;
 use license_desk_core::ops::Intent;
-use license_desk_core::route::UserId;
 use license_desk_core::wording::describe_change;
 use std::collections::BTreeSet;
 
@@ -53,7 +52,7 @@ pub fn PendingChanges() -> impl IntoView {
             session,
             tenant,
             screen,
-            UserId::new(&user.id),
+            user.id.clone(),
             Intent::Change(screen.pending_changes()),
             planned.warnings,
         );

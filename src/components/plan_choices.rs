@@ -4,17 +4,17 @@
 
 use crate::tenant_state::use_tenant;
 use leptos::prelude::*;
-use license_desk_core::Guid;
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use std::collections::BTreeSet;
 
 #[component]
 pub fn PlanChoices(
     /// The SKU whose plans are chosen.
-    sku: Guid,
+    sku: SkuId,
     /// The plans to send as off; the admin edits it here.
-    off: RwSignal<BTreeSet<Guid>>,
+    off: RwSignal<BTreeSet<PlanId>>,
     /// Plans that are off for the user today (the default that was carried over).
-    carried: BTreeSet<Guid>,
+    carried: BTreeSet<PlanId>,
     /// Names the SKU for screen readers, e.g. "Service plans in Office 365 E5".
     #[prop(into)]
     legend: String,

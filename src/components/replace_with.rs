@@ -6,15 +6,15 @@ use crate::components::plan_choices::PlanChoices;
 use crate::tenant_state::use_tenant;
 use crate::user_screen::use_user_screen;
 use leptos::prelude::*;
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
-use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
 #[component]
 pub fn ReplaceWith(
     /// The direct SKU being replaced.
-    from: Guid,
+    from: SkuId,
     /// Its friendly name.
     #[prop(into)]
     from_name: String,
@@ -24,8 +24,8 @@ pub fn ReplaceWith(
     let tenant = use_tenant();
     let screen = use_user_screen();
     // `None` until the admin picks the SKU to replace it with.
-    let choice = RwSignal::new(None::<Guid>);
-    let off = RwSignal::new(BTreeSet::<Guid>::new());
+    let choice = RwSignal::new(None::<SkuId>);
+    let off = RwSignal::new(BTreeSet::<PlanId>::new());
     let carried = Memo::new({
         let from = from.clone();
         move |_| {
@@ -50,7 +50,7 @@ pub fn ReplaceWith(
         .map(|s| (s.sku_id.to_string(), catalog.sku_name(&s.sku_id)))
         .collect();
     let select_id = format!("replace-{from}");
-    let add = move |from: Guid| {
+    let add = move |from: SkuId| {
         let Some(to) = choice.get() else {
             return;
         };
@@ -67,7 +67,7 @@ pub fn ReplaceWith(
         <div class="replace-with">
             <label class="visually-hidden" for=select_id.clone()>{format!("Replace {from_name} with")}</label>
             <select id=select_id prop:value=move || choice.get().map(|g| g.to_string()).unwrap_or_default()
-                on:change=move |ev| choice.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| Guid::new(&v)))>
+                on:change=move |ev| choice.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| SkuId::new(&v)))>
                 <option value="">"Replace with…"</option>
                 {others.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
             </select>

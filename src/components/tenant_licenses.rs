@@ -9,7 +9,7 @@ use crate::format::number;
 use crate::tenant_state::use_tenant;
 use crate::workspace::Load;
 use leptos::prelude::*;
-use license_desk_core::graph::model::{known_seats, AppliesTo, CapabilityStatus, SubscribedSku};
+use license_desk_core::graph::model::{AppliesTo, CapabilityStatus, SubscribedSku};
 use license_desk_core::licensing::names;
 use license_desk_core::route::Screen;
 
@@ -37,8 +37,8 @@ fn status_class(status: &CapabilityStatus) -> &'static str {
     }
 }
 
-fn count(seats: i64) -> String {
-    known_seats(seats).map_or_else(|| "unknown".into(), number)
+fn count(seats: Option<i64>) -> String {
+    seats.map_or_else(|| "unknown".into(), number)
 }
 
 fn sorted(mut skus: Vec<SubscribedSku>, by: SortBy) -> Vec<SubscribedSku> {
@@ -98,17 +98,21 @@ pub fn TenantLicenses() -> impl IntoView {
                                         </td>
                                         <td>
                                             {match free {
-                                                Some(free) => view! {
-                                                    <meter min="0" max=units.enabled.max(1) value=sku.consumed_units aria-label=format!("{name}: {} of {} seats used", number(sku.consumed_units), number(units.enabled))></meter>
-                                                    <div>{format!("{} of {} used · {} free", number(sku.consumed_units), number(units.enabled), number(free))}</div>
-                                                }.into_any(),
+                                                Some(free) => {
+                                                    // Both counts are known when the free seats are.
+                                                    let (used, enabled) = (sku.consumed_units.unwrap_or_default(), units.enabled.unwrap_or_default());
+                                                    view! {
+                                                        <meter min="0" max=enabled.max(1) value=used aria-label=format!("{name}: {} of {} seats used", number(used), number(enabled))></meter>
+                                                        <div>{format!("{} of {} used · {} free", number(used), number(enabled), number(free))}</div>
+                                                    }.into_any()
+                                                }
                                                 None => view! {
                                                     <div>{format!("{} of {} used · free seats unknown (Graph did not send the seat counts)", count(sku.consumed_units), count(units.enabled))}</div>
                                                 }.into_any(),
                                             }}
-                                            {(units.warning > 0).then(|| view! { <div class="warning-text">{format!("{} in warning (grace period)", number(units.warning))}</div> })}
-                                            {(units.suspended > 0).then(|| view! { <div class="warning-text">{format!("{} suspended", number(units.suspended))}</div> })}
-                                            {(units.locked_out > 0).then(|| view! { <div class="warning-text">{format!("{} locked out", number(units.locked_out))}</div> })}
+                                            {units.warning.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} in warning (grace period)", number(n))}</div> })}
+                                            {units.suspended.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} suspended", number(n))}</div> })}
+                                            {units.locked_out.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} locked out", number(n))}</div> })}
                                             {(free == Some(0) && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
                                         </td>
                                         <td><span class=status_class>{sku.capability_status.plain().to_string()}</span></td>

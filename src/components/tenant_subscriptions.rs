@@ -11,7 +11,7 @@ use crate::workspace::Load;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
-use license_desk_core::graph::model::{known_seats, CompanySubscription};
+use license_desk_core::graph::model::CompanySubscription;
 use license_desk_core::licensing::subscriptions::{alerts, ALERT_WINDOW_DAYS};
 use license_desk_core::wording::lists::{subscriptions_not_allowed, subscriptions_refused};
 
@@ -89,7 +89,7 @@ pub fn TenantSubscriptions() -> impl IntoView {
                                         {list.into_iter().map(|sub| {
                                             let name = catalog.with(|c| c.sku_name(&sub.sku_id));
                                             let next = sub.next_lifecycle_date_time.clone().map(|d| d.chars().take(10).collect::<String>()).unwrap_or_else(|| "none given".into());
-                                            let seats = known_seats(sub.total_licenses).map_or_else(|| "unknown".into(), number);
+                                            let seats = sub.total_licenses.map_or_else(|| "unknown".into(), number);
                                             view! {
                                                 <tr>
                                                     <td><div class="sku-name">{name}</div><div class="part">{sub.sku_part_number.clone()}</div></td>

@@ -12,7 +12,7 @@ use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::User;
 use license_desk_core::graph::request;
 use license_desk_core::lists::user_list::{bulk_names, unlicensed_csv, PAGE_SIZE};
-use license_desk_core::route::{Screen, UserId};
+use license_desk_core::route::Screen;
 use license_desk_core::wording::lists::unlicensed_heading;
 
 fn no_op(_: &[User]) {}
@@ -84,7 +84,7 @@ pub fn UnlicensedUsers() -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>
-                                        <ScreenLink screen=Screen::User(UserId::new(&user.id))>{name}</ScreenLink>
+                                        <ScreenLink screen=Screen::User(user.id.clone())>{name}</ScreenLink>
                                         <div class="part">{user.user_principal_name.clone().unwrap_or_default()}</div>
                                     </td>
                                     <td data-label="Account">{account}</td>

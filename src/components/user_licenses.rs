@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::{
     AssignedLicense, LicenseAssignmentState, LicenseDetails, User,
 };
@@ -29,9 +30,7 @@ use license_desk_core::licensing::equivalents;
 use license_desk_core::licensing::plan::{self, Change, DirectLicenses};
 use license_desk_core::licensing::usage_location::parse_usage_location;
 use license_desk_core::ops::Intent;
-use license_desk_core::route::UserId;
 use license_desk_core::wording::explain_assignment_error;
-use license_desk_core::Guid;
 use std::collections::BTreeSet;
 
 /// Reads the user, their license details and the names of groups that license them, and
@@ -42,7 +41,7 @@ pub fn load_user(session: Session, tenant: TenantState, screen: UserScreen, id: 
     spawn_local(async move {
         match crate::graph_client::get_user(session, &id).await {
             Ok(user) => {
-                let groups: BTreeSet<Guid> = user
+                let groups: BTreeSet<GroupId> = user
                     .license_assignment_states
                     .iter()
                     .filter_map(|s| s.assigned_by_group.clone())
@@ -124,7 +123,7 @@ fn source_label(state: &LicenseAssignmentState, catalog: &Catalog) -> String {
 /// One service plan of an assignment, as its row shows it.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct PlanRow {
-    id: Guid,
+    id: PlanId,
     name: String,
     on_now: bool,
     provisioning: String,
@@ -134,11 +133,11 @@ struct PlanRow {
 /// Everything one assignment's card shows; a card is rebuilt only when this changes.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct AssignmentCard {
-    sku: Guid,
+    sku: SkuId,
     sku_name: String,
     source: String,
     /// The assigning group and its name, for inherited licenses.
-    group: Option<(Guid, String)>,
+    group: Option<(GroupId, String)>,
     state_text: String,
     state_class: &'static str,
     problem: Option<String>,
@@ -353,7 +352,7 @@ fn UsageLocationForm(user_id: String) -> impl IntoView {
                 session,
                 tenant,
                 screen,
-                UserId::new(&Guid::new(&user_id)),
+                UserId::new(&user_id),
                 Intent::SetUsageLocation(code),
                 Vec::new(),
             );
@@ -392,7 +391,7 @@ fn UsageLocationForm(user_id: String) -> impl IntoView {
 enum Phase {
     Loading,
     Failed(GraphError),
-    Ready(Guid),
+    Ready(UserId),
 }
 
 #[component]
@@ -483,7 +482,7 @@ pub fn UserLicenses() -> impl IntoView {
                 };
                 let reprocess_denied = move || session.claims.with(|c| permission_for(c.as_ref(), Action::Reprocess).err()).filter(|_| !session.may_attempt(Action::Reprocess));
                 let reprocess_id = user_id.clone();
-                let reprocess = move |_| crate::user_runs::start(session, tenant, screen, UserId::new(&reprocess_id), Intent::Reprocess, Vec::new());
+                let reprocess = move |_| crate::user_runs::start(session, tenant, screen, reprocess_id.clone(), Intent::Reprocess, Vec::new());
                 view! {
                     <section class="card user" aria-labelledby="licenses-title">
                         <div class="user-head">
@@ -529,7 +528,7 @@ pub fn UserLicenses() -> impl IntoView {
 }
 
 /// Records the admin's wish for one plan, replacing any earlier wish for the same plan.
-fn toggle_plan(screen: UserScreen, sku: Guid, plan_id: Guid, enabled: bool, on_now: bool) {
+fn toggle_plan(screen: UserScreen, sku: SkuId, plan_id: PlanId, enabled: bool, on_now: bool) {
     let mut changes: Vec<Change> = screen
         .pending_changes()
         .into_iter()

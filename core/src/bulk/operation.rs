@@ -5,7 +5,7 @@
 //! disabled plans are merged, not overwritten, and a license a user only inherits from a
 //! group is refused with the reason instead of being sent.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{PlanId, SkuId};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Change;
 use crate::ops::{Intent, RunItem};
@@ -18,22 +18,22 @@ pub enum BulkOperation {
     Reprocess,
     #[serde(rename_all = "camelCase")]
     AddLicense {
-        sku: Guid,
-        disabled_plans: Vec<Guid>,
+        sku: SkuId,
+        disabled_plans: Vec<PlanId>,
     },
     RemoveLicense {
-        sku: Guid,
+        sku: SkuId,
     },
     /// One assignLicense call per user; the user's disabled plans are carried over by name
     /// (core/src/plan_safety.rs carried_over_disabled_plans) — computed per user at plan time.
     ReplaceLicense {
-        from: Guid,
-        to: Guid,
+        from: SkuId,
+        to: SkuId,
     },
     /// Merged into each user's own disabledPlans for that SKU.
     SetPlan {
-        sku: Guid,
-        plan: Guid,
+        sku: SkuId,
+        plan: PlanId,
         enabled: bool,
     },
 }
@@ -100,8 +100,8 @@ mod tests {
 
     #[test]
     fn operations_become_one_change_and_read_as_the_admin_says_them() {
-        let e3 = Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
-        let m365 = Guid::new("05e9a617-0261-4cee-bb44-138d3ef5d965");
+        let e3 = SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
+        let m365 = SkuId::new("05e9a617-0261-4cee-bb44-138d3ef5d965");
         let catalog = Catalog::new(vec![
             SubscribedSku {
                 sku_id: e3.clone(),
@@ -137,7 +137,7 @@ mod tests {
         assert_eq!(BulkOperation::Reprocess.intent(), Intent::Reprocess);
         let json = serde_json::to_string(&BulkOperation::SetPlan {
             sku: e3,
-            plan: Guid::new("efb87545-963c-4e0d-99df-69c6916d9eb0"),
+            plan: PlanId::new("efb87545-963c-4e0d-99df-69c6916d9eb0"),
             enabled: false,
         })
         .unwrap();

@@ -7,7 +7,7 @@
 //! changed since the preview in a way that raises a new warning is refused, not written.
 
 use super::user_label;
-use crate::graph::ids::Guid;
+use crate::graph::ids::SkuId;
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Warning;
 use crate::lists::csv;
@@ -37,7 +37,7 @@ pub struct ReasonGroup {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SeatNeed {
-    pub sku: Guid,
+    pub sku: SkuId,
     pub name: String,
     pub needed: i64,
     /// `None` when Graph did not report the counts.

@@ -8,7 +8,7 @@
 use super::iso_utc;
 use super::preview::not_found;
 use super::user_label;
-use crate::graph::ids::Guid;
+use crate::graph::ids::SkuId;
 use crate::graph::model::{AssignLicenseBody, User};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::diff::DiffEntry;
@@ -27,8 +27,8 @@ pub(crate) fn license_change(
 ) -> String {
     let was = before.map(plan::direct_licenses).unwrap_or_default();
     let now = plan::apply(&was, body);
-    let added: Vec<&Guid> = now.keys().filter(|sku| !was.contains_key(*sku)).collect();
-    let removed: Vec<&Guid> = was.keys().filter(|sku| !now.contains_key(*sku)).collect();
+    let added: Vec<&SkuId> = now.keys().filter(|sku| !was.contains_key(*sku)).collect();
+    let removed: Vec<&SkuId> = was.keys().filter(|sku| !now.contains_key(*sku)).collect();
     let mut parts = Vec::new();
     if let ([from], [to]) = (removed.as_slice(), added.as_slice()) {
         parts.push(words::replaced(
@@ -247,7 +247,7 @@ fn sku_names(user: Option<&User>, catalog: &Catalog) -> String {
     let Some(user) = user else {
         return String::new();
     };
-    let skus: BTreeSet<&Guid> = user
+    let skus: BTreeSet<&SkuId> = user
         .license_assignment_states
         .iter()
         .filter(|s| crate::licensing::effective::is_effective(s))
@@ -369,6 +369,7 @@ pub fn report_json(records: &[JournalRecord], catalog: &Catalog) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::ids::PlanId;
     use crate::graph::model::{AssignedLicense, AssignmentState, LicenseAssignmentState};
     use crate::graph::request;
     use crate::licensing::plan::Change;
@@ -380,7 +381,7 @@ mod tests {
     fn replaced(index: usize, status: Status, code: Option<&str>) -> JournalRecord {
         let before = User {
             license_assignment_states: vec![LicenseAssignmentState {
-                sku_id: Guid::new(E3),
+                sku_id: SkuId::new(E3),
                 state: AssignmentState::Active,
                 ..Default::default()
             }],
@@ -389,18 +390,18 @@ mod tests {
         };
         let body = AssignLicenseBody {
             add_licenses: vec![AssignedLicense {
-                sku_id: Guid::new(E5),
+                sku_id: SkuId::new(E5),
                 disabled_plans: vec![],
             }],
-            remove_licenses: vec![Guid::new(E3)],
+            remove_licenses: vec![SkuId::new(E3)],
         };
         let mut record = JournalRecord::new(
             index,
             RunItem::new(
                 format!("u{index}@x.com"),
                 Intent::Change(vec![Change::Replace {
-                    from: Guid::new(E3),
-                    to: Guid::new(E5),
+                    from: SkuId::new(E3),
+                    to: SkuId::new(E5),
                 }]),
             ),
         );
@@ -463,7 +464,7 @@ mod tests {
         let mut record = replaced(1, Status::Done, None);
         record.diff = Some(LicenseDiff {
             entries: vec![DiffEntry::CapabilityChanged {
-                plan: Guid::new(E3),
+                plan: PlanId::new(E3),
                 plan_name: "Exchange Online (Plan 2)".into(),
                 before: Some(CapabilityStatus::Enabled),
                 after: Some(CapabilityStatus::Suspended),

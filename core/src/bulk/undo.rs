@@ -7,7 +7,7 @@
 //! stops that user's undo with the reason. Reprocessing and usage-location items have no
 //! undo.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{PlanId, SkuId};
 use crate::graph::model::{AssignLicenseBody, CapabilityStatus};
 use crate::licensing::plan::{self, Change, Warning};
 use crate::ops::{Intent, JournalRecord, RunItem, Status};
@@ -28,7 +28,7 @@ fn inverse_changes(record: &JournalRecord) -> Option<(Vec<Change>, Vec<Warning>)
         return None;
     }
     // Plans the user had on before: switching them back on is the undo's purpose.
-    let mut restored: BTreeSet<Guid> = before
+    let mut restored: BTreeSet<PlanId> = before
         .assigned_plans
         .iter()
         .filter(|p| p.capability_status == CapabilityStatus::Enabled)
@@ -39,7 +39,7 @@ fn inverse_changes(record: &JournalRecord) -> Option<(Vec<Change>, Vec<Warning>)
             restored.extend(disabled.difference(previous).cloned());
         }
     }
-    let skus: BTreeSet<Guid> = before
+    let skus: BTreeSet<SkuId> = before
         .license_assignment_states
         .iter()
         .map(|s| s.sku_id.clone())
@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn retries_take_failed_steps_again_with_what_waited_on_them() {
         let add = Intent::Change(vec![Change::Remove {
-            sku: Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+            sku: SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
         }]);
         let located = Intent::SetUsageLocation("GB".into());
         let mut records = vec![

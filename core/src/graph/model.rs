@@ -5,9 +5,9 @@
 //! not know survive as `Unknown`. License properties on a user are "returned only on
 //! `$select`", so every one of them is optional here.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{GroupId, Guid, PlanId, SkuId, UserId};
 use crate::graph::lenient::graph_enum;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 graph_enum! {
     /// `licenseAssignmentState.state`.
@@ -139,31 +139,11 @@ impl AppliesTo {
     }
 }
 
-/// A seat count Graph did not send (missing or `null`). Graph's counts are never negative.
-pub const UNKNOWN_SEATS: i64 = -1;
-
-/// `Some(count)` for a count Graph sent, `None` for [`UNKNOWN_SEATS`].
-pub fn known_seats(count: i64) -> Option<i64> {
-    (count >= 0).then_some(count)
-}
-
-fn unknown_seats() -> i64 {
-    UNKNOWN_SEATS
-}
-
-/// A seat count that may be missing or `null`; either becomes [`UNKNOWN_SEATS`].
-fn seat_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-    Ok(Option::<i64>::deserialize(deserializer)?
-        .filter(|count| *count >= 0)
-        .unwrap_or(UNKNOWN_SEATS))
-}
-
-/// Writes an unknown seat count back as `null`.
-fn seat_count_out<S: Serializer>(count: &i64, serializer: S) -> Result<S::Ok, S::Error> {
-    match known_seats(*count) {
-        Some(count) => serializer.serialize_i64(count),
-        None => serializer.serialize_none(),
-    }
+/// A seat count as Graph sent it: `None` when it was missing or `null` (or, against the
+/// documentation, negative). Graph's counts are never negative; an unknown count is never
+/// read as a number.
+fn seat_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    Ok(Option::<i64>::deserialize(deserializer)?.filter(|count| *count >= 0))
 }
 
 /// A string that may arrive as `null`, which reads as empty (names then fall back).
@@ -193,8 +173,8 @@ where
 #[serde(rename_all = "camelCase")]
 pub struct AssignedLicense {
     #[serde(default, deserialize_with = "null_as_empty")]
-    pub disabled_plans: Vec<Guid>,
-    pub sku_id: Guid,
+    pub disabled_plans: Vec<PlanId>,
+    pub sku_id: SkuId,
 }
 
 /// `assignedPlan`: one service plan the user has, with its lifecycle status.
@@ -207,18 +187,18 @@ pub struct AssignedPlan {
     pub capability_status: CapabilityStatus,
     #[serde(default, deserialize_with = "trimmed_opt")]
     pub service: Option<String>,
-    pub service_plan_id: Guid,
+    pub service_plan_id: PlanId,
 }
 
 /// `licenseAssignmentState`: one assignment of a SKU, direct (`assignedByGroup` null) or inherited.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct LicenseAssignmentState {
-    pub sku_id: Guid,
+    pub sku_id: SkuId,
     #[serde(default, deserialize_with = "null_as_empty")]
-    pub disabled_plans: Vec<Guid>,
+    pub disabled_plans: Vec<PlanId>,
     #[serde(default, deserialize_with = "group_ref")]
-    pub assigned_by_group: Option<Guid>,
+    pub assigned_by_group: Option<GroupId>,
     /// Absent when Graph leaves it out: never read as `Active`.
     #[serde(default)]
     pub state: AssignmentState,
@@ -228,8 +208,8 @@ pub struct LicenseAssignmentState {
     pub last_updated_date_time: Option<String>,
 }
 
-fn group_ref<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Guid>, D::Error> {
-    Ok(trimmed_opt(deserializer)?.map(|value| Guid::new(&value)))
+fn group_ref<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<GroupId>, D::Error> {
+    Ok(trimmed_opt(deserializer)?.map(|value| GroupId::new(&value)))
 }
 
 impl LicenseAssignmentState {
@@ -250,7 +230,7 @@ impl LicenseAssignmentState {
 #[serde(tag = "kind", content = "groupId", rename_all = "camelCase")]
 pub enum AssignmentSource {
     Direct,
-    Group(Guid),
+    Group(GroupId),
 }
 
 /// A user, with the license properties that only come back on `$select`.
@@ -259,7 +239,7 @@ pub enum AssignmentSource {
 pub struct User {
     /// Truncated samples (and some action responses) omit it.
     #[serde(default)]
-    pub id: Guid,
+    pub id: UserId,
     #[serde(default, deserialize_with = "trimmed_opt")]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "trimmed_opt")]
@@ -313,7 +293,7 @@ impl User {
     }
 
     /// Groups through which the user inherits `sku`.
-    pub fn inheriting_groups(&self, sku: &Guid) -> Vec<Guid> {
+    pub fn inheriting_groups(&self, sku: &SkuId) -> Vec<GroupId> {
         self.license_assignment_states
             .iter()
             .filter(|state| &state.sku_id == sku)
@@ -323,44 +303,28 @@ impl User {
 }
 
 /// `licenseUnitsDetail`: seat counts of a subscription. A count Graph leaves out or sends
-/// as `null` is [`UNKNOWN_SEATS`]; read counts through [`known_seats`].
+/// as `null` is `None`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct LicenseUnits {
-    #[serde(
-        default = "unknown_seats",
-        deserialize_with = "seat_count",
-        serialize_with = "seat_count_out"
-    )]
-    pub enabled: i64,
-    #[serde(
-        default = "unknown_seats",
-        deserialize_with = "seat_count",
-        serialize_with = "seat_count_out"
-    )]
-    pub locked_out: i64,
-    #[serde(
-        default = "unknown_seats",
-        deserialize_with = "seat_count",
-        serialize_with = "seat_count_out"
-    )]
-    pub suspended: i64,
-    #[serde(
-        default = "unknown_seats",
-        deserialize_with = "seat_count",
-        serialize_with = "seat_count_out"
-    )]
-    pub warning: i64,
+    #[serde(default, deserialize_with = "seat_count")]
+    pub enabled: Option<i64>,
+    #[serde(default, deserialize_with = "seat_count")]
+    pub locked_out: Option<i64>,
+    #[serde(default, deserialize_with = "seat_count")]
+    pub suspended: Option<i64>,
+    #[serde(default, deserialize_with = "seat_count")]
+    pub warning: Option<i64>,
 }
 
 impl LicenseUnits {
     /// Every count unknown: what a missing or `null` `prepaidUnits` tells.
     pub fn unknown() -> Self {
         LicenseUnits {
-            enabled: UNKNOWN_SEATS,
-            locked_out: UNKNOWN_SEATS,
-            suspended: UNKNOWN_SEATS,
-            warning: UNKNOWN_SEATS,
+            enabled: None,
+            locked_out: None,
+            suspended: None,
+            warning: None,
         }
     }
 }
@@ -373,7 +337,7 @@ fn units_or_unknown<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Licens
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ServicePlanInfo {
-    pub service_plan_id: Guid,
+    pub service_plan_id: PlanId,
     #[serde(default, deserialize_with = "null_as_empty_string")]
     pub service_plan_name: String,
     #[serde(default)]
@@ -396,13 +360,9 @@ pub struct SubscribedSku {
     pub applies_to: AppliesTo,
     #[serde(default)]
     pub capability_status: CapabilityStatus,
-    /// [`UNKNOWN_SEATS`] when Graph leaves it out or sends `null`.
-    #[serde(
-        default = "unknown_seats",
-        deserialize_with = "seat_count",
-        serialize_with = "seat_count_out"
-    )]
-    pub consumed_units: i64,
+    /// `None` when Graph leaves it out or sends `null`.
+    #[serde(default, deserialize_with = "seat_count")]
+    pub consumed_units: Option<i64>,
     #[serde(
         default = "LicenseUnits::unknown",
         deserialize_with = "units_or_unknown"
@@ -410,7 +370,7 @@ pub struct SubscribedSku {
     pub prepaid_units: LicenseUnits,
     #[serde(default, deserialize_with = "null_as_empty")]
     pub service_plans: Vec<ServicePlanInfo>,
-    pub sku_id: Guid,
+    pub sku_id: SkuId,
     #[serde(default, deserialize_with = "null_as_empty_string")]
     pub sku_part_number: String,
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -421,8 +381,8 @@ impl SubscribedSku {
     /// Seats that can still be assigned: `prepaidUnits.enabled - consumedUnits`, never
     /// negative; `None` when Graph did not send one of the two counts.
     pub fn known_free_seats(&self) -> Option<i64> {
-        let enabled = known_seats(self.prepaid_units.enabled)?;
-        let consumed = known_seats(self.consumed_units)?;
+        let enabled = self.prepaid_units.enabled?;
+        let consumed = self.consumed_units?;
         Some((enabled - consumed).max(0))
     }
 
@@ -432,7 +392,7 @@ impl SubscribedSku {
         self.known_free_seats().unwrap_or(0)
     }
 
-    pub fn plan(&self, plan: &Guid) -> Option<&ServicePlanInfo> {
+    pub fn plan(&self, plan: &PlanId) -> Option<&ServicePlanInfo> {
         self.service_plans
             .iter()
             .find(|info| &info.service_plan_id == plan)
@@ -466,18 +426,14 @@ pub struct CompanySubscription {
     #[serde(default, deserialize_with = "null_as_empty")]
     pub service_status: Vec<ServicePlanInfo>,
     #[serde(default)]
-    pub sku_id: Guid,
+    pub sku_id: SkuId,
     #[serde(default, deserialize_with = "null_as_empty_string")]
     pub sku_part_number: String,
     #[serde(default)]
     pub status: SubscriptionStatus,
-    /// [`UNKNOWN_SEATS`] when Graph leaves it out or sends `null`.
-    #[serde(
-        default = "unknown_seats",
-        deserialize_with = "seat_count",
-        serialize_with = "seat_count_out"
-    )]
-    pub total_licenses: i64,
+    /// `None` when Graph leaves it out or sends `null`.
+    #[serde(default, deserialize_with = "seat_count")]
+    pub total_licenses: Option<i64>,
 }
 
 /// `licenseDetails`: a SKU on a user with per-plan provisioning status.
@@ -486,7 +442,7 @@ pub struct CompanySubscription {
 pub struct LicenseDetails {
     #[serde(default, deserialize_with = "null_as_empty_string")]
     pub id: String,
-    pub sku_id: Guid,
+    pub sku_id: SkuId,
     #[serde(default, deserialize_with = "null_as_empty_string")]
     pub sku_part_number: String,
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -517,7 +473,7 @@ impl<'de> Deserialize<'de> for LicenseProcessingState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
-    pub id: Guid,
+    pub id: GroupId,
     #[serde(default, deserialize_with = "trimmed_opt")]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -555,7 +511,7 @@ pub struct ODataPage<T> {
 #[serde(rename_all = "camelCase")]
 pub struct AssignLicenseBody {
     pub add_licenses: Vec<AssignedLicense>,
-    pub remove_licenses: Vec<Guid>,
+    pub remove_licenses: Vec<SkuId>,
 }
 
 impl AssignLicenseBody {
@@ -646,9 +602,9 @@ mod tests {
     #[test]
     fn free_seats_never_negative() {
         let sku = SubscribedSku {
-            consumed_units: 30,
+            consumed_units: Some(30),
             prepaid_units: LicenseUnits {
-                enabled: 25,
+                enabled: Some(25),
                 ..Default::default()
             },
             ..Default::default()
@@ -761,7 +717,7 @@ mod tests {
         .unwrap();
         assert_eq!(sku.sku_part_number, "");
         assert_eq!(sku.service_plans[0].service_plan_name, "");
-        assert_eq!(sku.consumed_units, UNKNOWN_SEATS);
+        assert_eq!(sku.consumed_units, None);
         assert_eq!(sku.prepaid_units, LicenseUnits::unknown());
         assert_eq!(sku.known_free_seats(), None);
         assert_eq!(sku.free_seats(), 0);
@@ -776,8 +732,8 @@ mod tests {
     fn one_missing_count_is_enough_to_promise_no_seats() {
         let no_consumed: SubscribedSku =
             serde_json::from_str(r#"{"skuId":"s","prepaidUnits":{"enabled":25}}"#).unwrap();
-        assert_eq!(no_consumed.prepaid_units.enabled, 25);
-        assert_eq!(known_seats(no_consumed.consumed_units), None);
+        assert_eq!(no_consumed.prepaid_units.enabled, Some(25));
+        assert_eq!(no_consumed.consumed_units, None);
         assert_eq!(no_consumed.free_seats(), 0);
         let no_prepaid: SubscribedSku =
             serde_json::from_str(r#"{"skuId":"s","consumedUnits":3,"prepaidUnits":null}"#).unwrap();
@@ -819,7 +775,7 @@ mod tests {
         let sub = &page.value[0];
         assert_eq!(sub.status, SubscriptionStatus::Enabled);
         assert_eq!(sub.is_trial, Some(false));
-        assert_eq!(sub.total_licenses, 25);
+        assert_eq!(sub.total_licenses, Some(25));
         assert_eq!(sub.sku_part_number, "MyPartNumber");
         assert_eq!(
             sub.next_lifecycle_date_time.as_deref(),
@@ -839,7 +795,7 @@ mod tests {
         assert_eq!(sub.id, "");
         assert_eq!(sub.is_trial, None);
         assert_eq!(sub.next_lifecycle_date_time, None);
-        assert_eq!(sub.total_licenses, UNKNOWN_SEATS);
+        assert_eq!(sub.total_licenses, None);
         assert_eq!(
             sub.status,
             SubscriptionStatus::Unknown("PendingRenewal".into())

@@ -6,7 +6,7 @@
 //! request may go: the four Graph clouds, or loopback for development. A crafted link
 //! can never point the token at another host.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{GroupId, SkuId};
 use crate::graph::model::AssignLicenseBody;
 use crate::graph::url::{build_query, encode_path_segment, origin_of};
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,7 @@ impl Cloud {
     }
 
     /// The admin portal page of a group in this cloud, for "change it on the group".
-    pub fn group_portal_url(self, group: &Guid) -> String {
+    pub fn group_portal_url(self, group: &GroupId) -> String {
         let portal = match self {
             Cloud::Global => "https://entra.microsoft.com",
             Cloud::UsGovL4 | Cloud::UsGovL5Dod => "https://portal.azure.us",
@@ -434,7 +434,7 @@ pub fn groups_with_license_errors() -> GraphRequest {
 }
 
 /// `GET /groups/{id}/membersWithLicenseErrors`.
-pub fn members_with_license_errors(group: &Guid) -> GraphRequest {
+pub fn members_with_license_errors(group: &GroupId) -> GraphRequest {
     GraphRequest::get(format!(
         "/groups/{}/membersWithLicenseErrors?{}",
         encode_path_segment(group.as_str()),
@@ -446,7 +446,7 @@ pub fn members_with_license_errors(group: &Guid) -> GraphRequest {
 /// one page of the members whose assignments from the group failed, each with every
 /// assignment state so each error can be explained. Later pages come from
 /// `@odata.nextLink`.
-pub fn members_with_license_error_states(group: &Guid, page_size: u32) -> GraphRequest {
+pub fn members_with_license_error_states(group: &GroupId, page_size: u32) -> GraphRequest {
     GraphRequest::get(format!(
         "/groups/{}/membersWithLicenseErrors?{}",
         encode_path_segment(group.as_str()),
@@ -472,14 +472,14 @@ pub fn groups_with_licenses(page_size: u32) -> GraphRequest {
 }
 
 /// `GET /groups/{id}?$select=…` with its licenses and processing state.
-pub fn get_group(group: &Guid) -> GraphRequest {
+pub fn get_group(group: &GroupId) -> GraphRequest {
     group_licenses(group)
 }
 
 /// `GET /groups/{id}?$select=id,displayName,assignedLicenses,licenseProcessingState`:
 /// a group's licenses and how far Entra ID has got applying them. Both license
 /// properties are "returned only on `$select`".
-pub fn group_licenses(group: &Guid) -> GraphRequest {
+pub fn group_licenses(group: &GroupId) -> GraphRequest {
     GraphRequest::get(format!(
         "/groups/{}?{}",
         encode_path_segment(group.as_str()),
@@ -490,7 +490,7 @@ pub fn group_licenses(group: &Guid) -> GraphRequest {
 /// `POST /groups/{id}/assignLicense`, with both `addLicenses` and `removeLicenses`.
 /// Graph answers `202 Accepted` and a `location` header: the group changes at once, its
 /// members are licensed in the background (follow `licenseProcessingState`).
-pub fn group_assign_license(group: &Guid, body: &AssignLicenseBody) -> GraphRequest {
+pub fn group_assign_license(group: &GroupId, body: &AssignLicenseBody) -> GraphRequest {
     GraphRequest::post_json(
         format!(
             "/groups/{}/assignLicense",
@@ -506,7 +506,7 @@ pub const USER_STATES_SELECT: &str = "id,displayName,userPrincipalName,licenseAs
 /// `GET /groups/{id}/members/microsoft.graph.user?$select=…licenseAssignmentStates&$top=N`:
 /// the group's direct user members (the ones its licenses reach; nested groups don't
 /// inherit them) with the state of every assignment.
-pub fn group_member_states(group: &Guid, page_size: u32) -> GraphRequest {
+pub fn group_member_states(group: &GroupId, page_size: u32) -> GraphRequest {
     GraphRequest::get(format!(
         "/groups/{}/members/microsoft.graph.user?{}",
         encode_path_segment(group.as_str()),
@@ -540,7 +540,7 @@ pub fn unlicensed_users(page_size: u32) -> GraphRequest {
 
 /// [`users_with_sku`] with each holder's `licenseAssignmentStates`, so direct holders can
 /// be told from those who inherit the SKU through a group.
-pub fn sku_holders(sku: &Guid, page_size: u32) -> GraphRequest {
+pub fn sku_holders(sku: &SkuId, page_size: u32) -> GraphRequest {
     let mut request = users_with_sku(sku);
     request.path = format!(
         "/users?{}",
@@ -569,7 +569,7 @@ pub const USER_LIST_SELECT: &str = "id,userPrincipalName,displayName";
 
 /// `GET /groups/{id}/transitiveMembers/microsoft.graph.user?$select=id,userPrincipalName,displayName&$top=999`:
 /// every user in the group, nested groups included.
-pub fn group_transitive_user_members(group: &Guid) -> GraphRequest {
+pub fn group_transitive_user_members(group: &GroupId) -> GraphRequest {
     GraphRequest::get(format!(
         "/groups/{}/transitiveMembers/microsoft.graph.user?{}",
         encode_path_segment(group.as_str()),
@@ -584,7 +584,7 @@ pub fn group_transitive_user_members(group: &Guid) -> GraphRequest {
 /// `ConsistencyLevel: eventual`. Whether this filter needs the advanced-query parameters
 /// is not settled in Microsoft's documentation, so they are sent; further pages must carry
 /// the header too ([`GraphEndpoint::next_page_like`]).
-pub fn users_with_sku(sku: &Guid) -> GraphRequest {
+pub fn users_with_sku(sku: &SkuId) -> GraphRequest {
     GraphRequest::get(format!(
         "/users?{}",
         build_query(&[
@@ -616,6 +616,7 @@ pub fn list_groups(page_size: u32) -> GraphRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::ids::PlanId;
 
     #[test]
     fn every_cloud_and_version_builds_its_url() {
@@ -641,7 +642,7 @@ mod tests {
 
     #[test]
     fn group_links_point_at_each_clouds_portal() {
-        let group = Guid::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
+        let group = GroupId::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
         assert_eq!(
             Cloud::Global.group_portal_url(&group),
             "https://entra.microsoft.com/#view/Microsoft_AAD_IAM/GroupDetailsMenuBlade/~/Overview/groupId/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60"
@@ -710,14 +711,14 @@ mod tests {
 
     #[test]
     fn bulk_sources_have_the_agreed_paths() {
-        let group = Guid::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
+        let group = GroupId::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
         let members = group_transitive_user_members(&group);
         assert_eq!(
             decoded(&members),
             "/groups/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60/transitiveMembers/microsoft.graph.user?$select=id,userPrincipalName,displayName&$top=999"
         );
         assert!(members.headers.is_empty());
-        let sku = Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
+        let sku = SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
         let holders = users_with_sku(&sku);
         assert_eq!(
             decoded(&holders),
@@ -733,7 +734,7 @@ mod tests {
 
     #[test]
     fn group_and_tenant_reads_have_the_documented_shapes() {
-        let group = Guid::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
+        let group = GroupId::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
         assert_eq!(
             decoded(&group_licenses(&group)),
             "/groups/0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60?$select=id,displayName,assignedLicenses,licenseProcessingState"
@@ -742,8 +743,8 @@ mod tests {
             &group,
             &AssignLicenseBody {
                 add_licenses: vec![crate::graph::model::AssignedLicense {
-                    sku_id: Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
-                    disabled_plans: vec![Guid::new("a23b959c-7ce8-4e57-9140-b90eb88a9e97")],
+                    sku_id: SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+                    disabled_plans: vec![PlanId::new("a23b959c-7ce8-4e57-9140-b90eb88a9e97")],
                 }],
                 remove_licenses: vec![],
             },
@@ -766,7 +767,7 @@ mod tests {
         );
         assert_eq!(unlicensed.header("ConsistencyLevel"), Some("eventual"));
         assert!(!unlicensed.path.contains(' '));
-        let holders = sku_holders(&Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"), 500);
+        let holders = sku_holders(&SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"), 500);
         assert!(decoded(&holders)
             .contains("$select=id,displayName,userPrincipalName,licenseAssignmentStates&$top=500"));
         assert_eq!(holders.header("ConsistencyLevel"), Some("eventual"));
@@ -781,7 +782,7 @@ mod tests {
     #[test]
     fn next_pages_keep_the_first_requests_headers() {
         let endpoint = GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1);
-        let first = users_with_sku(&Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"));
+        let first = users_with_sku(&SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"));
         let page = endpoint
             .next_page_like(
                 &first,

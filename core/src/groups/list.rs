@@ -6,7 +6,7 @@
 //! properties. The screen shows the groups with errors first, then every other group that
 //! assigns licenses; a group in both listings appears once, with its licenses.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{PlanId, SkuId};
 use crate::graph::model::{AssignmentError, AssignmentState, Group, LicenseAssignmentState, User};
 use crate::licensing::catalog::Catalog;
 use std::collections::BTreeSet;
@@ -68,7 +68,7 @@ pub fn overview(with_errors: &[Group], all: &[Group]) -> Vec<GroupRow> {
 /// One failed assignment a member has from the group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberProblem {
-    pub sku: Guid,
+    pub sku: SkuId,
     pub error: AssignmentError,
 }
 
@@ -76,7 +76,7 @@ pub struct MemberProblem {
 /// states name none from this group (Graph lagging) gets one problem of unknown cause
 /// for each of the group's licenses it lacks, so the row never reads as fine.
 pub fn member_problems(group: &Group, user: &User) -> Vec<MemberProblem> {
-    let from_group = |sku: &Guid| {
+    let from_group = |sku: &SkuId| {
         user.license_assignment_states
             .iter()
             .any(|s| &s.sku_id == sku && s.assigned_by_group.as_ref() == Some(&group.id))
@@ -115,9 +115,9 @@ pub fn member_problems(group: &Group, user: &User) -> Vec<MemberProblem> {
 pub fn carried_over_for_group(
     group: &Group,
     catalog: &Catalog,
-    from: Option<&Guid>,
-    to: &Guid,
-) -> Vec<Guid> {
+    from: Option<&SkuId>,
+    to: &SkuId,
+) -> Vec<PlanId> {
     // The group's licenses read as a holder's direct assignments.
     let states: Vec<LicenseAssignmentState> = group
         .assigned_licenses
@@ -186,12 +186,12 @@ mod tests {
         const SWAY: &str = "a23b959c-7ce8-4e57-9140-b90eb88a9e97";
         const SWAY_IN_E5: &str = "00000000-0000-0000-0000-00000000e5e5";
         let plan = |id: &str, name: &str| ServicePlanInfo {
-            service_plan_id: Guid::new(id),
+            service_plan_id: PlanId::new(id),
             service_plan_name: name.into(),
             ..ServicePlanInfo::default()
         };
         let sku = |id: &str, plans: Vec<ServicePlanInfo>| SubscribedSku {
-            sku_id: Guid::new(id),
+            sku_id: SkuId::new(id),
             service_plans: plans,
             ..SubscribedSku::default()
         };
@@ -200,13 +200,13 @@ mod tests {
             sku(E5, vec![plan(SWAY_IN_E5, "SWAY")]),
         ]);
         let mut staff = group("g", "All Staff", &[E3]);
-        staff.assigned_licenses[0].disabled_plans = vec![Guid::new(SWAY)];
+        staff.assigned_licenses[0].disabled_plans = vec![PlanId::new(SWAY)];
         assert_eq!(
-            carried_over_for_group(&staff, &catalog, Some(&Guid::new(E3)), &Guid::new(E5)),
-            vec![Guid::new(SWAY_IN_E5)]
+            carried_over_for_group(&staff, &catalog, Some(&SkuId::new(E3)), &SkuId::new(E5)),
+            vec![PlanId::new(SWAY_IN_E5)]
         );
         let all_on = group("g", "All Staff", &[E3]);
-        assert!(carried_over_for_group(&all_on, &catalog, None, &Guid::new(E5)).is_empty());
+        assert!(carried_over_for_group(&all_on, &catalog, None, &SkuId::new(E5)).is_empty());
     }
 
     #[test]
@@ -220,7 +220,7 @@ mod tests {
         assert_eq!(
             member_problems(&staff, &member),
             vec![MemberProblem {
-                sku: Guid::new(E3),
+                sku: SkuId::new(E3),
                 error: AssignmentError::CountViolation
             }]
         );

@@ -1,6 +1,6 @@
 //! What the tenant owns and what its ids are called, for planning and for showing diffs.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{GroupId, PlanId, SkuId};
 use crate::graph::model::{Group, SubscribedSku};
 use crate::licensing::names;
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Catalog {
     pub skus: Vec<SubscribedSku>,
-    pub groups: BTreeMap<Guid, String>,
+    pub groups: BTreeMap<GroupId, String>,
 }
 
 impl Catalog {
@@ -28,15 +28,15 @@ impl Catalog {
         self
     }
 
-    pub fn sku(&self, sku: &Guid) -> Option<&SubscribedSku> {
+    pub fn sku(&self, sku: &SkuId) -> Option<&SubscribedSku> {
         self.skus.iter().find(|candidate| &candidate.sku_id == sku)
     }
 
-    pub fn sku_name(&self, sku: &Guid) -> String {
+    pub fn sku_name(&self, sku: &SkuId) -> String {
         names::sku_name(sku, self.sku(sku).map(|s| s.sku_part_number.as_str()))
     }
 
-    pub fn plan_name(&self, plan: &Guid) -> String {
+    pub fn plan_name(&self, plan: &PlanId) -> String {
         let graph_name = self
             .skus
             .iter()
@@ -45,7 +45,7 @@ impl Catalog {
         names::plan_name(plan, graph_name)
     }
 
-    pub fn group_name(&self, group: &Guid) -> String {
+    pub fn group_name(&self, group: &GroupId) -> String {
         self.groups
             .get(group)
             .cloned()

@@ -7,7 +7,7 @@
 //! ordered, and the diff of B→A is exactly the inverse of A→B. The same structure will
 //! aggregate across many users for bulk operations.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{PlanId, SkuId};
 use crate::graph::model::{
     AssignmentError, AssignmentSource, AssignmentState, CapabilityStatus, LicenseAssignmentState,
     User,
@@ -48,7 +48,7 @@ impl fmt::Display for StateLabel {
 pub enum DiffEntry {
     #[serde(rename_all = "camelCase")]
     AssignmentAdded {
-        sku: Guid,
+        sku: SkuId,
         sku_name: String,
         source: AssignmentSource,
         source_name: String,
@@ -57,7 +57,7 @@ pub enum DiffEntry {
     },
     #[serde(rename_all = "camelCase")]
     AssignmentRemoved {
-        sku: Guid,
+        sku: SkuId,
         sku_name: String,
         source: AssignmentSource,
         source_name: String,
@@ -66,17 +66,17 @@ pub enum DiffEntry {
     },
     #[serde(rename_all = "camelCase")]
     PlanSwitched {
-        sku: Guid,
+        sku: SkuId,
         sku_name: String,
         source: AssignmentSource,
         source_name: String,
-        plan: Guid,
+        plan: PlanId,
         plan_name: String,
         enabled: bool,
     },
     #[serde(rename_all = "camelCase")]
     StateChanged {
-        sku: Guid,
+        sku: SkuId,
         sku_name: String,
         source: AssignmentSource,
         source_name: String,
@@ -85,7 +85,7 @@ pub enum DiffEntry {
     },
     #[serde(rename_all = "camelCase")]
     CapabilityChanged {
-        plan: Guid,
+        plan: PlanId,
         plan_name: String,
         before: Option<CapabilityStatus>,
         after: Option<CapabilityStatus>,
@@ -343,7 +343,7 @@ pub struct LicenseDiff {
     pub entries: Vec<DiffEntry>,
 }
 
-type AssignmentKey = (Guid, AssignmentSource);
+type AssignmentKey = (SkuId, AssignmentSource);
 
 fn assignments(user: &User) -> BTreeMap<AssignmentKey, &LicenseAssignmentState> {
     user.license_assignment_states
@@ -410,8 +410,8 @@ impl LicenseDiff {
                             after: now_label,
                         });
                     }
-                    let was_off: BTreeSet<&Guid> = was.disabled_plans.iter().collect();
-                    let now_off: BTreeSet<&Guid> = now.disabled_plans.iter().collect();
+                    let was_off: BTreeSet<&PlanId> = was.disabled_plans.iter().collect();
+                    let now_off: BTreeSet<&PlanId> = now.disabled_plans.iter().collect();
                     for plan in was_off.symmetric_difference(&now_off) {
                         entries.push(DiffEntry::PlanSwitched {
                             sku: sku.clone(),
@@ -427,17 +427,17 @@ impl LicenseDiff {
                 (None, None) => unreachable!("key came from one side"),
             }
         }
-        let old_plans: BTreeMap<&Guid, &CapabilityStatus> = before
+        let old_plans: BTreeMap<&PlanId, &CapabilityStatus> = before
             .assigned_plans
             .iter()
             .map(|p| (&p.service_plan_id, &p.capability_status))
             .collect();
-        let new_plans: BTreeMap<&Guid, &CapabilityStatus> = after
+        let new_plans: BTreeMap<&PlanId, &CapabilityStatus> = after
             .assigned_plans
             .iter()
             .map(|p| (&p.service_plan_id, &p.capability_status))
             .collect();
-        let plan_ids: BTreeSet<&&Guid> = old_plans.keys().chain(new_plans.keys()).collect();
+        let plan_ids: BTreeSet<&&PlanId> = old_plans.keys().chain(new_plans.keys()).collect();
         for plan in plan_ids {
             let (was, now) = (old_plans.get(*plan), new_plans.get(*plan));
             if was != now {

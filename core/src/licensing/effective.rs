@@ -7,7 +7,7 @@
 //! and the planner's prediction both use these rules, so a prediction can be compared
 //! with what is read back.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{PlanId, SkuId};
 use crate::graph::model::{
     AssignedLicense, AssignedPlan, AssignmentError, AssignmentState, CapabilityStatus,
     LicenseAssignmentState,
@@ -25,9 +25,9 @@ pub fn is_effective(state: &LicenseAssignmentState) -> bool {
 
 /// `assignedLicenses` from the assignment states.
 pub fn assigned_licenses(states: &[LicenseAssignmentState]) -> Vec<AssignedLicense> {
-    let mut by_sku: BTreeMap<Guid, Option<BTreeSet<Guid>>> = BTreeMap::new();
+    let mut by_sku: BTreeMap<SkuId, Option<BTreeSet<PlanId>>> = BTreeMap::new();
     for state in states.iter().filter(|s| is_effective(s)) {
-        let disabled: BTreeSet<Guid> = state.disabled_plans.iter().cloned().collect();
+        let disabled: BTreeSet<PlanId> = state.disabled_plans.iter().cloned().collect();
         let entry = by_sku.entry(state.sku_id.clone()).or_insert(None);
         *entry = Some(match entry.take() {
             None => disabled,
@@ -47,7 +47,7 @@ pub fn assigned_licenses(states: &[LicenseAssignmentState]) -> Vec<AssignedLicen
 pub fn enabled_plans(
     states: &[LicenseAssignmentState],
     catalog: &Catalog,
-) -> BTreeMap<Guid, String> {
+) -> BTreeMap<PlanId, String> {
     let mut plans = BTreeMap::new();
     for state in states.iter().filter(|s| is_effective(s)) {
         let Some(sku) = catalog.sku(&state.sku_id) else {
@@ -136,7 +136,7 @@ pub fn assigned_plans(
 pub fn enabling_assignments<'a>(
     states: &'a [LicenseAssignmentState],
     catalog: &Catalog,
-    plan: &Guid,
+    plan: &PlanId,
 ) -> Vec<&'a LicenseAssignmentState> {
     states
         .iter()
@@ -150,7 +150,7 @@ pub fn enabling_assignments<'a>(
 }
 
 /// Direct assignments: SKU → the plans switched off in it.
-pub type DirectLicenses = BTreeMap<Guid, BTreeSet<Guid>>;
+pub type DirectLicenses = BTreeMap<SkuId, BTreeSet<PlanId>>;
 
 /// The assignment states after the direct assignments become `direct`: inherited states
 /// stay as they are; a direct SKU whose `disabledPlans` didn't change keeps its state;

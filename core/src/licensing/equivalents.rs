@@ -116,11 +116,11 @@ pub fn http_text(endpoint: &GraphEndpoint, request: &GraphRequest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::ids::{PlanId, SkuId};
     use crate::graph::model::AssignedLicense;
     use crate::graph::request::{
         assign_license, reprocess_license_assignment, set_usage_location, ApiVersion, Cloud,
     };
-    use crate::Guid;
 
     /// What PowerShell's tokenizer takes as a single quote, written out independently.
     const POWERSHELL_QUOTES: [char; 5] = ['\'', '‘', '’', '‚', '‛'];
@@ -172,10 +172,10 @@ mod tests {
     fn powershell_carries_the_full_disabled_plans() {
         let body = AssignLicenseBody {
             add_licenses: vec![AssignedLicense {
-                sku_id: Guid::new("a"),
-                disabled_plans: vec![Guid::new("p1"), Guid::new("p2")],
+                sku_id: SkuId::new("a"),
+                disabled_plans: vec![PlanId::new("p1"), PlanId::new("p2")],
             }],
-            remove_licenses: vec![Guid::new("b")],
+            remove_licenses: vec![SkuId::new("b")],
         };
         assert_eq!(
             powershell_assign("o'neil@contoso.com", &body),
@@ -203,10 +203,10 @@ mod tests {
     fn hostile_users_read_back_exactly_in_the_assign_snippet() {
         let body = AssignLicenseBody {
             add_licenses: vec![AssignedLicense {
-                sku_id: Guid::new("sku’1"),
-                disabled_plans: vec![Guid::new("plan'1")],
+                sku_id: SkuId::new("sku’1"),
+                disabled_plans: vec![PlanId::new("plan'1")],
             }],
-            remove_licenses: vec![Guid::new("sku‘2")],
+            remove_licenses: vec![SkuId::new("sku‘2")],
         };
         assert_eq!(
             powershell_assign("o’brien@contoso.com", &body),

@@ -8,7 +8,7 @@
 //! be on afterwards, in any SKU (see [`crate::licensing::plan_safety`]), missing usage location, too
 //! few free seats, SKUs that don't apply to users and SKUs the tenant doesn't own.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{GroupId, PlanId, SkuId};
 use crate::graph::model::{AppliesTo, AssignLicenseBody, AssignedLicense, User};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::effective;
@@ -22,28 +22,28 @@ use std::collections::BTreeSet;
 pub enum Change {
     /// Assign `sku` directly with exactly these plans off.
     Add {
-        sku: Guid,
-        disabled_plans: Vec<Guid>,
+        sku: SkuId,
+        disabled_plans: Vec<PlanId>,
     },
     /// Turn one plan on or off in a directly assigned SKU.
     SetPlan {
-        sku: Guid,
-        plan: Guid,
+        sku: SkuId,
+        plan: PlanId,
         enabled: bool,
     },
     /// Remove a direct assignment.
-    Remove { sku: Guid },
+    Remove { sku: SkuId },
     /// Replace `from` with `to` in one call.
     Swap {
-        from: Guid,
-        to: Guid,
-        disabled_plans: Vec<Guid>,
+        from: SkuId,
+        to: SkuId,
+        disabled_plans: Vec<PlanId>,
     },
     /// Replace `from` with `to` in one call, with `to`'s plans that match a plan off for
     /// the user today (by name) starting off: [`plan_safety::carried_over_disabled_plans`]
     /// computed from the user as read when the change is planned. For bulk changes, where
     /// every user has plans of their own.
-    Replace { from: Guid, to: Guid },
+    Replace { from: SkuId, to: SkuId },
 }
 
 /// Something the admin must see (and, where [`Warning::needs_ack`], acknowledge).
@@ -52,28 +52,28 @@ pub enum Change {
 pub enum Warning {
     /// `plan` is off for the user today (in `off_in`) and `on_via` would switch it on.
     PlanSwitchedOn {
-        plan: Guid,
-        off_in: Guid,
-        on_via: Guid,
+        plan: PlanId,
+        off_in: SkuId,
+        on_via: SkuId,
     },
     MissingUsageLocation,
     NotEnoughSeats {
-        sku: Guid,
+        sku: SkuId,
         free: i64,
     },
     AppliesToCompany {
-        sku: Guid,
+        sku: SkuId,
     },
     /// Graph did not send the SKU's seat counts, so free seats can't be checked.
     SeatsUnknown {
-        sku: Guid,
+        sku: SkuId,
     },
     /// Graph did not say whether the SKU applies to users.
     AppliesToUnknown {
-        sku: Guid,
+        sku: SkuId,
     },
     SkuNotInTenant {
-        sku: Guid,
+        sku: SkuId,
     },
 }
 
@@ -88,9 +88,9 @@ impl Warning {
 #[serde(tag = "refusal", rename_all = "camelCase")]
 pub enum Refusal {
     /// The license comes only from these groups; it can't be changed on the user.
-    InheritedOnly { sku: Guid, groups: Vec<Guid> },
+    InheritedOnly { sku: SkuId, groups: Vec<GroupId> },
     /// The user doesn't have this SKU.
-    NotAssigned { sku: Guid },
+    NotAssigned { sku: SkuId },
     /// Graph returned licenses without `licenseAssignmentStates`, so direct and inherited
     /// assignments can't be told apart.
     SourcesUnknown,
@@ -131,7 +131,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     }
     let mut target = current.clone();
     let mut refusals = Vec::new();
-    let refuse_missing = |sku: &Guid, refusals: &mut Vec<Refusal>| {
+    let refuse_missing = |sku: &SkuId, refusals: &mut Vec<Refusal>| {
         let groups = user.inheriting_groups(sku);
         refusals.push(if groups.is_empty() {
             Refusal::NotAssigned { sku: sku.clone() }
@@ -143,7 +143,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
         });
     };
     for change in changes {
-        let carried = |from: &Guid, to: &Guid| {
+        let carried = |from: &SkuId, to: &SkuId| {
             plan_safety::carried_over_disabled_plans(
                 &user.license_assignment_states,
                 catalog,
@@ -161,7 +161,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     let (add_licenses, remove_licenses) = license_moves(&current, &target);
 
     let mut warnings = Vec::new();
-    let newly_assigned: Vec<&Guid> = add_licenses
+    let newly_assigned: Vec<&SkuId> = add_licenses
         .iter()
         .map(|l| &l.sku_id)
         .filter(|sku| !current.contains_key(*sku))
@@ -249,9 +249,9 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
 pub fn edit_licenses(
     target: &mut DirectLicenses,
     change: &Change,
-    carried: impl FnOnce(&Guid, &Guid) -> BTreeSet<Guid>,
-) -> Option<Guid> {
-    let missing = |present: bool, sku: &Guid| (!present).then(|| sku.clone());
+    carried: impl FnOnce(&SkuId, &SkuId) -> BTreeSet<PlanId>,
+) -> Option<SkuId> {
+    let missing = |present: bool, sku: &SkuId| (!present).then(|| sku.clone());
     match change {
         Change::Add {
             sku,
@@ -294,7 +294,7 @@ pub fn edit_licenses(
 pub fn license_moves(
     current: &DirectLicenses,
     target: &DirectLicenses,
-) -> (Vec<AssignedLicense>, Vec<Guid>) {
+) -> (Vec<AssignedLicense>, Vec<SkuId>) {
     let add = target
         .iter()
         .filter(|(sku, disabled)| current.get(*sku) != Some(disabled))

@@ -8,7 +8,7 @@
 //! change, so the planner can name each such plan with both SKUs, and it proposes the
 //! safe default: carry the plans that are off today over to the new SKU by name.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{PlanId, SkuId};
 use crate::graph::model::LicenseAssignmentState;
 use crate::licensing::catalog::Catalog;
 use crate::licensing::effective;
@@ -17,17 +17,17 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A plan that is off for the user today and on after the change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SwitchedOn {
-    pub plan: Guid,
+    pub plan: PlanId,
     /// A SKU the user holds today in which the plan is off.
-    pub off_in: Guid,
+    pub off_in: SkuId,
     /// The SKU that would switch it on.
-    pub on_via: Guid,
+    pub on_via: SkuId,
 }
 
 /// Plans of the SKU in `state`: the tenant's list, plus any plan the state names as off
 /// (so a SKU missing from the catalogue still counts what we know of it).
-fn plans_of(state: &LicenseAssignmentState, catalog: &Catalog) -> BTreeSet<Guid> {
-    let mut plans: BTreeSet<Guid> = state.disabled_plans.iter().cloned().collect();
+fn plans_of(state: &LicenseAssignmentState, catalog: &Catalog) -> BTreeSet<PlanId> {
+    let mut plans: BTreeSet<PlanId> = state.disabled_plans.iter().cloned().collect();
     if let Some(sku) = catalog.sku(&state.sku_id) {
         plans.extend(sku.service_plans.iter().map(|p| p.service_plan_id.clone()));
     }
@@ -36,7 +36,7 @@ fn plans_of(state: &LicenseAssignmentState, catalog: &Catalog) -> BTreeSet<Guid>
 
 /// Plans the user has in an effective assignment but with every such assignment
 /// keeping them off; each with a SKU that holds it off.
-pub fn plans_off(states: &[LicenseAssignmentState], catalog: &Catalog) -> BTreeMap<Guid, Guid> {
+pub fn plans_off(states: &[LicenseAssignmentState], catalog: &Catalog) -> BTreeMap<PlanId, SkuId> {
     let on = effective::enabled_plans(states, catalog);
     let mut off = BTreeMap::new();
     for state in states.iter().filter(|s| effective::is_effective(s)) {
@@ -82,16 +82,16 @@ pub fn switched_on(
 pub fn carried_over_disabled_plans(
     states: &[LicenseAssignmentState],
     catalog: &Catalog,
-    from: Option<&Guid>,
-    to: &Guid,
-) -> Vec<Guid> {
-    let mut off_ids: BTreeSet<Guid> = plans_off(states, catalog).into_keys().collect();
+    from: Option<&SkuId>,
+    to: &SkuId,
+) -> Vec<PlanId> {
+    let mut off_ids: BTreeSet<PlanId> = plans_off(states, catalog).into_keys().collect();
     if let Some(from) = from {
         for state in states.iter().filter(|s| s.is_direct() && &s.sku_id == from) {
             off_ids.extend(state.disabled_plans.iter().cloned());
         }
     }
-    let name_of = |plan: &Guid| {
+    let name_of = |plan: &PlanId| {
         catalog
             .skus
             .iter()

@@ -28,8 +28,8 @@
 //! subscription already in grace, suspended or locked out. The admin's wording is in
 //! [`crate::wording::subscriptions`].
 
-use crate::graph::ids::Guid;
-use crate::graph::model::{known_seats, CompanySubscription, SubscriptionStatus};
+use crate::graph::ids::SkuId;
+use crate::graph::model::{CompanySubscription, SubscriptionStatus};
 use serde::{Deserialize, Serialize};
 
 /// Permissions that allow `GET /directory/subscriptions`, least privileged first
@@ -103,7 +103,7 @@ pub enum AlertKind {
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionAlert {
     pub subscription_id: String,
-    pub sku_id: Guid,
+    pub sku_id: SkuId,
     pub sku_part_number: String,
     pub kind: AlertKind,
     /// `nextLifecycleDateTime`, when Graph sent a readable one.
@@ -154,7 +154,7 @@ pub fn alerts(
                 kind,
                 at_ms,
                 days_left: at_ms.map(|at| at.saturating_sub(now_ms).div_ceil(DAY_MS)),
-                seats: known_seats(sub.total_licenses),
+                seats: sub.total_licenses,
             })
         })
         .collect();
@@ -182,7 +182,7 @@ mod tests {
             is_trial: Some(trial),
             next_lifecycle_date_time: next.map(str::to_string),
             sku_part_number: status.to_uppercase(),
-            total_licenses: 10,
+            total_licenses: Some(10),
             ..Default::default()
         }
     }

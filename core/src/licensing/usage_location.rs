@@ -85,11 +85,11 @@ pub fn refused_for_usage_location(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::ids::Guid;
+    use crate::graph::ids::SkuId;
 
     fn license() -> AssignedLicense {
         AssignedLicense {
-            sku_id: Guid::new("f30db892-07e9-47e9-837c-80727f46fd3d"),
+            sku_id: SkuId::new("f30db892-07e9-47e9-837c-80727f46fd3d"),
             disabled_plans: vec![],
         }
     }

@@ -7,7 +7,7 @@
 //! row, since each can be changed or can fail on its own. A user whose assigned SKU no
 //! state explains gets one row with an unknown source, never a guessed "direct".
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use crate::graph::model::{AssignmentError, AssignmentSource, AssignmentState, User};
 use crate::licensing::catalog::Catalog;
 use crate::lists::csv;
@@ -18,14 +18,14 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Holder {
-    pub user_id: Guid,
+    pub user_id: UserId,
     pub display_name: String,
     pub user_principal_name: String,
     /// `None` when Graph did not say where the license comes from.
     pub source: Option<AssignmentSource>,
     pub state: AssignmentState,
     pub error: AssignmentError,
-    pub disabled_plans: Vec<Guid>,
+    pub disabled_plans: Vec<PlanId>,
     pub last_updated: Option<String>,
 }
 
@@ -35,7 +35,7 @@ impl Holder {
     }
 
     /// The group the license comes through, if it does.
-    pub fn group(&self) -> Option<&Guid> {
+    pub fn group(&self) -> Option<&GroupId> {
         match &self.source {
             Some(AssignmentSource::Group(group)) => Some(group),
             _ => None,
@@ -44,7 +44,7 @@ impl Holder {
 }
 
 /// Every way each of `users` holds `sku`, ordered by user name, then direct before groups.
-pub fn holders_of(users: &[User], sku: &Guid) -> Vec<Holder> {
+pub fn holders_of(users: &[User], sku: &SkuId) -> Vec<Holder> {
     let mut rows = Vec::new();
     for user in users {
         let identity = |source, state, error, disabled_plans, last_updated| Holder {
@@ -102,7 +102,7 @@ pub struct HolderCounts {
     pub users: usize,
     pub direct: usize,
     /// Assignments through each group.
-    pub by_group: BTreeMap<Guid, usize>,
+    pub by_group: BTreeMap<GroupId, usize>,
     /// Assignments whose source Graph did not give.
     pub unknown_source: usize,
     /// Assignments in error (they hold no seat's worth of service).
@@ -111,7 +111,7 @@ pub struct HolderCounts {
 
 pub fn count(holders: &[Holder]) -> HolderCounts {
     let mut counts = HolderCounts::default();
-    let mut users: Vec<&Guid> = holders.iter().map(|h| &h.user_id).collect();
+    let mut users: Vec<&UserId> = holders.iter().map(|h| &h.user_id).collect();
     users.sort();
     users.dedup();
     counts.users = users.len();
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn each_way_of_holding_the_sku_is_a_row_and_unknown_sources_are_not_guessed() {
-        let rows = holders_of(&users(), &Guid::new(SKU));
+        let rows = holders_of(&users(), &SkuId::new(SKU));
         let summary: Vec<(&str, Option<AssignmentSource>, &str)> = rows
             .iter()
             .map(|h| (h.user_id.as_str(), h.source.clone(), h.state.as_str()))
@@ -222,13 +222,13 @@ mod tests {
             [
                 (
                     "u2",
-                    Some(AssignmentSource::Group(Guid::new(GROUP))),
+                    Some(AssignmentSource::Group(GroupId::new(GROUP))),
                     "Error"
                 ),
                 ("u1", Some(AssignmentSource::Direct), "Active"),
                 (
                     "u1",
-                    Some(AssignmentSource::Group(Guid::new(GROUP))),
+                    Some(AssignmentSource::Group(GroupId::new(GROUP))),
                     "Active"
                 ),
                 ("u3", None, "unknown"),
@@ -237,18 +237,20 @@ mod tests {
         let counts = count(&rows);
         assert_eq!(counts.users, 3);
         assert_eq!(counts.direct, 1);
-        assert_eq!(counts.by_group.get(&Guid::new(GROUP)), Some(&2));
+        assert_eq!(counts.by_group.get(&GroupId::new(GROUP)), Some(&2));
         assert_eq!(counts.unknown_source, 1);
         assert_eq!(counts.in_error, 1);
         assert!(rows[1].is_direct());
-        assert_eq!(rows[2].group(), Some(&Guid::new(GROUP)));
+        assert_eq!(rows[2].group(), Some(&GroupId::new(GROUP)));
     }
 
     #[test]
     fn csv_names_the_group_and_defuses_formulas() {
         let mut catalog = Catalog::default();
-        catalog.groups.insert(Guid::new(GROUP), "All Staff".into());
-        let rows = holders_of(&users(), &Guid::new(SKU));
+        catalog
+            .groups
+            .insert(GroupId::new(GROUP), "All Staff".into());
+        let rows = holders_of(&users(), &SkuId::new(SKU));
         let text = holders_csv(&rows, &catalog);
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(

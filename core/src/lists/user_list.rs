@@ -193,7 +193,7 @@ mod tests {
         assert!(pages.is_complete());
         assert_eq!(pages.users.len(), 1);
 
-        let first = crate::graph::request::sku_holders(&crate::Guid::new("s"), 1);
+        let first = crate::graph::request::sku_holders(&crate::graph::ids::SkuId::new("s"), 1);
         let mut looping = UserPages::new(endpoint(), first.clone());
         let again = format!("https://graph.microsoft.com/v1.0{}", first.path);
         assert!(looping

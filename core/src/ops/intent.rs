@@ -5,7 +5,7 @@
 //! sent, and the [`Expectation`] says how a later read shows that the write landed. New
 //! operations are added here: a variant, its write and its expectation.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::SkuId;
 use crate::graph::model::{LicenseAssignmentState, User};
 use crate::graph::request::{self, GraphRequest};
 use crate::licensing::catalog::Catalog;
@@ -60,7 +60,7 @@ impl RunItem {
     }
 
     /// SKUs this item's changes add (each takes a seat unless the user holds it already).
-    pub fn skus_added(&self) -> Vec<Guid> {
+    pub fn skus_added(&self) -> Vec<SkuId> {
         let Intent::Change(changes) = &self.intent else {
             return Vec::new();
         };
@@ -216,13 +216,13 @@ impl Expectation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::ids::GroupId;
     use crate::graph::model::{AssignmentError, AssignmentState};
-    use crate::Guid;
 
     fn state(updated: &str, error: AssignmentError) -> LicenseAssignmentState {
         LicenseAssignmentState {
-            sku_id: Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
-            assigned_by_group: Some(Guid::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60")),
+            sku_id: SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+            assigned_by_group: Some(GroupId::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60")),
             state: if error.is_error() {
                 AssignmentState::Error
             } else {

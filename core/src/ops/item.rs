@@ -350,7 +350,7 @@ impl Item {
 
     /// SKUs the planned write would take a seat of: added, and not held by the user
     /// through any assignment today.
-    pub fn seats_wanted(&self) -> Vec<crate::Guid> {
+    pub fn seats_wanted(&self) -> Vec<crate::graph::ids::SkuId> {
         match (&self.record.before, &self.record.write) {
             (Some(before), Some(write)) => super::seats::seats_taken_by(before, write),
             _ => Vec::new(),

@@ -44,7 +44,7 @@ pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
 pub use pacing::{Pacer, TokenBucket, WriteBudget};
 
 use crate::graph::batch::MAX_BATCH;
-use crate::graph::ids::Guid;
+use crate::graph::ids::SkuId;
 use crate::graph::request::GraphRequest;
 use crate::graph::response::RawResponse;
 use crate::graph::retry::{retry_after_seconds, RetryPolicy};
@@ -235,7 +235,7 @@ pub struct Run {
     totals: Summary,
     seats: seats::SeatPool,
     /// Seats each item took when its write was sent.
-    seats_held: Vec<Vec<Guid>>,
+    seats_held: Vec<Vec<SkuId>>,
     /// Items waiting for each item to finish.
     dependents: BTreeMap<usize, Vec<usize>>,
 }
@@ -601,7 +601,7 @@ impl Run {
     /// waiting for it, so a first step such as setting a usage location is not sent for
     /// a user who will get no seat. Seats reserved earlier and no longer needed (the
     /// user turned out to hold the SKU) are given back.
-    fn seats_to_take(&mut self, index: usize) -> Vec<(usize, Guid)> {
+    fn seats_to_take(&mut self, index: usize) -> Vec<(usize, SkuId)> {
         let own = self.items[index].seats_wanted();
         let seats = &mut self.seats;
         self.seats_held[index].retain(|sku| {
@@ -611,7 +611,7 @@ impl Run {
             }
             needed
         });
-        let mut wanted: Vec<(usize, Guid)> = own
+        let mut wanted: Vec<(usize, SkuId)> = own
             .into_iter()
             .filter(|sku| !self.seats_held[index].contains(sku))
             .map(|sku| (index, sku))
@@ -645,7 +645,7 @@ impl Run {
             }
             if op == Op::Write && self.options.stop_when_seats_run_out {
                 let wanted = self.seats_to_take(ticket.item);
-                let skus: Vec<Guid> = wanted.iter().map(|(_, sku)| sku.clone()).collect();
+                let skus: Vec<SkuId> = wanted.iter().map(|(_, sku)| sku.clone()).collect();
                 if let Some(sku) = self.seats.first_short(&skus) {
                     let note = wording::bulk::seats_ran_out(sku, &self.catalog);
                     let revision = self.items[ticket.item].revision;

@@ -7,7 +7,7 @@
 //! A seat counts as used when the write is sent and is given back if the item ends
 //! without the change applied. SKUs whose counts Graph did not send have no limit here.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::SkuId;
 use crate::graph::model::{AssignLicenseBody, User};
 use crate::graph::request::GraphRequest;
 use crate::licensing::catalog::Catalog;
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 /// SKUs an `assignLicense` body adds that `before` does not hold through any effective
 /// assignment (a group-based one already takes a seat).
-pub fn seats_taken(before: &User, body: &AssignLicenseBody) -> Vec<Guid> {
+pub fn seats_taken(before: &User, body: &AssignLicenseBody) -> Vec<SkuId> {
     body.add_licenses
         .iter()
         .map(|license| &license.sku_id)
@@ -31,7 +31,7 @@ pub fn seats_taken(before: &User, body: &AssignLicenseBody) -> Vec<Guid> {
 }
 
 /// [`seats_taken`] for a planned request: nothing unless it is an `assignLicense` call.
-pub fn seats_taken_by(before: &User, write: &GraphRequest) -> Vec<Guid> {
+pub fn seats_taken_by(before: &User, write: &GraphRequest) -> Vec<SkuId> {
     if !write.path_only().ends_with("/assignLicense") {
         return Vec::new();
     }
@@ -46,7 +46,7 @@ pub fn seats_taken_by(before: &User, write: &GraphRequest) -> Vec<Guid> {
 /// Free seats per SKU with known counts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SeatPool {
-    free: BTreeMap<Guid, i64>,
+    free: BTreeMap<SkuId, i64>,
 }
 
 impl SeatPool {
@@ -61,32 +61,32 @@ impl SeatPool {
     }
 
     /// Free seats of `sku`; `None` when unknown (no limit).
-    pub fn free(&self, sku: &Guid) -> Option<i64> {
+    pub fn free(&self, sku: &SkuId) -> Option<i64> {
         self.free.get(sku).copied()
     }
 
     /// The first of `skus` with no seat left.
-    pub fn first_exhausted<'a>(&self, skus: &'a [Guid]) -> Option<&'a Guid> {
+    pub fn first_exhausted<'a>(&self, skus: &'a [SkuId]) -> Option<&'a SkuId> {
         skus.iter()
             .find(|sku| self.free(sku).is_some_and(|n| n < 1))
     }
 
     /// The first of `skus` (a SKU may appear more than once, one seat each) with fewer
     /// seats left than wanted.
-    pub fn first_short<'a>(&self, skus: &'a [Guid]) -> Option<&'a Guid> {
+    pub fn first_short<'a>(&self, skus: &'a [SkuId]) -> Option<&'a SkuId> {
         skus.iter().find(|sku| {
             let wanted = skus.iter().filter(|other| other == sku).count() as i64;
             self.free(sku).is_some_and(|n| n < wanted)
         })
     }
 
-    pub fn take(&mut self, sku: &Guid) {
+    pub fn take(&mut self, sku: &SkuId) {
         if let Some(n) = self.free.get_mut(sku) {
             *n -= 1;
         }
     }
 
-    pub fn give_back(&mut self, sku: &Guid) {
+    pub fn give_back(&mut self, sku: &SkuId) {
         if let Some(n) = self.free.get_mut(sku) {
             *n += 1;
         }
@@ -96,12 +96,13 @@ impl SeatPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::ids::GroupId;
     use crate::graph::model::{AssignedLicense, LicenseAssignmentState, SubscribedSku};
 
-    fn sku(id: &str, enabled: i64, consumed: i64) -> SubscribedSku {
+    fn sku(id: &str, enabled: Option<i64>, consumed: i64) -> SubscribedSku {
         let mut sku = SubscribedSku {
-            sku_id: Guid::new(id),
-            consumed_units: consumed,
+            sku_id: SkuId::new(id),
+            consumed_units: Some(consumed),
             ..Default::default()
         };
         sku.prepaid_units.enabled = enabled;
@@ -110,12 +111,12 @@ mod tests {
 
     #[test]
     fn a_group_held_sku_takes_no_seat_and_removals_take_none() {
-        let a = Guid::new("00000000-0000-0000-0000-00000000000a");
-        let b = Guid::new("00000000-0000-0000-0000-00000000000b");
+        let a = SkuId::new("00000000-0000-0000-0000-00000000000a");
+        let b = SkuId::new("00000000-0000-0000-0000-00000000000b");
         let user = User {
             license_assignment_states: vec![LicenseAssignmentState {
                 sku_id: a.clone(),
-                assigned_by_group: Some(Guid::new("00000000-0000-0000-0000-0000000000ff")),
+                assigned_by_group: Some(GroupId::new("00000000-0000-0000-0000-0000000000ff")),
                 state: crate::graph::model::AssignmentState::Active,
                 ..Default::default()
             }],
@@ -146,11 +147,11 @@ mod tests {
 
     #[test]
     fn the_pool_counts_down_and_back_and_ignores_unknown_counts() {
-        let a = Guid::new("00000000-0000-0000-0000-00000000000a");
-        let unknown = Guid::new("00000000-0000-0000-0000-00000000000c");
+        let a = SkuId::new("00000000-0000-0000-0000-00000000000a");
+        let unknown = SkuId::new("00000000-0000-0000-0000-00000000000c");
         let mut pool = SeatPool::from_catalog(&Catalog::new(vec![
-            sku(a.as_str(), 3, 2),
-            sku(unknown.as_str(), -1, 0),
+            sku(a.as_str(), Some(3), 2),
+            sku(unknown.as_str(), None, 0),
         ]));
         assert_eq!(pool.free(&a), Some(1));
         assert_eq!(pool.free(&unknown), None);

@@ -1,6 +1,6 @@
 //! What the core says about bulk changes: dry runs, seats, prerequisites, pasted lists.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::SkuId;
 use crate::licensing::catalog::Catalog;
 
 /// The note on a dry run's planned item.
@@ -8,7 +8,7 @@ pub const DRY_RUN_PLANNED: &str =
     "Dry run: this is the request that would be sent. Nothing was sent.";
 
 /// A write not sent because the SKU it adds has no free seat left.
-pub fn seats_ran_out(sku: &Guid, catalog: &Catalog) -> String {
+pub fn seats_ran_out(sku: &SkuId, catalog: &Catalog) -> String {
     format!(
         "No free seats of {} were left, so the run stopped adding it. Nothing was sent for \
          this user; free or buy seats, then retry.",

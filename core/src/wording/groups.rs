@@ -103,7 +103,7 @@ impl GroupDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::ids::Guid;
+    use crate::graph::ids::{PlanId, SkuId};
 
     #[test]
     fn processing_states_and_member_problems_read_plainly() {
@@ -151,8 +151,8 @@ mod tests {
 
     #[test]
     fn the_diff_names_skus_and_plans() {
-        let e3 = Guid::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
-        let sway = Guid::new("a23b959c-7ce8-4e57-9140-b90eb88a9e97");
+        let e3 = SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900");
+        let sway = PlanId::new("a23b959c-7ce8-4e57-9140-b90eb88a9e97");
         let mut diff = GroupDiff::default();
         diff.plans_on.insert(e3.clone(), vec![sway]);
         diff.removed.push(e3);

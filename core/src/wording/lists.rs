@@ -96,12 +96,12 @@ pub fn subscriptions_refused() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::ids::{GroupId, UserId};
     use crate::graph::model::{AssignmentError, AssignmentSource, AssignmentState};
-    use crate::Guid;
 
     fn holder(source: Option<AssignmentSource>, error: AssignmentError) -> Holder {
         Holder {
-            user_id: Guid::new("u1"),
+            user_id: UserId::new("u1"),
             display_name: "Adele".into(),
             user_principal_name: "adele@contoso.example".into(),
             source,
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn sources_name_the_group_and_errors_say_what_to_do() {
-        let group = Guid::new("g1");
+        let group = GroupId::new("g1");
         let through = holder(
             Some(AssignmentSource::Group(group)),
             AssignmentError::CountViolation,

@@ -66,14 +66,14 @@ impl SubscriptionAlert {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::ids::Guid;
+    use crate::graph::ids::SkuId;
 
     fn alert(kind: AlertKind, days: Option<u64>) -> SubscriptionAlert {
         // 2027-01-15T08:00:00Z plus the days.
         let now = 1_800_000_000_000u64;
         SubscriptionAlert {
             subscription_id: "s".into(),
-            sku_id: Guid::new("c7df2760-2c81-4ef7-b578-5b5392b571df"),
+            sku_id: SkuId::new("c7df2760-2c81-4ef7-b578-5b5392b571df"),
             sku_part_number: "ENTERPRISEPREMIUM".into(),
             kind,
             at_ms: days.map(|d| now + d * 86_400_000),

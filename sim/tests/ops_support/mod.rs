@@ -8,59 +8,21 @@
 //! so duplicates are visible, and the time of every write sent, so the pace can be checked.
 #![allow(dead_code)]
 
-use license_desk_core::auth::token;
 use license_desk_core::graph::batch::{BatchRequest, BatchResponse};
 use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::graph::response::RawResponse;
-use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::ops::rng::Rng;
 use license_desk_core::ops::{
     Effect, Event, JournalRecord, Outcome, PauseReason, RequestId, Run, Summary, WriteBudget,
 };
-use license_desk_sim::{SimOutcome, SimRequest, Simulator, Tenant};
+use license_desk_sim::{SimOutcome, Simulator};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
-/// 2027-01-15T08:00:00Z: every run starts here.
-pub const T0: u64 = 1_800_000_000_000;
+/// Every run starts at the tests' fixed "now".
+pub const T0: u64 = license_desk_sim::fixtures::NOW;
 
-pub const SCOPES: [&str; 4] = [
-    "User.ReadWrite.All",
-    "LicenseAssignment.ReadWrite.All",
-    "Organization.Read.All",
-    "GroupMember.Read.All",
-];
-
-/// A token valid for a day from `now_ms`.
-pub fn fresh_token(now_ms: u64) -> String {
-    token::mint(&license_desk_sim::demo_claims(
-        "admin@contoso.example",
-        &SCOPES,
-        (now_ms / 1000) as i64,
-        86_400,
-    ))
-}
-
-/// A token that expired an hour before `now_ms`.
-pub fn expired_token(now_ms: u64) -> String {
-    token::mint(&license_desk_sim::demo_claims(
-        "admin@contoso.example",
-        &SCOPES,
-        (now_ms / 1000) as i64 - 7_200,
-        3_600,
-    ))
-}
-
-/// The catalogue a shell reads once per run: SKUs and group names.
-pub fn catalog_of(tenant: &Tenant) -> Catalog {
-    let mut catalog = tenant.catalog();
-    for group in &tenant.groups {
-        catalog
-            .groups
-            .insert(group.id.clone(), group.display_name.clone());
-    }
-    catalog
-}
+use license_desk_sim::fixtures::{fresh_token, sim_request};
 
 /// A fault injected on one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -350,21 +312,6 @@ fn status_only(status: u16) -> RawResponse {
 }
 
 /// `request` as the simulator receives it over v1.0, signed with `token`.
-pub fn sim_request(request: &GraphRequest, token: &str) -> SimRequest {
-    SimRequest {
-        method: request.method.as_str().into(),
-        target: format!("/v1.0{}", request.path),
-        headers: request
-            .headers
-            .iter()
-            .cloned()
-            .chain([("Authorization".into(), format!("Bearer {token}"))])
-            .collect(),
-        body: request.body.clone().unwrap_or_default(),
-        origin: "http://127.0.0.1:9".into(),
-    }
-}
-
 /// The user id in `/users/{id}/…`.
 pub fn user_of(path: &str) -> String {
     path.trim_start_matches('/')

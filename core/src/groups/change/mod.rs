@@ -33,7 +33,7 @@ pub use plan::{
 };
 
 use crate::graph::error::GraphError;
-use crate::graph::ids::Guid;
+use crate::graph::ids::GroupId;
 use crate::graph::model::{Group, ODataPage, ProcessingState, User};
 use crate::graph::paging::Paging;
 use crate::graph::request::{self, GraphEndpoint, GraphRequest};
@@ -113,7 +113,7 @@ pub enum Phase {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRecord {
-    pub group: Guid,
+    pub group: GroupId,
     pub phase: Phase,
     pub writes_sent: u32,
     /// When Graph accepted the change (or reads showed it had).
@@ -142,7 +142,7 @@ pub enum Ending {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupReport {
-    pub group: Guid,
+    pub group: GroupId,
     pub ending: Ending,
     pub plan: Option<GroupPlan>,
     pub before: Option<DirectLicenses>,
@@ -192,7 +192,7 @@ enum Wake {
 /// One group's license change.
 pub struct GroupChangeRun {
     endpoint: GraphEndpoint,
-    group: Guid,
+    group: GroupId,
     changes: Vec<GroupChange>,
     catalog: Catalog,
     options: GroupChangeOptions,
@@ -225,7 +225,7 @@ impl GroupChangeRun {
     /// ticked in a preview.
     pub fn new(
         endpoint: GraphEndpoint,
-        group: Guid,
+        group: GroupId,
         changes: Vec<GroupChange>,
         catalog: Catalog,
         acknowledged: Vec<Warning>,

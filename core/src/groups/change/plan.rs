@@ -6,7 +6,7 @@
 //! tick before anything is sent. A new SKU for the group is checked against the tenant:
 //! owned, assignable to users, and enough free seats for the members who don't hold it.
 
-use crate::graph::ids::Guid;
+use crate::graph::ids::{GroupId, PlanId, SkuId};
 use crate::graph::model::{AppliesTo, AssignLicenseBody, AssignmentState, Group, User};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::effective;
@@ -20,17 +20,17 @@ use std::collections::{BTreeMap, BTreeSet};
 pub enum GroupChange {
     /// Assign `sku` to the group with exactly these plans off (or set them, if assigned).
     Add {
-        sku: Guid,
-        disabled_plans: Vec<Guid>,
+        sku: SkuId,
+        disabled_plans: Vec<PlanId>,
     },
     /// Turn one plan on or off in a SKU the group has.
     SetPlan {
-        sku: Guid,
-        plan: Guid,
+        sku: SkuId,
+        plan: PlanId,
         enabled: bool,
     },
     /// Take `sku` off the group (its members lose it unless they hold it otherwise).
-    Remove { sku: Guid },
+    Remove { sku: SkuId },
 }
 
 impl GroupChange {
@@ -123,7 +123,7 @@ pub fn plan_group(
 }
 
 /// Checks for a SKU the group does not have yet.
-fn new_sku_warnings(sku: &Guid, members: &[User], catalog: &Catalog) -> Vec<Warning> {
+fn new_sku_warnings(sku: &SkuId, members: &[User], catalog: &Catalog) -> Vec<Warning> {
     let Some(info) = catalog.sku(sku) else {
         return vec![Warning::SkuNotInTenant { sku: sku.clone() }];
     };
@@ -170,7 +170,7 @@ pub struct MemberCounts {
 }
 
 /// Counts `members` by their assignments from `group`, which gives `licenses`.
-pub fn member_counts(group: &Guid, licenses: &DirectLicenses, members: &[User]) -> MemberCounts {
+pub fn member_counts(group: &GroupId, licenses: &DirectLicenses, members: &[User]) -> MemberCounts {
     let mut counts = MemberCounts {
         members: members.len(),
         ..MemberCounts::default()
@@ -188,7 +188,7 @@ pub fn member_counts(group: &Guid, licenses: &DirectLicenses, members: &[User]) 
             counts.error += 1;
             continue;
         }
-        let settled: BTreeSet<&Guid> = from_group
+        let settled: BTreeSet<&SkuId> = from_group
             .iter()
             .filter(|s| s.state == AssignmentState::Active)
             .map(|s| &s.sku_id)
@@ -209,12 +209,12 @@ pub fn member_counts(group: &Guid, licenses: &DirectLicenses, members: &[User]) 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupDiff {
-    pub added: Vec<Guid>,
-    pub removed: Vec<Guid>,
+    pub added: Vec<SkuId>,
+    pub removed: Vec<SkuId>,
     /// SKU → plans switched on.
-    pub plans_on: BTreeMap<Guid, Vec<Guid>>,
+    pub plans_on: BTreeMap<SkuId, Vec<PlanId>>,
     /// SKU → plans switched off.
-    pub plans_off: BTreeMap<Guid, Vec<Guid>>,
+    pub plans_off: BTreeMap<SkuId, Vec<PlanId>>,
 }
 
 impl GroupDiff {
@@ -245,8 +245,8 @@ pub fn group_diff(before: &DirectLicenses, after: &DirectLicenses) -> GroupDiff 
         let Some(off_after) = after.get(sku) else {
             continue;
         };
-        let on: Vec<Guid> = off_before.difference(off_after).cloned().collect();
-        let off: Vec<Guid> = off_after.difference(off_before).cloned().collect();
+        let on: Vec<PlanId> = off_before.difference(off_after).cloned().collect();
+        let off: Vec<PlanId> = off_after.difference(off_before).cloned().collect();
         if !on.is_empty() {
             diff.plans_on.insert(sku.clone(), on);
         }
@@ -267,8 +267,9 @@ mod tests {
     const SWAY: &str = "a23b959c-7ce8-4e57-9140-b90eb88a9e97";
     const YAMMER: &str = "7547a3fe-08ee-4ccb-b430-5077c5041653";
 
-    fn g(id: &str) -> Guid {
-        Guid::new(id)
+    /// An id of whichever kind the test needs.
+    fn g<T: for<'a> From<&'a str>>(id: &str) -> T {
+        T::from(id)
     }
 
     fn group() -> Group {
@@ -283,9 +284,9 @@ mod tests {
         Catalog::new(vec![SubscribedSku {
             sku_id: g(E5),
             applies_to: AppliesTo::User,
-            consumed_units: 10,
+            consumed_units: Some(10),
             prepaid_units: LicenseUnits {
-                enabled: 10 + free_e5,
+                enabled: Some(10 + free_e5),
                 ..LicenseUnits::default()
             },
             ..SubscribedSku::default()

@@ -1,0 +1,99 @@
+//! What the core's and the simulator's tests share, defined once: the fixed clock they
+//! run at, ids of any kind from a string, tokens for the simulator, the catalogue a shell
+//! would read, and a core request as it reaches the simulator.
+//!
+//! It is ordinary code of this crate (the simulator is the test double of Graph), so the
+//! same helpers serve `cargo test` and the examples without a feature flag.
+
+use crate::{SimRequest, Tenant};
+use license_desk_core::auth::token;
+use license_desk_core::graph::request::GraphRequest;
+use license_desk_core::licensing::catalog::Catalog;
+
+/// 2027-01-15T08:00:00Z in Unix milliseconds: every test's "now".
+pub const NOW: u64 = 1_800_000_000_000;
+
+/// [`NOW`] in Unix seconds, as tokens count time.
+pub const NOW_S: i64 = (NOW / 1000) as i64;
+
+/// The origin requests reach the simulator from, as a test shell has it.
+pub const ORIGIN: &str = "http://127.0.0.1:9";
+
+/// Every permission License Desk asks of a delegated token.
+pub const SCOPES: [&str; 4] = [
+    "User.ReadWrite.All",
+    "LicenseAssignment.ReadWrite.All",
+    "Organization.Read.All",
+    "GroupMember.Read.All",
+];
+
+/// An id of whichever kind the test needs (`Guid`, `UserId`, `GroupId`, `SkuId`,
+/// `PlanId`), from its string.
+pub fn g<T: for<'a> From<&'a str>>(id: &str) -> T {
+    T::from(id)
+}
+
+/// A token for the demo tenant with `scopes`, valid for a day from `now_ms`.
+pub fn token_with(scopes: &[&str], now_ms: u64) -> String {
+    token::mint(&crate::demo_claims(
+        "admin@contoso.example",
+        scopes,
+        (now_ms / 1000) as i64,
+        86_400,
+    ))
+}
+
+/// A token with every permission, valid for a day from `now_ms`.
+pub fn fresh_token(now_ms: u64) -> String {
+    token_with(&SCOPES, now_ms)
+}
+
+/// A token that expired an hour before `now_ms`.
+pub fn expired_token(now_ms: u64) -> String {
+    token::mint(&crate::demo_claims(
+        "admin@contoso.example",
+        &SCOPES,
+        (now_ms / 1000) as i64 - 7_200,
+        3_600,
+    ))
+}
+
+/// A token with every permission for tenant `tid`, valid for ten hours from [`NOW`].
+pub fn token_for_tenant(tid: &str) -> String {
+    let mut claims = crate::demo_claims("admin@contoso.example", &SCOPES, NOW_S, 36_000);
+    claims.tid = Some(tid.into());
+    token::mint(&claims)
+}
+
+/// The catalogue a shell reads once per run: the tenant's SKUs and its groups' names.
+pub fn catalog_of(tenant: &Tenant) -> Catalog {
+    let mut catalog = tenant.catalog();
+    for group in &tenant.groups {
+        catalog
+            .groups
+            .insert(group.id.clone(), group.display_name.clone());
+    }
+    catalog
+}
+
+/// `request` as it reaches the simulator from a shell holding `token`.
+pub fn sim_request(request: &GraphRequest, token: &str) -> SimRequest {
+    SimRequest {
+        method: request.method.as_str().into(),
+        target: format!("/v1.0{}", request.path),
+        headers: request
+            .headers
+            .iter()
+            .cloned()
+            .chain([("Authorization".into(), format!("Bearer {token}"))])
+            .collect(),
+        body: request.body.clone().unwrap_or_default(),
+        origin: ORIGIN.into(),
+    }
+}
+
+/// The `n`th of a small set of well-formed ids, of whichever kind the test needs: the
+/// property tests draw SKUs, plans, groups and users from such sets.
+pub fn numbered<T: for<'a> From<&'a str>>(n: u8) -> T {
+    g(&format!("00000000-0000-4000-8000-0000000000{n:02x}"))
+}
