@@ -14,8 +14,9 @@ use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{Group, User};
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::GraphRequest;
-use license_desk_core::groups::change::{GroupChange, GroupRecord, GroupReport};
+use license_desk_core::groups::change::{GroupRecord, GroupReport};
 use license_desk_core::groups::list::GroupRow;
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::licensing::plan::Warning;
 use std::collections::BTreeMap;
 
@@ -50,7 +51,7 @@ pub struct GroupsState {
     pub errors: RwSignal<Load<ErrorMembers>>,
     pub paging: StoredValue<Option<Paging>>,
     /// Pending changes per group.
-    pub pending: RwSignal<BTreeMap<GroupId, Vec<GroupChange>>>,
+    pub pending: RwSignal<BTreeMap<GroupId, Vec<Change>>>,
     /// Warnings ticked in the preview.
     pub ticked: RwSignal<Vec<Warning>>,
     pub change: RwSignal<Option<ChangeProgress>>,
@@ -95,7 +96,7 @@ impl GroupsState {
     }
 
     /// The open group's pending changes.
-    pub fn pending_changes(&self) -> Vec<GroupChange> {
+    pub fn pending_changes(&self) -> Vec<Change> {
         let Some(group) = self.open_group() else {
             return Vec::new();
         };
@@ -104,7 +105,7 @@ impl GroupsState {
     }
 
     /// Replaces the open group's pending changes; the preview's ticks go with them.
-    pub fn set_pending(&self, changes: Vec<GroupChange>) {
+    pub fn set_pending(&self, changes: Vec<Change>) {
         let Some(group) = self.open_group() else {
             return;
         };
@@ -118,7 +119,7 @@ impl GroupsState {
         });
     }
 
-    pub fn push_change(&self, change: GroupChange) {
+    pub fn push_change(&self, change: Change) {
         let mut changes = self.pending_changes();
         changes.push(change);
         self.set_pending(changes);

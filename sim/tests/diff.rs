@@ -4,7 +4,7 @@
 use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::model::*;
 use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::licensing::diff::{DiffEntry, LicenseDiff};
+use license_desk_core::licensing::diff::{AssignmentRef, DiffEntry, LicenseDiff};
 use license_desk_sim::fixtures::{g, numbered};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, Simulator};
@@ -137,7 +137,10 @@ fn direct_and_inherited_copies_of_one_sku_stay_apart() {
     assert!(matches!(
         &diff.entries[0],
         DiffEntry::AssignmentRemoved {
-            source: AssignmentSource::Direct,
+            assignment: AssignmentRef {
+                source: AssignmentSource::Direct,
+                ..
+            },
             ..
         }
     ));

@@ -8,10 +8,10 @@ use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::request::{ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::groups::change::{
-    Effect, Ending, Event, GroupChange, GroupChangeOptions, GroupChangeRun, GroupReport,
-    MemberCounts, Phase,
+    Effect, Ending, Event, GroupChangeOptions, GroupChangeRun, GroupReport, MemberCounts, Phase,
 };
 use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{Outcome, RequestId};
 use license_desk_sim::fixtures::g;
@@ -90,12 +90,7 @@ impl Driver {
         catalog
     }
 
-    fn run_for(
-        &self,
-        group: &str,
-        changes: Vec<GroupChange>,
-        acked: Vec<Warning>,
-    ) -> GroupChangeRun {
+    fn run_for(&self, group: &str, changes: Vec<Change>, acked: Vec<Warning>) -> GroupChangeRun {
         GroupChangeRun::new(
             GraphEndpoint::parse("http://127.0.0.1:9", ApiVersion::V1).unwrap(),
             g(group),
@@ -204,8 +199,8 @@ fn status_only(status: u16) -> RawResponse {
 }
 
 /// Turning SharePoint (Plan 2) back on in Project Managers' Project Online Premium.
-fn sharepoint_on() -> Vec<GroupChange> {
-    vec![GroupChange::SetPlan {
+fn sharepoint_on() -> Vec<Change> {
+    vec![Change::SetPlan {
         sku: g(PROJECT_PREMIUM),
         plan: g(PLAN_SHAREPOINT_P2),
         enabled: true,
@@ -349,7 +344,7 @@ fn a_503_that_applied_nothing_is_sent_again_only_after_reads_show_it_missing() {
 #[test]
 fn a_new_sku_without_enough_seats_warns_and_members_end_in_count_violation() {
     let mut driver = Driver::new(&[]);
-    let add_e5 = vec![GroupChange::Add {
+    let add_e5 = vec![Change::Add {
         sku: g(E5),
         disabled_plans: vec![],
     }];
@@ -375,7 +370,7 @@ fn a_new_sku_without_enough_seats_warns_and_members_end_in_count_violation() {
 #[test]
 fn a_change_the_group_already_has_sends_nothing_and_a_refusal_stops_the_run() {
     let mut driver = Driver::new(&[]);
-    let same = vec![GroupChange::SetPlan {
+    let same = vec![Change::SetPlan {
         sku: g(PROJECT_PREMIUM),
         plan: g(PLAN_SHAREPOINT_P2),
         enabled: false,
@@ -389,7 +384,7 @@ fn a_change_the_group_already_has_sends_nothing_and_a_refusal_stops_the_run() {
     let mut driver = Driver::new(&[]);
     let mut run = driver.run_for(
         GROUP_PROJECT,
-        vec![GroupChange::Remove { sku: g(E5) }],
+        vec![Change::Remove { sku: g(E5) }],
         Vec::new(),
     );
     driver.step(&mut run, Event::Start);

@@ -14,10 +14,11 @@ use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::request;
-use license_desk_core::groups::change::{plan_group, GroupChange};
+use license_desk_core::groups::change::plan_group;
 use license_desk_core::groups::list::carried_over_for_group;
 use license_desk_core::licensing::equivalents;
-use license_desk_core::wording::groups::describe_group_change;
+use license_desk_core::licensing::plan::Change;
+use license_desk_core::wording::describe_change;
 use std::collections::BTreeSet;
 
 #[component]
@@ -42,7 +43,7 @@ fn AddGroupLicense() -> impl IntoView {
         let Some(sku) = chosen.get() else {
             return;
         };
-        state.push_change(GroupChange::Add {
+        state.push_change(Change::Add {
             sku,
             disabled_plans: off.get().into_iter().collect(),
         });
@@ -123,7 +124,7 @@ pub fn GroupChangeForm() -> impl IntoView {
                     let acknowledged = warnings.clone();
                     view! {
                         <h3 id="group-pending-title" tabindex="-1">"Pending changes"</h3>
-                        <ul>{changes.iter().map(|c| view! { <li>{describe_group_change(c, &catalog)}</li> }).collect_view()}</ul>
+                        <ul>{changes.iter().map(|c| view! { <li>{describe_change(c, &catalog)}</li> }).collect_view()}</ul>
                         {(!refusals.is_empty()).then(|| view! {
                             <div class="error-panel" role="alert">
                                 <p class="error-title"><strong>"Refused: this can't be done on the group"</strong></p>

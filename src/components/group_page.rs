@@ -16,9 +16,10 @@ use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::{AssignedLicense, Group};
-use license_desk_core::groups::change::{group_licenses, member_counts, plan_group, GroupChange};
+use license_desk_core::groups::change::{group_licenses, member_counts, plan_group};
 use license_desk_core::groups::list::carried_over_for_group;
 use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::route::Screen;
 use license_desk_core::wording::groups::processing_state;
 
@@ -26,16 +27,15 @@ use license_desk_core::wording::groups::processing_state;
 /// a switch back to how the group is now leaves nothing pending for it.
 fn switch_plan(state: GroupsState, group: &Group, sku: &SkuId, plan: &PlanId, enabled: bool) {
     let mut changes = state.pending_changes();
-    changes.retain(
-        |c| !matches!(c, GroupChange::SetPlan { sku: s, plan: p, .. } if s == sku && p == plan),
-    );
+    changes
+        .retain(|c| !matches!(c, Change::SetPlan { sku: s, plan: p, .. } if s == sku && p == plan));
     let on_now = group
         .assigned_licenses
         .iter()
         .find(|l| &l.sku_id == sku)
         .is_some_and(|l| !l.disabled_plans.contains(plan));
     if on_now != enabled {
-        changes.push(GroupChange::SetPlan {
+        changes.push(Change::SetPlan {
             sku: sku.clone(),
             plan: plan.clone(),
             enabled,
@@ -110,7 +110,7 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
             </details>
             <div class="actions">
                 <button class="secondary" aria-label=remove_label disabled=move || !can_change() || removing.get()
-                    on:click=move |_| state.push_change(GroupChange::Remove { sku: remove_sku.clone() })>"Remove"</button>
+                    on:click=move |_| state.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
                 <label for=replace_id.clone()>"Replace with"</label>
                 <select id=replace_id disabled=move || !can_change() || removing.get()
                     on:change=move |ev| {
@@ -122,8 +122,8 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
                         let catalog = tenant.catalog.get_untracked();
                         let off = carried_over_for_group(&replace_group, &catalog, Some(&replace_from), &to);
                         let mut changes = state.pending_changes();
-                        changes.push(GroupChange::Remove { sku: replace_from.clone() });
-                        changes.push(GroupChange::Add { sku: to, disabled_plans: off });
+                        changes.push(Change::Remove { sku: replace_from.clone() });
+                        changes.push(Change::Add { sku: to, disabled_plans: off });
                         state.set_pending(changes);
                     }>
                     <option value="">"Choose a license…"</option>

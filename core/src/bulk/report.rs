@@ -266,11 +266,14 @@ fn plan_changes(record: &JournalRecord) -> String {
         .flat_map(|diff| &diff.entries)
         .filter_map(|entry| match entry {
             DiffEntry::PlanSwitched {
-                sku_name,
-                plan_name,
+                assignment,
+                plan,
                 enabled,
-                ..
-            } => Some(words::plan_switched(plan_name, sku_name, *enabled)),
+            } => Some(words::plan_switched(
+                &plan.plan_name,
+                &assignment.sku_name,
+                *enabled,
+            )),
             // A plan's status in assignedPlans (Enabled, Suspended, Deleted…) is a plan
             // change too, even when no assignment's disabledPlans moved.
             DiffEntry::CapabilityChanged { .. } => Some(entry.describe()),
@@ -372,6 +375,7 @@ mod tests {
     use crate::graph::ids::PlanId;
     use crate::graph::model::{AssignedLicense, AssignmentState, LicenseAssignmentState};
     use crate::graph::request;
+    use crate::licensing::diff::PlanRef;
     use crate::licensing::plan::Change;
     use crate::ops::{ErrorRecord, RunItem};
 
@@ -464,8 +468,10 @@ mod tests {
         let mut record = replaced(1, Status::Done, None);
         record.diff = Some(LicenseDiff {
             entries: vec![DiffEntry::CapabilityChanged {
-                plan: PlanId::new(E3),
-                plan_name: "Exchange Online (Plan 2)".into(),
+                plan: PlanRef {
+                    plan: PlanId::new(E3),
+                    plan_name: "Exchange Online (Plan 2)".into(),
+                },
                 before: Some(CapabilityStatus::Enabled),
                 after: Some(CapabilityStatus::Suspended),
             }],

@@ -42,51 +42,73 @@ impl fmt::Display for StateLabel {
     }
 }
 
+/// The assignment an entry is about: a SKU and where it comes from, with their names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignmentRef {
+    pub sku: SkuId,
+    pub sku_name: String,
+    pub source: AssignmentSource,
+    pub source_name: String,
+}
+
+impl AssignmentRef {
+    /// "Direct" or "Group: All Staff", as the CSV export says it.
+    fn source_text(&self) -> String {
+        match self.source {
+            AssignmentSource::Direct => "Direct".to_string(),
+            AssignmentSource::Group(_) => format!("Group: {}", self.source_name),
+        }
+    }
+}
+
+/// The service plan an entry is about, with its name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanRef {
+    pub plan: PlanId,
+    pub plan_name: String,
+}
+
 /// One difference. Names are resolved when the diff is made, so it can be exported as is.
+/// What an entry is about ([`AssignmentRef`], [`PlanRef`]) is written once per variant and
+/// flattened, so the exported JSON has the same flat fields as Graph-minded tools expect.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "camelCase")]
 pub enum DiffEntry {
     #[serde(rename_all = "camelCase")]
     AssignmentAdded {
-        sku: SkuId,
-        sku_name: String,
-        source: AssignmentSource,
-        source_name: String,
+        #[serde(flatten)]
+        assignment: AssignmentRef,
         state: StateLabel,
         plans_off: Vec<String>,
     },
     #[serde(rename_all = "camelCase")]
     AssignmentRemoved {
-        sku: SkuId,
-        sku_name: String,
-        source: AssignmentSource,
-        source_name: String,
+        #[serde(flatten)]
+        assignment: AssignmentRef,
         state: StateLabel,
         plans_off: Vec<String>,
     },
     #[serde(rename_all = "camelCase")]
     PlanSwitched {
-        sku: SkuId,
-        sku_name: String,
-        source: AssignmentSource,
-        source_name: String,
-        plan: PlanId,
-        plan_name: String,
+        #[serde(flatten)]
+        assignment: AssignmentRef,
+        #[serde(flatten)]
+        plan: PlanRef,
         enabled: bool,
     },
     #[serde(rename_all = "camelCase")]
     StateChanged {
-        sku: SkuId,
-        sku_name: String,
-        source: AssignmentSource,
-        source_name: String,
+        #[serde(flatten)]
+        assignment: AssignmentRef,
         before: StateLabel,
         after: StateLabel,
     },
     #[serde(rename_all = "camelCase")]
     CapabilityChanged {
-        plan: PlanId,
-        plan_name: String,
+        #[serde(flatten)]
+        plan: PlanRef,
         before: Option<CapabilityStatus>,
         after: Option<CapabilityStatus>,
     },
@@ -98,80 +120,74 @@ pub enum DiffEntry {
 }
 
 impl DiffEntry {
+    /// The assignment the entry is about, if it is about one.
+    pub fn assignment(&self) -> Option<&AssignmentRef> {
+        use DiffEntry::*;
+        match self {
+            AssignmentAdded { assignment, .. }
+            | AssignmentRemoved { assignment, .. }
+            | PlanSwitched { assignment, .. }
+            | StateChanged { assignment, .. } => Some(assignment),
+            CapabilityChanged { .. } | UsageLocationChanged { .. } => None,
+        }
+    }
+
+    /// The service plan the entry is about, if it is about one.
+    pub fn plan(&self) -> Option<&PlanRef> {
+        match self {
+            DiffEntry::PlanSwitched { plan, .. } | DiffEntry::CapabilityChanged { plan, .. } => {
+                Some(plan)
+            }
+            _ => None,
+        }
+    }
+
     /// The same change seen from the other side.
     pub fn inverse(&self) -> DiffEntry {
         use DiffEntry::*;
         match self.clone() {
             AssignmentAdded {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 state,
                 plans_off,
             } => AssignmentRemoved {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 state,
                 plans_off,
             },
             AssignmentRemoved {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 state,
                 plans_off,
             } => AssignmentAdded {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 state,
                 plans_off,
             },
             PlanSwitched {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 plan,
-                plan_name,
                 enabled,
             } => PlanSwitched {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 plan,
-                plan_name,
                 enabled: !enabled,
             },
             StateChanged {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 before,
                 after,
             } => StateChanged {
-                sku,
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 before: after,
                 after: before,
             },
             CapabilityChanged {
                 plan,
-                plan_name,
                 before,
                 after,
             } => CapabilityChanged {
                 plan,
-                plan_name,
                 before: after,
                 after: before,
             },
@@ -193,148 +209,90 @@ impl DiffEntry {
             PlanSwitched { .. } => 3,
             CapabilityChanged { .. } => 4,
         };
-        let (sku_name, sku, source) = match self {
-            AssignmentAdded {
-                sku,
-                sku_name,
-                source,
-                ..
-            }
-            | AssignmentRemoved {
-                sku,
-                sku_name,
-                source,
-                ..
-            }
-            | StateChanged {
-                sku,
-                sku_name,
-                source,
-                ..
-            }
-            | PlanSwitched {
-                sku,
-                sku_name,
-                source,
-                ..
-            } => (sku_name.clone(), sku.to_string(), Some(source.clone())),
-            CapabilityChanged { .. } | UsageLocationChanged { .. } => Default::default(),
-        };
-        let (plan_name, plan) = match self {
-            PlanSwitched {
-                plan, plan_name, ..
-            }
-            | CapabilityChanged {
-                plan, plan_name, ..
-            } => (plan_name.clone(), plan.to_string()),
-            _ => Default::default(),
-        };
+        let (sku_name, sku, source) = self
+            .assignment()
+            .map(|a| {
+                (
+                    a.sku_name.clone(),
+                    a.sku.to_string(),
+                    Some(a.source.clone()),
+                )
+            })
+            .unwrap_or_default();
+        let (plan_name, plan) = self
+            .plan()
+            .map(|p| (p.plan_name.clone(), p.plan.to_string()))
+            .unwrap_or_default();
         (rank, sku_name, sku, source, plan_name, plan)
     }
 
     /// `(kind, sku id, sku, source, plan id, plan, before, after)` for CSV.
     fn csv_fields(&self) -> [String; 8] {
         use DiffEntry::*;
-        let source_text = |source: &AssignmentSource, name: &str| match source {
-            AssignmentSource::Direct => "Direct".to_string(),
-            AssignmentSource::Group(_) => format!("Group: {name}"),
-        };
-        match self {
+        let (kind, plans_off, before, after) = match self {
             AssignmentAdded {
-                sku,
-                sku_name,
-                source,
-                source_name,
-                state,
-                plans_off,
-            } => [
-                "assignment added".into(),
-                sku.to_string(),
-                sku_name.clone(),
-                source_text(source, source_name),
-                String::new(),
+                state, plans_off, ..
+            } => (
+                "assignment added",
                 plans_off.join("; "),
                 String::new(),
                 state.to_string(),
-            ],
+            ),
             AssignmentRemoved {
-                sku,
-                sku_name,
-                source,
-                source_name,
-                state,
-                plans_off,
-            } => [
-                "assignment removed".into(),
-                sku.to_string(),
-                sku_name.clone(),
-                source_text(source, source_name),
-                String::new(),
+                state, plans_off, ..
+            } => (
+                "assignment removed",
                 plans_off.join("; "),
                 state.to_string(),
                 String::new(),
-            ],
-            PlanSwitched {
-                sku,
-                sku_name,
-                source,
-                source_name,
-                plan,
-                plan_name,
-                enabled,
-            } => [
-                "plan switched".into(),
-                sku.to_string(),
-                sku_name.clone(),
-                source_text(source, source_name),
-                plan.to_string(),
-                plan_name.clone(),
-                if *enabled { "off" } else { "on" }.into(),
-                if *enabled { "on" } else { "off" }.into(),
-            ],
-            StateChanged {
-                sku,
-                sku_name,
-                source,
-                source_name,
-                before,
-                after,
-            } => [
-                "state changed".into(),
-                sku.to_string(),
-                sku_name.clone(),
-                source_text(source, source_name),
-                String::new(),
+            ),
+            PlanSwitched { enabled, .. } => {
+                let (was, now) = if *enabled {
+                    ("off", "on")
+                } else {
+                    ("on", "off")
+                };
+                ("plan switched", String::new(), was.into(), now.into())
+            }
+            StateChanged { before, after, .. } => (
+                "state changed",
                 String::new(),
                 before.to_string(),
                 after.to_string(),
-            ],
-            CapabilityChanged {
-                plan,
-                plan_name,
-                before,
-                after,
-            } => [
-                "capability changed".into(),
+            ),
+            CapabilityChanged { before, after, .. } => (
+                "capability changed",
                 String::new(),
-                String::new(),
-                String::new(),
-                plan.to_string(),
-                plan_name.clone(),
                 before.as_ref().map(|s| s.to_string()).unwrap_or_default(),
                 after.as_ref().map(|s| s.to_string()).unwrap_or_default(),
-            ],
-            UsageLocationChanged { before, after } => [
-                "usage location changed".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
+            ),
+            UsageLocationChanged { before, after } => (
+                "usage location changed",
                 String::new(),
                 before.clone().unwrap_or_default(),
                 after.clone().unwrap_or_default(),
-            ],
-        }
+            ),
+        };
+        let (sku, sku_name, source) = self
+            .assignment()
+            .map(|a| (a.sku.to_string(), a.sku_name.clone(), a.source_text()))
+            .unwrap_or_default();
+        // A plan switch names the plan; the assignment's plans-off column is for
+        // assignments added and removed.
+        let (plan, plan_name) = match self.plan() {
+            Some(p) => (p.plan.to_string(), p.plan_name.clone()),
+            None => (String::new(), plans_off),
+        };
+        [
+            kind.into(),
+            sku,
+            sku_name,
+            source,
+            plan,
+            plan_name,
+            before,
+            after,
+        ]
     }
 }
 
@@ -379,22 +337,20 @@ impl LicenseDiff {
         let keys: BTreeSet<&AssignmentKey> = old.keys().chain(new.keys()).collect();
         for key in keys {
             let (sku, source) = key;
-            let sku_name = catalog.sku_name(sku);
-            let name = source_name(source);
+            let assignment = AssignmentRef {
+                sku: sku.clone(),
+                sku_name: catalog.sku_name(sku),
+                source: source.clone(),
+                source_name: source_name(source),
+            };
             match (old.get(key), new.get(key)) {
                 (None, Some(state)) => entries.push(DiffEntry::AssignmentAdded {
-                    sku: sku.clone(),
-                    sku_name,
-                    source: source.clone(),
-                    source_name: name,
+                    assignment,
                     state: StateLabel::of(state),
                     plans_off: plans_off(state),
                 }),
                 (Some(state), None) => entries.push(DiffEntry::AssignmentRemoved {
-                    sku: sku.clone(),
-                    sku_name,
-                    source: source.clone(),
-                    source_name: name,
+                    assignment,
                     state: StateLabel::of(state),
                     plans_off: plans_off(state),
                 }),
@@ -402,10 +358,7 @@ impl LicenseDiff {
                     let (was_label, now_label) = (StateLabel::of(was), StateLabel::of(now));
                     if was_label != now_label {
                         entries.push(DiffEntry::StateChanged {
-                            sku: sku.clone(),
-                            sku_name: sku_name.clone(),
-                            source: source.clone(),
-                            source_name: name.clone(),
+                            assignment: assignment.clone(),
                             before: was_label,
                             after: now_label,
                         });
@@ -414,12 +367,11 @@ impl LicenseDiff {
                     let now_off: BTreeSet<&PlanId> = now.disabled_plans.iter().collect();
                     for plan in was_off.symmetric_difference(&now_off) {
                         entries.push(DiffEntry::PlanSwitched {
-                            sku: sku.clone(),
-                            sku_name: sku_name.clone(),
-                            source: source.clone(),
-                            source_name: name.clone(),
-                            plan: (*plan).clone(),
-                            plan_name: catalog.plan_name(plan),
+                            assignment: assignment.clone(),
+                            plan: PlanRef {
+                                plan: (*plan).clone(),
+                                plan_name: catalog.plan_name(plan),
+                            },
                             enabled: was_off.contains(plan),
                         });
                     }
@@ -442,8 +394,10 @@ impl LicenseDiff {
             let (was, now) = (old_plans.get(*plan), new_plans.get(*plan));
             if was != now {
                 entries.push(DiffEntry::CapabilityChanged {
-                    plan: (*plan).clone(),
-                    plan_name: catalog.plan_name(plan),
+                    plan: PlanRef {
+                        plan: (*plan).clone(),
+                        plan_name: catalog.plan_name(plan),
+                    },
                     before: was.map(|s| (*s).clone()),
                     after: now.map(|s| (*s).clone()),
                 });
@@ -481,5 +435,37 @@ impl LicenseDiff {
             out.push_str(&crate::lists::csv::row(&entry.csv_fields()));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::ids::GroupId;
+
+    #[test]
+    fn an_entry_is_exported_flat_and_reads_back_the_same() {
+        let entry = DiffEntry::PlanSwitched {
+            assignment: AssignmentRef {
+                sku: SkuId::new("e3"),
+                sku_name: "Office 365 E3".into(),
+                source: AssignmentSource::Group(GroupId::new("g1")),
+                source_name: "All Staff".into(),
+            },
+            plan: PlanRef {
+                plan: PlanId::new("sway"),
+                plan_name: "Sway".into(),
+            },
+            enabled: true,
+        };
+        let json = serde_json::to_value(&entry).unwrap();
+        assert_eq!(json["change"], "planSwitched");
+        assert_eq!(json["skuName"], "Office 365 E3");
+        assert_eq!(json["sourceName"], "All Staff");
+        assert_eq!(json["source"]["groupId"], "g1");
+        assert_eq!(json["planName"], "Sway");
+        assert_eq!(json["enabled"], true);
+        assert_eq!(serde_json::from_value::<DiffEntry>(json).unwrap(), entry);
+        assert_eq!(entry.inverse().inverse(), entry);
     }
 }

@@ -2,7 +2,7 @@
 //! Exchange Online (Plan 2) off: Active", "Error (no free seats) → Active".
 
 use crate::graph::model::{AssignmentError, AssignmentSource};
-use crate::licensing::diff::{DiffEntry, StateLabel};
+use crate::licensing::diff::{AssignmentRef, DiffEntry, StateLabel};
 
 impl StateLabel {
     /// Plain words for the admin: "Error (no free seats)". A state Graph did not send is
@@ -33,14 +33,22 @@ impl StateLabel {
     }
 }
 
+impl AssignmentRef {
+    /// "Office 365 E3 (direct)" or "Office 365 E3 via group All Staff".
+    pub fn describe(&self) -> String {
+        match self.source {
+            AssignmentSource::Direct => format!("{} (direct)", self.sku_name),
+            AssignmentSource::Group(_) => {
+                format!("{} via group {}", self.sku_name, self.source_name)
+            }
+        }
+    }
+}
+
 impl DiffEntry {
     /// One line in admin language.
     pub fn describe(&self) -> String {
         use DiffEntry::*;
-        let via = |sku_name: &str, source: &AssignmentSource, source_name: &str| match source {
-            AssignmentSource::Direct => format!("{sku_name} (direct)"),
-            AssignmentSource::Group(_) => format!("{sku_name} via group {source_name}"),
-        };
         let off = |plans: &[String]| {
             if plans.is_empty() {
                 String::new()
@@ -50,58 +58,43 @@ impl DiffEntry {
         };
         match self {
             AssignmentAdded {
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 state,
                 plans_off,
-                ..
             } => format!(
                 "Added {}{}: {}",
-                via(sku_name, source, source_name),
+                assignment.describe(),
                 off(plans_off),
                 state.plain()
             ),
-            AssignmentRemoved {
-                sku_name,
-                source,
-                source_name,
-                ..
-            } => {
-                format!("Removed {}", via(sku_name, source, source_name))
-            }
+            AssignmentRemoved { assignment, .. } => format!("Removed {}", assignment.describe()),
             PlanSwitched {
-                sku_name,
-                source,
-                source_name,
-                plan_name,
+                assignment,
+                plan,
                 enabled,
-                ..
             } => format!(
-                "{plan_name} switched {} in {}",
+                "{} switched {} in {}",
+                plan.plan_name,
                 if *enabled { "ON" } else { "OFF" },
-                via(sku_name, source, source_name)
+                assignment.describe()
             ),
             StateChanged {
-                sku_name,
-                source,
-                source_name,
+                assignment,
                 before,
                 after,
-                ..
             } => format!(
                 "{}: {} → {}",
-                via(sku_name, source, source_name),
+                assignment.describe(),
                 before.plain(),
                 after.plain()
             ),
             CapabilityChanged {
-                plan_name,
+                plan,
                 before,
                 after,
-                ..
             } => format!(
-                "{plan_name}: {} → {}",
+                "{}: {} → {}",
+                plan.plan_name,
                 before
                     .as_ref()
                     .map_or("not assigned".into(), |s| s.to_string()),

@@ -2,7 +2,7 @@
 //! after, and what changed on the group.
 
 use crate::graph::model::{AssignmentError, ProcessingState};
-use crate::groups::change::{GroupChange, GroupDiff, MemberCounts, Phase};
+use crate::groups::change::{GroupDiff, MemberCounts, Phase};
 use crate::licensing::catalog::Catalog;
 
 /// A group's `licenseProcessingState` as the admin reads it.
@@ -50,11 +50,6 @@ pub fn explain_member_problem(error: &AssignmentError, sku: &str) -> String {
 /// What the bulk screen calls the members handed over from a group.
 pub fn members_with_errors_label(group: &str) -> String {
     format!("Members of {group} with license errors")
-}
-
-/// A pending change to a group's licenses: "Add Office 365 E5", "Turn Sway off in …".
-pub fn describe_group_change(change: &GroupChange, catalog: &Catalog) -> String {
-    super::describe_change(&change.as_change(), catalog)
 }
 
 /// "Errors: 12 → 0; Active: 340 → 352", with "Pending" only when someone was or is.

@@ -28,9 +28,10 @@
 pub mod plan;
 
 pub use plan::{
-    group_diff, group_licenses, member_counts, plan_group, GroupChange, GroupDiff, GroupPlan,
-    MemberCounts,
+    group_diff, group_licenses, member_counts, plan_group, GroupDiff, GroupPlan, MemberCounts,
 };
+
+use crate::licensing::plan::Change;
 
 use crate::graph::error::GraphError;
 use crate::graph::ids::GroupId;
@@ -193,7 +194,7 @@ enum Wake {
 pub struct GroupChangeRun {
     endpoint: GraphEndpoint,
     group: GroupId,
-    changes: Vec<GroupChange>,
+    changes: Vec<Change>,
     catalog: Catalog,
     options: GroupChangeOptions,
     rng: Rng,
@@ -226,7 +227,7 @@ impl GroupChangeRun {
     pub fn new(
         endpoint: GraphEndpoint,
         group: GroupId,
-        changes: Vec<GroupChange>,
+        changes: Vec<Change>,
         catalog: Catalog,
         acknowledged: Vec<Warning>,
         options: GroupChangeOptions,

@@ -14,42 +14,6 @@ use crate::licensing::plan::{Change, DirectLicenses, Refusal, Warning};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One thing the admin wants done to the group's licenses.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "change", rename_all = "camelCase")]
-pub enum GroupChange {
-    /// Assign `sku` to the group with exactly these plans off (or set them, if assigned).
-    Add {
-        sku: SkuId,
-        disabled_plans: Vec<PlanId>,
-    },
-    /// Turn one plan on or off in a SKU the group has.
-    SetPlan {
-        sku: SkuId,
-        plan: PlanId,
-        enabled: bool,
-    },
-    /// Take `sku` off the group (its members lose it unless they hold it otherwise).
-    Remove { sku: SkuId },
-}
-
-impl GroupChange {
-    /// The same edit as the user planner's [`Change`], which applies it.
-    pub(crate) fn as_change(&self) -> Change {
-        match self.clone() {
-            GroupChange::Add {
-                sku,
-                disabled_plans,
-            } => Change::Add {
-                sku,
-                disabled_plans,
-            },
-            GroupChange::SetPlan { sku, plan, enabled } => Change::SetPlan { sku, plan, enabled },
-            GroupChange::Remove { sku } => Change::Remove { sku },
-        }
-    }
-}
-
 /// What would be sent, and what the admin must see first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -77,16 +41,19 @@ pub fn plan_group(
     group: &Group,
     members: &[User],
     catalog: &Catalog,
-    changes: &[GroupChange],
+    changes: &[Change],
 ) -> GroupPlan {
     let current = group_licenses(group);
     let mut target = current.clone();
     let mut refusals = Vec::new();
     for change in changes {
-        let change = change.as_change();
-        if let Some(sku) =
-            crate::licensing::plan::edit_licenses(&mut target, &change, |_, _| BTreeSet::new())
-        {
+        // A replacement keeps off, in the new SKU, the plans that are off in the group.
+        let carried = |from: &SkuId, to: &SkuId| {
+            crate::groups::list::carried_over_for_group(group, catalog, Some(from), to)
+                .into_iter()
+                .collect::<BTreeSet<PlanId>>()
+        };
+        if let Some(sku) = crate::licensing::plan::edit_licenses(&mut target, change, carried) {
             refusals.push(Refusal::NotAssigned { sku });
         }
     }
@@ -306,7 +273,7 @@ mod tests {
             &group(),
             &[],
             &catalog(5),
-            &[GroupChange::SetPlan {
+            &[Change::SetPlan {
                 sku: g(E3),
                 plan: g(SWAY),
                 enabled: true,
@@ -329,7 +296,7 @@ mod tests {
             &group(),
             &[],
             &catalog(5),
-            &[GroupChange::SetPlan {
+            &[Change::SetPlan {
                 sku: g(E3),
                 plan: g("00000000-0000-0000-0000-000000000001"),
                 enabled: false,
@@ -348,7 +315,7 @@ mod tests {
                 r#"[{{"skuId":"{E5}","assignedByGroup":null,"state":"Active"}}]"#
             )),
         ];
-        let add = [GroupChange::Add {
+        let add = [Change::Add {
             sku: g(E5),
             disabled_plans: vec![],
         }];
@@ -368,7 +335,7 @@ mod tests {
             &group(),
             &members,
             &catalog(2),
-            &[GroupChange::Add {
+            &[Change::Add {
                 sku: g("00000000-0000-0000-0000-00000000dead"),
                 disabled_plans: vec![],
             }],
@@ -381,31 +348,21 @@ mod tests {
 
     #[test]
     fn removing_or_switching_a_sku_the_group_lacks_is_refused() {
-        let plan = plan_group(
-            &group(),
-            &[],
-            &catalog(5),
-            &[GroupChange::Remove { sku: g(E5) }],
-        );
+        let plan = plan_group(&group(), &[], &catalog(5), &[Change::Remove { sku: g(E5) }]);
         assert_eq!(plan.body, None);
         assert_eq!(plan.refusals, vec![Refusal::NotAssigned { sku: g(E5) }]);
         let nothing = plan_group(
             &group(),
             &[],
             &catalog(5),
-            &[GroupChange::SetPlan {
+            &[Change::SetPlan {
                 sku: g(E3),
                 plan: g(SWAY),
                 enabled: false,
             }],
         );
         assert_eq!(nothing.body, None, "already off: nothing to send");
-        let removal = plan_group(
-            &group(),
-            &[],
-            &catalog(5),
-            &[GroupChange::Remove { sku: g(E3) }],
-        );
+        let removal = plan_group(&group(), &[], &catalog(5), &[Change::Remove { sku: g(E3) }]);
         assert_eq!(removal.body.unwrap().remove_licenses, vec![g(E3)]);
     }
 
