@@ -8,25 +8,12 @@
 #![allow(clippy::result_large_err)]
 
 pub mod browser;
-pub mod bulk_runs;
-pub mod bulk_state;
 pub mod components;
-pub mod executor;
 pub mod format;
-pub mod graph_client;
-pub mod group_runs;
-pub mod groups_state;
-pub mod http;
-pub mod journal_store;
-pub mod router;
-pub mod session;
+pub mod runs;
 pub mod sign_in_page;
-pub mod tenant_state;
+pub mod state;
 pub mod transport;
-pub mod user_lists;
-pub mod user_runs;
-pub mod user_screen;
-pub mod workspace;
 pub mod workspace_loader;
 
 pub use components::app::App;

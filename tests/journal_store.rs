@@ -2,7 +2,7 @@
 //! tab leaves behind is exactly what the next sign-in offers to resume.
 #![cfg(target_arch = "wasm32")]
 
-use license_desk::journal_store::{
+use license_desk::transport::journal_store::{
     self, discard, discard_all, from_file_json, to_file_json, unfinished_run, JournalStore,
     RunHeader,
 };

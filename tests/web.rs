@@ -6,8 +6,8 @@ use license_desk::components::add_license_form::AddLicenseForm;
 use license_desk::components::error_panel::ErrorPanel;
 use license_desk::components::tenant_licenses::TenantLicenses;
 use license_desk::components::user_licenses::UserLicenses;
-use license_desk::session::Session;
-use license_desk::workspace::{Load, Workspace};
+use license_desk::state::workspace::{Load, Workspace};
+use license_desk::transport::session::Session;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::model::{SubscribedSku, User};
 use license_desk_core::graph::response::RawResponse;
@@ -504,7 +504,7 @@ async fn a_usage_location_that_is_no_country_is_refused_next_to_the_field() {
 #[wasm_bindgen_test]
 async fn the_throttling_wait_is_announced_at_its_start_near_its_end_and_when_over() {
     use license_desk::components::throttle_notice::ThrottleNotice;
-    use license_desk::session::ThrottleWait;
+    use license_desk::transport::session::ThrottleWait;
     let root = container();
     let session = Session::new();
     let _mounted = leptos::mount::mount_to(root.clone(), move || {

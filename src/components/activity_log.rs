@@ -2,7 +2,7 @@
 //! The token is never part of an entry. The newest entries are shown, each row keyed so
 //! a new request adds one row; the whole log can be exported.
 
-use crate::session::use_session;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 
 /// Rows shown at once; the export holds every entry.

@@ -3,8 +3,8 @@
 //! adding a license never switches a plan on by accident; every other plan starts on.
 
 use crate::components::plan_choices::PlanChoices;
-use crate::tenant_state::use_tenant;
-use crate::user_screen::use_user_screen;
+use crate::state::tenant::use_tenant;
+use crate::state::user::use_user_screen;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::AppliesTo;

@@ -17,9 +17,9 @@ use crate::components::token_panel::TokenPanel;
 use crate::components::token_refresh::TokenRefresh;
 use crate::components::unlicensed_users::UnlicensedUsers;
 use crate::components::user_licenses::UserLicenses;
-use crate::session::{Connection, Session};
-use crate::tenant_state::TenantState;
-use crate::workspace::{Load, Workspace};
+use crate::state::tenant::TenantState;
+use crate::state::workspace::{Load, Workspace};
+use crate::transport::session::{Connection, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::auth::access_token::AccessToken;
@@ -31,7 +31,7 @@ use std::time::Duration;
 fn load_skus(session: Session, tenant: TenantState) {
     tenant.skus.set(Load::Loading);
     spawn_local(async move {
-        let result = crate::graph_client::subscribed_skus(session).await;
+        let result = crate::runs::reads::subscribed_skus(session).await;
         tenant.skus.set(match result {
             Ok(skus) => Load::Ready(skus),
             Err(error) => Load::Failed(error),
@@ -70,7 +70,7 @@ pub fn App(
     // cleaned exactly as a pasted one.
     let fragment_token =
         crate::browser::take_fragment_token().and_then(|t| AccessToken::from_pasted(&t));
-    crate::router::follow_address_bar(navigation);
+    crate::state::navigation::follow_address_bar(navigation);
     if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
         session.start_demo(workspace);
     }
@@ -119,7 +119,7 @@ pub fn App(
     Effect::new(move |previous: Option<(bool, u64)>| {
         let now = (connected(), session.tenant_epoch());
         if now.0 && previous != Some(now) {
-            crate::bulk_runs::look_for_saved_run(session, bulk);
+            crate::state::bulk::actions::look_for_saved_run(session, bulk);
         }
         now
     });

@@ -2,8 +2,6 @@
 //! run (a dry run that reads and plans every user and writes nothing), start it, watch it
 //! hold Graph's write quota, and keep the report. Undo and retry are previewed runs too.
 
-use crate::bulk_runs;
-use crate::bulk_state::{BulkState, Phase};
 use crate::components::bulk_operation_picker::BulkOperationPicker;
 use crate::components::bulk_preview::{blocked_reason, BulkPreview};
 use crate::components::bulk_results::BulkResults;
@@ -12,8 +10,10 @@ use crate::components::bulk_run_progress::BulkRunProgress;
 use crate::components::bulk_user_sources::BulkUserSources;
 use crate::components::saved_run_offer::LoadJournal;
 use crate::format::count;
-use crate::session::Session;
-use crate::tenant_state::TenantState;
+use crate::state::bulk::actions as bulk_runs;
+use crate::state::bulk::{BulkState, Phase};
+use crate::state::tenant::TenantState;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::bulk::operation::BulkOperation;

@@ -2,9 +2,9 @@
 //! replace a license, or turn one service plan on or off. The choice is complete only
 //! when every license and plan it needs is picked.
 
-use crate::bulk_state::BulkState;
 use crate::components::plan_choices::PlanChoices;
-use crate::tenant_state::TenantState;
+use crate::state::bulk::BulkState;
+use crate::state::tenant::TenantState;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::graph::ids::PlanId;

@@ -4,8 +4,8 @@
 //! until every warning that needs it is ticked and seats suffice (or the admin chose to
 //! stop when they run out).
 
-use crate::bulk_state::{BulkState, PreviewResult};
 use crate::format::{count, number};
+use crate::state::bulk::{BulkState, PreviewResult};
 use leptos::prelude::*;
 use license_desk_core::bulk::preview::{self, Preview};
 use license_desk_core::licensing::catalog::Catalog;

@@ -2,9 +2,9 @@
 //! Microsoft 365 E3: 4,812 users; 3 failed: CountViolation"), the report as CSV and JSON,
 //! "Retry failed", and "Undo this run", which is previewed like any run.
 
-use crate::bulk_runs;
-use crate::bulk_state::BulkState;
-use crate::session::Session;
+use crate::state::bulk::actions as bulk_runs;
+use crate::state::bulk::BulkState;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::{report, undo};
 use license_desk_core::licensing::catalog::Catalog;

@@ -2,9 +2,9 @@
 //! status and paged, so ten thousand rows cost no more to show than fifty. A row opens
 //! to the user's own diff.
 
-use crate::bulk_state::BulkState;
 use crate::components::changes_view::DiffList;
 use crate::format::number;
+use crate::state::bulk::BulkState;
 use leptos::prelude::*;
 use license_desk_core::bulk::report;
 use license_desk_core::licensing::catalog::Catalog;

@@ -2,17 +2,17 @@
 //! the time left, Graph's throttling with its countdown, the live chart, and Pause,
 //! Resume and Cancel. A 401 pauses the run until a fresh token is pasted; nothing fails.
 
-use crate::bulk_runs;
-use crate::bulk_state::{BulkState, Phase};
 use crate::components::write_rate_chart::WriteRateChart;
 use crate::format::{duration, number};
+use crate::state::bulk::actions as bulk_runs;
+use crate::state::bulk::{BulkState, Phase};
 use leptos::prelude::*;
 use license_desk_core::ops::{Event, PauseReason, Status};
 
 #[component]
 pub fn BulkRunProgress() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
-    let session = expect_context::<crate::session::Session>();
+    let session = expect_context::<crate::transport::session::Session>();
     let progress = bulk.progress;
     let total = move || progress.with(|p| p.summary.total);
     let finished = move || {
@@ -120,7 +120,7 @@ pub fn BulkRunProgress() -> impl IntoView {
                 {move || dry_run().then(|| view! {
                     <button class="secondary" on:click=move |_| { bulk_runs::control(bulk, Event::Cancel); bulk.reset_run(); }>"Stop preview"</button>
                 })}
-                <button class="secondary" on:click=move |_| crate::bulk_runs::download_journal(bulk)>"Download journal"</button>
+                <button class="secondary" on:click=move |_| crate::state::bulk::actions::download_journal(bulk)>"Download journal"</button>
             </div>
         </section>
     }

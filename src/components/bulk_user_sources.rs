@@ -2,12 +2,12 @@
 //! a license's holders, or a group's members with license errors. Each source says how
 //! many users it found; bad lines are listed with their line numbers, never dropped.
 
-use crate::bulk_state::{BulkState, SourceList};
 use crate::components::error_panel::ErrorPanel;
 use crate::format::{count, number};
-use crate::session::Session;
-use crate::tenant_state::TenantState;
-use crate::workspace::Load;
+use crate::state::bulk::{BulkState, SourceList};
+use crate::state::tenant::TenantState;
+use crate::state::workspace::Load;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::bulk::input::{parse_users, BadLine, ParsedUsers};
@@ -42,7 +42,7 @@ fn read_list(session: Session, bulk: BulkState, label: String, first: GraphReque
     bulk.reading.set(Some(format!("Reading {label}…")));
     spawn_local(async move {
         let progress_label = label.clone();
-        let result = crate::graph_client::all_users(session, first, move |so_far| {
+        let result = crate::runs::reads::all_users(session, first, move |so_far| {
             bulk.reading.set(Some(format!(
                 "Reading {progress_label}… {}",
                 number(so_far as i64)
@@ -106,7 +106,7 @@ pub fn BulkUserSources() -> impl IntoView {
         if groups.with_untracked(|g| matches!(g, Load::Idle)) {
             groups.set(Load::Loading);
             spawn_local(async move {
-                let result = crate::graph_client::fetch::<ODataPage<Group>>(
+                let result = crate::runs::reads::fetch::<ODataPage<Group>>(
                     session,
                     request::list_groups(999),
                 )

@@ -1,9 +1,9 @@
 //! "Changes": what the last write actually did, read back from Graph, in admin language,
 //! with export, the raw before/after, the equivalent PowerShell and HTTP, and Undo.
 
-use crate::session::use_session;
-use crate::tenant_state::use_tenant;
-use crate::user_screen::use_user_screen;
+use crate::state::tenant::use_tenant;
+use crate::state::user::use_user_screen;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::graph::model::AssignLicenseBody;
 use license_desk_core::licensing::diff::DiffEntry;

@@ -2,8 +2,8 @@
 //! Next-page links are followed only within the chosen endpoint and never twice.
 
 use crate::components::error_panel::ErrorPanel;
-use crate::router::use_navigation;
-use crate::session::use_session;
+use crate::state::navigation::use_navigation;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::graph::error::GraphError;
@@ -62,7 +62,7 @@ pub fn FindUser() -> impl IntoView {
         next.set(None);
         searching.set(true);
         spawn_local(async move {
-            let result = crate::graph_client::users_page(session, request).await;
+            let result = crate::runs::reads::users_page(session, request).await;
             if generation.get_value() != this {
                 return; // A newer search started while this one ran.
             }

@@ -7,9 +7,9 @@
 
 use crate::components::plan_choices::PlanChoices;
 use crate::components::token_panel::permission_for;
-use crate::groups_state::use_groups;
-use crate::session::use_session;
-use crate::tenant_state::use_tenant;
+use crate::state::groups::use_groups;
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::ids::{PlanId, SkuId};
@@ -179,7 +179,7 @@ pub fn GroupChangeForm() -> impl IntoView {
                                         move |_| {
                                             let ticked: Vec<_> = state.ticked.with(|t| acknowledged.iter().filter(|w| !w.needs_ack() || t.contains(w)).cloned().collect());
                                             previewing.set(false);
-                                            crate::group_runs::apply(session, tenant, state, ticked);
+                                            crate::state::groups::actions::apply(session, tenant, state, ticked);
                                         }
                                     }>"Apply changes"</button>
                             </div>

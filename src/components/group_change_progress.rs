@@ -3,9 +3,9 @@
 //! states moved ("Errors: 12 → 0"), or what failed, why and what to do.
 
 use crate::components::error_panel::ErrorPanel;
-use crate::group_runs::CHANGE_STATUS_ID;
-use crate::groups_state::use_groups;
-use crate::tenant_state::use_tenant;
+use crate::state::groups::actions::CHANGE_STATUS_ID;
+use crate::state::groups::use_groups;
+use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::groups::change::{Ending, Phase};
 use license_desk_core::wording::groups::{change_phase, member_counts_change};

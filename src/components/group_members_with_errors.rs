@@ -3,15 +3,15 @@
 //! and each member links to their licenses. "Reprocess these users" hands the members
 //! listed to the bulk screen with the Reprocess operation, to preview and start there.
 
-use crate::bulk_state::BulkState;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
 use crate::components::token_panel::permission_for;
-use crate::groups_state::use_groups;
-use crate::router::use_navigation;
-use crate::session::use_session;
-use crate::tenant_state::use_tenant;
-use crate::workspace::Load;
+use crate::state::bulk::BulkState;
+use crate::state::groups::use_groups;
+use crate::state::navigation::use_navigation;
+use crate::state::tenant::use_tenant;
+use crate::state::workspace::Load;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::{Group, User};
@@ -84,13 +84,13 @@ pub fn GroupMembersWithErrors() -> impl IntoView {
                         <div class="actions">
                             {more.then(|| view! {
                                 <button class="secondary" disabled=list.reading_more
-                                    on:click=move |_| crate::group_runs::more_errors(session, state)>
+                                    on:click=move |_| crate::state::groups::actions::more_errors(session, state)>
                                     {if list.reading_more { "Reading more…" } else { "Show more" }}
                                 </button>
                             })}
                             <button class="primary" disabled=move || !can_reprocess()
                                 aria-describedby=move || (!can_reprocess()).then_some("reprocess-not-allowed")
-                                on:click=move |_| crate::group_runs::reprocess_on_bulk_screen(bulk, navigation, state, &group_name, ids.clone())>
+                                on:click=move |_| crate::state::groups::actions::reprocess_on_bulk_screen(bulk, navigation, state, &group_name, ids.clone())>
                                 {format!("Reprocess these users ({shown})")}
                             </button>
                         </div>

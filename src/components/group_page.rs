@@ -8,10 +8,10 @@ use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
 use crate::components::screen_link::ScreenLink;
 use crate::components::token_panel::permission_for;
-use crate::groups_state::{use_groups, GroupsState};
-use crate::session::use_session;
-use crate::tenant_state::use_tenant;
-use crate::workspace::Load;
+use crate::state::groups::{use_groups, GroupsState};
+use crate::state::tenant::use_tenant;
+use crate::state::workspace::Load;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::ids::{PlanId, SkuId};
@@ -143,14 +143,14 @@ pub fn GroupPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = state.open_group() {
             if allowed() {
-                crate::group_runs::load_group(session, tenant, state, id);
+                crate::state::groups::actions::load_group(session, tenant, state, id);
             }
         }
     });
     let title = move || {
         state
             .open_group()
-            .map(|id| crate::group_runs::group_name(state, tenant, &id))
+            .map(|id| crate::state::groups::actions::group_name(state, tenant, &id))
             .unwrap_or_default()
     };
     view! {

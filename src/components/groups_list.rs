@@ -5,10 +5,10 @@
 use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
 use crate::components::token_panel::permission_for;
-use crate::groups_state::use_groups;
-use crate::session::use_session;
-use crate::tenant_state::use_tenant;
-use crate::workspace::Load;
+use crate::state::groups::use_groups;
+use crate::state::tenant::use_tenant;
+use crate::state::workspace::Load;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::AssignedLicense;
@@ -68,7 +68,7 @@ pub fn GroupsList() -> impl IntoView {
     // Read afresh each time the screen opens: processing states and errors move.
     Effect::new(move |_| {
         if allowed() && state.list.with_untracked(|l| !matches!(l, Load::Loading)) {
-            crate::group_runs::load_groups(session, tenant, state);
+            crate::state::groups::actions::load_groups(session, tenant, state);
         }
     });
     view! {
@@ -78,7 +78,7 @@ pub fn GroupsList() -> impl IntoView {
             <div class="actions">
                 <button class="secondary" disabled=move || !allowed() || state.list.with(|l| matches!(l, Load::Loading))
                     aria-describedby=move || (!allowed()).then_some("groups-not-allowed")
-                    on:click=move |_| crate::group_runs::load_groups(session, tenant, state)>"Refresh groups"</button>
+                    on:click=move |_| crate::state::groups::actions::load_groups(session, tenant, state)>"Refresh groups"</button>
             </div>
             {move || (!allowed()).then(|| view! {
                 <p id="groups-not-allowed" class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.", reason().unwrap_or_default())}</p>

@@ -5,10 +5,10 @@
 use crate::components::screen_link::ScreenLink;
 use crate::components::show_more::ShowMore;
 use crate::components::user_list_actions::UserListActions;
-use crate::router::use_navigation;
-use crate::session::use_session;
-use crate::tenant_state::use_tenant;
-use crate::user_lists::{hand_to_bulk, name_groups, UserList};
+use crate::state::navigation::use_navigation;
+use crate::state::tenant::use_tenant;
+use crate::state::user_lists::{hand_to_bulk, name_groups, UserList};
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::ids::SkuId;
@@ -38,7 +38,7 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
     let session = use_session();
     let tenant = use_tenant();
     let navigation = use_navigation();
-    let bulk = expect_context::<crate::bulk_state::BulkState>();
+    let bulk = expect_context::<crate::state::bulk::BulkState>();
     let list = UserList::new();
     let refused = RwSignal::new(None::<String>);
     let catalog = tenant.catalog;

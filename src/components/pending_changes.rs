@@ -2,9 +2,9 @@
 //! diff) and "Apply changes", which hands them to the operations engine as a run of one.
 
 use crate::components::changes_view::DiffList;
-use crate::session::use_session;
-use crate::tenant_state::use_tenant;
-use crate::user_screen::use_user_screen;
+use crate::state::tenant::use_tenant;
+use crate::state::user::use_user_screen;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::User;
@@ -48,7 +48,7 @@ pub fn PendingChanges() -> impl IntoView {
         previewing.set(false);
         // The engine reads the user again and plans against what it reads; the warnings
         // ticked here are the only ones it may send with.
-        crate::user_runs::start(
+        crate::state::user::actions::start(
             session,
             tenant,
             screen,

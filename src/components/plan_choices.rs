@@ -2,7 +2,7 @@
 //! replaced. Plans that are off for the user today start off (the safe default, carried
 //! over by service-plan name) and say so; the admin can change each one.
 
-use crate::tenant_state::use_tenant;
+use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use std::collections::BTreeSet;

@@ -3,12 +3,12 @@
 //! may have gone out before anything is sent, so nothing is written twice. A downloaded
 //! journal can be loaded here too.
 
-use crate::bulk_runs;
-use crate::bulk_state::BulkState;
 use crate::format::number;
-use crate::journal_store;
-use crate::session::Session;
-use crate::tenant_state::TenantState;
+use crate::state::bulk::actions as bulk_runs;
+use crate::state::bulk::BulkState;
+use crate::state::tenant::TenantState;
+use crate::transport::journal_store;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::route::Screen;
@@ -19,7 +19,7 @@ pub fn SavedRunOffer() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
     let session = expect_context::<Session>();
     let tenant = expect_context::<TenantState>();
-    let navigation = expect_context::<crate::router::Navigation>();
+    let navigation = expect_context::<crate::state::navigation::Navigation>();
     let skus_ready = move || tenant.skus.with(|s| s.ready().is_some());
     let resume = move |_| {
         let Some(saved) = bulk.saved.get_untracked() else {

@@ -3,7 +3,7 @@
 //! asked; a plain click changes the screen without reloading.
 
 use crate::components::screen_nav::href;
-use crate::router::use_navigation;
+use crate::state::navigation::use_navigation;
 use leptos::prelude::*;
 use license_desk_core::route::Screen;
 

@@ -3,7 +3,7 @@
 //! real link with its own address, so it can be opened in a new tab or bookmarked; a
 //! plain click changes the screen without reloading.
 
-use crate::router::Navigation;
+use crate::state::navigation::Navigation;
 use leptos::prelude::*;
 use license_desk_core::route::Screen;
 

@@ -1,6 +1,6 @@
 //! "Show more" under a paged user list: reads the next page while one remains.
 
-use crate::user_lists::UserList;
+use crate::state::user_lists::UserList;
 use leptos::prelude::*;
 
 #[component]

@@ -5,9 +5,9 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::format::number;
-use crate::session::{use_session, Session};
-use crate::tenant_state::{use_tenant, TenantState};
-use crate::workspace::Load;
+use crate::state::tenant::{use_tenant, TenantState};
+use crate::state::workspace::Load;
+use crate::transport::session::{use_session, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
@@ -18,7 +18,7 @@ use license_desk_core::wording::lists::{subscriptions_not_allowed, subscriptions
 fn load_subscriptions(session: Session, tenant: TenantState) {
     tenant.subscriptions.set(Load::Loading);
     spawn_local(async move {
-        let result = crate::graph_client::directory_subscriptions(session).await;
+        let result = crate::runs::reads::directory_subscriptions(session).await;
         tenant.subscriptions.try_set(match result {
             Ok(list) => Load::Ready(list),
             Err(error) => Load::Failed(error),

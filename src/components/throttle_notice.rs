@@ -5,7 +5,7 @@
 //! visually hidden one announces only the start of a wait, the last ten seconds, and the
 //! end.
 
-use crate::session::use_session;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 
 /// Seconds left at which the wait is announced once more.

@@ -1,7 +1,7 @@
 //! Who the token signs in as, for which tenant and cloud, with which permissions, and
 //! how long it lasts. Decoded locally without verification; Graph verifies.
 
-use crate::session::use_session;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::{Action, Claims};
 

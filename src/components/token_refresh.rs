@@ -2,8 +2,8 @@
 //! stays, and the work continues with the new token.
 
 use crate::components::error_panel::ErrorPanel;
-use crate::session::{demo_token, use_session};
-use crate::workspace::use_workspace;
+use crate::state::workspace::use_workspace;
+use crate::transport::session::{demo_token, use_session};
 use leptos::prelude::*;
 use license_desk_core::auth::access_token::AccessToken;
 

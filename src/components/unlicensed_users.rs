@@ -4,9 +4,9 @@
 use crate::components::screen_link::ScreenLink;
 use crate::components::show_more::ShowMore;
 use crate::components::user_list_actions::UserListActions;
-use crate::router::use_navigation;
-use crate::session::use_session;
-use crate::user_lists::{hand_to_bulk, UserList};
+use crate::state::navigation::use_navigation;
+use crate::state::user_lists::{hand_to_bulk, UserList};
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::User;
@@ -21,7 +21,7 @@ fn no_op(_: &[User]) {}
 pub fn UnlicensedUsers() -> impl IntoView {
     let session = use_session();
     let navigation = use_navigation();
-    let bulk = expect_context::<crate::bulk_state::BulkState>();
+    let bulk = expect_context::<crate::state::bulk::BulkState>();
     let list = UserList::new();
     let refused = RwSignal::new(None::<String>);
     let allowed = move || session.may_attempt(Action::ReadUsers);

@@ -10,11 +10,11 @@ use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::replace_with::ReplaceWith;
 use crate::components::token_panel::permission_for;
-use crate::session::{use_session, Session};
-use crate::tenant_state::{use_tenant, TenantState};
-use crate::user_runs::{ERROR_ID, STATUS_ID};
-use crate::user_screen::{use_user_screen, UserScreen};
-use crate::workspace::Load;
+use crate::state::tenant::{use_tenant, TenantState};
+use crate::state::user::actions::{ERROR_ID, STATUS_ID};
+use crate::state::user::{use_user_screen, UserScreen};
+use crate::state::workspace::Load;
+use crate::transport::session::{use_session, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
@@ -39,7 +39,7 @@ use std::collections::BTreeSet;
 pub fn load_user(session: Session, tenant: TenantState, screen: UserScreen, id: String) {
     screen.user.set(Load::Loading);
     spawn_local(async move {
-        match crate::graph_client::get_user(session, &id).await {
+        match crate::runs::reads::get_user(session, &id).await {
             Ok(user) => {
                 let groups: BTreeSet<GroupId> = user
                     .license_assignment_states
@@ -47,11 +47,11 @@ pub fn load_user(session: Session, tenant: TenantState, screen: UserScreen, id: 
                     .filter_map(|s| s.assigned_by_group.clone())
                     .filter(|g| !tenant.group_names.with_untracked(|n| n.contains_key(g)))
                     .collect();
-                let details = crate::graph_client::license_details(session, &id)
+                let details = crate::runs::reads::license_details(session, &id)
                     .await
                     .unwrap_or_default();
                 for group in groups {
-                    if let Ok(found) = crate::graph_client::group(session, &group).await {
+                    if let Ok(found) = crate::runs::reads::group(session, &group).await {
                         if let Some(name) = found.display_name {
                             tenant.name_group(group, name);
                         }
@@ -348,7 +348,7 @@ fn UsageLocationForm(user_id: String) -> impl IntoView {
     let submit = move || match parse_usage_location(&typed.get_untracked()) {
         Ok(code) => {
             problem.set(None);
-            crate::user_runs::start(
+            crate::state::user::actions::start(
                 session,
                 tenant,
                 screen,
@@ -482,7 +482,7 @@ pub fn UserLicenses() -> impl IntoView {
                 };
                 let reprocess_denied = move || session.claims.with(|c| permission_for(c.as_ref(), Action::Reprocess).err()).filter(|_| !session.may_attempt(Action::Reprocess));
                 let reprocess_id = user_id.clone();
-                let reprocess = move |_| crate::user_runs::start(session, tenant, screen, reprocess_id.clone(), Intent::Reprocess, Vec::new());
+                let reprocess = move |_| crate::state::user::actions::start(session, tenant, screen, reprocess_id.clone(), Intent::Reprocess, Vec::new());
                 view! {
                     <section class="card user" aria-labelledby="licenses-title">
                         <div class="user-head">

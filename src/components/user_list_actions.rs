@@ -3,7 +3,7 @@
 //! is under the list ([`crate::components::show_more`]).
 
 use crate::components::error_panel::ErrorPanel;
-use crate::user_lists::UserList;
+use crate::state::user_lists::UserList;
 use leptos::prelude::*;
 use license_desk_core::lists::user_list::UserPages;
 use license_desk_core::wording::lists::shown_of;

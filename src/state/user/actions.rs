@@ -8,11 +8,11 @@
 //! still checks whether a write that got no clear answer was applied, the screen says
 //! so instead.
 
-use crate::executor::RunHandle;
-use crate::session::Session;
-use crate::tenant_state::TenantState;
-use crate::user_screen::UserScreen;
-use crate::workspace::Load;
+use crate::runs::executor::RunHandle;
+use crate::state::tenant::TenantState;
+use crate::state::user::UserScreen;
+use crate::state::workspace::Load;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::UserId;
 use license_desk_core::licensing::plan::Warning;
@@ -167,7 +167,7 @@ fn finish(session: Session, tenant: TenantState, screen: UserScreen, user: &User
     screen.busy.set(None);
     let id = user.to_string();
     leptos::task::spawn_local(async move {
-        if let Ok(details) = crate::graph_client::license_details(session, &id).await {
+        if let Ok(details) = crate::runs::reads::license_details(session, &id).await {
             // Only onto the same user's screen: the admin may have opened another.
             if screen
                 .open
@@ -177,7 +177,7 @@ fn finish(session: Session, tenant: TenantState, screen: UserScreen, user: &User
                 screen.details.set(details);
             }
         }
-        if let Ok(skus) = crate::graph_client::subscribed_skus(session).await {
+        if let Ok(skus) = crate::runs::reads::subscribed_skus(session).await {
             tenant.skus.set(Load::Ready(skus));
         }
     });

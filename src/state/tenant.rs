@@ -2,14 +2,14 @@
 //! of groups that license users, and the [`Catalog`] built from them once per change
 //! (a [`Memo`]), so no view rebuilds it to look up a name.
 
-use crate::workspace::Load;
+use crate::state::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
 use license_desk_core::licensing::catalog::Catalog;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Provided as context by [`crate::workspace::Workspace::provide`].
+/// Provided as context by [`crate::state::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
 pub struct TenantState {
     pub skus: RwSignal<Load<Vec<SubscribedSku>>>,

@@ -11,7 +11,7 @@
 //! its answers are dropped unseen and it sends nothing more. A 401 pauses the run; the
 //! fresh token the admin pastes resumes it ([`fresh_token`]).
 
-use crate::session::{Session, ThrottleWait};
+use crate::transport::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::graph::activity::LogEntry;
 use license_desk_core::graph::error::{ErrorKind, GraphError};

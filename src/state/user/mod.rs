@@ -2,8 +2,10 @@
 //! pending changes per user (so opening another user loses nothing), the last write and
 //! its outcome, and what is running now.
 
-use crate::router::Navigation;
-use crate::workspace::Load;
+pub mod actions;
+
+use crate::state::navigation::Navigation;
+use crate::state::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::UserId;
 use license_desk_core::graph::model::{LicenseDetails, User};
@@ -11,7 +13,7 @@ use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{ErrorRecord, JournalRecord};
 use std::collections::BTreeMap;
 
-/// Provided as context by [`crate::workspace::Workspace::provide`].
+/// Provided as context by [`crate::state::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
 pub struct UserScreen {
     /// The user the screen shows, from the route; changes only when another user opens.

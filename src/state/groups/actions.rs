@@ -6,13 +6,13 @@
 //! The only glue is mapping its effects to [`GroupsState`], and re-reading the page once
 //! it has finished so the licenses, counts and errors shown are the new ones.
 
-use crate::bulk_state::{BulkState, SourceList};
-use crate::executor::GroupRunHandle;
-use crate::groups_state::{ChangeProgress, ErrorMembers, GroupsState};
-use crate::router::Navigation;
-use crate::session::Session;
-use crate::tenant_state::TenantState;
-use crate::workspace::Load;
+use crate::runs::executor::GroupRunHandle;
+use crate::state::bulk::{BulkState, SourceList};
+use crate::state::groups::{ChangeProgress, ErrorMembers, GroupsState};
+use crate::state::navigation::Navigation;
+use crate::state::tenant::TenantState;
+use crate::state::workspace::Load;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::bulk::operation::BulkOperation;
@@ -35,10 +35,10 @@ pub fn load_groups(session: Session, tenant: TenantState, state: GroupsState) {
     state.list.set(Load::Loading);
     spawn_local(async move {
         let failing =
-            crate::graph_client::all_pages::<Group>(session, request::groups_with_license_errors())
+            crate::runs::reads::all_pages::<Group>(session, request::groups_with_license_errors())
                 .await;
         let all =
-            crate::graph_client::all_pages::<Group>(session, request::groups_with_licenses(999))
+            crate::runs::reads::all_pages::<Group>(session, request::groups_with_licenses(999))
                 .await;
         match (failing, all) {
             (Ok(failing), Ok(all)) => {
@@ -62,7 +62,7 @@ pub fn load_group(session: Session, tenant: TenantState, state: GroupsState, id:
     spawn_local(async move {
         let open_id = id.clone();
         let still_open = move || state.open_group().as_ref() == Some(&open_id);
-        match crate::graph_client::fetch::<Group>(session, request::group_licenses(&id)).await {
+        match crate::runs::reads::fetch::<Group>(session, request::group_licenses(&id)).await {
             Ok(group) => {
                 if let Some(name) = &group.display_name {
                     tenant.name_group(group.id.clone(), name.clone());
@@ -81,7 +81,7 @@ pub fn load_group(session: Session, tenant: TenantState, state: GroupsState, id:
             }
         }
         let members =
-            crate::graph_client::all_pages::<User>(session, request::group_member_states(&id, 999))
+            crate::runs::reads::all_pages::<User>(session, request::group_member_states(&id, 999))
                 .await;
         if !still_open() {
             return;
@@ -117,7 +117,7 @@ async fn read_error_page(
     request: request::GraphRequest,
 ) -> Result<(Vec<User>, Option<request::GraphRequest>), license_desk_core::graph::error::GraphError>
 {
-    let (page, request_id) = crate::graph_client::page_of::<User>(session, request).await?;
+    let (page, request_id) = crate::runs::reads::page_of::<User>(session, request).await?;
     let mut paging = state.paging.get_value();
     let next = match paging.as_mut() {
         Some(paging) => paging.follow(page.next_link.as_deref(), request_id.as_deref())?,
@@ -174,7 +174,7 @@ pub fn reprocess_on_bulk_screen(
 ) {
     if matches!(
         bulk.phase.get_untracked(),
-        crate::bulk_state::Phase::Finished | crate::bulk_state::Phase::Previewed
+        crate::state::bulk::Phase::Finished | crate::state::bulk::Phase::Previewed
     ) {
         bulk.reset_run();
     }

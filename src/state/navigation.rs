@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 use license_desk_core::route::{Screen, SCREEN_PARAMETERS};
 
-/// Which screen is shown. Provided as context by [`crate::workspace::Workspace::provide`].
+/// Which screen is shown. Provided as context by [`crate::state::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
 pub struct Navigation {
     /// The screen shown; [`follow_address_bar`] keeps it in step with the address bar.

@@ -8,7 +8,7 @@
 //! `needs_token`, which asks for a fresh token on top of the current screen; a fresh
 //! token for the same tenant keeps everything.
 
-use crate::workspace::Workspace;
+use crate::state::workspace::Workspace;
 use leptos::prelude::*;
 use license_desk_core::auth::access_token::AccessToken;
 use license_desk_core::auth::token::{self, Action, Claims};
@@ -164,7 +164,7 @@ impl Session {
         self.token.set(Some(token));
         self.needs_token.set(None);
         if !switched {
-            crate::executor::fresh_token();
+            crate::runs::executor::fresh_token();
         }
     }
 

@@ -5,9 +5,11 @@
 //! It lives above the screens, so a failed change or a visit to a member's user screen
 //! loses nothing the admin typed; like everything else it is cleared with the tenant.
 
-use crate::executor::GroupRunHandle;
-use crate::router::Navigation;
-use crate::workspace::Load;
+pub mod actions;
+
+use crate::runs::executor::GroupRunHandle;
+use crate::state::navigation::Navigation;
+use crate::state::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::GroupId;
@@ -39,7 +41,7 @@ pub struct ChangeProgress {
     pub report: Option<GroupReport>,
 }
 
-/// Provided as context by [`crate::workspace::Workspace::provide`].
+/// Provided as context by [`crate::state::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
 pub struct GroupsState {
     /// The group the screen shows, from the route.

@@ -3,9 +3,9 @@
 //! "fresh token" prompt while the screen stays as it is.
 //!
 //! Writes never come here: every write is a run of the operations engine, carried out by
-//! [`crate::executor`]. [`send`] refuses a write outright.
+//! [`crate::runs::executor`]. [`send`] refuses a write outright.
 
-use crate::session::{Session, ThrottleWait};
+use crate::transport::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::graph::activity::LogEntry;
 use license_desk_core::graph::error::GraphError;

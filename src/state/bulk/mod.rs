@@ -7,8 +7,10 @@
 //! record is replaced per change, in constant time) and the screen is told about changes
 //! at most a few times a second through [`BulkState::journal_version`].
 
-use crate::executor::RunHandle;
-use crate::journal_store::{JournalStore, RunHeader};
+pub mod actions;
+
+use crate::runs::executor::RunHandle;
+use crate::transport::journal_store::{JournalStore, RunHeader};
 use leptos::prelude::*;
 use license_desk_core::bulk::input::ParsedUsers;
 use license_desk_core::bulk::operation::BulkOperation;

@@ -8,10 +8,10 @@
 //! refreshes the figures a few times a second so ten thousand records cost no more to
 //! show than ten.
 
-use crate::bulk_state::{BulkState, Phase, PreviewResult, Progress, RunSpec};
-use crate::executor::{Barrier, Countdown, RunHandle};
-use crate::journal_store::{self, JournalStore, RunHeader};
-use crate::session::Session;
+use crate::runs::executor::{Barrier, Countdown, RunHandle};
+use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, RunSpec};
+use crate::transport::journal_store::{self, JournalStore, RunHeader};
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::{self, Preview};

@@ -5,11 +5,11 @@
 //!
 //! It lives above every view, so a fresh sign-in after a 401 keeps all of it.
 
-use crate::bulk_state::BulkState;
-use crate::groups_state::GroupsState;
-use crate::router::Navigation;
-use crate::tenant_state::TenantState;
-use crate::user_screen::UserScreen;
+use crate::state::bulk::BulkState;
+use crate::state::groups::GroupsState;
+use crate::state::navigation::Navigation;
+use crate::state::tenant::TenantState;
+use crate::state::user::UserScreen;
 use leptos::prelude::*;
 use license_desk_core::graph::error::GraphError;
 

@@ -6,8 +6,8 @@
 //! The paging rules (headers repeated on next pages, links kept on the endpoint) are the
 //! core's [`UserPages`]; this module only sends its requests.
 
-use crate::session::Session;
-use crate::tenant_state::TenantState;
+use crate::state::tenant::TenantState;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
@@ -97,7 +97,7 @@ impl UserList {
                 .pages
                 .try_with_untracked(|p| p.as_ref().and_then(|p| p.next_request().cloned()))
             {
-                let answer = crate::graph_client::users_page(session, request).await;
+                let answer = crate::runs::reads::users_page(session, request).await;
                 let accepted = match answer {
                     Ok((page, request_id)) => {
                         let added = page.value.clone();
@@ -170,7 +170,7 @@ pub fn name_groups(session: Session, tenant: TenantState, users: &[User], sku: &
     }
     spawn_local(async move {
         for group in wanted {
-            if let Ok(found) = crate::graph_client::group(session, &group).await {
+            if let Ok(found) = crate::runs::reads::group(session, &group).await {
                 if let Some(name) = found.display_name {
                     tenant.name_group(group, name);
                 }
@@ -183,12 +183,12 @@ pub fn name_groups(session: Session, tenant: TenantState, users: &[User], sku: &
 /// finished run or a preview there is put back to choosing first; a run being previewed
 /// or sent is never touched, and the admin is told why nothing happened.
 pub fn hand_to_bulk(
-    bulk: crate::bulk_state::BulkState,
-    navigation: crate::router::Navigation,
+    bulk: crate::state::bulk::BulkState,
+    navigation: crate::state::navigation::Navigation,
     label: String,
     users: Vec<String>,
 ) -> Result<(), String> {
-    use crate::bulk_state::{Phase, SourceList};
+    use crate::state::bulk::{Phase, SourceList};
     if bulk.is_running() {
         return Err("A bulk run is under way: wait for it to finish, then select again.".into());
     }

@@ -3,7 +3,11 @@
 //! Both paths take the same [`GraphRequest`] and return the same [`RawResponse`], so
 //! every feature behaves identically on the demo tenant, the fake Graph server and Graph.
 
-use crate::session::Connection;
+pub mod http;
+pub mod journal_store;
+pub mod session;
+
+use crate::transport::session::Connection;
 use license_desk_core::auth::access_token::AccessToken;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::request::GraphRequest;
@@ -45,7 +49,8 @@ pub async fn execute(
 ) -> Result<RawResponse, GraphError> {
     if !connection.demo {
         let url = connection.endpoint.url(request);
-        return crate::http::execute(&url, request, token, timeout_seconds(connection)).await;
+        return crate::transport::http::execute(&url, request, token, timeout_seconds(connection))
+            .await;
     }
     gloo_timers::future::TimeoutFuture::new(demo_latency_ms()).await;
     let mut headers = request.headers.clone();
