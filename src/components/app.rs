@@ -17,8 +17,9 @@ use crate::components::token_panel::TokenPanel;
 use crate::components::token_refresh::TokenRefresh;
 use crate::components::unlicensed_users::UnlicensedUsers;
 use crate::components::user_licenses::UserLicenses;
+use crate::state::load::Load;
 use crate::state::tenant::TenantState;
-use crate::state::workspace::{Load, Workspace};
+use crate::state::workspace::Workspace;
 use crate::transport::session::{Connection, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,9 +43,9 @@ fn load_skus(session: Session, tenant: TenantState) {
 /// Acts on what the admin chose on the sign-in form.
 fn act_on(choice: SignInChoice, session: Session, workspace: Workspace) {
     match choice {
-        SignInChoice::Demo => session.start_demo(workspace),
-        SignInChoice::Token { endpoint, token } => session.sign_in(
-            workspace,
+        SignInChoice::Demo => workspace.start_demo(session),
+        SignInChoice::Token { endpoint, token } => workspace.sign_in(
+            session,
             Connection {
                 endpoint,
                 demo: false,
@@ -72,7 +73,7 @@ pub fn App(
         crate::browser::take_fragment_token().and_then(|t| AccessToken::from_pasted(&t));
     crate::state::navigation::follow_address_bar(navigation);
     if crate::browser::query_param("demo").is_some() && fragment_token.is_none() {
-        session.start_demo(workspace);
+        workspace.start_demo(session);
     }
     if let Some(token) = fragment_token {
         let endpoint = crate::browser::query_param("graph")
@@ -82,8 +83,8 @@ pub fn App(
                     .filter(GraphEndpoint::is_loopback)
             })
             .unwrap_or_else(|| GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1));
-        session.sign_in(
-            workspace,
+        workspace.sign_in(
+            session,
             Connection {
                 endpoint,
                 demo: false,
@@ -132,7 +133,7 @@ pub fn App(
             </Show>
             <Show when=connected>
                 <p class="endpoint">{move || session.connection.with(|c| c.as_ref().map(|c| c.endpoint.root()).unwrap_or_default())}</p>
-                <button class="secondary" on:click=move |_| session.sign_out(workspace)>"Sign out"</button>
+                <button class="secondary" on:click=move |_| workspace.sign_out(session)>"Sign out"</button>
             </Show>
         </header>
         <ThrottleNotice/>

@@ -5,8 +5,8 @@
 use crate::components::error_panel::ErrorPanel;
 use crate::format::{count, number};
 use crate::state::bulk::{BulkState, SourceList};
+use crate::state::load::Load;
 use crate::state::tenant::TenantState;
-use crate::state::workspace::Load;
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -6,7 +6,6 @@
 //! reads both again and plans once more before it sends, with only the ticked warnings.
 
 use crate::components::plan_choices::PlanChoices;
-use crate::components::token_panel::permission_for;
 use crate::state::groups::use_groups;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
@@ -85,8 +84,11 @@ pub fn GroupChangeForm() -> impl IntoView {
     let state = use_groups();
     let previewing = RwSignal::new(false);
     let allowed = move || session.may_attempt(Action::AssignGroupLicense);
-    let reason =
-        move || permission_for(session.claims.get().as_ref(), Action::AssignGroupLicense).err();
+    let reason = move || {
+        Action::AssignGroupLicense
+            .permitted_by(session.claims.get().as_ref())
+            .err()
+    };
     // A new set of changes needs a new preview.
     Effect::new(move |_| {
         state.pending.track();

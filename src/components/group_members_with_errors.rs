@@ -5,12 +5,11 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
-use crate::components::token_panel::permission_for;
 use crate::state::bulk::BulkState;
 use crate::state::groups::use_groups;
+use crate::state::load::Load;
 use crate::state::navigation::use_navigation;
 use crate::state::tenant::use_tenant;
-use crate::state::workspace::Load;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
@@ -58,8 +57,11 @@ pub fn GroupMembersWithErrors() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
     let navigation = use_navigation();
     let can_reprocess = move || session.may_attempt(Action::Reprocess);
-    let reprocess_reason =
-        move || permission_for(session.claims.get().as_ref(), Action::Reprocess).err();
+    let reprocess_reason = move || {
+        Action::Reprocess
+            .permitted_by(session.claims.get().as_ref())
+            .err()
+    };
     view! {
         {move || {
             let group = state.group.with(|g| g.ready().cloned())?;

@@ -7,10 +7,9 @@ use crate::components::group_change_form::GroupChangeForm;
 use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
 use crate::components::screen_link::ScreenLink;
-use crate::components::token_panel::permission_for;
 use crate::state::groups::{use_groups, GroupsState};
+use crate::state::load::Load;
 use crate::state::tenant::use_tenant;
-use crate::state::workspace::Load;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
@@ -159,7 +158,7 @@ pub fn GroupPage() -> impl IntoView {
             <h2 id="group-title" tabindex="-1">{title}</h2>
             {move || (!allowed()).then(|| view! {
                 <p class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.",
-                    permission_for(session.claims.get().as_ref(), Action::ReadGroups).err().unwrap_or_default())}</p>
+                    Action::ReadGroups.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default())}</p>
             })}
             {move || match state.group.get() {
                 Load::Idle => ().into_any(),

@@ -4,10 +4,9 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
-use crate::components::token_panel::permission_for;
 use crate::state::groups::use_groups;
+use crate::state::load::Load;
 use crate::state::tenant::use_tenant;
-use crate::state::workspace::Load;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
@@ -64,7 +63,11 @@ pub fn GroupsList() -> impl IntoView {
     let tenant = use_tenant();
     let state = use_groups();
     let allowed = move || session.may_attempt(Action::ReadGroups);
-    let reason = move || permission_for(session.claims.get().as_ref(), Action::ReadGroups).err();
+    let reason = move || {
+        Action::ReadGroups
+            .permitted_by(session.claims.get().as_ref())
+            .err()
+    };
     // Read afresh each time the screen opens: processing states and errors move.
     Effect::new(move |_| {
         if allowed() && state.list.with_untracked(|l| !matches!(l, Load::Loading)) {

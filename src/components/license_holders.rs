@@ -126,7 +126,7 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
             {move || (!allowed()).then(|| view! {
                 <p class="warning-text" role="status">{format!(
                     "Listing holders is disabled: the token {}. Use “Try anyway” in the token panel to let Graph decide.",
-                    crate::components::token_panel::permission_for(session.claims.get().as_ref(), Action::ReadUsers).err().unwrap_or_default()
+                    Action::ReadUsers.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default()
                 )}</p>
             })}
             {move || list.pages.with(|p| p.as_ref().filter(|p| p.pages_read() > 0).map(|p| (p.total(), p.users.len()))).map(|(total, read)| {

@@ -5,8 +5,8 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::format::number;
+use crate::state::load::Load;
 use crate::state::tenant::{use_tenant, TenantState};
-use crate::state::workspace::Load;
 use crate::transport::session::{use_session, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

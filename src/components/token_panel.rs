@@ -3,7 +3,7 @@
 
 use crate::transport::session::use_session;
 use leptos::prelude::*;
-use license_desk_core::auth::token::{Action, Claims};
+use license_desk_core::auth::token::Action;
 
 fn countdown(seconds: i64) -> String {
     if seconds <= 0 {
@@ -14,18 +14,6 @@ fn countdown(seconds: i64) -> String {
         format!("{h} h {m:02} min")
     } else {
         format!("{m} min {s:02} s")
-    }
-}
-
-/// Whether `action` is allowed, and if not, why.
-pub fn permission_for(claims: Option<&Claims>, action: Action) -> Result<(), String> {
-    match claims {
-        None => Ok(()), // Not a JWT: Graph decides.
-        Some(claims) if action.allowed_by(claims) => Ok(()),
-        Some(_) => Err(format!(
-            "needs {}",
-            action.permissions()[..2.min(action.permissions().len())].join(" or ")
-        )),
     }
 }
 
@@ -73,7 +61,7 @@ pub fn TokenPanel() -> impl IntoView {
             <ul class="permissions">
                 {Action::ALL.into_iter().map(|action| view! {
                     <li>
-                        {move || match permission_for(claims.get().as_ref(), action) {
+                        {move || match action.permitted_by(claims.get().as_ref()) {
                             Ok(()) => match claims.get().and_then(|c| action.granted_by(&c)) {
                                 Some(grant) => format!("✓ {} — {}", action.label(), grant.describe()),
                                 None => format!("✓ {} — allowed (Graph decides)", action.label()),

@@ -3,7 +3,8 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::state::workspace::use_workspace;
-use crate::transport::session::{demo_token, use_session};
+use crate::transport::demo::demo_token;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::access_token::AccessToken;
 
@@ -15,7 +16,7 @@ pub fn TokenRefresh() -> impl IntoView {
     let token = RwSignal::new(String::new());
     let submit = move || {
         if let Some(fresh) = AccessToken::from_pasted(&token.get()) {
-            session.renew(workspace, fresh);
+            workspace.renew(session, fresh);
             token.set(String::new());
         }
     };
@@ -34,7 +35,7 @@ pub fn TokenRefresh() -> impl IntoView {
                 <div class="actions">
                     <button type="submit" class="primary">"Continue"</button>
                     <Show when=move || session.is_demo()>
-                        <button type="button" class="secondary" on:click=move |_| session.renew(workspace, demo_token())>"Renew demo token"</button>
+                        <button type="button" class="secondary" on:click=move |_| workspace.renew(session, demo_token())>"Renew demo token"</button>
                     </Show>
                 </div>
             </form>

@@ -9,11 +9,10 @@
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::replace_with::ReplaceWith;
-use crate::components::token_panel::permission_for;
+use crate::state::load::Load;
 use crate::state::tenant::{use_tenant, TenantState};
 use crate::state::user::actions::{ERROR_ID, STATUS_ID};
 use crate::state::user::{use_user_screen, UserScreen};
-use crate::state::workspace::Load;
 use crate::transport::session::{use_session, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -480,7 +479,7 @@ pub fn UserLicenses() -> impl IntoView {
                     // The demo tenant's groups exist only here: no portal link for them.
                     portal_cloud: session.connection.with_untracked(|c| c.as_ref().filter(|c| !c.demo).and_then(|c| c.endpoint.cloud())),
                 };
-                let reprocess_denied = move || session.claims.with(|c| permission_for(c.as_ref(), Action::Reprocess).err()).filter(|_| !session.may_attempt(Action::Reprocess));
+                let reprocess_denied = move || session.claims.with(|c| Action::Reprocess.permitted_by(c.as_ref()).err()).filter(|_| !session.may_attempt(Action::Reprocess));
                 let reprocess_id = user_id.clone();
                 let reprocess = move |_| crate::state::user::actions::start(session, tenant, screen, reprocess_id.clone(), Intent::Reprocess, Vec::new());
                 view! {

@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod groups;
+pub mod load;
 pub mod navigation;
 pub mod tenant;
 pub mod user;

@@ -2,7 +2,7 @@
 //! of groups that license users, and the [`Catalog`] built from them once per change
 //! (a [`Memo`]), so no view rebuilds it to look up a name.
 
-use crate::state::workspace::Load;
+use crate::state::load::Load;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};

@@ -10,26 +10,10 @@ use crate::state::groups::GroupsState;
 use crate::state::navigation::Navigation;
 use crate::state::tenant::TenantState;
 use crate::state::user::UserScreen;
+use crate::transport::session::{Connection, Session};
 use leptos::prelude::*;
-use license_desk_core::graph::error::GraphError;
-
-/// Something being read from Graph.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Load<T> {
-    Idle,
-    Loading,
-    Ready(T),
-    Failed(GraphError),
-}
-
-impl<T> Load<T> {
-    pub fn ready(&self) -> Option<&T> {
-        match self {
-            Load::Ready(value) => Some(value),
-            _ => None,
-        }
-    }
-}
+use license_desk_core::auth::access_token::AccessToken;
+use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
 
 /// Every screen's state. A new screen adds its state here (a field, a line in
 /// [`Workspace::provide`] and one in [`Workspace::clear`]).
@@ -63,6 +47,59 @@ impl Workspace {
         provide_context(self.bulk);
         provide_context(self.groups);
         self
+    }
+
+    /// Signs in. A token for another tenant than the current one clears everything first.
+    pub fn sign_in(&self, session: Session, connection: Connection, token: AccessToken) {
+        if session.has_token() && session.is_another_tenant(&token) {
+            self.forget_tenant(session);
+        }
+        session.connect(connection, token);
+    }
+
+    /// A fresh token after a 401. The same tenant keeps everything on screen and resumes
+    /// the runs that paused for it; another tenant clears it, and the admin is told why.
+    pub fn renew(&self, session: Session, token: AccessToken) {
+        let switched = session.is_another_tenant(&token);
+        if switched {
+            let connection = session.connection.get_untracked();
+            self.forget_tenant(session);
+            session.connection.set(connection);
+            session.notice.set(Some(
+                "The fresh token is for another tenant, so everything from the previous tenant was cleared.".into(),
+            ));
+        }
+        session.replace_token(token);
+        if !switched {
+            crate::runs::executor::fresh_token();
+        }
+    }
+
+    /// Signs in to a fresh in-browser demo tenant.
+    pub fn start_demo(&self, session: Session) {
+        if session.has_token() {
+            self.forget_tenant(session);
+        }
+        crate::transport::demo::reset_demo_tenant();
+        session.connect(
+            Connection {
+                endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
+                demo: true,
+            },
+            crate::transport::demo::demo_token(),
+        );
+    }
+
+    /// Drops the token and everything shown from this tenant.
+    pub fn sign_out(&self, session: Session) {
+        self.forget_tenant(session);
+    }
+
+    /// Clears the session (token, log, notices; a new epoch, so answers still on their
+    /// way are never shown) and every screen.
+    fn forget_tenant(&self, session: Session) {
+        session.forget();
+        self.clear();
     }
 
     /// Forgets everything read from or meant for the current tenant, and goes back to the

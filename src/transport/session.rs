@@ -1,4 +1,5 @@
-//! What the app holds for the admin while the tab is open—in memory only.
+//! What the app holds for the admin while the tab is open—in memory only: the token,
+//! where requests go, the activity log and the tenant's epoch.
 //!
 //! The token lives in a signal, wrapped in [`AccessToken`] so formatting never shows it,
 //! and nowhere else: never in storage, cookies, the URL or the activity log. Signing out,
@@ -6,15 +7,15 @@
 //! starts a new *epoch*: answers to requests sent before it are dropped unseen, so nothing
 //! from tenant A can appear, or be sent, after signing in to tenant B. A 401 sets
 //! `needs_token`, which asks for a fresh token on top of the current screen; a fresh
-//! token for the same tenant keeps everything.
+//! token for the same tenant keeps everything. Signing in and out, which also clears
+//! every screen, is the workspace's job (`crate::state::workspace::Workspace`).
 
-use crate::state::workspace::Workspace;
 use leptos::prelude::*;
 use license_desk_core::auth::access_token::AccessToken;
 use license_desk_core::auth::token::{self, Action, Claims};
 use license_desk_core::graph::activity::{ActivityLog, LogEntry};
 use license_desk_core::graph::error::GraphError;
-use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
+use license_desk_core::graph::request::GraphEndpoint;
 
 /// Where requests go, and whether that is the in-browser demo tenant.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,22 +51,6 @@ pub struct Session {
     epoch: RwSignal<u64>,
     /// Unix seconds, ticking once a second (drives the expiry countdown).
     pub now: RwSignal<i64>,
-}
-
-/// A one-hour demo-tenant token carrying every licensing permission.
-pub fn demo_token() -> AccessToken {
-    let claims = license_desk_sim::demo_claims(
-        "admin@contoso.example",
-        &[
-            "User.ReadWrite.All",
-            "LicenseAssignment.ReadWrite.All",
-            "Organization.Read.All",
-            "GroupMember.Read.All",
-        ],
-        crate::browser::now_seconds(),
-        3600,
-    );
-    AccessToken::from_pasted(&token::mint(&claims)).expect("a minted token is not empty")
 }
 
 impl Session {
@@ -138,61 +123,35 @@ impl Session {
     /// chose to try anyway and let Graph decide.
     pub fn may_attempt(&self, action: Action) -> bool {
         self.claims
-            .with(|c| crate::components::token_panel::permission_for(c.as_ref(), action).is_ok())
+            .with(|c| action.permitted_by(c.as_ref()).is_ok())
             || self.try_anyway.with(|t| t.contains(&action))
     }
 
-    /// Signs in. A token for another tenant than the current one clears everything first.
-    pub fn sign_in(&self, workspace: Workspace, connection: Connection, token: AccessToken) {
-        if self.has_token() && self.tenant_of(&token) != self.current_tenant() {
-            self.forget_tenant(workspace);
-        }
+    /// The tenant (`tid`) a token is for, when it is a JWT that says.
+    pub fn tenant_of(token: &AccessToken) -> Option<String> {
+        token::decode(token.expose()).ok().and_then(|c| c.tid)
+    }
+
+    /// Whether `token` is for another tenant than the one signed in now.
+    pub fn is_another_tenant(&self, token: &AccessToken) -> bool {
+        Self::tenant_of(token) != self.current_tenant()
+    }
+
+    /// Starts sending to `connection` with `token`.
+    pub fn connect(&self, connection: Connection, token: AccessToken) {
         self.connection.set(Some(connection));
         self.token.set(Some(token));
     }
 
-    /// A fresh token after a 401. The same tenant keeps everything on screen; another
-    /// tenant clears it, and the admin is told why.
-    pub fn renew(&self, workspace: Workspace, token: AccessToken) {
-        let switched = self.tenant_of(&token) != self.current_tenant();
-        if switched {
-            let connection = self.connection.get_untracked();
-            self.forget_tenant(workspace);
-            self.connection.set(connection);
-            self.notice.set(Some("The fresh token is for another tenant, so everything from the previous tenant was cleared.".into()));
-        }
+    /// A fresh token in place of the current one; the connection stays.
+    pub fn replace_token(&self, token: AccessToken) {
         self.token.set(Some(token));
         self.needs_token.set(None);
-        if !switched {
-            crate::runs::executor::fresh_token();
-        }
     }
 
-    /// Signs in to a fresh in-browser demo tenant.
-    pub fn start_demo(&self, workspace: Workspace) {
-        if self.has_token() {
-            self.forget_tenant(workspace);
-        }
-        crate::transport::reset_demo_tenant();
-        self.connection.set(Some(Connection {
-            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
-            demo: true,
-        }));
-        self.token.set(Some(demo_token()));
-    }
-
-    /// Drops the token and everything shown from this tenant.
-    pub fn sign_out(&self, workspace: Workspace) {
-        self.forget_tenant(workspace);
-    }
-
-    fn tenant_of(&self, token: &AccessToken) -> Option<String> {
-        token::decode(token.expose()).ok().and_then(|c| c.tid)
-    }
-
-    /// Clears the token, the log, every notice and the whole workspace, and starts a new
+    /// Drops the token, the connection, the log and every notice, and starts a new
     /// epoch so that answers still on their way are never shown.
-    fn forget_tenant(&self, workspace: Workspace) {
+    pub fn forget(&self) {
         self.epoch.update(|e| *e += 1);
         self.token.set(None);
         self.connection.set(None);
@@ -202,7 +161,6 @@ impl Session {
         self.needs_token.set(None);
         self.try_anyway.set(Vec::new());
         self.notice.set(None);
-        workspace.clear();
     }
 
     pub fn record(&self, entry: LogEntry) {

@@ -282,6 +282,23 @@ impl Action {
     pub fn allowed_by(self, claims: &Claims) -> bool {
         self.granted_by(claims).is_some()
     }
+
+    /// Whether a token with `claims` may do this, and if not, why ("needs
+    /// LicenseAssignment.ReadWrite.All or User.ReadWrite.All"). A token that is not a JWT
+    /// (`None`) can't be read, so Graph decides.
+    pub fn permitted_by(self, claims: Option<&Claims>) -> Result<(), String> {
+        match claims {
+            None => Ok(()),
+            Some(claims) if self.allowed_by(claims) => Ok(()),
+            Some(_) => {
+                let permissions = self.permissions();
+                Err(format!(
+                    "needs {}",
+                    permissions[..2.min(permissions.len())].join(" or ")
+                ))
+            }
+        }
+    }
 }
 
 /// Why a token could not be decoded.

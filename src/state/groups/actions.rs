@@ -9,9 +9,9 @@
 use crate::runs::executor::GroupRunHandle;
 use crate::state::bulk::{BulkState, SourceList};
 use crate::state::groups::{ChangeProgress, ErrorMembers, GroupsState};
+use crate::state::load::Load;
 use crate::state::navigation::Navigation;
 use crate::state::tenant::TenantState;
-use crate::state::workspace::Load;
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

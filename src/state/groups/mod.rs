@@ -8,8 +8,8 @@
 pub mod actions;
 
 use crate::runs::executor::GroupRunHandle;
+use crate::state::load::Load;
 use crate::state::navigation::Navigation;
-use crate::state::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::GroupId;

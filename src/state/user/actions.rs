@@ -9,9 +9,9 @@
 //! so instead.
 
 use crate::runs::executor::RunHandle;
+use crate::state::load::Load;
 use crate::state::tenant::TenantState;
 use crate::state::user::UserScreen;
-use crate::state::workspace::Load;
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::UserId;

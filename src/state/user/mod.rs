@@ -4,8 +4,8 @@
 
 pub mod actions;
 
+use crate::state::load::Load;
 use crate::state::navigation::Navigation;
-use crate::state::workspace::Load;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::UserId;
 use license_desk_core::graph::model::{LicenseDetails, User};
