@@ -31,24 +31,27 @@ if cargo tree -p license-desk-core -e normal --prefix none | grep -E '^(leptos|w
   echo "license-desk-core must not depend on leptos, web-sys, gloo, js-sys, wasm-bindgen or the simulator"; exit 1
 fi
 
+step "lint: no import cycles; the shell's layers import only downwards (screens → state → runs → transport)"
+python3 scripts/module-graph.py src core/src sim/src
+
 step "lint: only the executor sends writes; components hold no retry or settle logic; only the session and the HTTP edge read the token"
 senders=$(grep -rl "transport::execute" src | sort | tr '\n' ' ')
-if [ "$senders" != "src/executor.rs src/graph_client.rs " ]; then
-  echo "transport::execute may be called only by src/executor.rs (writes) and src/graph_client.rs (reads); found: $senders"; exit 1
+if [ "$senders" != "src/runs/executor.rs src/runs/reads.rs " ]; then
+  echo "transport::execute may be called only by src/runs/executor.rs (writes) and src/runs/reads.rs (reads); found: $senders"; exit 1
 fi
-if ! grep -q "if request.method.is_write()" src/graph_client.rs; then
-  echo "src/graph_client.rs must refuse writes: they go through the operations engine"; exit 1
+if ! grep -q "if request.method.is_write()" src/runs/reads.rs; then
+  echo "src/runs/reads.rs must refuse writes: they go through the operations engine"; exit 1
 fi
-if grep -rnE "transport::|http::execute|RetryPolicy|is_reflected_in|ops::Run\b|Run::new" src/components; then
-  echo "components must not send requests, retry or settle: use the executor (src/executor.rs, src/user_runs.rs)"; exit 1
+if grep -rnE "transport::|http::execute|RetryPolicy|is_reflected_in|ops::Run\b|Run::new|spawn_local" src/components; then
+  echo "components must not send requests, retry, settle or spawn tasks: use the state's actions and the executor (src/runs/executor.rs)"; exit 1
 fi
 # The session reads it to send requests; the hand-over passes it from the first page's
 # module to the workspace module, in memory (src/workspace_loader.rs).
-if grep -rn "\.expose()" src | grep -v "^src/session.rs:\|^src/workspace_loader.rs:"; then
-  echo "only src/session.rs and the hand-over (src/workspace_loader.rs) read the raw token"; exit 1
+if grep -rn "\.expose()" src | grep -v "^src/transport/session.rs:\|^src/workspace_loader.rs:"; then
+  echo "only src/transport/session.rs and the hand-over (src/workspace_loader.rs) read the raw token"; exit 1
 fi
-if grep -rn "\.authorization()" src | grep -vE "^src/(http|transport).rs:"; then
-  echo "only the HTTP edge (src/http.rs, src/transport.rs) builds the Authorization header"; exit 1
+if grep -rn "\.authorization()" src | grep -vE "^src/transport/(http|demo).rs:"; then
+  echo "only the transport's edges (src/transport/http.rs, src/transport/demo.rs) build the Authorization header"; exit 1
 fi
 
 step "lint: clippy (host, every target) and clippy (wasm32 app)"

@@ -5,10 +5,11 @@
 //! It is ordinary code of this crate (the simulator is the test double of Graph), so the
 //! same helpers serve `cargo test` and the examples without a feature flag.
 
-use crate::{SimRequest, Tenant};
+use crate::{SimOutcome, SimRequest, Simulator, Tenant};
 use license_desk_core::auth::token;
 use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::ops::{Duty, Outcome, Signal, Workflow};
 
 /// 2027-01-15T08:00:00Z in Unix milliseconds: every test's "now".
 pub const NOW: u64 = 1_800_000_000_000;
@@ -96,4 +97,54 @@ pub fn sim_request(request: &GraphRequest, token: &str) -> SimRequest {
 /// property tests draw SKUs, plans, groups and users from such sets.
 pub fn numbered<T: for<'a> From<&'a str>>(n: u8) -> T {
     g(&format!("00000000-0000-4000-8000-0000000000{n:02x}"))
+}
+
+/// Drives `workflow` against `sim` until it finishes or waits for the admin, starting at
+/// `now_ms`: every request is answered at once, and time jumps to each wake-up asked
+/// for. Returns every effect, in order. For tests that care about what a workflow
+/// decides, not how fast it goes (the paced driver of the engine's tests does that).
+pub fn drive<W: Workflow>(
+    sim: &mut Simulator,
+    workflow: &mut W,
+    token: &str,
+    mut now_ms: u64,
+) -> Vec<W::Effect>
+where
+    W::Effect: Clone,
+{
+    let mut seen = Vec::new();
+    let mut signals = std::collections::VecDeque::from([Signal::Start]);
+    let mut wake: Option<u64> = None;
+    // A workflow waiting for the admin asks for nothing more; stop there.
+    for _ in 0..100_000 {
+        let Some(signal) = signals.pop_front().or_else(|| {
+            wake.take().map(|at| {
+                now_ms = now_ms.max(at);
+                Signal::Timer
+            })
+        }) else {
+            break;
+        };
+        let Some(event) = W::event(signal) else {
+            continue;
+        };
+        for effect in workflow.step(now_ms, event) {
+            match W::duty(&effect) {
+                Duty::Send { id, request } => {
+                    let outcome = match sim.handle(&sim_request(request, token), now_ms) {
+                        SimOutcome::Respond(response) => Outcome::Answered(response),
+                        SimOutcome::Drop => Outcome::Dropped,
+                    };
+                    signals.push_back(Signal::Response { id, outcome });
+                }
+                Duty::WakeAt(at) => wake = Some(at),
+                _ => {}
+            }
+            seen.push(effect);
+        }
+        if workflow.is_finished() {
+            break;
+        }
+    }
+    seen
 }

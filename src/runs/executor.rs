@@ -1,11 +1,16 @@
-//! The one loop that carries out the operations engine's effects in the browser.
+//! The one loop that carries out the core's workflows in the browser.
 //!
-//! Every write License Desk makes is a [`Run`] of the pure engine in the core, or a
-//! group license change ([`GroupChangeRun`], carried out by [`GroupRunHandle`]). This
-//! module performs what the engine asks—send a request through [`crate::transport`],
-//! wake it with a timer—and feeds the answers back as events. It holds no retry, settle
-//! or batching logic of its own: that is all in `license_desk_core::ops`. It is the only
-//! module that sends writes (`scripts/test.sh` checks that).
+//! Every write License Desk makes is a step of a [`Workflow`] of the core: a bulk run, a
+//! single user's change (a run of one) or a group's license change. This module performs
+//! what a workflow asks—send a request through [`crate::transport`], wake it with a timer,
+//! make its records durable before the sends that follow them—and feeds the answers back
+//! as events. It holds no retry, settle or batching logic of its own: that is all in the
+//! core. It is the only module that sends writes (`scripts/test.sh` checks that).
+//!
+//! Events are handled one at a time, to completion: an event that arrives while another
+//! is being handled (an observer that presses Cancel, say) waits in a mailbox until the
+//! effects of the first are carried out. No borrow of the workflow is held while an
+//! observer runs, so an observer may call back in.
 //!
 //! A run belongs to the tenant it started in. After signing out or into another tenant
 //! its answers are dropped unseen and it sends nothing more. A 401 pauses the run; the
@@ -16,36 +21,17 @@ use leptos::prelude::*;
 use license_desk_core::graph::activity::LogEntry;
 use license_desk_core::graph::error::{ErrorKind, GraphError};
 use license_desk_core::graph::request::GraphRequest;
-use license_desk_core::groups::change::{self as group_change, GroupChangeRun};
-use license_desk_core::ops::{
-    Effect, Event, JournalRecord, Outcome, PauseReason, RequestId, Run, Summary,
-};
-use std::cell::RefCell;
+use license_desk_core::ops::{Duty, Outcome, RequestId, Signal, Workflow};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
-
-/// What the shell shows of a run: every effect is passed to it after it is carried out.
-pub type Observer = Box<dyn Fn(&Effect)>;
 
 /// Makes the journal durable: awaited after a step's records were handed to the
 /// observer and before that step's requests go out, so a closed tab never leaves a write
 /// sent that the saved journal doesn't know about.
-pub type Barrier = Rc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>>;
-
-struct Inner {
-    run: Run,
-    session: Session,
-    /// The session epoch the run started in; a later epoch means another tenant.
-    epoch: u64,
-    observer: Observer,
-    timer: Option<gloo_timers::callback::Timeout>,
-    /// Whether a throttling countdown is on screen for this run.
-    counting_down: bool,
-    /// Awaited before each step's requests are sent, when the run's journal is saved.
-    barrier: Option<Barrier>,
-    /// Whether Graph's throttling shows as the page-wide countdown with "Stop waiting".
-    /// A bulk run shows it on its own screen instead: throttling is its normal pace.
-    countdown: Countdown,
-}
+pub type Barrier = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = ()>>>>;
 
 /// Where a run's throttling waits are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,171 +42,247 @@ pub enum Countdown {
     OnItsScreen,
 }
 
-/// A run in progress. Cloning shares it.
-#[derive(Clone)]
-pub struct RunHandle(Rc<RefCell<Inner>>);
+/// How a workflow is carried out besides its own logic.
+pub struct Launch {
+    pub countdown: Countdown,
+    /// Awaited before each step's requests are sent, when the run's journal is saved.
+    pub barrier: Option<Barrier>,
+}
+
+impl Launch {
+    /// A run whose throttling shows page-wide, with no saved journal.
+    pub fn page_wide() -> Self {
+        Launch {
+            countdown: Countdown::PageWide,
+            barrier: None,
+        }
+    }
+
+    /// A run shown on its own screen, with no saved journal.
+    pub fn on_its_screen() -> Self {
+        Launch {
+            countdown: Countdown::OnItsScreen,
+            barrier: None,
+        }
+    }
+}
+
+struct Inner<W: Workflow> {
+    workflow: RefCell<W>,
+    session: Session,
+    /// The session epoch the run started in; a later epoch means another tenant.
+    epoch: u64,
+    observer: Rc<dyn Fn(&W::Effect)>,
+    timer: RefCell<Option<gloo_timers::callback::Timeout>>,
+    /// Events waiting for the one being handled to finish.
+    mailbox: RefCell<VecDeque<W::Event>>,
+    /// An event is being handled (its effects carried out).
+    handling: Cell<bool>,
+    /// Whether a throttling countdown is on screen for this run.
+    counting_down: Cell<bool>,
+    launch: Launch,
+}
+
+/// A workflow in progress. Cloning shares it.
+pub struct RunHandle<W: Workflow + 'static>(Rc<Inner<W>>);
+
+impl<W: Workflow + 'static> Clone for RunHandle<W> {
+    fn clone(&self) -> Self {
+        RunHandle(Rc::clone(&self.0))
+    }
+}
 
 thread_local! {
-    /// Runs paused until the admin pastes a fresh token.
-    static AWAITING_TOKEN: RefCell<Vec<RunHandle>> = const { RefCell::new(Vec::new()) };
+    /// Runs paused until the admin pastes a fresh token, each as the call that resumes it.
+    static AWAITING_TOKEN: RefCell<Vec<Box<dyn Fn()>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Resumes every run that paused on a 401; called once a fresh token is in place.
 pub fn fresh_token() {
     let waiting = AWAITING_TOKEN.with(|runs| std::mem::take(&mut *runs.borrow_mut()));
-    for handle in waiting {
-        handle.feed(Event::FreshToken);
+    for resume in waiting {
+        resume();
     }
 }
 
-impl RunHandle {
-    /// Starts `run` for the current tenant; `observer` sees each effect.
-    pub fn start(session: Session, run: Run, observer: Observer) -> RunHandle {
-        Self::start_with(session, run, observer, Countdown::PageWide)
-    }
-
-    /// Starts `run`, showing its throttling waits as `countdown` says.
-    pub fn start_with(
+impl<W: Workflow + 'static> RunHandle<W> {
+    /// Starts `workflow` for the current tenant; `observer` sees each effect after it is
+    /// carried out.
+    pub fn start(
         session: Session,
-        run: Run,
-        observer: Observer,
-        countdown: Countdown,
-    ) -> RunHandle {
-        Self::launch(session, run, observer, countdown, None)
-    }
-
-    /// Starts `run` whose journal is saved as it goes: each step's records reach the
-    /// observer, `barrier` makes them durable, and only then are its requests sent.
-    pub fn start_journaled(
-        session: Session,
-        run: Run,
-        observer: Observer,
-        countdown: Countdown,
-        barrier: Barrier,
-    ) -> RunHandle {
-        Self::launch(session, run, observer, countdown, Some(barrier))
-    }
-
-    fn launch(
-        session: Session,
-        run: Run,
-        observer: Observer,
-        countdown: Countdown,
-        barrier: Option<Barrier>,
-    ) -> RunHandle {
-        let handle = RunHandle(Rc::new(RefCell::new(Inner {
-            run,
+        workflow: W,
+        observer: impl Fn(&W::Effect) + 'static,
+        launch: Launch,
+    ) -> Self {
+        let handle = RunHandle(Rc::new(Inner {
+            workflow: RefCell::new(workflow),
             session,
             epoch: session.epoch(),
-            observer,
-            timer: None,
-            counting_down: false,
-            barrier,
-            countdown,
-        })));
-        handle.feed(Event::Start);
+            observer: Rc::new(observer),
+            timer: RefCell::new(None),
+            mailbox: RefCell::new(VecDeque::new()),
+            handling: Cell::new(false),
+            counting_down: Cell::new(false),
+            launch,
+        }));
+        handle.signal(Signal::Start);
         handle
     }
 
-    /// Pause, Resume or Cancel, as the admin asks.
-    pub fn send(&self, event: Event) {
+    /// An event of the workflow's own (Pause, Resume, Cancel, an acknowledgement…).
+    pub fn send(&self, event: W::Event) {
         self.feed(event);
     }
 
-    /// The run's totals now.
-    pub fn summary(&self) -> Summary {
-        self.0.borrow().run.summary(crate::browser::now_ms())
+    /// Reads the workflow as it is now.
+    pub fn with<R>(&self, read: impl FnOnce(&W) -> R) -> R {
+        read(&self.0.workflow.borrow())
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.with(W::is_finished)
     }
 
     /// Until when Graph's throttling holds the run back (Unix ms).
     pub fn throttled_until(&self) -> u64 {
-        self.0.borrow().run.throttled_until()
-    }
-
-    pub fn pause_reason(&self) -> Option<PauseReason> {
-        self.0.borrow().run.pause_reason()
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.0.borrow().run.is_finished()
-    }
-
-    /// Every item's journal record, in run order.
-    pub fn journal(&self) -> Vec<JournalRecord> {
-        self.0.borrow().run.journal()
+        self.with(W::throttled_until)
     }
 
     /// Whether the run belongs to a tenant the admin has left.
     pub fn is_stale(&self) -> bool {
-        let inner = self.0.borrow();
-        inner.session.epoch() != inner.epoch
+        self.0.session.epoch() != self.0.epoch
     }
 
-    fn feed(&self, event: Event) {
+    fn signal(&self, signal: Signal) {
+        if let Some(event) = W::event(signal) {
+            self.feed(event);
+        }
+    }
+
+    /// Handles `event`, or queues it when another event is being handled.
+    fn feed(&self, event: W::Event) {
         if self.is_stale() {
             return;
         }
-        let effects = self
-            .0
-            .borrow_mut()
-            .run
-            .step(crate::browser::now_ms(), event);
-        let barrier = self.0.borrow().barrier.clone();
+        self.0.mailbox.borrow_mut().push_back(event);
+        if self.0.handling.replace(true) {
+            return; // The event being handled drains the mailbox when it is done.
+        }
+        loop {
+            let next = self.0.mailbox.borrow_mut().pop_front();
+            let Some(event) = next else {
+                break;
+            };
+            if self.is_stale() {
+                self.0.mailbox.borrow_mut().clear();
+                break;
+            }
+            let effects = self
+                .0
+                .workflow
+                .borrow_mut()
+                .step(crate::browser::now_ms(), event);
+            self.carry_out(effects);
+        }
+        self.0.handling.set(false);
+        self.show_throttling();
+    }
+
+    /// Performs `effects` in order and shows each; with a journal, the sends wait until
+    /// the records before them are saved.
+    fn carry_out(&self, effects: Vec<W::Effect>) {
+        let journaled = self.0.launch.barrier.is_some();
         let mut held = Vec::new();
         for effect in effects {
-            if barrier.is_some() && matches!(effect, Effect::Send { .. }) {
+            if journaled && matches!(W::duty(&effect), Duty::Send { .. }) {
                 held.push(effect);
                 continue;
             }
             self.perform(&effect);
-            (self.0.borrow().observer)(&effect);
+            self.show(&effect);
         }
-        if let (Some(barrier), false) = (barrier, held.is_empty()) {
-            let handle = self.clone();
-            leptos::task::spawn_local(async move {
-                barrier().await;
-                for effect in held {
-                    handle.perform(&effect);
-                    (handle.0.borrow().observer)(&effect);
-                }
-            });
-        }
-        self.show_throttling();
+        let Some(barrier) = self.0.launch.barrier.clone().filter(|_| !held.is_empty()) else {
+            return;
+        };
+        let handle = self.clone();
+        leptos::task::spawn_local(async move {
+            barrier().await;
+            for effect in held {
+                handle.perform(&effect);
+                handle.show(&effect);
+            }
+        });
     }
 
-    /// While Graph's throttling holds the run back, shows the countdown; "Stop waiting"
-    /// cancels what was not sent, and the pending changes stay.
-    fn show_throttling(&self) {
-        let (until, session, finished) = {
-            let inner = self.0.borrow();
-            if inner.counting_down || inner.countdown == Countdown::OnItsScreen {
-                return;
+    /// Hands `effect` to the observer, holding no borrow while it runs.
+    fn show(&self, effect: &W::Effect) {
+        let observer = Rc::clone(&self.0.observer);
+        observer(effect);
+    }
+
+    fn perform(&self, effect: &W::Effect) {
+        match W::duty(effect) {
+            Duty::Send { id, request } => {
+                let handle = self.clone();
+                let request = request.clone();
+                leptos::task::spawn_local(async move { handle.exchange(id, request).await });
             }
-            (
-                inner.run.throttled_until(),
-                inner.session,
-                inner.run.is_finished(),
-            )
-        };
-        if finished || until <= crate::browser::now_ms() {
+            Duty::WakeAt(at) => {
+                let delay = at.saturating_sub(crate::browser::now_ms());
+                let handle = self.clone();
+                let timer = gloo_timers::callback::Timeout::new(
+                    u32::try_from(delay).unwrap_or(u32::MAX),
+                    move || handle.signal(Signal::Timer),
+                );
+                // Replacing the handle cancels the earlier wake-up.
+                *self.0.timer.borrow_mut() = Some(timer);
+            }
+            Duty::AwaitToken => {
+                let handle = self.clone();
+                AWAITING_TOKEN.with(|runs| {
+                    runs.borrow_mut()
+                        .push(Box::new(move || handle.signal(Signal::FreshToken)))
+                });
+            }
+            Duty::Finished => {
+                *self.0.timer.borrow_mut() = None;
+            }
+            Duty::Record | Duty::Show => {}
+        }
+    }
+
+    /// Sends one request of the run, logs it, and feeds the answer back.
+    async fn exchange(&self, id: RequestId, request: GraphRequest) {
+        let session = self.0.session;
+        if let Some(outcome) = exchange_logged(session, &request, || self.is_stale()).await {
+            self.signal(Signal::Response { id, outcome });
+        }
+    }
+
+    /// While Graph's throttling holds the run back, shows the page-wide countdown; "Stop
+    /// waiting" cancels what was not sent, and the pending changes stay.
+    fn show_throttling(&self) {
+        if self.0.counting_down.get() || self.0.launch.countdown == Countdown::OnItsScreen {
             return;
         }
-        self.0.borrow_mut().counting_down = true;
+        let until = self.throttled_until();
+        if self.is_finished() || until <= crate::browser::now_ms() {
+            return;
+        }
+        self.0.counting_down.set(true);
+        let session = self.0.session;
         session.stop_waiting.set(false);
         let handle = self.clone();
         leptos::task::spawn_local(async move {
             loop {
-                let (until, finished) = {
-                    let inner = handle.0.borrow();
-                    (inner.run.throttled_until(), inner.run.is_finished())
-                };
+                let (until, finished) = (handle.throttled_until(), handle.is_finished());
                 let now = crate::browser::now_ms();
                 if finished || until <= now || handle.is_stale() {
                     break;
                 }
                 if session.stop_waiting.get_untracked() {
                     session.stop_waiting.set(false);
-                    handle.feed(Event::Cancel);
+                    handle.signal(Signal::Cancel);
                     break;
                 }
                 session.throttle.set(Some(ThrottleWait {
@@ -230,43 +292,8 @@ impl RunHandle {
                 gloo_timers::future::TimeoutFuture::new(250).await;
             }
             session.throttle.set(None);
-            handle.0.borrow_mut().counting_down = false;
+            handle.0.counting_down.set(false);
         });
-    }
-
-    fn perform(&self, effect: &Effect) {
-        match effect {
-            Effect::Send { id, request } => {
-                let handle = self.clone();
-                let (id, request) = (*id, request.clone());
-                leptos::task::spawn_local(async move { handle.exchange(id, request).await });
-            }
-            Effect::WakeAt(at) => {
-                let delay = at.saturating_sub(crate::browser::now_ms());
-                let handle = self.clone();
-                let timer = gloo_timers::callback::Timeout::new(
-                    u32::try_from(delay).unwrap_or(u32::MAX),
-                    move || handle.feed(Event::Timer),
-                );
-                // Replacing the handle cancels the earlier wake-up.
-                self.0.borrow_mut().timer = Some(timer);
-            }
-            Effect::Paused(PauseReason::NeedsToken) => {
-                AWAITING_TOKEN.with(|runs| runs.borrow_mut().push(self.clone()));
-            }
-            Effect::Finished(_) => {
-                self.0.borrow_mut().timer = None;
-            }
-            Effect::Paused(PauseReason::ByAdmin) | Effect::Record(_) | Effect::ItemFinished(_) => {}
-        }
-    }
-
-    /// Sends one request of the run, logs it, and feeds the answer back.
-    async fn exchange(&self, id: RequestId, request: GraphRequest) {
-        let session = self.0.borrow().session;
-        if let Some(outcome) = exchange_logged(session, &request, || self.is_stale()).await {
-            self.feed(Event::Response { id, outcome });
-        }
     }
 }
 
@@ -314,94 +341,4 @@ async fn exchange_logged(
         Err(_) => Outcome::Dropped,
     };
     Some(outcome)
-}
-
-/// What the shell shows of a group license change: every effect after it is carried out.
-pub type GroupObserver = Box<dyn Fn(&group_change::Effect)>;
-
-struct GroupInner {
-    run: GroupChangeRun,
-    session: Session,
-    epoch: u64,
-    observer: GroupObserver,
-    timer: Option<gloo_timers::callback::Timeout>,
-}
-
-/// A group license change in progress ([`GroupChangeRun`]): the same loop as
-/// [`RunHandle`], for the group machine's effects. Cloning shares it.
-#[derive(Clone)]
-pub struct GroupRunHandle(Rc<RefCell<GroupInner>>);
-
-impl GroupRunHandle {
-    /// Starts `run` for the current tenant; `observer` sees each effect.
-    pub fn start(session: Session, run: GroupChangeRun, observer: GroupObserver) -> Self {
-        let handle = GroupRunHandle(Rc::new(RefCell::new(GroupInner {
-            run,
-            session,
-            epoch: session.epoch(),
-            observer,
-            timer: None,
-        })));
-        handle.feed(group_change::Event::Start);
-        handle
-    }
-
-    /// Cancel (before the write) or acknowledge warnings, as the admin asks.
-    pub fn send(&self, event: group_change::Event) {
-        self.feed(event);
-    }
-
-    pub fn phase(&self) -> group_change::Phase {
-        self.0.borrow().run.phase()
-    }
-
-    fn is_stale(&self) -> bool {
-        let inner = self.0.borrow();
-        inner.session.epoch() != inner.epoch
-    }
-
-    fn feed(&self, event: group_change::Event) {
-        if self.is_stale() {
-            return;
-        }
-        let effects = self
-            .0
-            .borrow_mut()
-            .run
-            .step(crate::browser::now_ms(), event);
-        for effect in effects {
-            self.perform(&effect);
-            (self.0.borrow().observer)(&effect);
-        }
-    }
-
-    fn perform(&self, effect: &group_change::Effect) {
-        match effect {
-            group_change::Effect::Send { id, request } => {
-                let handle = self.clone();
-                let (id, request) = (*id, request.clone());
-                leptos::task::spawn_local(async move {
-                    let session = handle.0.borrow().session;
-                    if let Some(outcome) =
-                        exchange_logged(session, &request, || handle.is_stale()).await
-                    {
-                        handle.feed(group_change::Event::Response { id, outcome });
-                    }
-                });
-            }
-            group_change::Effect::WakeAt(at) => {
-                let delay = at.saturating_sub(crate::browser::now_ms());
-                let handle = self.clone();
-                let timer = gloo_timers::callback::Timeout::new(
-                    u32::try_from(delay).unwrap_or(u32::MAX),
-                    move || handle.feed(group_change::Event::Timer),
-                );
-                self.0.borrow_mut().timer = Some(timer);
-            }
-            group_change::Effect::Finished(_) => {
-                self.0.borrow_mut().timer = None;
-            }
-            group_change::Effect::Record(_) | group_change::Effect::NeedsAcknowledgement(_) => {}
-        }
-    }
 }

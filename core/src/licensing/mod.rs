@@ -3,6 +3,7 @@
 //! before/after diff, and the same change as PowerShell and raw HTTP.
 
 pub mod catalog;
+pub mod checklist;
 pub mod diff;
 pub mod effective;
 pub mod equivalents;

@@ -38,10 +38,12 @@ pub mod journal;
 pub mod pacing;
 pub mod rng;
 pub mod seats;
+pub mod workflow;
 
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
 pub use pacing::{Pacer, TokenBucket, WriteBudget};
+pub use workflow::{Duty, Signal, Workflow};
 
 use crate::graph::batch::MAX_BATCH;
 use crate::graph::ids::SkuId;

@@ -8,7 +8,7 @@
 //! refreshes the figures a few times a second so ten thousand records cost no more to
 //! show than ten.
 
-use crate::runs::executor::{Barrier, Countdown, RunHandle};
+use crate::runs::executor::{Barrier, Countdown, Launch, RunHandle};
 use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, RunSpec};
 use crate::transport::journal_store::{self, JournalStore, RunHeader};
 use crate::transport::session::Session;
@@ -76,7 +76,7 @@ pub fn start_preview(
         }
         _ => {}
     });
-    let handle = RunHandle::start_with(session, run, observer, Countdown::OnItsScreen);
+    let handle = RunHandle::start(session, run, observer, Launch::on_its_screen());
     bulk.handle.set_value(Some(handle));
     refresh_while_running(bulk);
     crate::browser::focus_when_lost("bulk-progress-title", &[]);
@@ -190,8 +190,15 @@ fn launch_with_header(
                 }
             })
         });
-        let handle =
-            RunHandle::start_journaled(session, run, observer, Countdown::OnItsScreen, barrier);
+        let handle = RunHandle::start(
+            session,
+            run,
+            observer,
+            Launch {
+                countdown: Countdown::OnItsScreen,
+                barrier: Some(barrier),
+            },
+        );
         bulk.handle.set_value(Some(handle));
         refresh_while_running(bulk);
     });
@@ -235,7 +242,7 @@ fn refresh(bulk: BulkState) {
         return;
     };
     let now = crate::browser::now_ms();
-    let summary = handle.summary();
+    let summary = handle.with(|run| run.summary(now));
     let previous_writes = bulk.progress.with_untracked(|p| p.summary.writes_sent);
     let sent_now = summary.writes_sent.saturating_sub(previous_writes);
     bulk.meter.update_value(|meter| meter.record(now, sent_now));
@@ -258,7 +265,7 @@ fn refresh(bulk: BulkState) {
         rate: rate_now,
         series,
         throttled_until: handle.throttled_until(),
-        paused: handle.pause_reason(),
+        paused: handle.with(Run::pause_reason),
         eta_ms,
     });
     bulk.journal_version.update(|v| *v += 1);

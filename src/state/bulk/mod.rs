@@ -106,7 +106,7 @@ pub struct BulkState {
     /// Bumped when [`Self::journal`] changed since the screen last looked.
     pub journal_version: RwSignal<u64>,
     pub progress: RwSignal<Progress>,
-    pub handle: StoredValue<Option<RunHandle>, LocalStorage>,
+    pub handle: StoredValue<Option<RunHandle<license_desk_core::ops::Run>>, LocalStorage>,
     pub store: StoredValue<Option<JournalStore>, LocalStorage>,
     /// The saved journal's header of the run shown.
     pub header: RwSignal<Option<RunHeader>>,

@@ -6,7 +6,7 @@
 //! The only glue is mapping its effects to [`GroupsState`], and re-reading the page once
 //! it has finished so the licenses, counts and errors shown are the new ones.
 
-use crate::runs::executor::GroupRunHandle;
+use crate::runs::executor::{Launch, RunHandle};
 use crate::state::bulk::{BulkState, SourceList};
 use crate::state::groups::{ChangeProgress, ErrorMembers, GroupsState};
 use crate::state::load::Load;
@@ -246,20 +246,19 @@ pub fn apply(
         }
         Effect::NeedsAcknowledgement(_) => {
             // The group changed since the preview: its new warnings were never shown, so
-            // nothing is sent. Stopped outside this step; the pending changes stay.
+            // nothing is sent. The cancel waits until this step is carried out; the
+            // pending changes stay.
             state.notice.set(Some(
                 "The group changed since the preview and there are new warnings to check. Preview again."
                     .into(),
             ));
-            spawn_local(async move {
-                if let Some(handle) = state.handle.get_value() {
-                    handle.send(license_desk_core::groups::change::Event::Cancel);
-                }
-            });
+            if let Some(handle) = state.handle.get_value() {
+                handle.send(license_desk_core::groups::change::Event::Cancel);
+            }
         }
         Effect::Send { .. } | Effect::WakeAt(_) => {}
     });
-    let handle = GroupRunHandle::start(session, run, observer);
+    let handle = RunHandle::start(session, run, observer, Launch::page_wide());
     state.handle.set_value(Some(handle));
 }
 

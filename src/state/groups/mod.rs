@@ -7,7 +7,7 @@
 
 pub mod actions;
 
-use crate::runs::executor::GroupRunHandle;
+use crate::runs::executor::RunHandle;
 use crate::state::load::Load;
 use crate::state::navigation::Navigation;
 use leptos::prelude::*;
@@ -57,7 +57,10 @@ pub struct GroupsState {
     /// Warnings ticked in the preview.
     pub ticked: RwSignal<Vec<Warning>>,
     pub change: RwSignal<Option<ChangeProgress>>,
-    pub handle: StoredValue<Option<GroupRunHandle>, LocalStorage>,
+    pub handle: StoredValue<
+        Option<RunHandle<license_desk_core::groups::change::GroupChangeRun>>,
+        LocalStorage,
+    >,
     /// Said after the members were handed to the bulk screen, or why they were not.
     pub notice: RwSignal<Option<String>>,
 }

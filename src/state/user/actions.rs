@@ -8,7 +8,7 @@
 //! still checks whether a write that got no clear answer was applied, the screen says
 //! so instead.
 
-use crate::runs::executor::RunHandle;
+use crate::runs::executor::{Launch, RunHandle};
 use crate::state::load::Load;
 use crate::state::tenant::TenantState;
 use crate::state::user::UserScreen;
@@ -55,7 +55,7 @@ pub fn start(
         ..Options::default()
     };
     let run = Run::new(vec![item], tenant.catalog.get_untracked(), options);
-    let observer = Box::new(move |effect: &Effect| match effect {
+    let observer = move |effect: &Effect| match effect {
         Effect::Record(record) => progress(screen, &user, record),
         Effect::ItemFinished(record) => {
             progress(screen, &user, record);
@@ -63,8 +63,8 @@ pub fn start(
         }
         Effect::Finished(_) => finish(session, tenant, screen, &user),
         _ => {}
-    });
-    RunHandle::start(session, run, observer);
+    };
+    RunHandle::start(session, run, observer, Launch::page_wide());
 }
 
 fn busy_text(intent: &Intent) -> &'static str {

@@ -643,3 +643,40 @@ impl GroupChangeRun {
 fn state_failed(state: &Option<ProcessingState>) -> bool {
     *state == Some(ProcessingState::ProcessingFailed)
 }
+
+impl crate::ops::Workflow for GroupChangeRun {
+    type Event = Event;
+    type Effect = Effect;
+
+    /// A group change has no pause for a fresh token: a 401 ends it with the pending
+    /// changes kept.
+    fn event(signal: crate::ops::Signal) -> Option<Event> {
+        use crate::ops::Signal;
+        match signal {
+            Signal::Start => Some(Event::Start),
+            Signal::Timer => Some(Event::Timer),
+            Signal::Response { id, outcome } => Some(Event::Response { id, outcome }),
+            Signal::FreshToken => None,
+            Signal::Cancel => Some(Event::Cancel),
+        }
+    }
+
+    fn step(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+        GroupChangeRun::step(self, now_ms, event)
+    }
+
+    fn duty(effect: &Effect) -> crate::ops::Duty<'_> {
+        use crate::ops::Duty;
+        match effect {
+            Effect::Send { id, request } => Duty::Send { id: *id, request },
+            Effect::WakeAt(at) => Duty::WakeAt(*at),
+            Effect::Record(_) => Duty::Record,
+            Effect::Finished(_) => Duty::Finished,
+            Effect::NeedsAcknowledgement(_) => Duty::Show,
+        }
+    }
+
+    fn is_finished(&self) -> bool {
+        self.phase == Phase::Finished
+    }
+}

@@ -7,7 +7,9 @@
 //! owned, assignable to users, and enough free seats for the members who don't hold it.
 
 use crate::graph::ids::{GroupId, PlanId, SkuId};
-use crate::graph::model::{AppliesTo, AssignLicenseBody, AssignmentState, Group, User};
+use crate::graph::model::{
+    AppliesTo, AssignLicenseBody, AssignmentState, Group, LicenseAssignmentState, User,
+};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::effective;
 use crate::licensing::plan::{Change, DirectLicenses, Refusal, Warning};
@@ -77,6 +79,29 @@ pub fn plan_group(
             None => warnings.extend(new_sku_warnings(&license.sku_id, members, catalog)),
         }
     }
+    // A plan off in every license of the group today that another license would switch
+    // on (Exchange Online off in Office 365 E3, Office 365 E5 added with it on): members
+    // get it, so it is a warning as on the user screen.
+    for switched in crate::licensing::plan_safety::switched_on(
+        &as_assignments(&current),
+        &as_assignments(&target),
+        catalog,
+    ) {
+        let warning = Warning::PlanSwitchedOn {
+            plan: switched.plan,
+            off_in: switched.off_in,
+            on_via: switched.on_via,
+        };
+        let already = warnings.iter().any(|w| match (w, &warning) {
+            (Warning::PlanSwitchedOn { plan, .. }, Warning::PlanSwitchedOn { plan: same, .. }) => {
+                plan == same
+            }
+            _ => false,
+        });
+        if !already {
+            warnings.push(warning);
+        }
+    }
     let body = AssignLicenseBody {
         add_licenses,
         remove_licenses,
@@ -87,6 +112,19 @@ pub fn plan_group(
         refusals,
         intended: target,
     }
+}
+
+/// A group's licenses (SKU → plans off) as the active assignments its members get.
+fn as_assignments(licenses: &DirectLicenses) -> Vec<LicenseAssignmentState> {
+    licenses
+        .iter()
+        .map(|(sku, off)| LicenseAssignmentState {
+            sku_id: sku.clone(),
+            disabled_plans: off.iter().cloned().collect(),
+            state: AssignmentState::Active,
+            ..LicenseAssignmentState::default()
+        })
+        .collect()
 }
 
 /// Checks for a SKU the group does not have yet.
