@@ -67,12 +67,15 @@ impl Launch {
     }
 }
 
+/// Whoever shows a workflow: sees every effect after it is carried out.
+type Observer<W> = Rc<dyn Fn(&<W as Workflow>::Effect)>;
+
 struct Inner<W: Workflow> {
     workflow: RefCell<W>,
     session: Session,
     /// The session epoch the run started in; a later epoch means another tenant.
     epoch: u64,
-    observer: Rc<dyn Fn(&W::Effect)>,
+    observer: Observer<W>,
     timer: RefCell<Option<gloo_timers::callback::Timeout>>,
     /// Events waiting for the one being handled to finish.
     mailbox: RefCell<VecDeque<W::Event>>,
