@@ -3,10 +3,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use license_desk::transport::journal_store::{
-    self, discard, discard_all, from_file_json, to_file_json, unfinished_run, JournalStore,
-    RunHeader,
+    self, discard, discard_all, from_file_json, saved_runs, to_file_json, JournalStore, RunHeader,
+    RunSpec, StoreError,
 };
-use license_desk_core::ops::{Intent, JournalRecord, RunItem, Status};
+use license_desk_core::bulk::BulkOperation;
+use license_desk_core::ops::{Intent, JournalRecord, Options, RunItem, Status};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -14,15 +15,22 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn header(run_id: &str, tenant_id: &str, started_ms: u64, total: usize) -> RunHeader {
-    RunHeader {
-        run_id: run_id.into(),
-        tenant_id: tenant_id.into(),
+    let spec = RunSpec {
         title: format!("Reprocess {total} users"),
-        started_ms,
-        total,
-        spec_json: r#"{"intent":"reprocess","options":{"maxInFlight":4}}"#.into(),
-        finished: false,
-    }
+        operation: Some(BulkOperation::Reprocess),
+        options: Options {
+            max_in_flight: 4,
+            ..Options::default()
+        },
+    };
+    RunHeader::new(run_id.into(), tenant_id.into(), spec, started_ms, total)
+}
+
+/// The newest unfinished run of `tenant`, as the resume offer gets it.
+async fn unfinished_run(
+    tenant: &str,
+) -> Result<Option<(RunHeader, Vec<JournalRecord>)>, StoreError> {
+    saved_runs(tenant).await.map(|runs| runs.newest)
 }
 
 fn records(total: usize) -> Vec<JournalRecord> {
@@ -60,9 +68,34 @@ async fn raw_values(store: &str) -> Vec<String> {
     wait(&request).await;
     let values: js_sys::Array = request.result().unwrap().unchecked_into();
     db.close();
-    let mut values: Vec<String> = values.iter().map(|v| v.as_string().unwrap()).collect();
+    // Structured objects, as canonical JSON (keys sorted) to compare.
+    let mut values: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let value: serde_json::Value = serde_wasm_bindgen::from_value(v).unwrap();
+            value.to_string()
+        })
+        .collect();
     values.sort();
     values
+}
+
+/// Puts `value` into `store` under `key` as it is, bypassing the journal store.
+async fn put_raw(store: &str, key: &wasm_bindgen::JsValue, value: &wasm_bindgen::JsValue) {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let open = factory.open("license-desk").unwrap();
+    wait(&open).await;
+    let db: web_sys::IdbDatabase = open.result().unwrap().unchecked_into();
+    let tx = db
+        .transaction_with_str_and_mode(store, web_sys::IdbTransactionMode::Readwrite)
+        .unwrap();
+    let request = tx
+        .object_store(store)
+        .unwrap()
+        .put_with_key(value, key)
+        .unwrap();
+    wait(&request).await;
+    db.close();
 }
 
 async fn wait(request: &web_sys::IdbRequest) {
@@ -74,7 +107,7 @@ async fn wait(request: &web_sys::IdbRequest) {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap()
+    serde_json::to_value(value).unwrap().to_string()
 }
 
 #[wasm_bindgen_test]
@@ -292,4 +325,72 @@ fn run_ids_differ() {
     let b = journal_store::new_run_id();
     assert_ne!(a, b);
     assert!(a.len() > 9, "{a}");
+}
+
+#[wasm_bindgen_test]
+async fn values_are_stored_as_objects_with_the_journal_version() {
+    let header = header("run-object", "tenant-object", 1, 1);
+    let _store = JournalStore::create(header.clone(), &records(1))
+        .await
+        .unwrap();
+    let runs = raw_values("runs").await;
+    let ours = runs.iter().find(|h| h.contains("\"run-object\"")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(ours).unwrap();
+    assert_eq!(value["version"], 2);
+    assert_eq!(
+        value["spec"]["options"]["maxInFlight"], 4,
+        "typed, not JSON text"
+    );
+    discard("run-object").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_run_saved_as_json_text_by_the_earlier_version_is_still_offered() {
+    let spec = header("run-text", "tenant-text", 5, 2).spec;
+    let v1 = serde_json::json!({
+        "runId": "run-text", "tenantId": "tenant-text", "title": "Reprocess 2 users",
+        "startedMs": 5, "total": 2, "finished": false,
+        "specJson": serde_json::to_string(&spec).unwrap(),
+    });
+    put_raw("runs", &"run-text".into(), &v1.to_string().into()).await;
+    for record in records(2) {
+        let key = js_sys::Array::of2(&"run-text".into(), &(record.index as f64).into());
+        put_raw("records", &key, &json(&record).into()).await;
+    }
+    let (offered, saved) = unfinished_run("tenant-text").await.unwrap().unwrap();
+    assert_eq!(offered.spec, spec);
+    assert_eq!(saved, records(2));
+    discard("run-text").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_run_this_version_cant_read_is_named_with_its_version_and_never_replaced() {
+    let newer = serde_json::json!({
+        "version": 7, "runId": "run-newer", "tenantId": "tenant-newer",
+        "title": "Undo of run 2", "finished": true,
+    });
+    let value = serde_wasm_bindgen::to_value(&newer).unwrap();
+    put_raw("runs", &"run-newer".into(), &value).await;
+    let runs = saved_runs("tenant-newer").await.unwrap();
+    assert_eq!(runs.newest, None);
+    assert_eq!(runs.unreadable.len(), 1);
+    let said = runs.unreadable[0].describe();
+    assert!(
+        said.contains("“Undo of run 2” (journal version 7)"),
+        "{said}"
+    );
+    // A new run of the same tenant replaces its finished runs, but not this one.
+    let _store = JournalStore::create(header("run-new", "tenant-newer", 9, 1), &records(1))
+        .await
+        .unwrap();
+    assert!(raw_values("runs")
+        .await
+        .iter()
+        .any(|h| h.contains("\"run-newer\"")));
+    assert_eq!(
+        saved_runs("tenant-newer").await.unwrap().unreadable.len(),
+        1
+    );
+    discard("run-newer").await.unwrap();
+    discard("run-new").await.unwrap();
 }

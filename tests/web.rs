@@ -6,7 +6,7 @@ use license_desk::components::add_license_form::AddLicenseForm;
 use license_desk::components::error_panel::ErrorPanel;
 use license_desk::components::tenant_licenses::TenantLicenses;
 use license_desk::components::user_licenses::UserLicenses;
-use license_desk::state::load::Load;
+use license_desk::state::user::UserRead;
 use license_desk::state::workspace::Workspace;
 use license_desk::transport::session::Session;
 use license_desk_core::graph::error::GraphError;
@@ -43,6 +43,39 @@ async fn settle(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
+/// Mounts `view` over a fresh, signed-out workspace; once its reads have settled,
+/// `fill` gives them what a sign-in would have read (as Graph's answers would).
+async fn mount_filled(
+    root: &web_sys::HtmlElement,
+    view: impl Fn() -> AnyView + 'static,
+    fill: impl FnOnce(Workspace),
+) -> (impl Sized, Workspace) {
+    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
+    let inner = shared.clone();
+    let mounted = leptos::mount::mount_to(root.clone(), move || {
+        let session = Session::new();
+        provide_context(session);
+        inner.set(Some(Workspace::new(session).provide()));
+        view()
+    });
+    settle(10).await;
+    let workspace = shared.get().expect("mounted");
+    fill(workspace);
+    settle(10).await;
+    (mounted, workspace)
+}
+
+fn demo_skus() -> Vec<SubscribedSku> {
+    Simulator::new(SimConfig::default()).tenant().skus.clone()
+}
+
+fn read_of(user: User) -> UserRead {
+    UserRead {
+        user,
+        details: Vec::new(),
+    }
+}
+
 #[wasm_bindgen_test]
 async fn error_panel_shows_what_why_and_what_to_do() {
     let root = container();
@@ -72,15 +105,12 @@ async fn error_panel_shows_what_why_and_what_to_do() {
 #[wasm_bindgen_test]
 async fn tenant_licenses_lists_seats_and_warns_when_full() {
     let root = container();
-    let skus = Simulator::new(SimConfig::default()).tenant().skus.clone();
-    let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(Session::new());
-        let workspace = Workspace::new();
-        workspace.tenant.skus.set(Load::Ready(skus.clone()));
-        workspace.provide();
-        view! { <TenantLicenses/> }
-    });
-    settle(10).await;
+    let _mounted = mount_filled(
+        &root,
+        || view! { <TenantLicenses/> }.into_any(),
+        |w| w.tenant.skus.set_ready(demo_skus()),
+    )
+    .await;
     let rows = root.query_selector_all("tbody tr").unwrap().length();
     assert_eq!(rows, 9);
     let text = root.inner_text();
@@ -117,17 +147,12 @@ fn sku_graph_said_little_about() -> SubscribedSku {
 #[wasm_bindgen_test]
 async fn tenant_licenses_says_what_graph_left_out() {
     let root = container();
-    let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(Session::new());
-        let workspace = Workspace::new();
-        workspace
-            .tenant
-            .skus
-            .set(Load::Ready(vec![sku_graph_said_little_about()]));
-        workspace.provide();
-        view! { <TenantLicenses/> }
-    });
-    settle(10).await;
+    let _mounted = mount_filled(
+        &root,
+        || view! { <TenantLicenses/> }.into_any(),
+        |w| w.tenant.skus.set_ready(vec![sku_graph_said_little_about()]),
+    )
+    .await;
     let text = root.inner_text();
     assert!(
         text.contains(
@@ -151,16 +176,14 @@ async fn tenant_licenses_says_what_graph_left_out() {
 #[wasm_bindgen_test]
 async fn add_license_form_labels_skus_not_known_to_apply_to_users() {
     let root = container();
-    let mut skus = Simulator::new(SimConfig::default()).tenant().skus.clone();
+    let mut skus = demo_skus();
     skus.push(sku_graph_said_little_about());
-    let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(Session::new());
-        let workspace = Workspace::new();
-        workspace.tenant.skus.set(Load::Ready(skus.clone()));
-        workspace.provide();
-        view! { <AddLicenseForm/> }
-    });
-    settle(10).await;
+    let _mounted = mount_filled(
+        &root,
+        || view! { <AddLicenseForm/> }.into_any(),
+        |w| w.tenant.skus.set_ready(skus),
+    )
+    .await;
     let options = root.query_selector_all("option").unwrap();
     let labels: Vec<String> = (0..options.length())
         .map(|i| options.item(i).unwrap().text_content().unwrap())
@@ -184,16 +207,16 @@ async fn add_license_form_labels_skus_not_known_to_apply_to_users() {
 }
 
 /// The "Licenses" region for `user`, over the demo tenant's SKUs.
-fn user_view(user: User) -> impl Fn() -> AnyView + 'static {
-    let skus = Simulator::new(SimConfig::default()).tenant().skus.clone();
-    move || {
-        provide_context(Session::new());
-        let workspace = Workspace::new();
-        workspace.tenant.skus.set(Load::Ready(skus.clone()));
-        workspace.user.user.set(Load::Ready(user.clone()));
-        workspace.provide();
-        view! { <UserLicenses/> }.into_any()
-    }
+async fn mount_user(root: &web_sys::HtmlElement, user: User) -> (impl Sized, Workspace) {
+    mount_filled(
+        root,
+        || view! { <UserLicenses/> }.into_any(),
+        |w| {
+            w.tenant.skus.set_ready(demo_skus());
+            w.user.read.set_ready(read_of(user));
+        },
+    )
+    .await
 }
 
 #[wasm_bindgen_test]
@@ -206,7 +229,7 @@ async fn user_licenses_lists_licenses_whose_source_graph_did_not_give() {
     }))
     .unwrap();
     let root = container();
-    let _mounted = leptos::mount::mount_to(root.clone(), user_view(user));
+    let _mounted = mount_user(&root, user).await;
     settle(10).await;
     let text = root.inner_text();
     assert!(!text.contains("No licenses."), "{text}");
@@ -227,7 +250,7 @@ async fn user_licenses_show_a_missing_state_as_unknown() {
     }))
     .unwrap();
     let root = container();
-    let _mounted = leptos::mount::mount_to(root.clone(), user_view(user));
+    let _mounted = mount_user(&root, user).await;
     settle(10).await;
     let state = root.query_selector(".assignment .state").unwrap().unwrap();
     assert_eq!(
@@ -315,21 +338,6 @@ async fn token_check_says_why_a_paste_fails_and_what_graph_will_do() {
 }
 
 /// The "Licenses" region for `user`, handing out the workspace so a test can change it.
-fn user_view_sharing(
-    user: User,
-    shared: std::rc::Rc<std::cell::Cell<Option<Workspace>>>,
-) -> impl Fn() -> AnyView + 'static {
-    let skus = Simulator::new(SimConfig::default()).tenant().skus.clone();
-    move || {
-        provide_context(Session::new());
-        let workspace = Workspace::new().provide();
-        workspace.tenant.skus.set(Load::Ready(skus.clone()));
-        workspace.user.user.set(Load::Ready(user.clone()));
-        shared.set(Some(workspace));
-        view! { <UserLicenses/> }.into_any()
-    }
-}
-
 fn direct_e3_and_inherited(inherited: &str, e3_off: &[&str]) -> User {
     serde_json::from_value(serde_json::json!({
         "id": "00000000-0000-4000-8000-0000000000f1",
@@ -356,9 +364,8 @@ fn by_label(root: &web_sys::HtmlElement, label: &str) -> web_sys::HtmlElement {
 #[wasm_bindgen_test]
 async fn an_inherited_license_cannot_be_removed_and_says_why() {
     let root = container();
-    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
     let user = direct_e3_and_inherited(license_desk_sim::seed::E5, &[]);
-    let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared));
+    let (_mounted, _workspace) = mount_user(&root, user).await;
     settle(10).await;
     let direct = by_label(&root, "Remove Office 365 E3 (Direct)");
     assert!(!direct.has_attribute("disabled"));
@@ -390,9 +397,8 @@ async fn an_inherited_license_cannot_be_removed_and_says_why() {
 #[wasm_bindgen_test]
 async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
     let root = container();
-    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
     let user = direct_e3_and_inherited(license_desk_sim::seed::POWER_BI_PRO, &[]);
-    let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared.clone()));
+    let (_mounted, workspace) = mount_user(&root, user).await;
     settle(10).await;
     let cards = |root: &web_sys::HtmlElement| {
         let list = root
@@ -413,13 +419,12 @@ async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
         .unchecked_into();
     inherited_plans.set_open(true);
 
-    let workspace = shared.get().unwrap();
     // Power BI Pro shares no plan with E3, so nothing on its card depends on E3.
     let reread = direct_e3_and_inherited(
         license_desk_sim::seed::POWER_BI_PRO,
         &[license_desk_sim::seed::PLAN_SWAY],
     );
-    workspace.user.user.set(Load::Ready(reread));
+    workspace.user.read.set_ready(read_of(reread));
     settle(10).await;
     let after = cards(&root);
     assert_eq!(after.len(), 2);
@@ -448,15 +453,13 @@ async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
 #[wasm_bindgen_test]
 async fn a_usage_location_that_is_no_country_is_refused_next_to_the_field() {
     let root = container();
-    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
     let user: User = serde_json::from_value(serde_json::json!({
         "id": "00000000-0000-4000-8000-0000000000f2",
         "assignedLicenses": [],
         "licenseAssignmentStates": []
     }))
     .unwrap();
-    let _mounted = leptos::mount::mount_to(root.clone(), user_view_sharing(user, shared.clone()));
-    settle(10).await;
+    let (_mounted, workspace) = mount_user(&root, user).await;
     let input: web_sys::HtmlInputElement = root
         .query_selector("#usage-location")
         .unwrap()
@@ -493,7 +496,6 @@ async fn a_usage_location_that_is_no_country_is_refused_next_to_the_field() {
         problem(&root).as_deref(),
         Some("UK is not an ISO 3166 country code; the United Kingdom is GB.")
     );
-    let workspace = shared.get().unwrap();
     assert_eq!(
         workspace.user.busy.get_untracked(),
         None,

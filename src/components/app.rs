@@ -17,28 +17,13 @@ use crate::components::token_panel::TokenPanel;
 use crate::components::token_refresh::TokenRefresh;
 use crate::components::unlicensed_users::UnlicensedUsers;
 use crate::components::user_licenses::UserLicenses;
-use crate::state::load::Load;
-use crate::state::tenant::TenantState;
 use crate::state::workspace::Workspace;
 use crate::transport::session::{Connection, Session};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use license_desk_core::auth::access_token::AccessToken;
 use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
 use license_desk_core::route::Screen;
 use std::time::Duration;
-
-/// Loads the tenant's SKUs once connected.
-fn load_skus(session: Session, tenant: TenantState) {
-    tenant.skus.set(Load::Loading);
-    spawn_local(async move {
-        let result = crate::runs::reads::subscribed_skus(session).await;
-        tenant.skus.set(match result {
-            Ok(skus) => Load::Ready(skus),
-            Err(error) => Load::Failed(error),
-        });
-    });
-}
 
 /// Acts on what the admin chose on the sign-in form.
 fn act_on(choice: SignInChoice, session: Session, workspace: Workspace) {
@@ -63,9 +48,8 @@ pub fn App(
 ) -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    let workspace = Workspace::new().provide();
+    let workspace = Workspace::new(session).provide();
     let navigation = workspace.navigation;
-    let bulk = workspace.bulk;
 
     // A token passed in the fragment is read once, removed from the address bar, and
     // cleaned exactly as a pasted one.
@@ -107,23 +91,7 @@ pub fn App(
         }
     });
 
-    let connected = move || session.connection.with(Option::is_some) && session.has_token();
-    // Read the tenant's SKUs on every sign-in, and again after a fresh token switched tenant.
-    Effect::new(move |previous: Option<(bool, u64)>| {
-        let now = (connected(), session.tenant_epoch());
-        if now.0 && previous != Some(now) {
-            load_skus(session, workspace.tenant);
-        }
-        now
-    });
-    // A sign-in looks for an unfinished bulk run of its tenant saved in this browser.
-    Effect::new(move |previous: Option<(bool, u64)>| {
-        let now = (connected(), session.tenant_epoch());
-        if now.0 && previous != Some(now) {
-            crate::state::bulk::actions::look_for_saved_run(session, bulk);
-        }
-        now
-    });
+    let connected = move || session.connected.get();
 
     view! {
         <header class="app-header">

@@ -30,7 +30,7 @@ pub fn BulkChanges() -> impl IntoView {
         bulk.is_running()
             || bulk.operation.with(Option::is_none)
             || bulk.chosen.with(|c| c.users.is_empty())
-            || tenant.skus.with(|s| s.ready().is_none())
+            || tenant.skus.ready().is_none()
     };
     let preview_hint = move || {
         if bulk.chosen.with(|c| c.users.is_empty()) {
@@ -42,6 +42,7 @@ pub fn BulkChanges() -> impl IntoView {
         }
     };
     let start_preview = move |_| {
+        bulk.settle_typed_users();
         let Some(operation) = bulk.operation.get_untracked() else {
             return;
         };

@@ -2,12 +2,12 @@
 //! replace a license, or turn one service plan on or off. The choice is complete only
 //! when every license and plan it needs is picked.
 
-use crate::components::plan_choices::PlanChoices;
+use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail, SkuPicker};
 use crate::state::bulk::BulkState;
 use crate::state::tenant::TenantState;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
-use license_desk_core::graph::ids::PlanId;
+use license_desk_core::graph::ids::{PlanId, SkuId};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -45,44 +45,20 @@ impl Kind {
 
     /// The kind and first license of an operation chosen elsewhere (another screen
     /// handing users over), so the picker opens showing it.
-    fn of(operation: Option<&BulkOperation>) -> (Kind, String) {
+    fn of(operation: Option<&BulkOperation>) -> (Kind, Option<SkuId>) {
         match operation {
-            None => (Kind::None, String::new()),
-            Some(BulkOperation::Reprocess) => (Kind::Reprocess, String::new()),
-            Some(BulkOperation::AddLicense { sku, .. }) => (Kind::Add, sku.to_string()),
-            Some(BulkOperation::RemoveLicense { sku }) => (Kind::Remove, sku.to_string()),
-            Some(BulkOperation::ReplaceLicense { from, .. }) => (Kind::Replace, from.to_string()),
-            Some(BulkOperation::SetPlan { sku, .. }) => (Kind::SetPlan, sku.to_string()),
+            None => (Kind::None, None),
+            Some(BulkOperation::Reprocess) => (Kind::Reprocess, None),
+            Some(BulkOperation::AddLicense { sku, .. }) => (Kind::Add, Some(sku.clone())),
+            Some(BulkOperation::RemoveLicense { sku }) => (Kind::Remove, Some(sku.clone())),
+            Some(BulkOperation::ReplaceLicense { from, .. }) => (Kind::Replace, Some(from.clone())),
+            Some(BulkOperation::SetPlan { sku, .. }) => (Kind::SetPlan, Some(sku.clone())),
         }
     }
 }
 
-fn guid<T: for<'a> From<&'a str>>(value: &str) -> Option<T> {
-    (!value.trim().is_empty()).then(|| T::from(value))
-}
-
-#[component]
-fn SkuSelect(
-    id: &'static str,
-    #[prop(into)] label: String,
-    value: RwSignal<String>,
-) -> impl IntoView {
-    let tenant = expect_context::<TenantState>();
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
-                <option value="">"Choose…"</option>
-                {move || {
-                    let catalog = tenant.catalog.get();
-                    tenant.skus.with(|skus| skus.ready().cloned().unwrap_or_default()).into_iter().map(|sku| {
-                        let name = catalog.sku_name(&sku.sku_id);
-                        view! { <option value=sku.sku_id.to_string()>{name}</option> }
-                    }).collect_view()
-                }}
-            </select>
-        </div>
-    }
+fn plan_id(value: &str) -> Option<PlanId> {
+    (!value.trim().is_empty()).then(|| PlanId::new(value))
 }
 
 #[component]
@@ -92,7 +68,7 @@ pub fn BulkOperationPicker() -> impl IntoView {
     let (start_kind, start_sku) = Kind::of(bulk.operation.get_untracked().as_ref());
     let kind = RwSignal::new(start_kind);
     let sku = RwSignal::new(start_sku);
-    let to = RwSignal::new(String::new());
+    let to = RwSignal::new(None::<SkuId>);
     let plan = RwSignal::new(String::new());
     let enable = RwSignal::new(false);
     let off = RwSignal::new(BTreeSet::<PlanId>::new());
@@ -102,18 +78,18 @@ pub fn BulkOperationPicker() -> impl IntoView {
         let operation = match kind.get() {
             Kind::None => None,
             Kind::Reprocess => Some(BulkOperation::Reprocess),
-            Kind::Add => guid(&sku.get()).map(|sku| BulkOperation::AddLicense {
+            Kind::Add => sku.get().map(|sku| BulkOperation::AddLicense {
                 sku,
                 disabled_plans: off.get().into_iter().collect(),
             }),
-            Kind::Remove => guid(&sku.get()).map(|sku| BulkOperation::RemoveLicense { sku }),
-            Kind::Replace => match (guid(&sku.get()), guid(&to.get())) {
+            Kind::Remove => sku.get().map(|sku| BulkOperation::RemoveLicense { sku }),
+            Kind::Replace => match (sku.get(), to.get()) {
                 (Some(from), Some(to)) if from != to => {
                     Some(BulkOperation::ReplaceLicense { from, to })
                 }
                 _ => None,
             },
-            Kind::SetPlan => match (guid(&sku.get()), guid(&plan.get())) {
+            Kind::SetPlan => match (sku.get(), plan_id(&plan.get())) {
                 (Some(sku), Some(plan)) => Some(BulkOperation::SetPlan {
                     sku,
                     plan,
@@ -127,13 +103,14 @@ pub fn BulkOperationPicker() -> impl IntoView {
     // A new license starts with every plan on; the admin unticks what stays off.
     Effect::new(move |_| {
         sku.track();
-        off.set(BTreeSet::new());
         plan.set(String::new());
     });
+    let options =
+        Signal::derive(move || sku_options(&tenant.catalog.read(), OptionDetail::Name, |_| true));
 
     let plans = move || {
         let catalog = tenant.catalog.get();
-        guid(&sku.get())
+        sku.get()
             .and_then(|id| catalog.sku(&id).map(|s| s.service_plans.clone()))
             .unwrap_or_default()
             .into_iter()
@@ -151,8 +128,8 @@ pub fn BulkOperationPicker() -> impl IntoView {
                 <label for="bulk-operation">"Operation"</label>
                 <select id="bulk-operation" prop:value=move || kind.get().value() on:change=move |ev| {
                     kind.set(Kind::from_value(&event_target_value(&ev)));
-                    sku.set(String::new());
-                    to.set(String::new());
+                    sku.set(None);
+                    to.set(None);
                 }>
                     <option value="">"Choose…"</option>
                     <option value="reprocess">"Reprocess"</option>
@@ -168,31 +145,30 @@ pub fn BulkOperationPicker() -> impl IntoView {
                     <p class="hint">"Asks Entra ID to apply each user's group-based licenses again (reprocessLicenseAssignment). Nothing else changes."</p>
                 }.into_any(),
                 Kind::Add => view! {
-                    <SkuSelect id="bulk-sku" label="License to add" value=sku/>
-                    {move || guid(&sku.get()).map(|id| {
-                        let legend = format!("Service plans in {}", tenant.catalog.get().sku_name(&id));
-                        view! { <PlanChoices sku=id off=off carried=BTreeSet::new() legend=legend/> }
-                    })}
+                    <LicenseChoice id="bulk-sku".to_string() label="License to add" placeholder="Choose…"
+                        chosen=sku options=options off=off carried=Signal::derive(BTreeSet::new)/>
                 }.into_any(),
                 Kind::Remove => view! {
-                    <SkuSelect id="bulk-sku" label="License to remove" value=sku/>
+                    <SkuPicker id="bulk-sku".to_string() label="License to remove" placeholder="Choose…" chosen=sku options=options/>
                     <p class="hint">"Users who only get this license from a group are refused, with the reason: change the group instead."</p>
                 }.into_any(),
                 Kind::Replace => view! {
                     <div class="row">
-                        <SkuSelect id="bulk-sku" label="Replace" value=sku/>
-                        <SkuSelect id="bulk-to" label="With" value=to/>
+                        <SkuPicker id="bulk-sku".to_string() label="Replace" placeholder="Choose…" chosen=sku options=options/>
+                        <SkuPicker id="bulk-to".to_string() label="With" placeholder="Choose…" chosen=to options=options/>
                     </div>
                     <p class="hint">"One call per user. Plans a user has off are kept off in the new license, matched by name."</p>
                 }.into_any(),
                 Kind::SetPlan => view! {
                     <div class="row">
-                        <SkuSelect id="bulk-sku" label="License" value=sku/>
+                        <SkuPicker id="bulk-sku".to_string() label="License" placeholder="Choose…" chosen=sku options=options/>
                         <div class="field">
                             <label for="bulk-plan">"Service plan"</label>
                             <select id="bulk-plan" prop:value=move || plan.get() on:change=move |ev| plan.set(event_target_value(&ev))>
                                 <option value="">"Choose…"</option>
-                                {move || plans().into_iter().map(|(value, name)| view! { <option value=value>{name}</option> }).collect_view()}
+                                <For each=plans key=|plan| plan.clone() let:plan>
+                                    <option value=plan.0>{plan.1}</option>
+                                </For>
                             </select>
                         </div>
                         <div class="field">

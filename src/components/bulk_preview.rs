@@ -4,38 +4,24 @@
 //! until every warning that needs it is ticked and seats suffice (or the admin chose to
 //! stop when they run out).
 
+use crate::components::user_names::UserNames;
+use crate::components::warning_checklist::WarningChecklist;
 use crate::format::{count, number};
 use crate::state::bulk::{BulkState, PreviewResult};
 use leptos::prelude::*;
 use license_desk_core::bulk::preview::{self, Preview};
 use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::checklist::Checklist;
+use license_desk_core::licensing::plan::Warning;
 use license_desk_core::licensing::usage_location;
 use std::sync::Arc;
-
-/// Users named in a list, the first few in full.
-#[component]
-fn UserList(users: Vec<String>) -> impl IntoView {
-    const SHOWN: usize = 20;
-    let more = users.len().saturating_sub(SHOWN);
-    view! {
-        <ul class="user-list">
-            {users.into_iter().take(SHOWN).map(|user| view! { <li>{user}</li> }).collect_view()}
-            {(more > 0).then(|| view! { <li class="hint">{format!("and {} more (in the exported preview)", number(more as i64))}</li> })}
-        </ul>
-    }
-}
 
 /// Why "Start" can't be pressed yet, if it can't.
 pub fn blocked_reason(bulk: BulkState, preview: &Preview) -> Option<String> {
     if preview.will_change == 0 {
         return Some("No user needs this change.".into());
     }
-    let ticked = bulk.ticked.get();
-    let unticked = preview
-        .warnings
-        .iter()
-        .filter(|group| group.needs_ack && !ticked.contains(&group.warning))
-        .count();
+    let unticked = bulk.checklist.with(Checklist::unticked);
     if unticked > 0 {
         return Some(format!(
             "Tick {} above to start.",
@@ -83,6 +69,26 @@ pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoVie
     };
     let export_csv = export.clone();
     let missing = preview.missing_usage_location.clone();
+    // The words and users of each warning, as the dry run grouped them.
+    let groups = StoredValue::new(preview.warnings.clone());
+    let describe = Callback::new(move |warning: Warning| {
+        groups.with_value(|groups| {
+            groups
+                .iter()
+                .find(|group| group.warning == warning)
+                .map(|group| group.text.clone())
+                .unwrap_or_default()
+        })
+    });
+    let affected = Callback::new(move |warning: Warning| {
+        groups.with_value(|groups| {
+            groups
+                .iter()
+                .find(|group| group.warning == warning)
+                .map(|group| group.users.clone())
+                .unwrap_or_default()
+        })
+    });
     let missing_count = missing.len();
     view! {
         <section class="card bulk-preview" aria-labelledby="bulk-preview-title">
@@ -95,45 +101,14 @@ pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoVie
                 {(!preview.failed.is_empty()).then(|| view! { <li><strong>{number(preview.failed.len() as i64)}</strong> " could not be read"</li> })}
             </ul>
             {(!preview.not_found.is_empty()).then(|| view! {
-                <details><summary>{count(preview.not_found.len(), "user was not found", "users were not found")}</summary><UserList users=preview.not_found.clone()/></details>
+                <details><summary>{count(preview.not_found.len(), "user was not found", "users were not found")}</summary><UserNames users=preview.not_found.clone()/></details>
             })}
             <ReasonGroups groups=preview.unchanged.clone() label="Need nothing" class="unchanged"/>
             <ReasonGroups groups=preview.refusals.clone() label="Refused" class="refusal"/>
             {preview.failed.iter().map(|(user, error)| view! {
                 <p class="problem">{format!("{user}: {} — {}", error.headline, error.what_to_do)}</p>
             }).collect_view()}
-            {(!preview.warnings.is_empty()).then(|| view! {
-                <fieldset class="warnings">
-                    <legend>"Warnings"</legend>
-                    {preview.warnings.iter().map(|group| {
-                        let warning = group.warning.clone();
-                        let checked = warning.clone();
-                        let text = format!("{} ({})", group.text, count(group.users.len(), "user", "users"));
-                        view! {
-                            <div class="warning-group">
-                                {if group.needs_ack {
-                                    view! {
-                                        <label class="check">
-                                            <input type="checkbox" prop:checked=move || bulk.ticked.with(|t| t.contains(&checked))
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    bulk.ticked.update(|t| {
-                                                        t.retain(|w| w != &warning);
-                                                        if on { t.push(warning.clone()); }
-                                                    });
-                                                }/>
-                                            {text}
-                                        </label>
-                                    }.into_any()
-                                } else {
-                                    view! { <p>{text}</p> }.into_any()
-                                }}
-                                <details><summary>"Affected users"</summary><UserList users=group.users.clone()/></details>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            })}
+            <WarningChecklist checklist=bulk.checklist describe=describe affected=affected/>
             {(!preview.seats.is_empty()).then(|| view! {
                 <table class="seats">
                     <caption>"Seats"</caption>
@@ -159,7 +134,7 @@ pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoVie
             {(missing_count > 0).then(|| view! {
                 <div class="usage-location">
                     <p>{format!("{} no usage location; Graph refuses licenses for them until one is set.", count(missing_count, "user has", "users have"))}</p>
-                    <details><summary>"Users with no usage location"</summary><UserList users=missing.clone()/></details>
+                    <details><summary>"Users with no usage location"</summary><UserNames users=missing.clone()/></details>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || bulk.usage_location.with(Option::is_some)
                             on:change=move |ev| bulk.usage_location.set(event_target_checked(&ev).then(String::new))/>
@@ -195,7 +170,7 @@ fn ReasonGroups(
             view! {
                 <details class=class>
                     <summary>{format!("{label} ({}): {}", number(group.users.len() as i64), group.reason)}</summary>
-                    <UserList users=group.users/>
+                    <UserNames users=group.users/>
                 </details>
             }
         })

@@ -3,19 +3,17 @@
 //! many users it found; bad lines are listed with their line numbers, never dropped.
 
 use crate::components::error_panel::ErrorPanel;
-use crate::format::{count, number};
-use crate::state::bulk::{BulkState, SourceList};
-use crate::state::load::Load;
+use crate::format::count;
+use crate::state::bulk::actions as bulk_runs;
+use crate::state::bulk::BulkState;
+use crate::state::read::TenantRead;
 use crate::state::tenant::TenantState;
 use crate::transport::session::Session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use license_desk_core::bulk::input::{parse_users, BadLine, ParsedUsers};
+use license_desk_core::bulk::input::{BadLine, ParsedUsers};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
-use license_desk_core::graph::model::{Group, ODataPage, User};
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::licensing::names;
-use std::sync::Arc;
 
 /// Where a list of users comes from, besides the text area and the file.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,44 +21,6 @@ enum ListSource {
     GroupMembers,
     LicenseHolders,
     GroupErrors,
-}
-
-fn user_names(users: Vec<User>) -> Vec<String> {
-    users
-        .into_iter()
-        .map(|user| {
-            user.user_principal_name
-                .filter(|upn| !upn.is_empty())
-                .unwrap_or_else(|| user.id.to_string())
-        })
-        .collect()
-}
-
-/// Reads a listing of users into the sources, showing progress.
-fn read_list(session: Session, bulk: BulkState, label: String, first: GraphRequest) {
-    bulk.source_error.set(None);
-    bulk.reading.set(Some(format!("Reading {label}…")));
-    spawn_local(async move {
-        let progress_label = label.clone();
-        let result = crate::runs::reads::all_users(session, first, move |so_far| {
-            bulk.reading.set(Some(format!(
-                "Reading {progress_label}… {}",
-                number(so_far as i64)
-            )));
-        })
-        .await;
-        bulk.reading.set(None);
-        match result {
-            Ok((users, _)) => bulk.lists.update(|lists| {
-                lists.retain(|list| list.label != label);
-                lists.push(SourceList {
-                    label,
-                    users: user_names(users),
-                });
-            }),
-            Err(error) => bulk.source_error.set(Some(error.into())),
-        }
-    });
 }
 
 #[component]
@@ -97,50 +57,26 @@ pub fn BulkUserSources() -> impl IntoView {
     let tenant = expect_context::<TenantState>();
     let bulk = expect_context::<BulkState>();
     let pasted = bulk.parsed_paste;
-    let groups = RwSignal::new(Load::<Vec<Group>>::Idle);
+    // The tenant's groups, to pick one from; read with the screen.
+    let groups = TenantRead::eager(session, move || {
+        session
+            .connected
+            .get()
+            .then(|| bulk_runs::read_groups_to_pick(session, tenant))
+    });
     let kind = RwSignal::new(ListSource::GroupMembers);
     let chosen = RwSignal::new(String::new());
     let locked = move || bulk.is_running();
-
-    let load_groups = move || {
-        if groups.with_untracked(|g| matches!(g, Load::Idle)) {
-            groups.set(Load::Loading);
-            spawn_local(async move {
-                let result = crate::runs::reads::fetch::<ODataPage<Group>>(
-                    session,
-                    request::list_groups(999),
-                )
-                .await;
-                // Known names let refusals and reports name groups, not ids.
-                if let Ok(page) = &result {
-                    for group in &page.value {
-                        if let Some(name) = &group.display_name {
-                            tenant.name_group(group.id.clone(), name.clone());
-                        }
-                    }
-                }
-                groups.set(match result {
-                    Ok(page) => Load::Ready(page.value),
-                    Err(error) => Load::Failed(error),
-                });
-            });
-        }
-    };
-    Effect::new(move |_| {
-        if session.connection.with(Option::is_some) {
-            load_groups();
-        }
+    let read_source = Action::new_local(move |(label, first): &(String, GraphRequest)| {
+        bulk_runs::read_source(session, bulk, label.clone(), first.clone())
     });
-
+    let read_file = Action::new_local(move |file: &web_sys::File| {
+        bulk_runs::read_uploaded_file(bulk, file.clone())
+    });
     let on_file = move |event: leptos::ev::Event| {
-        let Some(file) = crate::browser::chosen_file(&event) else {
-            return;
-        };
-        spawn_local(async move {
-            let text = crate::browser::file_text(&file).await;
-            bulk.uploaded
-                .set(Some((file.name(), Arc::new(parse_users(&text)))));
-        });
+        if let Some(file) = crate::browser::chosen_file(&event) {
+            read_file.dispatch_local(file);
+        }
     };
 
     let add_list = move |_| {
@@ -151,12 +87,15 @@ pub fn BulkUserSources() -> impl IntoView {
         let guid = Guid::new(&id);
         let (group_id, sku_id) = (GroupId::from(guid.clone()), SkuId::from(guid));
         let group_name = || {
-            groups.with_untracked(|g| {
-                g.ready()
-                    .and_then(|all| all.iter().find(|group| group.id == group_id))
-                    .and_then(|group| group.display_name.clone())
-                    .unwrap_or_else(|| id.clone())
+            untrack(|| {
+                groups.with_ready(|all| {
+                    all.iter()
+                        .find(|group| group.id == group_id)
+                        .and_then(|group| group.display_name.clone())
+                })
             })
+            .flatten()
+            .unwrap_or_else(|| id.clone())
         };
         let (label, first) = match kind.get_untracked() {
             ListSource::GroupMembers => (
@@ -168,55 +107,53 @@ pub fn BulkUserSources() -> impl IntoView {
                 request::members_with_license_errors(&group_id),
             ),
             ListSource::LicenseHolders => {
-                let name = tenant
-                    .skus
-                    .with_untracked(|skus| {
-                        skus.ready()
-                            .and_then(|all| all.iter().find(|sku| sku.sku_id == sku_id))
+                let name = untrack(|| {
+                    tenant.skus.with_ready(|all| {
+                        all.iter()
+                            .find(|sku| sku.sku_id == sku_id)
                             .map(|sku| names::sku_name(&sku.sku_id, Some(&sku.sku_part_number)))
                     })
-                    .unwrap_or_else(|| id.clone());
+                })
+                .flatten()
+                .unwrap_or_else(|| id.clone());
                 (
                     format!("holders of {name}"),
                     request::users_with_sku(&sku_id),
                 )
             }
         };
-        read_list(session, bulk, label, first);
+        read_source.dispatch_local((label, first));
     };
 
     let choices = move || match kind.get() {
-        ListSource::LicenseHolders => tenant.skus.with(|skus| {
-            skus.ready()
-                .map(|all| {
-                    all.iter()
-                        .map(|sku| {
-                            (
-                                sku.sku_id.to_string(),
-                                names::sku_name(&sku.sku_id, Some(&sku.sku_part_number)),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        }),
-        ListSource::GroupMembers | ListSource::GroupErrors => groups.with(|g| {
-            g.ready()
-                .map(|all| {
-                    all.iter()
-                        .map(|group| {
-                            (
-                                group.id.to_string(),
-                                group
-                                    .display_name
-                                    .clone()
-                                    .unwrap_or_else(|| group.id.to_string()),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        }),
+        ListSource::LicenseHolders => tenant
+            .skus
+            .with_ready(|all| {
+                all.iter()
+                    .map(|sku| {
+                        (
+                            sku.sku_id.to_string(),
+                            names::sku_name(&sku.sku_id, Some(&sku.sku_part_number)),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+        ListSource::GroupMembers | ListSource::GroupErrors => groups
+            .with_ready(|all| {
+                all.iter()
+                    .map(|group| {
+                        (
+                            group.id.to_string(),
+                            group
+                                .display_name
+                                .clone()
+                                .unwrap_or_else(|| group.id.to_string()),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
     };
 
     view! {
@@ -226,7 +163,8 @@ pub fn BulkUserSources() -> impl IntoView {
                 <label for="bulk-users">"Users"</label>
                 <textarea id="bulk-users" rows="6" aria-describedby="bulk-users-hint bulk-users-found"
                     prop:value=move || bulk.pasted.get()
-                    on:input=move |ev| bulk.pasted.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| bulk.type_users(event_target_value(&ev))
+                    on:blur=move |_| bulk.settle_typed_users()></textarea>
                 <p class="hint" id="bulk-users-hint">"One UPN, email or object id per line, or a pasted CSV with a userPrincipalName, UPN, mail, id or ObjectId column."</p>
                 <p class="found" id="bulk-users-found" aria-live="polite">{move || pasted.with(|p| found_text(p))}</p>
                 {move || pasted.with(|p| view! { <BadLines bad=p.bad_lines.clone()/> })}
@@ -260,30 +198,34 @@ pub fn BulkUserSources() -> impl IntoView {
                     <label for="bulk-list-choice">{move || if kind.get() == ListSource::LicenseHolders { "License" } else { "Group" }}</label>
                     <select id="bulk-list-choice" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
                         <option value="">"Choose…"</option>
-                        {move || choices().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                        <For each=choices key=|choice| choice.clone() let:choice>
+                            <option value=choice.0>{choice.1}</option>
+                        </For>
                     </select>
                 </div>
                 <div class="field">
                     <button class="secondary" on:click=add_list disabled=move || chosen.with(String::is_empty) || bulk.reading.with(Option::is_some)>"Add these users"</button>
                 </div>
             </div>
-            {move || groups.with(|g| matches!(g, Load::Failed(_))).then(|| view! {
+            {move || groups.with(|g| matches!(g, Some(Err(_)))).then(|| view! {
                 <p class="hint">"Groups could not be listed; paste users or upload a CSV instead."</p>
             })}
             {move || bulk.reading.get().map(|text| view! { <p role="status">{text}</p> })}
             {move || bulk.source_error.get().map(|error| view! { <ErrorPanel error=error context="Reading users"/> })}
             <ul class="source-lists">
-                {move || bulk.lists.get().into_iter().map(|list| {
-                    let label = list.label.clone();
-                    let remove_label = format!("Remove {label}");
-                    view! {
-                        <li>
-                            {format!("{}: {}", capitalise(&list.label), count(list.users.len(), "user", "users"))}
-                            " "
-                            <button class="link" aria-label=remove_label on:click=move |_| bulk.lists.update(|lists| lists.retain(|l| l.label != label))>"Remove"</button>
-                        </li>
+                <For each=move || bulk.lists.get() key=|list| (list.label.clone(), list.users.len()) let:list>
+                    {
+                        let label = list.label.clone();
+                        let remove_label = format!("Remove {label}");
+                        view! {
+                            <li>
+                                {format!("{}: {}", capitalise(&list.label), count(list.users.len(), "user", "users"))}
+                                " "
+                                <button class="link" aria-label=remove_label on:click=move |_| bulk.lists.update(|lists| lists.retain(|l| l.label != label))>"Remove"</button>
+                            </li>
+                        }
                     }
-                }).collect_view()}
+                </For>
             </ul>
             <p class="total" role="status">{move || {
                 let chosen = bulk.chosen.get();

@@ -1,114 +1,71 @@
-//! "Find user": search by display name, UPN or mail as the admin types, with paging.
-//! Next-page links are followed only within the chosen endpoint and never twice.
+//! "Find user": search by display name, UPN or mail as the admin types (once typing
+//! pauses), with "More results". Next-page links are followed only within the chosen
+//! endpoint and never twice (the core's `UserPages`).
 
 use crate::components::error_panel::ErrorPanel;
 use crate::state::navigation::use_navigation;
+use crate::state::user_lists::UserList;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::model::User;
-use license_desk_core::graph::paging::Paging;
-use license_desk_core::graph::request::{self, GraphRequest};
+use license_desk_core::graph::request;
 use license_desk_core::route::Screen;
+use std::time::Duration;
 
-const DEBOUNCE_MS: u32 = 300;
+/// How long typing must pause before searching.
+const DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[component]
 pub fn FindUser() -> impl IntoView {
     let session = use_session();
     let navigation = use_navigation();
     let text = RwSignal::new(String::new());
-    let results = RwSignal::new(Vec::<User>::new());
-    let next = RwSignal::new(None::<GraphRequest>);
-    let paging = StoredValue::new(None::<Paging>);
-    // What failed ("Searching users", "Loading more users") and why.
-    let error = RwSignal::new(None::<(&'static str, GraphError)>);
-    let searching = RwSignal::new(false);
-    let generation = StoredValue::new(0u64);
+    let results = UserList::new(session, |_: &[User]| {});
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
 
     // A new tenant starts with an empty search: no name from the previous one stays.
     Effect::new(move |previous: Option<u64>| {
         let epoch = session.tenant_epoch();
         if previous.is_some_and(|p| p != epoch) {
-            generation.update_value(|g| *g += 1);
             text.set(String::new());
-            results.set(Vec::new());
-            next.set(None);
-            paging.set_value(None);
-            error.set(None);
-            searching.set(false);
+            results.clear();
         }
         epoch
     });
 
-    let search = move |query: String, page: Option<GraphRequest>| {
-        let this = generation.get_value();
-        let more = page.is_some();
-        let context = if more {
-            "Loading more users"
-        } else {
-            "Searching users"
-        };
-        let request = match page {
-            Some(page) => page,
-            None => {
-                let first = request::find_users(&query, 10);
-                let endpoint = session.connection.get_untracked().map(|c| c.endpoint);
-                paging.set_value(endpoint.map(|e| Paging::start(e, &first)));
-                first
-            }
-        };
-        next.set(None);
-        searching.set(true);
-        spawn_local(async move {
-            let result = crate::runs::reads::users_page(session, request).await;
-            if generation.get_value() != this {
-                return; // A newer search started while this one ran.
-            }
-            searching.set(false);
-            match result {
-                Ok((found, request_id)) => {
-                    error.set(None);
-                    let link = found.next_link.clone();
-                    if more {
-                        results.update(|r| r.extend(found.value));
-                    } else {
-                        results.set(found.value);
-                    }
-                    let followed = paging
-                        .try_update_value(|p| {
-                            p.as_mut()
-                                .map(|p| p.follow(link.as_deref(), request_id.as_deref()))
-                        })
-                        .flatten();
-                    match followed {
-                        Some(Ok(page)) => next.set(page),
-                        Some(Err(e)) => error.set(Some(("Loading more users", e))),
-                        None => error.set(Some((context, GraphError::not_signed_in()))),
-                    }
-                }
-                Err(e) => error.set(Some((context, e))),
-            }
-        });
-    };
-
     let on_input = move |value: String| {
         text.set(value.clone());
-        generation.update_value(|g| *g += 1);
-        let this = generation.get_value();
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(DEBOUNCE_MS).await;
-            if generation.get_value() == this {
-                search(value, None);
-            }
-        });
+        let search = move || results.start(session, request::find_users(&value, 10));
+        let handle = set_timeout_with_handle(search, DEBOUNCE).ok();
+        if let Some(earlier) = pending
+            .try_update_value(|timer| std::mem::replace(timer, handle))
+            .flatten()
+        {
+            earlier.clear();
+        }
     };
-
-    let open = move |user: &User| {
-        navigation.go(Screen::User(user.id.clone()));
+    let users = move || {
+        results
+            .pages
+            .with(|p| p.as_ref().map(|p| p.users.clone()).unwrap_or_default())
     };
-
+    let searching = move || results.reading.with(Option::is_some);
+    let has_more = move || {
+        results.pages.with(|p| {
+            p.as_ref()
+                .is_some_and(|p| p.pages_read() > 0 && !p.is_complete())
+        })
+    };
+    let error_context = move || {
+        let first = results
+            .pages
+            .with(|p| p.as_ref().is_none_or(|p| p.pages_read() == 0));
+        if first {
+            "Searching users"
+        } else {
+            "Loading more users"
+        }
+    };
     view! {
         <section class="card" aria-labelledby="find-title">
             <h2 id="find-title">"Users"</h2>
@@ -119,26 +76,28 @@ pub fn FindUser() -> impl IntoView {
                     on:input=move |ev| on_input(event_target_value(&ev)) />
             </div>
             <p class="visually-hidden" role="status" aria-live="polite">
-                {move || if searching.get() { "Searching…".to_string() } else { format!("{} listed", crate::format::count(results.with(Vec::len), "user", "users")) }}
+                {move || if searching() { "Searching…".to_string() } else { format!("{} listed", crate::format::count(users().len(), "user", "users")) }}
             </p>
-            {move || error.get().map(|(context, e)| view! { <ErrorPanel error=e context=context/> })}
+            {move || results.error.get().map(|e| view! { <ErrorPanel error=e context=error_context()/> })}
             <ul class="results" aria-label="Search results">
-                {move || results.get().into_iter().map(|user| {
-                    let label = user.label().to_string();
-                    let upn = user.user_principal_name.clone().unwrap_or_default();
-                    let chosen = user.clone();
-                    view! {
-                        <li>
-                            <button class="result" on:click=move |_| open(&chosen)>
-                                <span class="result-name"><span class="visually-hidden">"Open "</span>{label.clone()}</span>
-                                <span class="part">{upn}</span>
-                            </button>
-                        </li>
+                <For each=users key=|user| user.id.clone() let:user>
+                    {
+                        let label = user.label().to_string();
+                        let upn = user.user_principal_name.clone().unwrap_or_default();
+                        let id = user.id.clone();
+                        view! {
+                            <li>
+                                <button class="result" on:click=move |_| navigation.go(Screen::User(id.clone()))>
+                                    <span class="result-name"><span class="visually-hidden">"Open "</span>{label}</span>
+                                    <span class="part">{upn}</span>
+                                </button>
+                            </li>
+                        }
                     }
-                }).collect_view()}
+                </For>
             </ul>
-            <Show when=move || next.with(Option::is_some)>
-                <button class="secondary" on:click=move |_| search(text.get(), next.get())>"More results"</button>
+            <Show when=move || has_more() && !searching()>
+                <button class="secondary" on:click=move |_| results.show_more()>"More results"</button>
             </Show>
         </section>
     }

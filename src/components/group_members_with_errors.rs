@@ -7,7 +7,6 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
 use crate::state::bulk::BulkState;
 use crate::state::groups::use_groups;
-use crate::state::load::Load;
 use crate::state::navigation::use_navigation;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
@@ -62,54 +61,74 @@ pub fn GroupMembersWithErrors() -> impl IntoView {
             .permitted_by(session.claims.get().as_ref())
             .err()
     };
+    // The list as read so far; rows are added by "Show more" and kept in place.
+    let errors = Memo::new(move |_| state.page.with_ready(|page| page.errors.clone()));
+    let users = move || {
+        errors.with(|e| match e {
+            Some(Ok(list)) => list.users.clone(),
+            _ => Vec::new(),
+        })
+    };
+    let more = move || errors.with(|e| matches!(e, Some(Ok(list)) if list.next.is_some()));
+    let shown = move || users().len();
+    let has_rows = move || shown() > 0;
+    let reading_more = state.more_errors.pending();
+    let more_failed = move || state.more_errors.value().get().flatten();
+    let reprocess = move |_| {
+        let Some(group) = state.group() else {
+            return;
+        };
+        let ids: Vec<String> = users().iter().map(|u| u.id.to_string()).collect();
+        let group_name = license_desk_core::groups::list::group_label(&group);
+        crate::state::groups::actions::reprocess_on_bulk_screen(
+            bulk,
+            navigation,
+            state,
+            &group_name,
+            ids,
+        );
+    };
     view! {
-        {move || {
-            let group = state.group.with(|g| g.ready().cloned())?;
-            let body = match state.errors.get() {
-                Load::Idle => ().into_any(),
-                Load::Loading => view! { <p role="status" class="busy">"Reading members with license errors…"</p> }.into_any(),
-                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading members with license errors"/> }.into_any(),
-                Load::Ready(list) if list.users.is_empty() => view! { <p role="status">"No member of this group has a license error."</p> }.into_any(),
-                Load::Ready(list) => {
-                    let catalog = tenant.catalog.get();
-                    let shown = list.users.len();
-                    let more = list.next.is_some();
-                    let ids: Vec<String> = list.users.iter().map(|u| u.id.to_string()).collect();
-                    let group_name = license_desk_core::groups::list::group_label(&group);
-                    let count_text = if more { format!("{shown} shown; more to read.") } else { format!("{shown} in all.") };
-                    view! {
-                        <p role="status">{count_text}</p>
-                        <ul class="member-errors">
-                            {list.users.into_iter().map(|u| member_row(u, &group, &catalog)).collect_view()}
-                        </ul>
-                        {list.more_failed.map(|error| view! { <ErrorPanel error=error context="Reading more members"/> })}
-                        <div class="actions">
-                            {more.then(|| view! {
-                                <button class="secondary" disabled=list.reading_more
-                                    on:click=move |_| crate::state::groups::actions::more_errors(session, state)>
-                                    {if list.reading_more { "Reading more…" } else { "Show more" }}
-                                </button>
-                            })}
-                            <button class="primary" disabled=move || !can_reprocess()
-                                aria-describedby=move || (!can_reprocess()).then_some("reprocess-not-allowed")
-                                on:click=move |_| crate::state::groups::actions::reprocess_on_bulk_screen(bulk, navigation, state, &group_name, ids.clone())>
-                                {format!("Reprocess these users ({shown})")}
+        <Show when=move || state.group().is_some()>
+            <section class="card member-errors-card" aria-labelledby="member-errors-title">
+                <h2 id="member-errors-title">"Members with license errors"</h2>
+                {move || state.notice.get().map(|text| view! { <p class="warning-text" role="status">{text}</p> })}
+                {move || match errors.get() {
+                    None => view! { <p role="status" class="busy">"Reading members with license errors…"</p> }.into_any(),
+                    Some(Err(error)) => view! { <ErrorPanel error=error context="Reading members with license errors"/> }.into_any(),
+                    Some(Ok(list)) if list.users.is_empty() => view! { <p role="status">"No member of this group has a license error."</p> }.into_any(),
+                    Some(Ok(_)) => ().into_any(),
+                }}
+                <Show when=has_rows>
+                    <p role="status">{move || if more() { format!("{} shown; more to read.", shown()) } else { format!("{} in all.", shown()) }}</p>
+                    <ul class="member-errors">
+                        <For each=users key=|user| user.id.clone() let:user>
+                            {
+                                let group = state.group().unwrap_or_default();
+                                member_row(user, &group, &tenant.catalog.read_untracked())
+                            }
+                        </For>
+                    </ul>
+                    {move || more_failed().map(|error| view! { <ErrorPanel error=error context="Reading more members"/> })}
+                    <div class="actions">
+                        <Show when=more>
+                            <button class="secondary" disabled=move || reading_more.get()
+                                on:click=move |_| { state.more_errors.dispatch_local(()); }>
+                                {move || if reading_more.get() { "Reading more…" } else { "Show more" }}
                             </button>
-                        </div>
-                        <p class="hint">"Reprocess opens Bulk changes with these users and the Reprocess operation: preview, then start the run there. Fix the cause first (for example free seats), or the errors come back."</p>
-                        {move || (!can_reprocess()).then(|| view! {
-                            <p id="reprocess-not-allowed" class="warning-text" role="note">{format!("Reprocess is not allowed by this token: it {}.", reprocess_reason().unwrap_or_default())}</p>
-                        })}
-                    }.into_any()
-                }
-            };
-            Some(view! {
-                <section class="card member-errors-card" aria-labelledby="member-errors-title">
-                    <h2 id="member-errors-title">"Members with license errors"</h2>
-                    {move || state.notice.get().map(|text| view! { <p class="warning-text" role="status">{text}</p> })}
-                    {body}
-                </section>
-            })
-        }}
+                        </Show>
+                        <button class="primary" disabled=move || !can_reprocess()
+                            aria-describedby=move || (!can_reprocess()).then_some("reprocess-not-allowed")
+                            on:click=reprocess>
+                            {move || format!("Reprocess these users ({})", shown())}
+                        </button>
+                    </div>
+                    <p class="hint">"Reprocess opens Bulk changes with these users and the Reprocess operation: preview, then start the run there. Fix the cause first (for example free seats), or the errors come back."</p>
+                    {move || (!can_reprocess()).then(|| view! {
+                        <p id="reprocess-not-allowed" class="warning-text" role="note">{format!("Reprocess is not allowed by this token: it {}.", reprocess_reason().unwrap_or_default())}</p>
+                    })}
+                </Show>
+            </section>
+        </Show>
     }
 }

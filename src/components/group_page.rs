@@ -8,7 +8,6 @@ use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
 use crate::components::screen_link::ScreenLink;
 use crate::state::groups::{use_groups, GroupsState};
-use crate::state::load::Load;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
@@ -139,19 +138,21 @@ pub fn GroupPage() -> impl IntoView {
     let tenant = use_tenant();
     let state = use_groups();
     let allowed = move || session.may_attempt(Action::ReadGroups);
-    Effect::new(move |_| {
-        if let Some(id) = state.open_group() {
-            if allowed() {
-                crate::state::groups::actions::load_group(session, tenant, state, id);
-            }
-        }
-    });
     let title = move || {
         state
             .open_group()
             .map(|id| crate::state::groups::actions::group_name(state, tenant, &id))
             .unwrap_or_default()
     };
+    // The page is rebuilt when another group is read, not when its members or errors
+    // change (they update in place).
+    let shown = Memo::new(move |_| {
+        state.page.with(|answer| match answer {
+            None => None,
+            Some(Err(error)) => Some(Err(error.clone())),
+            Some(Ok(page)) => Some(Ok(page.group.clone())),
+        })
+    });
     view! {
         <section class="card group-page" aria-labelledby="group-title">
             <p class="back"><ScreenLink screen=Screen::Groups>"← All groups"</ScreenLink></p>
@@ -160,57 +161,72 @@ pub fn GroupPage() -> impl IntoView {
                 <p class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.",
                     Action::ReadGroups.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default())}</p>
             })}
-            {move || match state.group.get() {
-                Load::Idle => ().into_any(),
-                Load::Loading => view! { <p role="status" class="busy">"Reading the group…"</p> }.into_any(),
-                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the group"/> }.into_any(),
-                Load::Ready(group) => {
-                    let catalog = tenant.catalog.get();
-                    // While a change of this group runs, the state it last read is the news.
-                    let read_state = group.license_processing_state.as_ref().map(|p| p.state.clone());
-                    let shown_group = group.id.clone();
-                    let processing = move || {
-                        let live = state.change.with(|change| {
-                            change.as_ref()
-                                .filter(|c| c.group == shown_group && c.report.is_none())
-                                .and_then(|c| c.record.as_ref())
-                                .and_then(|r| r.processing.clone())
-                        });
-                        processing_state(live.as_ref().or(read_state.as_ref()))
-                    };
-                    let licenses = group.assigned_licenses.clone();
-                    let counts = move || match state.members.get() {
-                        Load::Ready(members) => {
-                            let counts = state.group.with(|g| g.ready().map(|g| member_counts(&g.id, &group_licenses(g), &members))).unwrap_or_default();
-                            view! {
-                                <ul class="counts" aria-label="Members by state">
-                                    <li>{format!("Members: {}", counts.members)}</li>
-                                    <li>{format!("Active: {}", counts.active)}</li>
-                                    <li class=(counts.error > 0).then_some("problem")>{format!("Error: {}", counts.error)}</li>
-                                    <li>{format!("Pending: {}", counts.pending)}</li>
-                                </ul>
-                            }.into_any()
-                        }
-                        Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the group's members"/> }.into_any(),
-                        _ => view! { <p role="status" class="busy">"Reading the group's members…"</p> }.into_any(),
-                    };
-                    view! {
-                        <dl class="facts">
-                            <dt>"Processing"</dt><dd data-testid="processing-state">{processing}</dd>
-                            <dt>"Group id"</dt><dd><code>{group.id.to_string()}</code></dd>
-                        </dl>
-                        {counts}
-                        <h3>{format!("Licenses ({})", licenses.len())}</h3>
-                        {licenses.is_empty().then(|| view! { <p>"This group assigns no licenses."</p> })}
-                        <ul class="assignments">
-                            {licenses.into_iter().map(|l| license_card(l, group.clone(), &catalog)).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            <Suspense fallback=move || allowed().then(|| view! { <p role="status" class="busy">"Reading the group…"</p> })>
+                {move || state.page.with(|_| ())}
+                {move || match shown.get() {
+                    None => allowed().then(|| view! { <p role="status" class="busy">"Reading the group…"</p> }).into_any(),
+                    Some(Err(error)) => view! { <ErrorPanel error=error context="Reading the group"/> }.into_any(),
+                    Some(Ok(group)) => group_facts(group).into_any(),
+                }}
+            </Suspense>
         </section>
         <GroupMembersWithErrors/>
         <GroupChangeForm/>
         <GroupChangeProgress/>
+    }
+}
+
+/// The group's processing state, its members by state and its licenses.
+fn group_facts(group: Group) -> impl IntoView {
+    let state = use_groups();
+    let tenant = use_tenant();
+    let catalog = tenant.catalog.get_untracked();
+    // While a change of this group runs, the state it last read is the news.
+    let read_state = group
+        .license_processing_state
+        .as_ref()
+        .map(|p| p.state.clone());
+    let shown_group = group.id.clone();
+    let processing = move || {
+        let live = state.change.with(|change| {
+            change
+                .as_ref()
+                .filter(|c| c.group == shown_group && c.report.is_none())
+                .and_then(|c| c.record.as_ref())
+                .and_then(|r| r.processing.clone())
+        });
+        processing_state(live.as_ref().or(read_state.as_ref()))
+    };
+    let licenses = group.assigned_licenses.clone();
+    let counts = move || {
+        state.page.with_ready(|page| match &page.members {
+            Ok(members) => {
+                let counts = member_counts(&page.group.id, &group_licenses(&page.group), members);
+                view! {
+                    <ul class="counts" aria-label="Members by state">
+                        <li>{format!("Members: {}", counts.members)}</li>
+                        <li>{format!("Active: {}", counts.active)}</li>
+                        <li class=(counts.error > 0).then_some("problem")>{format!("Error: {}", counts.error)}</li>
+                        <li>{format!("Pending: {}", counts.pending)}</li>
+                    </ul>
+                }
+                .into_any()
+            }
+            Err(error) => view! { <ErrorPanel error=error.clone() context="Reading the group's members"/> }.into_any(),
+        })
+    };
+    view! {
+        <dl class="facts">
+            <dt>"Processing"</dt><dd data-testid="processing-state">{processing}</dd>
+            <dt>"Group id"</dt><dd><code>{group.id.to_string()}</code></dd>
+        </dl>
+        {counts}
+        <h3>{format!("Licenses ({})", licenses.len())}</h3>
+        {licenses.is_empty().then(|| view! { <p>"This group assigns no licenses."</p> })}
+        <ul class="assignments">
+            <For each=move || licenses.clone() key=|license| license.sku_id.clone() let:license>
+                {license_card(license, group.clone(), &catalog)}
+            </For>
+        </ul>
     }
 }

@@ -5,7 +5,6 @@
 use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
 use crate::state::groups::use_groups;
-use crate::state::load::Load;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
@@ -70,41 +69,53 @@ pub fn GroupsList() -> impl IntoView {
     };
     // Read afresh each time the screen opens: processing states and errors move.
     Effect::new(move |_| {
-        if allowed() && state.list.with_untracked(|l| !matches!(l, Load::Loading)) {
-            crate::state::groups::actions::load_groups(session, tenant, state);
+        if allowed() {
+            untrack(|| state.list.load());
         }
     });
+    let rows = Memo::new(move |_| state.list.ready());
+    let summary = move || {
+        rows.with(|rows| {
+            rows.as_ref().map(|rows| {
+                let failing = rows.iter().filter(|r| r.has_errors).count();
+                match failing {
+                    0 => format!(
+                        "{} groups assign licenses; none has members with license errors.",
+                        rows.len()
+                    ),
+                    n => format!(
+                        "{} groups assign licenses; {n} with members with license errors.",
+                        rows.len()
+                    ),
+                }
+            })
+        })
+    };
     view! {
         <section class="card groups" aria-labelledby="groups-title">
             <h2 id="groups-title" tabindex="-1">"Groups"</h2>
             <p class="hint">"Groups whose members have license errors come first, then every other group that assigns licenses."</p>
             <div class="actions">
-                <button class="secondary" disabled=move || !allowed() || state.list.with(|l| matches!(l, Load::Loading))
+                <button class="secondary" disabled=move || !allowed() || state.list.is_loading()
                     aria-describedby=move || (!allowed()).then_some("groups-not-allowed")
-                    on:click=move |_| crate::state::groups::actions::load_groups(session, tenant, state)>"Refresh groups"</button>
+                    on:click=move |_| state.list.load()>"Refresh groups"</button>
             </div>
             {move || (!allowed()).then(|| view! {
                 <p id="groups-not-allowed" class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.", reason().unwrap_or_default())}</p>
             })}
-            {move || match state.list.get() {
-                Load::Idle => ().into_any(),
-                Load::Loading => view! { <p role="status" class="busy">"Reading groups…"</p> }.into_any(),
-                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading groups"/> }.into_any(),
-                Load::Ready(rows) => {
-                    let catalog = tenant.catalog.get();
-                    let failing = rows.iter().filter(|r| r.has_errors).count();
-                    let summary = match failing {
-                        0 => format!("{} groups assign licenses; none has members with license errors.", rows.len()),
-                        n => format!("{} groups assign licenses; {n} with members with license errors.", rows.len()),
-                    };
-                    view! {
-                        <p role="status">{summary}</p>
-                        <ul class="group-list">
-                            {rows.into_iter().map(|row| group_row(row, &catalog)).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            <Transition fallback=move || view! { <p role="status" class="busy">"Reading groups…"</p> }>
+                {move || state.list.with(|answer| match answer {
+                    None if state.list.is_loading() => view! { <p role="status" class="busy">"Reading groups…"</p> }.into_any(),
+                    Some(Err(error)) => view! { <ErrorPanel error=error.clone() context="Reading groups"/> }.into_any(),
+                    _ => ().into_any(),
+                })}
+                {move || summary().map(|text| view! { <p role="status">{text}</p> })}
+                <ul class="group-list">
+                    <For each=move || rows.get().unwrap_or_default() key=|row| row.clone() let:row>
+                        {group_row(row, &tenant.catalog.read_untracked())}
+                    </For>
+                </ul>
+            </Transition>
         </section>
     }
 }

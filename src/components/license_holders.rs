@@ -39,7 +39,6 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
     let tenant = use_tenant();
     let navigation = use_navigation();
     let bulk = expect_context::<crate::state::bulk::BulkState>();
-    let list = UserList::new();
     let refused = RwSignal::new(None::<String>);
     let catalog = tenant.catalog;
     let name = {
@@ -57,24 +56,23 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
         }
     };
     let allowed = move || session.may_attempt(Action::ReadUsers);
-    let after_page = {
+    // Each page read names the groups its holders inherit the license from.
+    let list = {
         let sku = sku.clone();
-        move |users: &[license_desk_core::graph::model::User]| {
-            name_groups(session, tenant, users, &sku)
-        }
+        UserList::new(
+            session,
+            move |users: &[license_desk_core::graph::model::User]| {
+                name_groups(session, tenant, users, &sku)
+            },
+        )
     };
 
     // Reads the first page once the token allows it (at once, or after "Try anyway").
     {
         let sku = sku.clone();
-        let after_page = after_page.clone();
         Effect::new(move |_| {
             if allowed() && list.pages.with_untracked(Option::is_none) {
-                list.start(
-                    session,
-                    request::sku_holders(&sku, PAGE_SIZE),
-                    after_page.clone(),
-                );
+                list.start(session, request::sku_holders(&sku, PAGE_SIZE));
             }
         });
     }
@@ -88,18 +86,14 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
             })
         })
     };
-    let on_more = {
-        let after_page = after_page.clone();
-        Callback::new(move |()| list.show_more(session, after_page.clone()))
-    };
+    let on_more = Callback::new(move |()| list.show_more());
     let on_export = {
         let sku = sku.clone();
-        let after_page = after_page.clone();
         let part = part.clone();
         Callback::new(move |()| {
             let sku = sku.clone();
             let file = file_name(&part());
-            list.read_all(session, after_page.clone(), move |users| {
+            list.read_all(move |users| {
                 let rows = holders_of(&users, &sku);
                 let text = holders_csv(&rows, &catalog.get_untracked());
                 crate::browser::download(&file, "text/csv", &text);
@@ -107,12 +101,12 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
         })
     };
     let on_bulk = {
-        let after_page = after_page.clone();
         let name = name.clone();
         Callback::new(move |()| {
             let label = format!("Holders of {}", name());
-            list.read_all(session, after_page.clone(), move |users| {
-                refused.set(hand_to_bulk(bulk, navigation, label, bulk_names(&users)).err());
+            list.read_all(move |users| {
+                refused
+                    .set(hand_to_bulk(bulk, navigation, label.clone(), bulk_names(&users)).err());
             });
         })
     };

@@ -2,7 +2,7 @@
 //! starts with the user's disabled plans carried over by service-plan name, and the
 //! admin can change each plan before adding the swap to the pending changes.
 
-use crate::components::plan_choices::PlanChoices;
+use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail};
 use crate::state::tenant::use_tenant;
 use crate::state::user::use_user_screen;
 use leptos::prelude::*;
@@ -26,30 +26,35 @@ pub fn ReplaceWith(
     // `None` until the admin picks the SKU to replace it with.
     let choice = RwSignal::new(None::<SkuId>);
     let off = RwSignal::new(BTreeSet::<PlanId>::new());
-    let carried = Memo::new({
+    let carried = {
         let from = from.clone();
-        move |_| {
+        Signal::derive(move || {
             let Some(to) = choice.get() else {
                 return BTreeSet::new();
             };
-            let states = screen
-                .user
-                .with(|u| u.ready().map(|u| u.license_assignment_states.clone()))
-                .unwrap_or_default();
-            carried_over_disabled_plans(&states, &tenant.catalog.read(), Some(&from), &to)
+            screen
+                .read
+                .with_ready(|read| {
+                    carried_over_disabled_plans(
+                        &read.user.license_assignment_states,
+                        &tenant.catalog.read(),
+                        Some(&from),
+                        &to,
+                    )
+                })
+                .unwrap_or_default()
                 .into_iter()
                 .collect()
-        }
-    });
-    Effect::new(move |_| off.set(carried.get()));
-    let catalog = tenant.catalog.get_untracked();
-    let others: Vec<(String, String)> = catalog
-        .skus
-        .iter()
-        .filter(|s| s.sku_id != from)
-        .map(|s| (s.sku_id.to_string(), catalog.sku_name(&s.sku_id)))
-        .collect();
-    let select_id = format!("replace-{from}");
+        })
+    };
+    let options = {
+        let from = from.clone();
+        Signal::derive(move || {
+            sku_options(&tenant.catalog.read(), OptionDetail::Name, |s| {
+                s.sku_id != from
+            })
+        })
+    };
     let add = move |from: SkuId| {
         let Some(to) = choice.get() else {
             return;
@@ -65,21 +70,9 @@ pub fn ReplaceWith(
     };
     view! {
         <div class="replace-with">
-            <label class="visually-hidden" for=select_id.clone()>{format!("Replace {from_name} with")}</label>
-            <select id=select_id prop:value=move || choice.get().map(|g| g.to_string()).unwrap_or_default()
-                on:change=move |ev| choice.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()).map(|v| SkuId::new(&v)))>
-                <option value="">"Replace with…"</option>
-                {others.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-            </select>
-            {move || {
-                choice.get().map(|to| {
-                    let to_name = tenant.catalog.read().sku_name(&to);
-                    view! {
-                        <PlanChoices sku=to off=off carried=carried.get()
-                            legend=format!("Service plans in {to_name} (untick to turn off)")/>
-                    }
-                })
-            }}
+            <LicenseChoice id=format!("replace-{from}") label=format!("Replace {from_name} with")
+                hide_label=true placeholder="Replace with…" chosen=choice options=options
+                off=off carried=carried/>
             <button class="secondary" disabled=move || choice.with(Option::is_none) || disabled.get()
                 on:click={
                     let from = from.clone();

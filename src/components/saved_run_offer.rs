@@ -1,18 +1,16 @@
 //! "Resume run" or "Discard": a bulk run of this tenant that stopped when its tab was
 //! closed, found in the browser's storage on sign-in. Resuming reads users whose write
 //! may have gone out before anything is sent, so nothing is written twice. A downloaded
-//! journal can be loaded here too.
+//! journal can be loaded here too. A saved run this version can't read is named, with
+//! its version, and left alone.
 
 use crate::format::number;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
 use crate::state::tenant::TenantState;
-use crate::transport::journal_store;
 use crate::transport::session::Session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use license_desk_core::route::Screen;
-use std::sync::Arc;
 
 #[component]
 pub fn SavedRunOffer() -> impl IntoView {
@@ -20,14 +18,13 @@ pub fn SavedRunOffer() -> impl IntoView {
     let session = expect_context::<Session>();
     let tenant = expect_context::<TenantState>();
     let navigation = expect_context::<crate::state::navigation::Navigation>();
-    let skus_ready = move || tenant.skus.with(|s| s.ready().is_some());
+    let skus_ready = move || tenant.skus.with_ready(|_| ()).is_some();
     let resume = move |_| {
-        let Some(saved) = bulk.saved.get_untracked() else {
+        let Some((header, records)) = bulk.saved.ready_untracked().and_then(|s| s.newest) else {
             return;
         };
-        bulk.saved.set(None);
+        bulk.saved.update_ready(|saved| saved.newest = None);
         navigation.go(Screen::Bulk);
-        let (header, records) = (*saved).clone();
         bulk_runs::resume_saved(
             session,
             bulk,
@@ -36,9 +33,22 @@ pub fn SavedRunOffer() -> impl IntoView {
             records,
         );
     };
+    let unreadable = move || {
+        bulk.saved
+            .with_ready(|saved| {
+                saved
+                    .unreadable
+                    .iter()
+                    .map(|run| run.describe())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
     view! {
-        {move || bulk.saved.get().map(|saved| {
-            let (header, records) = &*saved;
+        <For each=unreadable key=|text| text.clone() let:text>
+            <p class="warning-text" role="status">{text}</p>
+        </For>
+        {move || bulk.saved.with_ready(|saved| saved.newest.clone()).flatten().map(|(header, records)| {
             let settled = records.iter().filter(|r| r.status.is_settled()).count();
             let text = format!(
                 "An unfinished bulk run was found: {} — {} of {} users finished, started {}.",
@@ -67,33 +77,21 @@ pub fn SavedRunOffer() -> impl IntoView {
 pub fn LoadJournal() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
     let session = expect_context::<Session>();
-    let problem = RwSignal::new(None::<String>);
-    let on_file = move |event: leptos::ev::Event| {
-        let Some(file) = crate::browser::chosen_file(&event) else {
-            return;
-        };
-        spawn_local(async move {
-            let text = crate::browser::file_text(&file).await;
-            match journal_store::from_file_json(&text) {
-                Ok(found) if Some(&found.0.tenant_id) != session.tenant_id().as_ref() => {
-                    problem.set(Some(
-                        "This journal is from another tenant; sign in to that tenant to resume it."
-                            .into(),
-                    ));
-                }
-                Ok(found) => {
-                    problem.set(None);
-                    bulk.saved.set(Some(Arc::new(found)));
-                }
-                Err(error) => problem.set(Some(error.to_string())),
-            }
-        });
-    };
+    let load = Action::new_local(move |file: &web_sys::File| {
+        bulk_runs::load_journal_file(session, bulk, file.clone())
+    });
+    let problem = move || load.value().get().and_then(Result::err);
     view! {
         <div class="field">
             <label for="bulk-load-journal">"Load journal"</label>
-            <input id="bulk-load-journal" type="file" accept=".json,application/json" on:change=on_file aria-describedby="bulk-load-journal-problem"/>
-            <p id="bulk-load-journal-problem" class="problem" role="status">{move || problem.get()}</p>
+            <input id="bulk-load-journal" type="file" accept=".json,application/json"
+                on:change=move |event| {
+                    if let Some(file) = crate::browser::chosen_file(&event) {
+                        load.dispatch_local(file);
+                    }
+                }
+                aria-describedby="bulk-load-journal-problem"/>
+            <p id="bulk-load-journal-problem" class="problem" role="status">{problem}</p>
         </div>
     }
 }

@@ -6,7 +6,6 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
 use crate::components::tenant_subscriptions::TenantSubscriptions;
 use crate::format::number;
-use crate::state::load::Load;
 use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::graph::model::{AppliesTo, CapabilityStatus, SubscribedSku};
@@ -52,6 +51,52 @@ fn sorted(mut skus: Vec<SubscribedSku>, by: SortBy) -> Vec<SubscribedSku> {
     skus
 }
 
+/// One SKU's row: name, plans, who holds it, seats and status.
+fn sku_row(sku: SubscribedSku) -> impl IntoView {
+    let name = names::sku_name(&sku.sku_id, Some(&sku.sku_part_number));
+    let free = sku.known_free_seats();
+    let units = sku.prepaid_units.clone();
+    let company = sku.applies_to == AppliesTo::Company;
+    let status_class = status_class(&sku.capability_status);
+    view! {
+        <tr>
+            <td>
+                <div class="sku-name">{name.clone()}</div>
+                <div class="part">{sku.sku_part_number.clone()}{applies_to_note(&sku.applies_to)}</div>
+                <div><ScreenLink screen=Screen::Holders(sku.sku_id.clone()) label=format!("Who has this license: {name}")>"Who has this license"</ScreenLink></div>
+                <details>
+                    <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
+                    <ul class="plans">
+                        {sku.service_plans.iter().map(|p| view! {
+                            <li>{names::plan_name(&p.service_plan_id, Some(&p.service_plan_name))} <span class="part">{p.service_plan_name.clone()}</span></li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            </td>
+            <td>
+                {match free {
+                    Some(free) => {
+                        // Both counts are known when the free seats are.
+                        let (used, enabled) = (sku.consumed_units.unwrap_or_default(), units.enabled.unwrap_or_default());
+                        view! {
+                            <meter min="0" max=enabled.max(1) value=used aria-label=format!("{name}: {} of {} seats used", number(used), number(enabled))></meter>
+                            <div>{format!("{} of {} used · {} free", number(used), number(enabled), number(free))}</div>
+                        }.into_any()
+                    }
+                    None => view! {
+                        <div>{format!("{} of {} used · free seats unknown (Graph did not send the seat counts)", count(sku.consumed_units), count(units.enabled))}</div>
+                    }.into_any(),
+                }}
+                {units.warning.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} in warning (grace period)", number(n))}</div> })}
+                {units.suspended.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} suspended", number(n))}</div> })}
+                {units.locked_out.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} locked out", number(n))}</div> })}
+                {(free == Some(0) && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
+            </td>
+            <td><span class=status_class>{sku.capability_status.plain().to_string()}</span></td>
+        </tr>
+    }
+}
+
 #[component]
 pub fn TenantLicenses() -> impl IntoView {
     let tenant = use_tenant();
@@ -66,63 +111,24 @@ pub fn TenantLicenses() -> impl IntoView {
         <section class="card" aria-labelledby="tenant-title">
             <h2 id="tenant-title">"Licenses in this tenant"</h2>
             <p class="hint">"Users without any license: " <ScreenLink screen=Screen::Unlicensed>"Unlicensed users"</ScreenLink></p>
-            {move || match tenant.skus.get() {
-                Load::Idle | Load::Loading => view! { <p role="status">"Loading subscriptions…"</p> }.into_any(),
-                Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the tenant's licenses"/> }.into_any(),
-                Load::Ready(skus) => view! {
-                    <p class="sort">"Sort by: " {sort_button(SortBy::Name, "Name")} " · " {sort_button(SortBy::Used, "Most used")} " · " {sort_button(SortBy::Free, "Fewest free")}</p>
+            <Transition fallback=|| view! { <p role="status">"Loading subscriptions…"</p> }>
+                {move || tenant.skus.with(|answer| match answer {
+                    None => view! { <p role="status">"Loading subscriptions…"</p> }.into_any(),
+                    Some(Err(error)) => view! { <ErrorPanel error=error.clone() context="Reading the tenant's licenses"/> }.into_any(),
+                    Some(Ok(_)) => view! {
+                        <p class="sort">"Sort by: " {sort_button(SortBy::Name, "Name")} " · " {sort_button(SortBy::Used, "Most used")} " · " {sort_button(SortBy::Free, "Fewest free")}</p>
+                    }.into_any(),
+                })}
+                <Show when=move || tenant.skus.with_ready(|_| ()).is_some()>
                     <table class="skus">
                         <caption class="visually-hidden">"Subscriptions with seat usage"</caption>
                         <thead><tr><th scope="col">"Product"</th><th scope="col">"Seats"</th><th scope="col">"Status"</th></tr></thead>
                         <tbody>
-                            {move || sorted(skus.clone(), sort.get()).into_iter().map(|sku| {
-                                let name = names::sku_name(&sku.sku_id, Some(&sku.sku_part_number));
-                                let free = sku.known_free_seats();
-                                let units = sku.prepaid_units.clone();
-                                let company = sku.applies_to == AppliesTo::Company;
-                                let status_class = status_class(&sku.capability_status);
-                                view! {
-                                    <tr>
-                                        <td>
-                                            <div class="sku-name">{name.clone()}</div>
-                                            <div class="part">{sku.sku_part_number.clone()}{applies_to_note(&sku.applies_to)}</div>
-                                            <div><ScreenLink screen=Screen::Holders(sku.sku_id.clone()) label=format!("Who has this license: {name}")>"Who has this license"</ScreenLink></div>
-                                            <details>
-                                                <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
-                                                <ul class="plans">
-                                                    {sku.service_plans.iter().map(|p| view! {
-                                                        <li>{names::plan_name(&p.service_plan_id, Some(&p.service_plan_name))} <span class="part">{p.service_plan_name.clone()}</span></li>
-                                                    }).collect_view()}
-                                                </ul>
-                                            </details>
-                                        </td>
-                                        <td>
-                                            {match free {
-                                                Some(free) => {
-                                                    // Both counts are known when the free seats are.
-                                                    let (used, enabled) = (sku.consumed_units.unwrap_or_default(), units.enabled.unwrap_or_default());
-                                                    view! {
-                                                        <meter min="0" max=enabled.max(1) value=used aria-label=format!("{name}: {} of {} seats used", number(used), number(enabled))></meter>
-                                                        <div>{format!("{} of {} used · {} free", number(used), number(enabled), number(free))}</div>
-                                                    }.into_any()
-                                                }
-                                                None => view! {
-                                                    <div>{format!("{} of {} used · free seats unknown (Graph did not send the seat counts)", count(sku.consumed_units), count(units.enabled))}</div>
-                                                }.into_any(),
-                                            }}
-                                            {units.warning.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} in warning (grace period)", number(n))}</div> })}
-                                            {units.suspended.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} suspended", number(n))}</div> })}
-                                            {units.locked_out.filter(|n| *n > 0).map(|n| view! { <div class="warning-text">{format!("{} locked out", number(n))}</div> })}
-                                            {(free == Some(0) && !company).then(|| view! { <div class="warning-text" role="note">"⚠ No free seats: new assignments will fail"</div> })}
-                                        </td>
-                                        <td><span class=status_class>{sku.capability_status.plain().to_string()}</span></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
+                            <For each=move || sorted(tenant.skus.ready().unwrap_or_default(), sort.get()) key=|sku| sku.clone() children=sku_row/>
                         </tbody>
                     </table>
-                }.into_any(),
-            }}
+                </Show>
+            </Transition>
         </section>
     }
 }

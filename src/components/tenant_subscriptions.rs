@@ -5,26 +5,13 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::format::number;
-use crate::state::load::Load;
-use crate::state::tenant::{use_tenant, TenantState};
-use crate::transport::session::{use_session, Session};
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::model::CompanySubscription;
 use license_desk_core::licensing::subscriptions::{alerts, ALERT_WINDOW_DAYS};
 use license_desk_core::wording::lists::{subscriptions_not_allowed, subscriptions_refused};
-
-fn load_subscriptions(session: Session, tenant: TenantState) {
-    tenant.subscriptions.set(Load::Loading);
-    spawn_local(async move {
-        let result = crate::runs::reads::directory_subscriptions(session).await;
-        tenant.subscriptions.try_set(match result {
-            Ok(list) => Load::Ready(list),
-            Err(error) => Load::Failed(error),
-        });
-    });
-}
 
 fn trial_or_paid(sub: &CompanySubscription) -> &'static str {
     match sub.is_trial {
@@ -39,31 +26,27 @@ pub fn TenantSubscriptions() -> impl IntoView {
     let session = use_session();
     let tenant = use_tenant();
     let allowed = move || session.may_attempt(Action::ReadSubscriptions);
+    // Read once per tenant, when first shown and allowed (at once, or after "Try anyway").
     Effect::new(move |_| {
-        let connected = session.connection.with(Option::is_some) && session.has_token();
-        if connected
-            && allowed()
-            && tenant
-                .subscriptions
-                .with_untracked(|s| matches!(s, Load::Idle))
-        {
-            load_subscriptions(session, tenant);
+        if allowed() {
+            untrack(|| tenant.subscriptions.load_once());
         }
     });
     let catalog = tenant.catalog;
     view! {
         <section class="card" aria-labelledby="subscriptions-title">
             <h2 id="subscriptions-title">"Subscriptions"</h2>
+            <Transition fallback=|| view! { <p role="status">"Loading subscriptions and renewal dates…"</p> }>
             {move || if !allowed() {
                 view! { <p class="warning-text" role="status" data-testid="subscriptions-permission">{subscriptions_not_allowed()}</p> }.into_any()
             } else {
                 match tenant.subscriptions.get() {
-                    Load::Idle | Load::Loading => view! { <p role="status">"Loading subscriptions and renewal dates…"</p> }.into_any(),
-                    Load::Failed(error) if error.status == Some(403) => view! {
+                    None => view! { <p role="status">"Loading subscriptions and renewal dates…"</p> }.into_any(),
+                    Some(Err(error)) if error.status == Some(403) => view! {
                         <p class="warning-text" role="status" data-testid="subscriptions-permission">{subscriptions_refused()}</p>
                     }.into_any(),
-                    Load::Failed(error) => view! { <ErrorPanel error=error context="Reading the tenant's subscriptions"/> }.into_any(),
-                    Load::Ready(list) => {
+                    Some(Err(error)) => view! { <ErrorPanel error=error context="Reading the tenant's subscriptions"/> }.into_any(),
+                    Some(Ok(list)) => {
                         let found = alerts(&list, crate::browser::now_ms(), ALERT_WINDOW_DAYS);
                         let mut list = list;
                         list.sort_by_key(|s| (catalog.with_untracked(|c| c.sku_name(&s.sku_id)).to_lowercase(), s.id.clone()));
@@ -86,7 +69,7 @@ pub fn TenantSubscriptions() -> impl IntoView {
                                         <th scope="col">"Next lifecycle date"</th><th scope="col">"Licenses"</th>
                                     </tr></thead>
                                     <tbody>
-                                        {list.into_iter().map(|sub| {
+                                        <For each=move || list.clone() key=|sub| sub.clone() let:sub>{{
                                             let name = catalog.with(|c| c.sku_name(&sub.sku_id));
                                             let next = sub.next_lifecycle_date_time.clone().map(|d| d.chars().take(10).collect::<String>()).unwrap_or_else(|| "none given".into());
                                             let seats = sub.total_licenses.map_or_else(|| "unknown".into(), number);
@@ -99,13 +82,14 @@ pub fn TenantSubscriptions() -> impl IntoView {
                                                     <td data-label="Licenses">{seats}</td>
                                                 </tr>
                                             }
-                                        }).collect_view()}
+                                        }}</For>
                                     </tbody>
                                 </table>
                         }.into_any()
                     }
                 }
             }}
+            </Transition>
         </section>
     }
 }

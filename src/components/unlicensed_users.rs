@@ -22,22 +22,22 @@ pub fn UnlicensedUsers() -> impl IntoView {
     let session = use_session();
     let navigation = use_navigation();
     let bulk = expect_context::<crate::state::bulk::BulkState>();
-    let list = UserList::new();
+    let list = UserList::new(session, no_op);
     let refused = RwSignal::new(None::<String>);
     let allowed = move || session.may_attempt(Action::ReadUsers);
     Effect::new(move |_| {
         if allowed() && list.pages.with_untracked(Option::is_none) {
-            list.start(session, request::unlicensed_users(PAGE_SIZE), no_op);
+            list.start(session, request::unlicensed_users(PAGE_SIZE));
         }
     });
-    let on_more = Callback::new(move |()| list.show_more(session, no_op));
+    let on_more = Callback::new(move |()| list.show_more());
     let on_export = Callback::new(move |()| {
-        list.read_all(session, no_op, |users| {
+        list.read_all(|users| {
             crate::browser::download("unlicensed-users.csv", "text/csv", &unlicensed_csv(&users));
         })
     });
     let on_bulk = Callback::new(move |()| {
-        list.read_all(session, no_op, move |users| {
+        list.read_all(move |users| {
             refused.set(
                 hand_to_bulk(
                     bulk,

@@ -9,13 +9,11 @@
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::replace_with::ReplaceWith;
-use crate::state::load::Load;
-use crate::state::tenant::{use_tenant, TenantState};
+use crate::state::tenant::use_tenant;
 use crate::state::user::actions::{ERROR_ID, STATUS_ID};
 use crate::state::user::{use_user_screen, UserScreen};
-use crate::transport::session::{use_session, Session};
+use crate::transport::session::use_session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
@@ -31,45 +29,6 @@ use license_desk_core::licensing::usage_location::parse_usage_location;
 use license_desk_core::ops::Intent;
 use license_desk_core::wording::explain_assignment_error;
 use std::collections::BTreeSet;
-
-/// Reads the user, their license details and the names of groups that license them, and
-/// shows the user once all three are in. Each group is read once, however many of the
-/// user's licenses it assigns.
-pub fn load_user(session: Session, tenant: TenantState, screen: UserScreen, id: String) {
-    screen.user.set(Load::Loading);
-    spawn_local(async move {
-        match crate::runs::reads::get_user(session, &id).await {
-            Ok(user) => {
-                let groups: BTreeSet<GroupId> = user
-                    .license_assignment_states
-                    .iter()
-                    .filter_map(|s| s.assigned_by_group.clone())
-                    .filter(|g| !tenant.group_names.with_untracked(|n| n.contains_key(g)))
-                    .collect();
-                let details = crate::runs::reads::license_details(session, &id)
-                    .await
-                    .unwrap_or_default();
-                for group in groups {
-                    if let Ok(found) = crate::runs::reads::group(session, &group).await {
-                        if let Some(name) = found.display_name {
-                            tenant.name_group(group, name);
-                        }
-                    }
-                }
-                // Only if the admin still looks at this user.
-                if screen
-                    .open
-                    .get_untracked()
-                    .is_some_and(|open| open.as_str() == id)
-                {
-                    screen.details.set(details);
-                    screen.user.set(Load::Ready(user));
-                }
-            }
-            Err(error) => screen.user.set(Load::Failed(error)),
-        }
-    });
-}
 
 /// Licenses in `assignedLicenses` that no assignment state explains: listed without
 /// change controls, since nobody can tell whether they are direct or inherited.
@@ -398,71 +357,66 @@ pub fn UserLicenses() -> impl IntoView {
     let session = use_session();
     let tenant = use_tenant();
     let screen = use_user_screen();
-    // Opening another user reads them and drops what the last one showed.
-    Effect::new(move |_| {
-        if let Some(id) = screen.open.get() {
-            untrack(|| {
-                screen.action_error.set(None);
-                screen.last_change.set(None);
-                load_user(session, tenant, screen, id.to_string());
-            });
-        }
-    });
     let open_lists = RwSignal::new(BTreeSet::<String>::new());
+    // What the pending changes would leave in place: drives the plan switches.
     let intended = Memo::new(move |_| {
         screen
-            .user
-            .with(|u| {
-                u.ready().map(|user| {
-                    plan::plan(user, &tenant.catalog.read(), &screen.pending_changes()).intended
-                })
+            .read
+            .with_ready(|read| {
+                plan::plan(
+                    &read.user,
+                    &tenant.catalog.read(),
+                    &screen.pending_changes(),
+                )
+                .intended
             })
             .unwrap_or_default()
     });
+    // The card is built once per user and updates in place; a new read of the same user
+    // changes only the cards whose assignment changed.
     let phase = Memo::new(move |_| {
-        screen.user.with(|u| match u {
-            Load::Idle | Load::Loading => Phase::Loading,
-            Load::Failed(error) => Phase::Failed(error.clone()),
-            Load::Ready(user) => Phase::Ready(user.id.clone()),
+        screen.read.with(|answer| match answer {
+            None => Phase::Loading,
+            Some(Err(error)) => Phase::Failed(error.clone()),
+            Some(Ok(read)) => Phase::Ready(read.user.id.clone()),
         })
     });
     let cards = Memo::new(move |_| {
-        screen.user.with(|u| {
-            u.ready()
-                .map(|user| {
-                    screen
-                        .details
-                        .with(|d| assignment_cards(user, d, &tenant.catalog.read()))
-                })
-                .unwrap_or_default()
-        })
+        screen
+            .read
+            .with_ready(|read| assignment_cards(&read.user, &read.details, &tenant.catalog.read()))
+            .unwrap_or_default()
     });
     let cannot_assign = Signal::derive(move || !session.may_attempt(Action::Assign));
-    let user_field = move |read: fn(&User) -> Option<String>| {
+    let user_field = move |field: fn(&User) -> Option<String>| {
         move || {
             screen
-                .user
-                .with(|u| u.ready().and_then(read))
+                .read
+                .with_ready(|read| field(&read.user))
+                .flatten()
                 .unwrap_or_default()
         }
     };
     let needs_location = Memo::new(move |_| {
-        screen.user.with(|u| {
-            u.ready()
-                .filter(|u| u.usage_location.is_none())
-                .map(|u| u.id.to_string())
-        })
+        screen
+            .read
+            .with_ready(|read| {
+                let user = &read.user;
+                user.usage_location.is_none().then(|| user.id.to_string())
+            })
+            .flatten()
     });
     let unknown = Memo::new(move |_| {
-        screen.user.with(|u| {
-            u.ready().map(|user| {
+        screen.read.with_ready(|read| {
+            let user = &read.user;
+            {
                 let licenses: Vec<AssignedLicense> = user
                     .licenses_with_unknown_source()
                     .into_iter()
                     .cloned()
                     .collect();
                 (licenses, user.license_assignment_states.is_empty())
-            })
+            }
         })
     });
 

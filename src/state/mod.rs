@@ -4,8 +4,8 @@
 
 pub mod bulk;
 pub mod groups;
-pub mod load;
 pub mod navigation;
+pub mod read;
 pub mod tenant;
 pub mod user;
 pub mod user_lists;

@@ -1,8 +1,10 @@
-//! What every screen shares about the signed-in tenant: its subscribed SKUs and the names
-//! of groups that license users, and the [`Catalog`] built from them once per change
-//! (a [`Memo`]), so no view rebuilds it to look up a name.
+//! What every screen shares about the signed-in tenant: its subscribed SKUs (read at every
+//! sign-in), its subscriptions (read when first shown), the names of groups that license
+//! users, and the [`Catalog`] built from them once per change (a [`Memo`]), so no view
+//! rebuilds it to look up a name.
 
-use crate::state::load::Load;
+use crate::state::read::TenantRead;
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
@@ -12,24 +14,32 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Provided as context by [`crate::state::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
 pub struct TenantState {
-    pub skus: RwSignal<Load<Vec<SubscribedSku>>>,
+    pub skus: TenantRead<Vec<SubscribedSku>>,
     pub group_names: RwSignal<BTreeMap<GroupId, String>>,
     /// SKUs and group names, for names and planning.
     pub catalog: Memo<Catalog>,
     /// `GET /directory/subscriptions`: status and renewal dates.
-    pub subscriptions: RwSignal<Load<Vec<CompanySubscription>>>,
+    pub subscriptions: TenantRead<Vec<CompanySubscription>>,
     /// Groups whose name has been asked for (so each is read once).
     names_asked: StoredValue<BTreeSet<GroupId>>,
 }
 
 impl TenantState {
-    pub fn new() -> Self {
-        let skus = RwSignal::new(Load::Idle);
+    pub fn new(session: Session) -> Self {
+        let connected = session.connected;
+        let skus = TenantRead::eager(session, move || {
+            connected
+                .get()
+                .then(|| crate::runs::reads::subscribed_skus(session))
+        });
+        let subscriptions = TenantRead::on_demand(session, move || {
+            connected
+                .get()
+                .then(|| crate::runs::reads::directory_subscriptions(session))
+        });
         let group_names = RwSignal::new(BTreeMap::new());
         let catalog = Memo::new(move |_| {
-            let mut catalog = Catalog::new(
-                skus.with(|s: &Load<Vec<SubscribedSku>>| s.ready().cloned().unwrap_or_default()),
-            );
+            let mut catalog = Catalog::new(skus.with_ready(Vec::clone).unwrap_or_default());
             catalog.groups = group_names.get();
             catalog
         });
@@ -37,16 +47,16 @@ impl TenantState {
             skus,
             group_names,
             catalog,
-            subscriptions: RwSignal::new(Load::Idle),
+            subscriptions,
             names_asked: StoredValue::new(BTreeSet::new()),
         }
     }
 
     /// Forgets everything read from the tenant.
     pub fn clear(&self) {
-        self.skus.set(Load::Idle);
+        self.skus.forget();
         self.group_names.set(BTreeMap::new());
-        self.subscriptions.set(Load::Idle);
+        self.subscriptions.forget();
         self.names_asked.set_value(BTreeSet::new());
     }
 
@@ -69,12 +79,6 @@ impl TenantState {
         self.group_names.update(|names| {
             names.insert(group, name);
         });
-    }
-}
-
-impl Default for TenantState {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

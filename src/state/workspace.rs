@@ -27,14 +27,15 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn new() -> Self {
+    pub fn new(session: Session) -> Self {
         let navigation = Navigation::new();
+        let tenant = TenantState::new(session);
         Workspace {
-            tenant: TenantState::new(),
-            user: UserScreen::new(navigation),
+            tenant,
+            user: UserScreen::new(session, tenant, navigation),
             navigation,
-            bulk: BulkState::new(),
-            groups: GroupsState::new(navigation),
+            bulk: BulkState::new(session),
+            groups: GroupsState::new(session, tenant, navigation),
         }
     }
 
@@ -110,12 +111,6 @@ impl Workspace {
         self.bulk.clear();
         self.groups.clear();
         self.navigation.reset();
-    }
-}
-
-impl Default for Workspace {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

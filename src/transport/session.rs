@@ -51,17 +51,24 @@ pub struct Session {
     epoch: RwSignal<u64>,
     /// Unix seconds, ticking once a second (drives the expiry countdown).
     pub now: RwSignal<i64>,
+    /// Signed in: a token and where to send it. Changes only on signing in or out, not
+    /// when a fresh token replaces the last one.
+    pub connected: Memo<bool>,
 }
 
 impl Session {
     pub fn new() -> Self {
         let token = RwSignal::new(None::<AccessToken>);
+        let connection = RwSignal::new(None::<Connection>);
         Session {
+            connected: Memo::new(move |_| {
+                connection.with(Option::is_some) && token.with(Option::is_some)
+            }),
             token,
             claims: Memo::new(move |_| {
                 token.with(|token| token.as_ref().and_then(|t| token::decode(t.expose()).ok()))
             }),
-            connection: RwSignal::new(None),
+            connection,
             log: RwSignal::new(ActivityLog::default()),
             throttle: RwSignal::new(None),
             stop_waiting: RwSignal::new(false),

@@ -13,6 +13,7 @@ pub mod operation;
 pub mod preview;
 pub mod rate;
 pub mod report;
+pub mod saved;
 pub mod undo;
 
 pub use input::{merge_sources, parse_users, BadLine, Identifier, ParsedUsers};

@@ -169,7 +169,7 @@ where
 }
 
 /// `assignedLicense`: a SKU and the plans switched off in it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct AssignedLicense {
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -304,7 +304,7 @@ impl User {
 
 /// `licenseUnitsDetail`: seat counts of a subscription. A count Graph leaves out or sends
 /// as `null` is `None`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct LicenseUnits {
     #[serde(default, deserialize_with = "seat_count")]
@@ -334,7 +334,7 @@ fn units_or_unknown<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Licens
 }
 
 /// `servicePlanInfo`, as found in `subscribedSku` and `licenseDetails`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct ServicePlanInfo {
     pub service_plan_id: PlanId,
@@ -347,7 +347,7 @@ pub struct ServicePlanInfo {
 }
 
 /// `subscribedSku`: a product the tenant owns and how many seats are used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscribedSku {
     #[serde(default, deserialize_with = "null_as_empty_string")]
@@ -402,7 +402,7 @@ impl SubscribedSku {
 /// `companySubscription` (`GET /directory/subscriptions`): one commercial subscription
 /// behind a SKU, with its lifecycle. See [`crate::licensing::subscriptions`] for what Microsoft
 /// documents about it. Every property may be missing or `null`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanySubscription {
     #[serde(default, deserialize_with = "null_as_empty_string")]
@@ -450,7 +450,7 @@ pub struct LicenseDetails {
 }
 
 /// `licenseProcessingState`: typed `{state}` in the metadata, a bare string in the docs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct LicenseProcessingState {
     pub state: ProcessingState,
 }
@@ -470,7 +470,7 @@ impl<'de> Deserialize<'de> for LicenseProcessingState {
 }
 
 /// A group, with the license properties that only come back on `$select`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
     pub id: GroupId,

@@ -12,7 +12,7 @@ use crate::licensing::catalog::Catalog;
 use std::collections::BTreeSet;
 
 /// One group on the "Groups" screen.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct GroupRow {
     pub group: Group,
     /// Some member's assignment from this group failed.

@@ -47,7 +47,7 @@ pub enum Change {
 }
 
 /// Something the admin must see (and, where [`Warning::needs_ack`], acknowledge).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "warning", rename_all = "camelCase")]
 pub enum Warning {
     /// `plan` is off for the user today (in `off_in`) and `on_via` would switch it on.

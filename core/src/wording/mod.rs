@@ -7,6 +7,7 @@ mod diff;
 mod errors;
 pub mod groups;
 pub mod lists;
+pub mod pending;
 mod plan;
 pub mod subscriptions;
 mod usage_location;

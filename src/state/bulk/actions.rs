@@ -9,14 +9,18 @@
 //! show than ten.
 
 use crate::runs::executor::{Barrier, Countdown, Launch, RunHandle};
-use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, RunSpec};
-use crate::transport::journal_store::{self, JournalStore, RunHeader};
+use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, SourceList};
+use crate::state::read::Answer;
+use crate::transport::journal_store::{self, JournalStore, RunHeader, RunSpec, SavedRuns};
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::{self, Preview};
 use license_desk_core::bulk::rate;
+use license_desk_core::graph::model::{Group, ODataPage, User};
+use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::ops::{Effect, Event, JournalRecord, Options, Run, RunItem, Status};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -60,11 +64,14 @@ pub fn start_preview(
     }));
     let run = Run::new(items, catalog.clone(), options);
     bulk.journal.set_value(run.journal());
-    let observer = Box::new(move |effect: &Effect| match effect {
+    let observer = move |effect: &Effect| match effect {
         Effect::Record(record) | Effect::ItemFinished(record) => keep(bulk, record),
         Effect::Finished(_) => {
             let records = bulk.journal.get_value();
             let preview = Preview::from_journal(&records, &catalog);
+            bulk.checklist.set(Checklist::new(
+                preview.warnings.iter().map(|group| group.warning.clone()),
+            ));
             bulk.preview.set(Some(Arc::new(PreviewResult {
                 title: title.clone(),
                 operation: operation.clone(),
@@ -75,7 +82,7 @@ pub fn start_preview(
             crate::browser::focus_when_lost("bulk-preview-title", &["bulk-progress-title"]);
         }
         _ => {}
-    });
+    };
     let handle = RunHandle::start(session, run, observer, Launch::on_its_screen());
     bulk.handle.set_value(Some(handle));
     refresh_while_running(bulk);
@@ -87,7 +94,7 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
     let Some(result) = bulk.preview.get_untracked() else {
         return;
     };
-    let ticked = bulk.ticked.get_untracked();
+    let ticked = bulk.checklist.with_untracked(|c| c.acknowledged());
     let usage_location = bulk.usage_location.get_untracked();
     let items = preview::run_items(&result.records, &ticked, usage_location.as_deref());
     let options = Options {
@@ -115,11 +122,7 @@ pub fn resume_saved(
     header: RunHeader,
     records: Vec<JournalRecord>,
 ) {
-    let spec = serde_json::from_str::<RunSpec>(&header.spec_json).unwrap_or(RunSpec {
-        title: header.title.clone(),
-        operation: None,
-        options: Options::default(),
-    });
+    let spec = header.spec.clone();
     bulk.reset_run();
     let run = Run::resume(records, catalog, spec.options.clone());
     launch_with_header(session, bulk, run, spec, Some(header));
@@ -142,14 +145,14 @@ fn launch_with_header(
     let records = run.journal();
     bulk.journal.set_value(records.clone());
     bulk.journal_version.update(|v| *v += 1);
-    let header = saved.unwrap_or_else(|| RunHeader {
-        run_id: new_run_id(),
-        tenant_id: session.tenant_id().unwrap_or_default(),
-        title: spec.title.clone(),
-        started_ms: crate::browser::now_ms(),
-        total: records.len(),
-        spec_json: serde_json::to_string(&spec).unwrap_or_default(),
-        finished: false,
+    let header = saved.unwrap_or_else(|| {
+        RunHeader::new(
+            new_run_id(),
+            session.tenant_id().unwrap_or_default(),
+            spec.clone(),
+            crate::browser::now_ms(),
+            records.len(),
+        )
     });
     bulk.header.set(Some(header.clone()));
     // Save the journal first: the run starts either way, and says if it can't be saved.
@@ -158,7 +161,7 @@ fn launch_with_header(
             Ok(store) => bulk.store.set_value(Some(store)),
             Err(problem) => bulk.store_problem.set(Some(problem.to_string())),
         }
-        let observer = Box::new(move |effect: &Effect| match effect {
+        let observer = move |effect: &Effect| match effect {
             Effect::Record(record) | Effect::ItemFinished(record) => {
                 keep(bulk, record);
                 bulk.store.with_value(|store| {
@@ -175,10 +178,10 @@ fn launch_with_header(
                         let _ = store.finish().await;
                     });
                 }
-                bulk.saved.set(None);
+                bulk.saved.set_ready(SavedRuns::default());
             }
             _ => {}
-        });
+        };
         // Requests go out only once the records saying they will are saved.
         let barrier: Barrier = Rc::new(move || {
             let store = bulk.store.get_value();
@@ -271,31 +274,21 @@ fn refresh(bulk: BulkState) {
     bulk.journal_version.update(|v| *v += 1);
 }
 
-/// Looks for an unfinished run of this tenant in the browser's storage.
-pub fn look_for_saved_run(session: Session, bulk: BulkState) {
-    let Some(tenant) = session.tenant_id() else {
-        return;
-    };
-    leptos::task::spawn_local(async move {
-        if let Ok(Some(found)) = journal_store::unfinished_run(&tenant).await {
-            if session.tenant_id().as_deref() == Some(tenant.as_str())
-                && bulk.handle.with_value(Option::is_none)
-            {
-                bulk.saved.set(Some(Arc::new(found)));
-            }
-        }
-    });
+/// This tenant's runs saved in the browser. A store that can't be opened (private
+/// browsing, no IndexedDB) has nothing to offer; the bulk screen says why it can't save.
+pub async fn read_saved_runs(tenant: String) -> Answer<SavedRuns> {
+    Ok(journal_store::saved_runs(&tenant).await.unwrap_or_default())
 }
 
 /// Discards the saved run offered for resuming.
 pub fn discard_saved(bulk: BulkState) {
-    if let Some(saved) = bulk.saved.get_untracked() {
-        let run_id = saved.0.run_id.clone();
+    if let Some((header, _)) = bulk.saved.ready_untracked().and_then(|saved| saved.newest) {
+        let run_id = header.run_id.clone();
         leptos::task::spawn_local(async move {
             let _ = journal_store::discard(&run_id).await;
         });
     }
-    bulk.saved.set(None);
+    bulk.saved.update_ready(|saved| saved.newest = None);
 }
 
 fn new_run_id() -> String {
@@ -311,17 +304,95 @@ pub fn download_journal(bulk: BulkState) {
     let Some(spec) = bulk.spec.get_untracked() else {
         return;
     };
-    let header = bulk.header.get_untracked().unwrap_or_else(|| RunHeader {
-        run_id: new_run_id(),
-        tenant_id: String::new(),
-        title: spec.title.clone(),
-        started_ms: crate::browser::now_ms(),
-        total: bulk.journal.with_value(Vec::len),
-        spec_json: serde_json::to_string(&spec).unwrap_or_default(),
-        finished: bulk.phase.get_untracked() == Phase::Finished,
+    let header = bulk.header.get_untracked().unwrap_or_else(|| {
+        let mut header = RunHeader::new(
+            new_run_id(),
+            String::new(),
+            spec.clone(),
+            crate::browser::now_ms(),
+            bulk.journal.with_value(Vec::len),
+        );
+        header.finished = bulk.phase.get_untracked() == Phase::Finished;
+        header
     });
     let text = bulk
         .journal
         .with_value(|journal| journal_store::to_file_json(&header, journal));
     crate::browser::download("license-desk-journal.json", "application/json", &text);
+}
+
+/// Reads a journal file the admin chose and offers its run for resuming, as a saved one
+/// is; says why not when it can't be.
+pub async fn load_journal_file(
+    session: Session,
+    bulk: BulkState,
+    file: web_sys::File,
+) -> Result<(), String> {
+    let text = crate::browser::file_text(&file).await;
+    let found = journal_store::from_file_json(&text).map_err(|error| error.to_string())?;
+    if Some(&found.0.tenant_id) != session.tenant_id().as_ref() {
+        return Err(
+            "This journal is from another tenant; sign in to that tenant to resume it.".into(),
+        );
+    }
+    bulk.saved.update_ready(|saved| saved.newest = Some(found));
+    Ok(())
+}
+
+/// The tenant's groups to pick a source from, named for every screen.
+pub async fn read_groups_to_pick(
+    session: Session,
+    tenant: crate::state::tenant::TenantState,
+) -> Answer<Vec<Group>> {
+    let page =
+        crate::runs::reads::fetch::<ODataPage<Group>>(session, request::list_groups(999)).await?;
+    // Known names let refusals and reports name groups, not ids.
+    for group in &page.value {
+        if let Some(name) = &group.display_name {
+            tenant.name_group(group.id.clone(), name.clone());
+        }
+    }
+    Ok(page.value)
+}
+
+/// A user as a bulk source lists them: their UPN, else their id.
+fn source_name(user: User) -> String {
+    user.user_principal_name
+        .filter(|upn| !upn.is_empty())
+        .unwrap_or_else(|| user.id.to_string())
+}
+
+/// Reads a listing of users into the sources ("members of Sales"), showing how many so
+/// far; a failure is shown under the sources and nothing is added.
+pub async fn read_source(session: Session, bulk: BulkState, label: String, first: GraphRequest) {
+    bulk.source_error.set(None);
+    bulk.reading.set(Some(format!("Reading {label}…")));
+    let progress_label = label.clone();
+    let result = crate::runs::reads::all_users(session, first, move |so_far| {
+        bulk.reading.set(Some(format!(
+            "Reading {progress_label}… {}",
+            crate::format::number(so_far as i64)
+        )));
+    })
+    .await;
+    bulk.reading.set(None);
+    match result {
+        Ok((users, _)) => bulk.lists.update(|lists| {
+            lists.retain(|list| list.label != label);
+            lists.push(SourceList {
+                label,
+                users: users.into_iter().map(source_name).collect(),
+            });
+        }),
+        Err(error) => bulk.source_error.set(Some(error.into())),
+    }
+}
+
+/// Reads an uploaded CSV into the sources.
+pub async fn read_uploaded_file(bulk: BulkState, file: web_sys::File) {
+    let text = crate::browser::file_text(&file).await;
+    bulk.uploaded.set(Some((
+        file.name(),
+        Arc::new(license_desk_core::bulk::input::parse_users(&text)),
+    )));
 }

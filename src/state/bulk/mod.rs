@@ -10,18 +10,17 @@
 pub mod actions;
 
 use crate::runs::executor::RunHandle;
-use crate::transport::journal_store::{JournalStore, RunHeader};
+use crate::state::read::TenantRead;
+use crate::transport::journal_store::{JournalStore, RunHeader, RunSpec, SavedRuns};
+use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::input::ParsedUsers;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::Preview;
 use license_desk_core::bulk::rate::RateMeter;
-use license_desk_core::licensing::plan::Warning;
-use license_desk_core::ops::{ErrorRecord, JournalRecord, Options, PauseReason, Summary};
+use license_desk_core::licensing::checklist::Checklist;
+use license_desk_core::ops::{ErrorRecord, JournalRecord, PauseReason, Summary};
 use std::sync::Arc;
-
-/// A saved run's header and journal, offered for resuming.
-pub type SavedRun = Arc<(RunHeader, Vec<JournalRecord>)>;
 
 /// Users found by one source other than the text area.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,16 +53,6 @@ pub struct PreviewResult {
     pub preview: Preview,
 }
 
-/// How the run was asked for, saved with its journal so it can be resumed.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunSpec {
-    pub title: String,
-    #[serde(default)]
-    pub operation: Option<BulkOperation>,
-    pub options: Options,
-}
-
 /// Live figures of the run, refreshed a few times a second.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress {
@@ -82,6 +71,11 @@ pub struct Progress {
 pub struct BulkState {
     /// The "Users" text area.
     pub pasted: RwSignal<String>,
+    /// The text area as last parsed: it follows [`Self::pasted`] once typing pauses, so
+    /// a keystroke in a list of ten thousand lines does not parse it again.
+    pasted_settled: RwSignal<String>,
+    /// The pause being waited for before parsing.
+    parse_timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
     /// The text area, parsed once per change.
     pub parsed_paste: Memo<Arc<ParsedUsers>>,
     /// Every source merged, once per change of any of them.
@@ -96,7 +90,8 @@ pub struct BulkState {
     pub operation: RwSignal<Option<BulkOperation>>,
     pub phase: RwSignal<Phase>,
     pub preview: RwSignal<Option<Arc<PreviewResult>>>,
-    pub ticked: RwSignal<Vec<Warning>>,
+    /// The preview's warnings and the admin's ticks.
+    pub checklist: RwSignal<Checklist>,
     pub stop_when_seats_run_out: RwSignal<bool>,
     /// Set this usage location first for users who have none.
     pub usage_location: RwSignal<Option<String>>,
@@ -113,27 +108,34 @@ pub struct BulkState {
     pub meter: StoredValue<RateMeter>,
     /// Why the journal can't be saved in this browser, if it can't.
     pub store_problem: RwSignal<Option<String>>,
-    /// An unfinished run of this tenant found in the browser's storage.
-    pub saved: RwSignal<Option<SavedRun>>,
+    /// This tenant's runs saved in the browser: an unfinished one is offered for
+    /// resuming, and any this version can't read is named. Read at sign-in.
+    pub saved: TenantRead<SavedRuns>,
     /// A bulk screen message for the admin (e.g. "Journal loaded").
     pub message: RwSignal<Option<String>>,
 }
+
+/// How long typing must pause before the "Users" text area is parsed.
+const PARSE_AFTER_MS: u64 = 250;
 
 /// Chart buckets: one second each, the last two minutes.
 pub const CHART_BUCKET_MS: u64 = 1_000;
 pub const CHART_BUCKETS: usize = 120;
 
 impl BulkState {
-    pub fn new() -> Self {
+    pub fn new(session: Session) -> Self {
         let pasted = RwSignal::new(String::new());
+        let pasted_settled = RwSignal::new(String::new());
         let uploaded: RwSignal<Option<(String, Arc<ParsedUsers>)>> = RwSignal::new(None);
         let lists: RwSignal<Vec<SourceList>> = RwSignal::new(Vec::new());
         let parsed_paste = Memo::new(move |_| {
-            pasted.with(|text| Arc::new(license_desk_core::bulk::input::parse_users(text)))
+            pasted_settled.with(|text| Arc::new(license_desk_core::bulk::input::parse_users(text)))
         });
         let chosen = Memo::new(move |_| Arc::new(merge(parsed_paste, uploaded, lists)));
         BulkState {
             pasted,
+            pasted_settled,
+            parse_timer: StoredValue::new_local(None),
             parsed_paste,
             chosen,
             uploaded,
@@ -143,7 +145,7 @@ impl BulkState {
             operation: RwSignal::new(None),
             phase: RwSignal::new(Phase::Choosing),
             preview: RwSignal::new(None),
-            ticked: RwSignal::new(Vec::new()),
+            checklist: RwSignal::new(Checklist::default()),
             stop_when_seats_run_out: RwSignal::new(false),
             usage_location: RwSignal::new(None),
             spec: RwSignal::new(None),
@@ -155,7 +157,10 @@ impl BulkState {
             header: RwSignal::new(None),
             meter: StoredValue::new(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS)),
             store_problem: RwSignal::new(None),
-            saved: RwSignal::new(None),
+            saved: TenantRead::eager(session, move || {
+                let tenant = session.connected.get().then(|| session.tenant_id())??;
+                Some(actions::read_saved_runs(tenant))
+            }),
             message: RwSignal::new(None),
         }
     }
@@ -164,13 +169,14 @@ impl BulkState {
     /// sending: its answers belong to the old session epoch and are dropped.
     pub fn clear(&self) {
         self.pasted.set(String::new());
+        self.settle_typed_users();
         self.uploaded.set(None);
         self.lists.set(Vec::new());
         self.reading.set(None);
         self.source_error.set(None);
         self.operation.set(None);
         self.reset_run();
-        self.saved.set(None);
+        self.saved.forget();
         self.store_problem.set(None);
     }
 
@@ -178,7 +184,7 @@ impl BulkState {
     pub fn reset_run(&self) {
         self.phase.set(Phase::Choosing);
         self.preview.set(None);
-        self.ticked.set(Vec::new());
+        self.checklist.set(Checklist::default());
         self.stop_when_seats_run_out.set(false);
         self.usage_location.set(None);
         self.spec.set(None);
@@ -208,6 +214,38 @@ impl BulkState {
             self.operation.set(operation);
         }
         true
+    }
+
+    /// The admin typed in the "Users" text area: it is parsed once typing pauses.
+    pub fn type_users(&self, text: String) {
+        self.pasted.set(text);
+        let bulk = *self;
+        let handle = set_timeout_with_handle(
+            move || bulk.settle_typed_users(),
+            std::time::Duration::from_millis(PARSE_AFTER_MS),
+        )
+        .ok();
+        if let Some(earlier) = self
+            .parse_timer
+            .try_update_value(|timer| std::mem::replace(timer, handle))
+            .flatten()
+        {
+            earlier.clear();
+        }
+    }
+
+    /// Parses what was typed now (typing paused, the field was left, or a preview starts).
+    pub fn settle_typed_users(&self) {
+        if let Some(timer) = self.parse_timer.try_update_value(Option::take).flatten() {
+            timer.clear();
+        }
+        let text = self.pasted.get_untracked();
+        if self
+            .pasted_settled
+            .with_untracked(|settled| *settled != text)
+        {
+            self.pasted_settled.set(text);
+        }
     }
 
     pub fn is_running(&self) -> bool {
@@ -253,10 +291,4 @@ fn identifiers(parsed: &ParsedUsers) -> Vec<String> {
         .iter()
         .map(|identifier| identifier.value.clone())
         .collect()
-}
-
-impl Default for BulkState {
-    fn default() -> Self {
-        Self::new()
-    }
 }

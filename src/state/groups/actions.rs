@@ -8,21 +8,21 @@
 
 use crate::runs::executor::{Launch, RunHandle};
 use crate::state::bulk::{BulkState, SourceList};
-use crate::state::groups::{ChangeProgress, ErrorMembers, GroupsState};
-use crate::state::load::Load;
+use crate::state::groups::{ChangeProgress, ErrorMembers, GroupPage, GroupsState};
 use crate::state::navigation::Navigation;
+use crate::state::read::{Answer, TenantRead};
 use crate::state::tenant::TenantState;
 use crate::transport::session::Session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use license_desk_core::bulk::operation::BulkOperation;
+use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{Group, User};
 use license_desk_core::graph::paging::Paging;
-use license_desk_core::graph::request;
+use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::groups::change::{Effect, GroupChangeOptions, GroupChangeRun};
-use license_desk_core::groups::list::{group_label, overview};
-use license_desk_core::licensing::plan::Warning;
+use license_desk_core::groups::list::{group_label, overview, GroupRow};
+use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::route::Screen;
 
 /// Members with errors shown per page.
@@ -30,137 +30,95 @@ pub const ERROR_PAGE_SIZE: u32 = 20;
 /// The id of the status under "Apply changes" (focus goes there on Apply).
 pub const CHANGE_STATUS_ID: &str = "group-change-status";
 
-/// Reads the groups with license errors and every group with its licenses.
-pub fn load_groups(session: Session, tenant: TenantState, state: GroupsState) {
-    state.list.set(Load::Loading);
-    spawn_local(async move {
-        let failing =
-            crate::runs::reads::all_pages::<Group>(session, request::groups_with_license_errors())
-                .await;
-        let all =
-            crate::runs::reads::all_pages::<Group>(session, request::groups_with_licenses(999))
-                .await;
-        match (failing, all) {
-            (Ok(failing), Ok(all)) => {
-                for group in all.iter().chain(&failing) {
-                    if let Some(name) = &group.display_name {
-                        tenant.name_group(group.id.clone(), name.clone());
-                    }
-                }
-                state.list.set(Load::Ready(overview(&failing, &all)));
-            }
-            (Err(error), _) | (_, Err(error)) => state.list.set(Load::Failed(error)),
+/// Reads the groups with license errors and every group with its licenses, and names
+/// them for every screen.
+pub async fn read_groups(session: Session, tenant: TenantState) -> Answer<Vec<GroupRow>> {
+    let failing =
+        crate::runs::reads::all_pages::<Group>(session, request::groups_with_license_errors())
+            .await?;
+    let all =
+        crate::runs::reads::all_pages::<Group>(session, request::groups_with_licenses(999)).await?;
+    for group in all.iter().chain(&failing) {
+        if let Some(name) = &group.display_name {
+            tenant.name_group(group.id.clone(), name.clone());
         }
-    });
+    }
+    Ok(overview(&failing, &all))
 }
 
-/// Reads the open group, its members and the first page of its members with errors.
-pub fn load_group(session: Session, tenant: TenantState, state: GroupsState, id: GroupId) {
-    state.group.set(Load::Loading);
-    state.members.set(Load::Loading);
-    state.errors.set(Load::Loading);
-    spawn_local(async move {
-        let open_id = id.clone();
-        let still_open = move || state.open_group().as_ref() == Some(&open_id);
-        match crate::runs::reads::fetch::<Group>(session, request::group_licenses(&id)).await {
-            Ok(group) => {
-                if let Some(name) = &group.display_name {
-                    tenant.name_group(group.id.clone(), name.clone());
-                }
-                if still_open() {
-                    state.group.set(Load::Ready(group));
-                }
-            }
-            Err(error) => {
-                if still_open() {
-                    state.group.set(Load::Failed(error));
-                    state.members.set(Load::Idle);
-                    state.errors.set(Load::Idle);
-                }
-                return;
-            }
-        }
-        let members =
-            crate::runs::reads::all_pages::<User>(session, request::group_member_states(&id, 999))
-                .await;
-        if !still_open() {
-            return;
-        }
-        state.members.set(match members {
-            Ok(users) => Load::Ready(users),
-            Err(error) => Load::Failed(error),
-        });
-        let first = request::members_with_license_error_states(&id, ERROR_PAGE_SIZE);
-        if let Some((connection, _)) = session.credentials() {
-            state
-                .paging
-                .set_value(Some(Paging::start(connection.endpoint, &first)));
-        }
-        let page = read_error_page(session, state, first).await;
-        if still_open() {
-            state.errors.set(match page {
-                Ok((users, next)) => Load::Ready(ErrorMembers {
-                    users,
-                    next,
-                    ..ErrorMembers::default()
-                }),
-                Err(error) => Load::Failed(error),
-            });
-        }
-    });
+/// Reads the group, its members and the first page of its members with errors.
+pub async fn read_group_page(
+    session: Session,
+    tenant: TenantState,
+    paging: StoredValue<Option<Paging>>,
+    id: GroupId,
+) -> Answer<GroupPage> {
+    let group = crate::runs::reads::fetch::<Group>(session, request::group_licenses(&id)).await?;
+    if let Some(name) = &group.display_name {
+        tenant.name_group(group.id.clone(), name.clone());
+    }
+    let members =
+        crate::runs::reads::all_pages::<User>(session, request::group_member_states(&id, 999))
+            .await;
+    let first = request::members_with_license_error_states(&id, ERROR_PAGE_SIZE);
+    paging.set_value(
+        session
+            .credentials()
+            .map(|(connection, _)| Paging::start(connection.endpoint, &first)),
+    );
+    let errors = read_error_page(session, paging, first)
+        .await
+        .map(|(users, next)| ErrorMembers { users, next });
+    Ok(GroupPage {
+        group,
+        members,
+        errors,
+    })
 }
 
 /// Reads one page of members with errors; the next page's request comes from the paging.
 async fn read_error_page(
     session: Session,
-    state: GroupsState,
-    request: request::GraphRequest,
-) -> Result<(Vec<User>, Option<request::GraphRequest>), license_desk_core::graph::error::GraphError>
-{
+    paging: StoredValue<Option<Paging>>,
+    request: GraphRequest,
+) -> Answer<(Vec<User>, Option<GraphRequest>)> {
     let (page, request_id) = crate::runs::reads::page_of::<User>(session, request).await?;
-    let mut paging = state.paging.get_value();
-    let next = match paging.as_mut() {
+    let mut followed = paging.get_value();
+    let next = match followed.as_mut() {
         Some(paging) => paging.follow(page.next_link.as_deref(), request_id.as_deref())?,
         None => None,
     };
-    state.paging.set_value(paging);
+    paging.set_value(followed);
     Ok((page.value, next))
 }
 
-/// "Show more": reads the next page of members with errors.
-pub fn more_errors(session: Session, state: GroupsState) {
-    let Some(next) = state
-        .errors
-        .with_untracked(|e| e.ready().and_then(|e| e.next.clone()))
-    else {
-        return;
-    };
-    let group = state.open_group();
-    state.errors.update(|e| {
-        if let Load::Ready(e) = e {
-            e.reading_more = true;
-            e.more_failed = None;
-        }
-    });
-    spawn_local(async move {
-        let result = read_error_page(session, state, next).await;
-        if state.open_group() != group {
-            return;
-        }
-        state.errors.update(|e| {
-            if let Load::Ready(e) = e {
-                e.reading_more = false;
-                match result {
-                    Ok((users, next)) => {
-                        e.users.extend(users);
-                        e.next = next;
+/// "Show more": reads the next page of members with errors onto the page. Gives why it
+/// failed, if it did; the page then stays as it was and "Show more" can be pressed again.
+pub async fn read_more_errors(
+    session: Session,
+    page: TenantRead<GroupPage>,
+    paging: StoredValue<Option<Paging>>,
+) -> Option<GraphError> {
+    let (group, next) = page
+        .with_ready(|page| {
+            let next = page.errors.as_ref().ok()?.next.clone()?;
+            Some((page.group.id.clone(), next))
+        })
+        .flatten()?;
+    match read_error_page(session, paging, next).await {
+        Ok((users, next)) => {
+            page.update_ready(|page| {
+                if page.group.id == group {
+                    if let Ok(errors) = &mut page.errors {
+                        errors.users.extend(users);
+                        errors.next = next;
                     }
-                    // The page stays as it was; "Show more" can be pressed again.
-                    Err(error) => e.more_failed = Some(error),
                 }
-            }
-        });
-    });
+            });
+            None
+        }
+        Err(error) => Some(error),
+    }
 }
 
 /// "Reprocess these users": hands the members listed to the bulk screen with the
@@ -192,13 +150,10 @@ pub fn reprocess_on_bulk_screen(
     }
 }
 
-/// "Apply changes": the open group's pending changes, with the warnings ticked.
-pub fn apply(
-    session: Session,
-    tenant: TenantState,
-    state: GroupsState,
-    acknowledged: Vec<Warning>,
-) {
+/// "Apply changes": the open group's pending changes, with the warnings ticked in its
+/// checklist (the run plans again before it sends, and sends nothing those don't cover).
+pub fn apply(session: Session, tenant: TenantState, state: GroupsState) {
+    let acknowledged = state.checklist.with_untracked(Checklist::acknowledged);
     let Some(group) = state.open_group() else {
         return;
     };
@@ -223,7 +178,7 @@ pub fn apply(
         acknowledged,
         GroupChangeOptions::default(),
     );
-    let observer = Box::new(move |effect: &Effect| match effect {
+    let observer = move |effect: &Effect| match effect {
         Effect::Record(record) => state.change.update(|c| {
             if let Some(c) = c.as_mut().filter(|c| c.group == record.group) {
                 c.record = Some(record.clone());
@@ -241,7 +196,7 @@ pub fn apply(
                 state.set_pending(Vec::new());
             }
             if state.open_group().as_ref() == Some(&report.group) {
-                load_group(session, tenant, state, report.group.clone());
+                state.page.load();
             }
         }
         Effect::NeedsAcknowledgement(_) => {
@@ -257,7 +212,7 @@ pub fn apply(
             }
         }
         Effect::Send { .. } | Effect::WakeAt(_) => {}
-    });
+    };
     let handle = RunHandle::start(session, run, observer, Launch::page_wide());
     state.handle.set_value(Some(handle));
 }
@@ -265,7 +220,7 @@ pub fn apply(
 /// The group's name for labels, from the page or the tenant's names.
 pub fn group_name(state: GroupsState, tenant: TenantState, id: &GroupId) -> String {
     state
-        .group
-        .with(|g| g.ready().map(group_label))
+        .page
+        .with_ready(|page| group_label(&page.group))
         .unwrap_or_else(|| tenant.catalog.with(|c| c.group_name(id)))
 }

@@ -8,18 +8,23 @@
 pub mod actions;
 
 use crate::runs::executor::RunHandle;
-use crate::state::load::Load;
 use crate::state::navigation::Navigation;
+use crate::state::read::{Answer, TenantRead};
+use crate::state::tenant::TenantState;
+use crate::transport::session::Session;
 use leptos::prelude::*;
+use license_desk_core::auth::token::Action as Permission;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{Group, User};
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::GraphRequest;
-use license_desk_core::groups::change::{GroupRecord, GroupReport};
+use license_desk_core::groups::change::{
+    plan_group, GroupChangeRun, GroupPlan, GroupRecord, GroupReport,
+};
 use license_desk_core::groups::list::GroupRow;
+use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::licensing::plan::Change;
-use license_desk_core::licensing::plan::Warning;
 use std::collections::BTreeMap;
 
 /// The members with license errors read so far, and where the next page is.
@@ -27,10 +32,16 @@ use std::collections::BTreeMap;
 pub struct ErrorMembers {
     pub users: Vec<User>,
     pub next: Option<GraphRequest>,
-    /// A "Show more" is being read.
-    pub reading_more: bool,
-    /// Why the last "Show more" failed.
-    pub more_failed: Option<GraphError>,
+}
+
+/// The open group as its page shows it: the group with its licenses, its direct user
+/// members with their assignment states, and the first page of members with errors.
+/// Members and errors may fail on their own; the group is shown either way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupPage {
+    pub group: Group,
+    pub members: Answer<Vec<User>>,
+    pub errors: Answer<ErrorMembers>,
 }
 
 /// A license change of one group: how far it got, and its report once finished.
@@ -46,36 +57,73 @@ pub struct ChangeProgress {
 pub struct GroupsState {
     /// The group the screen shows, from the route.
     pub open: Memo<Option<GroupId>>,
-    pub list: RwSignal<Load<Vec<GroupRow>>>,
-    pub group: RwSignal<Load<Group>>,
-    /// The open group's direct user members with their assignment states.
-    pub members: RwSignal<Load<Vec<User>>>,
-    pub errors: RwSignal<Load<ErrorMembers>>,
+    /// The Groups screen's list, read afresh each time it opens.
+    pub list: TenantRead<Vec<GroupRow>>,
+    /// The open group's page, read when it opens and after each change of it.
+    pub page: TenantRead<GroupPage>,
+    /// Where "Show more" of the members with errors goes next.
     pub paging: StoredValue<Option<Paging>>,
+    /// "Show more": reads the next page of members with errors; holds why it failed.
+    pub more_errors: Action<(), Option<GraphError>>,
     /// Pending changes per group.
     pub pending: RwSignal<BTreeMap<GroupId, Vec<Change>>>,
-    /// Warnings ticked in the preview.
-    pub ticked: RwSignal<Vec<Warning>>,
+    /// The open group's pending changes, planned against the group and members as read.
+    pub planned: Memo<Option<GroupPlan>>,
+    /// The plan's warnings and the admin's ticks.
+    pub checklist: RwSignal<Checklist>,
     pub change: RwSignal<Option<ChangeProgress>>,
-    pub handle: StoredValue<
-        Option<RunHandle<license_desk_core::groups::change::GroupChangeRun>>,
-        LocalStorage,
-    >,
+    pub handle: StoredValue<Option<RunHandle<GroupChangeRun>>, LocalStorage>,
     /// Said after the members were handed to the bulk screen, or why they were not.
     pub notice: RwSignal<Option<String>>,
 }
 
 impl GroupsState {
-    pub fn new(navigation: Navigation) -> Self {
+    pub fn new(session: Session, tenant: TenantState, navigation: Navigation) -> Self {
+        let open = Memo::new(move |_| navigation.screen.with(|s| s.group().cloned()));
+        let allowed = move || session.may_attempt(Permission::ReadGroups);
+        let list = TenantRead::on_demand(session, move || {
+            (session.connected.get() && allowed()).then(|| actions::read_groups(session, tenant))
+        });
+        let paging = StoredValue::new(None);
+        let page = TenantRead::eager(session, move || {
+            let id = open.get()?;
+            (session.connected.get() && allowed())
+                .then(|| actions::read_group_page(session, tenant, paging, id))
+        });
+        let more_errors =
+            Action::new_local(move |_: &()| actions::read_more_errors(session, page, paging));
+        let pending = RwSignal::new(BTreeMap::<GroupId, Vec<Change>>::new());
+        let planned = Memo::new(move |_| {
+            let changes = open
+                .get()
+                .and_then(|id| pending.with(|p| p.get(&id).cloned()))
+                .filter(|changes| !changes.is_empty())?;
+            page.with_ready(|page| {
+                let members = page.members.as_ref().ok()?;
+                Some(plan_group(
+                    &page.group,
+                    members,
+                    &tenant.catalog.read(),
+                    &changes,
+                ))
+            })
+            .flatten()
+        });
+        let checklist = RwSignal::new(Checklist::default());
+        // A tick stays only while its warning does.
+        Effect::new(move |_| {
+            let warnings = planned.with(|p| p.as_ref().map(|p| p.warnings.clone()));
+            checklist.update(|c| c.replan(warnings.unwrap_or_default()));
+        });
         GroupsState {
-            open: Memo::new(move |_| navigation.screen.with(|s| s.group().cloned())),
-            list: RwSignal::new(Load::Idle),
-            group: RwSignal::new(Load::Idle),
-            members: RwSignal::new(Load::Idle),
-            errors: RwSignal::new(Load::Idle),
-            paging: StoredValue::new(None),
-            pending: RwSignal::new(BTreeMap::new()),
-            ticked: RwSignal::new(Vec::new()),
+            open,
+            list,
+            page,
+            paging,
+            more_errors,
+            pending,
+            planned,
+            checklist,
             change: RwSignal::new(None),
             handle: StoredValue::new_local(None),
             notice: RwSignal::new(None),
@@ -84,13 +132,11 @@ impl GroupsState {
 
     /// Forgets every group and every change meant for one.
     pub fn clear(&self) {
-        self.list.set(Load::Idle);
-        self.group.set(Load::Idle);
-        self.members.set(Load::Idle);
-        self.errors.set(Load::Idle);
+        self.list.forget();
+        self.page.forget();
         self.paging.set_value(None);
         self.pending.set(BTreeMap::new());
-        self.ticked.set(Vec::new());
+        self.checklist.set(Checklist::default());
         self.change.set(None);
         self.handle.set_value(None);
         self.notice.set(None);
@@ -98,6 +144,11 @@ impl GroupsState {
 
     pub fn open_group(&self) -> Option<GroupId> {
         self.open.get()
+    }
+
+    /// The open group as read, tracked.
+    pub fn group(&self) -> Option<Group> {
+        self.page.with_ready(|page| page.group.clone())
     }
 
     /// The open group's pending changes.
@@ -109,12 +160,11 @@ impl GroupsState {
             .with(|p| p.get(&group).cloned().unwrap_or_default())
     }
 
-    /// Replaces the open group's pending changes; the preview's ticks go with them.
+    /// Replaces the open group's pending changes.
     pub fn set_pending(&self, changes: Vec<Change>) {
         let Some(group) = self.open_group() else {
             return;
         };
-        self.ticked.set(Vec::new());
         self.pending.update(|p| {
             if changes.is_empty() {
                 p.remove(&group);

@@ -9,7 +9,6 @@
 //! so instead.
 
 use crate::runs::executor::{Launch, RunHandle};
-use crate::state::load::Load;
 use crate::state::tenant::TenantState;
 use crate::state::user::UserScreen;
 use crate::transport::session::Session;
@@ -91,7 +90,7 @@ fn progress(screen: UserScreen, user: &UserId, record: &JournalRecord) {
             }
             if open {
                 if let Some(after) = &record.after {
-                    screen.user.set(Load::Ready(after.clone()));
+                    screen.read.update_ready(|read| read.user = after.clone());
                 }
                 screen.last_change.set(Some(record.clone()));
             }
@@ -174,11 +173,11 @@ fn finish(session: Session, tenant: TenantState, screen: UserScreen, user: &User
                 .get_untracked()
                 .is_some_and(|open| open.as_str() == id)
             {
-                screen.details.set(details);
+                screen.read.update_ready(|read| read.details = details);
             }
         }
         if let Ok(skus) = crate::runs::reads::subscribed_skus(session).await {
-            tenant.skus.set(Load::Ready(skus));
+            tenant.skus.set_ready(skus);
         }
     });
 }

@@ -1,27 +1,43 @@
-//! The user screen's state: the open user as read, their license details, the admin's
-//! pending changes per user (so opening another user loses nothing), the last write and
-//! its outcome, and what is running now.
+//! The user screen's state: the open user as read, with their license details; the
+//! admin's pending changes per user (so opening another user loses nothing), planned
+//! against the user as read, and the checklist of their warnings; the last write and its
+//! outcome, and what is running now.
 
 pub mod actions;
 
-use crate::state::load::Load;
 use crate::state::navigation::Navigation;
+use crate::state::read::TenantRead;
+use crate::state::tenant::TenantState;
+use crate::transport::session::Session;
 use leptos::prelude::*;
-use license_desk_core::graph::ids::UserId;
+use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::ids::{GroupId, UserId};
 use license_desk_core::graph::model::{LicenseDetails, User};
-use license_desk_core::licensing::plan::Change;
+use license_desk_core::licensing::checklist::Checklist;
+use license_desk_core::licensing::plan::{self, Change, Plan};
 use license_desk_core::ops::{ErrorRecord, JournalRecord};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The open user as read: the user with their license states, and per-plan details.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserRead {
+    pub user: User,
+    pub details: Vec<LicenseDetails>,
+}
 
 /// Provided as context by [`crate::state::workspace::Workspace::provide`].
 #[derive(Clone, Copy)]
 pub struct UserScreen {
     /// The user the screen shows, from the route; changes only when another user opens.
     pub open: Memo<Option<UserId>>,
-    pub user: RwSignal<Load<User>>,
-    pub details: RwSignal<Vec<LicenseDetails>>,
+    /// The open user, read when they open (and kept up to date by their changes).
+    pub read: TenantRead<UserRead>,
     /// Pending changes per user id.
     pub pending: RwSignal<BTreeMap<UserId, Vec<Change>>>,
+    /// The open user's pending changes, planned against the user as read.
+    pub planned: Memo<Option<Plan>>,
+    /// The plan's warnings and the admin's ticks.
+    pub checklist: RwSignal<Checklist>,
     /// The open user's last write, as the operations engine recorded it.
     pub last_change: RwSignal<Option<JournalRecord>>,
     pub action_error: RwSignal<Option<ErrorRecord>>,
@@ -29,27 +45,92 @@ pub struct UserScreen {
     pub busy: RwSignal<Option<String>>,
 }
 
+/// Reads the user, their license details and the names of the groups that license them
+/// (each group once, however many of the user's licenses it assigns).
+async fn read_user(
+    session: Session,
+    tenant: TenantState,
+    id: UserId,
+) -> Result<UserRead, GraphError> {
+    let user = crate::runs::reads::get_user(session, id.as_str()).await?;
+    let groups: BTreeSet<GroupId> = user
+        .license_assignment_states
+        .iter()
+        .filter_map(|s| s.assigned_by_group.clone())
+        .filter(|g| !tenant.group_names.with_untracked(|n| n.contains_key(g)))
+        .collect();
+    let details = crate::runs::reads::license_details(session, id.as_str())
+        .await
+        .unwrap_or_default();
+    for group in groups {
+        if let Ok(found) = crate::runs::reads::group(session, &group).await {
+            if let Some(name) = found.display_name {
+                tenant.name_group(group, name);
+            }
+        }
+    }
+    Ok(UserRead { user, details })
+}
+
 impl UserScreen {
-    pub fn new(navigation: Navigation) -> Self {
-        UserScreen {
-            open: Memo::new(move |_| navigation.screen.with(|s| s.user().cloned())),
-            user: RwSignal::new(Load::Idle),
-            details: RwSignal::new(Vec::new()),
-            pending: RwSignal::new(BTreeMap::new()),
+    pub fn new(session: Session, tenant: TenantState, navigation: Navigation) -> Self {
+        let open = Memo::new(move |_| navigation.screen.with(|s| s.user().cloned()));
+        let read = TenantRead::eager(session, move || {
+            let id = open.get()?;
+            session
+                .connected
+                .get()
+                .then(|| read_user(session, tenant, id))
+        });
+        let pending = RwSignal::new(BTreeMap::<UserId, Vec<Change>>::new());
+        let planned = Memo::new(move |_| {
+            let changes = open
+                .get()
+                .and_then(|id| pending.with(|p| p.get(&id).cloned()))
+                .filter(|changes| !changes.is_empty())?;
+            read.with_ready(|read| plan::plan(&read.user, &tenant.catalog.read(), &changes))
+        });
+        let checklist = RwSignal::new(Checklist::default());
+        // A tick stays only while its warning does.
+        Effect::new(move |_| {
+            let warnings = planned.with(|p| p.as_ref().map(|p| p.warnings.clone()));
+            checklist.update(|c| c.replan(warnings.unwrap_or_default()));
+        });
+        let screen = UserScreen {
+            open,
+            read,
+            pending,
+            planned,
+            checklist,
             last_change: RwSignal::new(None),
             action_error: RwSignal::new(None),
             busy: RwSignal::new(None),
-        }
+        };
+        // Opening another user drops what the last one showed.
+        Effect::new(move |previous: Option<Option<UserId>>| {
+            let now = open.get();
+            if previous.is_some_and(|previous| previous != now) {
+                screen.action_error.set(None);
+                screen.last_change.set(None);
+            }
+            now
+        });
+        screen
     }
 
     /// Forgets every user and every change meant for them.
     pub fn clear(&self) {
-        self.user.set(Load::Idle);
-        self.details.set(Vec::new());
+        self.read.forget();
         self.pending.set(BTreeMap::new());
+        self.checklist.set(Checklist::default());
         self.last_change.set(None);
         self.action_error.set(None);
         self.busy.set(None);
+    }
+
+    /// The open user as read, tracked.
+    pub fn user(&self) -> Option<User> {
+        self.read.with_ready(|read| read.user.clone())
     }
 
     /// The open user, when a user screen is shown.

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 /// Marks a file as a License Desk journal.
 pub const FORMAT: &str = "license-desk-journal";
-/// The file layout's version; a newer one is refused with a clear message.
-pub const VERSION: u64 = 1;
+/// The file layout's version; a newer one is refused with a clear message. Version 1
+/// files (whose header kept the run's options as JSON text) are still read.
+pub const VERSION: u64 = 2;
 
 #[derive(Serialize)]
 struct FileOut<'a> {
@@ -33,7 +34,8 @@ struct Envelope {
 
 #[derive(Deserialize)]
 struct FileIn {
-    header: RunHeader,
+    /// Read through [`RunHeader::read`], which knows every header version.
+    header: serde_json::Value,
     records: Vec<JournalRecord>,
 }
 
@@ -62,7 +64,7 @@ pub fn from_file_json(text: &str) -> Result<(RunHeader, Vec<JournalRecord>), Sto
         )));
     }
     match envelope.version {
-        Some(VERSION) => {}
+        Some(1 | VERSION) => {}
         Some(newer) if newer > VERSION => return Err(StoreError::newer_journal(newer)),
         _ => {
             return Err(StoreError::not_a_journal(
@@ -73,10 +75,16 @@ pub fn from_file_json(text: &str) -> Result<(RunHeader, Vec<JournalRecord>), Sto
     let file: FileIn = serde_json::from_str(text).map_err(|e| {
         StoreError::inconsistent_journal(format!("its header or records can't be read ({e})."))
     })?;
+    let header = RunHeader::read(file.header).map_err(|unreadable| {
+        StoreError::inconsistent_journal(format!(
+            "its header can't be read ({}).",
+            unreadable.detail
+        ))
+    })?;
     let mut records = file.records;
     records.sort_by_key(|record| record.index);
-    check_consistent(&file.header, &records)?;
-    Ok((file.header, records))
+    check_consistent(&header, &records)?;
+    Ok((header, records))
 }
 
 /// A resumable journal has one record per item, numbered from 0, and a run id.
@@ -112,15 +120,18 @@ mod tests {
     use license_desk_core::ops::{Intent, RunItem, Status};
 
     fn header(total: usize) -> RunHeader {
-        RunHeader {
-            run_id: "run-1".into(),
-            tenant_id: "tenant-a".into(),
+        let spec = super::super::RunSpec {
             title: "Reprocess 3 users".into(),
-            started_ms: 1_700_000_000_000,
+            operation: Some(license_desk_core::bulk::BulkOperation::Reprocess),
+            options: license_desk_core::ops::Options::default(),
+        };
+        RunHeader::new(
+            "run-1".into(),
+            "tenant-a".into(),
+            spec,
+            1_700_000_000_000,
             total,
-            spec_json: r#"{"op":"reprocess"}"#.into(),
-            finished: false,
-        }
+        )
     }
 
     fn records(n: usize) -> Vec<JournalRecord> {
@@ -142,7 +153,7 @@ mod tests {
     #[test]
     fn a_journal_file_round_trips() {
         let text = to_file_json(&header(3), &records(3));
-        assert!(text.starts_with(r#"{"format":"license-desk-journal","version":1,"#));
+        assert!(text.starts_with(r#"{"format":"license-desk-journal","version":2,"#));
         assert_eq!(from_file_json(&text).unwrap(), (header(3), records(3)));
     }
 
@@ -179,9 +190,23 @@ mod tests {
     #[test]
     fn a_newer_journal_format_asks_for_a_newer_version() {
         let text =
-            to_file_json(&header(3), &records(3)).replace(r#""version":1"#, r#""version":2"#);
+            to_file_json(&header(3), &records(3)).replacen(r#""version":2"#, r#""version":3"#, 1);
         let error = from_file_json(&text).unwrap_err();
-        assert!(error.why.contains("journal format 2"), "{error}");
+        assert!(error.why.contains("journal format 3"), "{error}");
+    }
+
+    #[test]
+    fn a_version_1_file_is_still_read() {
+        let v1_header = serde_json::json!({
+            "runId": "run-1", "tenantId": "tenant-a", "title": "Reprocess 3 users",
+            "startedMs": 1_700_000_000_000u64, "total": 3, "finished": false,
+            "specJson": serde_json::to_string(&header(3).spec).unwrap(),
+        });
+        let text = serde_json::json!({
+            "format": FORMAT, "version": 1, "header": v1_header, "records": records(3),
+        })
+        .to_string();
+        assert_eq!(from_file_json(&text).unwrap(), (header(3), records(3)));
     }
 
     #[test]

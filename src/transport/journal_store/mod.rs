@@ -4,8 +4,10 @@
 //!
 //! The database "license-desk" has two stores: "runs" holds each run's [`RunHeader`]
 //! keyed by run id, and "records" holds each item's `JournalRecord` keyed by
-//! `[run id, index]`. Values are JSON text, written with the `serde_json` the app already
-//! carries. Record changes are coalesced (the latest per item wins) and written in one
+//! `[run id, index]`. Values are structured objects (written with `serde-wasm-bindgen`), in
+//! the core's versioned format ([`RunHeader`]); values of the earlier format (JSON text)
+//! are still read. A saved run this version can't read is reported by name and version
+//! ([`SavedRuns::unreadable`]) and never deleted or replaced. Record changes are coalesced (the latest per item wins) and written in one
 //! transaction at most every [`FLUSH_EVERY_MS`], at once on [`JournalStore::flush`], and
 //! when the page is hidden or left. Only what the caller passes in is stored; records and
 //! headers hold no token, and nothing here reads the session.
@@ -25,8 +27,7 @@ pub use file::{from_file_json, to_file_json};
 use error::Doing;
 use license_desk_core::ops::JournalRecord;
 use pending::Pending;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
@@ -36,21 +37,14 @@ use web_sys::{IdbDatabase, IdbTransaction, IdbTransactionMode};
 /// Coalesced record changes are written at most this often.
 pub const FLUSH_EVERY_MS: u32 = 300;
 
-/// What the resume offer shows about a run, and what it needs to start it again.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunHeader {
-    /// Unique per run ([`new_run_id`]).
-    pub run_id: String,
-    /// The tenant (`tid`) the run works on; runs are only offered to the same tenant.
-    pub tenant_id: String,
-    /// Shown in the offer, e.g. "Reprocess 2,000 users".
-    pub title: String,
-    pub started_ms: u64,
-    pub total: usize,
-    /// The run's operation and options as JSON, opaque to the store.
-    pub spec_json: String,
-    pub finished: bool,
+pub use license_desk_core::bulk::saved::{RunHeader, RunSpec, UnreadableRun};
+
+/// What this browser keeps of a tenant's runs: the newest unfinished one, with its
+/// records in index order, and any this version can't read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SavedRuns {
+    pub newest: Option<(RunHeader, Vec<JournalRecord>)>,
+    pub unreadable: Vec<UnreadableRun>,
 }
 
 /// A fresh run id: the time in milliseconds and a random part, in hex.
@@ -69,7 +63,7 @@ pub struct JournalStore {
 struct Inner {
     db: IdbDatabase,
     header: RefCell<RunHeader>,
-    pending: RefCell<Pending>,
+    pending: RefCell<Pending<JournalRecord>>,
     timer_armed: Cell<bool>,
     /// A timed or page-hide write that failed, reported by the next `flush`.
     background_error: RefCell<Option<StoreError>>,
@@ -109,17 +103,10 @@ impl JournalStore {
     /// in one transaction at most every [`FLUSH_EVERY_MS`], at once on [`Self::flush`],
     /// and when the page is hidden or left.
     pub fn put(&self, record: &JournalRecord) {
-        match serde_json::to_string(record) {
-            Ok(json) => self.inner.pending.borrow_mut().put(record.index, json),
-            Err(e) => {
-                *self.inner.background_error.borrow_mut() = Some(StoreError::from_dom(
-                    Doing::Saving,
-                    "DataError",
-                    &e.to_string(),
-                ));
-                return;
-            }
-        }
+        self.inner
+            .pending
+            .borrow_mut()
+            .put(record.index, record.clone());
         if !self.inner.timer_armed.replace(true) {
             let inner = self.inner.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -153,7 +140,7 @@ impl JournalStore {
 /// A write whose requests are made, and the records it carries (put back if it fails).
 struct Started {
     tx: IdbTransaction,
-    batch: Vec<(usize, String)>,
+    batch: Vec<(usize, JournalRecord)>,
 }
 
 impl Inner {
@@ -178,12 +165,9 @@ impl Inner {
         let header = self.header.borrow();
         let requests = (|| {
             let records = idb::store(&tx, idb::RECORDS, Doing::Saving)?;
-            for (index, json) in &batch {
+            for (index, record) in &batch {
                 records
-                    .put_with_key(
-                        &JsValue::from_str(json),
-                        &idb::record_key(&header.run_id, *index),
-                    )
+                    .put_with_key(&encode(record)?, &idb::record_key(&header.run_id, *index))
                     .map_err(|e| idb::thrown(Doing::Saving, e))?;
             }
             if with_header {
@@ -292,22 +276,34 @@ impl PageListeners {
 }
 
 fn put_header(runs: &web_sys::IdbObjectStore, header: &RunHeader) -> Result<(), StoreError> {
-    runs.put_with_key(&encode(header), &JsValue::from_str(&header.run_id))
+    runs.put_with_key(&encode(header)?, &JsValue::from_str(&header.run_id))
         .map(drop)
         .map_err(|e| idb::thrown(Doing::Saving, e))
 }
 
-fn encode<T: Serialize>(value: &T) -> JsValue {
-    JsValue::from_str(&serde_json::to_string(value).expect("headers and records serialise"))
+/// A value as a structured object for the database.
+fn encode<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| StoreError::from_dom(Doing::Saving, "DataError", &e.to_string()))
 }
 
-fn decode<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    let text = value.as_string().ok_or("not text")?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+/// A stored value as JSON: a structured object, or the earlier format's JSON text.
+fn as_json(value: &JsValue) -> Result<serde_json::Value, String> {
+    match value.as_string() {
+        Some(text) => serde_json::from_str(&text).map_err(|e| e.to_string()),
+        None => serde_wasm_bindgen::from_value(value.clone()).map_err(|e| e.to_string()),
+    }
 }
 
-/// Every saved run header (values this version can't read are left alone).
-async fn saved_headers(db: &IdbDatabase) -> Result<Vec<RunHeader>, StoreError> {
+fn decode_record(value: &JsValue) -> Result<JournalRecord, String> {
+    serde_json::from_value(as_json(value)?).map_err(|e| e.to_string())
+}
+
+/// Every saved run header this version reads, and what it knows of those it can't.
+async fn saved_headers(
+    db: &IdbDatabase,
+) -> Result<(Vec<RunHeader>, Vec<UnreadableRun>), StoreError> {
     let tx = idb::transaction(
         db,
         &[idb::RUNS],
@@ -318,10 +314,24 @@ async fn saved_headers(db: &IdbDatabase) -> Result<Vec<RunHeader>, StoreError> {
         .get_all()
         .map_err(|e| idb::thrown(Doing::Reading, e))?;
     let all = idb::read(request, Doing::Reading).await?;
-    Ok(idb::values(all)
-        .iter()
-        .filter_map(|v| decode(v).ok())
-        .collect())
+    let mut readable = Vec::new();
+    let mut unreadable = Vec::new();
+    for value in idb::values(all) {
+        let read = as_json(&value)
+            .map_err(|detail| UnreadableRun {
+                run_id: None,
+                tenant_id: None,
+                title: None,
+                version: None,
+                detail,
+            })
+            .and_then(RunHeader::read);
+        match read {
+            Ok(header) => readable.push(header),
+            Err(run) => unreadable.push(run),
+        }
+    }
+    Ok((readable, unreadable))
 }
 
 /// Writes a run's header and records in one transaction, replacing earlier records of
@@ -333,6 +343,7 @@ async fn write_new_run(
 ) -> Result<(), StoreError> {
     let replaced: Vec<String> = saved_headers(db)
         .await?
+        .0
         .into_iter()
         .filter(|h| h.tenant_id == header.tenant_id && h.finished && h.run_id != header.run_id)
         .map(|h| h.run_id)
@@ -355,7 +366,7 @@ async fn write_new_run(
         for record in records {
             store
                 .put_with_key(
-                    &encode(record),
+                    &encode(record)?,
                     &idb::record_key(&header.run_id, record.index),
                 )
                 .map_err(|e| idb::thrown(Doing::Saving, e))?;
@@ -368,27 +379,30 @@ async fn write_new_run(
     }
 }
 
-/// The newest unfinished run for this tenant, with its records in index order.
-pub async fn unfinished_run(
-    tenant_id: &str,
-) -> Result<Option<(RunHeader, Vec<JournalRecord>)>, StoreError> {
+/// This tenant's saved runs: the newest unfinished one with its records in index order,
+/// and the runs of this tenant this version can't read.
+pub async fn saved_runs(tenant_id: &str) -> Result<SavedRuns, StoreError> {
     let db = idb::open().await?;
-    let result = newest_unfinished(&db, tenant_id).await;
+    let result = read_saved_runs(&db, tenant_id).await;
     db.close();
     result
 }
 
-async fn newest_unfinished(
-    db: &IdbDatabase,
-    tenant_id: &str,
-) -> Result<Option<(RunHeader, Vec<JournalRecord>)>, StoreError> {
-    let Some(header) = saved_headers(db)
-        .await?
+async fn read_saved_runs(db: &IdbDatabase, tenant_id: &str) -> Result<SavedRuns, StoreError> {
+    let (headers, unreadable) = saved_headers(db).await?;
+    let unreadable = unreadable
+        .into_iter()
+        .filter(|run| run.tenant_id.as_deref() == Some(tenant_id))
+        .collect();
+    let Some(header) = headers
         .into_iter()
         .filter(|h| h.tenant_id == tenant_id && !h.finished)
         .max_by(|a, b| (a.started_ms, &a.run_id).cmp(&(b.started_ms, &b.run_id)))
     else {
-        return Ok(None);
+        return Ok(SavedRuns {
+            newest: None,
+            unreadable,
+        });
     };
     let tx = idb::transaction(
         db,
@@ -403,11 +417,14 @@ async fn newest_unfinished(
     let all = idb::read(request, Doing::Reading).await?;
     let mut records = idb::values(all)
         .iter()
-        .map(decode::<JournalRecord>)
+        .map(decode_record)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|detail| StoreError::unreadable_saved_run(&header.title, &detail))?;
     records.sort_by_key(|record| record.index);
-    Ok(Some((header, records)))
+    Ok(SavedRuns {
+        newest: Some((header, records)),
+        unreadable,
+    })
 }
 
 /// Deletes one saved run.

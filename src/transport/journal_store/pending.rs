@@ -4,15 +4,23 @@
 
 use std::collections::BTreeMap;
 
-/// Serialised records by item index; the latest put for an index wins.
-#[derive(Debug, Default)]
-pub(crate) struct Pending {
-    by_index: BTreeMap<usize, String>,
+/// Records by item index; the latest put for an index wins.
+#[derive(Debug)]
+pub(crate) struct Pending<T> {
+    by_index: BTreeMap<usize, T>,
 }
 
-impl Pending {
-    pub fn put(&mut self, index: usize, json: String) {
-        self.by_index.insert(index, json);
+impl<T> Default for Pending<T> {
+    fn default() -> Self {
+        Pending {
+            by_index: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> Pending<T> {
+    pub fn put(&mut self, index: usize, record: T) {
+        self.by_index.insert(index, record);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -20,14 +28,14 @@ impl Pending {
     }
 
     /// Everything waiting, in index order, leaving nothing behind.
-    pub fn take(&mut self) -> Vec<(usize, String)> {
+    pub fn take(&mut self) -> Vec<(usize, T)> {
         std::mem::take(&mut self.by_index).into_iter().collect()
     }
 
     /// Puts back the records of a write that failed, unless a newer version was put since.
-    pub fn restore(&mut self, failed: Vec<(usize, String)>) {
-        for (index, json) in failed {
-            self.by_index.entry(index).or_insert(json);
+    pub fn restore(&mut self, failed: Vec<(usize, T)>) {
+        for (index, record) in failed {
+            self.by_index.entry(index).or_insert(record);
         }
     }
 }
@@ -38,7 +46,7 @@ mod tests {
 
     #[test]
     fn the_latest_put_per_index_wins_and_comes_out_in_index_order() {
-        let mut pending = Pending::default();
+        let mut pending = Pending::<String>::default();
         pending.put(7, "seven v1".into());
         pending.put(2, "two".into());
         pending.put(7, "seven v2".into());
@@ -52,7 +60,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_comes_back_without_overwriting_newer_puts() {
-        let mut pending = Pending::default();
+        let mut pending = Pending::<String>::default();
         pending.put(1, "one v1".into());
         pending.put(2, "two v1".into());
         let failed = pending.take();
