@@ -33,8 +33,51 @@ fn file_name(part: &str) -> String {
     format!("holders-{safe}.csv")
 }
 
+/// One holder's row: who, how the license comes (group names as they become known),
+/// and the state of the assignment.
+fn holder_row(holder: Holder, sku_name: &str) -> impl IntoView {
+    let tenant = use_tenant();
+    let group = holder.group().cloned();
+    let source = {
+        let holder = holder.clone();
+        move || {
+            let name = group
+                .as_ref()
+                .and_then(|g| tenant.group_names.with(|names| names.get(g).cloned()));
+            holder_source(&holder, name.as_deref())
+        }
+    };
+    let mark = if holder.is_direct() {
+        "mark direct"
+    } else if holder.group().is_some() {
+        "mark group"
+    } else {
+        "mark unknown"
+    };
+    let state = holder_state(&holder, sku_name);
+    let state_class = if holder.error.is_error() {
+        "status attention"
+    } else {
+        "status ok"
+    };
+    let user = Screen::User(holder.user_id.clone());
+    view! {
+        <tr>
+            <td>
+                <ScreenLink screen=user>{holder.display_name.clone()}</ScreenLink>
+                <div class="part">{holder.user_principal_name.clone()}</div>
+            </td>
+            <td data-label="Assigned"><span class=mark>{source}</span></td>
+            <td data-label="State"><span class=state_class>{state}</span></td>
+        </tr>
+    }
+}
+
 #[component]
 pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
+    let sku_id = sku.clone();
+    let catalog = use_tenant().catalog;
+    let sku_name = Memo::new(move |_| catalog.with(|c| c.sku_name(&sku_id)));
     let session = use_session();
     let tenant = use_tenant();
     let navigation = use_navigation();
@@ -137,27 +180,9 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
                     <caption class="visually-hidden">{let n = row_name.clone(); move || format!("Holders of {}", n())}</caption>
                     <thead><tr><th scope="col">"User"</th><th scope="col">"Assigned"</th><th scope="col">"State"</th></tr></thead>
                     <tbody>
-                        {let n = row_name.clone(); move || {
-                            let sku_name = n();
-                            holders.get().into_iter().map(|holder: Holder| {
-                                let group_name = holder.group().and_then(|g| tenant.group_names.with(|names| names.get(g).cloned()));
-                                let source = holder_source(&holder, group_name.as_deref());
-                                let mark = if holder.is_direct() { "mark direct" } else if holder.group().is_some() { "mark group" } else { "mark unknown" };
-                                let state = holder_state(&holder, &sku_name);
-                                let state_class = if holder.error.is_error() { "status attention" } else { "status ok" };
-                                let user = Screen::User(holder.user_id.clone());
-                                view! {
-                                    <tr>
-                                        <td>
-                                            <ScreenLink screen=user>{holder.display_name.clone()}</ScreenLink>
-                                            <div class="part">{holder.user_principal_name.clone()}</div>
-                                        </td>
-                                        <td data-label="Assigned"><span class=mark>{source}</span></td>
-                                        <td data-label="State"><span class=state_class>{state}</span></td>
-                                    </tr>
-                                }
-                            }).collect_view()
-                        }}
+                        <For each=move || holders.get() key=|holder| holder.clone() let:holder>
+                            {holder_row(holder, &sku_name.get_untracked())}
+                        </For>
                     </tbody>
                 </table>
             </Show>

@@ -73,7 +73,7 @@ pub fn UnlicensedUsers() -> impl IntoView {
                     <caption class="visually-hidden">"Users without a license"</caption>
                     <thead><tr><th scope="col">"User"</th><th scope="col">"Account"</th><th scope="col">"Usage location"</th></tr></thead>
                     <tbody>
-                        {move || users().into_iter().map(|user| {
+                        <For each=users key=|user| user.id.clone() let:user>{{
                             let account = match user.account_enabled {
                                 Some(true) => "Enabled",
                                 Some(false) => "Disabled",
@@ -91,7 +91,7 @@ pub fn UnlicensedUsers() -> impl IntoView {
                                     <td data-label="Usage location">{location}</td>
                                 </tr>
                             }
-                        }).collect_view()}
+                        }}</For>
                     </tbody>
                 </table>
             </Show>

@@ -135,12 +135,7 @@ struct ListSignals {
 }
 
 /// Reads one page, or every page left, into the list, telling `reading` how far it got.
-async fn read_pages(
-    session: Session,
-    list: ListSignals,
-    after_page: AfterPage,
-    read: ReadPages,
-) {
+async fn read_pages(session: Session, list: ListSignals, after_page: AfterPage, read: ReadPages) {
     let current = move || list.generation.try_get_value() == Some(read.generation);
     while let Some(Some(request)) = list
         .pages
