@@ -1,10 +1,12 @@
 //! A read from Graph for the signed-in tenant, as a screen holds it: Leptos'
 //! [`LocalResource`], keyed by the session's epoch.
 //!
-//! Every answer is stamped with the epoch it was asked in, and only an answer of the
-//! current epoch is ever given out: after signing out, or into another tenant, an answer
-//! still on its way from the previous tenant can never land on screen. Reading it inside
-//! `<Suspense>` or `<Transition>` shows their fallback while it loads.
+//! Every answer is stamped with the epoch it was asked in, and with its key (the user or
+//! group it is about), and only an answer of the current epoch and key is ever given
+//! out: after signing out, or into another tenant, an answer still on its way from the
+//! previous tenant can never land on screen, and opening another user never shows the
+//! last one while the new one loads. Reading it inside `<Suspense>` or `<Transition>`
+//! shows their fallback while it loads.
 //!
 //! A read is either eager (it reads as soon as there is something to read: the tenant's
 //! SKUs) or on demand (nothing is read until [`TenantRead::load`] asks, and each `load`
@@ -18,27 +20,47 @@ use std::future::Future;
 /// A read's answer: the value, or why Graph gave none.
 pub type Answer<T> = Result<T, GraphError>;
 
-/// An answer and the epoch it was asked in (`None`: there was nothing to read).
+/// An answer, the epoch it was asked in and what it is about (`answer` is `None`: there
+/// was nothing to read).
 #[derive(Clone)]
-struct Stamped<T> {
+struct Stamped<T, K> {
     epoch: u64,
+    key: Option<K>,
     answer: Option<Answer<T>>,
 }
 
-pub struct TenantRead<T: 'static> {
-    resource: LocalResource<Stamped<T>>,
+pub struct TenantRead<T: 'static, K: Send + Sync + 'static = ()> {
+    resource: LocalResource<Stamped<T, K>>,
     session: Session,
+    /// What the read is about now (the open user, the open group).
+    key: Memo<Option<K>>,
     /// Asked in which epoch, and how many times (on-demand reads only).
     asked: Option<RwSignal<Option<(u64, u64)>>>,
 }
 
-impl<T: 'static> Clone for TenantRead<T> {
+impl<T: 'static, K: Send + Sync + 'static> Clone for TenantRead<T, K> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: 'static> Copy for TenantRead<T> {}
+impl<T: 'static, K: Send + Sync + 'static> Copy for TenantRead<T, K> {}
+
+impl<T: Clone + 'static, K: Clone + PartialEq + Send + Sync + 'static> TenantRead<T, K> {
+    /// Reads what `key` names (`None`: nothing to read) whenever it changes, or the epoch
+    /// does, with `fetch`, which may also find nothing to read (signed out).
+    pub fn keyed<Fut>(
+        session: Session,
+        key: impl Fn() -> Option<K> + Send + Sync + 'static,
+        fetch: impl Fn(K) -> Option<Fut> + 'static,
+    ) -> Self
+    where
+        Fut: Future<Output = Answer<T>> + 'static,
+    {
+        let key = Memo::new(move |_| key());
+        Self::build(session, key, None, move |key| key.and_then(&fetch))
+    }
+}
 
 impl<T: Clone + 'static> TenantRead<T> {
     /// Reads whenever `fetch` has something to read: it returns `None` when there is
@@ -48,7 +70,8 @@ impl<T: Clone + 'static> TenantRead<T> {
     where
         Fut: Future<Output = Answer<T>> + 'static,
     {
-        Self::build(session, None, fetch)
+        let key = Memo::new(|_| Some(()));
+        Self::build(session, key, None, move |_| fetch())
     }
 
     /// Reads only when [`Self::load`] asks, afresh each time.
@@ -56,24 +79,30 @@ impl<T: Clone + 'static> TenantRead<T> {
     where
         Fut: Future<Output = Answer<T>> + 'static,
     {
-        Self::build(session, Some(RwSignal::new(None)), fetch)
+        let key = Memo::new(|_| Some(()));
+        Self::build(session, key, Some(RwSignal::new(None)), move |_| fetch())
     }
+}
 
+impl<T: Clone + 'static, K: Clone + PartialEq + Send + Sync + 'static> TenantRead<T, K> {
     fn build<Fut>(
         session: Session,
+        key: Memo<Option<K>>,
         asked: Option<RwSignal<Option<(u64, u64)>>>,
-        fetch: impl Fn() -> Option<Fut> + 'static,
+        fetch: impl Fn(Option<K>) -> Option<Fut> + 'static,
     ) -> Self
     where
         Fut: Future<Output = Answer<T>> + 'static,
     {
         let resource = LocalResource::new(move || {
             let epoch = session.tenant_epoch();
+            let key = key.get();
             let wanted = asked.is_none_or(|asked| asked.with(|a| a.is_some_and(|a| a.0 == epoch)));
-            let future = wanted.then(&fetch).flatten();
+            let future = if wanted { fetch(key.clone()) } else { None };
             async move {
                 Stamped {
                     epoch,
+                    key,
                     answer: match future {
                         Some(future) => Some(future.await),
                         None => None,
@@ -84,6 +113,7 @@ impl<T: Clone + 'static> TenantRead<T> {
         TenantRead {
             resource,
             session,
+            key,
             asked,
         }
     }
@@ -117,13 +147,15 @@ impl<T: Clone + 'static> TenantRead<T> {
     /// there is nothing to read.
     pub fn with<R>(&self, read: impl FnOnce(Option<&Answer<T>>) -> R) -> R {
         let epoch = self.session.tenant_epoch();
-        self.resource.with(|stamped| {
-            read(
-                stamped
-                    .as_ref()
-                    .filter(|s| s.epoch == epoch)
-                    .and_then(|s| s.answer.as_ref()),
-            )
+        self.key.with(|key| {
+            self.resource.with(|stamped| {
+                read(
+                    stamped
+                        .as_ref()
+                        .filter(|s| s.epoch == epoch && s.key == *key)
+                        .and_then(|s| s.answer.as_ref()),
+                )
+            })
         })
     }
 
@@ -162,8 +194,10 @@ impl<T: Clone + 'static> TenantRead<T> {
     /// A read still on its way is dropped, so it can't overwrite this.
     pub fn set_ready(&self, value: T) {
         let epoch = self.session.epoch();
+        let key = self.key.get_untracked();
         self.resource.set(Some(Stamped {
             epoch,
+            key,
             answer: Some(Ok(value)),
         }));
     }
@@ -175,6 +209,7 @@ impl<T: Clone + 'static> TenantRead<T> {
             if let Some(Stamped {
                 epoch: read_in,
                 answer: Some(Ok(value)),
+                ..
             }) = stamped
             {
                 if *read_in == epoch {

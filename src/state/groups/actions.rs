@@ -96,7 +96,7 @@ async fn read_error_page(
 /// failed, if it did; the page then stays as it was and "Show more" can be pressed again.
 pub async fn read_more_errors(
     session: Session,
-    page: TenantRead<GroupPage>,
+    page: TenantRead<GroupPage, GroupId>,
     paging: StoredValue<Option<Paging>>,
 ) -> Option<GraphError> {
     let (group, next) = page

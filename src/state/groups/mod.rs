@@ -60,7 +60,7 @@ pub struct GroupsState {
     /// The Groups screen's list, read afresh each time it opens.
     pub list: TenantRead<Vec<GroupRow>>,
     /// The open group's page, read when it opens and after each change of it.
-    pub page: TenantRead<GroupPage>,
+    pub page: TenantRead<GroupPage, GroupId>,
     /// Where "Show more" of the members with errors goes next.
     pub paging: StoredValue<Option<Paging>>,
     /// "Show more": reads the next page of members with errors; holds why it failed.
@@ -85,11 +85,14 @@ impl GroupsState {
             (session.connected.get() && allowed()).then(|| actions::read_groups(session, tenant))
         });
         let paging = StoredValue::new(None);
-        let page = TenantRead::eager(session, move || {
-            let id = open.get()?;
-            (session.connected.get() && allowed())
-                .then(|| actions::read_group_page(session, tenant, paging, id))
-        });
+        let page = TenantRead::keyed(
+            session,
+            move || open.get(),
+            move |id| {
+                (session.connected.get() && allowed())
+                    .then(|| actions::read_group_page(session, tenant, paging, id))
+            },
+        );
         let more_errors =
             Action::new_local(move |_: &()| actions::read_more_errors(session, page, paging));
         let pending = RwSignal::new(BTreeMap::<GroupId, Vec<Change>>::new());

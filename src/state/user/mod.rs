@@ -31,7 +31,7 @@ pub struct UserScreen {
     /// The user the screen shows, from the route; changes only when another user opens.
     pub open: Memo<Option<UserId>>,
     /// The open user, read when they open (and kept up to date by their changes).
-    pub read: TenantRead<UserRead>,
+    pub read: TenantRead<UserRead, UserId>,
     /// Pending changes per user id.
     pub pending: RwSignal<BTreeMap<UserId, Vec<Change>>>,
     /// The open user's pending changes, planned against the user as read.
@@ -75,13 +75,16 @@ async fn read_user(
 impl UserScreen {
     pub fn new(session: Session, tenant: TenantState, navigation: Navigation) -> Self {
         let open = Memo::new(move |_| navigation.screen.with(|s| s.user().cloned()));
-        let read = TenantRead::eager(session, move || {
-            let id = open.get()?;
-            session
-                .connected
-                .get()
-                .then(|| read_user(session, tenant, id))
-        });
+        let read = TenantRead::keyed(
+            session,
+            move || open.get(),
+            move |id| {
+                session
+                    .connected
+                    .get()
+                    .then(|| read_user(session, tenant, id))
+            },
+        );
         let pending = RwSignal::new(BTreeMap::<UserId, Vec<Change>>::new());
         let planned = Memo::new(move |_| {
             let changes = open
