@@ -8,6 +8,7 @@ mod errors;
 pub mod groups;
 pub mod lists;
 mod plan;
+pub mod reclaim;
 pub mod subscriptions;
 mod usage_location;
 
