@@ -10,7 +10,9 @@
 //! 504; inside `$batch` also per item: 503, 504, 429 or applied-then-504), hidden
 //! `Retry-After` headers, injected plan conflicts (no pair of service plans is mutually
 //! exclusive unless a test says so), how long group license changes take to reach the
-//! members (`group_processing_ms`) and a lazily built bulk population ([`bulk`]). It
+//! members (`group_processing_ms`), a tenant without Microsoft Entra ID P1 or P2, which
+//! can't read sign-in activity (`no_premium`, see [`sign_ins`]), and a lazily built bulk
+//! population ([`bulk`]). It
 //! counts the writes it receives, applies, throttles and applies twice ([`WriteStats`]).
 //! Time is passed in, so the simulator itself stays pure.
 

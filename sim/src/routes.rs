@@ -20,7 +20,7 @@
 //! `group_processing`). `GET /directory/subscriptions` lists the tenant's
 //! `companySubscription`s (see `subscriptions`).
 
-use super::sign_ins::{self, SignInClause};
+use super::sign_ins::{self, Clause, SignInClause};
 use super::{Ctx, Simulator};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::model::{AssignLicenseBody, User};
@@ -366,13 +366,16 @@ impl UserFilter {
             return Ok(UserFilter::StartsWith(clauses));
         }
         let clauses = and_clauses(filter);
-        let sign_in: Vec<Result<SignInClause, ()>> = clauses
+        let sign_in: Vec<Clause> = clauses
             .iter()
-            .filter_map(|clause| SignInClause::parse(clause))
+            .map(|clause| SignInClause::parse(clause))
+            .filter(|clause| *clause != Clause::Other)
             .collect();
         match sign_in.as_slice() {
             [] => {}
-            [Ok(clause)] if clauses.len() == 1 => return Ok(UserFilter::SignIn(*clause)),
+            [Clause::SignIn(clause)] if clauses.len() == 1 => {
+                return Ok(UserFilter::SignIn(*clause))
+            }
             [_] if clauses.len() == 1 => return Err(unsupported_filter()),
             _ => {
                 return Err(fail(

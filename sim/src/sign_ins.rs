@@ -110,6 +110,16 @@ pub enum Comparison {
     Le,
 }
 
+/// What one `$filter` clause is, as far as sign-in activity goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clause {
+    /// Not about `signInActivity`.
+    Other,
+    SignIn(SignInClause),
+    /// About `signInActivity`, but not in a form Graph supports.
+    Unsupported,
+}
+
 /// `signInActivity/{field} {op} {time}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SignInClause {
@@ -119,11 +129,13 @@ pub struct SignInClause {
 }
 
 impl SignInClause {
-    /// Reads one clause; `None` when it is not about sign-in activity.
-    pub fn parse(clause: &str) -> Option<Result<SignInClause, ()>> {
+    /// Reads one clause of a `$filter`.
+    pub fn parse(clause: &str) -> Clause {
         let mut words = clause.split_whitespace();
-        let property = words.next()?.to_ascii_lowercase();
-        let field = property.strip_prefix("signinactivity/")?;
+        let property = words.next().unwrap_or("").to_ascii_lowercase();
+        let Some(field) = property.strip_prefix("signinactivity/") else {
+            return Clause::Other;
+        };
         let parsed = (|| {
             let field = match field {
                 "lastsignindatetime" => Field::Interactive,
@@ -145,7 +157,7 @@ impl SignInClause {
                 at_ms,
             })
         })();
-        Some(parsed.ok_or(()))
+        parsed.map_or(Clause::Unsupported, Clause::SignIn)
     }
 
     /// Whether a user's record matches. A time Graph has none of matches only `ne`.
@@ -196,10 +208,11 @@ mod tests {
 
     #[test]
     fn clauses_read_graphs_comparisons_and_refuse_others() {
-        let clause =
+        let Clause::SignIn(clause) =
             SignInClause::parse("signInActivity/lastSignInDateTime le 2026-10-17T00:00:00Z")
-                .unwrap()
-                .unwrap();
+        else {
+            panic!("a sign-in clause")
+        };
         assert_eq!(clause.comparison, Comparison::Le);
         let old = SignIns::interactive(100, None).at(NOW);
         let recent = SignIns::interactive(10, None).at(NOW);
@@ -209,12 +222,11 @@ mod tests {
             !clause.admits(None),
             "never signed in has no time to compare"
         );
-        assert!(
-            SignInClause::parse("signInActivity/lastSignInDateTime lt 2026-10-17T00:00:00Z")
-                .unwrap()
-                .is_err()
+        assert_eq!(
+            SignInClause::parse("signInActivity/lastSignInDateTime lt 2026-10-17T00:00:00Z"),
+            Clause::Unsupported
         );
-        assert!(SignInClause::parse("accountEnabled eq true").is_none());
+        assert_eq!(SignInClause::parse("accountEnabled eq true"), Clause::Other);
         assert!(asks_for_sign_in_activity(&[(
             "$select".into(),
             "id,SignInActivity".into()

@@ -24,7 +24,7 @@ use crate::graph::ids::{GroupId, UserId};
 use crate::graph::model::{CompanySubscription, SignInActivity, User};
 use crate::licensing::catalog::Catalog;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// Graph's code for a tenant without Microsoft Entra ID P1 or P2 asking for sign-ins.
 pub const NO_PREMIUM_CODE: &str = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
@@ -397,14 +397,13 @@ fn sort_by_person<T>(rows: &mut [T], person: impl Fn(&T) -> &Person) {
 
 /// Each user once: those of `users`, then those of `disabled` not among them.
 fn merged<'a>(reads: &Reads<'a>) -> Vec<&'a User> {
-    let mut seen: BTreeMap<&UserId, ()> = BTreeMap::new();
-    let mut all = Vec::new();
-    for user in reads.users.iter().chain(reads.disabled) {
-        if seen.insert(&user.id, ()).is_none() {
-            all.push(user);
-        }
-    }
-    all
+    let mut seen: BTreeSet<&UserId> = BTreeSet::new();
+    reads
+        .users
+        .iter()
+        .chain(reads.disabled)
+        .filter(|user| seen.insert(&user.id))
+        .collect()
 }
 
 /// The findings for what the screen read, with `prices` and `exclusions`.
@@ -852,6 +851,11 @@ mod tests {
             &GroupMembers::new(),
         );
         assert_eq!(findings.sign_in, sign_in);
+        // The findings (and why sign-ins are missing) survive a round trip through JSON.
+        let json = serde_json::to_value(&findings).unwrap();
+        assert_eq!(json["signIn"]["signIn"], "unavailable");
+        assert_eq!(json["signIn"]["why"], "noPremium");
+        assert_eq!(serde_json::from_value::<Findings>(json).unwrap(), findings);
         assert!(findings.inactive.rows.is_empty());
         assert!(findings.never_signed_in.rows.is_empty());
         assert_eq!(findings.disabled.rows.len(), 2);

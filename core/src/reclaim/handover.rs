@@ -158,7 +158,7 @@ pub fn hand_over(
                 user_label: label.to_string(),
                 skus: skus
                     .iter()
-                    .filter(|sku| !mailbox::mailbox_plans(sku, catalog).is_empty())
+                    .filter(|sku| mailbox::sku_has_mailbox(sku, catalog))
                     .cloned()
                     .collect(),
             });

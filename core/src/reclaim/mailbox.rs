@@ -42,6 +42,11 @@ pub fn mailbox_plans(sku: &SkuId, catalog: &Catalog) -> BTreeSet<PlanId> {
         .unwrap_or_default()
 }
 
+/// Whether `sku` includes an Exchange Online plan: removing it can disconnect a mailbox.
+pub fn sku_has_mailbox(sku: &SkuId, catalog: &Catalog) -> bool {
+    !mailbox_plans(sku, catalog).is_empty()
+}
+
 /// Whether a copy of `sku` with `disabled_plans` off gives the user a mailbox.
 pub fn copy_has_mailbox(sku: &SkuId, disabled_plans: &[PlanId], catalog: &Catalog) -> bool {
     mailbox_plans(sku, catalog)
@@ -113,6 +118,8 @@ mod tests {
         assert!(copy_has_mailbox(&e3, &[PlanId::new("spo")], &catalog));
         assert!(!copy_has_mailbox(&e3, &[PlanId::new("exo2")], &catalog));
         assert!(!copy_has_mailbox(&SkuId::new("pbi"), &[], &catalog));
+        assert!(sku_has_mailbox(&e3, &catalog));
+        assert!(!sku_has_mailbox(&SkuId::new("pbi"), &catalog));
         assert!(!copy_has_mailbox(&SkuId::new("unknown"), &[], &catalog));
         // 2027-01-15 plus 30 days.
         assert_eq!(
