@@ -406,6 +406,93 @@ fn merged<'a>(reads: &Reads<'a>) -> Vec<&'a User> {
         .collect()
 }
 
+/// Which user section `user` belongs in, if any; `Err` when Graph did not say whether
+/// the account is enabled.
+fn reason_for(
+    user: &User,
+    sign_in: &SignIn,
+    options: Options,
+) -> Result<Option<Reason>, SkipReason> {
+    match (user.account_enabled, sign_in) {
+        (Some(false), _) => Ok(Some(Reason::Disabled)),
+        (None, _) => Err(SkipReason::EnabledUnknown),
+        (Some(true), SignIn::Unavailable(_)) => Ok(None),
+        (Some(true), SignIn::Read) => {
+            Ok(match activity(user, options.now_ms, options.window_days) {
+                Activity::Inactive { last_ms, days } => Some(Reason::Inactive { last_ms, days }),
+                Activity::NeverSignedIn { created_ms, days } => {
+                    Some(Reason::NeverSignedIn { created_ms, days })
+                }
+                Activity::Recent { .. } | Activity::New { .. } => None,
+            })
+        }
+    }
+}
+
+/// A user's finding: every license priced, and what taking them back saves.
+fn user_finding(
+    user: &User,
+    reason: Reason,
+    held: Vec<Holding>,
+    excluded: Option<Excluded>,
+    prices: &PriceTable,
+    exclusions: &Exclusions,
+) -> UserFinding {
+    let licenses: Vec<PricedHolding> = held
+        .into_iter()
+        .map(|holding| PricedHolding {
+            price: prices.price(&holding.sku).cloned(),
+            excluded: exclusions.sku(&holding.sku),
+            holding,
+        })
+        .collect();
+    let mut monthly = Totals::default();
+    if excluded.is_none() {
+        for price in licenses.iter().filter_map(PricedHolding::monthly_saving) {
+            monthly.add(price);
+        }
+    }
+    UserFinding {
+        person: Person::of(user),
+        reason,
+        licenses,
+        excluded,
+        monthly,
+    }
+}
+
+/// The SKUs with unused seats, priced.
+fn seat_section(
+    catalog: &Catalog,
+    subscriptions: &[CompanySubscription],
+    prices: &PriceTable,
+    exclusions: &Exclusions,
+) -> SeatSection {
+    let (seats, unknown) = unused_seats(catalog, subscriptions);
+    let rows: Vec<SeatFinding> = seats
+        .into_iter()
+        .map(|seats| {
+            let price = prices.price(&seats.sku).cloned();
+            let excluded = exclusions.sku(&seats.sku);
+            let mut monthly = Totals::default();
+            if let (Some(price), None) = (&price, &excluded) {
+                monthly.add(&price.times(seats.paid_unused));
+            }
+            SeatFinding {
+                seats,
+                price,
+                excluded,
+                monthly,
+            }
+        })
+        .collect();
+    SeatSection {
+        savings: Savings::from_monthly(sum(rows.iter().map(|row| &row.monthly))),
+        rows,
+        unknown,
+    }
+}
+
 /// The findings for what the screen read, with `prices` and `exclusions`.
 pub fn analyse(
     reads: &Reads,
@@ -414,19 +501,17 @@ pub fn analyse(
     exclusions: &Exclusions,
     options: Options,
 ) -> Findings {
-    let mut disabled = Vec::new();
-    let mut inactive = Vec::new();
-    let mut never = Vec::new();
+    let (mut disabled, mut inactive, mut never) = (Vec::new(), Vec::new(), Vec::new());
     let mut copies = Vec::new();
     let mut skipped = Vec::new();
     for user in merged(reads) {
-        let licensed = !user.assigned_licenses.is_empty();
+        let skip = |why| Skipped {
+            person: Person::of(user),
+            why,
+        };
         let Some(held) = holdings(user, catalog) else {
-            if licensed {
-                skipped.push(Skipped {
-                    person: Person::of(user),
-                    why: SkipReason::SourcesUnknown,
-                });
+            if !user.assigned_licenses.is_empty() {
+                skipped.push(skip(SkipReason::SourcesUnknown));
             }
             continue;
         };
@@ -434,55 +519,19 @@ pub fn analyse(
             continue;
         }
         let excluded = exclusions.user(&user.id, reads.group_members);
-        let reason = match (user.account_enabled, reads.sign_in) {
-            (Some(false), _) => Some(Reason::Disabled),
-            (None, _) => {
-                skipped.push(Skipped {
-                    person: Person::of(user),
-                    why: SkipReason::EnabledUnknown,
-                });
-                None
-            }
-            (Some(true), SignIn::Read) => {
-                match activity(user, options.now_ms, options.window_days) {
-                    Activity::Inactive { last_ms, days } => {
-                        Some(Reason::Inactive { last_ms, days })
-                    }
-                    Activity::NeverSignedIn { created_ms, days } => {
-                        Some(Reason::NeverSignedIn { created_ms, days })
-                    }
-                    Activity::Recent { .. } | Activity::New { .. } => None,
-                }
-            }
-            (Some(true), SignIn::Unavailable(_)) => None,
-        };
+        let reason = reason_for(user, reads.sign_in, options).unwrap_or_else(|why| {
+            skipped.push(skip(why));
+            None
+        });
         if let Some(reason) = reason {
-            let licenses: Vec<PricedHolding> = held
-                .into_iter()
-                .map(|holding| PricedHolding {
-                    price: prices.price(&holding.sku).cloned(),
-                    excluded: exclusions.sku(&holding.sku),
-                    holding,
-                })
-                .collect();
-            let mut monthly = Totals::default();
-            if excluded.is_none() {
-                for price in licenses.iter().filter_map(PricedHolding::monthly_saving) {
-                    monthly.add(price);
-                }
-            }
-            let finding = UserFinding {
-                person: Person::of(user),
-                licenses,
-                excluded,
-                monthly,
-                reason: reason.clone(),
+            let section = match reason {
+                Reason::Disabled => &mut disabled,
+                Reason::Inactive { .. } => &mut inactive,
+                Reason::NeverSignedIn { .. } => &mut never,
             };
-            match reason {
-                Reason::Disabled => disabled.push(finding),
-                Reason::Inactive { .. } => inactive.push(finding),
-                Reason::NeverSignedIn { .. } => never.push(finding),
-            }
+            section.push(user_finding(
+                user, reason, held, excluded, prices, exclusions,
+            ));
             continue;
         }
         for holding in held {
@@ -500,30 +549,7 @@ pub fn analyse(
     }
     sort_by_person(&mut copies, |row| &row.person);
     sort_by_person(&mut skipped, |row| &row.person);
-
-    let (seats, unknown) = unused_seats(catalog, reads.subscriptions);
-    let seat_rows: Vec<SeatFinding> = seats
-        .into_iter()
-        .map(|seats| {
-            let price = prices.price(&seats.sku).cloned();
-            let excluded = exclusions.sku(&seats.sku);
-            let mut monthly = Totals::default();
-            if let (Some(price), None) = (&price, &excluded) {
-                monthly.add(&price.times(seats.paid_unused));
-            }
-            SeatFinding {
-                seats,
-                price,
-                excluded,
-                monthly,
-            }
-        })
-        .collect();
-    let unused_seats = SeatSection {
-        savings: Savings::from_monthly(sum(seat_rows.iter().map(|row| &row.monthly))),
-        rows: seat_rows,
-        unknown,
-    };
+    let unused_seats = seat_section(catalog, reads.subscriptions, prices, exclusions);
     let disabled = UserSection::from_rows(disabled);
     let inactive = UserSection::from_rows(inactive);
     let never_signed_in = UserSection::from_rows(never);

@@ -129,6 +129,126 @@ fn mailbox_before_after(all: &[&Holding], removed: &[SkuId], catalog: &Catalog) 
     (before, after)
 }
 
+/// The hand-over being built, one selected user or copy at a time.
+struct Builder<'a> {
+    catalog: &'a Catalog,
+    handover: Handover,
+    losses: Vec<MailboxLoss>,
+}
+
+impl Builder<'_> {
+    fn hold(&mut self, user: &UserId, label: &str, sku: Option<&SkuId>, held: Held) {
+        self.handover.held_back.push(HeldBack {
+            user: user.clone(),
+            user_label: label.to_string(),
+            sku: sku.cloned(),
+            held,
+        });
+    }
+
+    /// One item removing the direct copies of `removing`; `all` is everything the user
+    /// holds, to tell whether a mailbox goes with them.
+    fn remove_direct(
+        &mut self,
+        user: &UserId,
+        label: &str,
+        all: &[&Holding],
+        removing: &[&Holding],
+    ) {
+        let skus: Vec<SkuId> = removing
+            .iter()
+            .filter(|holding| holding.direct().is_some())
+            .map(|holding| holding.sku.clone())
+            .collect();
+        let (before, after) = mailbox_before_after(all, &skus, self.catalog);
+        if before && !after {
+            self.losses.push(MailboxLoss {
+                user: user.clone(),
+                user_label: label.to_string(),
+                skus: skus
+                    .iter()
+                    .filter(|sku| mailbox::sku_has_mailbox(sku, self.catalog))
+                    .cloned()
+                    .collect(),
+            });
+        }
+        let changes = skus.into_iter().map(|sku| Change::Remove { sku }).collect();
+        self.handover
+            .items
+            .push(RunItem::new(user.as_str(), Intent::Change(changes)));
+    }
+
+    /// A user of the disabled, inactive or never-signed-in section: their direct copies
+    /// go in the run, their group copies in the list of groups to leave.
+    fn user(&mut self, findings: &Findings, user: &UserId) {
+        let Some((_, finding)) = findings.user_finding(user) else {
+            return self.hold(user, user.as_str(), None, Held::NotFound);
+        };
+        let label = finding.person.label();
+        if let Some(excluded) = &finding.excluded {
+            let excluded = excluded.clone();
+            return self.hold(user, label, None, Held::Excluded { excluded });
+        }
+        let all: Vec<&Holding> = finding.licenses.iter().map(|l| &l.holding).collect();
+        let mut removing = Vec::new();
+        for license in &finding.licenses {
+            let holding = &license.holding;
+            if let Some(excluded) = &license.excluded {
+                let excluded = excluded.clone();
+                self.hold(user, label, Some(&holding.sku), Held::Excluded { excluded });
+                continue;
+            }
+            removing.push(holding);
+            for copy in holding.from_groups() {
+                let Some(group) = copy.group() else { continue };
+                self.handover.group_removals.push(GroupRemoval {
+                    user: user.clone(),
+                    user_label: label.to_string(),
+                    sku: holding.sku.clone(),
+                    sku_name: holding.sku_name.clone(),
+                    group: group.clone(),
+                    group_name: copy.group_name.clone(),
+                    carries_mailbox: mailbox::copy_has_mailbox(
+                        &holding.sku,
+                        &copy.disabled_plans,
+                        self.catalog,
+                    ),
+                });
+            }
+        }
+        if removing.iter().any(|holding| holding.direct().is_some()) {
+            self.remove_direct(user, label, &all, &removing);
+        } else if !removing.is_empty() {
+            self.hold(user, label, None, Held::NothingDirect);
+        }
+    }
+
+    /// A direct copy of a group license: in the run only when safe and not excluded.
+    fn copy(&mut self, findings: &Findings, user: &UserId, sku: &SkuId) {
+        let found = findings
+            .direct_copies
+            .rows
+            .iter()
+            .find(|row| &row.person.id == user && &row.holding.sku == sku);
+        let Some(row) = found else {
+            return self.hold(user, user.as_str(), Some(sku), Held::NotFound);
+        };
+        let label = row.person.label();
+        match (&row.excluded, &row.unsafe_reason) {
+            (Some(excluded), _) => {
+                let excluded = excluded.clone();
+                self.hold(user, label, Some(sku), Held::Excluded { excluded })
+            }
+            (None, Some(reason)) => {
+                let reason = reason.clone();
+                self.hold(user, label, Some(sku), Held::Unsafe { reason })
+            }
+            // Safe: the group copies keep every plan on, the mailbox included.
+            (None, None) => self.remove_direct(user, label, &[&row.holding], &[&row.holding]),
+        }
+    }
+}
+
 /// The run for `selection`, starting at `run_ms`.
 pub fn hand_over(
     findings: &Findings,
@@ -136,149 +256,21 @@ pub fn hand_over(
     catalog: &Catalog,
     run_ms: u64,
 ) -> Handover {
-    let mut handover = Handover::default();
-    let mut losses = Vec::new();
-    let mut plan_user = |user: &UserId,
-                         label: &str,
-                         all: &[&Holding],
-                         removing: &[&Holding],
-                         handover: &mut Handover| {
-        let skus: Vec<SkuId> = removing
-            .iter()
-            .filter(|holding| holding.direct().is_some())
-            .map(|holding| holding.sku.clone())
-            .collect();
-        if skus.is_empty() {
-            return;
-        }
-        let (before, after) = mailbox_before_after(all, &skus, catalog);
-        if before && !after {
-            losses.push(MailboxLoss {
-                user: user.clone(),
-                user_label: label.to_string(),
-                skus: skus
-                    .iter()
-                    .filter(|sku| mailbox::sku_has_mailbox(sku, catalog))
-                    .cloned()
-                    .collect(),
-            });
-        }
-        let changes = skus.into_iter().map(|sku| Change::Remove { sku }).collect();
-        handover
-            .items
-            .push(RunItem::new(user.as_str(), Intent::Change(changes)));
+    let mut builder = Builder {
+        catalog,
+        handover: Handover::default(),
+        losses: Vec::new(),
     };
-
     for user in &selection.users {
-        let Some((_, finding)) = findings.user_finding(user) else {
-            handover.held_back.push(HeldBack {
-                user: user.clone(),
-                user_label: user.to_string(),
-                sku: None,
-                held: Held::NotFound,
-            });
-            continue;
-        };
-        let label = finding.person.label().to_string();
-        if let Some(excluded) = &finding.excluded {
-            handover.held_back.push(HeldBack {
-                user: user.clone(),
-                user_label: label,
-                sku: None,
-                held: Held::Excluded {
-                    excluded: excluded.clone(),
-                },
-            });
-            continue;
-        }
-        let all: Vec<&Holding> = finding.licenses.iter().map(|l| &l.holding).collect();
-        let mut removing = Vec::new();
-        for license in &finding.licenses {
-            if let Some(excluded) = &license.excluded {
-                handover.held_back.push(HeldBack {
-                    user: user.clone(),
-                    user_label: label.clone(),
-                    sku: Some(license.holding.sku.clone()),
-                    held: Held::Excluded {
-                        excluded: excluded.clone(),
-                    },
-                });
-                continue;
-            }
-            removing.push(&license.holding);
-            for copy in license.holding.from_groups() {
-                let Some(group) = copy.group() else { continue };
-                handover.group_removals.push(GroupRemoval {
-                    user: user.clone(),
-                    user_label: label.clone(),
-                    sku: license.holding.sku.clone(),
-                    sku_name: license.holding.sku_name.clone(),
-                    group: group.clone(),
-                    group_name: copy.group_name.clone(),
-                    carries_mailbox: mailbox::copy_has_mailbox(
-                        &license.holding.sku,
-                        &copy.disabled_plans,
-                        catalog,
-                    ),
-                });
-            }
-        }
-        if removing.iter().all(|h| h.direct().is_none()) {
-            if !removing.is_empty() {
-                handover.held_back.push(HeldBack {
-                    user: user.clone(),
-                    user_label: label,
-                    sku: None,
-                    held: Held::NothingDirect,
-                });
-            }
-            continue;
-        }
-        plan_user(user, &label, &all, &removing, &mut handover);
+        builder.user(findings, user);
     }
-
     for (user, sku) in &selection.copies {
-        let found = findings
-            .direct_copies
-            .rows
-            .iter()
-            .find(|row| &row.person.id == user && &row.holding.sku == sku);
-        let held = match found {
-            None => Held::NotFound,
-            Some(row) => match (&row.excluded, &row.unsafe_reason) {
-                (Some(excluded), _) => Held::Excluded {
-                    excluded: excluded.clone(),
-                },
-                (None, Some(reason)) => Held::Unsafe {
-                    reason: reason.clone(),
-                },
-                (None, None) => {
-                    // Safe: the group copies keep every plan on, the mailbox included.
-                    let holding = &row.holding;
-                    plan_user(
-                        user,
-                        row.person.label(),
-                        &[holding],
-                        &[holding],
-                        &mut handover,
-                    );
-                    continue;
-                }
-            },
-        };
-        handover.held_back.push(HeldBack {
-            user: user.clone(),
-            user_label: found
-                .map(|row| row.person.label().to_string())
-                .unwrap_or_else(|| user.to_string()),
-            sku: Some(sku.clone()),
-            held,
-        });
+        builder.copy(findings, user, sku);
     }
-
-    if !losses.is_empty() {
+    let mut handover = builder.handover;
+    if !builder.losses.is_empty() {
         handover.mailbox = Some(MailboxWarning {
-            users: losses,
+            users: builder.losses,
             reconnect_until_ms: mailbox::reconnect_until_ms(run_ms),
         });
     }

@@ -110,7 +110,7 @@ pub fn subscriptions() -> Vec<CompanySubscription> {
 }
 
 /// One copy of a SKU: (sku, group, state, error, plans off).
-pub type Copy<'a> = (&'a str, Option<&'a str>, &'a str, &'a str, &'a [&'a str]);
+pub type CopySpec<'a> = (&'a str, Option<&'a str>, &'a str, &'a str, &'a [&'a str]);
 
 /// A user as `users_with_sign_in_activity` returns them. `sign_in` gives the days since
 /// the interactive, non-interactive and successful sign-ins; `None`: never signed in.
@@ -119,7 +119,7 @@ pub fn user(
     enabled: bool,
     created_days_ago: u64,
     sign_in: Option<[Option<u64>; 3]>,
-    copies: &[Copy],
+    copies: &[CopySpec],
 ) -> User {
     let ago = |days: u64| crate::bulk::iso_utc(NOW - days * DAY);
     let states: Vec<LicenseAssignmentState> = copies
@@ -152,12 +152,12 @@ pub fn user(
 }
 
 /// A direct copy, active, with these plans off.
-pub fn direct<'a>(sku: &'a str, off: &'a [&'a str]) -> Copy<'a> {
+pub fn direct<'a>(sku: &'a str, off: &'a [&'a str]) -> CopySpec<'a> {
     (sku, None, "Active", "None", off)
 }
 
 /// A copy from `group`, active.
-pub fn from_group<'a>(sku: &'a str, group: &'a str, off: &'a [&'a str]) -> Copy<'a> {
+pub fn from_group<'a>(sku: &'a str, group: &'a str, off: &'a [&'a str]) -> CopySpec<'a> {
     (sku, Some(group), "Active", "None", off)
 }
 
