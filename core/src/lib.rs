@@ -20,6 +20,7 @@ pub mod groups;
 pub mod licensing;
 pub mod lists;
 pub mod ops;
+pub mod reclaim;
 pub mod route;
 pub mod wording;
 

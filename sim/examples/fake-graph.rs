@@ -5,8 +5,14 @@
 //!     [--users 0] [--replication-delay-ms 0] [--write-quota 3000/150s]
 //!     [--throttle-model bucket|sliding] [--throttle-quota 3000] [--throttle-window-s 150]
 //!     [--fault-rate 0.0] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]...
-//!     [--group-processing-ms 3000]
+//!     [--group-processing-ms 3000] [--no-premium]
 //! ```
+//!
+//! `--no-premium`: the tenant has no Microsoft Entra ID P1 or P2, so selecting or
+//! filtering `signInActivity` gets Graph's 403
+//! `Authentication_RequestFromNonPremiumTenantOrB2CTenant` ("Neither tenant is B2C or
+//! tenant doesn't have premium license"). Reading it needs `AuditLog.Read.All` in the
+//! token either way.
 //!
 //! `--group-processing-ms N`: how long a group license change (`POST
 //! /groups/{id}/assignLicense`, answered 202) takes to reach the members; the group's
@@ -106,7 +112,7 @@ struct MintClaims {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--users N] [--replication-delay-ms N] [--write-quota W/T] [--throttle-model bucket|sliding] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]... [--group-processing-ms N]");
+    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--users N] [--replication-delay-ms N] [--write-quota W/T] [--throttle-model bucket|sliding] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]... [--group-processing-ms N] [--no-premium]");
     eprintln!("       fake-graph --mint-token [--scp SCOPES] [--roles ROLES] [--aud AUDIENCE] [--exp-in-s SECONDS] [--upn UPN] [--tid TENANT]");
     std::process::exit(2)
 }
@@ -136,6 +142,10 @@ fn parse_options() -> Options {
         }
         if flag == "--hide-retry-after" {
             options.config.hide_retry_after = true;
+            continue;
+        }
+        if flag == "--no-premium" {
+            options.config.no_premium = true;
             continue;
         }
         let value = args.next().unwrap_or_else(|| usage());

@@ -17,8 +17,14 @@
 //!
 //! Users with `n % 7 == 3` outside the last team have no usage location. Nested groups
 //! pass membership on (transitive members) but not licenses, as in Entra ID.
+//!
+//! Most sign in every day. One in fifty (`n % 50 == 7`) stopped 100 to 249 days ago, one
+//! in fifty (`n % 50 == 23`) never signed in, and one in fifty (`n % 50 == 41`) only reads
+//! mail on a phone (no interactive sign-in for 200 days, an app's yesterday), so the
+//! reclaim screen finds inactive and never-signed-in users among them too.
 
 use super::seed::{DOMAIN, E3, EMS, EXCHANGE_P1, POWER_BI_PRO};
+use super::sign_ins::SignIns;
 use super::tenant::{SimGroup, SimUser};
 use license_desk_core::graph::ids::{GroupId, SkuId};
 use license_desk_core::graph::model::{
@@ -196,6 +202,18 @@ pub fn groups() -> Vec<SimGroup> {
     ]
 }
 
+/// When bulk user `n`'s account was created and when they last signed in.
+fn activity(n: usize) -> (Option<u32>, Option<SignIns>) {
+    let created = 120 + (n as u32 * 7) % 900;
+    let sign_ins = match n % 50 {
+        7 => Some(SignIns::interactive(100 + (n as u32 % 150), None)),
+        23 => None,
+        41 => Some(SignIns::interactive(200, Some(1))),
+        _ => Some(SignIns::interactive(n as u32 % 5, Some(0))),
+    };
+    (Some(created), sign_ins)
+}
+
 /// Seats `count` bulk users hold, per SKU, without building them.
 pub fn seats_held(count: usize) -> BTreeMap<SkuId, i64> {
     let mut held: BTreeMap<SkuId, i64> = BTreeMap::new();
@@ -244,6 +262,7 @@ pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
             }
             license_desk_core::licensing::effective::sort_states(&mut states);
             let upn = upn(n);
+            let (created_days_ago, sign_ins) = activity(n);
             SimUser {
                 id: rng.guid().into(),
                 display_name: display_name(n),
@@ -263,6 +282,8 @@ pub fn users(seed: u64, count: usize, catalog: &Catalog) -> Vec<SimUser> {
                     PROCESSED_AT,
                 ),
                 states,
+                created_days_ago,
+                sign_ins,
             }
         })
         .collect()

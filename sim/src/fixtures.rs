@@ -21,11 +21,12 @@ pub const NOW_S: i64 = (NOW / 1000) as i64;
 pub const ORIGIN: &str = "http://127.0.0.1:9";
 
 /// Every permission License Desk asks of a delegated token.
-pub const SCOPES: [&str; 4] = [
+pub const SCOPES: [&str; 5] = [
     "User.ReadWrite.All",
     "LicenseAssignment.ReadWrite.All",
     "Organization.Read.All",
     "GroupMember.Read.All",
+    "AuditLog.Read.All",
 ];
 
 /// An id of whichever kind the test needs (`Guid`, `UserId`, `GroupId`, `SkuId`,

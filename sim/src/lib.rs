@@ -10,7 +10,9 @@
 //! 504; inside `$batch` also per item: 503, 504, 429 or applied-then-504), hidden
 //! `Retry-After` headers, injected plan conflicts (no pair of service plans is mutually
 //! exclusive unless a test says so), how long group license changes take to reach the
-//! members (`group_processing_ms`) and a lazily built bulk population ([`bulk`]). It
+//! members (`group_processing_ms`), a tenant without Microsoft Entra ID P1 or P2, which
+//! can't read sign-in activity (`no_premium`, see [`sign_ins`]), and a lazily built bulk
+//! population ([`bulk`]). It
 //! counts the writes it receives, applies, throttles and applies twice ([`WriteStats`]).
 //! Time is passed in, so the simulator itself stays pure.
 
@@ -22,6 +24,8 @@ mod group_processing;
 mod routes;
 pub mod seed;
 pub mod seed_catalog;
+pub mod seed_reclaim;
+pub mod sign_ins;
 pub mod subscriptions;
 pub mod tenant;
 pub mod throttle;
@@ -95,6 +99,9 @@ pub struct SimConfig {
     /// first quarter, `ProcessingInProgress` until then, and `ProcessingComplete` once
     /// every member has been processed.
     pub group_processing_ms: u64,
+    /// The tenant has no Microsoft Entra ID P1 or P2: reading or filtering
+    /// `signInActivity` gets Graph's 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`.
+    pub no_premium: bool,
 }
 
 impl Default for SimConfig {
@@ -112,6 +119,7 @@ impl Default for SimConfig {
             latency_ms: 0,
             hide_retry_after: false,
             group_processing_ms: 3_000,
+            no_premium: false,
         }
     }
 }
@@ -442,6 +450,31 @@ impl Simulator {
                 );
             }
         }
+        if route.reads_user_profiles() {
+            let (_, query) = license_desk_core::graph::url::split_query(&request.target);
+            if sign_ins::asks_for_sign_in_activity(&query) {
+                if !Action::ReadSignInActivity.allowed_by(&claims) {
+                    return self.error(
+                        request,
+                        now_ms,
+                        403,
+                        "Authorization_RequestDenied",
+                        "Insufficient privileges to complete the operation.",
+                        None,
+                    );
+                }
+                if self.config.no_premium {
+                    return self.error(
+                        request,
+                        now_ms,
+                        403,
+                        sign_ins::NO_PREMIUM_CODE,
+                        sign_ins::NO_PREMIUM_MESSAGE,
+                        None,
+                    );
+                }
+            }
+        }
         if method != "GET" {
             // Graph meters writes per app and tenant.
             let app = format!(
@@ -712,15 +745,19 @@ impl Simulator {
         )
     }
 
-    /// The user as reads see them now: the newest version already visible.
+    /// The user as reads see them now: the newest version already visible, with their
+    /// creation date and sign-in activity at `now_ms`.
     pub(crate) fn read_user(&mut self, index: usize, now_ms: u64) -> User {
-        let Some(versions) = self.published.get_mut(&index) else {
-            return self.tenant.user_view(index);
+        let view = match self.published.get_mut(&index) {
+            None => self.tenant.user_view(index),
+            Some(versions) => {
+                while versions.len() > 1 && versions[1].0 <= now_ms {
+                    versions.pop_front();
+                }
+                versions[0].1.clone()
+            }
         };
-        while versions.len() > 1 && versions[1].0 <= now_ms {
-            versions.pop_front();
-        }
-        versions[0].1.clone()
+        self.tenant.with_activity(index, view, now_ms)
     }
 
     /// Publishes a user's new state after a write; reads see it after the delay.

@@ -9,14 +9,18 @@
 //! `ConsistencyLevel: eventual` and `$count=true` it is refused with 400
 //! `Request_UnsupportedQuery`, worded like the documented refusal of `endsWith` without
 //! them (Microsoft Graph docs, "Advanced query capabilities on Microsoft Entra ID
-//! objects", error handling section). Next links keep `$filter` and `$count`, so every
-//! page needs the header again.
+//! objects", error handling section); it combines with `accountEnabled eq true|false`
+//! through `and` (the disabled licensed accounts). Next links keep `$filter` and
+//! `$count`, so every page needs the header again. `signInActivity` and `createdDateTime`
+//! come back only on `$select`; a filter on `signInActivity` stands alone, and pages that
+//! carry it hold at most 120 users (see `sign_ins`).
 //!
 //! Groups return `assignedLicenses` and `licenseProcessingState` only on `$select`, as
 //! Graph documents; `POST /groups/{id}/assignLicense` answers 202 (see
 //! `group_processing`). `GET /directory/subscriptions` lists the tenant's
 //! `companySubscription`s (see `subscriptions`).
 
+use super::sign_ins::{self, Clause, SignInClause};
 use super::{Ctx, Simulator};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::model::{AssignLicenseBody, User};
@@ -123,12 +127,14 @@ const DEFAULT_USER_PROPERTIES: [&str; 11] = [
     "id",
 ];
 
-const EXTRA_USER_PROPERTIES: [&str; 6] = [
+const EXTRA_USER_PROPERTIES: [&str; 8] = [
     "usageLocation",
     "accountEnabled",
     "assignedLicenses",
     "assignedPlans",
     "licenseAssignmentStates",
+    "createdDateTime",
+    "signInActivity",
     "id",
 ];
 
@@ -174,8 +180,18 @@ fn user_json(user: &User, select: Option<&[String]>) -> Value {
                     .iter()
                     .chain(EXTRA_USER_PROPERTIES.iter())
                     .find(|name| name.eq_ignore_ascii_case(property));
-                if let Some(name) = known {
-                    out.insert((*name).to_string(), lookup(name));
+                match known {
+                    // Left out for users who never signed in; "never" for one kind of
+                    // sign-in is written with Graph's placeholders.
+                    Some(&"signInActivity") => {
+                        if let Some(activity) = &user.sign_in_activity {
+                            out.insert("signInActivity".into(), sign_ins::sign_in_json(activity));
+                        }
+                    }
+                    Some(name) => {
+                        out.insert((*name).to_string(), lookup(name));
+                    }
+                    None => {}
                 }
             }
             out.insert("id".into(), lookup("id"));
@@ -278,18 +294,41 @@ fn parse_sku_filter(filter: &str) -> Option<SkuId> {
     sku.is_well_formed().then_some(sku)
 }
 
-/// `assignedLicenses/$count eq 0` (`Some(true)`: unlicensed) or `ne 0` (`Some(false)`).
-fn parse_license_count_filter(filter: &str) -> Option<bool> {
-    let compact: String = filter
+/// One condition of an `and`-joined filter on accounts and licenses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Condition {
+    /// `accountEnabled eq true|false`.
+    Enabled(bool),
+    /// `assignedLicenses/$count ne 0` (true) or `eq 0` (false): an advanced query.
+    Licensed(bool),
+}
+
+fn parse_condition(clause: &str) -> Option<Condition> {
+    let compact: String = clause
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_lowercase();
     match compact.as_str() {
-        "assignedlicenses/$counteq0" => Some(true),
-        "assignedlicenses/$countne0" => Some(false),
+        "accountenabledeqtrue" => Some(Condition::Enabled(true)),
+        "accountenabledeqfalse" => Some(Condition::Enabled(false)),
+        "assignedlicenses/$counteq0" => Some(Condition::Licensed(false)),
+        "assignedlicenses/$countne0" => Some(Condition::Licensed(true)),
         _ => None,
     }
+}
+
+/// The clauses of a filter joined by `and` (any case).
+fn and_clauses(filter: &str) -> Vec<&str> {
+    let lower = filter.to_ascii_lowercase();
+    let mut clauses = Vec::new();
+    let mut start = 0;
+    while let Some(at) = lower[start..].find(" and ") {
+        clauses.push(filter[start..start + at].trim());
+        start += at + " and ".len();
+    }
+    clauses.push(filter[start..].trim());
+    clauses
 }
 
 /// What Graph says when an advanced-query filter comes without `$count=true` and
@@ -301,8 +340,18 @@ enum UserFilter {
     All,
     StartsWith(Vec<(String, String)>),
     HoldsSku(SkuId),
-    /// `assignedLicenses/$count eq 0` (true) or `ne 0` (false): an advanced query.
-    Unlicensed(bool),
+    /// Conditions on `accountEnabled` and `assignedLicenses/$count`, all of which apply.
+    Conditions(Vec<Condition>),
+    /// One condition on `signInActivity`, which can't be combined with another.
+    SignIn(SignInClause),
+}
+
+fn unsupported_filter() -> Failure {
+    fail(
+        400,
+        "Request_UnsupportedQuery",
+        "Unsupported or invalid query filter clause specified.",
+    )
 }
 
 impl UserFilter {
@@ -313,18 +362,41 @@ impl UserFilter {
         if let Some(sku) = parse_sku_filter(filter) {
             return Ok(UserFilter::HoldsSku(sku));
         }
-        if let Some(unlicensed) = parse_license_count_filter(filter) {
-            return Ok(UserFilter::Unlicensed(unlicensed));
+        if let Some(clauses) = parse_startswith_filter(filter) {
+            return Ok(UserFilter::StartsWith(clauses));
         }
-        parse_startswith_filter(filter)
-            .map(UserFilter::StartsWith)
-            .ok_or_else(|| {
-                fail(
+        let clauses = and_clauses(filter);
+        let sign_in: Vec<Clause> = clauses
+            .iter()
+            .map(|clause| SignInClause::parse(clause))
+            .filter(|clause| *clause != Clause::Other)
+            .collect();
+        match sign_in.as_slice() {
+            [] => {}
+            [Clause::SignIn(clause)] if clauses.len() == 1 => {
+                return Ok(UserFilter::SignIn(*clause))
+            }
+            [_] if clauses.len() == 1 => return Err(unsupported_filter()),
+            _ => {
+                return Err(fail(
                     400,
                     "Request_UnsupportedQuery",
-                    "Unsupported or invalid query filter clause specified.",
-                )
-            })
+                    sign_ins::COMBINED_FILTER_MESSAGE,
+                ))
+            }
+        }
+        clauses
+            .iter()
+            .map(|clause| parse_condition(clause))
+            .collect::<Option<Vec<Condition>>>()
+            .map(UserFilter::Conditions)
+            .ok_or_else(unsupported_filter)
+    }
+
+    /// Whether Graph answers this filter only as an advanced query (`$count` in it).
+    fn is_advanced(&self) -> bool {
+        matches!(self, UserFilter::Conditions(conditions)
+            if conditions.iter().any(|c| matches!(c, Condition::Licensed(_))))
     }
 
     fn admits(&self, user: &User) -> bool {
@@ -334,7 +406,13 @@ impl UserFilter {
                 clauses.iter().any(|clause| matches_clause(user, clause))
             }
             UserFilter::HoldsSku(sku) => user.assigned_licenses.iter().any(|l| &l.sku_id == sku),
-            UserFilter::Unlicensed(unlicensed) => user.assigned_licenses.is_empty() == *unlicensed,
+            UserFilter::Conditions(conditions) => {
+                conditions.iter().all(|condition| match condition {
+                    Condition::Enabled(enabled) => user.account_enabled == Some(*enabled),
+                    Condition::Licensed(licensed) => user.assigned_licenses.is_empty() != *licensed,
+                })
+            }
+            UserFilter::SignIn(clause) => clause.admits(user.sign_in_activity.as_ref()),
         }
     }
 }
@@ -359,14 +437,17 @@ fn is_advanced_query(ctx: &Ctx, query: &[(String, String)]) -> bool {
     count_asked && eventual
 }
 
+/// One page of `items`: `$top` of them (100 unless asked, and at most `limit`), from
+/// `$skiptoken` on, with a next link when more remain.
 fn page(
     ctx: &Ctx,
     path: &str,
     query: &[(String, String)],
     items: Vec<Value>,
     context: &str,
+    limit: Option<usize>,
 ) -> Result<(u16, Value), Failure> {
-    let top: usize = match query_value(query, "$top") {
+    let asked: usize = match query_value(query, "$top") {
         None => 100,
         Some(raw) => raw
             .parse()
@@ -374,6 +455,7 @@ fn page(
             .filter(|n| (1..=999).contains(n))
             .ok_or_else(|| fail(400, "Request_BadRequest", format!("Invalid page size specified: '{raw}'. Must be between 1 and 999 inclusive.")))?,
     };
+    let top = limit.map_or(asked, |limit| asked.min(limit));
     let skip: usize = query_value(query, "$skiptoken")
         .and_then(|t| t.strip_prefix("X'"))
         .and_then(|t| t.strip_suffix('\''))
@@ -486,7 +568,7 @@ pub(crate) fn answer(
         }
         Route::ListUsers => {
             let filter = UserFilter::parse(query_value(&query, "$filter"))?;
-            if matches!(filter, UserFilter::Unlicensed(_)) && !is_advanced_query(ctx, &query) {
+            if filter.is_advanced() && !is_advanced_query(ctx, &query) {
                 return Err(fail(400, "Request_UnsupportedQuery", ADVANCED_QUERY_NEEDED));
             }
             let select = select_list(&query);
@@ -498,7 +580,9 @@ pub(crate) fn answer(
                 .filter(|user| filter.admits(user))
                 .map(|user| profile_json(ctx, user, select.as_deref()))
                 .collect();
-            page(ctx, path, &query, items, "users")
+            let limit =
+                sign_ins::asks_for_sign_in_activity(&query).then_some(sign_ins::SIGN_IN_PAGE_LIMIT);
+            page(ctx, path, &query, items, "users", limit)
         }
         Route::LicenseDetails(id) => {
             let index = user_index(sim, &id)?;
@@ -641,7 +725,7 @@ pub(crate) fn answer(
                 .filter(|group| !errors_only || !tenant.members_with_errors(&group.id).is_empty())
                 .map(|group| group_out(view, ctx, group, select.as_deref()))
                 .collect();
-            page(ctx, path, &query, items, "groups")
+            page(ctx, path, &query, items, "groups", None)
         }
         Route::GetGroup(id) => {
             let tenant = sim.tenant();
@@ -677,7 +761,7 @@ pub(crate) fn answer(
             } else {
                 "directoryObjects"
             };
-            page(ctx, path, &query, items, context)
+            page(ctx, path, &query, items, context, None)
         }
         Route::GroupTransitiveMembers { id, users_only } => {
             let tenant = sim.tenant();
@@ -696,7 +780,7 @@ pub(crate) fn answer(
                 ));
                 "directoryObjects"
             };
-            page(ctx, path, &query, items, context)
+            page(ctx, path, &query, items, context, None)
         }
     }
 }

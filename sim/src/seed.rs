@@ -1,12 +1,15 @@
 //! The demo tenant: real SKUs and service plans from Microsoft's table, about fifty users
 //! covering every licensing situation an admin meets, and four licensed groups.
 //!
-//! The named users are fixed so that documentation and tests can rely on them; the
-//! rest are drawn from the seed. The browser's demo adds a bulk population on first
+//! The named users are fixed so that documentation and tests can rely on them (nine of
+//! them show the "Reclaim licenses" screen's situations, see [`super::seed_reclaim`]);
+//! the rest are drawn from the seed. The browser's demo adds a bulk population on first
 //! access (see [`super::bulk`] and `SimConfig::demo`). Group licensing is processed once, in user order, so
 //! the seat counts produce the intended `CountViolation`.
 
 use super::seed_catalog::SEED_SKUS;
+use super::seed_reclaim::{everyday_activity, reclaim_personas, Activity};
+use super::sign_ins::SignIns;
 use super::tenant::{Rules, SimGroup, SimUser, Tenant};
 use crate::fixtures::g;
 use license_desk_core::graph::ids::PlanId;
@@ -110,10 +113,11 @@ fn skus() -> Vec<(SubscribedSku, Seats)> {
         .collect()
 }
 
-/// Subscriptions behind a SKU: a second one where seats are winding down.
+/// Subscriptions behind a SKU: a second one where seats are winding down, and Office 365
+/// E3's monthly top-up beside its yearly subscription.
 fn subscription_count(part: &str) -> usize {
     match part {
-        "AAD_PREMIUM_P2" | "ENTERPRISEPREMIUM" | "POWER_BI_PRO" => 2,
+        "AAD_PREMIUM_P2" | "ENTERPRISEPREMIUM" | "POWER_BI_PRO" | "ENTERPRISEPACK" => 2,
         _ => 1,
     }
 }
@@ -121,7 +125,7 @@ fn subscription_count(part: &str) -> usize {
 /// When the demo groups were created.
 pub const GROUPS_CREATED_AT: &str = "2025-03-12T11:15:03Z";
 
-fn license(sku: &str, off: &[&str]) -> AssignedLicense {
+pub(crate) fn license(sku: &str, off: &[&str]) -> AssignedLicense {
     AssignedLicense {
         sku_id: g(sku),
         disabled_plans: off.iter().map(|p| g(p)).collect(),
@@ -319,7 +323,8 @@ const LAST: [&str; 16] = [
     "Adams", "Baker", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jensen",
     "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov",
 ];
-/// Generated users besides the named ones.
+/// Generated users besides the named ones. The last of them give their place to the
+/// reclaim screen's named users ([`super::seed_reclaim`]).
 const FILLER_USERS: usize = 32;
 const COUNTRIES: [&str; 6] = ["US", "GB", "DE", "FR", "NL", "CA"];
 
@@ -392,6 +397,24 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(PlanId, PlanId)
         };
         fillers.push((name, Some(country), groups, direct, false, true));
     }
+    // The reclaim screen's users take the last fillers' places: every other user keeps
+    // the id and licenses the seed gives it.
+    let reclaim = reclaim_personas();
+    fillers.truncate(FILLER_USERS - reclaim.len());
+    let mut activity: Vec<Activity> = (0..fillers.len())
+        .map(|position| everyday_activity("", position))
+        .collect();
+    for persona in reclaim {
+        fillers.push((
+            persona.name.to_string(),
+            Some(persona.usage_location),
+            persona.groups,
+            persona.direct,
+            persona.proxy_conflict,
+            persona.enabled,
+        ));
+        activity.push(persona.activity);
+    }
     // Fillers first, so the named executives and Isaiah are evaluated last.
     let named = people
         .drain(..)
@@ -406,7 +429,16 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(PlanId, PlanId)
             )
         });
     fillers.extend(named);
-    for (name, location, groups, direct, conflict, enabled) in fillers {
+    for (position, (name, location, groups, direct, conflict, enabled)) in
+        fillers.into_iter().enumerate()
+    {
+        let Activity {
+            created_days_ago,
+            sign_ins,
+        } = activity
+            .get(position)
+            .copied()
+            .unwrap_or_else(|| everyday_activity(&name, position));
         let upn = upn_for(&name);
         tenant.users.push(SimUser {
             id: rng.guid().into(),
@@ -429,6 +461,8 @@ pub fn demo_tenant_with_exclusive_plans(seed: u64, exclusive: &[(PlanId, PlanId)
                 })
                 .collect(),
             assigned_plans: Vec::new(),
+            created_days_ago,
+            sign_ins,
         });
     }
     // Fixed seat counts apply from the start; headroom is set once everyone is processed.
@@ -523,6 +557,8 @@ pub fn bulk_tenant(seed: u64, users: usize) -> Tenant {
                 SEEDED_AT,
             ),
             states,
+            created_days_ago: Some(365),
+            sign_ins: Some(SignIns::interactive(1, Some(0))),
         });
     }
     tenant.recount();

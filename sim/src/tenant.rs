@@ -16,6 +16,8 @@ use license_desk_core::licensing::effective;
 use license_desk_core::licensing::usage_location;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crate::sign_ins::SignIns;
+
 /// A user record as the directory holds it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimUser {
@@ -30,6 +32,11 @@ pub struct SimUser {
     pub proxy_conflict: bool,
     pub states: Vec<LicenseAssignmentState>,
     pub assigned_plans: Vec<AssignedPlan>,
+    /// Days before the request the account was created; `None`: Graph has no date (it
+    /// has none for some accounts created before June 2018).
+    pub created_days_ago: Option<u32>,
+    /// When the user last signed in; `None`: never (Graph leaves `signInActivity` out).
+    pub sign_ins: Option<SignIns>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -488,7 +495,26 @@ impl Tenant {
             assigned_licenses: effective::assigned_licenses(&user.states),
             assigned_plans: user.assigned_plans.clone(),
             license_assignment_states: user.states.clone(),
+            created_date_time: None,
+            sign_in_activity: None,
         }
+    }
+
+    /// [`Tenant::user_view`] at `now_ms`, with the creation date and sign-in activity
+    /// (which Graph returns only on `$select`).
+    pub fn user_view_at(&self, index: usize, now_ms: u64) -> User {
+        self.with_activity(index, self.user_view(index), now_ms)
+    }
+
+    /// `user` (a view of user `index`) with their creation date and sign-in activity at
+    /// `now_ms`.
+    pub fn with_activity(&self, index: usize, mut user: User, now_ms: u64) -> User {
+        let record = &self.users[index];
+        user.created_date_time = record
+            .created_days_ago
+            .map(|days| crate::sign_ins::days_before(now_ms, days));
+        user.sign_in_activity = record.sign_ins.map(|sign_ins| sign_ins.at(now_ms));
+        user
     }
 
     /// Users who are direct members of `group`, in directory order.

@@ -155,18 +155,23 @@ pub struct Grant {
     /// (`Directory.AccessAsUser.All`): the user's directory role alone decides whether
     /// Graph allows the action.
     pub role_decides: bool,
+    /// The permission the action needs on top of `permission`, when it needs two (sign-in
+    /// activity is read with `AuditLog.Read.All` on top of a permission to read users).
+    pub with: Option<&'static str>,
 }
 
 impl Grant {
-    /// How the token panel says it, e.g. "allowed by LicenseAssignment.ReadWrite.All".
+    /// How the token panel says it, e.g. "allowed by LicenseAssignment.ReadWrite.All" or
+    /// "allowed by AuditLog.Read.All with User.Read.All".
     pub fn describe(&self) -> String {
+        let permissions = match self.with {
+            Some(with) => format!("{with} with {}", self.permission),
+            None => self.permission.to_string(),
+        };
         if self.role_decides {
-            format!(
-                "allowed by {}; your directory role decides",
-                self.permission
-            )
+            format!("allowed by {permissions}; your directory role decides")
         } else {
-            format!("allowed by {}", self.permission)
+            format!("allowed by {permissions}")
         }
     }
 }
@@ -185,10 +190,12 @@ pub enum Action {
     AssignGroupLicense,
     /// `GET /directory/subscriptions`: status and renewal dates of subscriptions.
     ReadSubscriptions,
+    /// `signInActivity` on users: when each one last signed in.
+    ReadSignInActivity,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::ReadUsers,
         Action::ReadSkus,
         Action::Assign,
@@ -197,6 +204,7 @@ impl Action {
         Action::ReadGroups,
         Action::AssignGroupLicense,
         Action::ReadSubscriptions,
+        Action::ReadSignInActivity,
     ];
 
     pub fn label(self) -> &'static str {
@@ -209,11 +217,13 @@ impl Action {
             Action::ReadGroups => "Read groups and their license errors",
             Action::AssignGroupLicense => "Change a group's licenses",
             Action::ReadSubscriptions => "Read subscriptions and renewal dates",
+            Action::ReadSignInActivity => "Read sign-in activity",
         }
     }
 
-    /// Any one of these permissions allows the action (least privileged first). A
-    /// delegated [`DIRECTORY_ACCESS_AS_USER`] also allows every action (see
+    /// Any one of these permissions allows the action (least privileged first), together
+    /// with a permission of [`Action::also_needs`] where there is one. A delegated
+    /// [`DIRECTORY_ACCESS_AS_USER`] also allows every directory action (see
     /// [`Action::granted_by`]).
     pub fn permissions(self) -> &'static [&'static str] {
         match self {
@@ -255,12 +265,45 @@ impl Action {
                 "Directory.ReadWrite.All",
             ],
             Action::ReadSubscriptions => &crate::licensing::subscriptions::READ_PERMISSIONS,
+            // Sign-in activity is audit data: Microsoft lists AuditLog.Read.All with
+            // User.Read.All (Entra docs "How to manage inactive user accounts").
+            Action::ReadSignInActivity => &["AuditLog.Read.All"],
         }
     }
 
+    /// Another action whose permission this one needs as well: sign-in activity is read
+    /// from users, so it takes a permission to read users too.
+    pub fn also_needs(self) -> Option<Action> {
+        match self {
+            Action::ReadSignInActivity => Some(Action::ReadUsers),
+            _ => None,
+        }
+    }
+
+    /// Whether the signed-in user's own access (`Directory.AccessAsUser.All`) covers the
+    /// action. It covers the directory, not the audit logs sign-ins come from.
+    fn covered_by_access_as_user(self) -> bool {
+        self != Action::ReadSignInActivity
+    }
+
     /// The least privileged permission in the token that allows the action, else a
-    /// delegated `Directory.AccessAsUser.All`; `None` when nothing does.
+    /// delegated `Directory.AccessAsUser.All`; `None` when nothing does. An action that
+    /// needs two permissions is granted only when the token holds both.
     pub fn granted_by(self, claims: &Claims) -> Option<Grant> {
+        let own = self.own_grant(claims)?;
+        let Some(base) = self.also_needs() else {
+            return Some(own);
+        };
+        let base = base.granted_by(claims)?;
+        Some(Grant {
+            permission: base.permission,
+            role_decides: base.role_decides || own.role_decides,
+            with: Some(own.permission),
+        })
+    }
+
+    /// The permission in the token among the action's own [`Action::permissions`].
+    fn own_grant(self, claims: &Claims) -> Option<Grant> {
         if let Some(permission) = self
             .permissions()
             .iter()
@@ -269,14 +312,28 @@ impl Action {
             return Some(Grant {
                 permission,
                 role_decides: false,
+                with: None,
             });
         }
-        claims
-            .has_delegated_scope(DIRECTORY_ACCESS_AS_USER)
+        (self.covered_by_access_as_user() && claims.has_delegated_scope(DIRECTORY_ACCESS_AS_USER))
             .then_some(Grant {
                 permission: DIRECTORY_ACCESS_AS_USER,
                 role_decides: true,
+                with: None,
             })
+    }
+
+    /// What the token lacks for the action: each entry lists the permissions any one of
+    /// which would do, least privileged first. Empty when the token allows the action.
+    pub fn missing(self, claims: &Claims) -> Vec<&'static [&'static str]> {
+        let mut missing = Vec::new();
+        if self.own_grant(claims).is_none() {
+            missing.push(self.permissions());
+        }
+        if let Some(base) = self.also_needs() {
+            missing.extend(base.missing(claims));
+        }
+        missing
     }
 
     pub fn allowed_by(self, claims: &Claims) -> bool {
@@ -517,6 +574,80 @@ mod tests {
             "Directory.ReadWrite.All"
         );
         assert_eq!(Action::Reprocess.granted_by(&Claims::default()), None);
+    }
+
+    #[test]
+    fn sign_in_activity_needs_audit_logs_on_top_of_reading_users() {
+        let read_users = Claims {
+            scp: Some("User.Read.All Organization.Read.All".into()),
+            ..Claims::default()
+        };
+        assert!(!Action::ReadSignInActivity.allowed_by(&read_users));
+        assert_eq!(
+            Action::ReadSignInActivity.missing(&read_users),
+            [&["AuditLog.Read.All"][..]]
+        );
+        let audit_only = Claims {
+            scp: Some("AuditLog.Read.All".into()),
+            ..Claims::default()
+        };
+        assert!(!Action::ReadSignInActivity.allowed_by(&audit_only));
+        assert_eq!(
+            Action::ReadSignInActivity.missing(&audit_only),
+            [Action::ReadUsers.permissions()]
+        );
+        let both = Claims {
+            scp: Some("User.Read.All AuditLog.Read.All".into()),
+            ..Claims::default()
+        };
+        let grant = Action::ReadSignInActivity.granted_by(&both).unwrap();
+        assert_eq!(
+            grant.describe(),
+            "allowed by AuditLog.Read.All with User.Read.All"
+        );
+        assert!(Action::ReadSignInActivity.missing(&both).is_empty());
+        // The admin's own directory access doesn't reach the audit logs.
+        let cli = Claims {
+            scp: Some("Directory.AccessAsUser.All".into()),
+            ..Claims::default()
+        };
+        assert!(Action::ReadUsers.allowed_by(&cli));
+        assert!(!Action::ReadSignInActivity.allowed_by(&cli));
+        assert_eq!(
+            Action::ReadSignInActivity.missing(&cli),
+            [&["AuditLog.Read.All"][..]]
+        );
+        // An app with both roles.
+        let app = Claims {
+            roles: vec!["AuditLog.Read.All".into(), "User.Read.All".into()],
+            ..Claims::default()
+        };
+        assert!(Action::ReadSignInActivity.allowed_by(&app));
+        assert_eq!(Action::ReadSignInActivity.label(), "Read sign-in activity");
+        assert!(Action::ALL.contains(&Action::ReadSignInActivity));
+    }
+
+    #[test]
+    fn missing_is_empty_exactly_when_an_action_is_allowed() {
+        for scopes in [
+            "",
+            "User.Read.All",
+            "AuditLog.Read.All Directory.Read.All",
+            "Directory.AccessAsUser.All",
+            "LicenseAssignment.ReadWrite.All Organization.Read.All",
+        ] {
+            let claims = Claims {
+                scp: Some(scopes.into()),
+                ..Claims::default()
+            };
+            for action in Action::ALL {
+                assert_eq!(
+                    action.missing(&claims).is_empty(),
+                    action.allowed_by(&claims),
+                    "{action:?} with {scopes:?}"
+                );
+            }
+        }
     }
 
     #[test]

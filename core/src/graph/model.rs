@@ -261,6 +261,76 @@ pub struct User {
         deserialize_with = "null_as_empty"
     )]
     pub license_assignment_states: Vec<LicenseAssignmentState>,
+    /// When the account was created. Returned only on `$select`; Graph leaves it `null`
+    /// for some users created before June 2018.
+    #[serde(
+        default,
+        deserialize_with = "trimmed_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_date_time: Option<String>,
+    /// Returned only on `$select`, and missing for users who never signed in (or last
+    /// signed in before April 2020). Reading it needs `AuditLog.Read.All` and a
+    /// Microsoft Entra ID P1 or P2 tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_activity: Option<SignInActivity>,
+}
+
+/// `signInActivity`: when the user last signed in, three ways. Graph writes "never" as a
+/// missing value, `null`, `""` or `0001-01-01T00:00:00Z` (all in its own samples); each
+/// of them is `None` here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInActivity {
+    /// The last interactive sign-in (successful or not).
+    #[serde(
+        default,
+        deserialize_with = "sign_in_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_sign_in_date_time: Option<String>,
+    /// The last sign-in an app made for the user, such as mail on a phone refreshing
+    /// its token.
+    #[serde(
+        default,
+        deserialize_with = "sign_in_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_non_interactive_sign_in_date_time: Option<String>,
+    /// The last successful sign-in. Recorded since 1 December 2023, not backfilled.
+    #[serde(
+        default,
+        deserialize_with = "sign_in_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_successful_sign_in_date_time: Option<String>,
+}
+
+/// The year-one date Graph writes for "no sign-in of this kind".
+const NEVER: &str = "0001-01-01";
+
+fn sign_in_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(trimmed_opt(deserializer)?.filter(|value| !value.starts_with(NEVER)))
+}
+
+impl SignInActivity {
+    /// The three times, in the order Graph lists them.
+    pub fn times(&self) -> [Option<&str>; 3] {
+        [
+            self.last_sign_in_date_time.as_deref(),
+            self.last_non_interactive_sign_in_date_time.as_deref(),
+            self.last_successful_sign_in_date_time.as_deref(),
+        ]
+    }
+
+    /// The latest of the three, in Unix milliseconds; `None` when none is a readable date.
+    pub fn latest_ms(&self) -> Option<u64> {
+        self.times()
+            .into_iter()
+            .flatten()
+            .filter_map(crate::licensing::subscriptions::parse_iso_ms)
+            .max()
+    }
 }
 
 impl User {
@@ -817,6 +887,74 @@ mod tests {
             serde_json::from_str(r#"{"error":{"code":null,"message":null}}"#).unwrap();
         assert_eq!(envelope.error.code, "");
         assert_eq!(envelope.error.message, "");
+    }
+
+    #[test]
+    fn sign_in_activity_parses_the_documented_list_users_example() {
+        // Microsoft Graph docs, "List users", v1.0 example "Get users including their last
+        // sign-in time" (user-list.md): "never" arrives as 0001-01-01 and as "".
+        let page: ODataPage<User> = serde_json::from_str(
+            r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(displayName,userPrincipalName,signInActivity)",
+                "value":[
+                {"displayName":"Adele Vance","userPrincipalName":"AdeleV@contoso.com",
+                 "id":"1aecaf40-dc3a-461f-88a8-d06994e12898",
+                 "signInActivity":{"lastSignInDateTime":"2021-06-17T16:41:33Z",
+                   "lastSignInRequestId":"d4d31c40-4c36-4775-ad59-7d1e6a171f00",
+                   "lastNonInteractiveSignInDateTime":"0001-01-01T00:00:00Z",
+                   "lastNonInteractiveSignInRequestId":"",
+                   "lastSuccessfulSignInDateTime":"","lastSuccessfulSignInRequestId":""}},
+                {"displayName":"Alex Wilber","userPrincipalName":"AlexW@contoso.com",
+                 "id":"f0662ee5-84b1-43d6-8338-769cce1bc141",
+                 "signInActivity":{"lastSignInDateTime":"2021-07-29T15:53:27Z",
+                   "lastSignInRequestId":"f3149ee1-e347-4181-b45b-99a1f82b1c00",
+                   "lastNonInteractiveSignInDateTime":"2021-07-29T17:53:42Z",
+                   "lastNonInteractiveSignInRequestId":"868efa6a-b2e9-40e9-9b1c-0aaea5b50200",
+                   "lastSuccessfulSignInDateTime":"","lastSuccessfulSignInRequestId":""}}]}"#,
+        )
+        .unwrap();
+        let adele = page.value[0].sign_in_activity.clone().unwrap();
+        assert_eq!(
+            adele.last_sign_in_date_time.as_deref(),
+            Some("2021-06-17T16:41:33Z")
+        );
+        assert_eq!(adele.last_non_interactive_sign_in_date_time, None);
+        assert_eq!(adele.last_successful_sign_in_date_time, None);
+        let alex = page.value[1].sign_in_activity.clone().unwrap();
+        // The latest of the three: the non-interactive sign-in two hours later.
+        assert_eq!(
+            alex.latest_ms(),
+            crate::licensing::subscriptions::parse_iso_ms("2021-07-29T17:53:42Z")
+        );
+        assert_eq!(
+            adele.latest_ms(),
+            crate::licensing::subscriptions::parse_iso_ms("2021-06-17T16:41:33Z")
+        );
+    }
+
+    #[test]
+    fn never_signed_in_and_missing_creation_dates_are_absent_not_errors() {
+        // The property is missing for users who never signed in, and may be null.
+        for json in [
+            r#"{"id":"u"}"#,
+            r#"{"id":"u","signInActivity":null,"createdDateTime":null}"#,
+        ] {
+            let user: User = serde_json::from_str(json).unwrap();
+            assert_eq!(user.sign_in_activity, None, "{json}");
+            assert_eq!(user.created_date_time, None, "{json}");
+        }
+        let empty: User = serde_json::from_str(
+            r#"{"id":"u","createdDateTime":" 2024-05-01T10:00:00Z ","signInActivity":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(empty.sign_in_activity.unwrap().latest_ms(), None);
+        assert_eq!(
+            empty.created_date_time.as_deref(),
+            Some("2024-05-01T10:00:00Z")
+        );
+        // Neither property is written back when absent, so existing JSON keeps its shape.
+        let json = serde_json::to_value(User::default()).unwrap();
+        assert!(json.get("signInActivity").is_none());
+        assert!(json.get("createdDateTime").is_none());
     }
 
     #[test]

@@ -564,6 +564,71 @@ pub fn directory_subscriptions() -> GraphRequest {
     GraphRequest::get("/directory/subscriptions")
 }
 
+/// What the "Reclaim licenses" screen reads of each user: who they are, whether they can
+/// sign in, when they were created, and where each license comes from.
+pub const USER_RECLAIM_SELECT: &str = "id,displayName,userPrincipalName,accountEnabled,\
+createdDateTime,assignedLicenses,licenseAssignmentStates";
+
+/// `GET /users?$filter=accountEnabled eq false and assignedLicenses/$count ne 0&$count=true&…`
+/// with `ConsistencyLevel: eventual`: accounts that can't sign in but hold licenses. An
+/// advanced query (without both parameters Graph answers 400 `Request_UnsupportedQuery`);
+/// next pages need the header again ([`GraphEndpoint::next_page_like`]). It needs only
+/// `User.Read.All`, so this section works where sign-in activity can't be read. The index
+/// behind it is eventually consistent: plan nothing from it without reading each user
+/// again (the bulk engine does, see [`crate::reclaim`]).
+pub fn disabled_licensed_users(page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/users?{}",
+        build_query(&[
+            (
+                "$filter",
+                "accountEnabled eq false and assignedLicenses/$count ne 0".to_string(),
+            ),
+            ("$count", "true".to_string()),
+            ("$select", USER_RECLAIM_SELECT.to_string()),
+            ("$top", page_size.to_string()),
+        ])
+    ))
+    .with_header("ConsistencyLevel", "eventual")
+}
+
+/// `GET /users?$filter=assignedLicenses/$count ne 0&$count=true&…` with
+/// `ConsistencyLevel: eventual`: every licensed user with where each license comes from,
+/// without sign-in activity. What the reclaim screen reads instead of
+/// [`users_with_sign_in_activity`] when the tenant or the token can't read sign-ins, so
+/// direct copies of group licenses can still be found.
+pub fn licensed_users(page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/users?{}",
+        build_query(&[
+            ("$filter", "assignedLicenses/$count ne 0".to_string()),
+            ("$count", "true".to_string()),
+            ("$select", USER_RECLAIM_SELECT.to_string()),
+            ("$top", page_size.to_string()),
+        ])
+    ))
+    .with_header("ConsistencyLevel", "eventual")
+}
+
+/// `GET /users?$select=…,signInActivity&$top=N`: every user with sign-in activity and
+/// license properties. `signInActivity` comes back only on `$select`, and a `$filter` on
+/// it can't be combined with any other property, so nothing is filtered here: licensed
+/// and enabled users are picked in the app. No advanced-query parameters either: with
+/// them Graph has been seen returning the property empty for some users
+/// (msgraph-sdk-powershell #1898). Graph cuts these pages short (120 users since 2023,
+/// whatever `$top` asks), so follow `@odata.nextLink` to the end
+/// ([`crate::lists::user_list::UserPages`]). Needs `AuditLog.Read.All` with
+/// `User.Read.All`, and a Microsoft Entra ID P1 or P2 tenant.
+pub fn users_with_sign_in_activity(page_size: u32) -> GraphRequest {
+    GraphRequest::get(format!(
+        "/users?{}",
+        build_query(&[
+            ("$select", format!("{USER_RECLAIM_SELECT},signInActivity")),
+            ("$top", page_size.to_string()),
+        ])
+    ))
+}
+
 /// The properties of a user in a list of members or of license holders.
 pub const USER_LIST_SELECT: &str = "id,userPrincipalName,displayName";
 
@@ -777,6 +842,31 @@ mod tests {
         );
         assert_eq!(directory_subscriptions().path, "/directory/subscriptions");
         assert!(directory_subscriptions().headers.is_empty());
+    }
+
+    #[test]
+    fn reclaim_reads_have_the_documented_shapes() {
+        let disabled = disabled_licensed_users(999);
+        assert_eq!(
+            decoded(&disabled),
+            "/users?$filter=accountEnabled eq false and assignedLicenses/$count ne 0&$count=true&$select=id,displayName,userPrincipalName,accountEnabled,createdDateTime,assignedLicenses,licenseAssignmentStates&$top=999"
+        );
+        assert_eq!(disabled.header("ConsistencyLevel"), Some("eventual"));
+        assert!(!disabled.path.contains(' '));
+        let licensed = licensed_users(999);
+        assert!(decoded(&licensed)
+            .starts_with("/users?$filter=assignedLicenses/$count ne 0&$count=true&"));
+        assert_eq!(licensed.header("ConsistencyLevel"), Some("eventual"));
+        // Sign-in activity: only on $select, never filtered with other properties, and
+        // without the advanced-query parameters.
+        let sign_ins = users_with_sign_in_activity(999);
+        assert_eq!(
+            decoded(&sign_ins),
+            "/users?$select=id,displayName,userPrincipalName,accountEnabled,createdDateTime,assignedLicenses,licenseAssignmentStates,signInActivity&$top=999"
+        );
+        assert!(sign_ins.headers.is_empty());
+        assert!(!sign_ins.path.contains("$filter"));
+        assert!(!sign_ins.path.contains("$count"));
     }
 
     #[test]

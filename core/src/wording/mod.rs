@@ -9,6 +9,7 @@ pub mod groups;
 pub mod lists;
 pub mod pending;
 mod plan;
+pub mod reclaim;
 pub mod subscriptions;
 mod usage_location;
 
