@@ -24,6 +24,7 @@ mod group_processing;
 mod routes;
 pub mod seed;
 pub mod seed_catalog;
+pub mod seed_ids;
 pub mod seed_reclaim;
 pub mod sign_ins;
 pub mod subscriptions;

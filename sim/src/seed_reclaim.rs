@@ -22,7 +22,7 @@
 //! already, gains members. (The one group that turns a plan off, Project Managers, keeps
 //! its two members, so a copy unsafe for a lost plan is left to the core's tests.)
 
-use super::seed::{license, E3, EXCHANGE_P1, GROUP_ALL_STAFF, PLAN_SWAY, POWER_BI_PRO};
+use super::seed_ids::{license, E3, EXCHANGE_P1, GROUP_ALL_STAFF, PLAN_SWAY, POWER_BI_PRO};
 use super::sign_ins::SignIns;
 use license_desk_core::graph::model::AssignedLicense;
 

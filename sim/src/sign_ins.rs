@@ -17,8 +17,8 @@
 //! - pages that carry it hold at most 120 users whatever `$top` asks ("Requests with
 //!   `$top` set higher than 120 will return pages with up to 120 users").
 
+use license_desk_core::graph::dates::parse_iso_ms;
 use license_desk_core::graph::model::SignInActivity;
-use license_desk_core::licensing::subscriptions::parse_iso_ms;
 use serde_json::{json, Value};
 
 const DAY_MS: u64 = 86_400_000;

@@ -28,6 +28,7 @@ pub fn demo_token() -> AccessToken {
             "LicenseAssignment.ReadWrite.All",
             "Organization.Read.All",
             "GroupMember.Read.All",
+            "AuditLog.Read.All",
         ],
         crate::browser::now_seconds(),
         3600,

@@ -45,7 +45,7 @@ export function mintToken({ scp, roles, aud, expInS, upn, tid } = {}) {
   return execFileSync(`${targetDir}/release/examples/fake-graph`, args, { encoding: "utf8" }).trim();
 }
 
-export const ALL_SCOPES = "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All GroupMember.Read.All";
+export const ALL_SCOPES = "User.ReadWrite.All LicenseAssignment.ReadWrite.All Organization.Read.All GroupMember.Read.All AuditLog.Read.All";
 
 /** Signs in through the form against a Graph on loopback. */
 export async function signIn(page, base, graph, token) {

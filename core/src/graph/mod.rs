@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod batch;
+pub mod dates;
 pub mod error;
 pub mod ids;
 pub mod lenient;

@@ -328,7 +328,7 @@ impl SignInActivity {
         self.times()
             .into_iter()
             .flatten()
-            .filter_map(crate::licensing::subscriptions::parse_iso_ms)
+            .filter_map(crate::graph::dates::parse_iso_ms)
             .max()
     }
 }
@@ -923,11 +923,11 @@ mod tests {
         // The latest of the three: the non-interactive sign-in two hours later.
         assert_eq!(
             alex.latest_ms(),
-            crate::licensing::subscriptions::parse_iso_ms("2021-07-29T17:53:42Z")
+            crate::graph::dates::parse_iso_ms("2021-07-29T17:53:42Z")
         );
         assert_eq!(
             adele.latest_ms(),
-            crate::licensing::subscriptions::parse_iso_ms("2021-06-17T16:41:33Z")
+            crate::graph::dates::parse_iso_ms("2021-06-17T16:41:33Z")
         );
     }
 

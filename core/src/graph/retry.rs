@@ -77,22 +77,10 @@ pub fn parse_http_date(value: &str) -> Option<u64> {
     if !(1..=31).contains(&day) || *hour > 23 || *minute > 59 || *second > 60 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = crate::graph::dates::days_from_civil(year, month, day);
     let seconds =
         days * 86_400 + i64::from(*hour) * 3600 + i64::from(*minute) * 60 + i64::from(*second);
     u64::try_from(seconds).ok().map(|s| s * 1000)
-}
-
-/// Days since 1970-01-01 for a proleptic Gregorian date.
-pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// Whether a status answering a write leaves its outcome unknown: the server may have

@@ -13,8 +13,8 @@
 //! Sign-ins usually show within 6 hours and the last-sign-in time can take up to 24
 //! hours, so a window shorter than a few days means little.
 
+use crate::graph::dates::parse_iso_ms;
 use crate::graph::model::User;
-use crate::licensing::subscriptions::parse_iso_ms;
 use serde::{Deserialize, Serialize};
 
 /// The window the screen starts with, in days.

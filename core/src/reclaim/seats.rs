@@ -13,10 +13,10 @@
 //! apply to users are counted (company-wide SKUs have no per-user seats), and a SKU whose
 //! counts Graph did not send is reported as unknown, not as zero.
 
+use crate::graph::dates::parse_iso_ms;
 use crate::graph::ids::SkuId;
 use crate::graph::model::{CompanySubscription, SubscribedSku, SubscriptionStatus};
 use crate::licensing::catalog::Catalog;
-use crate::licensing::subscriptions::parse_iso_ms;
 use serde::{Deserialize, Serialize};
 
 use super::activity::DAY_MS;
