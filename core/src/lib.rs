@@ -20,7 +20,6 @@ pub mod groups;
 pub mod licensing;
 pub mod lists;
 pub mod ops;
-pub mod reclaim;
 pub mod route;
 pub mod wording;
 

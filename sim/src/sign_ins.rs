@@ -2,7 +2,7 @@
 //!
 //! Each user keeps when they signed in and when they were created as days before the
 //! request, so the demo shows the same picture whatever the day. Graph's rules, as
-//! `license_desk_core::reclaim` cites them:
+//! `license_desk_core::lists::reclaim` cites them:
 //!
 //! - `signInActivity` and `createdDateTime` come back only on `$select`; `signInActivity`
 //!   is left out for users who never signed in, and "never" for one kind of sign-in is

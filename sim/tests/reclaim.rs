@@ -11,14 +11,14 @@ use license_desk_core::graph::model::{CompanySubscription, Group, ODataPage, Sub
 use license_desk_core::graph::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::lists::user_list::UserPages;
-use license_desk_core::ops::{Options as RunOptions, Run, Status};
-use license_desk_core::reclaim::findings::{Reason, SignInUnavailable};
-use license_desk_core::reclaim::seats::{infer_term, subscriptions_of, Term};
-use license_desk_core::reclaim::{
+use license_desk_core::lists::reclaim::findings::{Reason, SignInUnavailable};
+use license_desk_core::lists::reclaim::seats::{infer_term, subscriptions_of, Term};
+use license_desk_core::lists::reclaim::{
     self, analyse, hand_over, Exclusions, Findings, GroupMembers, Options, PriceTable, Reads,
     Section, Selection, SignIn,
 };
+use license_desk_core::lists::user_list::UserPages;
+use license_desk_core::ops::{Options as RunOptions, Run, Status};
 use license_desk_sim::fixtures::{fresh_token, sim_request, token_with, NOW, ORIGIN};
 use license_desk_sim::seed::E3;
 use license_desk_sim::sign_ins::{

@@ -575,7 +575,7 @@ createdDateTime,assignedLicenses,licenseAssignmentStates";
 /// next pages need the header again ([`GraphEndpoint::next_page_like`]). It needs only
 /// `User.Read.All`, so this section works where sign-in activity can't be read. The index
 /// behind it is eventually consistent: plan nothing from it without reading each user
-/// again (the bulk engine does, see [`crate::reclaim`]).
+/// again (the bulk engine does, see [`crate::lists::reclaim`]).
 pub fn disabled_licensed_users(page_size: u32) -> GraphRequest {
     GraphRequest::get(format!(
         "/users?{}",

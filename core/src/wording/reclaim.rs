@@ -7,14 +7,14 @@
 
 use crate::graph::model::{AssignmentError, AssignmentState};
 use crate::licensing::catalog::Catalog;
-use crate::reclaim::copies::UnsafeReason;
-use crate::reclaim::exclusions::{Excluded, Exclusions, ImportError};
-use crate::reclaim::findings::{
+use crate::lists::reclaim::copies::UnsafeReason;
+use crate::lists::reclaim::exclusions::{Excluded, Exclusions, ImportError};
+use crate::lists::reclaim::findings::{
     CopyFinding, Reason, SeatFinding, Section, SignInUnavailable, SkipReason,
 };
-use crate::reclaim::handover::{GroupRemoval, Held, HeldBack, MailboxWarning};
-use crate::reclaim::prices::{Money, Totals};
-use crate::reclaim::seats::Term;
+use crate::lists::reclaim::handover::{GroupRemoval, Held, HeldBack, MailboxWarning};
+use crate::lists::reclaim::prices::{Money, Totals};
+use crate::lists::reclaim::seats::Term;
 
 /// How the caller writes numbers, money and dates.
 pub trait Format {
@@ -446,7 +446,7 @@ update License Desk to import it."
 mod tests {
     use super::*;
     use crate::graph::ids::{GroupId, PlanId, SkuId, UserId};
-    use crate::reclaim::seats::{Renewal, UnusedSeats};
+    use crate::lists::reclaim::seats::{Renewal, UnusedSeats};
 
     /// 2027-01-15T08:00:00Z.
     const NOW: u64 = 1_800_000_000_000;
@@ -570,7 +570,7 @@ other 2 at later renewals, in the Microsoft 365 admin center."
             "needs AuditLog.Read.All and User.Read.All or User.ReadWrite.All"
         );
         let warning = MailboxWarning {
-            users: vec![crate::reclaim::handover::MailboxLoss {
+            users: vec![crate::lists::reclaim::handover::MailboxLoss {
                 user: UserId::new("u"),
                 user_label: "Keiko".into(),
                 skus: vec![SkuId::new("e3")],

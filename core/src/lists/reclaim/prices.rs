@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The list prices License Desk ships, with their source and date.
-pub const LIST_PRICES_CSV: &str = include_str!("../../data/list-prices.csv");
+pub const LIST_PRICES_CSV: &str = include_str!("../../../data/list-prices.csv");
 
 const HEADER: &str = "sku_id,sku_part_number,product,currency,monthly_price,effective_from";
 

@@ -577,7 +577,7 @@ pub fn analyse(
 mod tests {
     use super::*;
     use crate::graph::ids::SkuId;
-    use crate::reclaim::test_tenant::*;
+    use crate::lists::reclaim::test_tenant::*;
 
     fn options() -> Options {
         Options {

@@ -282,10 +282,10 @@ mod tests {
     use super::*;
     use crate::graph::model::User;
     use crate::licensing::plan;
-    use crate::reclaim::exclusions::{Exclusions, GroupMembers};
-    use crate::reclaim::findings::{analyse, Options, Reads, SignIn};
-    use crate::reclaim::prices::{Money, PriceTable};
-    use crate::reclaim::test_tenant::*;
+    use crate::lists::reclaim::exclusions::{Exclusions, GroupMembers};
+    use crate::lists::reclaim::findings::{analyse, Options, Reads, SignIn};
+    use crate::lists::reclaim::prices::{Money, PriceTable};
+    use crate::lists::reclaim::test_tenant::*;
 
     fn findings_for(users: &[User], exclusions: &Exclusions) -> Findings {
         let subscriptions = subscriptions();

@@ -286,10 +286,10 @@ pub fn findings_json(findings: &Findings, catalog: &Catalog, exclusions: &Exclus
 mod tests {
     use super::*;
     use crate::graph::ids::{SkuId, UserId};
-    use crate::reclaim::exclusions::GroupMembers;
-    use crate::reclaim::findings::{analyse, Options, Reads, SignIn};
-    use crate::reclaim::prices::PriceTable;
-    use crate::reclaim::test_tenant::*;
+    use crate::lists::reclaim::exclusions::GroupMembers;
+    use crate::lists::reclaim::findings::{analyse, Options, Reads, SignIn};
+    use crate::lists::reclaim::prices::PriceTable;
+    use crate::lists::reclaim::test_tenant::*;
 
     fn findings(exclusions: &Exclusions) -> Findings {
         let users = users();
