@@ -18,9 +18,12 @@
 //   a year and `immutable` for Trunk's content-hashed files, `no-cache` for the rest;
 // - security-headers.json: the same headers and cache rules as data (the local test
 //   server reads it), with the development variant of the policy;
-// - the workspace module (Cargo bin `license-desk`, which Trunk builds as data-type="worker"
-//   and so leaves unhashed and unreferenced) renamed by content hash, and named to the first
-//   page in <meta name="license-desk-workspace"> (see src/workspace_loader.rs);
+// - the files loaded only when needed renamed by content hash, and named to the page in a
+//   <meta> each: the workspace module (Cargo bin `license-desk`, <meta name=
+//   "license-desk-workspace">, see src/workspace_loader.rs) and the demo tenant's (bin `demo`,
+//   "license-desk-demo", see src/transport/demo.rs), which Trunk builds as data-type="worker"
+//   and so leaves unhashed and unreferenced, and the names table (core/data/names.json, which
+//   Trunk copies as it is; "license-desk-names", see src/transport/names.rs);
 // - gzip (-9) and brotli (q11) copies of every text and wasm file.
 //
 // Debug builds (`trunk build`, `trunk serve`) and `trunk serve --release` are left as Trunk
@@ -52,8 +55,8 @@ const GRAPH_HOSTS = [
 const LOOPBACK = ["http://127.0.0.1:*", "http://localhost:*"];
 /** Directives a browser honours only from a header, and warns about in a <meta> policy. */
 const HEADER_ONLY = new Set(["frame-ancestors", "report-uri", "sandbox"]);
-/** Trunk names a file it content-hashes `<stem>-<hex hash>.<ext>` (`_bg` for wasm-bindgen's wasm). */
-const HASHED = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css|svg)$/;
+/** Trunk names a file it content-hashes `<stem>-<hex hash>.<ext>` (`_bg` for wasm-bindgen's wasm); so does this script. */
+const HASHED = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css|svg|json)$/;
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const REVALIDATE = "no-cache";
 const META_CSP = /\s*<meta http-equiv="Content-Security-Policy"[^>]*>/gi;
@@ -70,25 +73,34 @@ if (html.includes(".well-known/trunk/ws")) {
   process.exit(0);
 }
 
-// The workspace module: content-hashed names like every other asset, and a tag that tells
-// the first page where it is. A directory finished before already has both.
-const WORKSPACE = { js: "license-desk.js", wasm: "license-desk_bg.wasm" };
-const WORKSPACE_META = /\s*<meta name="license-desk-workspace"[^>]*>/i;
-if (existsSync(join(dir, WORKSPACE.wasm))) {
-  const wasm = readFileSync(join(dir, WORKSPACE.wasm));
-  const loader = readFileSync(join(dir, WORKSPACE.js), "utf8");
-  const hash = createHash("sha256").update(wasm).update(loader).digest("hex").slice(0, 16);
-  const names = { js: `license-desk-${hash}.js`, wasm: `license-desk-${hash}_bg.wasm` };
-  writeFileSync(join(dir, names.wasm), wasm);
-  writeFileSync(join(dir, names.js), loader.split(WORKSPACE.wasm).join(names.wasm));
-  unlinkSync(join(dir, WORKSPACE.wasm));
-  unlinkSync(join(dir, WORKSPACE.js));
-  html = html
-    .replace(WORKSPACE_META, "")
-    .replace("</head>", `    <meta name="license-desk-workspace" content="${names.js} ${names.wasm}">\n</head>`);
-} else if (!WORKSPACE_META.test(html)) {
-  console.error(`postbuild: no workspace module (${WORKSPACE.wasm}) and no <meta name="license-desk-workspace">`);
-  process.exit(1);
+// The files loaded only when needed: the workspace module, the demo tenant's module (Cargo
+// bins that Trunk builds as data-type="worker" and so leaves unhashed and unreferenced) and
+// the names table (copied as it is). Each gets content-hashed names like every other asset,
+// and a tag that tells the page where it is. A directory finished before already has both.
+const ON_DEMAND = [
+  { meta: "license-desk-workspace", stem: "license-desk", files: ["license-desk.js", "license-desk_bg.wasm"] },
+  { meta: "license-desk-names", stem: "names", files: ["names.json"] },
+];
+for (const { meta, stem, files } of ON_DEMAND) {
+  const tag = new RegExp(`\\s*<meta name="${meta}"[^>]*>`, "i");
+  if (!files.every((name) => existsSync(join(dir, name)))) {
+    if (!tag.test(html)) {
+      console.error(`postbuild: no ${files.join(" and ")} and no <meta name="${meta}">`);
+      process.exit(1);
+    }
+    continue;
+  }
+  const contents = files.map((name) => readFileSync(join(dir, name)));
+  const hash = contents.reduce((sha, data) => sha.update(data), createHash("sha256")).digest("hex").slice(0, 16);
+  // `license-desk.js` -> `license-desk-<hash>.js`, `demo_bg.wasm` -> `demo-<hash>_bg.wasm`.
+  const hashed = files.map((name) => name.replace(stem, `${stem}-${hash}`));
+  files.forEach((name, i) => {
+    // A module's JS names its wasm; it must name the renamed one.
+    const data = name.endsWith(".js") ? contents[i].toString("utf8").split(files[1]).join(hashed[1]) : contents[i];
+    writeFileSync(join(dir, hashed[i]), data);
+    unlinkSync(join(dir, name));
+  });
+  html = html.replace(tag, "").replace("</head>", `    <meta name="${meta}" content="${hashed.join(" ")}">\n</head>`);
 }
 
 const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);

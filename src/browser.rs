@@ -25,6 +25,38 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("a browser window")
 }
 
+/// The site's files that are loaded only when needed (the workspace and demo modules, the
+/// names table), as absolute URLs. The release build renames them by content hash and
+/// lists them, space-separated, in `<meta name="{meta}" content="…">`
+/// (scripts/postbuild.mjs); a debug build has no such tag and keeps Trunk's `plain` names.
+pub fn site_files<const N: usize>(meta: &str, plain: [&str; N]) -> [String; N] {
+    let document = window().document();
+    let listed = document
+        .as_ref()
+        .and_then(|d| {
+            d.query_selector(&format!(r#"meta[name="{meta}"]"#))
+                .ok()
+                .flatten()
+        })
+        .and_then(|tag| tag.get_attribute("content"));
+    let names: Vec<&str> = listed
+        .as_deref()
+        .map_or_else(Vec::new, |c| c.split_whitespace().collect());
+    let base = document
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    std::array::from_fn(|index| {
+        let name = if names.len() == N {
+            names[index]
+        } else {
+            plain[index]
+        };
+        web_sys::Url::new_with_base(name, &base)
+            .map(|url| url.href())
+            .unwrap_or_else(|_| name.to_string())
+    })
+}
+
 /// A query parameter of the current URL.
 pub fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;

@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use license_desk_core::bulk::input::{BadLine, ParsedUsers};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::request::{self, GraphRequest};
-use license_desk_core::licensing::names;
 
 /// Where a list of users comes from, besides the text area and the file.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -107,11 +106,12 @@ pub fn BulkUserSources() -> impl IntoView {
                 request::members_with_license_errors(&group_id),
             ),
             ListSource::LicenseHolders => {
+                let names = tenant.names.get_untracked();
                 let name = untrack(|| {
                     tenant.skus.with_ready(|all| {
                         all.iter()
                             .find(|sku| sku.sku_id == sku_id)
-                            .map(|sku| names::sku_name(&sku.sku_id, Some(&sku.sku_part_number)))
+                            .map(|sku| names.sku_name(&sku.sku_id, Some(&sku.sku_part_number)))
                     })
                 })
                 .flatten()
@@ -126,19 +126,22 @@ pub fn BulkUserSources() -> impl IntoView {
     };
 
     let choices = move || match kind.get() {
-        ListSource::LicenseHolders => tenant
-            .skus
-            .with_ready(|all| {
-                all.iter()
-                    .map(|sku| {
-                        (
-                            sku.sku_id.to_string(),
-                            names::sku_name(&sku.sku_id, Some(&sku.sku_part_number)),
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default(),
+        ListSource::LicenseHolders => {
+            let names = tenant.names.get();
+            tenant
+                .skus
+                .with_ready(|all| {
+                    all.iter()
+                        .map(|sku| {
+                            (
+                                sku.sku_id.to_string(),
+                                names.sku_name(&sku.sku_id, Some(&sku.sku_part_number)),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
         ListSource::GroupMembers | ListSource::GroupErrors => groups
             .with_ready(|all| {
                 all.iter()

@@ -29,15 +29,20 @@ pub fn license_text(license: &AssignedLicense, catalog: &Catalog) -> String {
     format!("{name} ({} off)", off.join(", "))
 }
 
-fn group_row(row: GroupRow, catalog: &Catalog) -> impl IntoView {
+fn group_row(row: GroupRow, catalog: Memo<Catalog>) -> impl IntoView {
     let name = group_label(&row.group);
     let screen = Screen::Group(row.group.id.clone());
-    let licenses: Vec<String> = row
-        .group
-        .assigned_licenses
-        .iter()
-        .map(|l| license_text(l, catalog))
-        .collect();
+    let assigned = row.group.assigned_licenses.clone();
+    // Read as the catalogue changes: the friendly names may arrive after the row.
+    let licenses = move || {
+        let licenses: Vec<String> =
+            catalog.with(|catalog| assigned.iter().map(|l| license_text(l, catalog)).collect());
+        if licenses.is_empty() {
+            "Licenses: none shown".to_string()
+        } else {
+            format!("Licenses: {}", licenses.join("; "))
+        }
+    };
     let state = processing_state(
         row.group
             .license_processing_state
@@ -50,7 +55,7 @@ fn group_row(row: GroupRow, catalog: &Catalog) -> impl IntoView {
                 <ScreenLink screen=screen class="group-name">{name}</ScreenLink>
                 {row.has_errors.then(|| view! { <span class="badge badge-bad">"Members with license errors"</span> })}
             </div>
-            <p class="part">{if licenses.is_empty() { "Licenses: none shown".to_string() } else { format!("Licenses: {}", licenses.join("; ")) }}</p>
+            <p class="part">{licenses}</p>
             <p class="part">{state}</p>
         </li>
     }
@@ -112,7 +117,7 @@ pub fn GroupsList() -> impl IntoView {
                 {move || summary().map(|text| view! { <p role="status">{text}</p> })}
                 <ul class="group-list">
                     <For each=move || rows.get().unwrap_or_default() key=|row| row.clone() let:row>
-                        {group_row(row, &tenant.catalog.read_untracked())}
+                        {group_row(row, tenant.catalog)}
                     </For>
                 </ul>
             </Transition>

@@ -35,7 +35,7 @@ fn file_name(part: &str) -> String {
 
 /// One holder's row: who, how the license comes (group names as they become known),
 /// and the state of the assignment.
-fn holder_row(holder: Holder, sku_name: &str) -> impl IntoView {
+fn holder_row(holder: Holder, sku_name: Memo<String>) -> impl IntoView {
     let tenant = use_tenant();
     let group = holder.group().cloned();
     let source = {
@@ -54,7 +54,10 @@ fn holder_row(holder: Holder, sku_name: &str) -> impl IntoView {
     } else {
         "mark unknown"
     };
-    let state = holder_state(&holder, sku_name);
+    let state = {
+        let holder = holder.clone();
+        move || holder_state(&holder, &sku_name.read())
+    };
     let state_class = if holder.error.is_error() {
         "status attention"
     } else {
@@ -181,7 +184,7 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
                     <thead><tr><th scope="col">"User"</th><th scope="col">"Assigned"</th><th scope="col">"State"</th></tr></thead>
                     <tbody>
                         <For each=move || holders.get() key=|holder| holder.clone() let:holder>
-                            {holder_row(holder, &sku_name.get_untracked())}
+                            {holder_row(holder, sku_name)}
                         </For>
                     </tbody>
                 </table>

@@ -9,7 +9,7 @@ use crate::format::number;
 use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::graph::model::{AppliesTo, CapabilityStatus, SubscribedSku};
-use license_desk_core::licensing::names;
+use license_desk_core::licensing::names::Names;
 use license_desk_core::route::Screen;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -40,20 +40,44 @@ fn count(seats: Option<i64>) -> String {
     seats.map_or_else(|| "unknown".into(), number)
 }
 
-fn sorted(mut skus: Vec<SubscribedSku>, by: SortBy) -> Vec<SubscribedSku> {
-    let name =
-        |s: &SubscribedSku| names::sku_name(&s.sku_id, Some(&s.sku_part_number)).to_lowercase();
+/// A SKU as its row shows it: with its name and its plans' names as known now, so a row
+/// is drawn again when the friendly names arrive.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct NamedSku {
+    sku: SubscribedSku,
+    name: String,
+    plan_names: Vec<String>,
+}
+
+fn sorted(skus: Vec<SubscribedSku>, by: SortBy, names: &Names) -> Vec<NamedSku> {
+    let mut skus: Vec<NamedSku> = skus
+        .into_iter()
+        .map(|sku| NamedSku {
+            name: names.sku_name(&sku.sku_id, Some(&sku.sku_part_number)),
+            plan_names: sku
+                .service_plans
+                .iter()
+                .map(|p| names.plan_name(&p.service_plan_id, Some(&p.service_plan_name)))
+                .collect(),
+            sku,
+        })
+        .collect();
+    let name = |s: &NamedSku| s.name.to_lowercase();
     match by {
         SortBy::Name => skus.sort_by_key(name),
-        SortBy::Used => skus.sort_by_key(|s| (std::cmp::Reverse(s.consumed_units), name(s))),
-        SortBy::Free => skus.sort_by_key(|s| (s.free_seats(), name(s))),
+        SortBy::Used => skus.sort_by_key(|s| (std::cmp::Reverse(s.sku.consumed_units), name(s))),
+        SortBy::Free => skus.sort_by_key(|s| (s.sku.free_seats(), name(s))),
     }
     skus
 }
 
 /// One SKU's row: name, plans, who holds it, seats and status.
-fn sku_row(sku: SubscribedSku) -> impl IntoView {
-    let name = names::sku_name(&sku.sku_id, Some(&sku.sku_part_number));
+fn sku_row(named: NamedSku) -> impl IntoView {
+    let NamedSku {
+        sku,
+        name,
+        plan_names,
+    } = named;
     let free = sku.known_free_seats();
     let units = sku.prepaid_units.clone();
     let company = sku.applies_to == AppliesTo::Company;
@@ -67,8 +91,8 @@ fn sku_row(sku: SubscribedSku) -> impl IntoView {
                 <details>
                     <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
                     <ul class="plans">
-                        {sku.service_plans.iter().map(|p| view! {
-                            <li>{names::plan_name(&p.service_plan_id, Some(&p.service_plan_name))} <span class="part">{p.service_plan_name.clone()}</span></li>
+                        {sku.service_plans.iter().zip(plan_names).map(|(p, plan_name)| view! {
+                            <li>{plan_name} <span class="part">{p.service_plan_name.clone()}</span></li>
                         }).collect_view()}
                     </ul>
                 </details>
@@ -124,7 +148,7 @@ pub fn TenantLicenses() -> impl IntoView {
                         <caption class="visually-hidden">"Subscriptions with seat usage"</caption>
                         <thead><tr><th scope="col">"Product"</th><th scope="col">"Seats"</th><th scope="col">"Status"</th></tr></thead>
                         <tbody>
-                            <For each=move || sorted(tenant.skus.ready().unwrap_or_default(), sort.get()) key=|sku| sku.clone() children=sku_row/>
+                            <For each=move || sorted(tenant.skus.ready().unwrap_or_default(), sort.get(), &tenant.names.read()) key=|sku| sku.clone() children=sku_row/>
                         </tbody>
                     </table>
                 </Show>

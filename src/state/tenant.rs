@@ -1,7 +1,9 @@
 //! What every screen shares about the signed-in tenant: its subscribed SKUs (read at every
 //! sign-in), its subscriptions (read when first shown), the names of groups that license
-//! users, and the [`Catalog`] built from them once per change (a [`Memo`]), so no view
-//! rebuilds it to look up a name.
+//! users, the friendly SKU and plan names (fetched once, when the workspace opens at
+//! sign-in), and the [`Catalog`] built from them once per change (a [`Memo`]), so no view
+//! rebuilds it to look up a name. Until the friendly names arrive the catalogue names
+//! SKUs by part number; when they do, it changes, and every screen that reads it with them.
 
 use crate::state::read::TenantRead;
 use crate::transport::session::Session;
@@ -9,6 +11,7 @@ use leptos::prelude::*;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
 use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::names::Names;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Provided as context by [`crate::state::workspace::Workspace::provide`].
@@ -16,7 +19,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct TenantState {
     pub skus: TenantRead<Vec<SubscribedSku>>,
     pub group_names: RwSignal<BTreeMap<GroupId, String>>,
-    /// SKUs and group names, for names and planning.
+    /// Friendly SKU and plan names: none until the table arrives. Not the tenant's, so
+    /// signing out keeps them.
+    pub names: RwSignal<Names>,
+    /// SKUs, group names and friendly names, for names and planning.
     pub catalog: Memo<Catalog>,
     /// `GET /directory/subscriptions`: status and renewal dates.
     pub subscriptions: TenantRead<Vec<CompanySubscription>>,
@@ -38,14 +44,22 @@ impl TenantState {
                 .then(|| crate::runs::reads::directory_subscriptions(session))
         });
         let group_names = RwSignal::new(BTreeMap::new());
+        let names = RwSignal::new(Names::default());
+        leptos::task::spawn_local(async move {
+            if let Some(table) = crate::transport::names::fetch().await {
+                names.try_set(table);
+            }
+        });
         let catalog = Memo::new(move |_| {
-            let mut catalog = Catalog::new(skus.with_ready(Vec::clone).unwrap_or_default());
+            let mut catalog = Catalog::new(skus.with_ready(Vec::clone).unwrap_or_default())
+                .with_names(names.get());
             catalog.groups = group_names.get();
             catalog
         });
         TenantState {
             skus,
             group_names,
+            names,
             catalog,
             subscriptions,
             names_asked: StoredValue::new(BTreeSet::new()),

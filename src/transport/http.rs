@@ -1,5 +1,6 @@
 //! The one module that performs HTTP: executes a core [`GraphRequest`] with gloo-net,
-//! abandoning it when no complete answer arrives within the timeout.
+//! abandoning it when no complete answer arrives within the timeout; and reads a file of
+//! the site itself (same origin, never with the token).
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use gloo_timers::callback::Timeout;
@@ -81,4 +82,17 @@ async fn send(
         headers,
         body,
     })
+}
+
+/// The text of a file of the site itself, at `url` (same origin: the policy's
+/// `connect-src 'self'`). No token goes with it. On failure, says why.
+pub async fn site_file(url: &str) -> Result<String, String> {
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.ok() {
+        return Err(format!("{url} answered {}", response.status()));
+    }
+    response.text().await.map_err(|e| e.to_string())
 }

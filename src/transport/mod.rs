@@ -1,4 +1,5 @@
-//! Sends a request either to Graph over HTTP or to the in-browser demo tenant.
+//! Sends a request either to Graph over HTTP or to the in-browser demo tenant, and
+//! fetches the site's names table.
 //!
 //! Both paths take the same [`GraphRequest`] and return the same [`RawResponse`], so
 //! every feature behaves identically on the demo tenant, the fake Graph server and Graph.
@@ -8,6 +9,7 @@
 pub mod demo;
 pub mod http;
 pub mod journal_store;
+pub mod names;
 pub mod session;
 
 use license_desk_core::auth::access_token::AccessToken;

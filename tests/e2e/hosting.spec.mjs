@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { PROD, DEV, BARE, GRAPH } from "./playwright.config.mjs";
 import { mintToken, signIn, ALL_SCOPES } from "./helpers.mjs";
 
-const HASHED = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css|svg)$/;
+const HASHED = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css|svg|json)$/;
 const IMMUTABLE = "public, max-age=31536000, immutable";
 /** The page's own policy, or null when it carries none. */
 const metaPolicy = (page) => page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? null);

@@ -2,13 +2,15 @@
 
 use crate::graph::ids::{GroupId, PlanId, SkuId};
 use crate::graph::model::{Group, SubscribedSku};
-use crate::licensing::names;
+use crate::licensing::names::Names;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Catalog {
     pub skus: Vec<SubscribedSku>,
     pub groups: BTreeMap<GroupId, String>,
+    /// Friendly SKU and plan names, as far as the app has them (see [`Names`]).
+    pub names: Names,
 }
 
 impl Catalog {
@@ -16,7 +18,13 @@ impl Catalog {
         Catalog {
             skus,
             groups: BTreeMap::new(),
+            names: Names::default(),
         }
+    }
+
+    pub fn with_names(mut self, names: Names) -> Self {
+        self.names = names;
+        self
     }
 
     pub fn with_groups(mut self, groups: &[Group]) -> Self {
@@ -33,7 +41,8 @@ impl Catalog {
     }
 
     pub fn sku_name(&self, sku: &SkuId) -> String {
-        names::sku_name(sku, self.sku(sku).map(|s| s.sku_part_number.as_str()))
+        self.names
+            .sku_name(sku, self.sku(sku).map(|s| s.sku_part_number.as_str()))
     }
 
     pub fn plan_name(&self, plan: &PlanId) -> String {
@@ -42,7 +51,7 @@ impl Catalog {
             .iter()
             .find_map(|sku| sku.plan(plan))
             .map(|info| info.service_plan_name.as_str());
-        names::plan_name(plan, graph_name)
+        self.names.plan_name(plan, graph_name)
     }
 
     pub fn group_name(&self, group: &GroupId) -> String {
@@ -74,5 +83,23 @@ mod tests {
             catalog.plan_name(&sku.service_plans[0].service_plan_id),
             "00000000-0000-0000-0000-0000000000bb"
         );
+    }
+
+    #[test]
+    fn names_fall_back_to_part_numbers_until_the_table_arrives() {
+        let sku: SubscribedSku = serde_json::from_str(
+            r#"{"skuId":"6fd2c87f-b296-42f0-b197-1e91e994b900","skuPartNumber":"ENTERPRISEPACK",
+                "servicePlans":[{"servicePlanId":"efb87545-963c-4e0d-99df-69c6916d9eb0",
+                                 "servicePlanName":"EXCHANGE_S_ENTERPRISE"}]}"#,
+        )
+        .unwrap();
+        let plan = sku.service_plans[0].service_plan_id.clone();
+        let waiting = Catalog::new(vec![sku.clone()]).with_names(Names::none());
+        assert_eq!(waiting.sku_name(&sku.sku_id), "ENTERPRISEPACK");
+        assert_eq!(waiting.plan_name(&plan), "EXCHANGE_S_ENTERPRISE");
+        let arrived = waiting.clone().with_names(Names::default());
+        assert_eq!(arrived.sku_name(&sku.sku_id), "Office 365 E3");
+        assert_eq!(arrived.plan_name(&plan), "Exchange Online (Plan 2)");
+        assert_ne!(waiting, arrived);
     }
 }

@@ -8,7 +8,6 @@ pub mod diff;
 pub mod effective;
 pub mod equivalents;
 pub mod names;
-mod names_table;
 pub mod plan;
 pub mod plan_safety;
 pub mod subscriptions;
