@@ -79,6 +79,7 @@ if (html.includes(".well-known/trunk/ws")) {
 // and a tag that tells the page where it is. A directory finished before already has both.
 const ON_DEMAND = [
   { meta: "license-desk-workspace", stem: "license-desk", files: ["license-desk.js", "license-desk_bg.wasm"] },
+  { meta: "license-desk-demo", stem: "demo", files: ["demo.js", "demo_bg.wasm"] },
   { meta: "license-desk-names", stem: "names", files: ["names.json"] },
 ];
 for (const { meta, stem, files } of ON_DEMAND) {

@@ -31,6 +31,11 @@ if cargo tree -p license-desk-core -e normal --prefix none | grep -E '^(leptos|w
   echo "license-desk-core must not depend on leptos, web-sys, gloo, js-sys, wasm-bindgen or the simulator"; exit 1
 fi
 
+step "lint: the simulator is linked into the demo tenant's module only (src/bin/demo.rs), never into the first page's or the workspace's"
+if grep -rln "license_desk_sim" src | grep -v "^src/bin/demo.rs$"; then
+  echo "only src/bin/demo.rs may use license_desk_sim: the workspace reaches the demo tenant through src/transport/demo.rs"; exit 1
+fi
+
 step "lint: no import cycles; the shell's layers import only downwards (screens → state → runs → transport)"
 python3 scripts/module-graph.py src core/src sim/src
 

@@ -6,11 +6,13 @@ export async function openWorkspace(js, wasm, token, origin, version, demo) {
   workspace.open_workspace(token, origin, version, demo);
 }
 
-// Fetches the workspace module's files at low priority, so signing in finds them cached.
-export function warmWorkspace(js, wasm) {
+// Fetches a module's files ahead of its import (the workspace at low priority, while the
+// admin pastes a token; the demo tenant's at once, beside the workspace), so the import
+// finds them cached.
+export function warmModule(js, wasm, priority) {
   const link = document.createElement("link");
   link.rel = "modulepreload";
   link.href = js;
   document.head.append(link);
-  fetch(wasm, { priority: "low" }).catch(() => {});
+  fetch(wasm, { priority }).catch(() => {});
 }

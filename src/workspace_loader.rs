@@ -1,7 +1,9 @@
-//! The page loads in two parts so that the sign-in screen comes up fast on a slow
+//! The page loads in parts so that the sign-in screen comes up fast on a slow
 //! connection: a small first module shows the sign-in form, and the workspace (every
-//! screen, the demo tenant, the names table) is a second module fetched while the admin
-//! pastes a token. This module is both ends of the hand-over between them.
+//! screen) is a second module fetched while the admin pastes a token. This module is both
+//! ends of the hand-over between them. (The demo tenant is a third module, which the
+//! workspace loads only for the demo: `crate::transport::demo`; when the admin picks the
+//! demo, it is fetched here beside the workspace.)
 //!
 //! The first module asks [`open_workspace`] to import the workspace module, start it and
 //! call its exported `open_workspace` with the admin's choice. The token crosses as a
@@ -27,8 +29,8 @@ extern "C" {
         demo: bool,
     ) -> Result<JsValue, JsValue>;
 
-    #[wasm_bindgen(js_name = warmWorkspace)]
-    fn warm_files(js: &str, wasm: &str);
+    #[wasm_bindgen(js_name = warmModule)]
+    fn warm_files(js: &str, wasm: &str, priority: &str);
 }
 
 /// The workspace module's two files, as absolute URLs.
@@ -37,49 +39,43 @@ struct WorkspaceFiles {
     wasm: String,
 }
 
-/// The tag the release build writes: `content="<js file> <wasm file>"`.
-const FILES_META: &str = r#"meta[name="license-desk-workspace"]"#;
-/// Trunk's names for the workspace module when nothing renamed them (debug builds).
-const PLAIN_NAMES: (&str, &str) = ("license-desk.js", "license-desk_bg.wasm");
-
 fn workspace_files() -> WorkspaceFiles {
-    let document = web_sys::window().and_then(|w| w.document());
-    let listed = document
-        .as_ref()
-        .and_then(|d| d.query_selector(FILES_META).ok().flatten())
-        .and_then(|meta| meta.get_attribute("content"));
-    let (js, wasm) = match listed.as_deref().map(str::split_whitespace) {
-        Some(mut names) => match (names.next(), names.next()) {
-            (Some(js), Some(wasm)) => (js.to_string(), wasm.to_string()),
-            _ => (PLAIN_NAMES.0.to_string(), PLAIN_NAMES.1.to_string()),
-        },
-        None => (PLAIN_NAMES.0.to_string(), PLAIN_NAMES.1.to_string()),
-    };
-    let base = document
-        .and_then(|d| d.base_uri().ok().flatten())
-        .unwrap_or_default();
-    let absolute = |name: &str| {
-        web_sys::Url::new_with_base(name, &base)
-            .map(|url| url.href())
-            .unwrap_or_else(|_| name.to_string())
-    };
-    WorkspaceFiles {
-        js: absolute(&js),
-        wasm: absolute(&wasm),
-    }
+    let [js, wasm] = crate::browser::site_files(
+        "license-desk-workspace",
+        ["license-desk.js", "license-desk_bg.wasm"],
+    );
+    WorkspaceFiles { js, wasm }
 }
 
 /// Starts fetching the workspace module at low priority, so that signing in finds it
 /// in the HTTP cache.
 pub fn warm() {
     let files = workspace_files();
-    warm_files(&files.js, &files.wasm);
+    warm_files(&files.js, &files.wasm, "low");
+}
+
+/// Whether the workspace will open the demo tenant: chosen on the form, or asked for by
+/// the address (`?demo`, unless a token in the fragment says otherwise, as the workspace
+/// reads it).
+fn opens_demo(choice: Option<&SignInChoice>) -> bool {
+    match choice {
+        Some(choice) => matches!(choice, SignInChoice::Demo),
+        None => {
+            crate::browser::query_param("demo").is_some() && !crate::browser::has_fragment_token()
+        }
+    }
 }
 
 /// Loads and starts the workspace with the admin's choice; with `None` the workspace
 /// reads the address bar itself (`?demo`, `#access_token=`). On failure, says why.
 pub async fn open_workspace(choice: Option<SignInChoice>) -> Result<(), String> {
     let files = workspace_files();
+    if opens_demo(choice.as_ref()) {
+        // The demo tenant's module comes after the workspace; fetching both at once
+        // saves waiting for one, then the other.
+        let [js, wasm] = crate::transport::demo::module_files();
+        warm_files(&js, &wasm, "auto");
+    }
     let (token, origin, version, demo) = match choice {
         None => (None, None, None, false),
         Some(SignInChoice::Demo) => (None, None, None, true),

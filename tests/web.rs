@@ -8,11 +8,13 @@ use license_desk::components::tenant_licenses::TenantLicenses;
 use license_desk::components::user_licenses::UserLicenses;
 use license_desk::state::user::UserRead;
 use license_desk::state::workspace::Workspace;
+use license_desk::transport::demo::{DemoAnswer, DemoCall};
 use license_desk::transport::session::Session;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::model::{SubscribedSku, User};
 use license_desk_core::graph::response::RawResponse;
-use license_desk_sim::{SimConfig, Simulator};
+use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -260,8 +262,33 @@ async fn user_licenses_show_a_missing_state_as_unknown() {
     assert_eq!(state.class_name(), "state unknown");
 }
 
+/// The demo tenant in this test module: the app loads it as a module of its own, from
+/// files the test runner doesn't serve.
+struct DemoHere(RefCell<Simulator>);
+
+impl license_desk::transport::demo::Tenant for DemoHere {
+    fn reset(&self) {
+        *self.0.borrow_mut() = Simulator::new(SimConfig::demo());
+    }
+
+    fn answer(&self, call: DemoCall) -> DemoAnswer {
+        let request = SimRequest::from_graph(&call.endpoint, &call.request, &call.authorization);
+        match self
+            .0
+            .borrow_mut()
+            .handle(&request, js_sys::Date::now() as u64)
+        {
+            SimOutcome::Respond(response) => Some(response),
+            SimOutcome::Drop => None,
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn use_demo_tenant_signs_in_and_loads_the_tenant() {
+    license_desk::transport::demo::run_here(DemoHere(RefCell::new(Simulator::new(
+        SimConfig::demo(),
+    ))));
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), || leptos::view! { <license_desk::App/> });
     settle(10).await;

@@ -32,9 +32,12 @@ pub mod tenant;
 pub mod throttle;
 
 pub use faults::WriteStats;
+/// The demo tenant's identity is the core's, so that signing in to it needs no simulator.
+pub use license_desk_core::auth::demo_token::{demo_claims, DEMO_TENANT_ID};
 use license_desk_core::auth::token::{self, Action};
 use license_desk_core::graph::ids::{GroupId, PlanId};
 use license_desk_core::graph::model::User;
+use license_desk_core::graph::request::{GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::ops::rng::Rng;
 use serde_json::{json, Value};
@@ -42,29 +45,6 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 pub use tenant::Tenant;
 pub use throttle::ThrottleModel;
 use throttle::WriteMeter;
-
-/// The demo tenant's id (the `tid` in minted tokens).
-pub const DEMO_TENANT_ID: &str = "5f2b3c4d-6e7f-4a8b-9c0d-1e2f3a4b5c6d";
-
-/// Claims for a simulator token: Graph audience, expiring `lifetime_seconds` after `now_seconds`.
-pub fn demo_claims(
-    upn: &str,
-    scopes: &[&str],
-    now_seconds: i64,
-    lifetime_seconds: i64,
-) -> token::Claims {
-    token::Claims {
-        aud: Some("https://graph.microsoft.com".into()),
-        exp: Some(now_seconds + lifetime_seconds),
-        tid: Some(DEMO_TENANT_ID.into()),
-        upn: Some(upn.into()),
-        app_displayname: Some("License Desk".into()),
-        appid: Some("7e1c5f4a-0d2b-4c39-9a51-6b2f3c8d9e10".into()),
-        scp: Some(scopes.join(" ")),
-        wids: vec!["4d6ac14f-3453-41d0-bef9-a3e0c569773a".into()],
-        ..token::Claims::default()
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimConfig {
@@ -153,6 +133,26 @@ pub struct SimRequest {
 }
 
 impl SimRequest {
+    /// `request` as a shell at `endpoint` sends it, with its `Authorization` header.
+    pub fn from_graph(
+        endpoint: &GraphEndpoint,
+        request: &GraphRequest,
+        authorization: &str,
+    ) -> SimRequest {
+        SimRequest {
+            method: request.method.as_str().into(),
+            target: format!("/{}{}", endpoint.version().as_str(), request.path),
+            headers: request
+                .headers
+                .iter()
+                .cloned()
+                .chain([("Authorization".into(), authorization.into())])
+                .collect(),
+            body: request.body.clone().unwrap_or_default(),
+            origin: endpoint.origin().to_string(),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

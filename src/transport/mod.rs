@@ -32,14 +32,7 @@ pub async fn execute(
     token: &AccessToken,
 ) -> Result<RawResponse, GraphError> {
     if connection.demo {
-        let endpoint = &connection.endpoint;
-        return demo::execute(
-            endpoint.version().as_str(),
-            endpoint.origin(),
-            request,
-            token,
-        )
-        .await;
+        return demo::execute(&connection.endpoint, request, token).await;
     }
     let url = connection.endpoint.url(request);
     http::execute(&url, request, token, timeout_seconds(connection)).await
