@@ -48,7 +48,7 @@ async function replaceKeepsExchangeOff(page, prefix) {
   await expect(pending(page).getByRole("heading", { name: "Pending changes" })).toBeFocused();
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
   const warning = page.getByRole("checkbox", {
-    name: "I understand: Exchange Online (Plan 2) is off for this user in Office 365 E3 today; Office 365 E5 would switch it ON.",
+    name: "I understand: Exchange Online (Plan 2) is off today in Office 365 E3; Office 365 E5 would switch it ON.",
   });
   await expect(warning).toBeVisible();
   await expect(page.getByRole("button", { name: "Apply changes" })).toBeDisabled();
