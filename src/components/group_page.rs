@@ -6,8 +6,10 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::group_change_form::GroupChangeForm;
 use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
+use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
-use crate::state::groups::{use_groups, GroupsState};
+use crate::state::groups::use_groups;
+use crate::state::groups::GroupsState;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
@@ -157,10 +159,7 @@ pub fn GroupPage() -> impl IntoView {
         <section class="card group-page" aria-labelledby="group-title">
             <p class="back"><ScreenLink screen=Screen::Groups>"← All groups"</ScreenLink></p>
             <h2 id="group-title" tabindex="-1">{title}</h2>
-            {move || (!allowed()).then(|| view! {
-                <p class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.",
-                    Action::ReadGroups.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default())}</p>
-            })}
+            <NotAllowed action=Action::ReadGroups doing="Reading groups"/>
             <Suspense fallback=move || allowed().then(|| view! { <p role="status" class="busy">"Reading the group…"</p> })>
                 {move || state.page.with(|_| ())}
                 {move || match shown.get() {

@@ -20,6 +20,7 @@ pub mod group_page;
 pub mod groups_list;
 pub mod license_choice;
 pub mod license_holders;
+pub mod not_allowed;
 pub mod pending_changes;
 pub mod pending_changes_panel;
 pub mod plan_choices;

@@ -11,10 +11,12 @@ use crate::state::tenant::TenantState;
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::graph::error::GraphError;
-use license_desk_core::graph::ids::{GroupId, UserId};
+use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::{LicenseDetails, User};
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::licensing::plan::{self, Change, Plan};
+use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
 use license_desk_core::ops::{ErrorRecord, JournalRecord};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -129,6 +131,23 @@ impl UserScreen {
         self.last_change.set(None);
         self.action_error.set(None);
         self.busy.set(None);
+    }
+
+    /// The safe default for giving the open user `to` (added, or replacing `from`): the
+    /// plans of `to` that match a plan off for them today start off. Tracked.
+    pub fn carried_over(
+        &self,
+        catalog: &Catalog,
+        from: Option<&SkuId>,
+        to: &SkuId,
+    ) -> BTreeSet<PlanId> {
+        self.read
+            .with_ready(|read| {
+                carried_over_disabled_plans(&read.user.license_assignment_states, catalog, from, to)
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
     }
 
     /// The open user as read, tracked.
