@@ -9,13 +9,17 @@ import { guard } from "./helpers.mjs";
 const LINES = 10_000;
 const KEYS = "new.user@contoso.example";
 
-test("typing after 10,000 pasted lines: each keystroke's time is measured and reported", async ({ page }, testInfo) => {
+test("typing after 10,000 pasted lines: each keystroke's time is measured and reported", async ({ page, context }, testInfo) => {
   const watch = guard(page);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: PROD });
   await page.goto(`${PROD}/?demo`);
   await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: "Bulk changes" }).click();
   const box = page.getByRole("textbox", { name: "Users", exact: true });
+  // Pasted as an admin pastes: one input event (Playwright's fill sends one per line).
   const pasted = Array.from({ length: LINES }, (_, n) => `user${n}@contoso.example`).join("\n");
-  await box.fill(pasted);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), pasted);
+  await box.focus();
+  await page.keyboard.press("Control+V");
   await expect(page.getByText(`${LINES.toLocaleString("en-US")} users found`)).toBeVisible({ timeout: 30_000 });
 
   // Each keystroke: key down to the frame after the input was handled.
