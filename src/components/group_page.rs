@@ -7,6 +7,7 @@ use crate::components::group_change_form::GroupChangeForm;
 use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
 use crate::components::not_allowed::NotAllowed;
+use crate::components::plan_switch::PlanSwitch;
 use crate::components::screen_link::ScreenLink;
 use crate::state::groups::use_groups;
 use crate::state::groups::GroupsState;
@@ -73,15 +74,12 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
         let on_now = !license.disabled_plans.contains(&plan);
         let (sku_a, plan_a, group_a) = (sku.clone(), plan.clone(), group.clone());
         let (sku_b, plan_b) = (sku.clone(), plan.clone());
-        let checked = move || intended.with(|i| i.get(&sku_b).is_some_and(|off| !off.contains(&plan_b)));
+        let on_after = Signal::derive(move || intended.with(|i| i.get(&sku_b).is_some_and(|off| !off.contains(&plan_b))));
+        let switch = Callback::new(move |on: bool| switch_plan(state, &group_a, &sku_a, &plan_a, on));
         view! {
             <li>
-                <label class="check">
-                    <input type="checkbox" prop:checked=checked
-                        disabled=move || !can_change() || removing.get()
-                        on:change=move |ev| switch_plan(state, &group_a, &sku_a, &plan_a, event_target_checked(&ev))/>
-                    {format!("{plan_name} — {} now", if on_now { "on" } else { "off" })}
-                </label>
+                <PlanSwitch label=plan_name.clone() name=plan_name on_now=Some(on_now) on_after=on_after
+                    disabled=Signal::derive(move || !can_change() || removing.get()) on_change=switch/>
             </li>
         }
     }).collect_view();

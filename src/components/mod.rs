@@ -24,6 +24,7 @@ pub mod not_allowed;
 pub mod pending_changes;
 pub mod pending_changes_panel;
 pub mod plan_choices;
+pub mod plan_switch;
 pub mod replace_with;
 pub mod request_preview;
 pub mod saved_run_offer;

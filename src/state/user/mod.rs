@@ -43,6 +43,8 @@ pub struct UserScreen {
     /// The open user's last write, as the operations engine recorded it.
     pub last_change: RwSignal<Option<JournalRecord>>,
     pub action_error: RwSignal<Option<ErrorRecord>>,
+    /// Why the last action needed nothing sent (information, not a failure).
+    pub action_note: RwSignal<Option<String>>,
     /// What is running for the open user (a write, or the checks after it).
     pub busy: RwSignal<Option<String>>,
 }
@@ -109,6 +111,7 @@ impl UserScreen {
             checklist,
             last_change: RwSignal::new(None),
             action_error: RwSignal::new(None),
+            action_note: RwSignal::new(None),
             busy: RwSignal::new(None),
         };
         // Opening another user drops what the last one showed.
@@ -116,6 +119,7 @@ impl UserScreen {
             let now = open.get();
             if previous.is_some_and(|previous| previous != now) {
                 screen.action_error.set(None);
+                screen.action_note.set(None);
                 screen.last_change.set(None);
             }
             now
@@ -130,6 +134,7 @@ impl UserScreen {
         self.checklist.set(Checklist::default());
         self.last_change.set(None);
         self.action_error.set(None);
+        self.action_note.set(None);
         self.busy.set(None);
     }
 
