@@ -795,3 +795,54 @@ fn a_budget_smaller_than_a_batch_sends_batches_the_bucket_can_hold() {
     assert_eq!(writes_in(&third), 1);
     assert_eq!(shell.now, NOW + 1_500);
 }
+
+/// Answers check reads with `before` (the write not shown) until the run sends the write
+/// again; returns that write's id.
+fn read_until_resent(shell: &mut Shell, before: &User) -> RequestId {
+    let mut sent = shell.wake_up();
+    loop {
+        let (id, request) = only(sent);
+        if request.method == Method::Post {
+            return id;
+        }
+        sent = shell.answer(id, ok_user(before));
+        if sent.is_empty() {
+            sent = shell.wake_up();
+        }
+    }
+}
+
+#[test]
+fn check_reads_throttled_ten_times_in_a_row_neither_lose_nor_repeat_the_write() {
+    let before = user(1, &[], SEEDED);
+    let shown = user(1, &[EMS], "2027-01-15T08:00:01Z");
+    for applied in [true, false] {
+        let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+        shell.answer(write, status_only(503, &[]));
+        for _ in 0..10 {
+            let (read, request) = only(shell.wake_up());
+            assert_eq!(
+                request.method,
+                Method::Get,
+                "no write before a read answers"
+            );
+            shell.answer(read, status_only(429, &[("Retry-After", "1")]));
+            assert_eq!(shell.status(0), Status::Unknown, "still open, not given up");
+            assert!(shell.finished.is_none());
+        }
+        if applied {
+            let (read, _) = only(shell.wake_up());
+            shell.answer(read, ok_user(&shown));
+            assert_eq!(shell.writes_sent(), 1, "applied: never sent again");
+        } else {
+            let again = read_until_resent(&mut shell, &before);
+            assert_eq!(shell.writes_sent(), 2, "not applied: sent again, once");
+            shell.answer(again, ok_user(&before));
+            let (read, _) = only(shell.wake_up());
+            shell.answer(read, ok_user(&shown));
+        }
+        let record = &shell.journal[&0];
+        assert_eq!(record.status, Status::Done, "{:?}", record.note);
+        assert_eq!(record.settlement, Some(Settlement::Shown));
+    }
+}

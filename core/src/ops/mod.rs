@@ -27,27 +27,32 @@
 //!
 //! Per item the states are waiting → sent → settling → done, with no-op, refused,
 //! failed, cancelled and unknown on the way out (see [`item`] and [`journal::Status`]).
-//! Writes are paced by a token bucket at the write budget, and by what Graph's refusals
-//! show of its quota ([`pacing`]); reads and writes
-//! go out in `$batch`es of up to 20 ([`batching`]).
+//! Writes are paced by a token bucket at the write budget, and by what Graph's answers
+//! show of its quota ([`pacing`]); reads and writes go out in `$batch`es of up to 20
+//! ([`batching`]). A write with an unclear answer is checked by reads for as long as the
+//! lag this run has seen says Entra ID may take to show it ([`lag`]), and sent again only
+//! once a read shows it was not applied.
 
 pub mod batching;
 pub mod intent;
 mod item;
 pub mod journal;
+pub mod lag;
+mod notes;
 pub mod pacing;
 pub mod rng;
 pub mod seats;
 
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
-pub use pacing::{Pacer, TokenBucket, WriteBudget};
+pub use lag::LagStats;
+pub use pacing::{Pacer, SendId, TokenBucket, WriteAnswer, WriteBudget};
 
 use crate::graph::batch::MAX_BATCH;
 use crate::graph::ids::SkuId;
 use crate::graph::request::GraphRequest;
 use crate::graph::response::RawResponse;
-use crate::graph::retry::{retry_after_seconds, RetryPolicy};
+use crate::graph::retry::{retry_after_seconds, write_outcome_unknown, RetryPolicy};
 use crate::licensing::catalog::Catalog;
 use crate::ops::rng::Rng;
 use crate::wording;
@@ -66,9 +71,15 @@ pub struct Options {
     pub write_budget: WriteBudget,
     /// HTTP requests (a `$batch` counts once) awaiting an answer at any time.
     pub max_in_flight: usize,
-    /// How long reads may take to show an accepted write, and how long reads must keep
-    /// not showing a write with an unknown outcome before it counts as not applied.
+    /// How long reads may take to show a write Graph accepted before the item ends done
+    /// but "not shown yet".
     pub settle_timeout_ms: u64,
+    /// The longest check window: how long after an unclear answer (a 5xx, or none) reads
+    /// must keep not showing a write before it counts as not applied and is sent again.
+    /// The window itself is sized from the lags this run has seen (three times the 99th
+    /// percentile, at least 2 s; see [`lag`]); with none seen yet, it is this cap.
+    #[serde(default = "default_check_window_cap_ms")]
+    pub check_window_cap_ms: u64,
     /// Pack reads and writes into `$batch` requests of up to 20.
     pub use_batch: bool,
     pub retry: RetryPolicy,
@@ -87,6 +98,39 @@ pub struct Options {
     /// change throttled on every attempt ends failed, as a single change should.
     #[serde(default)]
     pub keep_trying_when_throttled: bool,
+    /// The most write requests sent for one item, throttled ones included. `None`: as
+    /// many as the retry policy allows. A single user's change uses 2 (see
+    /// [`Options::single_change`]): once both are spent, an item whose outcome is still
+    /// unknown ends [`Status::Unknown`] ("check again"), never sent a third time.
+    #[serde(default)]
+    pub max_sends: Option<u32>,
+    /// How long the run may take, from Start. When it is up, every open item ends:
+    /// a write Graph accepted is done, one whose outcome is unknown ends
+    /// [`Status::Unknown`] with a note to check again, and anything else failed with
+    /// nothing applied; answers still on their way are ignored. `None`: no limit.
+    #[serde(default)]
+    pub time_limit_ms: Option<u64>,
+}
+
+fn default_check_window_cap_ms() -> u64 {
+    15_000
+}
+
+impl Options {
+    /// A single user's change, as the user screen runs it: one request at a time, no
+    /// `$batch`, at most two sends, and over within 40 s. The check after an unclear
+    /// answer is the run's evidence-sized window (the cap until a lag has been seen), so
+    /// even with both sends unclear the item ends by the time limit: done, failed with
+    /// nothing applied, or unknown with a note to check again.
+    pub fn single_change() -> Self {
+        Options {
+            use_batch: false,
+            max_in_flight: 1,
+            max_sends: Some(2),
+            time_limit_ms: Some(40_000),
+            ..Options::default()
+        }
+    }
 }
 
 impl Default for Options {
@@ -101,6 +145,9 @@ impl Default for Options {
             dry_run: false,
             stop_when_seats_run_out: false,
             keep_trying_when_throttled: false,
+            check_window_cap_ms: default_check_window_cap_ms(),
+            max_sends: None,
+            time_limit_ms: None,
         }
     }
 }
@@ -209,6 +256,8 @@ struct InFlight {
     items: Vec<usize>,
     batched: bool,
     sent_ms: u64,
+    /// For writes: the pacer's id of the first (the others follow it, in item order).
+    first_send: Option<SendId>,
 }
 
 /// A bulk run: items, their journal, and everything in between. See the module docs.
@@ -238,6 +287,10 @@ pub struct Run {
     seats_held: Vec<Vec<SkuId>>,
     /// Items waiting for each item to finish.
     dependents: BTreeMap<usize, Vec<usize>>,
+    /// The pacer's id of each item's last write.
+    write_sends: Vec<Option<SendId>>,
+    /// How long accepted writes took to show.
+    lags: LagStats,
 }
 
 impl Run {
@@ -272,6 +325,8 @@ impl Run {
         Run {
             seats: seats::SeatPool::from_catalog(&catalog),
             seats_held: vec![Vec::new(); items.len()],
+            write_sends: vec![None; items.len()],
+            lags: LagStats::default(),
             dependents,
             open: items.len(),
             rng: Rng::new(options.jitter_seed ^ 0x0B5E_55ED),
@@ -321,6 +376,22 @@ impl Run {
     /// so the shell can show the wait.
     pub fn throttled_until(&self) -> u64 {
         self.write_hold_until.max(self.read_hold_until)
+    }
+
+    /// The lags this run has seen from an accepted write to the read that showed it.
+    pub fn lags(&self) -> &LagStats {
+        &self.lags
+    }
+
+    /// How long after an unclear answer a read must still not show a write before it is
+    /// sent again, from the lags seen so far.
+    pub fn check_window_ms(&self) -> u64 {
+        self.lags.check_window_ms(self.options.check_window_cap_ms)
+    }
+
+    /// The window the pacer learnt from Graph's answers, as (writes, ms), if any.
+    pub fn learned_window(&self) -> Option<(u32, u64)> {
+        self.pacer.as_ref().and_then(Pacer::learned_window)
     }
 
     pub fn pause_reason(&self) -> Option<PauseReason> {
@@ -381,6 +452,9 @@ impl Run {
             Event::FreshToken => self.needs_token = false,
             Event::Cancel => self.cancel(now_ms, &mut effects),
         }
+        if ends_at(&self.options, self.started_ms).is_some_and(|end| now_ms >= end) {
+            self.time_up(now_ms, &mut effects);
+        }
         self.release_timers(now_ms);
         self.pump(now_ms, &mut effects);
         if self.open == 0 {
@@ -409,6 +483,8 @@ impl Run {
                     options: &self.options,
                     rng: &mut self.rng,
                     cancelled: self.cancelled,
+                    check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
+                    ends_at_ms: ends_at(&self.options, self.started_ms),
                 };
                 self.items[index].start(&mut ctx, now)
             };
@@ -560,6 +636,19 @@ impl Run {
         self.due_writes.len().min(cap).min(capacity.max(1) as usize) as u32
     }
 
+    /// How many writes may go now (0: none): the pacer's next batch, if it is due and
+    /// nothing holds writes back.
+    fn writes_sendable(&mut self, now: u64) -> u32 {
+        let need = self.write_need();
+        if need == 0 || now < self.write_hold_until || !self.write_slot_free() {
+            return 0;
+        }
+        match self.pacer.as_mut().map(|pacer| pacer.next_batch(now, need)) {
+            Some((at, count)) if at <= now => count,
+            _ => 0,
+        }
+    }
+
     /// While Graph refuses writes, one probe at a time; otherwise as the slots allow.
     fn write_slot_free(&self) -> bool {
         let probing = self.pacer.as_ref().is_some_and(Pacer::probing);
@@ -576,24 +665,18 @@ impl Run {
         }
         while self.in_flight.len() < self.options.max_in_flight.max(1) {
             self.drop_stale_heads();
-            let need = self.write_need();
-            let can_write = need > 0
-                && now >= self.write_hold_until
-                && self.write_slot_free()
-                && self
-                    .pacer
-                    .as_mut()
-                    .is_some_and(|pacer| pacer.available(now) >= need);
+            let writes = self.writes_sendable(now);
+            let can_write = writes > 0;
             let can_read = !self.due_reads.is_empty() && now >= self.read_hold_until;
             // The write quota is the scarce resource: whenever a write may go, it goes
             // first, and reads fill the slots writes can't use. Reads can't starve: a
             // write becomes due only after its user's read.
-            let op = match (can_write, can_read) {
+            let (op, count) = match (can_write, can_read) {
                 (false, false) => break,
-                (true, _) => Op::Write,
-                (false, true) => Op::Read,
+                (true, _) => (Op::Write, writes as usize),
+                (false, true) => (Op::Read, self.batch_cap()),
             };
-            self.send(op, now, effects);
+            self.send(op, count, now, effects);
         }
     }
 
@@ -626,11 +709,8 @@ impl Run {
         wanted
     }
 
-    fn send(&mut self, op: Op, now: u64, effects: &mut Vec<Effect>) {
-        let cap = match op {
-            Op::Read => self.batch_cap(),
-            Op::Write => self.write_need() as usize,
-        };
+    /// Sends up to `cap` due requests of kind `op`, packed into one request.
+    fn send(&mut self, op: Op, cap: usize, now: u64, effects: &mut Vec<Effect>) {
         let mut parts: Vec<(usize, GraphRequest)> = Vec::new();
         while parts.len() < cap {
             let queue = match op {
@@ -641,6 +721,12 @@ impl Run {
                 break;
             };
             if !self.valid(&ticket) {
+                continue;
+            }
+            if op == Op::Write && self.items[ticket.item].write_request().is_none() {
+                let revision = self.items[ticket.item].revision;
+                let next = self.items[ticket.item].no_request(now);
+                self.settle_item(ticket.item, false, revision, next, now, effects);
                 continue;
             }
             if op == Op::Write && self.options.stop_when_seats_run_out {
@@ -663,7 +749,7 @@ impl Run {
                 Op::Read => item.read_request(),
                 Op::Write => match item.write_request() {
                     Some(request) => request.clone(),
-                    None => continue,
+                    None => unreachable!("checked above"),
                 },
             };
             let revision = item.revision;
@@ -677,17 +763,26 @@ impl Run {
             return;
         }
         let count = parts.len() as u64;
-        match op {
-            Op::Read => self.totals.reads_sent += count,
+        let first_send = match op {
+            Op::Read => {
+                self.totals.reads_sent += count;
+                None
+            }
             Op::Write => {
                 self.totals.writes_sent += count;
-                let taken = self
+                let first = self
                     .pacer
                     .as_mut()
-                    .is_some_and(|pacer| pacer.try_take(now, count as u32));
-                debug_assert!(taken, "writes are only sent with tokens in hand");
+                    .and_then(|pacer| pacer.take(now, count as u32));
+                debug_assert!(first.is_some(), "writes are only sent with sends in hand");
+                if let Some(first) = first {
+                    for (offset, (index, _)) in parts.iter().enumerate() {
+                        self.write_sends[*index] = Some(first.nth_after(offset));
+                    }
+                }
+                first
             }
-        }
+        };
         self.totals.requests_sent += 1;
         let id = RequestId(self.next_id);
         self.next_id += 1;
@@ -699,6 +794,7 @@ impl Run {
                 batched: parts.len() > 1,
                 items: parts.into_iter().map(|(index, _)| index).collect(),
                 sent_ms: now,
+                first_send,
             },
         );
         effects.push(Effect::Send { id, request });
@@ -709,22 +805,15 @@ impl Run {
             return;
         };
         let answers = batching::unpack(&flight.items, flight.batched, outcome);
-        // Only a request refused as a whole holds every request of its kind: a batch with
-        // some through and some refused is at the quota's edge (the pacer hears of it for
-        // writes), and its refused requests wait their own Retry-After.
-        let all_refused = answers.iter().all(|answer| answer.status() == Some(429));
-        if flight.op == Op::Write {
-            let count = |wanted: fn(u16) -> bool| {
-                answers
-                    .iter()
-                    .filter(|answer| answer.status().is_some_and(wanted))
-                    .count() as u32
-            };
-            let refused = count(|status| status == 429);
-            let accepted = count(|status| status < 500 && status != 429 && status != 401);
-            if let Some(pacer) = self.pacer.as_mut() {
-                pacer.answered(now, flight.sent_ms, accepted, refused);
-            }
+        let hold_every_request = match flight.op {
+            // Only a request of reads refused as a whole holds every read: one with some
+            // through and some refused leaves the refused to their own Retry-After.
+            Op::Read => answers.iter().all(|answer| answer.status() == Some(429)),
+            // For writes the pacer decides, from what it knows of the quota.
+            Op::Write => self.pace_answered(now, &flight, &answers),
+        };
+        if hold_every_request {
+            self.hold(flight.op, &answers, flight.sent_ms, now);
         }
         for (&index, answer) in flight.items.iter().zip(&answers) {
             if self.items[index].in_flight != Some(flight.op) {
@@ -747,15 +836,16 @@ impl Run {
                 status => {
                     if status == Some(429) {
                         self.totals.throttled += 1;
-                        if all_refused {
-                            self.hold(flight.op, answer, now);
-                        }
                     }
                     let mut ctx = Ctx {
                         catalog: &self.catalog,
                         options: &self.options,
                         rng: &mut self.rng,
                         cancelled: self.cancelled,
+                        check_window_ms: self
+                            .lags
+                            .check_window_ms(self.options.check_window_cap_ms),
+                        ends_at_ms: ends_at(&self.options, self.started_ms),
                     };
                     let item = &mut self.items[index];
                     match flight.op {
@@ -764,27 +854,93 @@ impl Run {
                     }
                 }
             };
+            self.learn_from_read(index, now);
             self.settle_item(index, was_final, revision, next, now, effects);
         }
     }
 
-    /// A 429: Graph's quota is spent, whatever the bucket thought. Hold every request of
-    /// that kind until `Retry-After` (or a backoff); the pacer hears of it from
-    /// [`Run::answer`].
-    fn hold(&mut self, op: Op, answer: &PartAnswer, now: u64) {
-        let PartAnswer::Http(response) = answer else {
+    /// Tells the pacer how Graph answered a request of writes; returns whether every
+    /// write must wait.
+    fn pace_answered(&mut self, now: u64, flight: &InFlight, answers: &[PartAnswer]) -> bool {
+        let (Some(pacer), Some(first)) = (self.pacer.as_mut(), flight.first_send) else {
+            return false;
+        };
+        let answered: Vec<(SendId, WriteAnswer)> = answers
+            .iter()
+            .enumerate()
+            .map(|(offset, answer)| (first.nth_after(offset), write_answer(answer.status())))
+            .collect();
+        pacer.answered(now, flight.sent_ms, &answered)
+    }
+
+    /// Passes on what an item's last read showed: a lag sample, and whether a write
+    /// whose answer was unclear was applied (if not, its slot is given back).
+    fn learn_from_read(&mut self, index: usize, now: u64) {
+        let findings = self.items[index].take_findings();
+        if let Some(lag) = findings.lag_ms {
+            self.lags.record(lag);
+        }
+        let (Some(applied), Some(pacer), Some(send)) = (
+            findings.write_applied,
+            self.pacer.as_mut(),
+            self.write_sends[index],
+        ) else {
             return;
         };
-        let wait_ms = response
-            .header("Retry-After")
-            .and_then(|value| retry_after_seconds(value, now))
-            .map(|seconds| (seconds * 1000.0).ceil() as u64)
-            .unwrap_or_else(|| self.options.retry.backoff_ms(1, self.rng.unit()));
+        if applied {
+            pacer.applied(send);
+        } else {
+            pacer.not_applied(now, send);
+        }
+    }
+
+    /// Graph refused: hold every request of that kind until the longest `Retry-After`
+    /// among the refusals (or a backoff without one). `Retry-After` counts from when
+    /// Graph answered, about halfway through the round trip. Writes already held are
+    /// held until the earlier of the two: each refusal says by when a slot is back, and
+    /// whole seconds round each up differently, so the earliest is the closest.
+    fn hold(&mut self, op: Op, answers: &[PartAnswer], sent_ms: u64, now: u64) {
+        let answered_at = sent_ms + now.saturating_sub(sent_ms) / 2;
+        let retry_after_ms = answers
+            .iter()
+            .filter_map(|answer| match answer {
+                PartAnswer::Http(response) if response.status == 429 => response
+                    .header("Retry-After")
+                    .and_then(|value| retry_after_seconds(value, now))
+                    .map(|seconds| (seconds * 1000.0).ceil() as u64),
+                _ => None,
+            })
+            .max();
+        let until = match retry_after_ms {
+            Some(wait) => answered_at + wait,
+            None => now + self.options.retry.backoff_ms(1, self.rng.unit()),
+        };
         match op {
-            Op::Write => {
-                self.write_hold_until = self.write_hold_until.max(now + wait_ms);
+            Op::Write if self.write_hold_until > now => {
+                self.write_hold_until = self.write_hold_until.min(until).max(now);
             }
-            Op::Read => self.read_hold_until = self.read_hold_until.max(now + wait_ms),
+            Op::Write => self.write_hold_until = until,
+            Op::Read => self.read_hold_until = self.read_hold_until.max(until),
+        }
+    }
+
+    /// The run's time limit is reached: every open item ends (see [`Options::time_limit_ms`]).
+    fn time_up(&mut self, now: u64, effects: &mut Vec<Effect>) {
+        for index in 0..self.items.len() {
+            if self.items[index].is_final() {
+                continue;
+            }
+            let revision = self.items[index].revision;
+            let ctx = Ctx {
+                catalog: &self.catalog,
+                options: &self.options,
+                rng: &mut self.rng,
+                cancelled: self.cancelled,
+                check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
+                ends_at_ms: ends_at(&self.options, self.started_ms),
+            };
+            let next = self.items[index].time_up(&ctx, now);
+            self.settle_item(index, false, revision, next, now, effects);
         }
     }
 
@@ -823,13 +979,16 @@ impl Run {
         if let Some(Reverse((at, _, _))) = self.timers.peek() {
             consider(*at);
         }
+        if let Some(end) = ends_at(&self.options, self.started_ms) {
+            consider(end);
+        }
         if self.in_flight.len() < self.options.max_in_flight.max(1) {
             let need = self.write_need();
             if need > 0 && self.write_slot_free() {
                 let ready = self
                     .pacer
                     .as_mut()
-                    .map_or(now, |pacer| pacer.ready_at(now, need));
+                    .map_or(now, |pacer| pacer.next_batch(now, need).0);
                 consider(ready.max(self.write_hold_until));
             }
             if !self.due_reads.is_empty() {
@@ -839,3 +998,21 @@ impl Run {
         wake
     }
 }
+
+/// When a run started at `started_ms` must end, if it has a time limit.
+fn ends_at(options: &Options, started_ms: Option<u64>) -> Option<u64> {
+    Some(started_ms?.saturating_add(options.time_limit_ms?))
+}
+
+/// How the pacer counts Graph's answer to one write.
+fn write_answer(status: Option<u16>) -> WriteAnswer {
+    match status {
+        Some(429) => WriteAnswer::Refused,
+        Some(401) => WriteAnswer::NotLookedAt,
+        status if write_outcome_unknown(status) => WriteAnswer::Unclear,
+        _ => WriteAnswer::Counted,
+    }
+}
+
+#[cfg(test)]
+mod run_tests;
