@@ -33,8 +33,13 @@ use crate::ops::notes;
 use crate::ops::rng::Rng;
 use crate::wording;
 
-/// Delays between reads while waiting for Entra ID to show a write.
-const SETTLE_DELAYS_MS: [u64; 8] = [400, 700, 1_000, 1_400, 1_800, 2_400, 3_200, 4_000];
+/// Delays between reads while waiting for Entra ID to show a write: close together
+/// first, where writes usually show (so the lag each one measures is close to the real
+/// one), then further apart.
+const SETTLE_DELAYS_MS: [u64; 10] = [400, 100, 300, 600, 900, 1_300, 1_800, 2_400, 3_200, 4_000];
+
+/// A read sent this much after it was due still measures the lag.
+const ON_TIME_SLACK_MS: u64 = 100;
 
 fn settle_delay(reads: u32) -> u64 {
     SETTLE_DELAYS_MS[(reads as usize).min(SETTLE_DELAYS_MS.len() - 1)]
@@ -167,6 +172,8 @@ pub(crate) struct Item {
     settle_reads: u32,
     before_send: Option<BeforeSend>,
     findings: Findings,
+    /// When the item's next read was due (set by the scheduler).
+    pub read_due_ms: u64,
 }
 
 impl Item {
@@ -182,6 +189,7 @@ impl Item {
             settle_reads: 0,
             before_send: None,
             findings: Findings::default(),
+            read_due_ms: 0,
         }
     }
 
@@ -361,6 +369,11 @@ impl Item {
         self.finish(now, Status::Refused, None, note)
     }
 
+    /// Whether the item's write went out and reads now follow it (settling or checking).
+    pub fn follows_a_write(&self) -> bool {
+        matches!(self.stage, Stage::Settle { .. } | Stage::Check { .. })
+    }
+
     /// True while the item has not been read or planned yet (waiting for a prerequisite).
     pub fn is_unread(&self) -> bool {
         self.stage == Stage::Before && self.record.status == Status::Waiting
@@ -500,7 +513,12 @@ impl Item {
                     .as_ref()
                     .is_some_and(|expect| expect.shows(&before, &user))
                 {
-                    self.findings.lag_ms = accepted_ms.map(|at| sent_ms.saturating_sub(at));
+                    // A read sent late (waiting for a place among the requests in
+                    // flight) measures the wait too: only one sent when due counts.
+                    let on_time = sent_ms <= self.read_due_ms + ON_TIME_SLACK_MS;
+                    self.findings.lag_ms = accepted_ms
+                        .filter(|_| on_time)
+                        .map(|at| sent_ms.saturating_sub(at));
                     return self.settled(ctx, now);
                 }
                 if now >= deadline_ms {
@@ -645,6 +663,12 @@ impl Item {
                 if now >= deadline_ms {
                     return self.not_shown(ctx, now);
                 }
+                // A read that failed leaves a gap: how soon the write showed is no longer
+                // measured.
+                self.stage = Stage::Settle {
+                    deadline_ms,
+                    accepted_ms: None,
+                };
                 self.settle_reads += 1;
                 let delay = retry_in.unwrap_or(0).max(settle_delay(self.settle_reads));
                 Next::Read { at_ms: now + delay }
@@ -764,6 +788,32 @@ impl Item {
             }
             RetryDecision::Accept | RetryDecision::GiveUp => self.fail(now, &error),
         }
+    }
+
+    /// A read sent while this item's write was overdue answered. If it shows the write,
+    /// the write was applied, whatever its own answer will say: the item settles. If not,
+    /// nothing is known yet, and the write's own answer (or the shell's timeout) decides
+    /// what comes next.
+    pub fn on_read_beside_write(&mut self, ctx: &Ctx, now: u64, answer: Answer) -> Next {
+        self.record.add_request_id(answer.request_id());
+        let user = match answer {
+            Answer::Http(response) if response.is_success() => response.parse::<User>().ok(),
+            _ => None,
+        };
+        let (Some(user), Some(before), Some(expect)) =
+            (user, self.record.before.as_ref(), self.expect.as_ref())
+        else {
+            return Next::Wait;
+        };
+        if !expect.shows(before, &user) {
+            return Next::Wait;
+        }
+        self.in_flight = None;
+        self.before_send = None;
+        self.record.after = Some(user);
+        self.findings.write_applied = Some(true);
+        self.record.note = Some(notes::SLOW_ANSWER_BUT_APPLIED.into());
+        self.settled(ctx, now)
     }
 
     /// The run's time limit is reached: the item ends now. A write Graph accepted is

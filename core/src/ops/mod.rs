@@ -104,6 +104,13 @@ pub struct Options {
     /// unknown ends [`Status::Unknown`] ("check again"), never sent a third time.
     #[serde(default)]
     pub max_sends: Option<u32>,
+    /// The shortest wait before a request without an answer counts as overdue. The wait
+    /// is four times the 99th percentile of the round trips seen (10 s before any), at
+    /// least this. An overdue request no longer takes one of the `max_in_flight` places,
+    /// and its users are read alongside it: a lost read is read again, and a write whose
+    /// answer is lost may show as applied long before the shell's request timeout.
+    #[serde(default = "default_overdue_floor_ms")]
+    pub overdue_floor_ms: u64,
     /// How long the run may take, from Start. When it is up, every open item ends:
     /// a write Graph accepted is done, one whose outcome is unknown ends
     /// [`Status::Unknown`] with a note to check again, and anything else failed with
@@ -114,6 +121,10 @@ pub struct Options {
 
 fn default_check_window_cap_ms() -> u64 {
     15_000
+}
+
+fn default_overdue_floor_ms() -> u64 {
+    1_000
 }
 
 impl Options {
@@ -147,6 +158,7 @@ impl Default for Options {
             keep_trying_when_throttled: false,
             check_window_cap_ms: default_check_window_cap_ms(),
             max_sends: None,
+            overdue_floor_ms: default_overdue_floor_ms(),
             time_limit_ms: None,
         }
     }
@@ -248,6 +260,8 @@ impl Summary {
 struct Ticket {
     item: usize,
     epoch: u32,
+    /// A read alongside a request of the item's that is overdue (see [`Run::overdue`]).
+    hedge: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -258,6 +272,9 @@ struct InFlight {
     sent_ms: u64,
     /// For writes: the pacer's id of the first (the others follow it, in item order).
     first_send: Option<SendId>,
+    /// No answer long after answers usually come: presumed lost, it no longer takes one
+    /// of the requests in flight, and its items are read alongside it.
+    overdue: bool,
 }
 
 /// A bulk run: items, their journal, and everything in between. See the module docs.
@@ -274,6 +291,9 @@ pub struct Run {
     cancelled: bool,
     open: usize,
     due_reads: VecDeque<Ticket>,
+    /// Reads of users whose write went out (settling or checking); see
+    /// [`Run::writes_starving`] for which go first.
+    due_follow_ups: VecDeque<Ticket>,
     due_writes: VecDeque<Ticket>,
     timers: BinaryHeap<Reverse<(u64, Ticket, Op)>>,
     in_flight: BTreeMap<RequestId, InFlight>,
@@ -291,6 +311,12 @@ pub struct Run {
     write_sends: Vec<Option<SendId>>,
     /// How long accepted writes took to show.
     lags: LagStats,
+    /// How long Graph took to answer requests.
+    round_trips: LagStats,
+    /// The requests each item waits on: its own, and reads alongside an overdue one.
+    awaiting: Vec<Vec<RequestId>>,
+    /// When each request in flight becomes overdue, soonest first.
+    overdue_at: BinaryHeap<Reverse<(u64, RequestId)>>,
 }
 
 impl Run {
@@ -327,6 +353,9 @@ impl Run {
             seats_held: vec![Vec::new(); items.len()],
             write_sends: vec![None; items.len()],
             lags: LagStats::default(),
+            round_trips: LagStats::default(),
+            awaiting: vec![Vec::new(); items.len()],
+            overdue_at: BinaryHeap::new(),
             dependents,
             open: items.len(),
             rng: Rng::new(options.jitter_seed ^ 0x0B5E_55ED),
@@ -340,6 +369,7 @@ impl Run {
             needs_token: false,
             cancelled: false,
             due_reads: VecDeque::new(),
+            due_follow_ups: VecDeque::new(),
             due_writes: VecDeque::new(),
             timers: BinaryHeap::new(),
             in_flight: BTreeMap::new(),
@@ -456,6 +486,7 @@ impl Run {
             self.time_up(now_ms, &mut effects);
         }
         self.release_timers(now_ms);
+        self.release_overdue(now_ms);
         self.pump(now_ms, &mut effects);
         if self.open == 0 {
             self.finished = true;
@@ -577,9 +608,13 @@ impl Run {
         let ticket = Ticket {
             item: index,
             epoch: item.epoch,
+            hedge: false,
         };
+        if let Next::Read { at_ms } = next {
+            item.read_due_ms = at_ms.max(now);
+        }
         match next {
-            Next::Read { at_ms } if at_ms <= now => self.due_reads.push_back(ticket),
+            Next::Read { at_ms } if at_ms <= now => self.queue_read(ticket),
             Next::Write { at_ms } if at_ms <= now => self.due_writes.push_back(ticket),
             Next::Read { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Read))),
             Next::Write { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Write))),
@@ -597,20 +632,100 @@ impl Run {
                 continue;
             }
             match op {
-                Op::Read => self.due_reads.push_back(ticket),
+                Op::Read => self.queue_read(ticket),
                 Op::Write => self.due_writes.push_back(ticket),
             }
         }
     }
 
+    /// Whether the writes due are fewer than may go now: first reads (which make writes
+    /// due) then go before reads that follow writes. Otherwise the write quota is what
+    /// holds the run back, and reads that follow writes go first, so they go when due
+    /// and what they show (and the lag they measure) isn't held up.
+    fn writes_starving(&mut self, now: u64) -> bool {
+        let due = self.due_writes.len() as u32;
+        self.pacer
+            .as_mut()
+            .is_some_and(|pacer| due < pacer.available(now))
+    }
+
+    fn queue_read(&mut self, ticket: Ticket) {
+        if self.items[ticket.item].follows_a_write() {
+            self.due_follow_ups.push_back(ticket);
+        } else {
+            self.due_reads.push_back(ticket);
+        }
+    }
+
+    fn reads_due(&self) -> bool {
+        !self.due_follow_ups.is_empty() || !self.due_reads.is_empty()
+    }
+
     fn valid(&self, ticket: &Ticket) -> bool {
         let item = &self.items[ticket.item];
-        item.epoch == ticket.epoch && !item.is_final() && item.in_flight.is_none()
+        let free = if ticket.hedge {
+            item.in_flight.is_some() && self.awaiting[ticket.item].len() < MAX_AWAITED
+        } else {
+            item.in_flight.is_none()
+        };
+        item.epoch == ticket.epoch && !item.is_final() && free
+    }
+
+    /// Requests in flight that take one of the [`Options::max_in_flight`] places.
+    fn requests_out(&self) -> usize {
+        self.in_flight
+            .values()
+            .filter(|flight| !flight.overdue)
+            .count()
+    }
+
+    /// Marks requests overdue once their time comes, and queues a read of each of their
+    /// items alongside: a read lost is read again, and a write whose answer is lost may
+    /// show as applied before the shell gives up on it. Checked again each period while
+    /// the request stays out.
+    fn release_overdue(&mut self, now: u64) {
+        while let Some(Reverse((at, id))) = self.overdue_at.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.overdue_at.pop();
+            let Some(flight) = self.in_flight.get_mut(&id) else {
+                continue;
+            };
+            flight.overdue = true;
+            let items = flight.items.clone();
+            for index in items {
+                let item = &self.items[index];
+                if !item.is_final() && self.awaiting[index].contains(&id) {
+                    self.due_follow_ups.push_back(Ticket {
+                        item: index,
+                        epoch: item.epoch,
+                        hedge: true,
+                    });
+                }
+            }
+            let again = now + self.overdue_after_ms();
+            self.overdue_at.push(Reverse((again, id)));
+        }
+    }
+
+    /// How long without an answer makes a request overdue: four times the 99th
+    /// percentile of the round trips seen ([`OVERDUE_UNKNOWN_MS`] before any answer), at
+    /// least [`Options::overdue_floor_ms`].
+    fn overdue_after_ms(&self) -> u64 {
+        let seen = self
+            .round_trips
+            .p99_ms()
+            .map_or(OVERDUE_UNKNOWN_MS, |p99| p99 * 4);
+        seen.max(self.options.overdue_floor_ms)
     }
 
     fn drop_stale_heads(&mut self) {
         while self.due_reads.front().is_some_and(|t| !self.valid(t)) {
             self.due_reads.pop_front();
+        }
+        while self.due_follow_ups.front().is_some_and(|t| !self.valid(t)) {
+            self.due_follow_ups.pop_front();
         }
         while self.due_writes.front().is_some_and(|t| !self.valid(t)) {
             self.due_writes.pop_front();
@@ -649,10 +764,15 @@ impl Run {
         }
     }
 
-    /// While Graph refuses writes, one probe at a time; otherwise as the slots allow.
+    /// While Graph refuses writes, one probe at a time (a probe overdue counts as lost);
+    /// otherwise as the slots allow.
     fn write_slot_free(&self) -> bool {
         let probing = self.pacer.as_ref().is_some_and(Pacer::probing);
-        !probing || !self.in_flight.values().any(|flight| flight.op == Op::Write)
+        !probing
+            || !self
+                .in_flight
+                .values()
+                .any(|flight| flight.op == Op::Write && !flight.overdue)
     }
 
     fn sending_allowed(&self) -> bool {
@@ -663,11 +783,11 @@ impl Run {
         if !self.sending_allowed() {
             return;
         }
-        while self.in_flight.len() < self.options.max_in_flight.max(1) {
+        while self.requests_out() < self.options.max_in_flight.max(1) {
             self.drop_stale_heads();
             let writes = self.writes_sendable(now);
             let can_write = writes > 0;
-            let can_read = !self.due_reads.is_empty() && now >= self.read_hold_until;
+            let can_read = self.reads_due() && now >= self.read_hold_until;
             // The write quota is the scarce resource: whenever a write may go, it goes
             // first, and reads fill the slots writes can't use. Reads can't starve: a
             // write becomes due only after its user's read.
@@ -711,16 +831,21 @@ impl Run {
 
     /// Sends up to `cap` due requests of kind `op`, packed into one request.
     fn send(&mut self, op: Op, cap: usize, now: u64, effects: &mut Vec<Effect>) {
+        let follow_ups_first = !self.writes_starving(now);
         let mut parts: Vec<(usize, GraphRequest)> = Vec::new();
         while parts.len() < cap {
             let queue = match op {
+                Op::Read if follow_ups_first && !self.due_follow_ups.is_empty() => {
+                    &mut self.due_follow_ups
+                }
+                Op::Read if self.due_reads.is_empty() => &mut self.due_follow_ups,
                 Op::Read => &mut self.due_reads,
                 Op::Write => &mut self.due_writes,
             };
             let Some(ticket) = queue.pop_front() else {
                 break;
             };
-            if !self.valid(&ticket) {
+            if !self.valid(&ticket) || parts.iter().any(|(index, _)| *index == ticket.item) {
                 continue;
             }
             if op == Op::Write && self.items[ticket.item].write_request().is_none() {
@@ -752,10 +877,12 @@ impl Run {
                     None => unreachable!("checked above"),
                 },
             };
-            let revision = item.revision;
-            item.sent(op, now);
-            if item.revision != revision {
-                effects.push(Effect::Record(item.record.clone()));
+            if !ticket.hedge {
+                let revision = item.revision;
+                item.sent(op, now);
+                if item.revision != revision {
+                    effects.push(Effect::Record(item.record.clone()));
+                }
             }
             parts.push((ticket.item, request));
         }
@@ -787,6 +914,11 @@ impl Run {
         let id = RequestId(self.next_id);
         self.next_id += 1;
         let request = batching::pack(&parts);
+        for (index, _) in &parts {
+            self.awaiting[*index].push(id);
+        }
+        self.overdue_at
+            .push(Reverse((now + self.overdue_after_ms(), id)));
         self.in_flight.insert(
             id,
             InFlight {
@@ -795,6 +927,7 @@ impl Run {
                 items: parts.into_iter().map(|(index, _)| index).collect(),
                 sent_ms: now,
                 first_send,
+                overdue: false,
             },
         );
         effects.push(Effect::Send { id, request });
@@ -804,6 +937,9 @@ impl Run {
         let Some(flight) = self.in_flight.remove(&id) else {
             return;
         };
+        if let Outcome::Answered(_) = outcome {
+            self.round_trips.record(now.saturating_sub(flight.sent_ms));
+        }
         let answers = batching::unpack(&flight.items, flight.batched, outcome);
         let hold_every_request = match flight.op {
             // Only a request of reads refused as a whole holds every read: one with some
@@ -816,13 +952,19 @@ impl Run {
             self.hold(flight.op, &answers, flight.sent_ms, now);
         }
         for (&index, answer) in flight.items.iter().zip(&answers) {
-            if self.items[index].in_flight != Some(flight.op) {
+            if !self.awaiting[index].contains(&id) {
                 continue;
             }
             if self.items[index].is_final() {
                 self.items[index].in_flight = None;
+                self.awaiting[index].clear();
                 continue;
             }
+            if flight.op == Op::Read && self.items[index].in_flight == Some(Op::Write) {
+                self.read_beside_a_write(index, id, answer, now, effects);
+                continue;
+            }
+            self.awaiting[index].clear();
             let was_final = false;
             let revision = self.items[index].revision;
             let next = match answer.status() {
@@ -859,6 +1001,42 @@ impl Run {
         }
     }
 
+    /// A read sent alongside an overdue write answered. If it shows the write, the write
+    /// was applied and the item settles; otherwise nothing is known until the write's own
+    /// answer (or the shell's timeout) comes.
+    fn read_beside_a_write(
+        &mut self,
+        index: usize,
+        id: RequestId,
+        answer: &PartAnswer,
+        now: u64,
+        effects: &mut Vec<Effect>,
+    ) {
+        self.awaiting[index].retain(|awaited| *awaited != id);
+        if answer.status() == Some(401) {
+            if !self.needs_token {
+                self.needs_token = true;
+                effects.push(Effect::Paused(PauseReason::NeedsToken));
+            }
+            return;
+        }
+        let revision = self.items[index].revision;
+        let ctx = Ctx {
+            catalog: &self.catalog,
+            options: &self.options,
+            rng: &mut self.rng,
+            cancelled: self.cancelled,
+            check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
+            ends_at_ms: ends_at(&self.options, self.started_ms),
+        };
+        let next = self.items[index].on_read_beside_write(&ctx, now, answer.as_answer());
+        if self.items[index].in_flight.is_none() {
+            self.awaiting[index].clear();
+        }
+        self.learn_from_read(index, now);
+        self.settle_item(index, false, revision, next, now, effects);
+    }
+
     /// Tells the pacer how Graph answered a request of writes; returns whether every
     /// write must wait.
     fn pace_answered(&mut self, now: u64, flight: &InFlight, answers: &[PartAnswer]) -> bool {
@@ -870,7 +1048,8 @@ impl Run {
             .enumerate()
             .map(|(offset, answer)| (first.nth_after(offset), write_answer(answer.status())))
             .collect();
-        pacer.answered(now, flight.sent_ms, &answered)
+        let retry_after_ms = answers.iter().filter_map(|a| retry_after_ms(a, now)).min();
+        pacer.answered(now, flight.sent_ms, &answered, retry_after_ms)
     }
 
     /// Passes on what an item's last read showed: a lag sample, and whether a write
@@ -903,13 +1082,7 @@ impl Run {
         let answered_at = sent_ms + now.saturating_sub(sent_ms) / 2;
         let retry_after_ms = answers
             .iter()
-            .filter_map(|answer| match answer {
-                PartAnswer::Http(response) if response.status == 429 => response
-                    .header("Retry-After")
-                    .and_then(|value| retry_after_seconds(value, now))
-                    .map(|seconds| (seconds * 1000.0).ceil() as u64),
-                _ => None,
-            })
+            .filter_map(|answer| retry_after_ms(answer, now))
             .max();
         let until = match retry_after_ms {
             Some(wait) => answered_at + wait,
@@ -963,6 +1136,7 @@ impl Run {
             item.epoch == ticket.epoch && !item.is_final()
         };
         self.due_reads.retain(live);
+        self.due_follow_ups.retain(live);
         self.due_writes.retain(live);
     }
 
@@ -982,7 +1156,14 @@ impl Run {
         if let Some(end) = ends_at(&self.options, self.started_ms) {
             consider(end);
         }
-        if self.in_flight.len() < self.options.max_in_flight.max(1) {
+        while let Some(Reverse((at, id))) = self.overdue_at.peek().copied() {
+            if self.in_flight.contains_key(&id) {
+                consider(at);
+                break;
+            }
+            self.overdue_at.pop();
+        }
+        if self.requests_out() < self.options.max_in_flight.max(1) {
             let need = self.write_need();
             if need > 0 && self.write_slot_free() {
                 let ready = self
@@ -991,7 +1172,7 @@ impl Run {
                     .map_or(now, |pacer| pacer.next_batch(now, need).0);
                 consider(ready.max(self.write_hold_until));
             }
-            if !self.due_reads.is_empty() {
+            if self.reads_due() {
                 consider(self.read_hold_until);
             }
         }
@@ -999,9 +1180,26 @@ impl Run {
     }
 }
 
+/// Requests an item may wait on at once: its own, and one read alongside.
+const MAX_AWAITED: usize = 2;
+
+/// Before any answer has come, a request is overdue after this long.
+pub const OVERDUE_UNKNOWN_MS: u64 = 10_000;
+
 /// When a run started at `started_ms` must end, if it has a time limit.
 fn ends_at(options: &Options, started_ms: Option<u64>) -> Option<u64> {
     Some(started_ms?.saturating_add(options.time_limit_ms?))
+}
+
+/// The `Retry-After` of a 429, in ms, if Graph sent one.
+fn retry_after_ms(answer: &PartAnswer, now: u64) -> Option<u64> {
+    match answer {
+        PartAnswer::Http(response) if response.status == 429 => response
+            .header("Retry-After")
+            .and_then(|value| retry_after_seconds(value, now))
+            .map(|seconds| (seconds * 1000.0).ceil() as u64),
+        _ => None,
+    }
 }
 
 /// How the pacer counts Graph's answer to one write.

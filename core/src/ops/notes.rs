@@ -7,6 +7,10 @@
 pub const UNCLEAR_BUT_APPLIED: &str =
     "Graph gave no clear answer to the write; a read shows it was applied.";
 
+/// A read shows a write whose answer was long overdue was applied.
+pub const SLOW_ANSWER_BUT_APPLIED: &str =
+    "Graph's answer to the write was long overdue; a read shows it was applied.";
+
 /// A write with an unclear answer is being checked.
 pub const UNCLEAR_CHECKING: &str =
     "Graph gave no clear answer to the write; reading the user before anything else.";

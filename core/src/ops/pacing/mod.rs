@@ -48,6 +48,10 @@ pub const LUMP_AFTER_MS: u64 = 5_000;
 /// forgotten before a window is learnt (Graph's own is 150 s; its tenant-wide one 5 min).
 pub const LEARNING_HORIZON_MS: u64 = 600_000;
 
+/// Refusals of a stretch kept for the bounds they give once W is learnt (the latest
+/// are the strongest).
+const KEPT_REFUSALS: usize = 32;
+
 /// A request waits this long at most for sends for every write due; beyond that, the
 /// sends free now go.
 pub const FULL_BATCH_WAIT_MS: u64 = 1_000;
@@ -94,13 +98,15 @@ impl Tally {
     }
 }
 
-/// The last refusal before a window was learnt: its lower bound is known once W is.
+/// A request with refused writes: the window was full when it arrived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Refusal {
     first: SendId,
     sent_ms: u64,
     /// Writes of that request not refused (counted or unclear).
     not_refused: u32,
+    /// The shortest `Retry-After` among the refusals, if Graph sent one.
+    retry_after_ms: Option<u64>,
 }
 
 /// Paces writes: by the budget's bucket until Graph's answers show a quota counted in a
@@ -119,7 +125,9 @@ pub struct Pacer {
     learnt_before: Option<SendId>,
     /// When the current stretch of refusals began: while set, writes go one at a time.
     refused_since: Option<u64>,
-    last_refusal: Option<Refusal>,
+    /// The refusals of the current stretch, before a window is learnt: their bounds are
+    /// known once W is.
+    refusals: Vec<Refusal>,
     /// The request out on a window shorter than the upper bound, if any: one at a time.
     trial: Option<SendId>,
 }
@@ -134,7 +142,7 @@ impl Pacer {
             window: None,
             learnt_before: None,
             refused_since: None,
-            last_refusal: None,
+            refusals: Vec::new(),
             trial: None,
         }
     }
@@ -259,13 +267,16 @@ impl Pacer {
         Some(first)
     }
 
-    /// Graph answered a request of writes sent at `sent_ms`. Returns whether every write
-    /// must now wait (for the refusal's `Retry-After`) and the next go alone as a probe.
+    /// Graph answered a request of writes sent at `sent_ms`; `retry_after_ms` is the
+    /// shortest `Retry-After` among its refusals, if Graph sent one. Returns whether every
+    /// write must now wait (for the refusal's `Retry-After`) and the next go alone as a
+    /// probe.
     pub fn answered(
         &mut self,
         now_ms: u64,
         sent_ms: u64,
         answers: &[(SendId, WriteAnswer)],
+        retry_after_ms: Option<u64>,
     ) -> bool {
         let Some(first) = answers.iter().map(|(id, _)| *id).min() else {
             return false;
@@ -294,10 +305,16 @@ impl Pacer {
             }
             return false;
         }
+        let refusal = (tally.refused > 0).then_some(Refusal {
+            first,
+            sent_ms,
+            not_refused: tally.counted + tally.unclear,
+            retry_after_ms,
+        });
         if self.window.is_some() {
-            self.answered_with_window(now_ms, first, sent_ms, tally)
+            self.answered_with_window(now_ms, first, sent_ms, tally, refusal)
         } else {
-            self.answered_learning(now_ms, first, sent_ms, tally)
+            self.answered_learning(now_ms, first, sent_ms, tally, refusal)
         }
     }
 
@@ -308,13 +325,13 @@ impl Pacer {
         first: SendId,
         sent_ms: u64,
         tally: Tally,
+        refusal: Option<Refusal>,
     ) -> bool {
-        if tally.refused > 0 {
-            self.last_refusal = Some(Refusal {
-                first,
-                sent_ms,
-                not_refused: tally.counted + tally.unclear,
-            });
+        if let Some(refusal) = refusal {
+            if self.refusals.len() == KEPT_REFUSALS {
+                self.refusals.remove(0);
+            }
+            self.refusals.push(refusal);
             if tally.refused_as_a_whole() {
                 // The quota is spent, whatever the bucket thought.
                 self.guess.drain(now_ms);
@@ -329,6 +346,7 @@ impl Pacer {
                 if now_ms.saturating_sub(since) >= LUMP_AFTER_MS {
                     self.learn(first, sent_ms, tally.counted);
                 }
+                self.refusals.clear();
             }
         }
         false
@@ -358,7 +376,7 @@ impl Pacer {
             at_most = at_most.min(sent_ms.saturating_sub(outside));
         }
         let mut window = LearntWindow::new(writes as u32, 0, at_most);
-        if let Some(refusal) = self.last_refusal.take() {
+        for refusal in std::mem::take(&mut self.refusals) {
             if let Some(bound) = self.refusal_bound(&window, refusal) {
                 window.longer_than(bound);
             }
@@ -369,13 +387,17 @@ impl Pacer {
 
     /// The lower bound a refusal shows: the window was full, so the `(W − a)`-th newest
     /// write before the request (counting every write that may have been counted) was
-    /// still inside it. None if the log can't fill the window (the refusal is not the
-    /// window's).
+    /// still inside it, and by `Retry-After` (whole seconds, rounded up) it would be for
+    /// all but the last second of the wait. None if the log can't fill the window (the
+    /// refusal is not the window's).
     fn refusal_bound(&self, window: &LearntWindow, refusal: Refusal) -> Option<u64> {
         let inside = (window.writes as usize).checked_sub(refusal.not_refused as usize)?;
+        let still_there = refusal
+            .retry_after_ms
+            .map_or(0, |wait| wait.saturating_sub(1_000));
         self.log
             .nth_newest_before(refusal.first, inside, |_| true)
-            .map(|sent| refusal.sent_ms.saturating_sub(sent))
+            .map(|sent| (refusal.sent_ms + still_there).saturating_sub(sent))
     }
 
     /// With a window learnt: narrow its length, and hold every write only for a refusal
@@ -386,6 +408,7 @@ impl Pacer {
         first: SendId,
         sent_ms: u64,
         tally: Tally,
+        refusal: Option<Refusal>,
     ) -> bool {
         let Some(window) = self.window.as_ref() else {
             return false;
@@ -400,23 +423,14 @@ impl Pacer {
                 surely_counted,
             )
             .map(|outside| sent_ms.saturating_sub(outside));
-        let explained = if tally.refused > 0 {
-            let refusal = Refusal {
-                first,
-                sent_ms,
-                not_refused: tally.counted + tally.unclear,
-            };
-            self.refusal_bound(window, refusal)
-        } else {
-            None
-        };
+        let lower = refusal.and_then(|refusal| self.refusal_bound(window, refusal));
         let Some(window) = self.window.as_mut() else {
             return false;
         };
         if let Some(bound) = upper {
             window.at_most(bound);
         }
-        let explained = explained.is_some_and(|bound| window.longer_than(bound));
+        let explained = lower.is_some_and(|bound| window.longer_than(bound));
         if tally.refused > 0 && tally.counted == 0 {
             let several = tally.refused + tally.unclear > 1;
             if self.refused_since.is_some() || (several && !explained) {

@@ -20,7 +20,7 @@ fn all(first: SendId, n: u32, answer: WriteAnswer) -> Vec<(SendId, WriteAnswer)>
 /// every write must wait.
 fn send(pacer: &mut Pacer, at: u64, n: u32, answer: WriteAnswer) -> bool {
     let first = pacer.take(at, n).expect("sends available");
-    pacer.answered(at + 300, at, &all(first, n, answer))
+    pacer.answered(at + 300, at, &all(first, n, answer), None)
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn a_partly_refused_batch_in_the_first_burst_holds_nothing_and_keeps_the_pace() 
     let first = pacer.take(0, 20).expect("full");
     let mut answers = all(first, 20, WriteAnswer::Counted);
     answers[7].1 = WriteAnswer::Refused;
-    assert!(!pacer.answered(300, 0, &answers));
+    assert!(!pacer.answered(300, 0, &answers, None));
     assert!(!pacer.probing());
     assert_eq!(pacer.available(300), 20, "the bucket is not emptied");
 }
@@ -99,7 +99,7 @@ fn an_unclear_write_holds_its_slot_until_a_read_shows_it_was_not_applied() {
     let first = pacer.take(at, 2).expect("free slots");
     let mut answers = all(first, 2, WriteAnswer::Unclear);
     answers[1].1 = WriteAnswer::Counted;
-    assert!(!pacer.answered(at + 300, at, &answers));
+    assert!(!pacer.answered(at + 300, at, &answers, None));
     assert_eq!(pacer.available(at + 300), free - 2);
     pacer.applied(first.nth_after(1));
     pacer.not_applied(at + 400, first);
@@ -119,7 +119,7 @@ fn an_unclear_write_of_the_learnt_burst_shown_never_applied_shrinks_the_window()
     let first = pacer.take(0, 300).expect("full");
     let mut answers = all(first, 300, WriteAnswer::Counted);
     answers[5].1 = WriteAnswer::Unclear;
-    pacer.answered(300, 0, &answers);
+    pacer.answered(300, 0, &answers, None);
     assert!(send(&mut pacer, 400, 20, WriteAnswer::Refused));
     assert!(!send(&mut pacer, 15_000, 1, WriteAnswer::Counted));
     assert_eq!(pacer.learned_window().map(|(w, _)| w), Some(300));
@@ -254,7 +254,11 @@ fn against(mut quota: SlidingQuota, total: u32, hidden: bool) -> (u64, u32, Pace
             }
             left += bounced;
             refused += bounced;
-            if pacer.answered(now, request.sent_ms, &request.answers) {
+            let retry_after_ms = request
+                .retry_after_s
+                .filter(|_| !hidden)
+                .map(|seconds| seconds * 1_000);
+            if pacer.answered(now, request.sent_ms, &request.answers, retry_after_ms) {
                 let wait = match (hidden, request.retry_after_s) {
                     (false, Some(seconds)) => seconds * 1_000,
                     _ => 750,
