@@ -39,6 +39,8 @@ mod item;
 pub mod journal;
 pub mod lag;
 mod notes;
+mod options;
+mod overdue;
 pub mod pacing;
 pub mod rng;
 pub mod seats;
@@ -46,13 +48,15 @@ pub mod seats;
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
 pub use lag::LagStats;
+pub use options::Options;
+pub use overdue::OVERDUE_UNKNOWN_MS;
 pub use pacing::{Pacer, SendId, TokenBucket, WriteAnswer, WriteBudget};
 
 use crate::graph::batch::MAX_BATCH;
 use crate::graph::ids::SkuId;
 use crate::graph::request::GraphRequest;
 use crate::graph::response::RawResponse;
-use crate::graph::retry::{retry_after_seconds, write_outcome_unknown, RetryPolicy};
+use crate::graph::retry::{retry_after_seconds, write_outcome_unknown};
 use crate::licensing::catalog::Catalog;
 use crate::ops::rng::Rng;
 use crate::wording;
@@ -62,107 +66,6 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::fmt;
-
-/// How a run behaves.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Options {
-    /// Writes are never sent faster than this budget allows.
-    pub write_budget: WriteBudget,
-    /// HTTP requests (a `$batch` counts once) awaiting an answer at any time.
-    pub max_in_flight: usize,
-    /// How long reads may take to show a write Graph accepted before the item ends done
-    /// but "not shown yet".
-    pub settle_timeout_ms: u64,
-    /// The longest check window: how long after an unclear answer (a 5xx, or none) reads
-    /// must keep not showing a write before it counts as not applied and is sent again.
-    /// The window itself is sized from the lags this run has seen (three times the 99th
-    /// percentile, at least 2 s; see [`lag`]); with none seen yet, it is this cap.
-    #[serde(default = "default_check_window_cap_ms")]
-    pub check_window_cap_ms: u64,
-    /// Pack reads and writes into `$batch` requests of up to 20.
-    pub use_batch: bool,
-    pub retry: RetryPolicy,
-    /// Seeds the backoff jitter, so a run is reproducible.
-    pub jitter_seed: u64,
-    /// Read and plan every item, send no write: each item that would be written ends
-    /// [`Status::Planned`] with the write it would send.
-    #[serde(default)]
-    pub dry_run: bool,
-    /// Count free seats from the catalogue and send no write that adds a SKU with none
-    /// left (the item is refused). Off: Graph answers `CountViolation` itself.
-    #[serde(default)]
-    pub stop_when_seats_run_out: bool,
-    /// A 429 never uses up an item's attempts: a bulk run waits out Graph's throttling
-    /// for as long as it lasts (the admin sees the wait and can pause or cancel). Off: a
-    /// change throttled on every attempt ends failed, as a single change should.
-    #[serde(default)]
-    pub keep_trying_when_throttled: bool,
-    /// The most write requests sent for one item, throttled ones included. `None`: as
-    /// many as the retry policy allows. A single user's change uses 2 (see
-    /// [`Options::single_change`]): once both are spent, an item whose outcome is still
-    /// unknown ends [`Status::Unknown`] ("check again"), never sent a third time.
-    #[serde(default)]
-    pub max_sends: Option<u32>,
-    /// The shortest wait before a request without an answer counts as overdue. The wait
-    /// is four times the 99th percentile of the round trips seen (10 s before any), at
-    /// least this. An overdue request no longer takes one of the `max_in_flight` places,
-    /// and its users are read alongside it: a lost read is read again, and a write whose
-    /// answer is lost may show as applied long before the shell's request timeout.
-    #[serde(default = "default_overdue_floor_ms")]
-    pub overdue_floor_ms: u64,
-    /// How long the run may take, from Start. When it is up, every open item ends:
-    /// a write Graph accepted is done, one whose outcome is unknown ends
-    /// [`Status::Unknown`] with a note to check again, and anything else failed with
-    /// nothing applied; answers still on their way are ignored. `None`: no limit.
-    #[serde(default)]
-    pub time_limit_ms: Option<u64>,
-}
-
-fn default_check_window_cap_ms() -> u64 {
-    15_000
-}
-
-fn default_overdue_floor_ms() -> u64 {
-    1_000
-}
-
-impl Options {
-    /// A single user's change, as the user screen runs it: one request at a time, no
-    /// `$batch`, at most two sends, and over within 40 s. The check after an unclear
-    /// answer is the run's evidence-sized window (the cap until a lag has been seen), so
-    /// even with both sends unclear the item ends by the time limit: done, failed with
-    /// nothing applied, or unknown with a note to check again.
-    pub fn single_change() -> Self {
-        Options {
-            use_batch: false,
-            max_in_flight: 1,
-            max_sends: Some(2),
-            time_limit_ms: Some(40_000),
-            ..Options::default()
-        }
-    }
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            write_budget: WriteBudget::default(),
-            max_in_flight: 4,
-            settle_timeout_ms: 30_000,
-            use_batch: true,
-            retry: RetryPolicy::default(),
-            jitter_seed: 0,
-            dry_run: false,
-            stop_when_seats_run_out: false,
-            keep_trying_when_throttled: false,
-            check_window_cap_ms: default_check_window_cap_ms(),
-            max_sends: None,
-            overdue_floor_ms: default_overdue_floor_ms(),
-            time_limit_ms: None,
-        }
-    }
-}
 
 /// Correlates a [`Effect::Send`] with its [`Event::Response`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -311,12 +214,10 @@ pub struct Run {
     write_sends: Vec<Option<SendId>>,
     /// How long accepted writes took to show.
     lags: LagStats,
-    /// How long Graph took to answer requests.
-    round_trips: LagStats,
     /// The requests each item waits on: its own, and reads alongside an overdue one.
     awaiting: Vec<Vec<RequestId>>,
-    /// When each request in flight becomes overdue, soonest first.
-    overdue_at: BinaryHeap<Reverse<(u64, RequestId)>>,
+    /// When requests in flight become overdue.
+    overdue: overdue::Overdue,
 }
 
 impl Run {
@@ -353,9 +254,8 @@ impl Run {
             seats_held: vec![Vec::new(); items.len()],
             write_sends: vec![None; items.len()],
             lags: LagStats::default(),
-            round_trips: LagStats::default(),
             awaiting: vec![Vec::new(); items.len()],
-            overdue_at: BinaryHeap::new(),
+            overdue: overdue::Overdue::default(),
             dependents,
             open: items.len(),
             rng: Rng::new(options.jitter_seed ^ 0x0B5E_55ED),
@@ -684,11 +584,8 @@ impl Run {
     /// show as applied before the shell gives up on it. Checked again each period while
     /// the request stays out.
     fn release_overdue(&mut self, now: u64) {
-        while let Some(Reverse((at, id))) = self.overdue_at.peek().copied() {
-            if at > now {
-                break;
-            }
-            self.overdue_at.pop();
+        let floor_ms = self.options.overdue_floor_ms;
+        while let Some(id) = self.overdue.next_due(now) {
             let Some(flight) = self.in_flight.get_mut(&id) else {
                 continue;
             };
@@ -704,20 +601,8 @@ impl Run {
                     });
                 }
             }
-            let again = now + self.overdue_after_ms();
-            self.overdue_at.push(Reverse((again, id)));
+            self.overdue.watch(id, now, floor_ms);
         }
-    }
-
-    /// How long without an answer makes a request overdue: four times the 99th
-    /// percentile of the round trips seen ([`OVERDUE_UNKNOWN_MS`] before any answer), at
-    /// least [`Options::overdue_floor_ms`].
-    fn overdue_after_ms(&self) -> u64 {
-        let seen = self
-            .round_trips
-            .p99_ms()
-            .map_or(OVERDUE_UNKNOWN_MS, |p99| p99 * 4);
-        seen.max(self.options.overdue_floor_ms)
     }
 
     fn drop_stale_heads(&mut self) {
@@ -917,8 +802,7 @@ impl Run {
         for (index, _) in &parts {
             self.awaiting[*index].push(id);
         }
-        self.overdue_at
-            .push(Reverse((now + self.overdue_after_ms(), id)));
+        self.overdue.watch(id, now, self.options.overdue_floor_ms);
         self.in_flight.insert(
             id,
             InFlight {
@@ -938,7 +822,8 @@ impl Run {
             return;
         };
         if let Outcome::Answered(_) = outcome {
-            self.round_trips.record(now.saturating_sub(flight.sent_ms));
+            self.overdue
+                .answered_after(now.saturating_sub(flight.sent_ms));
         }
         let answers = batching::unpack(&flight.items, flight.batched, outcome);
         let hold_every_request = match flight.op {
@@ -1156,12 +1041,9 @@ impl Run {
         if let Some(end) = ends_at(&self.options, self.started_ms) {
             consider(end);
         }
-        while let Some(Reverse((at, id))) = self.overdue_at.peek().copied() {
-            if self.in_flight.contains_key(&id) {
-                consider(at);
-                break;
-            }
-            self.overdue_at.pop();
+        let in_flight = &self.in_flight;
+        if let Some(at) = self.overdue.next_at(|id| in_flight.contains_key(&id)) {
+            consider(at);
         }
         if self.requests_out() < self.options.max_in_flight.max(1) {
             let need = self.write_need();
@@ -1182,9 +1064,6 @@ impl Run {
 
 /// Requests an item may wait on at once: its own, and one read alongside.
 const MAX_AWAITED: usize = 2;
-
-/// Before any answer has come, a request is overdue after this long.
-pub const OVERDUE_UNKNOWN_MS: u64 = 10_000;
 
 /// When a run started at `started_ms` must end, if it has a time limit.
 fn ends_at(options: &Options, started_ms: Option<u64>) -> Option<u64> {
