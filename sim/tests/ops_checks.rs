@@ -267,3 +267,24 @@ fn a_read_whose_answer_is_lost_is_read_again() {
     shell.answer(write, ok_user(&user(1, &[], SEEDED)));
     assert_eq!(shell.writes_sent(), 1);
 }
+
+#[test]
+fn a_check_read_whose_body_cannot_be_read_is_read_again_not_given_up() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    shell.answer(write, status_only(504, &[]));
+    let (read, _) = only(shell.wake_up());
+    let garbled = Outcome::Answered(response(
+        200,
+        "<html>Sign in to the network</html>".into(),
+        &[],
+    ));
+    shell.answer(read, garbled);
+    assert_eq!(shell.status(0), Status::Unknown);
+    assert!(shell.finished.is_none(), "still open");
+    let (read, request) = only(shell.wake_up());
+    assert_eq!(request.method, Method::Get);
+    shell.answer(read, ok_user(&user(1, &[EMS], SHOWN_AT)));
+    assert_eq!(shell.status(0), Status::Done);
+    assert_eq!(shell.writes_sent(), 1);
+}

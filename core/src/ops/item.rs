@@ -677,10 +677,11 @@ impl Item {
         }
     }
 
-    /// A check read got no user back. Throttling, a server error or no answer says
-    /// nothing of the write: read again after `Retry-After` (or a backoff), however many
-    /// times it takes, using up nothing. Any other answer (403, 404, …) is final: the
-    /// user can't be read to find out. Once the run is cancelled, nothing waits for it.
+    /// A check read got no user back. Throttling, a server error, no answer or a success
+    /// whose body can't be read says nothing of the write: read again after
+    /// `Retry-After` (or a backoff), however many times it takes, using up nothing. Any
+    /// other answer (403, 404, …) is final: the user can't be read to find out. Once the
+    /// run is cancelled, nothing waits for it.
     fn check_read_failed(
         &mut self,
         ctx: &mut Ctx,
@@ -689,7 +690,9 @@ impl Item {
         answer: Answer,
     ) -> Next {
         let no_answer_yet = match answer {
-            Answer::Http(response) => response.status == 429 || response.status >= 500,
+            Answer::Http(response) => {
+                response.status == 429 || response.status >= 500 || response.is_success()
+            }
             Answer::Dropped | Answer::TimedOut { .. } | Answer::Missing => true,
         };
         if !no_answer_yet || ctx.cancelled {
