@@ -31,7 +31,11 @@
 //! show of its quota ([`pacing`]); reads and writes go out in `$batch`es of up to 20
 //! ([`batching`]). A write with an unclear answer is checked by reads for as long as the
 //! lag this run has seen says Entra ID may take to show it ([`lag`]), and sent again only
-//! once a read shows it was not applied.
+//! once a read shows it was not applied. A request with no answer long after answers
+//! usually come is overdue ([`overdue`]): its users are read alongside it. The shell
+//! still reports its answer (or its own timeout) when it comes; answers the run no longer
+//! waits for are ignored, and once [`Effect::Finished`] is out (a run with
+//! [`Options::time_limit_ms`] can end with requests still out) none is needed.
 
 pub mod batching;
 pub mod intent;
