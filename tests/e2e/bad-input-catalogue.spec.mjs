@@ -7,7 +7,7 @@
 // core/tests/bad_input_catalogue.rs.
 import { test, expect } from "@playwright/test";
 import { DEV, FAULT_GRAPHS } from "./playwright.config.mjs";
-import { guard, shot, mintToken, ALL_SCOPES } from "./helpers.mjs";
+import { guard, shot, mintToken, ALL_SCOPES, openUser, pending, changes } from "./helpers.mjs";
 
 /** The app gives up on a request after this many seconds (honoured on loopback only). */
 const TIMEOUT_S = 2;
@@ -78,15 +78,7 @@ async function signIn(page, token = mintToken({ scp: ALL_SCOPES }), graph = faul
   await expect(page.getByRole("heading", { name: "Licenses in this tenant" })).toBeVisible();
 }
 
-const pending = (page) => page.getByRole("region", { name: "Pending changes", exact: true });
-const changes = (page) => page.getByRole("region", { name: "Changes", exact: true });
 const failure = (page, context) => page.getByRole("alert").filter({ hasText: `${context} failed:` });
-
-async function openUser(page, text, name) {
-  await page.getByLabel("Find user").fill(text);
-  await page.getByRole("button", { name: `Open ${name}` }).click();
-  await expect(page.getByRole("heading", { name: "Licenses", exact: true })).toBeVisible();
-}
 
 /** Opens Patti, queues "Remove Power BI Pro", arms `rule`, and presses Apply. */
 async function applyWithFault(page, request, rule) {

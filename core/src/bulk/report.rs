@@ -331,7 +331,7 @@ fn report_rows(records: &[JournalRecord], catalog: &Catalog) -> Vec<ReportRow> {
 /// Per user: status, user, SKUs before and after (friendly names), plan changes, error
 /// code and message, request-ids, started and finished (ISO 8601 UTC). Formula-safe.
 pub fn report_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
-    let mut out = csv::row(&[
+    let header = [
         "status",
         "user",
         "who",
@@ -344,24 +344,26 @@ pub fn report_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
         "requestIds",
         "started",
         "finished",
-    ]);
-    for row in report_rows(records, catalog) {
-        out.push_str(&csv::row(&[
-            row.status.to_string(),
-            row.user,
-            row.who,
-            row.change,
-            row.skus_before,
-            row.skus_after,
-            row.plan_changes,
-            row.error_code,
-            row.error_message,
-            row.request_ids.join(" "),
-            row.started.unwrap_or_default(),
-            row.finished.unwrap_or_default(),
-        ]));
-    }
-    out
+    ];
+    csv::table(
+        &header,
+        report_rows(records, catalog).into_iter().map(|row| {
+            vec![
+                row.status.to_string(),
+                row.user,
+                row.who,
+                row.change,
+                row.skus_before,
+                row.skus_after,
+                row.plan_changes,
+                row.error_code,
+                row.error_message,
+                row.request_ids.join(" "),
+                row.started.unwrap_or_default(),
+                row.finished.unwrap_or_default(),
+            ]
+        }),
+    )
 }
 
 /// The same rows as JSON.
