@@ -305,9 +305,7 @@ fn a_throttled_write_is_sent_again_after_the_wait() {
 #[test]
 fn a_401_on_the_write_pauses_the_change_and_a_fresh_token_resumes_it() {
     let mut driver = Driver::new(&[WriteFault::Expired]);
-    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
     // Paused, not failed: nothing more is sent until the token is fresh.
     assert_eq!(driver.report, None);
     assert_eq!(driver.awaiting_token, 1);
@@ -325,9 +323,7 @@ fn a_401_on_the_write_pauses_the_change_and_a_fresh_token_resumes_it() {
 #[test]
 fn a_change_paused_for_a_token_can_be_cancelled_with_nothing_applied() {
     let mut driver = Driver::new(&[WriteFault::Expired]);
-    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
     driver.step(&mut run, Event::Cancel);
     assert_eq!(driver.report.clone().unwrap().ending, Ending::Cancelled);
     assert_eq!(driver.writes_applied, 0);
