@@ -91,7 +91,7 @@ pub fn TenantSubscriptions() -> impl IntoView {
                                                 <li>
                                                     <span class="warning-text">{format!("⚠ {}", catalog.with(|c| alert.describe(c)))}</span>
                                                     " "
-                                                    <button type="button" class="link" aria-label=format!("Show the seats of {name}") on:click=move |_| crate::browser::show_element(&row)>"Show its seats"</button>
+                                                    <button type="button" class="link" aria-label=format!("Show its seats: {name}") on:click=move |_| crate::browser::show_element(&row)>"Show its seats"</button>
                                                     " · "
                                                     <ScreenLink screen=Screen::Holders(alert.sku_id.clone(), Holding::Any) label=format!("Who has this license: {name}")>"Who has this license"</ScreenLink>
                                                 </li>

@@ -89,7 +89,17 @@ impl TenantState {
         if wanted.is_empty() {
             return;
         }
-        for (group, name) in crate::runs::reads::group_names(session, wanted).await {
+        let answered = crate::runs::reads::group_names(session, wanted.clone()).await;
+        // Those Graph gave no answer for (a failed batch, a throttled item) are asked
+        // again when a screen next needs them.
+        self.names_asked.update_value(|asked| {
+            for group in &wanted {
+                if !answered.iter().any(|(named, _)| named == group) {
+                    asked.remove(group);
+                }
+            }
+        });
+        for (group, name) in answered {
             match name {
                 GroupName::Named(name) => self.name_group(group, name),
                 GroupName::Unreadable => self.unreadable_groups.update(|groups| {

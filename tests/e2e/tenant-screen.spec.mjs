@@ -61,8 +61,8 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
     const count = await alerts.getByRole("listitem").count();
     await expect(alerts.getByRole("link", { name: /^Who has this license: / })).toHaveCount(count);
     // "Show its seats" brings the SKU's row into view and focus.
-    const show = first.getByRole("button", { name: /^Show the seats of / });
-    const product = (await show.getAttribute("aria-label")).replace("Show the seats of ", "");
+    const show = first.getByRole("button", { name: /^Show its seats: / });
+    const product = (await show.getAttribute("aria-label")).replace("Show its seats: ", "");
     await show.click();
     const row = page.locator("table.skus tbody tr:focus");
     await expect(row).toContainText(product);
