@@ -155,7 +155,8 @@ fn launch_with_header(
         )
     });
     bulk.header.set(Some(header.clone()));
-    // Save the journal first: the run starts either way, and says if it can't be saved.
+    // Save the journal first. If it can't be, the run pauses before its first request
+    // and says why; resuming tries again.
     leptos::task::spawn_local(async move {
         match JournalStore::create(header, &records).await {
             Ok(store) => bulk.store.set_value(Some(store)),
@@ -182,17 +183,9 @@ fn launch_with_header(
             }
             _ => {}
         };
-        // Requests go out only once the records saying they will are saved.
-        let barrier: Barrier = Rc::new(move || {
-            let store = bulk.store.get_value();
-            Box::pin(async move {
-                if let Some(store) = store {
-                    if let Err(problem) = store.flush().await {
-                        bulk.store_problem.set(Some(problem.to_string()));
-                    }
-                }
-            })
-        });
+        // Requests go out only once the records saying they will are saved; a store that
+        // could not be opened is tried again first.
+        let barrier: Barrier = Rc::new(move || Box::pin(save_journal(bulk)));
         let handle = RunHandle::start(
             session,
             run,
@@ -205,6 +198,43 @@ fn launch_with_header(
         bulk.handle.set_value(Some(handle));
         refresh_while_running(bulk);
     });
+}
+
+/// Makes the run's journal durable, opening its store first if that failed before.
+/// `Err` says why it can't be saved; the run then pauses and shows it.
+async fn save_journal(bulk: BulkState) -> Result<(), String> {
+    let store = match bulk.store.get_value() {
+        Some(store) => store,
+        None => {
+            let Some(header) = bulk.header.get_untracked() else {
+                return Err("The run's journal has no header to save.".into());
+            };
+            let records = bulk.journal.get_value();
+            let store = JournalStore::create(header, &records)
+                .await
+                .map_err(|problem| problem.to_string());
+            let store = keep_problem(bulk, store)?;
+            bulk.store.set_value(Some(store.clone()));
+            store
+        }
+    };
+    keep_problem(
+        bulk,
+        store.flush().await.map_err(|problem| problem.to_string()),
+    )
+}
+
+/// Shows why the journal can't be saved while it can't, and forgets it once it was.
+fn keep_problem<T>(bulk: BulkState, result: Result<T, String>) -> Result<T, String> {
+    match &result {
+        Ok(_) => {
+            if bulk.store_problem.with_untracked(Option::is_some) {
+                bulk.store_problem.set(None);
+            }
+        }
+        Err(problem) => bulk.store_problem.set(Some(problem.clone())),
+    }
+    result
 }
 
 /// Pause, Resume or Cancel from the admin.
