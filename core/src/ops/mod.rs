@@ -38,6 +38,7 @@
 //! [`Options::time_limit_ms`] can end with requests still out) none is needed.
 
 pub mod batching;
+mod check_again;
 pub mod intent;
 mod item;
 pub mod journal;
@@ -50,6 +51,7 @@ pub mod rng;
 pub mod seats;
 pub mod workflow;
 
+pub use check_again::CheckedAgain;
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
 pub use lag::LagStats;
