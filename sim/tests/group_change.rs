@@ -34,6 +34,8 @@ enum WriteFault {
     AppliedThen504,
     /// Applied; the answer never arrives.
     AnswerLost,
+    /// 401: the token expired; not applied.
+    Expired,
 }
 
 struct Driver {
@@ -46,6 +48,7 @@ struct Driver {
     writes_applied: u32,
     write_times: Vec<u64>,
     needs_ack: Vec<Vec<Warning>>,
+    awaiting_token: u32,
     phases: Vec<Phase>,
     report: Option<GroupReport>,
 }
@@ -75,6 +78,7 @@ impl Driver {
             writes_applied: 0,
             write_times: Vec::new(),
             needs_ack: Vec::new(),
+            awaiting_token: 0,
             phases: Vec::new(),
             report: None,
         }
@@ -109,6 +113,7 @@ impl Driver {
                 Effect::Record(record) => self.phases.push(record.phase),
                 Effect::NeedsAcknowledgement(warnings) => self.needs_ack.push(warnings),
                 Effect::Finished(report) => self.report = Some(*report),
+                Effect::AwaitingToken => self.awaiting_token += 1,
             }
         }
     }
@@ -158,6 +163,14 @@ impl Driver {
                     status: 429,
                     headers: vec![("Retry-After".into(), "2".into())],
                     body: r#"{"error":{"code":"TooManyRequests","message":"Please retry again later."}}"#.into(),
+                };
+                return self.answers.push((at, id, Outcome::Answered(response)));
+            }
+            Some(WriteFault::Expired) => {
+                let response = RawResponse {
+                    status: 401,
+                    headers: Vec::new(),
+                    body: r#"{"error":{"code":"InvalidAuthenticationToken","message":"Lifetime validation failed, the token is expired."}}"#.into(),
                 };
                 return self.answers.push((at, id, Outcome::Answered(response)));
             }
@@ -309,6 +322,40 @@ fn a_throttled_write_is_sent_again_after_the_wait() {
         "Retry-After honoured"
     );
     assert_eq!(report.counts_after.unwrap().active, 1);
+}
+
+#[test]
+fn a_401_on_the_write_pauses_the_change_and_a_fresh_token_resumes_it() {
+    let mut driver = Driver::new(&[WriteFault::Expired]);
+    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
+    driver.step(&mut run, Event::Start);
+    driver.run(&mut run);
+    // Paused, not failed: nothing more is sent until the token is fresh.
+    assert_eq!(driver.report, None);
+    assert_eq!(driver.awaiting_token, 1);
+    assert_eq!(driver.write_times.len(), 1);
+    driver.now += 60_000;
+    driver.step(&mut run, Event::FreshToken);
+    driver.run(&mut run);
+    let report = driver.report.clone().unwrap();
+    assert_eq!(report.ending, Ending::Done);
+    assert_eq!(report.writes_sent, 2, "the refused write, and once more");
+    assert_eq!(driver.writes_applied, 1);
+    assert_eq!(report.counts_after.unwrap().active, 1);
+}
+
+#[test]
+fn a_change_paused_for_a_token_can_be_cancelled_with_nothing_applied() {
+    let mut driver = Driver::new(&[WriteFault::Expired]);
+    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
+    driver.step(&mut run, Event::Start);
+    driver.run(&mut run);
+    driver.step(&mut run, Event::Cancel);
+    assert_eq!(driver.report.clone().unwrap().ending, Ending::Cancelled);
+    assert_eq!(driver.writes_applied, 0);
+    // A token pasted later sends nothing.
+    driver.step(&mut run, Event::FreshToken);
+    assert_eq!(driver.write_times.len(), 1);
 }
 
 #[test]

@@ -344,6 +344,29 @@ fn holders_of_a_sku_page_with_the_header_and_show_where_each_comes_from() {
 }
 
 #[test]
+fn holders_of_a_sku_include_the_users_a_group_could_not_give_it_to() {
+    // Isaiah Langer's E5 from Executives is in error: no seat was left. Entra ID records
+    // the intent on the user ("never lost, but is recorded in an error state"), and the
+    // holders filter finds him, as Graph's does.
+    let mut sim = demo();
+    let page: ODataPage<User> = send(&mut sim, &request::sku_holders(&g(E5), 999), NOW)
+        .parse()
+        .unwrap();
+    let isaiah = page
+        .value
+        .iter()
+        .find(|u| u.label() == "Isaiah Langer")
+        .expect("a holder in error is listed");
+    assert!(isaiah.assigned_licenses.iter().all(|l| l.sku_id != g(E5)));
+    let holders = license_desk_core::lists::holders::holders_of(&page.value, &g(E5));
+    let row = holders
+        .iter()
+        .find(|h| h.display_name == "Isaiah Langer")
+        .unwrap();
+    assert_eq!(row.error, AssignmentError::CountViolation);
+}
+
+#[test]
 fn subscriptions_show_a_trial_a_grace_period_a_suspension_and_a_lockout() {
     let mut sim = demo();
     let answer = send(&mut sim, &request::directory_subscriptions(), NOW);

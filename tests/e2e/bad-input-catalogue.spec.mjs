@@ -299,12 +299,21 @@ const NETWORK_CASES = [
       await arm(request, { method: "GET", path: "/users/", fault: { kind: "stall", seconds: TIMEOUT_S + 2 } });
       await page.getByLabel("Find user").fill("Patti");
       await page.getByRole("button", { name: "Open Patti Fernandez" }).click();
+      // Each retry is said while it happens, not hidden behind "Loading user…".
+      await expect(page.getByRole("status").filter({ hasText: `Graph hasn't answered for ${TIMEOUT_S} s; trying again (2 of 3)` })).toBeVisible();
+      await expect(page.getByRole("status").filter({ hasText: "trying again (3 of 3)" })).toBeVisible();
       await expectFailure(page, "Reading the user", {
         headline: "Graph did not answer in time",
         whatToDo: "Check your connection and try again.",
         why: `No answer from Graph within ${TIMEOUT_S} s.`,
         requestId: false,
       });
+      await expect(page.getByRole("status").filter({ hasText: "trying again" })).toHaveCount(0);
+      // Graph answers again: Try again reads the user.
+      await control(request, "DELETE", "/_faults");
+      await page.getByRole("button", { name: "Try again" }).click();
+      await expect(page.getByRole("heading", { name: "Licenses", exact: true })).toBeVisible();
+      await expect(page.locator(".user-name")).toHaveText("Patti Fernandez");
     },
   },
 ];

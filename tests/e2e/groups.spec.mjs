@@ -84,7 +84,7 @@ test("demo tenant: a group's seat error explained, a seat freed, members reproce
   watch.assertClean(EXPECTED_CONSOLE);
 });
 
-test("fake Graph: turn a plan off for a group, preview the request, a refusal explained, then the 202 followed to the group diff and member counts", async ({ page, request }) => {
+test("fake Graph: turn a plan off for a group, preview the request, a refusal explained, a 401 paused until a fresh token, then the 202 followed to the group diff and member counts", async ({ page, request }) => {
   const watch = guard(page);
   await resetGraph(request);
   await signIn(page, DEV, GROUPS_GRAPH, mintToken({ scp: ALL_SCOPES }));
@@ -118,8 +118,14 @@ test("fake Graph: turn a plan off for a group, preview the request, a refusal ex
   await expect(form).toContainText("Turn Sway off in Office 365 E3");
   await shot(page, "74-group-change-refused");
 
+  // The token expires as the change goes out: the change pauses (nothing fails) until a
+  // fresh token is pasted, and is then sent again.
+  await arm(request, { method: "POST", path: "/assignLicense", times: 1, after_apply: false, fault: { kind: "graph_error", status: 401 } });
   await form.getByRole("button", { name: "Preview changes" }).click();
   await page.getByRole("button", { name: "Apply changes" }).click();
+  await page.getByLabel("Fresh access token").fill(mintToken({ scp: ALL_SCOPES }));
+  await expect(result.getByRole("alert")).toHaveCount(0);
+  await page.getByRole("button", { name: "Continue" }).click();
   await expect(result.getByText(/Graph accepted the change \(202 Accepted\)/)).toBeVisible({ timeout: 15_000 });
   await shot(page, "75-group-change-processing");
   await expect(result.getByText("Applied: Entra ID finished processing the group.")).toBeVisible({ timeout: 60_000 });
@@ -130,7 +136,7 @@ test("fake Graph: turn a plan off for a group, preview the request, a refusal ex
   await expect(card.getByRole("checkbox", { name: /^Sway/ })).not.toBeChecked();
   await expect(form).not.toContainText("Pending changes");
   await shot(page, "76-group-change-done");
-  watch.assertClean(EXPECTED_CONSOLE);
+  watch.assertClean([...EXPECTED_CONSOLE, /status of 401/]);
 });
 
 async function groupViewsAccessible(page, prefix) {

@@ -285,6 +285,25 @@ impl GraphRequest {
         }
     }
 
+    /// A `POST /$batch` whose every item is a `GET`: a read, though sent as a POST.
+    pub fn is_read_only_batch(&self) -> bool {
+        self.method == Method::Post
+            && self.path == "/$batch"
+            && self
+                .body
+                .as_deref()
+                .and_then(|body| serde_json::from_str::<serde_json::Value>(body).ok())
+                .and_then(|body| {
+                    body.get("requests")?.as_array().map(|items| {
+                        !items.is_empty()
+                            && items.iter().all(|item| {
+                                item.get("method").and_then(|m| m.as_str()) == Some("GET")
+                            })
+                    })
+                })
+                .unwrap_or(false)
+    }
+
     pub fn post_json(path: impl Into<String>, body: String) -> Self {
         GraphRequest {
             method: Method::Post,

@@ -89,6 +89,11 @@ pub fn write_outcome_unknown(status: Option<u16>) -> bool {
     matches!(status, None | Some(500 | 502 | 503 | 504))
 }
 
+/// Attempts at a read that Graph leaves unanswered (each abandoned at the request
+/// timeout) before the read fails: an admin waiting on "Loading…" is told of each retry,
+/// and after this many is shown the error and **Try again**, not an endless wait.
+pub const STALLED_READ_ATTEMPTS: u32 = 3;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// Total attempts, including the first.
