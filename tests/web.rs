@@ -628,3 +628,195 @@ async fn an_observer_that_calls_back_in_is_served_after_the_step() {
     assert_eq!(called_back.get(), 2);
     assert!(finished.get() && handle.is_finished(), "the run finished");
 }
+
+/// A journaled run of one usage-location write to Alex on the demo tenant, whose journal
+/// barrier holds the step that sends the write until `open` is set, and answers it
+/// `saved` then. `held` is set once the write is waiting at the barrier.
+struct HeldWrite {
+    handle: license_desk::runs::executor::RunHandle<license_desk_core::ops::Run>,
+    held: std::rc::Rc<std::cell::Cell<bool>>,
+    open: std::rc::Rc<std::cell::Cell<bool>>,
+    refuse: std::rc::Rc<std::cell::Cell<bool>>,
+    effects: std::rc::Rc<std::cell::RefCell<Vec<license_desk_core::ops::Effect>>>,
+}
+
+/// Sets up the executor tasks are spawned on (mounting does), for a test that mounts
+/// nothing and may run on its own.
+fn executor_ready() {
+    std::mem::forget(leptos::mount::mount_to(container(), || ()));
+}
+
+fn hold_a_write(session: Session) -> HeldWrite {
+    use license_desk::runs::executor::{Barrier, Countdown, Launch, RunHandle};
+    use license_desk_core::licensing::catalog::Catalog;
+    use license_desk_core::ops::{Effect, Intent, Run, RunItem, Status};
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+
+    let (held, open, refuse) = (
+        Rc::new(Cell::new(false)),
+        Rc::new(Cell::new(false)),
+        Rc::new(Cell::new(false)),
+    );
+    let effects: Rc<RefCell<Vec<Effect>>> = Rc::new(RefCell::new(Vec::new()));
+    let writing = Rc::new(Cell::new(false));
+    let observer = {
+        let (effects, writing) = (effects.clone(), writing.clone());
+        move |effect: &Effect| {
+            if let Effect::Record(record) = effect {
+                if record.status == Status::Sent {
+                    writing.set(true);
+                }
+            }
+            effects.borrow_mut().push(effect.clone());
+        }
+    };
+    let barrier: Barrier = {
+        let (held, open, refuse) = (held.clone(), open.clone(), refuse.clone());
+        Rc::new(move || {
+            let (held, open, refuse, writing) =
+                (held.clone(), open.clone(), refuse.clone(), writing.clone());
+            Box::pin(async move {
+                if !writing.get() {
+                    return Ok(()); // The read before the write goes at once.
+                }
+                held.set(true);
+                while !open.get() {
+                    settle(20).await;
+                }
+                if refuse.get() {
+                    Err(
+                        "The run's journal could not be saved in this browser: the disk is full."
+                            .into(),
+                    )
+                } else {
+                    Ok(())
+                }
+            })
+        })
+    };
+    let item = RunItem::new(
+        "alexw@contoso.example".to_string(),
+        Intent::SetUsageLocation("JP".into()),
+    );
+    let run = Run::new(vec![item], Catalog::default(), Default::default());
+    let handle = RunHandle::start(
+        session,
+        run,
+        observer,
+        Launch {
+            countdown: Countdown::OnItsScreen,
+            barrier: Some(barrier),
+        },
+    );
+    HeldWrite {
+        handle,
+        held,
+        open,
+        refuse,
+        effects,
+    }
+}
+
+async fn until(mut ready: impl FnMut() -> bool, what: &str) {
+    for _ in 0..100 {
+        if ready() {
+            return;
+        }
+        settle(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Hole 1: a write waiting for its journal when the admin signs in to another tenant
+/// never goes out, neither to the old tenant nor with the new tenant's token.
+#[wasm_bindgen_test]
+async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_tenant() {
+    use license_desk::transport::demo;
+    use license_desk::transport::session::Connection;
+    use license_desk_core::auth::access_token::AccessToken;
+    use license_desk_core::auth::token;
+    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
+
+    executor_ready();
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new();
+    let workspace = Workspace::new(session);
+    workspace.start_demo(session);
+    let run = hold_a_write(session);
+    until(|| run.held.get(), "the write to wait for its journal").await;
+    assert_eq!(demo::writes_received(), 0);
+
+    let mut claims = license_desk_sim::demo_claims(
+        "admin@fabrikam.example",
+        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All"],
+        license_desk::browser::now_seconds(),
+        3600,
+    );
+    claims.tid = Some("22222222-2222-4222-8222-222222222222".into());
+    let other = AccessToken::from_pasted(&token::mint(&claims)).unwrap();
+    workspace.sign_in(
+        session,
+        Connection {
+            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
+            demo: true,
+        },
+        other,
+    );
+    assert!(run.handle.is_stale());
+    run.open.set(true);
+    settle(1_500).await;
+    assert_eq!(
+        demo::writes_received(),
+        0,
+        "the held write went out after the switch"
+    );
+    assert!(!run.handle.is_finished(), "the left run takes no answer");
+}
+
+/// Hole 2: a journal that refuses to save pauses the run before its write goes out,
+/// nothing is sent while it can't be saved, and resuming sends the write once.
+#[wasm_bindgen_test]
+async fn a_journal_that_refuses_to_save_pauses_the_run_and_nothing_goes_out_unrecorded() {
+    use license_desk::transport::demo;
+    use license_desk_core::ops::{Effect, Event, PauseReason, Run, Status};
+
+    executor_ready();
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new();
+    let workspace = Workspace::new(session);
+    workspace.start_demo(session);
+    let run = hold_a_write(session);
+    until(|| run.held.get(), "the write to wait for its journal").await;
+    run.refuse.set(true);
+    run.open.set(true);
+    until(
+        || run.handle.with(Run::pause_reason) == Some(PauseReason::JournalNotSaved),
+        "the run to pause",
+    )
+    .await;
+    assert!(run
+        .effects
+        .borrow()
+        .iter()
+        .any(|e| matches!(e, Effect::Paused(PauseReason::JournalNotSaved))));
+    settle(1_500).await;
+    assert_eq!(demo::writes_received(), 0, "a write went out unrecorded");
+    assert_eq!(
+        run.handle
+            .with(|r| r.record(0).map(|record| (record.status, record.attempts))),
+        Some((Status::Waiting, 0)),
+        "the write held back is not counted as sent"
+    );
+
+    run.refuse.set(false);
+    run.handle.send(Event::Resume);
+    until(|| run.handle.is_finished(), "the resumed run to finish").await;
+    assert_eq!(demo::writes_received(), 1, "sent once, after resuming");
+    assert_eq!(
+        run.handle.with(|r| r.record(0).map(|record| record.status)),
+        Some(Status::Done)
+    );
+}

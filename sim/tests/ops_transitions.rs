@@ -637,3 +637,59 @@ fn check_reads_throttled_ten_times_in_a_row_neither_lose_nor_repeat_the_write() 
         assert_eq!(record.settlement, Some(Settlement::Shown));
     }
 }
+
+#[test]
+fn a_write_the_shell_did_not_send_is_asked_for_again_as_if_never_sent() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.run.may_send(write));
+    let (again, request) = only(shell.answer(write, Outcome::NotSent));
+    assert_ne!(again, write);
+    assert_eq!(
+        request.method,
+        Method::Post,
+        "the same write, asked for again"
+    );
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Sent);
+    assert_eq!(record.attempts, 1, "the write not sent is not an attempt");
+    assert_eq!(shell.run.summary(shell.now).writes_sent, 1);
+}
+
+#[test]
+fn a_write_held_back_when_the_run_is_cancelled_is_not_sent_and_ends_cancelled() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.step(Event::Cancel).is_empty());
+    assert_eq!(shell.status(0), Status::Sent, "a write out is followed");
+    assert!(
+        !shell.run.may_send(write),
+        "a write still held back by the shell does not go after a cancel"
+    );
+    assert!(shell.answer(write, Outcome::NotSent).is_empty());
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Cancelled);
+    assert_eq!(record.attempts, 0);
+    let summary = shell.finished.as_ref().expect("the run finishes");
+    assert_eq!(summary.writes_sent, 0);
+}
+
+#[test]
+fn a_journal_not_saved_pauses_the_run_and_its_held_writes_go_only_after_resume() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.step(Event::JournalNotSaved).is_empty());
+    assert_eq!(shell.pauses, vec![PauseReason::JournalNotSaved]);
+    assert_eq!(shell.run.pause_reason(), Some(PauseReason::JournalNotSaved));
+    assert!(!shell.run.may_send(write), "nothing goes while paused");
+    assert!(
+        shell.answer(write, Outcome::NotSent).is_empty(),
+        "nothing is asked for while the journal can't be saved"
+    );
+    assert_eq!(shell.status(0), Status::Waiting);
+    assert_eq!(shell.journal[&0].attempts, 0);
+    let (_, request) = only(shell.step(Event::Resume));
+    assert_eq!(request.method, Method::Post, "resuming tries again");
+    assert_eq!(shell.status(0), Status::Sent);
+    assert_eq!(shell.run.pause_reason(), None);
+}

@@ -1,6 +1,7 @@
 //! A bulk run as it goes: the progress bar, counts, the write rate against the budget,
 //! the time left, Graph's throttling with its countdown, the live chart, and Pause,
 //! Resume and Cancel. A 401 pauses the run until a fresh token is pasted; nothing fails.
+//! A journal that can't be saved pauses it too, saying why; Resume tries again.
 
 use crate::components::write_rate_chart::WriteRateChart;
 use crate::format::{duration, number};
@@ -58,6 +59,7 @@ pub fn BulkRunProgress() -> impl IntoView {
             match paused() {
                 Some(PauseReason::NeedsToken) => "Paused: needs a fresh token",
                 Some(PauseReason::ByAdmin) => "Paused",
+                Some(PauseReason::JournalNotSaved) => "Paused: the journal can't be saved",
                 None => "Running",
             }
         }
@@ -97,7 +99,7 @@ pub fn BulkRunProgress() -> impl IntoView {
                 <p class="problem">"Graph answered 401: the token expired or was revoked. Paste a fresh token for the same tenant above; the run continues where it stopped, and no user fails because of it."</p>
             })}
             {move || bulk.store_problem.get().map(|problem| view! {
-                <p class="hint">{format!("This run can't be saved in this browser: {problem}. Download the journal to keep it.")}</p>
+                <p class="problem" role="alert">{format!("{problem} Until the journal is saved nothing more is sent, so no write goes out that a resumed run wouldn't know about.")}</p>
             })}
             {move || (confirming_cancel.get() && bulk.phase.get() == Phase::Running).then(|| view! {
                 <div class="confirm" role="group" aria-labelledby="cancel-question">
@@ -108,7 +110,7 @@ pub fn BulkRunProgress() -> impl IntoView {
             })}
             <div class="actions">
                 {move || (bulk.phase.get() == Phase::Running).then(|| view! {
-                    {move || if paused() == Some(PauseReason::ByAdmin) {
+                    {move || if matches!(paused(), Some(PauseReason::ByAdmin | PauseReason::JournalNotSaved)) {
                         view! { <button class="primary" on:click=move |_| bulk_runs::control(bulk, Event::Resume)>"Resume"</button> }.into_any()
                     } else {
                         view! { <button class="secondary" disabled=move || paused().is_some() on:click=move |_| bulk_runs::control(bulk, Event::Pause)>"Pause"</button> }.into_any()

@@ -2,7 +2,8 @@
 //! closed, found in the browser's storage on sign-in. Resuming reads users whose write
 //! may have gone out before anything is sent, so nothing is written twice. A downloaded
 //! journal can be loaded here too. A saved run this version can't read is named, with
-//! its version, and left alone.
+//! its version, and left alone. A run still running in another tab of this browser is
+//! named as such and can't be resumed here; "Check again" looks once that tab is done.
 
 use crate::format::number;
 use crate::state::bulk::actions as bulk_runs;
@@ -24,7 +25,6 @@ pub fn SavedRunOffer() -> impl IntoView {
         let Some((header, records)) = bulk.saved.ready_untracked().and_then(|s| s.newest) else {
             return;
         };
-        bulk.saved.update_ready(|saved| saved.newest = None);
         navigation.go(Screen::Bulk);
         bulk_runs::resume_saved(
             session,
@@ -33,6 +33,11 @@ pub fn SavedRunOffer() -> impl IntoView {
             header,
             records,
         );
+    };
+    let running_elsewhere = move || {
+        bulk.saved
+            .with_ready(|saved| saved.running_elsewhere)
+            .unwrap_or(false)
     };
     let unreadable = move || {
         bulk.saved
@@ -62,11 +67,22 @@ pub fn SavedRunOffer() -> impl IntoView {
                 <section class="card saved-run" aria-labelledby="saved-run-title">
                     <h2 id="saved-run-title">"Unfinished bulk run"</h2>
                     <p>{text}</p>
-                    <p class="hint">"Resuming reads again every user whose change may already have been sent before sending anything, so no change is sent twice."</p>
-                    <div class="actions">
-                        <button class="primary" disabled=move || !skus_ready() on:click=resume>"Resume run"</button>
-                        <button class="secondary" on:click=move |_| bulk_runs::discard_saved(bulk)>"Discard"</button>
-                    </div>
+                    {move || if running_elsewhere() {
+                        view! {
+                            <p class="warning-text" role="status">"This run is running in another tab of this browser. It can be resumed here only once it stops there: finish it in that tab, or close that tab, then check again."</p>
+                            <div class="actions">
+                                <button class="secondary" on:click=move |_| bulk.saved.load()>"Check again"</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p class="hint">"Resuming reads again every user whose change may already have been sent before sending anything, so no change is sent twice."</p>
+                            <div class="actions">
+                                <button class="primary" disabled=move || !skus_ready() on:click=resume>"Resume run"</button>
+                                <button class="secondary" on:click=move |_| bulk_runs::discard_saved(bulk)>"Discard"</button>
+                            </div>
+                        }.into_any()
+                    }}
                 </section>
             }
         })}

@@ -485,6 +485,10 @@ pub fn UserLicenses() -> impl IntoView {
                         {move || screen.action_error.get().map(|e| view! {
                             <div id=ERROR_ID tabindex="-1"><ErrorPanel error=e context="The last action"/></div>
                         })}
+                        {move || screen.unknown_change.with(Option::is_some).then(|| view! {
+                            <button class="secondary" disabled=move || screen.busy.with(Option::is_some)
+                                on:click=move |_| crate::state::user::actions::check_again(session, tenant, screen)>"Check again"</button>
+                        })}
                         {move || screen.busy.get().map(|b| view! { <p id=STATUS_ID tabindex="-1" role="status" class="busy">{b}</p> })}
                         {move || screen.action_note.get().map(|note| view! { <p id=STATUS_ID tabindex="-1" role="status" class="info">{note}</p> })}
                     </section>

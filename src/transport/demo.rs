@@ -19,6 +19,16 @@ pub fn reset_demo_tenant() {
     DEMO_TENANT.with(|cell| *cell.borrow_mut() = Some(Simulator::new(SimConfig::demo())));
 }
 
+/// Writes the demo tenant has received since it was started (each `$batch` entry counts),
+/// whatever their answer: what a browser test checks when nothing may have gone out.
+pub fn writes_received() -> u32 {
+    DEMO_TENANT.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .map_or(0, |sim| sim.stats().writes_received())
+    })
+}
+
 /// A one-hour demo-tenant token carrying every licensing permission.
 pub fn demo_token() -> AccessToken {
     let claims = license_desk_sim::demo_claims(

@@ -116,6 +116,16 @@ impl Session {
         ))
     }
 
+    /// The token and where to send it, only while the session is still in `epoch`: a
+    /// run takes them as each of its requests goes out, so none goes to another tenant,
+    /// or with its token, after a switch.
+    pub fn credentials_in(&self, epoch: u64) -> Option<(Connection, AccessToken)> {
+        if self.epoch() != epoch {
+            return None;
+        }
+        self.credentials()
+    }
+
     pub fn epoch(&self) -> u64 {
         self.epoch.get_untracked()
     }

@@ -220,6 +220,41 @@ test("closing the page mid-run and resuming finishes the run with no write sent 
   await context.close();
 });
 
+test("a run running in one tab is not offered for resuming in another until that tab lets go of it", async ({ browser, request }) => {
+  await resetGraph(request);
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signIn(first, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await openBulk(first);
+  await pasteUsers(first, USERS);
+  await chooseReprocess(first);
+  await preview(first);
+  await first.getByRole("button", { name: "Start" }).click();
+  await expect.poll(async () => (await stats(request)).writes_applied, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(20);
+
+  // A second tab of the same browser finds the run unfinished, and sees it is running.
+  const second = await context.newPage();
+  const watch = guard(second);
+  await signIn(second, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await expect(second.getByRole("heading", { name: "Unfinished bulk run" })).toBeVisible();
+  await expect(second.getByText("This run is running in another tab of this browser.", { exact: false })).toBeVisible();
+  await expect(second.getByRole("button", { name: "Resume run" })).toHaveCount(0);
+  await expect(second.getByRole("button", { name: "Discard" })).toHaveCount(0);
+  await shot(second, "68-bulk-running-in-another-tab");
+  expect(await finishedCount(first), "the first tab's run goes on").toBeLessThan(USERS);
+
+  // Once the first tab is closed, the run can be resumed here, and nothing is written twice.
+  await first.close();
+  await second.getByRole("button", { name: "Check again" }).click();
+  await second.getByRole("button", { name: "Resume run" }).click();
+  await expect(second.getByText("Run finished")).toBeVisible({ timeout: 90_000 });
+  const counts = await stats(request);
+  expect(counts.duplicate_writes, JSON.stringify(counts)).toBe(0);
+  expect(counts.writes_applied, JSON.stringify(counts)).toBe(WITH_GROUP_LICENSES);
+  watch.assertClean(EXPECTED_CONSOLE);
+  await context.close();
+});
+
 test("the bulk screen at 390 px and by keyboard alone", async ({ page, request }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   const watch = await startOnBulk(page, request);

@@ -63,7 +63,9 @@ impl PartAnswer {
 pub(crate) fn unpack(items: &[usize], batched: bool, outcome: &Outcome) -> Vec<PartAnswer> {
     let shared = |answer: PartAnswer| vec![answer; items.len()];
     let response = match outcome {
-        Outcome::Dropped => return shared(PartAnswer::Dropped),
+        // `Run::answer` takes a request the shell did not send before it gets here; were
+        // one to come, nothing would be assumed about it but that it is unclear.
+        Outcome::Dropped | Outcome::NotSent => return shared(PartAnswer::Dropped),
         Outcome::TimedOut { after_ms } => {
             return shared(PartAnswer::TimedOut {
                 after_ms: *after_ms,

@@ -38,6 +38,7 @@
 //! [`Options::time_limit_ms`] can end with requests still out) none is needed.
 
 pub mod batching;
+mod check_again;
 pub mod intent;
 mod item;
 pub mod journal;
@@ -50,6 +51,7 @@ pub mod rng;
 pub mod seats;
 pub mod workflow;
 
+pub use check_again::CheckedAgain;
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
 pub use lag::LagStats;
@@ -93,6 +95,10 @@ pub enum Outcome {
     TimedOut {
         after_ms: u64,
     },
+    /// The shell did not send it: the run's journal could not be saved first, or the
+    /// workflow no longer wanted it when its turn came ([`Workflow::may_send`]). Nothing
+    /// reached Graph; the request is as if it was never made.
+    NotSent,
 }
 
 /// Why nothing is being sent.
@@ -102,6 +108,9 @@ pub enum PauseReason {
     NeedsToken,
     /// The admin paused; [`Event::Resume`] continues.
     ByAdmin,
+    /// The run's journal could not be saved ([`Event::JournalNotSaved`]): nothing is sent
+    /// that a resumed run would not know about. [`Event::Resume`] tries again.
+    JournalNotSaved,
 }
 
 /// What the shell tells the engine. `now_ms` comes with every step (Unix milliseconds,
@@ -121,6 +130,10 @@ pub enum Event {
     Cancel,
     /// A new token is in place after [`PauseReason::NeedsToken`].
     FreshToken,
+    /// The records that must be saved before the next requests go out could not be
+    /// saved: send nothing more until [`Event::Resume`]. The requests held back for it
+    /// come back as [`Outcome::NotSent`].
+    JournalNotSaved,
 }
 
 /// What the engine asks the shell to do, in order.
@@ -196,6 +209,8 @@ pub struct Run {
     started_ms: Option<u64>,
     finished: bool,
     paused_by_admin: bool,
+    /// The journal could not be saved; cleared by [`Event::Resume`].
+    journal_not_saved: bool,
     needs_token: bool,
     cancelled: bool,
     open: usize,
@@ -272,6 +287,7 @@ impl Run {
             started_ms: None,
             finished: false,
             paused_by_admin: false,
+            journal_not_saved: false,
             needs_token: false,
             cancelled: false,
             due_reads: VecDeque::new(),
@@ -333,6 +349,8 @@ impl Run {
     pub fn pause_reason(&self) -> Option<PauseReason> {
         if self.needs_token {
             Some(PauseReason::NeedsToken)
+        } else if self.journal_not_saved {
+            Some(PauseReason::JournalNotSaved)
         } else if self.paused_by_admin {
             Some(PauseReason::ByAdmin)
         } else {
@@ -379,8 +397,15 @@ impl Run {
                     effects.push(Effect::Paused(PauseReason::ByAdmin));
                 }
             }
+            Event::JournalNotSaved => {
+                if !self.journal_not_saved {
+                    self.journal_not_saved = true;
+                    effects.push(Effect::Paused(PauseReason::JournalNotSaved));
+                }
+            }
             Event::Resume => {
                 self.paused_by_admin = false;
+                self.journal_not_saved = false;
                 if self.needs_token {
                     effects.push(Effect::Paused(PauseReason::NeedsToken));
                 }
@@ -667,7 +692,17 @@ impl Run {
     }
 
     fn sending_allowed(&self) -> bool {
-        !self.paused_by_admin && !self.needs_token
+        !self.paused_by_admin && !self.journal_not_saved && !self.needs_token
+    }
+
+    /// Whether request `id`, held back by the shell (until the journal was saved), may
+    /// still go: not once the run is over, paused or cancelled (a write), nor when it is
+    /// no longer awaited. Otherwise the shell answers it [`Outcome::NotSent`].
+    pub fn may_send(&self, id: RequestId) -> bool {
+        let Some(flight) = self.in_flight.get(&id) else {
+            return false;
+        };
+        !self.finished && self.sending_allowed() && !(self.cancelled && flight.op == Op::Write)
     }
 
     fn pump(&mut self, now: u64, effects: &mut Vec<Effect>) {
@@ -827,6 +862,9 @@ impl Run {
         let Some(flight) = self.in_flight.remove(&id) else {
             return;
         };
+        if *outcome == Outcome::NotSent {
+            return self.not_sent(now, id, &flight, effects);
+        }
         if let Outcome::Answered(_) = outcome {
             self.overdue
                 .answered_after(now.saturating_sub(flight.sent_ms));
@@ -889,6 +927,48 @@ impl Run {
             };
             self.learn_from_read(index, now);
             self.settle_item(index, was_final, revision, next, now, effects);
+        }
+    }
+
+    /// The shell did not send request `id`: its items are back where they were before
+    /// it, their write's slot is given back, and a write not sent after a cancel is
+    /// cancelled.
+    fn not_sent(&mut self, now: u64, id: RequestId, flight: &InFlight, effects: &mut Vec<Effect>) {
+        let count = flight.items.len() as u64;
+        self.totals.requests_sent = self.totals.requests_sent.saturating_sub(1);
+        match flight.op {
+            Op::Read => self.totals.reads_sent = self.totals.reads_sent.saturating_sub(count),
+            Op::Write => {
+                self.totals.writes_sent = self.totals.writes_sent.saturating_sub(count);
+                if let (Some(pacer), Some(first)) = (self.pacer.as_mut(), flight.first_send) {
+                    let answered: Vec<(SendId, WriteAnswer)> = (0..flight.items.len())
+                        .map(|offset| (first.nth_after(offset), WriteAnswer::NotLookedAt))
+                        .collect();
+                    pacer.answered(now, flight.sent_ms, &answered, None);
+                }
+            }
+        }
+        for &index in &flight.items {
+            if !self.awaiting[index].contains(&id) {
+                continue;
+            }
+            if self.items[index].is_final() {
+                self.items[index].in_flight = None;
+                self.awaiting[index].clear();
+                continue;
+            }
+            if flight.op == Op::Read && self.items[index].in_flight == Some(Op::Write) {
+                // A read alongside an overdue write: the write is still awaited.
+                self.awaiting[index].retain(|awaited| *awaited != id);
+                continue;
+            }
+            self.awaiting[index].clear();
+            let revision = self.items[index].revision;
+            let mut next = self.items[index].put_back(now);
+            if self.cancelled && flight.op == Op::Write && self.items[index].cancel(now) {
+                next = Next::Final;
+            }
+            self.settle_item(index, false, revision, next, now, effects);
         }
     }
 

@@ -57,3 +57,11 @@ pub const OUT_OF_TIME_NOT_SENT: &str =
 /// A write was due, but there was no request to send.
 pub const NO_REQUEST: &str = "License Desk had no request to send for this user, so nothing \
 was sent. Preview the change again.";
+
+/// "Check again" read the user after the run and the change shows.
+pub const CHECKED_AGAIN_APPLIED: &str =
+    "A read after the run shows the change: it was applied, once. Nothing was sent again.";
+
+/// "Check again" read the user long after the last send and the change doesn't show.
+pub const CHECKED_AGAIN_NOT_APPLIED: &str = "A read after the run doesn't show the change: it \
+was not applied. Nothing was sent again; apply it again when you are ready.";

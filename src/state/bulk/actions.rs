@@ -12,6 +12,7 @@ use crate::runs::executor::{Barrier, Countdown, Launch, RunHandle};
 use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, SourceList};
 use crate::state::read::Answer;
 use crate::transport::journal_store::{self, JournalStore, RunHeader, RunSpec, SavedRuns};
+use crate::transport::run_lock::{self, Taken};
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
@@ -115,6 +116,8 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
 }
 
 /// Continues a saved run: finished items are kept, unknown ones are read again first.
+/// A run that another tab of this browser is running (it holds the run's lock) is not
+/// resumed: the offer says so instead.
 pub fn resume_saved(
     session: Session,
     bulk: BulkState,
@@ -122,10 +125,27 @@ pub fn resume_saved(
     header: RunHeader,
     records: Vec<JournalRecord>,
 ) {
-    let spec = header.spec.clone();
-    bulk.reset_run();
-    let run = Run::resume(records, catalog, spec.options.clone());
-    launch_with_header(session, bulk, run, spec, Some(header));
+    let epoch = session.epoch();
+    leptos::task::spawn_local(async move {
+        let lock = match run_lock::take(&header.run_id).await {
+            Taken::Elsewhere => {
+                bulk.saved
+                    .update_ready(|saved| saved.running_elsewhere = true);
+                return;
+            }
+            Taken::Held(lock) => Some(lock),
+            Taken::Unsupported => None,
+        };
+        if session.epoch() != epoch {
+            return; // Signed out or into another tenant meanwhile.
+        }
+        bulk.saved.update_ready(|saved| saved.newest = None);
+        let spec = header.spec.clone();
+        bulk.reset_run();
+        bulk.lock.set_value(lock);
+        let run = Run::resume(records, catalog, spec.options.clone());
+        launch_with_header(session, bulk, run, spec, Some(header));
+    });
 }
 
 fn launch(session: Session, bulk: BulkState, run: Run, spec: RunSpec) {
@@ -155,7 +175,23 @@ fn launch_with_header(
         )
     });
     bulk.header.set(Some(header.clone()));
-    // Save the journal first: the run starts either way, and says if it can't be saved.
+    if bulk.lock.with_value(Option::is_none) {
+        // A new run's id is new: no other tab holds its lock.
+        let run_id = header.run_id.clone();
+        leptos::task::spawn_local(async move {
+            if let Taken::Held(lock) = run_lock::take(&run_id).await {
+                if bulk
+                    .header
+                    .with_untracked(|h| h.as_ref().map(|h| h.run_id == run_id))
+                    == Some(true)
+                {
+                    bulk.lock.set_value(Some(lock));
+                }
+            }
+        });
+    }
+    // Save the journal first. If it can't be, the run pauses before its first request
+    // and says why; resuming tries again.
     leptos::task::spawn_local(async move {
         match JournalStore::create(header, &records).await {
             Ok(store) => bulk.store.set_value(Some(store)),
@@ -172,6 +208,7 @@ fn launch_with_header(
             }
             Effect::Finished(_) => {
                 bulk.phase.set(Phase::Finished);
+                bulk.lock.set_value(None);
                 if let Some(store) = bulk.store.get_value() {
                     leptos::task::spawn_local(async move {
                         let _ = store.flush().await;
@@ -182,17 +219,9 @@ fn launch_with_header(
             }
             _ => {}
         };
-        // Requests go out only once the records saying they will are saved.
-        let barrier: Barrier = Rc::new(move || {
-            let store = bulk.store.get_value();
-            Box::pin(async move {
-                if let Some(store) = store {
-                    if let Err(problem) = store.flush().await {
-                        bulk.store_problem.set(Some(problem.to_string()));
-                    }
-                }
-            })
-        });
+        // Requests go out only once the records saying they will are saved; a store that
+        // could not be opened is tried again first.
+        let barrier: Barrier = Rc::new(move || Box::pin(save_journal(bulk)));
         let handle = RunHandle::start(
             session,
             run,
@@ -205,6 +234,43 @@ fn launch_with_header(
         bulk.handle.set_value(Some(handle));
         refresh_while_running(bulk);
     });
+}
+
+/// Makes the run's journal durable, opening its store first if that failed before.
+/// `Err` says why it can't be saved; the run then pauses and shows it.
+async fn save_journal(bulk: BulkState) -> Result<(), String> {
+    let store = match bulk.store.get_value() {
+        Some(store) => store,
+        None => {
+            let Some(header) = bulk.header.get_untracked() else {
+                return Err("The run's journal has no header to save.".into());
+            };
+            let records = bulk.journal.get_value();
+            let store = JournalStore::create(header, &records)
+                .await
+                .map_err(|problem| problem.to_string());
+            let store = keep_problem(bulk, store)?;
+            bulk.store.set_value(Some(store.clone()));
+            store
+        }
+    };
+    keep_problem(
+        bulk,
+        store.flush().await.map_err(|problem| problem.to_string()),
+    )
+}
+
+/// Shows why the journal can't be saved while it can't, and forgets it once it was.
+fn keep_problem<T>(bulk: BulkState, result: Result<T, String>) -> Result<T, String> {
+    match &result {
+        Ok(_) => {
+            if bulk.store_problem.with_untracked(Option::is_some) {
+                bulk.store_problem.set(None);
+            }
+        }
+        Err(problem) => bulk.store_problem.set(Some(problem.clone())),
+    }
+    result
 }
 
 /// Pause, Resume or Cancel from the admin.
@@ -274,10 +340,15 @@ fn refresh(bulk: BulkState) {
     bulk.journal_version.update(|v| *v += 1);
 }
 
-/// This tenant's runs saved in the browser. A store that can't be opened (private
-/// browsing, no IndexedDB) has nothing to offer; the bulk screen says why it can't save.
+/// This tenant's runs saved in the browser, and whether the newest unfinished one is
+/// running in another tab. A store that can't be opened (private browsing, no IndexedDB)
+/// has nothing to offer; the bulk screen says why it can't save.
 pub async fn read_saved_runs(tenant: String) -> Answer<SavedRuns> {
-    Ok(journal_store::saved_runs(&tenant).await.unwrap_or_default())
+    let mut saved = journal_store::saved_runs(&tenant).await.unwrap_or_default();
+    if let Some((header, _)) = &saved.newest {
+        saved.running_elsewhere = run_lock::is_held(&header.run_id).await;
+    }
+    Ok(saved)
 }
 
 /// Discards the saved run offered for resuming.

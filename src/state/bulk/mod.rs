@@ -12,6 +12,7 @@ pub mod actions;
 use crate::runs::executor::RunHandle;
 use crate::state::read::TenantRead;
 use crate::transport::journal_store::{JournalStore, RunHeader, RunSpec, SavedRuns};
+use crate::transport::run_lock::RunLock;
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::input::ParsedUsers;
@@ -103,6 +104,8 @@ pub struct BulkState {
     pub progress: RwSignal<Progress>,
     pub handle: StoredValue<Option<RunHandle<license_desk_core::ops::Run>>, LocalStorage>,
     pub store: StoredValue<Option<JournalStore>, LocalStorage>,
+    /// The run's lock across tabs, held while it runs here.
+    pub lock: StoredValue<Option<RunLock>, LocalStorage>,
     /// The saved journal's header of the run shown.
     pub header: RwSignal<Option<RunHeader>>,
     pub meter: StoredValue<RateMeter>,
@@ -154,6 +157,7 @@ impl BulkState {
             progress: RwSignal::new(Progress::default()),
             handle: StoredValue::new_local(None),
             store: StoredValue::new_local(None),
+            lock: StoredValue::new_local(None),
             header: RwSignal::new(None),
             meter: StoredValue::new(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS)),
             store_problem: RwSignal::new(None),
@@ -193,6 +197,7 @@ impl BulkState {
         self.progress.set(Progress::default());
         self.handle.set_value(None);
         self.store.set_value(None);
+        self.lock.set_value(None);
         self.header.set(None);
         self.meter
             .set_value(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS));

@@ -45,6 +45,9 @@ pub struct UserScreen {
     pub action_error: RwSignal<Option<ErrorRecord>>,
     /// Why the last action needed nothing sent (information, not a failure).
     pub action_note: RwSignal<Option<String>>,
+    /// The open user's last write whose outcome the run left unknown: "Check again"
+    /// reads the user and compares ([`actions::check_again`]).
+    pub unknown_change: RwSignal<Option<JournalRecord>>,
     /// What is running for the open user (a write, or the checks after it).
     pub busy: RwSignal<Option<String>>,
 }
@@ -105,6 +108,7 @@ impl UserScreen {
             last_change: RwSignal::new(None),
             action_error: RwSignal::new(None),
             action_note: RwSignal::new(None),
+            unknown_change: RwSignal::new(None),
             busy: RwSignal::new(None),
         };
         // Opening another user drops what the last one showed.
@@ -113,6 +117,7 @@ impl UserScreen {
             if previous.is_some_and(|previous| previous != now) {
                 screen.action_error.set(None);
                 screen.action_note.set(None);
+                screen.unknown_change.set(None);
                 screen.last_change.set(None);
             }
             now
@@ -128,6 +133,7 @@ impl UserScreen {
         self.last_change.set(None);
         self.action_error.set(None);
         self.action_note.set(None);
+        self.unknown_change.set(None);
         self.busy.set(None);
     }
 

@@ -302,6 +302,10 @@ impl GroupChangeRun {
                     return out;
                 }
                 let purpose = *purpose;
+                if outcome == Outcome::NotSent {
+                    self.not_sent(&mut out);
+                    return out;
+                }
                 self.on_response(now_ms, purpose, outcome, &mut out);
             }
             Event::Timer => {
@@ -369,6 +373,22 @@ impl GroupChangeRun {
         out
     }
 
+    /// The shell did not send the request in flight: a write not sent after a cancel
+    /// ends the run cancelled; otherwise the same request is asked for again.
+    fn not_sent(&mut self, out: &mut Vec<Effect>) {
+        let Some((_, purpose, request)) = self.in_flight.take() else {
+            return;
+        };
+        if purpose == Purpose::Write {
+            self.writes_sent = self.writes_sent.saturating_sub(1);
+        }
+        if self.cancelled && purpose == Purpose::Write {
+            self.wake = None;
+            return self.finish(out, Ending::Cancelled);
+        }
+        self.send(out, purpose, request);
+    }
+
     fn send(&mut self, out: &mut Vec<Effect>, purpose: Purpose, request: GraphRequest) {
         self.next_id += 1;
         let id = RequestId(self.next_id);
@@ -410,7 +430,7 @@ impl GroupChangeRun {
     ) {
         let answer = match &outcome {
             Outcome::Answered(response) => Some(response.clone()),
-            Outcome::Dropped | Outcome::TimedOut { .. } => None,
+            Outcome::Dropped | Outcome::TimedOut { .. } | Outcome::NotSent => None,
         };
         if answer
             .as_ref()
@@ -686,6 +706,7 @@ impl crate::ops::Workflow for GroupChangeRun {
             Signal::Timer => Some(Event::Timer),
             Signal::Response { id, outcome } => Some(Event::Response { id, outcome }),
             Signal::FreshToken => Some(Event::FreshToken),
+            Signal::JournalNotSaved => None,
             Signal::Cancel => Some(Event::Cancel),
         }
     }
