@@ -9,7 +9,7 @@ with one row per (SKU, service plan) pair. License Desk needs only:
   * the real service plans of the SKUs the demo tenant owns (sim/src/seed_catalog.rs)
 
 The CSV is UTF-8 with a BOM, CRLF line ends and some non-breaking spaces; older copies
-are cp1252. This script strips the BOM and NBSPs and trims every field. The generated
+are cp1252; scripts/product_names_csv.py reads it clean. The generated
 files are committed; the build never reads the CSV.
 
 Usage:
@@ -18,10 +18,10 @@ Usage:
 
 import argparse
 import collections
-import csv
-import io
 import pathlib
 import re
+
+from product_names_csv import read_rows
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NAMES_OUT = ROOT / "core" / "src" / "names_table.rs"
@@ -41,22 +41,6 @@ SEED_SKUS = [
 ]
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-def clean(value: str) -> str:
-    return value.replace("\ufeff", "").replace("\u00a0", " ").strip()
-
-
-def read_rows(path: pathlib.Path):
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    reader.fieldnames = [clean(name) for name in reader.fieldnames]
-    for row in reader:
-        yield {key: clean(value or "") for key, value in row.items() if key}
 
 
 def rust_str(value: str) -> str:

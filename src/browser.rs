@@ -143,6 +143,19 @@ pub fn focus_when_lost(id: &'static str, from: &'static [&'static str]) {
     .forget();
 }
 
+/// Scrolls the element with `id` into view and moves focus to it (a table row the admin
+/// asked to see). The target needs `tabindex="-1"` unless it is focusable already.
+pub fn show_element(id: &str) {
+    if let Some(target) = window()
+        .document()
+        .and_then(|document| document.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        target.scroll_into_view();
+        let _ = target.focus();
+    }
+}
+
 /// The element that holds the screen shown (see `components::app`).
 const SCREEN_SELECTOR: &str = "#main .screen";
 

@@ -65,6 +65,15 @@ async fn mount_filled(
     (mounted, workspace)
 }
 
+/// Mounts `view` over a workspace whose tenant read `skus`.
+async fn mount_with_skus(
+    root: &web_sys::HtmlElement,
+    view: impl Fn() -> AnyView + 'static,
+    skus: Vec<SubscribedSku>,
+) -> (impl Sized, Workspace) {
+    mount_filled(root, view, |w| w.tenant.skus.set_ready(skus)).await
+}
+
 fn demo_skus() -> Vec<SubscribedSku> {
     Simulator::new(SimConfig::default()).tenant().skus.clone()
 }
@@ -105,10 +114,10 @@ async fn error_panel_shows_what_why_and_what_to_do() {
 #[wasm_bindgen_test]
 async fn tenant_licenses_lists_seats_and_warns_when_full() {
     let root = container();
-    let _mounted = mount_filled(
+    let _mounted = mount_with_skus(
         &root,
         || view! { <TenantLicenses/> }.into_any(),
-        |w| w.tenant.skus.set_ready(demo_skus()),
+        demo_skus(),
     )
     .await;
     let rows = root.query_selector_all("tbody tr").unwrap().length();
@@ -147,12 +156,8 @@ fn sku_graph_said_little_about() -> SubscribedSku {
 #[wasm_bindgen_test]
 async fn tenant_licenses_says_what_graph_left_out() {
     let root = container();
-    let _mounted = mount_filled(
-        &root,
-        || view! { <TenantLicenses/> }.into_any(),
-        |w| w.tenant.skus.set_ready(vec![sku_graph_said_little_about()]),
-    )
-    .await;
+    let skus = vec![sku_graph_said_little_about()];
+    let _mounted = mount_with_skus(&root, || view! { <TenantLicenses/> }.into_any(), skus).await;
     let text = root.inner_text();
     assert!(
         text.contains(
@@ -178,12 +183,7 @@ async fn add_license_form_labels_skus_not_known_to_apply_to_users() {
     let root = container();
     let mut skus = demo_skus();
     skus.push(sku_graph_said_little_about());
-    let _mounted = mount_filled(
-        &root,
-        || view! { <AddLicenseForm/> }.into_any(),
-        |w| w.tenant.skus.set_ready(skus),
-    )
-    .await;
+    let _mounted = mount_with_skus(&root, || view! { <AddLicenseForm/> }.into_any(), skus).await;
     let options = root.query_selector_all("option").unwrap();
     let labels: Vec<String> = (0..options.length())
         .map(|i| options.item(i).unwrap().text_content().unwrap())
@@ -219,6 +219,13 @@ async fn mount_user(root: &web_sys::HtmlElement, user: User) -> (impl Sized, Wor
     .await
 }
 
+/// [`mount_user`], and a moment more for the region to settle.
+async fn show_user(root: &web_sys::HtmlElement, user: User) -> (impl Sized, Workspace) {
+    let mounted = mount_user(root, user).await;
+    settle(10).await;
+    mounted
+}
+
 #[wasm_bindgen_test]
 async fn user_licenses_lists_licenses_whose_source_graph_did_not_give() {
     let user: User = serde_json::from_value(serde_json::json!({
@@ -229,8 +236,7 @@ async fn user_licenses_lists_licenses_whose_source_graph_did_not_give() {
     }))
     .unwrap();
     let root = container();
-    let _mounted = mount_user(&root, user).await;
-    settle(10).await;
+    let _mounted = show_user(&root, user).await;
     let text = root.inner_text();
     assert!(!text.contains("No licenses."), "{text}");
     assert!(text.contains("Office 365 E3"), "{text}");
@@ -250,8 +256,7 @@ async fn user_licenses_show_a_missing_state_as_unknown() {
     }))
     .unwrap();
     let root = container();
-    let _mounted = mount_user(&root, user).await;
-    settle(10).await;
+    let _mounted = show_user(&root, user).await;
     let state = root.query_selector(".assignment .state").unwrap().unwrap();
     assert_eq!(
         state.text_content().unwrap(),
@@ -365,8 +370,7 @@ fn by_label(root: &web_sys::HtmlElement, label: &str) -> web_sys::HtmlElement {
 async fn an_inherited_license_cannot_be_removed_and_says_why() {
     let root = container();
     let user = direct_e3_and_inherited(license_desk_sim::seed::E5, &[]);
-    let (_mounted, _workspace) = mount_user(&root, user).await;
-    settle(10).await;
+    let (_mounted, _workspace) = show_user(&root, user).await;
     let direct = by_label(&root, "Remove Office 365 E3 (Direct)");
     assert!(!direct.has_attribute("disabled"));
     let buttons = root
@@ -398,8 +402,7 @@ async fn an_inherited_license_cannot_be_removed_and_says_why() {
 async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
     let root = container();
     let user = direct_e3_and_inherited(license_desk_sim::seed::POWER_BI_PRO, &[]);
-    let (_mounted, workspace) = mount_user(&root, user).await;
-    settle(10).await;
+    let (_mounted, workspace) = show_user(&root, user).await;
     let cards = |root: &web_sys::HtmlElement| {
         let list = root
             .query_selector_all("ul.assignments:not(.unknown-source) > li")

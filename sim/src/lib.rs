@@ -158,10 +158,7 @@ pub struct SimRequest {
 
 impl SimRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        license_desk_core::graph::response::find_header(&self.headers, name)
     }
 }
 
@@ -443,42 +440,33 @@ impl Simulator {
             now_ms,
             basic_profiles_only,
         };
-        if let Some(action) = route.action() {
-            if !basic_profiles_only && !action.allowed_by(&claims) {
-                return self.error(
-                    request,
-                    now_ms,
-                    403,
-                    "Authorization_RequestDenied",
-                    "Insufficient privileges to complete the operation.",
-                    None,
-                );
-            }
-        }
-        if route.reads_user_profiles() {
+        let asks_for_sign_ins = route.reads_user_profiles() && {
             let (_, query) = license_desk_core::graph::url::split_query(&request.target);
-            if sign_ins::asks_for_sign_in_activity(&query) {
-                if !Action::ReadSignInActivity.allowed_by(&claims) {
-                    return self.error(
-                        request,
-                        now_ms,
-                        403,
-                        "Authorization_RequestDenied",
-                        "Insufficient privileges to complete the operation.",
-                        None,
-                    );
-                }
-                if self.config.no_premium {
-                    return self.error(
-                        request,
-                        now_ms,
-                        403,
-                        sign_ins::NO_PREMIUM_CODE,
-                        sign_ins::NO_PREMIUM_MESSAGE,
-                        None,
-                    );
-                }
-            }
+            sign_ins::asks_for_sign_in_activity(&query)
+        };
+        let permitted = route
+            .action()
+            .is_none_or(|action| basic_profiles_only || action.allowed_by(&claims))
+            && (!asks_for_sign_ins || Action::ReadSignInActivity.allowed_by(&claims));
+        if !permitted {
+            return self.error(
+                request,
+                now_ms,
+                403,
+                "Authorization_RequestDenied",
+                "Insufficient privileges to complete the operation.",
+                None,
+            );
+        }
+        if asks_for_sign_ins && self.config.no_premium {
+            return self.error(
+                request,
+                now_ms,
+                403,
+                sign_ins::NO_PREMIUM_CODE,
+                sign_ins::NO_PREMIUM_MESSAGE,
+                None,
+            );
         }
         if method != "GET" {
             // Graph meters writes per app and tenant.

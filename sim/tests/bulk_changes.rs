@@ -87,6 +87,23 @@ fn run_journal(
     driver.journal.values().cloned().collect()
 }
 
+/// The items adding EMS to every user of `tenant`.
+fn add_ems_to_everyone(tenant: &Tenant) -> Vec<RunItem> {
+    let operation = BulkOperation::AddLicense {
+        sku: g(EMS),
+        disabled_plans: vec![],
+    };
+    operation.items(&upns(tenant))
+}
+
+/// A dry run of adding EMS to every user of `tenant`, on a simulator over it.
+fn preview_adding_ems(seed: u64, tenant: Tenant) -> (Driver, Vec<JournalRecord>) {
+    let items = add_ems_to_everyone(&tenant);
+    let mut driver = Driver::new(simulator(seed, tenant), seed);
+    let preview_records = run(&mut driver, items, dry());
+    (driver, preview_records)
+}
+
 fn dry() -> Options {
     Options {
         dry_run: true,
@@ -264,8 +281,7 @@ fn a_reprocess_preview_lists_who_needs_nothing_and_why() {
     assert!(!lone.is_empty());
     assert_eq!(preview.no_change, lone.len());
     assert_eq!(preview.will_change, users.len() - lone.len());
-    // Users with no license at all, and users whose licenses are all direct: each
-    // reason lists its users.
+    // Said apart: users with only direct licenses, and users with none.
     assert!(!preview.unchanged.is_empty());
     for group in &preview.unchanged {
         assert!(
@@ -274,8 +290,14 @@ fn a_reprocess_preview_lists_who_needs_nothing_and_why() {
             group.reason
         );
     }
-    let listed: usize = preview.unchanged.iter().map(|g| g.users.len()).sum();
-    assert_eq!(listed, lone.len());
+    assert_eq!(
+        preview
+            .unchanged
+            .iter()
+            .map(|g| g.users.len())
+            .sum::<usize>(),
+        lone.len()
+    );
 }
 
 #[test]
@@ -285,12 +307,7 @@ fn a_run_stops_adding_a_sku_when_its_seats_run_out() {
     ems.prepaid_units.enabled = ems.consumed_units.map(|n| n + 5);
     // The first user's write fails (no usage location): its seat is given back.
     tenant.users[0].usage_location = None;
-    let users = upns(&tenant);
-    let operation = BulkOperation::AddLicense {
-        sku: g(EMS),
-        disabled_plans: vec![],
-    };
-    let mut items = operation.items(&users);
+    let mut items = add_ems_to_everyone(&tenant);
     items[0].acknowledged_warnings = vec![Warning::MissingUsageLocation];
     let options = Options {
         stop_when_seats_run_out: true,
@@ -360,13 +377,7 @@ fn users_without_a_usage_location_get_one_first_then_the_license() {
     for user in tenant.users.iter_mut().step_by(4) {
         user.usage_location = None;
     }
-    let users = upns(&tenant);
-    let operation = BulkOperation::AddLicense {
-        sku: g(EMS),
-        disabled_plans: vec![],
-    };
-    let mut driver = Driver::new(simulator(23, tenant), 23);
-    let preview_records = run(&mut driver, operation.items(&users), dry());
+    let (mut driver, preview_records) = preview_adding_ems(23, tenant);
     let catalog = catalog_of(driver.sim.tenant());
     let preview = Preview::from_journal(&preview_records, &catalog);
     assert_eq!(preview.will_change, 40);
@@ -506,13 +517,7 @@ fn a_user_who_will_get_no_seat_gets_no_usage_location_either() {
     for user in tenant.users.iter_mut() {
         user.usage_location = None;
     }
-    let users = upns(&tenant);
-    let operation = BulkOperation::AddLicense {
-        sku: g(EMS),
-        disabled_plans: vec![],
-    };
-    let mut driver = Driver::new(simulator(25, tenant), 25);
-    let preview_records = run(&mut driver, operation.items(&users), dry());
+    let (mut driver, preview_records) = preview_adding_ems(25, tenant);
     let items = bulk::run_items(&preview_records, &[], Some("GB"));
     let options = Options {
         stop_when_seats_run_out: true,

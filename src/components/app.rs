@@ -126,7 +126,7 @@ pub fn App(
                             Screen::Bulk => view! { <BulkChanges/> }.into_any(),
                             Screen::Groups => view! { <GroupsList/> }.into_any(),
                             Screen::Group(_) => view! { <GroupPage/> }.into_any(),
-                            Screen::Holders(sku) => view! { <LicenseHolders sku=sku/> }.into_any(),
+                            Screen::Holders(sku, holding) => view! { <LicenseHolders sku=sku holding=holding/> }.into_any(),
                             Screen::Unlicensed => view! { <UnlicensedUsers/> }.into_any(),
                             Screen::User(_) => view! {
                                 <UserLicenses/>

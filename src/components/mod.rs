@@ -30,6 +30,7 @@ pub mod request_preview;
 pub mod saved_run_offer;
 pub mod screen_link;
 pub mod screen_nav;
+pub mod seat_holders;
 pub mod show_more;
 pub mod sign_in;
 pub mod tenant_licenses;

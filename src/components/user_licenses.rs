@@ -10,6 +10,7 @@ use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::plan_switch::PlanSwitch;
 use crate::components::replace_with::ReplaceWith;
+use crate::components::seat_holders::SeatHolders;
 use crate::state::tenant::use_tenant;
 use crate::state::user::actions::{ERROR_ID, STATUS_ID};
 use crate::state::user::use_user_screen;
@@ -20,7 +21,7 @@ use license_desk_core::auth::token::Action;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::{
-    AssignedLicense, LicenseAssignmentState, LicenseDetails, User,
+    AssignedLicense, AssignmentError, LicenseAssignmentState, LicenseDetails, User,
 };
 use license_desk_core::graph::request::{self, Cloud};
 use license_desk_core::licensing::catalog::Catalog;
@@ -101,6 +102,8 @@ struct AssignmentCard {
     state_text: String,
     state_class: &'static str,
     problem: Option<String>,
+    /// Graph found no free seat for it: who holds the seats is shown beside.
+    no_seats: bool,
     plans: Vec<PlanRow>,
 }
 
@@ -163,6 +166,7 @@ fn assignment_cards(
             AssignmentCard {
                 sku: state.sku_id.clone(),
                 problem: explain_assignment_error(&state.error, &sku_name),
+                no_seats: state.error == AssignmentError::CountViolation,
                 source: source_label(state, catalog),
                 group: state
                     .assigned_by_group
@@ -260,6 +264,7 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
                 <p class=card.state_class>{card.state_text}</p>
             </div>
             {card.problem.map(|p| view! { <p class="warning-text" role="note">{p}</p> })}
+            {card.no_seats.then(|| view! { <SeatHolders sku=card.sku.clone()/> })}
             <details
                 prop:open=move || open_lists.with(|o| o.contains(&list_key))
                 on:toggle=move |ev| {
@@ -423,7 +428,12 @@ pub fn UserLicenses() -> impl IntoView {
     view! {
         {move || match phase.get() {
             Phase::Loading => view! { <section class="card"><p role="status">"Loading user…"</p></section> }.into_any(),
-            Phase::Failed(error) => view! { <section class="card"><ErrorPanel error=error context="Reading the user"/></section> }.into_any(),
+            Phase::Failed(error) => view! {
+                <section class="card">
+                    <ErrorPanel error=error context="Reading the user"/>
+                    <button type="button" on:click=move |_| screen.read.load()>"Try again"</button>
+                </section>
+            }.into_any(),
             Phase::Ready(user_id) => untrack(move || {
                 let controls = CardControls {
                     screen,

@@ -8,6 +8,7 @@ use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
+use license_desk_core::groups::names::GroupName;
 use license_desk_core::licensing::catalog::Catalog;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct TenantState {
     pub skus: TenantRead<Vec<SubscribedSku>>,
     pub group_names: RwSignal<BTreeMap<GroupId, String>>,
+    /// Groups Graph would not name: the token may not read them, or they are gone.
+    pub unreadable_groups: RwSignal<BTreeSet<GroupId>>,
     /// SKUs and group names, for names and planning.
     pub catalog: Memo<Catalog>,
     /// `GET /directory/subscriptions`: status and renewal dates.
@@ -46,6 +49,7 @@ impl TenantState {
         TenantState {
             skus,
             group_names,
+            unreadable_groups: RwSignal::new(BTreeSet::new()),
             catalog,
             subscriptions,
             names_asked: StoredValue::new(BTreeSet::new()),
@@ -56,6 +60,7 @@ impl TenantState {
     pub fn clear(&self) {
         self.skus.forget();
         self.group_names.set(BTreeMap::new());
+        self.unreadable_groups.set(BTreeSet::new());
         self.subscriptions.forget();
         self.names_asked.set_value(BTreeSet::new());
     }
@@ -72,6 +77,26 @@ impl TenantState {
         self.names_asked
             .try_update_value(|asked| asked.insert(group.clone()))
             .unwrap_or(false)
+    }
+
+    /// Reads the names of those of `groups` not yet asked about, in `$batch`es, and
+    /// remembers each name, or that Graph would not give it.
+    pub async fn name_groups(&self, session: Session, groups: impl IntoIterator<Item = GroupId>) {
+        let wanted: Vec<GroupId> = groups
+            .into_iter()
+            .filter(|group| self.ask_for_group_name(group))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        for (group, name) in crate::runs::reads::group_names(session, wanted).await {
+            match name {
+                GroupName::Named(name) => self.name_group(group, name),
+                GroupName::Unreadable => self.unreadable_groups.update(|groups| {
+                    groups.insert(group);
+                }),
+            }
+        }
     }
 
     /// Remembers a group's name (for "Group: All Staff").

@@ -7,7 +7,7 @@
 // core/tests/bad_input_catalogue.rs.
 import { test, expect } from "@playwright/test";
 import { DEV, FAULT_GRAPHS } from "./playwright.config.mjs";
-import { guard, shot, mintToken, ALL_SCOPES } from "./helpers.mjs";
+import { guard, shot, mintToken, ALL_SCOPES, openUser, pending, changes } from "./helpers.mjs";
 
 /** The app gives up on a request after this many seconds (honoured on loopback only). */
 const TIMEOUT_S = 2;
@@ -78,15 +78,7 @@ async function signIn(page, token = mintToken({ scp: ALL_SCOPES }), graph = faul
   await expect(page.getByRole("heading", { name: "Licenses in this tenant" })).toBeVisible();
 }
 
-const pending = (page) => page.getByRole("region", { name: "Pending changes", exact: true });
-const changes = (page) => page.getByRole("region", { name: "Changes", exact: true });
 const failure = (page, context) => page.getByRole("alert").filter({ hasText: `${context} failed:` });
-
-async function openUser(page, text, name) {
-  await page.getByLabel("Find user").fill(text);
-  await page.getByRole("button", { name: `Open ${name}` }).click();
-  await expect(page.getByRole("heading", { name: "Licenses", exact: true })).toBeVisible();
-}
 
 /** Opens Patti, queues "Remove Power BI Pro", arms `rule`, and presses Apply. */
 async function applyWithFault(page, request, rule) {
@@ -299,12 +291,21 @@ const NETWORK_CASES = [
       await arm(request, { method: "GET", path: "/users/", fault: { kind: "stall", seconds: TIMEOUT_S + 2 } });
       await page.getByLabel("Find user").fill("Patti");
       await page.getByRole("button", { name: "Open Patti Fernandez" }).click();
+      // Each retry is said while it happens, not hidden behind "Loading user…".
+      await expect(page.getByRole("status").filter({ hasText: `Graph hasn't answered for ${TIMEOUT_S} s; trying again (2 of 3)` })).toBeVisible();
+      await expect(page.getByRole("status").filter({ hasText: "trying again (3 of 3)" })).toBeVisible();
       await expectFailure(page, "Reading the user", {
         headline: "Graph did not answer in time",
         whatToDo: "Check your connection and try again.",
         why: `No answer from Graph within ${TIMEOUT_S} s.`,
         requestId: false,
       });
+      await expect(page.getByRole("status").filter({ hasText: "trying again" })).toHaveCount(0);
+      // Graph answers again: Try again reads the user.
+      await control(request, "DELETE", "/_faults");
+      await page.getByRole("button", { name: "Try again" }).click();
+      await expect(page.getByRole("heading", { name: "Licenses", exact: true })).toBeVisible();
+      await expect(page.locator(".user-name")).toHaveText("Patti Fernandez");
     },
   },
 ];

@@ -44,6 +44,15 @@ async function writesSettled(request) {
   return last;
 }
 
+/** A fresh fake Graph, signed in with every permission, on the bulk screen; the console guard. */
+async function startOnBulk(page, request) {
+  const watch = guard(page);
+  await resetGraph(request);
+  await signIn(page, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await openBulk(page);
+  return watch;
+}
+
 const progress = (page) => page.getByRole("progressbar", { name: "Run progress" });
 async function finishedCount(page) {
   return Number(await progress(page).getAttribute("aria-valuenow"));
@@ -70,10 +79,7 @@ async function preview(page) {
 }
 
 test("paste a CSV, preview, start, pause, resume, finish, export the report, and undo", async ({ page, request }) => {
-  const watch = guard(page);
-  await resetGraph(request);
-  await signIn(page, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
-  await openBulk(page);
+  const watch = await startOnBulk(page, request);
   await expectNoAxeViolations(page, "bulk changes, empty");
   await pasteUsers(page, USERS);
   await page.getByLabel("Operation").selectOption({ label: "Add license" });
@@ -158,10 +164,7 @@ test("paste a CSV, preview, start, pause, resume, finish, export the report, and
 });
 
 test("a 401 during a run pauses it; a fresh token finishes it with nothing failed", async ({ page, request }) => {
-  const watch = guard(page);
-  await resetGraph(request);
-  await signIn(page, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
-  await openBulk(page);
+  const watch = await startOnBulk(page, request);
   await pasteUsers(page, USERS);
   await chooseReprocess(page);
   await preview(page);
@@ -218,11 +221,8 @@ test("closing the page mid-run and resuming finishes the run with no write sent 
 });
 
 test("the bulk screen at 390 px and by keyboard alone", async ({ page, request }) => {
-  const watch = guard(page);
-  await resetGraph(request);
   await page.setViewportSize({ width: 390, height: 844 });
-  await signIn(page, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
-  await openBulk(page);
+  const watch = await startOnBulk(page, request);
   // Keyboard only: type the users, pick the operation, preview and start.
   await page.getByRole("textbox", { name: "Users", exact: true }).focus();
   await page.keyboard.insertText([1, 2, 3, 4, 5].map(upn).join("\n"));

@@ -3,25 +3,14 @@
 // load is silent.
 import { test, expect } from "@playwright/test";
 import { PROD, DEV, SAFETY_GRAPH } from "./playwright.config.mjs";
-import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES } from "./helpers.mjs";
+import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES, changes, pending, applyPending } from "./helpers.mjs";
 
 const E5 = "c7df2760-2c81-4ef7-b578-5b5392b571df";
 const EXCHANGE_P2 = "efb87545-963c-4e0d-99df-69c6916d9eb0";
 const OTHER_TENANT = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
-const changes = (page) => page.getByRole("region", { name: "Changes", exact: true });
-const pending = (page) => page.getByRole("region", { name: "Pending changes", exact: true });
-
-async function apply(page, { acknowledge = [] } = {}) {
-  await pending(page).getByRole("button", { name: "Preview changes" }).click();
-  const button = page.getByRole("button", { name: "Apply changes" });
-  for (const text of acknowledge) {
-    await expect(button).toBeDisabled();
-    await page.getByRole("checkbox", { name: new RegExp(`I understand: .*${text}`) }).check();
-  }
-  await expect(button).toBeEnabled();
-  await button.click();
-  await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible({ timeout: 60_000 });
+async function apply(page, options) {
+  await applyPending(page, options);
   // The Apply button is gone: focus lands on the outcome, not on the page body.
   await expect(changes(page).getByRole("heading", { name: "Changes" })).toBeFocused();
 }

@@ -315,7 +315,7 @@ fn rows(records: &[JournalRecord], catalog: &Catalog) -> Vec<PreviewRow> {
 
 /// Per user: user, outcome, planned request and body, warnings, reason.
 pub fn preview_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
-    let mut out = csv::row(&[
+    let header = [
         "user",
         "displayName",
         "userPrincipalName",
@@ -324,20 +324,22 @@ pub fn preview_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
         "body",
         "warnings",
         "reason",
-    ]);
-    for row in rows(records, catalog) {
-        out.push_str(&csv::row(&[
-            row.user,
-            row.display_name.unwrap_or_default(),
-            row.user_principal_name.unwrap_or_default(),
-            row.outcome.to_string(),
-            row.request,
-            row.body.map(|b| b.to_string()).unwrap_or_default(),
-            row.warnings.join(" | "),
-            row.reason,
-        ]));
-    }
-    out
+    ];
+    csv::table(
+        &header,
+        rows(records, catalog).into_iter().map(|row| {
+            vec![
+                row.user,
+                row.display_name.unwrap_or_default(),
+                row.user_principal_name.unwrap_or_default(),
+                row.outcome.to_string(),
+                row.request,
+                row.body.map(|b| b.to_string()).unwrap_or_default(),
+                row.warnings.join(" | "),
+                row.reason,
+            ]
+        }),
+    )
 }
 
 /// The same rows as JSON, bodies as JSON values.

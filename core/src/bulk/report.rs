@@ -469,7 +469,7 @@ fn report_rows(records: &[JournalRecord], catalog: &Catalog) -> Vec<ReportRow> {
 /// `$batch`'s marked as such), started and finished (ISO 8601 UTC), and each step.
 /// Formula-safe.
 pub fn report_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
-    let mut out = csv::row(&[
+    let header = [
         "status",
         "user",
         "who",
@@ -483,35 +483,37 @@ pub fn report_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
         "started",
         "finished",
         "steps",
-    ]);
-    for row in report_rows(records, catalog) {
-        let steps = row
-            .steps
-            .iter()
-            .map(|step| format!("{}: {}", step.change, step.status))
-            .collect::<Vec<_>>()
-            .join("; ");
-        out.push_str(&csv::row(&[
-            row.status.to_string(),
-            row.user,
-            row.who,
-            row.change,
-            row.skus_before,
-            row.skus_after,
-            row.plan_changes,
-            row.error_code,
-            row.error_message,
-            row.request_ids
+    ];
+    csv::table(
+        &header,
+        report_rows(records, catalog).into_iter().map(|row| {
+            let steps = row
+                .steps
                 .iter()
-                .map(RequestIdRow::text)
+                .map(|step| format!("{}: {}", step.change, step.status))
                 .collect::<Vec<_>>()
-                .join("; "),
-            row.started.unwrap_or_default(),
-            row.finished.unwrap_or_default(),
-            steps,
-        ]));
-    }
-    out
+                .join("; ");
+            vec![
+                row.status.to_string(),
+                row.user,
+                row.who,
+                row.change,
+                row.skus_before,
+                row.skus_after,
+                row.plan_changes,
+                row.error_code,
+                row.error_message,
+                row.request_ids
+                    .iter()
+                    .map(RequestIdRow::text)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                row.started.unwrap_or_default(),
+                row.finished.unwrap_or_default(),
+                steps,
+            ]
+        }),
+    )
 }
 
 /// The same rows as JSON.

@@ -157,8 +157,6 @@ impl Intent {
     }
 }
 
-/// Whether any of the user's licenses comes from a group: the only ones a reprocess
-/// evaluates.
 /// Why reprocessing `user` would do nothing, said before the click and after it: only
 /// licenses that come from a group are reprocessed.
 pub fn nothing_to_reprocess(user: &User) -> Option<String> {
@@ -174,6 +172,8 @@ pub fn nothing_to_reprocess(user: &User) -> Option<String> {
     )
 }
 
+/// Whether any of the user's licenses comes from a group: the only ones a reprocess
+/// evaluates.
 fn has_group_based_states(user: &User) -> bool {
     user.license_assignment_states
         .iter()

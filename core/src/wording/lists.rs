@@ -2,8 +2,11 @@
 //! panel say: how many users a list holds, how each holder holds the license, and why
 //! subscriptions can't be shown.
 
+use super::bulk::count as thousands;
+use crate::graph::ids::GroupId;
+use crate::groups::names::GroupName;
 use crate::licensing::subscriptions::READ_PERMISSIONS;
-use crate::lists::holders::Holder;
+use crate::lists::holders::{Holder, HolderCounts};
 
 fn users(n: u64) -> String {
     super::bulk::users(n as usize)
@@ -47,14 +50,18 @@ pub fn shown_of(shown: usize, total: Option<u64>) -> String {
 }
 
 /// How one holder holds the SKU: "Direct", "Through the group All Staff", or that
-/// Graph did not say.
-pub fn holder_source(holder: &Holder, group_name: Option<&str>) -> String {
-    match (holder.is_direct(), holder.group()) {
-        (true, _) => "Direct".into(),
-        (false, Some(group)) => {
-            format!("Through the group {}", group_name.unwrap_or(group.as_str()))
-        }
-        (false, None) => "Source unknown (Graph did not say)".into(),
+/// Graph did not say. `group_name` is what Graph said of the group's name (`None`: not
+/// read yet); its id is shown only when Graph would not name it.
+pub fn holder_source(holder: &Holder, group_name: Option<&GroupName>) -> String {
+    match (holder.is_direct(), holder.group(), group_name) {
+        (true, _, _) => "Direct".into(),
+        (false, Some(_), Some(GroupName::Named(name))) => format!("Through the group {name}"),
+        (false, Some(group), Some(GroupName::Unreadable)) => format!(
+            "Through the group {} (its name can't be read with this token)",
+            group.as_str()
+        ),
+        (false, Some(_), None) => "Through a group (reading its name…)".into(),
+        (false, None, _) => "Source unknown (Graph did not say)".into(),
     }
 }
 
@@ -91,6 +98,32 @@ pub fn subscriptions_refused() -> String {
         "Graph refused to list subscriptions (403 Forbidden): it needs {}. Everything else works without it.",
         permissions_least_first()
     )
+}
+
+/// Who holds the seats of `sku_name`, said beside a "no free seats" error: how many
+/// users hold it directly and how many through each group (`group_name` names them),
+/// leaving out assignments in error, which hold no seat.
+pub fn seat_holders(
+    counts: &HolderCounts,
+    sku_name: &str,
+    group_name: impl Fn(&GroupId) -> String,
+) -> String {
+    let mut said = format!(
+        "The seats of {sku_name}: {} {} held directly",
+        thousands(counts.direct),
+        if counts.direct == 1 { "user" } else { "users" }
+    );
+    if counts.by_group.is_empty() {
+        said.push_str(", none through a group.");
+    } else {
+        let groups: Vec<String> = counts
+            .by_group
+            .iter()
+            .map(|(group, n)| format!("{} ({})", group_name(group), thousands(*n)))
+            .collect();
+        said.push_str(&format!("; through groups: {}.", groups.join(", ")));
+    }
+    said
 }
 
 #[cfg(test)]
@@ -139,6 +172,32 @@ mod tests {
     }
 
     #[test]
+    fn seat_holders_say_how_many_hold_directly_and_through_which_group() {
+        let mut counts = HolderCounts {
+            direct: 1,
+            ..HolderCounts::default()
+        };
+        assert_eq!(
+            seat_holders(&counts, "Office 365 E5", |g| g.to_string()),
+            "The seats of Office 365 E5: 1 user held directly, none through a group."
+        );
+        counts.direct = 1_204;
+        counts.by_group.insert(GroupId::new("g1"), 2_000);
+        counts.by_group.insert(GroupId::new("g2"), 3);
+        let name = |g: &GroupId| {
+            if g.as_str() == "g1" {
+                "All Staff".into()
+            } else {
+                g.to_string()
+            }
+        };
+        assert_eq!(
+            seat_holders(&counts, "E5", name),
+            "The seats of E5: 1,204 users held directly; through groups: All Staff (2,000), g2 (3)."
+        );
+    }
+
+    #[test]
     fn sources_name_the_group_and_errors_say_what_to_do() {
         let group = GroupId::new("g1");
         let through = holder(
@@ -146,10 +205,17 @@ mod tests {
             AssignmentError::CountViolation,
         );
         assert_eq!(
-            holder_source(&through, Some("All Staff")),
+            holder_source(&through, Some(&GroupName::Named("All Staff".into()))),
             "Through the group All Staff"
         );
-        assert_eq!(holder_source(&through, None), "Through the group g1");
+        assert_eq!(
+            holder_source(&through, None),
+            "Through a group (reading its name…)"
+        );
+        assert_eq!(
+            holder_source(&through, Some(&GroupName::Unreadable)),
+            "Through the group g1 (its name can't be read with this token)"
+        );
         let state = holder_state(&through, "Office 365 E3");
         assert!(
             state.starts_with("Error (CountViolation): No free seats in Office 365 E3."),

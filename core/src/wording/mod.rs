@@ -18,6 +18,12 @@ use crate::graph::model::AssignmentError;
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Change;
 
+/// Said while a read Graph left unanswered for `seconds` is sent again: attempt
+/// `attempt` of `of`.
+pub fn stalled_read(seconds: u64, attempt: u32, of: u32) -> String {
+    format!("Graph hasn't answered for {seconds} s; trying again ({attempt} of {of})")
+}
+
 /// A service plan's switch in words: what it is now and, when a pending change turns it,
 /// what it will become ("Off → On").
 pub fn plan_switch(on_now: bool, on_after: bool) -> &'static str {
@@ -84,7 +90,15 @@ pub fn describe_change(change: &Change, catalog: &Catalog) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::plan_switch;
+    use super::{plan_switch, stalled_read};
+
+    #[test]
+    fn a_stalled_read_says_how_long_and_which_attempt() {
+        assert_eq!(
+            stalled_read(30, 2, 3),
+            "Graph hasn't answered for 30 s; trying again (2 of 3)"
+        );
+    }
 
     #[test]
     fn a_plan_switch_says_what_it_is_and_what_it_will_become() {

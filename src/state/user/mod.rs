@@ -61,18 +61,11 @@ async fn read_user(
         .license_assignment_states
         .iter()
         .filter_map(|s| s.assigned_by_group.clone())
-        .filter(|g| !tenant.group_names.with_untracked(|n| n.contains_key(g)))
         .collect();
     let details = crate::runs::reads::license_details(session, id.as_str())
         .await
         .unwrap_or_default();
-    for group in groups {
-        if let Ok(found) = crate::runs::reads::group(session, &group).await {
-            if let Some(name) = found.display_name {
-                tenant.name_group(group, name);
-            }
-        }
-    }
+    tenant.name_groups(session, groups).await;
     Ok(UserRead { user, details })
 }
 

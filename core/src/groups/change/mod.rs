@@ -92,6 +92,8 @@ pub enum Event {
     Acknowledge(Vec<Warning>),
     /// Stop before the write; after it, the change is followed to its end anyway.
     Cancel,
+    /// A fresh token is in place: the request Graph refused with 401 goes again.
+    FreshToken,
 }
 
 /// Where the run is.
@@ -168,6 +170,9 @@ pub enum Effect {
     Record(GroupRecord),
     /// These warnings must be ticked ([`Event::Acknowledge`]) before anything is sent.
     NeedsAcknowledgement(Vec<Warning>),
+    /// Graph answered 401 (the token expired): the run waits, its request kept, until
+    /// [`Event::FreshToken`]. A 401 means Graph did not act on the request.
+    AwaitingToken,
     Finished(Box<GroupReport>),
 }
 
@@ -219,6 +224,8 @@ pub struct GroupChangeRun {
     processing: Option<ProcessingState>,
     processing_complete: bool,
     cancelled: bool,
+    /// Waiting for a fresh token, the refused request kept in flight.
+    awaiting_token: bool,
 }
 
 impl GroupChangeRun {
@@ -259,6 +266,7 @@ impl GroupChangeRun {
             processing: None,
             processing_complete: false,
             cancelled: false,
+            awaiting_token: false,
         }
     }
 
@@ -323,6 +331,13 @@ impl GroupChangeRun {
                     ),
                 }
             }
+            Event::FreshToken => {
+                if std::mem::take(&mut self.awaiting_token) {
+                    if let Some((_, purpose, request)) = self.in_flight.take() {
+                        self.send(&mut out, purpose, request);
+                    }
+                }
+            }
             Event::Acknowledge(warnings) => {
                 for warning in warnings {
                     if !self.acknowledged.contains(&warning) {
@@ -332,6 +347,12 @@ impl GroupChangeRun {
                 if self.phase == Phase::AwaitingAcknowledgement {
                     self.write_if_acknowledged(&mut out);
                 }
+            }
+            Event::Cancel if self.awaiting_token && self.phase == Phase::Writing => {
+                // Graph refused the write with 401: nothing was applied.
+                self.awaiting_token = false;
+                self.in_flight = None;
+                self.finish(&mut out, Ending::Cancelled);
             }
             Event::Cancel => {
                 self.cancelled = true;
@@ -387,12 +408,21 @@ impl GroupChangeRun {
         outcome: Outcome,
         out: &mut Vec<Effect>,
     ) {
-        self.attempt += 1;
-        let is_write = purpose == Purpose::Write;
         let answer = match &outcome {
             Outcome::Answered(response) => Some(response.clone()),
             Outcome::Dropped | Outcome::TimedOut { .. } => None,
         };
+        if answer
+            .as_ref()
+            .is_some_and(|response| response.status == 401)
+        {
+            // Kept in flight so the fresh token resends exactly this request.
+            self.awaiting_token = true;
+            out.push(Effect::AwaitingToken);
+            return;
+        }
+        self.attempt += 1;
+        let is_write = purpose == Purpose::Write;
         let attempt = match &answer {
             Some(response) => Attempt::Answered {
                 status: response.status,
@@ -648,15 +678,14 @@ impl crate::ops::Workflow for GroupChangeRun {
     type Event = Event;
     type Effect = Effect;
 
-    /// A group change has no pause for a fresh token: a 401 ends it with the pending
-    /// changes kept.
+    /// A 401 pauses a group change as it does a bulk run: a fresh token resumes it.
     fn event(signal: crate::ops::Signal) -> Option<Event> {
         use crate::ops::Signal;
         match signal {
             Signal::Start => Some(Event::Start),
             Signal::Timer => Some(Event::Timer),
             Signal::Response { id, outcome } => Some(Event::Response { id, outcome }),
-            Signal::FreshToken => None,
+            Signal::FreshToken => Some(Event::FreshToken),
             Signal::Cancel => Some(Event::Cancel),
         }
     }
@@ -673,6 +702,7 @@ impl crate::ops::Workflow for GroupChangeRun {
             Effect::Record(_) => Duty::Record,
             Effect::Finished(_) => Duty::Finished,
             Effect::NeedsAcknowledgement(_) => Duty::Show,
+            Effect::AwaitingToken => Duty::AwaitToken,
         }
     }
 

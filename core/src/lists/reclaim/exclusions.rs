@@ -91,6 +91,21 @@ impl Exclusions {
         self.users.is_empty() && self.groups.is_empty() && self.skus.is_empty()
     }
 
+    /// The name the admin's exclusion gave what `excluded` names, unless it is empty.
+    pub fn name_of(&self, excluded: &Excluded) -> Option<&str> {
+        fn find<'a, T: PartialEq>(list: &'a [Named<T>], id: &T) -> Option<&'a str> {
+            list.iter()
+                .find(|named| &named.id == id)
+                .map(|named| named.name.as_str())
+        }
+        match excluded {
+            Excluded::User(id) => find(&self.users, id),
+            Excluded::Group(id) => find(&self.groups, id),
+            Excluded::Sku(id) => find(&self.skus, id),
+        }
+        .filter(|name| !name.is_empty())
+    }
+
     pub fn exclude_user(&mut self, id: UserId, name: &str) {
         add(&mut self.users, id, name);
     }

@@ -41,6 +41,31 @@ pub struct Selection {
     pub copies: BTreeSet<(UserId, SkuId)>,
 }
 
+impl Selection {
+    /// Every user of the disabled, inactive and never-signed-in sections and every direct
+    /// copy, excluded and unsafe ones too: the hand-over holds those back, saying why.
+    pub fn everything(findings: &Findings) -> Selection {
+        let mut selection = Selection::default();
+        for section in [
+            &findings.disabled,
+            &findings.inactive,
+            &findings.never_signed_in,
+        ] {
+            selection
+                .users
+                .extend(section.rows.iter().map(|row| row.person.id.clone()));
+        }
+        selection.copies.extend(
+            findings
+                .direct_copies
+                .rows
+                .iter()
+                .map(|row| (row.person.id.clone(), row.holding.sku.clone())),
+        );
+        selection
+    }
+}
+
 /// A group copy the run can't remove: take the user out of the group instead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -282,53 +307,20 @@ mod tests {
     use super::*;
     use crate::graph::model::User;
     use crate::licensing::plan;
-    use crate::lists::reclaim::exclusions::{Exclusions, GroupMembers};
-    use crate::lists::reclaim::findings::{analyse, Options, Reads, SignIn};
-    use crate::lists::reclaim::prices::{Money, PriceTable};
+    use crate::lists::reclaim::exclusions::Exclusions;
+    use crate::lists::reclaim::findings::tests::findings_for;
     use crate::lists::reclaim::test_tenant::*;
 
-    fn findings_for(users: &[User], exclusions: &Exclusions) -> Findings {
-        let subscriptions = subscriptions();
-        let members = GroupMembers::new();
-        let mut prices = PriceTable::default();
-        prices.set(SkuId::new(E3), Money::new("USD", 2_600));
-        analyse(
-            &Reads {
-                disabled: &[],
-                users,
-                sign_in: &SignIn::Read,
-                subscriptions: &subscriptions,
-                group_members: &members,
-            },
+    /// The findings for `users`, nothing excluded, and the hand-over of every one of them.
+    fn everything_handed_over(users: &[User]) -> (Findings, Handover) {
+        let findings = findings_for(users, &Exclusions::default());
+        let handover = hand_over(
+            &findings,
+            &Selection::everything(&findings),
             &catalog(),
-            &prices,
-            exclusions,
-            Options {
-                window_days: 90,
-                now_ms: NOW,
-            },
-        )
-    }
-
-    fn select_everything(findings: &Findings) -> Selection {
-        let mut selection = Selection::default();
-        for section in [
-            &findings.disabled,
-            &findings.inactive,
-            &findings.never_signed_in,
-        ] {
-            selection
-                .users
-                .extend(section.rows.iter().map(|row| row.person.id.clone()));
-        }
-        selection.copies.extend(
-            findings
-                .direct_copies
-                .rows
-                .iter()
-                .map(|row| (row.person.id.clone(), row.holding.sku.clone())),
+            NOW,
         );
-        selection
+        (findings, handover)
     }
 
     fn removed(item: &RunItem) -> Vec<SkuId> {
@@ -347,8 +339,7 @@ mod tests {
     #[test]
     fn the_run_removes_direct_copies_only_and_never_an_inherited_license() {
         let users = users();
-        let findings = findings_for(&users, &Exclusions::default());
-        let handover = hand_over(&findings, &select_everything(&findings), &catalog(), NOW);
+        let (_, handover) = everything_handed_over(&users);
         let catalog = catalog();
         let mut who = Vec::new();
         for item in &handover.items {
@@ -425,9 +416,7 @@ mod tests {
 
     #[test]
     fn users_who_lose_their_last_mailbox_plan_are_named_with_the_undo_deadline() {
-        let users = users();
-        let findings = findings_for(&users, &Exclusions::default());
-        let handover = hand_over(&findings, &select_everything(&findings), &catalog(), NOW);
+        let (findings, handover) = everything_handed_over(&users());
         let warning = handover.mailbox.expect("a mailbox warning");
         let names: Vec<&str> = warning
             .users
