@@ -14,7 +14,7 @@ use license_desk_core::bulk::input::{BadLine, ParsedUsers};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::licensing::names;
-use license_desk_core::route::Screen;
+use license_desk_core::route::{Holding, Screen};
 
 /// Where a list of users comes from, besides the text area and the file.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -124,7 +124,7 @@ pub fn BulkUserSources() -> impl IntoView {
                 (
                     format!("holders of {name}"),
                     request::users_with_sku(&sku_id),
-                    Screen::Holders(sku_id.clone()),
+                    Screen::Holders(sku_id.clone(), Holding::Any),
                 )
             }
         };

@@ -69,7 +69,7 @@ pub fn WriteRateChart(
     view! {
         <figure class="rate-chart">
             <p class="axis-title" aria-hidden="true">"Writes per second"</p>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="rate-chart-summary">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="rate-chart-summary" font-size="11">
                 <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=BOTTOM/>
                 <line class="axis" x1=LEFT x2=RIGHT y1=BOTTOM y2=BOTTOM/>
                 <text class="tick" x=LEFT - 4.0 y=BOTTOM + 4.0 text-anchor="end">"0"</text>

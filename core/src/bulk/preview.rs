@@ -7,6 +7,7 @@
 //! changed since the preview in a way that raises a new warning is refused, not written.
 
 use super::user_label;
+use super::users::not_found;
 use crate::graph::ids::SkuId;
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Warning;
@@ -82,15 +83,6 @@ fn group_by_reason(groups: &mut Vec<ReasonGroup>, record: &JournalRecord, who: S
             users: vec![who],
         }),
     }
-}
-
-/// True when the read answered 404: the user does not exist (or is not visible).
-pub(crate) fn not_found(record: &JournalRecord) -> bool {
-    record.status == Status::Failed
-        && record
-            .error
-            .as_ref()
-            .is_some_and(|error| error.status == Some(404))
 }
 
 /// The error of a record that did not end as planned, made up from its note if Graph

@@ -8,9 +8,8 @@
 //! and one count, with both steps inside ([`super::users`]).
 
 use super::iso_utc;
-use super::preview::not_found;
 use super::user_label;
-use super::users::{by_user, UserSteps};
+use super::users::{by_user, not_found, UserSteps};
 use crate::graph::ids::SkuId;
 use crate::graph::model::{AssignLicenseBody, User};
 use crate::licensing::catalog::Catalog;

@@ -182,7 +182,7 @@ pub fn retry_failed_items(records: &[JournalRecord]) -> Vec<RunItem> {
         let prerequisite_status = prerequisite.map(|p| records[p].status);
         let again = match record.status {
             // A user Graph doesn't know is not found again.
-            Status::Failed => !super::preview::not_found(record),
+            Status::Failed => !super::users::not_found(record),
             Status::Unknown | Status::Cancelled | Status::NoSeats => true,
             Status::Refused => prerequisite.is_some_and(|p| taken[p].is_some()),
             _ => false,

@@ -9,6 +9,15 @@
 use crate::ops::{JournalRecord, Status};
 use std::collections::{BTreeMap, HashMap};
 
+/// True when the read answered 404: the user does not exist (or is not visible).
+pub(crate) fn not_found(record: &JournalRecord) -> bool {
+    record.status == Status::Failed
+        && record
+            .error
+            .as_ref()
+            .is_some_and(|error| error.status == Some(404))
+}
+
 /// One user of a run and the positions of their records, in run order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserSteps {
