@@ -17,6 +17,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn header(run_id: &str, tenant_id: &str, started_ms: u64, total: usize) -> RunHeader {
     let spec = RunSpec {
         title: format!("Reprocess {total} users"),
+        number: 0,
         operation: Some(BulkOperation::Reprocess),
         options: Options {
             max_in_flight: 4,

@@ -820,3 +820,69 @@ async fn a_journal_that_refuses_to_save_pauses_the_run_and_nothing_goes_out_unre
         Some(Status::Done)
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_write_rate_chart_is_labelled_and_legible_on_a_phone() {
+    use license_desk::components::write_rate_chart::WriteRateChart;
+    let root = container();
+    // A phone's width, less the card's padding.
+    root.style().set_property("width", "350px").unwrap();
+    root.style().set_property("display", "block").unwrap();
+    let mut series = vec![0.0; 120];
+    series[100] = 20.0;
+    series[101] = 12.5;
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <WriteRateChart series=Signal::derive(move || series.clone()) budget=20.0
+                average=Signal::derive(|| 18.44) throttled=Signal::derive(|| "12 s".to_string())/>
+        }
+    });
+    settle(10).await;
+    let text = root.text_content().unwrap_or_default();
+    for label in [
+        "Writes per second",
+        "Time",
+        "2 min ago",
+        "now",
+        "Quota 20/s",
+    ] {
+        assert!(text.contains(label), "{label} in {text}");
+    }
+    // The text equivalent names the chart for a screen reader.
+    let svg = root.query_selector("svg").unwrap().unwrap();
+    let summary_id = svg.get_attribute("aria-labelledby").unwrap();
+    let summary = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .get_element_by_id(&summary_id)
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(summary.contains("Peak 20.0 writes/s"), "{summary}");
+    assert!(
+        summary.contains("average 18.4 applied writes/s"),
+        "{summary}"
+    );
+    assert!(summary.contains("throttled for 12 s"), "{summary}");
+    // Its words are drawn at least 10 px tall at this width.
+    let ticks = root.query_selector_all("svg text").unwrap();
+    assert!(ticks.length() >= 5);
+    for i in 0..ticks.length() {
+        let tick: web_sys::Element = ticks.item(i).unwrap().unchecked_into();
+        let measure: js_sys::Function =
+            js_sys::Reflect::get(&tick, &"getBoundingClientRect".into())
+                .unwrap()
+                .unchecked_into();
+        let rect = measure.call0(&tick).unwrap();
+        let height = js_sys::Reflect::get(&rect, &"height".into())
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(
+            height >= 10.0,
+            "{:?} is {height} px tall",
+            tick.text_content()
+        );
+    }
+}

@@ -88,6 +88,25 @@ fn reprocess_everyone(setting: Setting) -> (u64, u64) {
         }
     }
     assert_eq!(needed + summary.count(Status::NoOp) as u64, USERS as u64);
+    // The average write rate counts applied writes only: each user's one, however often
+    // it was sent. Throttled sends and resends are counted beside them.
+    assert_eq!(summary.writes_applied, needed, "{summary:?}");
+    assert!(
+        summary.writes_sent >= summary.writes_applied + summary.writes_throttled,
+        "{summary:?}"
+    );
+    if setting.fault_rate == 0.0 && setting.server_fault_rate == 0.0 {
+        assert_eq!(
+            summary.writes_sent,
+            summary.writes_applied + summary.writes_throttled,
+            "without faults every send is applied or throttled: {summary:?}"
+        );
+        assert_eq!(summary.writes_resent, 0, "{summary:?}");
+    }
+    if summary.writes_throttled > 0 {
+        assert!(summary.throttled_ms > 0, "{summary:?}");
+    }
+    assert!(summary.throttled_ms <= summary.finished_ms - summary.started_ms);
     (needed, summary.finished_ms - T0)
 }
 

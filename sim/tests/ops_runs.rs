@@ -109,7 +109,7 @@ fn assert_outcome(driver: &Driver, journal: &[JournalRecord]) {
                     "only a user with no license from a group has nothing to reprocess"
                 );
             }
-            Status::Failed | Status::Cancelled | Status::Refused => {
+            Status::Failed | Status::Cancelled | Status::Refused | Status::NoSeats => {
                 assert_eq!(applied, 0, "{record:?}")
             }
             Status::Unknown => {}

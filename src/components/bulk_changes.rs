@@ -55,7 +55,15 @@ pub fn BulkChanges() -> impl IntoView {
             count(users.len(), "user", "users")
         );
         let items = operation.items(&users);
-        bulk_runs::start_preview(session, bulk, catalog, title, Some(operation), items);
+        bulk.origins.set(bulk.chosen_origins());
+        bulk_runs::start_preview(
+            session,
+            bulk,
+            catalog,
+            title,
+            Some(operation),
+            bulk_runs::fresh_journal(items),
+        );
     };
     // The permission the chosen operation needs, as the token panel predicts it.
     let may_write = move || {

@@ -14,6 +14,7 @@ use license_desk_core::bulk::input::{BadLine, ParsedUsers};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::licensing::names;
+use license_desk_core::route::{Holding, Screen};
 
 /// Where a list of users comes from, besides the text area and the file.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -67,9 +68,11 @@ pub fn BulkUserSources() -> impl IntoView {
     let kind = RwSignal::new(ListSource::GroupMembers);
     let chosen = RwSignal::new(String::new());
     let locked = move || bulk.is_running();
-    let read_source = Action::new_local(move |(label, first): &(String, GraphRequest)| {
-        bulk_runs::read_source(session, bulk, label.clone(), first.clone())
-    });
+    let read_source = Action::new_local(
+        move |(label, first, origin): &(String, GraphRequest, Screen)| {
+            bulk_runs::read_source(session, bulk, label.clone(), first.clone(), origin.clone())
+        },
+    );
     let read_file = Action::new_local(move |file: &web_sys::File| {
         bulk_runs::read_uploaded_file(bulk, file.clone())
     });
@@ -97,14 +100,16 @@ pub fn BulkUserSources() -> impl IntoView {
             .flatten()
             .unwrap_or_else(|| id.clone())
         };
-        let (label, first) = match kind.get_untracked() {
+        let (label, first, origin) = match kind.get_untracked() {
             ListSource::GroupMembers => (
                 format!("members of {}", group_name()),
                 request::group_transitive_user_members(&group_id),
+                Screen::Group(group_id.clone()),
             ),
             ListSource::GroupErrors => (
                 format!("members of {} with license errors", group_name()),
                 request::members_with_license_errors(&group_id),
+                Screen::Group(group_id.clone()),
             ),
             ListSource::LicenseHolders => {
                 let name = untrack(|| {
@@ -119,10 +124,11 @@ pub fn BulkUserSources() -> impl IntoView {
                 (
                     format!("holders of {name}"),
                     request::users_with_sku(&sku_id),
+                    Screen::Holders(sku_id.clone(), Holding::Any),
                 )
             }
         };
-        read_source.dispatch_local((label, first));
+        read_source.dispatch_local((label, first, origin));
     };
 
     let choices = move || match kind.get() {

@@ -44,4 +44,5 @@ pub mod user_licenses;
 pub mod user_list_actions;
 pub mod user_names;
 pub mod warning_checklist;
+pub mod ways_back;
 pub mod write_rate_chart;

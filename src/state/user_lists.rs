@@ -259,7 +259,16 @@ pub fn hand_to_bulk(
     ) {
         bulk.reset_run();
     }
-    if !bulk.hand_over(SourceList { label, users }, None) {
+    // The screen the users were chosen on is the way back from the run.
+    let origin = Some(navigation.screen.get_untracked());
+    if !bulk.hand_over(
+        SourceList {
+            label,
+            users,
+            origin,
+        },
+        None,
+    ) {
         return Err("A bulk run is under way: wait for it to finish, then select again.".into());
     }
     navigation.go(license_desk_core::route::Screen::Bulk);

@@ -120,13 +120,6 @@ impl Answer<'_> {
             }
         }
     }
-
-    fn request_id(&self) -> Option<&str> {
-        match self {
-            Answer::Http(response) => response.header("request-id"),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -230,7 +223,12 @@ impl Item {
         self.record.times.started_ms.get_or_insert(now);
         self.touch();
         match self.record.status {
-            Status::Done | Status::NoOp | Status::Refused | Status::Failed | Status::Planned => {
+            Status::Done
+            | Status::NoOp
+            | Status::Refused
+            | Status::Failed
+            | Status::NoSeats
+            | Status::Planned => {
                 self.stage = Stage::Final;
                 Next::Final
             }
@@ -369,6 +367,20 @@ impl Item {
         self.finish(now, Status::Refused, None, note)
     }
 
+    /// Ends the item before its write was sent: the SKU it adds has no free seat left.
+    pub fn stop_for_seats(&mut self, now: u64, note: &str) -> Next {
+        self.in_flight = None;
+        self.finish(now, Status::NoSeats, None, note)
+    }
+
+    /// Graph's `request-id` of an answer about this item; `of_batch` when it is the
+    /// whole `$batch`'s.
+    pub fn heard(&mut self, request_id: Option<(&str, bool)>) {
+        if let Some((id, of_batch)) = request_id {
+            self.record.add_request_id(Some(id), of_batch);
+        }
+    }
+
     /// Whether the item's write went out and reads now follow it (settling or checking).
     pub fn follows_a_write(&self) -> bool {
         matches!(self.stage, Stage::Settle { .. } | Stage::Check { .. })
@@ -467,7 +479,6 @@ impl Item {
 
     pub fn on_read(&mut self, ctx: &mut Ctx, now: u64, sent_ms: u64, answer: Answer) -> Next {
         self.in_flight = None;
-        self.record.add_request_id(answer.request_id());
         let read = match answer {
             Answer::Http(response) if response.is_success() => response.parse::<User>(),
             other => Err(other.error()),
@@ -722,7 +733,6 @@ impl Item {
     pub fn on_write(&mut self, ctx: &mut Ctx, now: u64, answer: Answer) -> Next {
         self.in_flight = None;
         self.before_send = None;
-        self.record.add_request_id(answer.request_id());
         self.touch();
         if let Answer::Http(response) = answer {
             if response.is_success() {
@@ -798,7 +808,6 @@ impl Item {
     /// nothing is known yet, and the write's own answer (or the shell's timeout) decides
     /// what comes next.
     pub fn on_read_beside_write(&mut self, ctx: &Ctx, now: u64, answer: Answer) -> Next {
-        self.record.add_request_id(answer.request_id());
         let user = match answer {
             Answer::Http(response) if response.is_success() => response.parse::<User>().ok(),
             _ => None,

@@ -168,6 +168,19 @@ pub struct Summary {
     pub requests_sent: u64,
     /// Answers that were 429, batch entries included.
     pub throttled: u64,
+    /// Writes Graph applied: answered 2xx, or answered unclearly and then shown by a read.
+    #[serde(default)]
+    pub writes_applied: u64,
+    /// Writes answered 429 (each is sent again when Graph allows).
+    #[serde(default)]
+    pub writes_throttled: u64,
+    /// Writes sent again for another reason than throttling: a read after an unclear
+    /// answer showed the first was not applied, or Graph failed and asked for a retry.
+    #[serde(default)]
+    pub writes_resent: u64,
+    /// How long Graph's throttling held the run's requests back, in all.
+    #[serde(default)]
+    pub throttled_ms: u64,
     pub started_ms: u64,
     pub finished_ms: u64,
 }
@@ -237,6 +250,12 @@ pub struct Run {
     lags: LagStats,
     /// The requests each item waits on: its own, and reads alongside an overdue one.
     awaiting: Vec<Vec<RequestId>>,
+    /// Whether each item's last write was answered 429 (its next send is throttling's,
+    /// not a resend).
+    last_write_throttled: Vec<bool>,
+    /// Time held back by throttling so far, counted up to [`Run::held_until`].
+    held_ms: u64,
+    held_until: u64,
     /// When requests in flight become overdue.
     overdue: overdue::Overdue,
 }
@@ -276,6 +295,9 @@ impl Run {
             write_sends: vec![None; items.len()],
             lags: LagStats::default(),
             awaiting: vec![Vec::new(); items.len()],
+            last_write_throttled: vec![false; items.len()],
+            held_ms: 0,
+            held_until: 0,
             overdue: overdue::Overdue::default(),
             dependents,
             open: items.len(),
@@ -366,6 +388,9 @@ impl Run {
         for item in &self.items {
             *summary.by_status.entry(item.record.status).or_insert(0) += 1;
         }
+        summary.throttled_ms = self
+            .held_ms
+            .saturating_sub(self.held_until.saturating_sub(now_ms));
         summary.started_ms = self.started_ms.unwrap_or(now_ms);
         summary.finished_ms = now_ms;
         summary
@@ -478,9 +503,14 @@ impl Run {
         let record = &prerequisite.record;
         match record.status {
             Status::Done | Status::NoOp | Status::Planned => Next::Read { at_ms: now },
+            // No seat for the step before means none for this one: it ends the same way.
+            Status::NoSeats => {
+                let note = record.note.clone().unwrap_or_default();
+                self.items[index].stop_for_seats(now, &note)
+            }
             status => {
                 let note = wording::bulk::prerequisite_not_met(
-                    status.label(),
+                    status,
                     record
                         .note
                         .as_deref()
@@ -786,7 +816,7 @@ impl Run {
                 if let Some(sku) = self.seats.first_short(&skus) {
                     let note = wording::bulk::seats_ran_out(sku, &self.catalog);
                     let revision = self.items[ticket.item].revision;
-                    let next = self.items[ticket.item].refuse(now, &note);
+                    let next = self.items[ticket.item].stop_for_seats(now, &note);
                     self.settle_item(ticket.item, false, revision, next, now, effects);
                     continue;
                 }
@@ -805,6 +835,12 @@ impl Run {
             };
             if !ticket.hedge {
                 let revision = item.revision;
+                if op == Op::Write
+                    && item.record.attempts > 0
+                    && !self.last_write_throttled[ticket.item]
+                {
+                    self.totals.writes_resent += 1;
+                }
                 item.sent(op, now);
                 if item.revision != revision {
                     effects.push(Effect::Record(item.record.clone()));
@@ -888,6 +924,16 @@ impl Run {
                 self.items[index].in_flight = None;
                 self.awaiting[index].clear();
                 continue;
+            }
+            self.items[index].heard(answer.request_id());
+            if flight.op == Op::Write {
+                let status = answer.status();
+                self.last_write_throttled[index] = status == Some(429);
+                match status {
+                    Some(429) => self.totals.writes_throttled += 1,
+                    Some(200..=299) => self.totals.writes_applied += 1,
+                    _ => {}
+                }
             }
             if flight.op == Op::Read && self.items[index].in_flight == Some(Op::Write) {
                 self.read_beside_a_write(index, id, answer, now, effects);
@@ -1030,6 +1076,9 @@ impl Run {
         if let Some(lag) = findings.lag_ms {
             self.lags.record(lag);
         }
+        if findings.write_applied == Some(true) {
+            self.totals.writes_applied += 1;
+        }
         let (Some(applied), Some(pacer), Some(send)) = (
             findings.write_applied,
             self.pacer.as_mut(),
@@ -1066,6 +1115,18 @@ impl Run {
             Op::Write => self.write_hold_until = until,
             Op::Read => self.read_hold_until = self.read_hold_until.max(until),
         }
+        self.count_held(now);
+    }
+
+    /// Keeps the time held back by throttling up to date after a hold changed: the part
+    /// of the earlier hold still to come is replaced by the new one's.
+    fn count_held(&mut self, now: u64) {
+        let until = self.throttled_until();
+        if self.held_until > now {
+            self.held_ms -= self.held_until - now;
+        }
+        self.held_ms += until.saturating_sub(now);
+        self.held_until = until.max(now);
     }
 
     /// The run's time limit is reached: every open item ends (see [`Options::time_limit_ms`]).
@@ -1159,7 +1220,7 @@ fn ends_at(options: &Options, started_ms: Option<u64>) -> Option<u64> {
 /// The `Retry-After` of a 429, in ms, if Graph sent one.
 fn retry_after_ms(answer: &PartAnswer, now: u64) -> Option<u64> {
     match answer {
-        PartAnswer::Http(response) if response.status == 429 => response
+        PartAnswer::Http { response, .. } if response.status == 429 => response
             .header("Retry-After")
             .and_then(|value| retry_after_seconds(value, now))
             .map(|seconds| (seconds * 1000.0).ceil() as u64),

@@ -9,11 +9,7 @@ use crate::licensing::subscriptions::READ_PERMISSIONS;
 use crate::lists::holders::{Holder, HolderCounts};
 
 fn users(n: u64) -> String {
-    if n == 1 {
-        "1 user".into()
-    } else {
-        format!("{n} users")
-    }
+    super::bulk::users(n as usize)
 }
 
 /// "42 users hold Office 365 E3." (Graph's count), or how many were read so far when
@@ -44,8 +40,12 @@ pub fn unlicensed_heading(total: Option<u64>, read: usize) -> String {
 /// "Showing 100 of 240." while more pages remain.
 pub fn shown_of(shown: usize, total: Option<u64>) -> String {
     match total {
-        Some(total) => format!("Showing {shown} of {total}."),
-        None => format!("Showing {shown}."),
+        Some(total) => format!(
+            "Showing {} of {}.",
+            super::bulk::count(shown),
+            super::bulk::count(total as usize)
+        ),
+        None => format!("Showing {}.", super::bulk::count(shown)),
     }
 }
 
@@ -159,6 +159,16 @@ mod tests {
         assert!(holders_heading(None, 7, "E3").starts_with("7 users read so far"));
         assert_eq!(unlicensed_heading(Some(3), 3), "3 users have no license.");
         assert_eq!(shown_of(100, Some(240)), "Showing 100 of 240.");
+        // Thousands are grouped.
+        assert_eq!(
+            holders_heading(Some(1_194), 100, "Office 365 E3"),
+            "1,194 users hold Office 365 E3."
+        );
+        assert_eq!(shown_of(1_000, Some(1_194)), "Showing 1,000 of 1,194.");
+        assert_eq!(
+            unlicensed_heading(Some(2_001), 0),
+            "2,001 users have no license."
+        );
     }
 
     #[test]

@@ -18,11 +18,13 @@ use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::{self, Preview};
 use license_desk_core::bulk::rate;
+use license_desk_core::bulk::users::UserCounts;
 use license_desk_core::graph::model::{Group, ODataPage, User};
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::ops::{Effect, Event, JournalRecord, Options, Run, RunItem, Status};
+use license_desk_core::route::Screen;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -46,24 +48,36 @@ fn dry_run_options() -> Options {
     }
 }
 
-/// Reads and plans `items` without writing, then shows the preview.
+/// A journal of fresh records for `items`.
+pub fn fresh_journal(items: Vec<RunItem>) -> Vec<JournalRecord> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| JournalRecord::new(index, item))
+        .collect()
+}
+
+/// Reads and plans the journal's open records without writing, then shows the preview.
+/// Records already ended (an undo that can't take a usage location back) stay as they
+/// are, and are shown with the others.
 pub fn start_preview(
     session: Session,
     bulk: BulkState,
     catalog: Catalog,
     title: String,
     operation: Option<BulkOperation>,
-    items: Vec<RunItem>,
+    journal: Vec<JournalRecord>,
 ) {
     bulk.reset_run();
     bulk.phase.set(Phase::Previewing);
     let options = dry_run_options();
     bulk.spec.set(Some(RunSpec {
         title: title.clone(),
+        number: 0,
         operation: operation.clone(),
         options: options.clone(),
     }));
-    let run = Run::new(items, catalog.clone(), options);
+    let run = Run::resume(journal, catalog.clone(), options);
     bulk.journal.set_value(run.journal());
     let observer = move |effect: &Effect| match effect {
         Effect::Record(record) | Effect::ItemFinished(record) => keep(bulk, record),
@@ -97,7 +111,9 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
     };
     let ticked = bulk.checklist.with_untracked(|c| c.acknowledged());
     let usage_location = bulk.usage_location.get_untracked();
-    let items = preview::run_items(&result.records, &ticked, usage_location.as_deref());
+    // Every user of the preview stays in the run: those who need nothing, were refused
+    // or weren't found keep what the preview found, so the results count them too.
+    let journal = preview::run_journal(&result.records, &ticked, usage_location.as_deref());
     let options = Options {
         stop_when_seats_run_out: bulk.stop_when_seats_run_out.get_untracked(),
         settle_timeout_ms: SETTLE_TIMEOUT_MS,
@@ -105,12 +121,15 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
         keep_trying_when_throttled: true,
         ..Options::default()
     };
+    let number = bulk.runs_started.get_untracked() + 1;
+    bulk.runs_started.set(number);
     let spec = RunSpec {
         title: result.title.clone(),
+        number,
         operation: result.operation.clone(),
         options: options.clone(),
     };
-    let run = Run::new(items, catalog, options);
+    let run = Run::resume(journal, catalog, options);
     launch(session, bulk, run, spec);
     crate::browser::focus_when_lost("bulk-progress-title", &[]);
 }
@@ -142,6 +161,9 @@ pub fn resume_saved(
         bulk.saved.update_ready(|saved| saved.newest = None);
         let spec = header.spec.clone();
         bulk.reset_run();
+        if spec.number > bulk.runs_started.get_untracked() {
+            bulk.runs_started.set(spec.number);
+        }
         bulk.lock.set_value(lock);
         let run = Run::resume(records, catalog, spec.options.clone());
         launch_with_header(session, bulk, run, spec, Some(header));
@@ -318,6 +340,9 @@ fn refresh(bulk: BulkState) {
     let (rate_now, series) = bulk
         .meter
         .with_value(|meter| (meter.rate(now, RATE_WINDOW_MS), meter.series(now)));
+    let users = bulk
+        .journal
+        .with_value(|journal| UserCounts::of(&license_desk_core::bulk::users::by_user(journal)));
     let options = bulk
         .spec
         .with_untracked(|spec| spec.as_ref().map(|s| s.options.clone()))
@@ -331,6 +356,7 @@ fn refresh(bulk: BulkState) {
     };
     bulk.progress.set(Progress {
         summary,
+        users,
         rate: rate_now,
         series,
         throttled_until: handle.throttled_until(),
@@ -435,7 +461,13 @@ fn source_name(user: User) -> String {
 
 /// Reads a listing of users into the sources ("members of Sales"), showing how many so
 /// far; a failure is shown under the sources and nothing is added.
-pub async fn read_source(session: Session, bulk: BulkState, label: String, first: GraphRequest) {
+pub async fn read_source(
+    session: Session,
+    bulk: BulkState,
+    label: String,
+    first: GraphRequest,
+    origin: Screen,
+) {
     bulk.source_error.set(None);
     bulk.reading.set(Some(format!("Reading {label}…")));
     let progress_label = label.clone();
@@ -453,6 +485,7 @@ pub async fn read_source(session: Session, bulk: BulkState, label: String, first
             lists.push(SourceList {
                 label,
                 users: users.into_iter().map(source_name).collect(),
+                origin: Some(origin),
             });
         }),
         Err(error) => bulk.source_error.set(Some(error.into())),

@@ -139,6 +139,7 @@ pub fn reprocess_on_bulk_screen(
     let list = SourceList {
         label: license_desk_core::wording::groups::members_with_errors_label(group_name),
         users,
+        origin: Some(navigation.screen.get_untracked()),
     };
     if bulk.hand_over(list, Some(BulkOperation::Reprocess)) {
         state.notice.set(None);
