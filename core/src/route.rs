@@ -25,6 +25,8 @@ pub enum Screen {
     Holders(SkuId),
     /// "Unlicensed users" (`?view=unlicensed`).
     Unlicensed,
+    /// "Reclaim licenses" (`?view=reclaim`): paid licenses nobody uses, and taking them back.
+    Reclaim,
 }
 
 /// The query parameters a screen owns; navigation replaces exactly these.
@@ -54,6 +56,7 @@ impl Screen {
                 None => Screen::Tenant,
             },
             Some(view) if view.eq_ignore_ascii_case("unlicensed") => Screen::Unlicensed,
+            Some(view) if view.eq_ignore_ascii_case("reclaim") => Screen::Reclaim,
             _ => Screen::Tenant,
         }
     }
@@ -71,6 +74,7 @@ impl Screen {
                 ("sku", sku.as_str().to_string()),
             ],
             Screen::Unlicensed => vec![("view", "unlicensed".to_string())],
+            Screen::Reclaim => vec![("view", "reclaim".to_string())],
         }
     }
 
@@ -111,6 +115,7 @@ mod tests {
             Screen::Group(GroupId::new(id)),
             Screen::Holders(SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900")),
             Screen::Unlicensed,
+            Screen::Reclaim,
         ] {
             let pairs: Vec<(String, String)> = screen
                 .to_query()
@@ -141,6 +146,10 @@ mod tests {
         assert_eq!(
             Screen::from_query(&query(&[("view", "bulk"), ("demo", "")])),
             Screen::Bulk
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("demo", ""), ("view", "Reclaim")])),
+            Screen::Reclaim
         );
         assert_eq!(
             Screen::from_query(&query(&[("view", "holders")])),

@@ -80,7 +80,7 @@ pub struct HeldBack {
 }
 
 /// A user whose mailbox the run disconnects.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MailboxLoss {
     pub user: UserId,
@@ -89,14 +89,18 @@ pub struct MailboxLoss {
     pub skus: Vec<SkuId>,
 }
 
-/// The mailbox warning of a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The mailbox warning of a run: ticked by the admin before the run is handed over
+/// (a [`crate::licensing::checklist::Checklist`] of it), so a tick given for some users
+/// never covers a selection that disconnects others.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MailboxWarning {
     pub users: Vec<MailboxLoss>,
     /// Undoing the run before this time reconnects the mailboxes (run start + 30 days).
     pub reconnect_until_ms: u64,
 }
+
+impl crate::licensing::checklist::Acknowledge for MailboxWarning {}
 
 /// The bulk run, and what stays for the admin to do elsewhere.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
