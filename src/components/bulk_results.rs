@@ -1,7 +1,9 @@
 //! What a finished bulk run did, in one glance: the aggregate change ("Office 365 E3 →
 //! Microsoft 365 E3: 4,812 users; 3 failed: CountViolation"), the report as CSV and JSON,
-//! "Retry failed", and "Undo this run", which is previewed like any run.
+//! "Retry failed", and "Undo this run", which is previewed like any run (with the date
+//! until which undoing it reconnects the mailboxes it disconnected, if it did).
 
+use crate::components::mailbox_reconnect_note::MailboxReconnectNote;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
 use crate::transport::session::Session;
@@ -61,6 +63,7 @@ pub fn BulkResults(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView {
             <ul class="aggregate">
                 {move || lines.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
             </ul>
+            <MailboxReconnectNote catalog=catalog/>
             <div class="actions">
                 <button class="secondary" on:click=move |_| export(false)>"Export report as CSV"</button>
                 <button class="secondary" on:click=move |_| export(true)>"Export report as JSON"</button>
