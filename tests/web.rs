@@ -556,3 +556,72 @@ async fn the_throttling_wait_is_announced_at_its_start_near_its_end_and_when_ove
     settle(10).await;
     assert_eq!(live(&root), vec!["The wait for Graph is over.".to_string()]);
 }
+
+/// An observer that calls back into its own run while the run's step is being carried
+/// out is served once that step is done, and the run finishes.
+#[wasm_bindgen_test]
+async fn an_observer_that_calls_back_in_is_served_after_the_step() {
+    use license_desk::runs::executor::{Launch, RunHandle};
+    use license_desk_core::licensing::catalog::Catalog;
+    use license_desk_core::ops::{Effect, Event, Intent, PauseReason, Run, RunItem};
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new();
+    let workspace = Workspace::new(session);
+    workspace.start_demo(session);
+    let slot: Rc<RefCell<Option<RunHandle<Run>>>> = Rc::new(RefCell::new(None));
+    let (called_back, paused, finished) = (
+        Rc::new(Cell::new(0)),
+        Rc::new(Cell::new(false)),
+        Rc::new(Cell::new(false)),
+    );
+    let observer = {
+        let (slot, called_back, paused, finished) = (
+            slot.clone(),
+            called_back.clone(),
+            paused.clone(),
+            finished.clone(),
+        );
+        move |effect: &Effect| {
+            let handle = slot.borrow().clone();
+            match effect {
+                // While the step that recorded this is still being carried out, pause…
+                Effect::Record(_) if called_back.get() == 0 => {
+                    if let Some(handle) = handle {
+                        called_back.set(1);
+                        handle.send(Event::Pause);
+                    }
+                }
+                // …and, from the pause's own step, resume.
+                Effect::Paused(PauseReason::ByAdmin) => {
+                    paused.set(true);
+                    called_back.set(2);
+                    if let Some(handle) = handle {
+                        handle.send(Event::Resume);
+                    }
+                }
+                Effect::Finished(_) => finished.set(true),
+                _ => {}
+            }
+        }
+    };
+    let item = RunItem::new("meganb@contoso.example".to_string(), Intent::Reprocess);
+    let run = Run::new(vec![item], Catalog::default(), Default::default());
+    let handle = RunHandle::start(session, run, observer, Launch::on_its_screen());
+    *slot.borrow_mut() = Some(handle.clone());
+    for _ in 0..100 {
+        if finished.get() {
+            break;
+        }
+        settle(100).await;
+    }
+    assert!(
+        paused.get(),
+        "the pause sent from inside the observer was handled"
+    );
+    assert_eq!(called_back.get(), 2);
+    assert!(finished.get() && handle.is_finished(), "the run finished");
+}

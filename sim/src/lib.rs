@@ -71,6 +71,9 @@ pub struct SimConfig {
     pub seed: u64,
     /// Reads reflect writes only after this many milliseconds.
     pub replication_delay_ms: u64,
+    /// Up to this many milliseconds more, drawn for each write: replication does not
+    /// take the same time for every write (a write never shows before an earlier one).
+    pub replication_jitter_ms: u64,
     /// Writes allowed per app in each window (Graph: 3,000 per 150 s).
     pub write_quota: u32,
     pub write_window_ms: u64,
@@ -110,6 +113,7 @@ impl Default for SimConfig {
         SimConfig {
             seed: 42,
             replication_delay_ms: 0,
+            replication_jitter_ms: 0,
             write_quota: 3_000,
             write_window_ms: 150_000,
             throttle_model: ThrottleModel::TokenBucket,
@@ -764,15 +768,24 @@ impl Simulator {
     /// Publishes a user's new state after a write; reads see it after the delay.
     pub(crate) fn publish(&mut self, index: usize, before: User, now_ms: u64) {
         let after = self.tenant.user_view(index);
-        if self.config.replication_delay_ms == 0 {
+        let (delay, jitter) = (
+            self.config.replication_delay_ms,
+            self.config.replication_jitter_ms,
+        );
+        if delay == 0 && jitter == 0 {
             self.published.remove(&index);
             return;
         }
+        let extra = match jitter {
+            0 => 0,
+            _ => self.rng.below(jitter as usize + 1) as u64,
+        };
         let versions = self
             .published
             .entry(index)
             .or_insert_with(|| VecDeque::from([(0, before)]));
-        versions.push_back((now_ms + self.config.replication_delay_ms, after));
+        let after_last = versions.back().map_or(0, |(visible, _)| *visible);
+        versions.push_back(((now_ms + delay + extra).max(after_last), after));
     }
 
     pub(crate) fn tenant_mut(&mut self) -> &mut Tenant {

@@ -112,13 +112,14 @@ pub fn App(
                 <Show when=move || session.needs_token.with(Option::is_some)>
                     <TokenRefresh/>
                 </Show>
+                // The screen links come first, so a phone shows them before the token panel.
                 <div class="workspace">
+                    <ScreenNav/>
                     <aside class="sidebar">
                         <TokenPanel/>
                         <FindUser/>
                     </aside>
                     <div class="content">
-                        <ScreenNav/>
                         <SavedRunOffer/>
                         <div class="screen">
                         {move || match navigation.screen.get() {

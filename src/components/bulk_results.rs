@@ -6,7 +6,7 @@
 use crate::components::mailbox_reconnect_note::MailboxReconnectNote;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
-use crate::transport::session::Session;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::bulk::{report, undo};
 use license_desk_core::licensing::catalog::Catalog;
@@ -14,7 +14,7 @@ use license_desk_core::licensing::catalog::Catalog;
 #[component]
 pub fn BulkResults(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView {
     let bulk = expect_context::<BulkState>();
-    let session = expect_context::<Session>();
+    let session = use_session();
     let lines = Memo::new(move |_| {
         bulk.journal_version.track();
         let catalog = catalog.get();

@@ -7,8 +7,8 @@ use crate::format::count;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
 use crate::state::read::TenantRead;
-use crate::state::tenant::TenantState;
-use crate::transport::session::Session;
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::bulk::input::{BadLine, ParsedUsers};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
@@ -53,8 +53,8 @@ fn found_text(parsed: &ParsedUsers) -> String {
 
 #[component]
 pub fn BulkUserSources() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let tenant = expect_context::<TenantState>();
+    let session = use_session();
+    let tenant = use_tenant();
     let bulk = expect_context::<BulkState>();
     let pasted = bulk.parsed_paste;
     // The tenant's groups, to pick one from; read with the screen.

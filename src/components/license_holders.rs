@@ -2,9 +2,11 @@
 //! group, with the state of the assignment (errors explained), read a page at a time,
 //! exported as CSV, or handed to the bulk screen.
 
+use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
 use crate::components::show_more::ShowMore;
 use crate::components::user_list_actions::UserListActions;
+use crate::state::bulk::BulkState;
 use crate::state::navigation::use_navigation;
 use crate::state::tenant::use_tenant;
 use crate::state::user_lists::{hand_to_bulk, name_groups, UserList};
@@ -81,7 +83,7 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
     let session = use_session();
     let tenant = use_tenant();
     let navigation = use_navigation();
-    let bulk = expect_context::<crate::state::bulk::BulkState>();
+    let bulk = expect_context::<BulkState>();
     let refused = RwSignal::new(None::<String>);
     let catalog = tenant.catalog;
     let name = {
@@ -160,12 +162,7 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
         <section class="card" aria-labelledby="holders-title">
             <h2 id="holders-title">{move || format!("Who has {}", heading_name())}</h2>
             <p><ScreenLink screen=Screen::Tenant>"← Licenses in this tenant"</ScreenLink></p>
-            {move || (!allowed()).then(|| view! {
-                <p class="warning-text" role="status">{format!(
-                    "Listing holders is disabled: the token {}. Use “Try anyway” in the token panel to let Graph decide.",
-                    Action::ReadUsers.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default()
-                )}</p>
-            })}
+            <NotAllowed action=Action::ReadUsers doing="Listing holders"/>
             {move || list.pages.with(|p| p.as_ref().filter(|p| p.pages_read() > 0).map(|p| (p.total(), p.users.len()))).map(|(total, read)| {
                 let counts = holders.with(|h| count(h));
                 let groups = counts.by_group.values().sum::<usize>();

@@ -7,17 +7,18 @@
 use crate::format::number;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
-use crate::state::tenant::TenantState;
-use crate::transport::session::Session;
+use crate::state::navigation::use_navigation;
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::route::Screen;
 
 #[component]
 pub fn SavedRunOffer() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
-    let session = expect_context::<Session>();
-    let tenant = expect_context::<TenantState>();
-    let navigation = expect_context::<crate::state::navigation::Navigation>();
+    let session = use_session();
+    let tenant = use_tenant();
+    let navigation = use_navigation();
     let skus_ready = move || tenant.skus.with_ready(|_| ()).is_some();
     let resume = move |_| {
         let Some((header, records)) = bulk.saved.ready_untracked().and_then(|s| s.newest) else {
@@ -76,7 +77,7 @@ pub fn SavedRunOffer() -> impl IntoView {
 #[component]
 pub fn LoadJournal() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
-    let session = expect_context::<Session>();
+    let session = use_session();
     let load = Action::new_local(move |file: &web_sys::File| {
         bulk_runs::load_journal_file(session, bulk, file.clone())
     });

@@ -8,10 +8,12 @@
 
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::plan_switch::PlanSwitch;
 use crate::components::replace_with::ReplaceWith;
 use crate::state::tenant::use_tenant;
 use crate::state::user::actions::{ERROR_ID, STATUS_ID};
-use crate::state::user::{use_user_screen, UserScreen};
+use crate::state::user::use_user_screen;
+use crate::state::user::UserScreen;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
@@ -231,14 +233,12 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
                 <td>{row.name.clone()}</td>
                 <td>
                     {if direct {
+                        let toggle = Callback::new(move |enabled: bool| {
+                            toggle_plan(screen, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
+                        });
                         view! {
-                            <input type="checkbox" aria-label=toggle_label prop:checked=on_intended
-                                disabled=cannot_assign
-                                on:change=move |ev| {
-                                    let enabled = event_target_checked(&ev);
-                                    toggle_plan(screen, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
-                                } />
-                            {move || if on_intended.get() { " On" } else { " Off" }}
+                            <PlanSwitch label=toggle_label on_now=Some(on_now) on_after=on_intended
+                                disabled=cannot_assign on_change=toggle/>
                         }.into_any()
                     } else {
                         view! { <span>{if on_now { "On" } else { "Off" }}</span> }.into_any()
@@ -435,6 +435,7 @@ pub fn UserLicenses() -> impl IntoView {
                 };
                 let reprocess_denied = move || session.claims.with(|c| Action::Reprocess.permitted_by(c.as_ref()).err()).filter(|_| !session.may_attempt(Action::Reprocess));
                 let reprocess_id = user_id.clone();
+                let nothing_to_reprocess = move || screen.user().as_ref().and_then(license_desk_core::ops::intent::nothing_to_reprocess);
                 let reprocess = move |_| crate::state::user::actions::start(session, tenant, screen, reprocess_id.clone(), Intent::Reprocess, Vec::new());
                 view! {
                     <section class="card user" aria-labelledby="licenses-title">
@@ -447,7 +448,9 @@ pub fn UserLicenses() -> impl IntoView {
                             <div class="actions">
                                 <button class="secondary" disabled=move || reprocess_denied().is_some() || screen.is_busy()
                                     title=move || reprocess_denied().unwrap_or_default()
+                                    aria-describedby=move || nothing_to_reprocess().map(|_| "reprocess-hint")
                                     on:click=reprocess>"Reprocess"</button>
+                                {move || nothing_to_reprocess().map(|why| view! { <p class="hint" id="reprocess-hint">{why}</p> })}
                                 {move || reprocess_denied().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}. Use “Try anyway” in the token panel to let Graph decide.")}</p> })}
                             </div>
                         </div>
@@ -473,6 +476,7 @@ pub fn UserLicenses() -> impl IntoView {
                             <div id=ERROR_ID tabindex="-1"><ErrorPanel error=e context="The last action"/></div>
                         })}
                         {move || screen.busy.get().map(|b| view! { <p id=STATUS_ID tabindex="-1" role="status" class="busy">{b}</p> })}
+                        {move || screen.action_note.get().map(|note| view! { <p id=STATUS_ID tabindex="-1" role="status" class="info">{note}</p> })}
                     </section>
                 }.into_any()
             }),

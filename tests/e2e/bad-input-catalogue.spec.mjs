@@ -6,7 +6,7 @@
 // no write may be applied twice. The same catalogue runs natively in
 // core/tests/bad_input_catalogue.rs.
 import { test, expect } from "@playwright/test";
-import { DEV, FAULT_GRAPH } from "./playwright.config.mjs";
+import { DEV, FAULT_GRAPHS } from "./playwright.config.mjs";
 import { guard, shot, mintToken, ALL_SCOPES } from "./helpers.mjs";
 
 /** The app gives up on a request after this many seconds (honoured on loopback only). */
@@ -22,8 +22,11 @@ const EXPECTED_CONSOLE = [/Failed to load resource/, /net::ERR_/, /CORS policy/,
 // ---------------------------------------------------------------------------------------
 // The fake Graph's control endpoint.
 
+/** This worker's fake Graph: cases run in parallel, each worker against its own server. */
+const faultGraph = () => FAULT_GRAPHS[test.info().parallelIndex % FAULT_GRAPHS.length];
+
 async function control(request, method, path, data) {
-  const response = await request.fetch(`${FAULT_GRAPH}${path}`, { method, data });
+  const response = await request.fetch(`${faultGraph()}${path}`, { method, data });
   expect(response.ok(), `${method} ${path}: ${await response.text()}`).toBe(true);
   return response;
 }
@@ -64,11 +67,11 @@ function tokenOfSize(kib) {
   }
 }
 
-function signInPage(page, graph = FAULT_GRAPH) {
+function signInPage(page, graph = faultGraph()) {
   return page.goto(`${DEV}/?graph=${encodeURIComponent(graph)}&timeout_s=${TIMEOUT_S}`);
 }
 
-async function signIn(page, token = mintToken({ scp: ALL_SCOPES }), graph = FAULT_GRAPH) {
+async function signIn(page, token = mintToken({ scp: ALL_SCOPES }), graph = faultGraph()) {
   await signInPage(page, graph);
   await page.getByLabel("Access token", { exact: true }).fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -313,10 +316,10 @@ async function userFromGraph(request, search) {
   const token = mintToken({ scp: ALL_SCOPES });
   const headers = { Authorization: `Bearer ${token}` };
   const filter = encodeURIComponent(`startswith(displayName,'${search}')`);
-  const list = await (await request.get(`${FAULT_GRAPH}/v1.0/users?$filter=${filter}&$select=id`, { headers })).json();
+  const list = await (await request.get(`${faultGraph()}/v1.0/users?$filter=${filter}&$select=id`, { headers })).json();
   const id = list.value[0].id;
   const select = "id,displayName,userPrincipalName,mail,usageLocation,accountEnabled,assignedLicenses,assignedPlans,licenseAssignmentStates";
-  return (await request.get(`${FAULT_GRAPH}/v1.0/users/${id}?$select=${select}`, { headers })).json();
+  return (await request.get(`${faultGraph()}/v1.0/users/${id}?$select=${select}`, { headers })).json();
 }
 
 /** Graph returns Patti with these names, in the search and when opened. */
@@ -416,6 +419,7 @@ function runCase(name, body) {
 }
 
 test.describe("bad-input catalogue", () => {
+  test.describe.configure({ mode: "parallel" });
   test("the catalogue is at least 40 cases", () => {
     const total = TOKEN_CASES.length + APPLY_CASES.length + READ_CASES.length + PAGING_CASES.length + NETWORK_CASES.length + NAME_CASES.length;
     expect(total).toBeGreaterThanOrEqual(40);

@@ -1,7 +1,7 @@
 // The admin's single-user workflow, driven by roles and labels as an admin would, on the
 // demo tenant and on the fake Graph server with replication delay and throttling.
 import { test, expect } from "@playwright/test";
-import { PROD, DEV, SLOW_GRAPH, GRAPH } from "./playwright.config.mjs";
+import { PROD, DEV, SLOW_GRAPH, EXPIRY_GRAPH } from "./playwright.config.mjs";
 import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES } from "./helpers.mjs";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
@@ -121,7 +121,7 @@ test("workflow on the fake Graph server with replication delay and throttling", 
 
 test("an expired token mid-change pauses it, asks for a fresh one, and then finishes it", async ({ page }) => {
   const watch = guard(page);
-  await signIn(page, DEV, GRAPH, mintToken({ scp: ALL_SCOPES, expInS: 12 }));
+  await signIn(page, DEV, EXPIRY_GRAPH, mintToken({ scp: ALL_SCOPES, expInS: 12 }));
   await openUser(page, "Patti", "Patti Fernandez");
   await page.getByRole("button", { name: "Remove Power BI Pro (Direct)" }).click();
   await expect(pending(page)).toContainText("Remove Power BI Pro");

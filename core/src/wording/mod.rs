@@ -11,11 +11,23 @@ pub mod pending;
 mod plan;
 pub mod reclaim;
 pub mod subscriptions;
+pub mod token;
 mod usage_location;
 
 use crate::graph::model::AssignmentError;
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Change;
+
+/// A service plan's switch in words: what it is now and, when a pending change turns it,
+/// what it will become ("Off → On").
+pub fn plan_switch(on_now: bool, on_after: bool) -> &'static str {
+    match (on_now, on_after) {
+        (true, true) => "On",
+        (false, false) => "Off",
+        (false, true) => "Off → On",
+        (true, false) => "On → Off",
+    }
+}
 
 /// Plain words for an assignment's error, and what to do about it.
 pub fn explain_assignment_error(error: &AssignmentError, sku: &str) -> Option<String> {
@@ -67,5 +79,18 @@ pub fn describe_change(change: &Change, catalog: &Catalog) -> String {
             catalog.sku_name(from),
             catalog.sku_name(to)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_switch;
+
+    #[test]
+    fn a_plan_switch_says_what_it_is_and_what_it_will_become() {
+        assert_eq!(plan_switch(true, true), "On");
+        assert_eq!(plan_switch(false, false), "Off");
+        assert_eq!(plan_switch(false, true), "Off → On");
+        assert_eq!(plan_switch(true, false), "On → Off");
     }
 }

@@ -21,7 +21,7 @@ impl Warning {
                 off_in,
                 on_via,
             } => format!(
-                "{} is off for this user in {} today; {} would switch it ON.",
+                "{} is off today in {}; {} would switch it ON.",
                 catalog.plan_name(plan),
                 catalog.sku_name(off_in),
                 catalog.sku_name(on_via)

@@ -42,6 +42,7 @@ pub fn start(
     acknowledged: Vec<Warning>,
 ) {
     screen.action_error.set(None);
+    screen.action_note.set(None);
     screen.last_change.set(None);
     screen.busy.set(Some(busy_text(&intent).into()));
     crate::browser::focus_when_lost(STATUS_ID, &[]);
@@ -106,17 +107,22 @@ fn finished(screen: UserScreen, user: &UserId, record: &JournalRecord) {
         return;
     }
     let failure = match record.status {
-        Status::Settling | Status::Done | Status::Waiting | Status::Sent => None,
+        Status::Settling | Status::Done | Status::Waiting | Status::Sent | Status::NoOp => None,
         _ => problem(record),
     };
+    // Needing nothing is not a failure: it is said as information, with no request-id.
+    let note = (record.status == Status::NoOp).then(|| record.note.clone().unwrap_or_default());
     let target = if failure.is_some() {
         ERROR_ID
+    } else if note.is_some() {
+        STATUS_ID
     } else {
         CHANGES_ID
     };
     // The item is final: nothing runs for it any more, and only now may a failure show.
     screen.busy.set(None);
     screen.action_error.set(failure);
+    screen.action_note.set(note);
     crate::browser::focus_when_lost(target, &[STATUS_ID]);
 }
 
@@ -140,10 +146,6 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
             "Graph may or may not have done this",
             "Reload the user to see the current state before trying again; License Desk does not repeat a write it can't confirm.",
         ),
-        Status::NoOp => (
-            "Nothing to send",
-            "The user already is as the change asks; nothing was sent.",
-        ),
         Status::Cancelled => ("Stopped before anything was sent", STOPPED),
         _ => return None,
     };
@@ -153,7 +155,10 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
         status: None,
         code: None,
         message: note,
-        request_id: record.request_ids.last().cloned(),
+        // A request-id only for a write that went out: a refusal sent nothing.
+        request_id: (record.status != Status::Refused)
+            .then(|| record.request_ids.last().cloned())
+            .flatten(),
         date: None,
     })
 }
