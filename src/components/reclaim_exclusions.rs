@@ -4,6 +4,7 @@
 //! browser for this tenant, and exported and imported as a small JSON file.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::not_allowed::NotAllowed;
 use crate::format::count;
 use crate::state::reclaim::actions;
 use crate::state::reclaim::use_reclaim;
@@ -127,7 +128,9 @@ pub fn ReclaimExclusions() -> impl IntoView {
             <div class="row exclusion-pickers">
                 <div class="field">
                     <label for="reclaim-exclude-group">"Exclude every member of a group"</label>
-                    <select id="reclaim-exclude-group" disabled=move || !may_read_groups() || groups().is_empty()
+                    <select id="reclaim-exclude-group"
+                        aria-describedby=move || (!may_read_groups()).then_some("reclaim-groups-not-allowed")
+                        disabled=move || !may_read_groups() || groups().is_empty()
                         prop:value=move || chosen_group.get()
                         on:change=move |ev| chosen_group.set(event_target_value(&ev))>
                         <option value="">"Choose a group"</option>
@@ -149,12 +152,7 @@ pub fn ReclaimExclusions() -> impl IntoView {
                 </div>
                 <button class="secondary" disabled=move || chosen_sku.with(String::is_empty) on:click=exclude_sku>"Exclude license"</button>
             </div>
-            {move || (!may_read_groups()).then(|| view! {
-                <p class="hint">{format!(
-                    "Excluding a group's members needs reading groups: the token {}. “Try anyway” in the token panel lets Graph decide.",
-                    Action::ReadGroups.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default()
-                )}</p>
-            })}
+            <NotAllowed action=Action::ReadGroups doing="Excluding a group's members" id="reclaim-groups-not-allowed"/>
             {move || reclaim.groups.with(|a| a.and_then(|a| a.as_ref().err().cloned())).map(|error| view! {
                 <ErrorPanel error=error context="Listing the tenant's groups"/>
             })}

@@ -5,6 +5,7 @@
 //! to a previewed bulk run ([`ReclaimSelected`]). Nothing is changed on this screen.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::not_allowed::NotAllowed;
 use crate::components::reclaim_exclusions::ReclaimExclusions;
 use crate::components::reclaim_prices::ReclaimPrices;
 use crate::components::reclaim_section::ReclaimSection;
@@ -90,12 +91,7 @@ pub fn ReclaimLicenses() -> impl IntoView {
         <section class="card reclaim" aria-labelledby="reclaim-title">
             <h2 id="reclaim-title">"Reclaim licenses"</h2>
             <p class="hint">"Paid licenses nobody uses: disabled accounts, users who stopped signing in or never did, direct copies of licenses a group gives anyway, and seats nobody holds. Each user is in one section only, so nothing is counted twice. Nothing changes here: a selection goes to Bulk changes as a run you preview first."</p>
-            {move || (!allowed()).then(|| view! {
-                <p class="warning-text" role="status">{format!(
-                    "Reading users is disabled: the token {}. Use “Try anyway” in the token panel to let Graph decide.",
-                    Action::ReadUsers.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default()
-                )}</p>
-            })}
+            <NotAllowed action=Action::ReadUsers doing="Reading users"/>
             <div class="row reclaim-window">
                 <div class="field">
                     <label for="reclaim-window">"Inactive for (days)"</label>

@@ -6,19 +6,18 @@
 //! silently.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
 use crate::format::{count, number};
 use crate::state::reclaim::actions::{self, is_ticked};
 use crate::state::reclaim::rows::{arrange, main_currency, section_view, Row, RowKey, SortBy};
 use crate::state::reclaim::use_reclaim;
 use crate::state::tenant::use_tenant;
-use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::lists::reclaim::exclusions::Excluded;
-use license_desk_core::lists::reclaim::{Section, SignIn, SignInUnavailable};
+use license_desk_core::lists::reclaim::Section;
 use license_desk_core::route::Screen;
-use license_desk_core::wording::reclaim::missing_permissions;
 
 /// Rows shown at first, and added by each "Show more".
 const PAGE: usize = 50;
@@ -72,7 +71,6 @@ fn licenses_view(row: &Row) -> impl IntoView {
 pub fn ReclaimSection(section: Section) -> impl IntoView {
     let reclaim = use_reclaim();
     let tenant = use_tenant();
-    let session = use_session();
     let id = slug(section);
     let title_id = format!("reclaim-{id}-title");
     let view = Memo::new(move |_| {
@@ -112,28 +110,7 @@ pub fn ReclaimSection(section: Section) -> impl IntoView {
     } else {
         "Unused seats"
     };
-    // Without the permission, say which one the token lacks (the token panel lists it too).
-    let token_lacks = move || {
-        let unavailable = view.with(|v| v.as_ref().is_some_and(|v| v.unavailable.is_some()));
-        let not_permitted = reclaim.findings.with(|f| {
-            f.as_ref()
-                .is_some_and(|f| f.sign_in == SignIn::Unavailable(SignInUnavailable::NotPermitted))
-        });
-        if !(unavailable && not_permitted) {
-            return None;
-        }
-        let missing = session
-            .claims
-            .with(|c| c.as_ref().map(|c| Action::ReadSignInActivity.missing(c)))
-            .filter(|m| !m.is_empty());
-        Some(match missing {
-            Some(missing) => format!(
-                "This token {}. The token panel lists it under “Read sign-in activity”, where “Try anyway” lets Graph decide.",
-                missing_permissions(&missing)
-            ),
-            None => "Graph refused it (403): add the permission to the token, then read again.".into(),
-        })
-    };
+    let reads_sign_ins = matches!(section, Section::Inactive | Section::NeverSignedIn);
     let disabled_error = move || {
         (section == Section::Disabled)
             .then(|| {
@@ -165,7 +142,9 @@ pub fn ReclaimSection(section: Section) -> impl IntoView {
                     {v.unavailable.clone().map(|text| view! {
                         <p class="warning-text" data-testid="sign-in-unavailable">{text}</p>
                     })}
-                    {move || token_lacks().map(|text| view! { <p class="warning-text" data-testid="sign-in-permission">{text}</p> })}
+                    {reads_sign_ins.then(|| view! {
+                        <NotAllowed action=Action::ReadSignInActivity doing="Reading sign-in activity"/>
+                    })}
                     {v.notes.iter().map(|note| view! { <p class="hint">{note.clone()}</p> }).collect_view()}
                     {move || disabled_error().map(|error| view! {
                         <ErrorPanel error=error context="Listing disabled accounts (an advanced query)"/>
