@@ -55,7 +55,9 @@ fn localised(value: &JsValue, method: &str, options: &[(&str, &str)]) -> Option<
     for (key, option) in options {
         js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(option)).ok()?;
     }
-    let function: js_sys::Function = js_sys::Reflect::get(value, &JsValue::from_str(method))
+    // From the prototype: `Reflect.get` refuses a bare number, `getPrototypeOf` takes one.
+    let prototype = js_sys::Object::get_prototype_of(value);
+    let function: js_sys::Function = js_sys::Reflect::get(&prototype, &JsValue::from_str(method))
         .ok()?
         .into();
     let arguments = js_sys::Array::of2(&JsValue::from_str(&default_locale()), &object);

@@ -625,3 +625,19 @@ async fn an_observer_that_calls_back_in_is_served_after_the_step() {
     assert_eq!(called_back.get(), 2);
     assert!(finished.get() && handle.is_finished(), "the run finished");
 }
+
+#[wasm_bindgen_test]
+fn money_and_days_read_in_the_browsers_locale() {
+    use license_desk::format::{date, money};
+    use license_desk_core::lists::reclaim::Money;
+    let amount = Money::new("USD", 123_456);
+    let shown = money(&amount);
+    // The browser's own form ("$1,234.56", "1.234,56 $"), never the plain fallback.
+    assert_ne!(shown, amount.to_string());
+    assert!(shown.contains("234"), "{shown}");
+    assert!(shown.contains('$'), "{shown}");
+    // 15 February 2027, read in UTC: a day in words, not the ISO fallback.
+    let day = date(1_802_649_600_000);
+    assert_ne!(day, "2027-02-15");
+    assert!(day.contains("2027") && day.contains("15"), "{day}");
+}

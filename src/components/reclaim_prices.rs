@@ -106,9 +106,9 @@ pub fn ReclaimPrices() -> impl IntoView {
     let unpriced = move || rows.with(|rows| rows.iter().filter(|r| r.price.is_none()).count());
     let source = list.with_value(|list| {
         format!(
-            "They start from list prices ({}), as of {}: what Microsoft lists, not what your agreement says.",
-            list.source.clone().unwrap_or_else(|| "source not given".into()),
-            list.as_of.clone().unwrap_or_else(|| "an unknown date".into())
+            "They start from list prices, as of {}: what Microsoft lists, not what your agreement says. Source: {}",
+            list.as_of.clone().unwrap_or_else(|| "an unknown date".into()),
+            list.source.clone().unwrap_or_else(|| "not given.".into()),
         )
     });
     view! {

@@ -46,13 +46,17 @@ fn licenses_view(row: &Row) -> impl IntoView {
     view! {
         <ul class="reclaim-licenses">
             {lines.into_iter().map(|line| {
-                let sources = line.sources.into_iter().map(|source| match source.group {
+                let sources = line.sources.into_iter().enumerate().map(|(i, source)| {
+                    let comma = (i > 0).then_some(", ");
+                    let mark = match source.group {
                     None => view! { <span class="mark direct">{source.text}</span> }.into_any(),
                     Some(group) => view! {
                         <span class="mark group">"Group: "
                             <ScreenLink screen=Screen::Group(group)>{source.text}</ScreenLink>
                         </span>
                     }.into_any(),
+                    };
+                    view! { {comma} {mark} }
                 }).collect_view();
                 view! {
                     <li>
