@@ -192,12 +192,12 @@ pub fn ReclaimSection(section: Section) -> impl IntoView {
                         <table class="reclaim-list">
                             <caption class="visually-hidden">{v.title}</caption>
                             <thead><tr>
-                                {selectable.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
-                                <th scope="col">{if user_rows { "User" } else { "License" }}</th>
+                                {selectable.then(|| view! { <th scope="col" class="col-tick"><span class="visually-hidden">"Select"</span></th> })}
+                                <th scope="col" class="col-who">{if user_rows { "User" } else { "License" }}</th>
                                 {user_rows.then(|| view! { <th scope="col">"Licenses"</th> })}
                                 <th scope="col">{if user_rows { "Why" } else { "What to do" }}</th>
-                                <th scope="col">"Monthly"</th>
-                                <th scope="col">"Exclusion"</th>
+                                <th scope="col" class="col-monthly">"Monthly"</th>
+                                <th scope="col" class="col-exclusion">"Exclusion"</th>
                             </tr></thead>
                             <tbody>
                                 <For each=shown key=|row| row.clone() let:row>
@@ -274,7 +274,7 @@ fn reclaim_row(row: Row, selectable: bool) -> impl IntoView {
     view! {
         <tr class:excluded=row.excluded.is_some() class:not-safe=!row.selectable && selectable && row.excluded.is_none()>
             {tick}
-            <td>
+            <td class="who">
                 {who}
                 {row.detail.clone().map(|detail| view! { <div class="part">{detail}</div> })}
                 {row.last_sign_in.clone().map(|text| view! { <div class="part">{text}</div> })}
