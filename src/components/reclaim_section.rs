@@ -8,7 +8,7 @@
 use crate::components::error_panel::ErrorPanel;
 use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
-use crate::format::{count, number};
+use crate::format::number;
 use crate::state::reclaim::actions::{self, is_ticked};
 use crate::state::reclaim::rows::{arrange, main_currency, section_view, Row, RowKey, SortBy};
 use crate::state::reclaim::use_reclaim;
@@ -179,7 +179,7 @@ pub fn ReclaimSection(section: Section) -> impl IntoView {
                                 <label class="check">
                                     <input type="checkbox" prop:checked=move || show_excluded.get()
                                         on:change=move |ev| show_excluded.set(event_target_checked(&ev))/>
-                                    {format!("Show the {} excluded", count(excluded, "row", "rows"))}
+                                    {format!("Show the excluded rows ({})", number(excluded as i64))}
                                 </label>
                             })}
                             {(selectable && tickable.with(|t| !t.is_empty())).then(|| view! {
