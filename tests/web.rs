@@ -886,3 +886,19 @@ async fn the_write_rate_chart_is_labelled_and_legible_on_a_phone() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+fn money_and_days_read_in_the_browsers_locale() {
+    use license_desk::format::{date, money};
+    use license_desk_core::lists::reclaim::Money;
+    let amount = Money::new("USD", 123_456);
+    let shown = money(&amount);
+    // The browser's own form ("$1,234.56", "1.234,56 $"), never the plain fallback.
+    assert_ne!(shown, amount.to_string());
+    assert!(shown.contains("234"), "{shown}");
+    assert!(shown.contains('$'), "{shown}");
+    // 15 February 2027, read in UTC: a day in words, not the ISO fallback.
+    let day = date(1_802_649_600_000);
+    assert_ne!(day, "2027-02-15");
+    assert!(day.contains("2027") && day.contains("15"), "{day}");
+}

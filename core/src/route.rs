@@ -26,6 +26,8 @@ pub enum Screen {
     Holders(SkuId, Holding),
     /// "Unlicensed users" (`?view=unlicensed`).
     Unlicensed,
+    /// "Reclaim licenses" (`?view=reclaim`): paid licenses nobody uses, and taking them back.
+    Reclaim,
 }
 
 /// Which holders "Who has this license" lists.
@@ -70,6 +72,7 @@ impl Screen {
                 None => Screen::Tenant,
             },
             Some(view) if view.eq_ignore_ascii_case("unlicensed") => Screen::Unlicensed,
+            Some(view) if view.eq_ignore_ascii_case("reclaim") => Screen::Reclaim,
             _ => Screen::Tenant,
         }
     }
@@ -93,6 +96,7 @@ impl Screen {
                 query
             }
             Screen::Unlicensed => vec![("view", "unlicensed".to_string())],
+            Screen::Reclaim => vec![("view", "reclaim".to_string())],
         }
     }
 
@@ -140,6 +144,7 @@ mod tests {
                 Holding::Direct,
             ),
             Screen::Unlicensed,
+            Screen::Reclaim,
         ] {
             let pairs: Vec<(String, String)> = screen
                 .to_query()
@@ -170,6 +175,10 @@ mod tests {
         assert_eq!(
             Screen::from_query(&query(&[("view", "bulk"), ("demo", "")])),
             Screen::Bulk
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("demo", ""), ("view", "Reclaim")])),
+            Screen::Reclaim
         );
         assert_eq!(
             Screen::from_query(&query(&[("view", "holders")])),

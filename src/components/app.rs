@@ -8,6 +8,7 @@ use crate::components::group_page::GroupPage;
 use crate::components::groups_list::GroupsList;
 use crate::components::license_holders::LicenseHolders;
 use crate::components::pending_changes::PendingChanges;
+use crate::components::reclaim_licenses::ReclaimLicenses;
 use crate::components::saved_run_offer::SavedRunOffer;
 use crate::components::screen_nav::ScreenNav;
 use crate::components::sign_in::{SignIn, SignInChoice};
@@ -128,6 +129,7 @@ pub fn App(
                             Screen::Group(_) => view! { <GroupPage/> }.into_any(),
                             Screen::Holders(sku, holding) => view! { <LicenseHolders sku=sku holding=holding/> }.into_any(),
                             Screen::Unlicensed => view! { <UnlicensedUsers/> }.into_any(),
+                            Screen::Reclaim => view! { <ReclaimLicenses/> }.into_any(),
                             Screen::User(_) => view! {
                                 <UserLicenses/>
                                 <PendingChanges/>

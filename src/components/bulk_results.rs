@@ -1,8 +1,10 @@
 //! What a finished bulk run did, in one glance: the aggregate change ("Office 365 E3 →
 //! Microsoft 365 E3: 4,812 users; 3 failed: CountViolation"), the report as CSV and JSON
 //! (a row for every user), "Retry failed", and "Undo this run", which is previewed like
-//! any run and named for the run it undoes ("Undo of run 2").
+//! any run and named for the run it undoes ("Undo of run 2"), with the date until which
+//! undoing it reconnects the mailboxes it disconnected, if it did.
 
+use crate::components::mailbox_reconnect_note::MailboxReconnectNote;
 use crate::components::user_names::UserNames;
 use crate::format::count;
 use crate::state::bulk::actions as bulk_runs;
@@ -99,6 +101,7 @@ pub fn BulkResults(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView {
                     </details>
                 })
             }}
+            <MailboxReconnectNote catalog=catalog/>
             <div class="actions">
                 <button class="secondary" on:click=move |_| export(false)>"Export report as CSV"</button>
                 <button class="secondary" on:click=move |_| export(true)>"Export report as JSON"</button>

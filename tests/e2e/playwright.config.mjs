@@ -21,6 +21,10 @@ export const BULK_GRAPH = "http://127.0.0.1:8791";
 export const GROUPS_GRAPH = "http://127.0.0.1:8792";
 /** 300 extra users, read only: the holders and unlicensed lists page through them. */
 export const TENANT_GRAPH = "http://127.0.0.1:8793";
+/** The demo tenant for "Reclaim licenses", which a reclaim run changes and undoes. */
+export const RECLAIM_GRAPH = "http://127.0.0.1:8794";
+/** A tenant without Microsoft Entra ID P1 or P2: sign-in activity is refused (403). */
+export const NO_PREMIUM_GRAPH = "http://127.0.0.1:8795";
 
 export default defineConfig({
   testDir: ".",
@@ -63,5 +67,7 @@ export default defineConfig({
     },
     { command: "cargo run --release --example fake-graph -- --port 8792 --group-processing-ms 1500", url: GROUPS_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
     { command: "cargo run --release --example fake-graph -- --port 8793 --users 300", url: TENANT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    { command: "cargo run --release --example fake-graph -- --port 8794", url: RECLAIM_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    { command: "cargo run --release --example fake-graph -- --port 8795 --no-premium", url: NO_PREMIUM_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
   ],
 });

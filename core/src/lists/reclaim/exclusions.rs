@@ -31,7 +31,7 @@ pub struct Named<T> {
 }
 
 /// Why a row is left out of savings and bulk runs.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "by", content = "id", rename_all = "camelCase")]
 pub enum Excluded {
     /// The user is excluded by name.

@@ -25,9 +25,10 @@ use super::findings::Findings;
 use super::holdings::Holding;
 use super::mailbox;
 use crate::graph::ids::{GroupId, SkuId, UserId};
+use crate::graph::model::{AssignmentState, User};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Change;
-use crate::ops::{Intent, RunItem};
+use crate::ops::{Intent, JournalRecord, RunItem, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -105,7 +106,7 @@ pub struct HeldBack {
 }
 
 /// A user whose mailbox the run disconnects.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MailboxLoss {
     pub user: UserId,
@@ -114,14 +115,18 @@ pub struct MailboxLoss {
     pub skus: Vec<SkuId>,
 }
 
-/// The mailbox warning of a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The mailbox warning of a run: ticked by the admin before the run is handed over
+/// (a [`crate::licensing::checklist::Checklist`] of it), so a tick given for some users
+/// never covers a selection that disconnects others.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MailboxWarning {
     pub users: Vec<MailboxLoss>,
     /// Undoing the run before this time reconnects the mailboxes (run start + 30 days).
     pub reconnect_until_ms: u64,
 }
+
+impl crate::licensing::checklist::Acknowledge for MailboxWarning {}
 
 /// The bulk run, and what stays for the admin to do elsewhere.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,6 +305,55 @@ pub fn hand_over(
         });
     }
     handover
+}
+
+/// Whether `user` has a mailbox through a working copy of a license, leaving out the
+/// direct copies of `removed`.
+fn has_mailbox_without(user: &User, removed: &[SkuId], catalog: &Catalog) -> bool {
+    user.license_assignment_states
+        .iter()
+        .filter(|state| {
+            matches!(
+                state.state,
+                AssignmentState::Active | AssignmentState::ActiveWithError
+            )
+        })
+        .filter(|state| !(state.is_direct() && removed.contains(&state.sku_id)))
+        .any(|state| mailbox::copy_has_mailbox(&state.sku_id, &state.disabled_plans, catalog))
+}
+
+/// The users a finished run of license removals took the last mailbox from: each item
+/// that is done, removed only direct copies, and left the user, as read before its
+/// write, with no working copy of a license that carries Exchange Online. What the
+/// run's report names with the date until which undoing it reconnects them.
+pub fn disconnected_by_run(records: &[JournalRecord], catalog: &Catalog) -> Vec<MailboxLoss> {
+    records
+        .iter()
+        .filter(|record| record.status == Status::Done)
+        .filter_map(|record| {
+            let before = record.before.as_ref()?;
+            let Intent::Change(changes) = &record.item.intent else {
+                return None;
+            };
+            let removed = changes
+                .iter()
+                .map(|change| match change {
+                    Change::Remove { sku } => Some(sku.clone()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<SkuId>>>()?;
+            let lost = has_mailbox_without(before, &[], catalog)
+                && !has_mailbox_without(before, &removed, catalog);
+            lost.then(|| MailboxLoss {
+                user: before.id.clone(),
+                user_label: before.label().to_string(),
+                skus: removed
+                    .into_iter()
+                    .filter(|sku| mailbox::sku_has_mailbox(sku, catalog))
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -481,5 +535,98 @@ mod tests {
                 excluded: Excluded::Sku(SkuId::new(E3))
             }
         )));
+    }
+
+    #[test]
+    fn a_finished_run_names_the_users_it_left_without_a_mailbox() {
+        let plan = |id: &str, name: &str| crate::graph::model::ServicePlanInfo {
+            service_plan_id: crate::graph::ids::PlanId::new(id),
+            service_plan_name: name.into(),
+            ..Default::default()
+        };
+        let catalog = Catalog::new(vec![
+            crate::graph::model::SubscribedSku {
+                sku_id: SkuId::new("e3"),
+                service_plans: vec![plan("exo2", "EXCHANGE_S_ENTERPRISE")],
+                ..Default::default()
+            },
+            crate::graph::model::SubscribedSku {
+                sku_id: SkuId::new("pbi"),
+                service_plans: vec![plan("found", "EXCHANGE_S_FOUNDATION")],
+                ..Default::default()
+            },
+        ]);
+        let user = |id: &str, states: &str| -> User {
+            serde_json::from_str(&format!(
+                r#"{{"id":"{id}","displayName":"{id}","licenseAssignmentStates":[{states}]}}"#
+            ))
+            .unwrap()
+        };
+        let direct = |sku: &str| {
+            format!(r#"{{"skuId":"{sku}","assignedByGroup":null,"state":"Active","error":"None"}}"#)
+        };
+        let from_group = |sku: &str| {
+            format!(r#"{{"skuId":"{sku}","assignedByGroup":"g","state":"Active","error":"None"}}"#)
+        };
+        let record = |index: usize, before: User, intent: Intent, status: Status| {
+            let mut record =
+                JournalRecord::new(index, crate::ops::RunItem::new(before.id.as_str(), intent));
+            record.before = Some(before);
+            record.status = status;
+            record
+        };
+        let remove = |skus: &[&str]| {
+            Intent::Change(
+                skus.iter()
+                    .map(|sku| Change::Remove {
+                        sku: SkuId::new(sku),
+                    })
+                    .collect(),
+            )
+        };
+        let records = vec![
+            // Her only mailbox went with the direct E3.
+            record(
+                0,
+                user("keiko", &direct("e3")),
+                remove(&["e3"]),
+                Status::Done,
+            ),
+            // The group's E3 keeps his mailbox.
+            record(
+                1,
+                user("lee", &format!("{},{}", direct("e3"), from_group("e3"))),
+                remove(&["e3"]),
+                Status::Done,
+            ),
+            // Power BI Pro carries no mailbox.
+            record(
+                2,
+                user("rosa", &format!("{},{}", direct("pbi"), from_group("e3"))),
+                remove(&["pbi"]),
+                Status::Done,
+            ),
+            // Refused or failed: nothing was removed.
+            record(
+                3,
+                user("olga", &direct("e3")),
+                remove(&["e3"]),
+                Status::Failed,
+            ),
+            // Not a removal.
+            record(
+                4,
+                user("miriam", &direct("e3")),
+                Intent::Change(vec![Change::Add {
+                    sku: SkuId::new("pbi"),
+                    disabled_plans: vec![],
+                }]),
+                Status::Done,
+            ),
+        ];
+        let lost = disconnected_by_run(&records, &catalog);
+        assert_eq!(lost.len(), 1, "{lost:?}");
+        assert_eq!(lost[0].user_label, "keiko");
+        assert_eq!(lost[0].skus, [SkuId::new("e3")]);
     }
 }
