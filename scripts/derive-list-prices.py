@@ -27,11 +27,11 @@ Usage:
 """
 
 import argparse
-import csv
 import datetime
-import io
 import pathlib
 import re
+
+from product_names_csv import clean, read_rows
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "core" / "data" / "list-prices.csv"
@@ -44,10 +44,6 @@ ALIASES = {
 PRICE = re.compile(r"^\d+(\.\d{1,2})?$")
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 NO_CHANGE = {"—", "-", "–", ""}
-
-
-def clean(value: str) -> str:
-    return value.replace("\ufeff", "").replace("\u00a0", " ").strip()
 
 
 def price_table(markdown: str) -> list[tuple[str, str, str]]:
@@ -74,19 +70,12 @@ def price_table(markdown: str) -> list[tuple[str, str, str]]:
 
 
 def skus_by_product(path: pathlib.Path) -> dict[str, set[tuple[str, str]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    reader.fieldnames = [clean(name) for name in reader.fieldnames]
     found: dict[str, set[tuple[str, str]]] = {}
-    for row in reader:
-        name = clean(row["Product_Display_Name"]).casefold()
-        guid = clean(row["GUID"]).lower()
+    for row in read_rows(path):
+        name = row["Product_Display_Name"].casefold()
+        guid = row["GUID"].lower()
         if GUID.match(guid):
-            found.setdefault(name, set()).add((guid, clean(row["String_Id"])))
+            found.setdefault(name, set()).add((guid, row["String_Id"]))
     return found
 
 

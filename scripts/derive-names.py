@@ -14,7 +14,7 @@ core/data/names.json is a file the site serves: the workspace fetches it after s
 GUID, so that a refresh shows as a readable diff.
 
 The CSV is UTF-8 with a BOM, CRLF line ends and some non-breaking spaces; older copies
-are cp1252. This script strips the BOM and NBSPs and trims every field. The generated
+are cp1252; scripts/product_names_csv.py reads it clean. The generated
 files are committed; the build never reads the CSV.
 
 Usage:
@@ -23,11 +23,11 @@ Usage:
 
 import argparse
 import collections
-import csv
-import io
 import json
 import pathlib
 import re
+
+from product_names_csv import read_rows
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NAMES_OUT = ROOT / "core" / "data" / "names.json"
@@ -49,22 +49,6 @@ SEED_SKUS = [
 ]
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-def clean(value: str) -> str:
-    return value.replace("\ufeff", "").replace("\u00a0", " ").strip()
-
-
-def read_rows(path: pathlib.Path):
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    reader.fieldnames = [clean(name) for name in reader.fieldnames]
-    for row in reader:
-        yield {key: clean(value or "") for key, value in row.items() if key}
 
 
 def rust_str(value: str) -> str:

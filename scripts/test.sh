@@ -47,7 +47,7 @@ fi
 if ! grep -q "if request.method.is_write()" src/runs/reads.rs; then
   echo "src/runs/reads.rs must refuse writes: they go through the operations engine"; exit 1
 fi
-if grep -rnE "transport::|http::execute|RetryPolicy|is_reflected_in|ops::Run\b|Run::new|spawn_local" src/components; then
+if grep -rnE "transport::(http|execute)|http::execute|RetryPolicy|is_reflected_in|ops::Run\b|Run::new|spawn_local" src/components; then
   echo "components must not send requests, retry, settle or spawn tasks: use the state's actions and the executor (src/runs/executor.rs)"; exit 1
 fi
 # The session reads it to send requests; the hand-over passes it from the first page's

@@ -1,4 +1,5 @@
-//! Small wrappers over browser APIs: time, the address bar, downloads and the clipboard.
+//! Small wrappers over browser APIs: time, the address bar, downloads, the clipboard and
+//! the browser's local storage.
 
 use wasm_bindgen::JsCast;
 
@@ -175,6 +176,19 @@ pub fn focus_when_lost(id: &'static str, from: &'static [&'static str]) {
     .forget();
 }
 
+/// Scrolls the element with `id` into view and moves focus to it (a table row the admin
+/// asked to see). The target needs `tabindex="-1"` unless it is focusable already.
+pub fn show_element(id: &str) {
+    if let Some(target) = window()
+        .document()
+        .and_then(|document| document.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        target.scroll_into_view();
+        let _ = target.focus();
+    }
+}
+
 /// The element that holds the screen shown (see `components::app`).
 const SCREEN_SELECTOR: &str = "#main .screen";
 
@@ -254,4 +268,28 @@ pub async fn file_text(file: &web_sys::File) -> String {
         .ok()
         .and_then(|value| value.as_string())
         .unwrap_or_default()
+}
+
+/// This browser's local storage, when the browser allows it (a private window or a
+/// policy may not).
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// What this browser keeps under `key` in its local storage.
+pub fn stored(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Keeps `value` under `key` in this browser's local storage; false when the browser
+/// refused (storage full or turned off).
+pub fn store(key: &str, value: &str) -> bool {
+    local_storage().is_some_and(|storage| storage.set_item(key, value).is_ok())
+}
+
+/// Forgets what is kept under `key`.
+pub fn unstore(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
 }

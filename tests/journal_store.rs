@@ -17,6 +17,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn header(run_id: &str, tenant_id: &str, started_ms: u64, total: usize) -> RunHeader {
     let spec = RunSpec {
         title: format!("Reprocess {total} users"),
+        number: 0,
         operation: Some(BulkOperation::Reprocess),
         options: Options {
             max_in_flight: 4,
@@ -51,6 +52,34 @@ fn with_status(mut record: JournalRecord, status: Status, attempts: u32) -> Jour
         .request_ids
         .push(format!("req-{}-{attempts}", record.index));
     record
+}
+
+/// A new run's journal, `header` and `records`, stored.
+async fn stored(header: RunHeader, records: &[JournalRecord]) -> JournalStore {
+    JournalStore::create(header, records).await.unwrap()
+}
+
+/// A new run of `total` items, stored: see [`header`] and [`records`].
+async fn stored_run(run_id: &str, tenant_id: &str, started_ms: u64, total: usize) -> JournalStore {
+    stored(
+        header(run_id, tenant_id, started_ms, total),
+        &records(total),
+    )
+    .await
+}
+
+/// A new run of `total` items, stored, then its last record put again with `status`: the
+/// store and that record, queued for writing.
+async fn stored_then_put(
+    run_id: &str,
+    tenant_id: &str,
+    total: usize,
+    status: Status,
+) -> (JournalStore, JournalRecord) {
+    let store = stored_run(run_id, tenant_id, 1, total).await;
+    let changed = with_status(records(total)[total - 1].clone(), status, 1);
+    store.put(&changed);
+    (store, changed)
 }
 
 async fn sleep(ms: u32) {
@@ -115,9 +144,7 @@ async fn a_resumed_run_gets_the_latest_version_of_every_record_in_index_order() 
     let total = 1_500;
     let header = header("run-order", "tenant-order", 1_000, total);
     let initial = records(total);
-    let store = JournalStore::create(header.clone(), &initial)
-        .await
-        .unwrap();
+    let store = stored(header.clone(), &initial).await;
 
     let mut expected = initial.clone();
     // Every third item goes sent then done; the puts arrive out of index order.
@@ -145,11 +172,7 @@ async fn a_resumed_run_gets_the_latest_version_of_every_record_in_index_order() 
 
 #[wasm_bindgen_test]
 async fn queued_changes_are_written_by_the_timer_without_a_flush() {
-    let store = JournalStore::create(header("run-timer", "tenant-timer", 1, 3), &records(3))
-        .await
-        .unwrap();
-    let changed = with_status(records(3)[2].clone(), Status::Done, 1);
-    store.put(&changed);
+    let (_store, changed) = stored_then_put("run-timer", "tenant-timer", 3, Status::Done).await;
     sleep(journal_store::FLUSH_EVERY_MS + 400).await;
 
     let (_, saved) = unfinished_run("tenant-timer").await.unwrap().unwrap();
@@ -160,11 +183,7 @@ async fn queued_changes_are_written_by_the_timer_without_a_flush() {
 
 #[wasm_bindgen_test]
 async fn leaving_the_page_writes_queued_changes_at_once() {
-    let store = JournalStore::create(header("run-hide", "tenant-hide", 1, 2), &records(2))
-        .await
-        .unwrap();
-    let changed = with_status(records(2)[1].clone(), Status::Settling, 1);
-    store.put(&changed);
+    let (store, changed) = stored_then_put("run-hide", "tenant-hide", 2, Status::Settling).await;
     let window = web_sys::window().unwrap();
     window
         .dispatch_event(&web_sys::Event::new("pagehide").unwrap())
@@ -180,9 +199,7 @@ async fn leaving_the_page_writes_queued_changes_at_once() {
 #[wasm_bindgen_test]
 async fn a_finished_run_is_not_offered_but_keeps_its_last_records() {
     let header = header("run-finish", "tenant-finish", 1, 2);
-    let store = JournalStore::create(header.clone(), &records(2))
-        .await
-        .unwrap();
+    let store = stored(header.clone(), &records(2)).await;
     assert!(unfinished_run("tenant-finish").await.unwrap().is_some());
     let last = with_status(records(2)[0].clone(), Status::Done, 1);
     store.put(&last);
@@ -201,12 +218,8 @@ async fn a_finished_run_is_not_offered_but_keeps_its_last_records() {
 
 #[wasm_bindgen_test]
 async fn runs_are_offered_only_to_their_tenant_newest_first() {
-    let _older = JournalStore::create(header("run-a-old", "tenant-a", 1_000, 1), &records(1))
-        .await
-        .unwrap();
-    let _newer = JournalStore::create(header("run-a-new", "tenant-a", 2_000, 2), &records(2))
-        .await
-        .unwrap();
+    let _older = stored_run("run-a-old", "tenant-a", 1_000, 1).await;
+    let _newer = stored_run("run-a-new", "tenant-a", 2_000, 2).await;
 
     assert_eq!(unfinished_run("tenant-b").await.unwrap(), None);
     let (offered, saved) = unfinished_run("tenant-a").await.unwrap().unwrap();
@@ -223,9 +236,7 @@ async fn runs_are_offered_only_to_their_tenant_newest_first() {
 #[wasm_bindgen_test]
 async fn discarding_a_run_deletes_its_header_and_records() {
     let before = (raw_values("runs").await, raw_values("records").await);
-    let _store = JournalStore::create(header("run-gone", "tenant-gone", 1, 3), &records(3))
-        .await
-        .unwrap();
+    let _store = stored_run("run-gone", "tenant-gone", 1, 3).await;
     assert_eq!(raw_values("records").await.len(), before.1.len() + 3);
     discard("run-gone").await.unwrap();
     assert_eq!(unfinished_run("tenant-gone").await.unwrap(), None);
@@ -237,22 +248,14 @@ async fn discarding_a_run_deletes_its_header_and_records() {
 
 #[wasm_bindgen_test]
 async fn reopening_a_run_replaces_its_records_and_a_new_run_replaces_finished_ones() {
-    let first = JournalStore::create(header("run-1", "tenant-re", 1, 5), &records(5))
-        .await
-        .unwrap();
+    let first = stored_run("run-1", "tenant-re", 1, 5).await;
     first.finish().await.unwrap();
-    let other_tenant = JournalStore::create(header("run-x", "tenant-other", 1, 1), &records(1))
-        .await
-        .unwrap();
+    let other_tenant = stored_run("run-x", "tenant-other", 1, 1).await;
     other_tenant.finish().await.unwrap();
 
-    let _second = JournalStore::create(header("run-2", "tenant-re", 2, 4), &records(4))
-        .await
-        .unwrap();
+    let _second = stored_run("run-2", "tenant-re", 2, 4).await;
     let resumed = vec![with_status(records(1)[0].clone(), Status::Done, 2)];
-    let _reopened = JournalStore::create(header("run-2", "tenant-re", 2, 1), &resumed)
-        .await
-        .unwrap();
+    let _reopened = stored(header("run-2", "tenant-re", 2, 1), &resumed).await;
 
     let (offered, saved) = unfinished_run("tenant-re").await.unwrap().unwrap();
     assert_eq!((offered.run_id.as_str(), offered.total), ("run-2", 1));
@@ -269,15 +272,11 @@ async fn the_store_keeps_exactly_what_it_is_given_and_discard_all_forgets_it() {
     discard_all().await.unwrap();
     let header = header("run-exact", "tenant-exact", 7, 3);
     let mut expected = records(3);
-    let store = JournalStore::create(header.clone(), &expected)
-        .await
-        .unwrap();
+    let store = stored(header.clone(), &expected).await;
     expected[1] = with_status(expected[1].clone(), Status::Failed, 3);
     store.put(&expected[1]);
     store.flush().await.unwrap();
-    let _other = JournalStore::create(header_for_other(), &records(1))
-        .await
-        .unwrap();
+    let _other = stored(header_for_other(), &records(1)).await;
 
     let mut want_runs = vec![json(&header), json(&header_for_other())];
     want_runs.sort();
@@ -330,9 +329,7 @@ fn run_ids_differ() {
 #[wasm_bindgen_test]
 async fn values_are_stored_as_objects_with_the_journal_version() {
     let header = header("run-object", "tenant-object", 1, 1);
-    let _store = JournalStore::create(header.clone(), &records(1))
-        .await
-        .unwrap();
+    let _store = stored(header.clone(), &records(1)).await;
     let runs = raw_values("runs").await;
     let ours = runs.iter().find(|h| h.contains("\"run-object\"")).unwrap();
     let value: serde_json::Value = serde_json::from_str(ours).unwrap();
@@ -380,9 +377,7 @@ async fn a_run_this_version_cant_read_is_named_with_its_version_and_never_replac
         "{said}"
     );
     // A new run of the same tenant replaces its finished runs, but not this one.
-    let _store = JournalStore::create(header("run-new", "tenant-newer", 9, 1), &records(1))
-        .await
-        .unwrap();
+    let _store = stored_run("run-new", "tenant-newer", 9, 1).await;
     assert!(raw_values("runs")
         .await
         .iter()

@@ -15,6 +15,7 @@ use license_desk_core::graph::model::{SubscribedSku, User};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -67,6 +68,15 @@ async fn mount_filled(
     (mounted, workspace)
 }
 
+/// Mounts `view` over a workspace whose tenant read `skus`.
+async fn mount_with_skus(
+    root: &web_sys::HtmlElement,
+    view: impl Fn() -> AnyView + 'static,
+    skus: Vec<SubscribedSku>,
+) -> (impl Sized, Workspace) {
+    mount_filled(root, view, |w| w.tenant.skus.set_ready(skus)).await
+}
+
 fn demo_skus() -> Vec<SubscribedSku> {
     Simulator::new(SimConfig::default()).tenant().skus.clone()
 }
@@ -107,10 +117,10 @@ async fn error_panel_shows_what_why_and_what_to_do() {
 #[wasm_bindgen_test]
 async fn tenant_licenses_lists_seats_and_warns_when_full() {
     let root = container();
-    let _mounted = mount_filled(
+    let _mounted = mount_with_skus(
         &root,
         || view! { <TenantLicenses/> }.into_any(),
-        |w| w.tenant.skus.set_ready(demo_skus()),
+        demo_skus(),
     )
     .await;
     let rows = root.query_selector_all("tbody tr").unwrap().length();
@@ -149,12 +159,8 @@ fn sku_graph_said_little_about() -> SubscribedSku {
 #[wasm_bindgen_test]
 async fn tenant_licenses_says_what_graph_left_out() {
     let root = container();
-    let _mounted = mount_filled(
-        &root,
-        || view! { <TenantLicenses/> }.into_any(),
-        |w| w.tenant.skus.set_ready(vec![sku_graph_said_little_about()]),
-    )
-    .await;
+    let skus = vec![sku_graph_said_little_about()];
+    let _mounted = mount_with_skus(&root, || view! { <TenantLicenses/> }.into_any(), skus).await;
     let text = root.inner_text();
     assert!(
         text.contains(
@@ -180,12 +186,7 @@ async fn add_license_form_labels_skus_not_known_to_apply_to_users() {
     let root = container();
     let mut skus = demo_skus();
     skus.push(sku_graph_said_little_about());
-    let _mounted = mount_filled(
-        &root,
-        || view! { <AddLicenseForm/> }.into_any(),
-        |w| w.tenant.skus.set_ready(skus),
-    )
-    .await;
+    let _mounted = mount_with_skus(&root, || view! { <AddLicenseForm/> }.into_any(), skus).await;
     let options = root.query_selector_all("option").unwrap();
     let labels: Vec<String> = (0..options.length())
         .map(|i| options.item(i).unwrap().text_content().unwrap())
@@ -221,6 +222,13 @@ async fn mount_user(root: &web_sys::HtmlElement, user: User) -> (impl Sized, Wor
     .await
 }
 
+/// [`mount_user`], and a moment more for the region to settle.
+async fn show_user(root: &web_sys::HtmlElement, user: User) -> (impl Sized, Workspace) {
+    let mounted = mount_user(root, user).await;
+    settle(10).await;
+    mounted
+}
+
 #[wasm_bindgen_test]
 async fn user_licenses_lists_licenses_whose_source_graph_did_not_give() {
     let user: User = serde_json::from_value(serde_json::json!({
@@ -231,8 +239,7 @@ async fn user_licenses_lists_licenses_whose_source_graph_did_not_give() {
     }))
     .unwrap();
     let root = container();
-    let _mounted = mount_user(&root, user).await;
-    settle(10).await;
+    let _mounted = show_user(&root, user).await;
     let text = root.inner_text();
     assert!(!text.contains("No licenses."), "{text}");
     assert!(text.contains("Office 365 E3"), "{text}");
@@ -252,8 +259,7 @@ async fn user_licenses_show_a_missing_state_as_unknown() {
     }))
     .unwrap();
     let root = container();
-    let _mounted = mount_user(&root, user).await;
-    settle(10).await;
+    let _mounted = show_user(&root, user).await;
     let state = root.query_selector(".assignment .state").unwrap().unwrap();
     assert_eq!(
         state.text_content().unwrap(),
@@ -264,7 +270,20 @@ async fn user_licenses_show_a_missing_state_as_unknown() {
 
 /// The demo tenant in this test module: the app loads it as a module of its own, from
 /// files the test runner doesn't serve.
-struct DemoHere(RefCell<Simulator>);
+struct DemoHere(Rc<RefCell<Simulator>>);
+
+/// Gives the app a demo tenant in this module; the handle reads what it has received.
+fn demo_here() -> Rc<RefCell<Simulator>> {
+    let tenant = Rc::new(RefCell::new(Simulator::new(SimConfig::demo())));
+    license_desk::transport::demo::run_here(DemoHere(Rc::clone(&tenant)));
+    tenant
+}
+
+/// Writes the demo tenant has received since it was started (each `$batch` entry counts),
+/// whatever their answer: what a test checks when nothing may have gone out.
+fn writes_received(tenant: &RefCell<Simulator>) -> u32 {
+    tenant.borrow().stats().writes_received()
+}
 
 impl license_desk::transport::demo::Tenant for DemoHere {
     fn reset(&self) {
@@ -286,9 +305,7 @@ impl license_desk::transport::demo::Tenant for DemoHere {
 
 #[wasm_bindgen_test]
 async fn use_demo_tenant_signs_in_and_loads_the_tenant() {
-    license_desk::transport::demo::run_here(DemoHere(RefCell::new(Simulator::new(
-        SimConfig::demo(),
-    ))));
+    demo_here();
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), || leptos::view! { <license_desk::App/> });
     settle(10).await;
@@ -392,8 +409,7 @@ fn by_label(root: &web_sys::HtmlElement, label: &str) -> web_sys::HtmlElement {
 async fn an_inherited_license_cannot_be_removed_and_says_why() {
     let root = container();
     let user = direct_e3_and_inherited(license_desk_sim::seed::E5, &[]);
-    let (_mounted, _workspace) = mount_user(&root, user).await;
-    settle(10).await;
+    let (_mounted, _workspace) = show_user(&root, user).await;
     let direct = by_label(&root, "Remove Office 365 E3 (Direct)");
     assert!(!direct.has_attribute("disabled"));
     let buttons = root
@@ -425,8 +441,7 @@ async fn an_inherited_license_cannot_be_removed_and_says_why() {
 async fn re_reading_the_user_rebuilds_only_the_card_that_changed() {
     let root = container();
     let user = direct_e3_and_inherited(license_desk_sim::seed::POWER_BI_PRO, &[]);
-    let (_mounted, workspace) = mount_user(&root, user).await;
-    settle(10).await;
+    let (_mounted, workspace) = show_user(&root, user).await;
     let cards = |root: &web_sys::HtmlElement| {
         let list = root
             .query_selector_all("ul.assignments:not(.unknown-source) > li")
@@ -582,4 +597,346 @@ async fn the_throttling_wait_is_announced_at_its_start_near_its_end_and_when_ove
     session.throttle.set(None);
     settle(10).await;
     assert_eq!(live(&root), vec!["The wait for Graph is over.".to_string()]);
+}
+
+/// An observer that calls back into its own run while the run's step is being carried
+/// out is served once that step is done, and the run finishes.
+#[wasm_bindgen_test]
+async fn an_observer_that_calls_back_in_is_served_after_the_step() {
+    use license_desk::runs::executor::{Launch, RunHandle};
+    use license_desk_core::licensing::catalog::Catalog;
+    use license_desk_core::ops::{Effect, Event, Intent, PauseReason, Run, RunItem};
+    use std::cell::Cell;
+
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new();
+    let workspace = Workspace::new(session);
+    demo_here();
+    workspace.start_demo(session);
+    let slot: Rc<RefCell<Option<RunHandle<Run>>>> = Rc::new(RefCell::new(None));
+    let (called_back, paused, finished) = (
+        Rc::new(Cell::new(0)),
+        Rc::new(Cell::new(false)),
+        Rc::new(Cell::new(false)),
+    );
+    let observer = {
+        let (slot, called_back, paused, finished) = (
+            slot.clone(),
+            called_back.clone(),
+            paused.clone(),
+            finished.clone(),
+        );
+        move |effect: &Effect| {
+            let handle = slot.borrow().clone();
+            match effect {
+                // While the step that recorded this is still being carried out, pause…
+                Effect::Record(_) if called_back.get() == 0 => {
+                    if let Some(handle) = handle {
+                        called_back.set(1);
+                        handle.send(Event::Pause);
+                    }
+                }
+                // …and, from the pause's own step, resume.
+                Effect::Paused(PauseReason::ByAdmin) => {
+                    paused.set(true);
+                    called_back.set(2);
+                    if let Some(handle) = handle {
+                        handle.send(Event::Resume);
+                    }
+                }
+                Effect::Finished(_) => finished.set(true),
+                _ => {}
+            }
+        }
+    };
+    let item = RunItem::new("meganb@contoso.example".to_string(), Intent::Reprocess);
+    let run = Run::new(vec![item], Catalog::default(), Default::default());
+    let handle = RunHandle::start(session, run, observer, Launch::on_its_screen());
+    *slot.borrow_mut() = Some(handle.clone());
+    for _ in 0..100 {
+        if finished.get() {
+            break;
+        }
+        settle(100).await;
+    }
+    assert!(
+        paused.get(),
+        "the pause sent from inside the observer was handled"
+    );
+    assert_eq!(called_back.get(), 2);
+    assert!(finished.get() && handle.is_finished(), "the run finished");
+}
+
+/// A journaled run of one usage-location write to Alex on the demo tenant, whose journal
+/// barrier holds the step that sends the write until `open` is set, and answers it
+/// `saved` then. `held` is set once the write is waiting at the barrier.
+struct HeldWrite {
+    handle: license_desk::runs::executor::RunHandle<license_desk_core::ops::Run>,
+    held: std::rc::Rc<std::cell::Cell<bool>>,
+    open: std::rc::Rc<std::cell::Cell<bool>>,
+    refuse: std::rc::Rc<std::cell::Cell<bool>>,
+    effects: std::rc::Rc<std::cell::RefCell<Vec<license_desk_core::ops::Effect>>>,
+}
+
+/// Sets up the executor tasks are spawned on (mounting does), for a test that mounts
+/// nothing and may run on its own.
+fn executor_ready() {
+    std::mem::forget(leptos::mount::mount_to(container(), || ()));
+}
+
+fn hold_a_write(session: Session) -> HeldWrite {
+    use license_desk::runs::executor::{Barrier, Countdown, Launch, RunHandle};
+    use license_desk_core::licensing::catalog::Catalog;
+    use license_desk_core::ops::{Effect, Intent, Run, RunItem, Status};
+    use std::cell::Cell;
+
+    let (held, open, refuse) = (
+        Rc::new(Cell::new(false)),
+        Rc::new(Cell::new(false)),
+        Rc::new(Cell::new(false)),
+    );
+    let effects: Rc<RefCell<Vec<Effect>>> = Rc::new(RefCell::new(Vec::new()));
+    let writing = Rc::new(Cell::new(false));
+    let observer = {
+        let (effects, writing) = (effects.clone(), writing.clone());
+        move |effect: &Effect| {
+            if let Effect::Record(record) = effect {
+                if record.status == Status::Sent {
+                    writing.set(true);
+                }
+            }
+            effects.borrow_mut().push(effect.clone());
+        }
+    };
+    let barrier: Barrier = {
+        let (held, open, refuse) = (held.clone(), open.clone(), refuse.clone());
+        Rc::new(move || {
+            let (held, open, refuse, writing) =
+                (held.clone(), open.clone(), refuse.clone(), writing.clone());
+            Box::pin(async move {
+                if !writing.get() {
+                    return Ok(()); // The read before the write goes at once.
+                }
+                held.set(true);
+                while !open.get() {
+                    settle(20).await;
+                }
+                if refuse.get() {
+                    Err(
+                        "The run's journal could not be saved in this browser: the disk is full."
+                            .into(),
+                    )
+                } else {
+                    Ok(())
+                }
+            })
+        })
+    };
+    let item = RunItem::new(
+        "alexw@contoso.example".to_string(),
+        Intent::SetUsageLocation("JP".into()),
+    );
+    let run = Run::new(vec![item], Catalog::default(), Default::default());
+    let handle = RunHandle::start(
+        session,
+        run,
+        observer,
+        Launch {
+            countdown: Countdown::OnItsScreen,
+            barrier: Some(barrier),
+        },
+    );
+    HeldWrite {
+        handle,
+        held,
+        open,
+        refuse,
+        effects,
+    }
+}
+
+async fn until(mut ready: impl FnMut() -> bool, what: &str) {
+    for _ in 0..100 {
+        if ready() {
+            return;
+        }
+        settle(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Hole 1: a write waiting for its journal when the admin signs in to another tenant
+/// never goes out, neither to the old tenant nor with the new tenant's token.
+#[wasm_bindgen_test]
+async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_tenant() {
+    use license_desk::transport::session::Connection;
+    use license_desk_core::auth::access_token::AccessToken;
+    use license_desk_core::auth::token;
+    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
+
+    executor_ready();
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new();
+    let workspace = Workspace::new(session);
+    let tenant = demo_here();
+    workspace.start_demo(session);
+    let run = hold_a_write(session);
+    until(|| run.held.get(), "the write to wait for its journal").await;
+    assert_eq!(writes_received(&tenant), 0);
+
+    let mut claims = license_desk_sim::demo_claims(
+        "admin@fabrikam.example",
+        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All"],
+        license_desk::browser::now_seconds(),
+        3600,
+    );
+    claims.tid = Some("22222222-2222-4222-8222-222222222222".into());
+    let other = AccessToken::from_pasted(&token::mint(&claims)).unwrap();
+    workspace.sign_in(
+        session,
+        Connection {
+            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
+            demo: true,
+        },
+        other,
+    );
+    assert!(run.handle.is_stale());
+    run.open.set(true);
+    settle(1_500).await;
+    assert_eq!(
+        writes_received(&tenant),
+        0,
+        "the held write went out after the switch"
+    );
+    assert!(!run.handle.is_finished(), "the left run takes no answer");
+}
+
+/// Hole 2: a journal that refuses to save pauses the run before its write goes out,
+/// nothing is sent while it can't be saved, and resuming sends the write once.
+#[wasm_bindgen_test]
+async fn a_journal_that_refuses_to_save_pauses_the_run_and_nothing_goes_out_unrecorded() {
+    use license_desk_core::ops::{Effect, Event, PauseReason, Run, Status};
+
+    executor_ready();
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new();
+    let workspace = Workspace::new(session);
+    let tenant = demo_here();
+    workspace.start_demo(session);
+    let run = hold_a_write(session);
+    until(|| run.held.get(), "the write to wait for its journal").await;
+    run.refuse.set(true);
+    run.open.set(true);
+    until(
+        || run.handle.with(Run::pause_reason) == Some(PauseReason::JournalNotSaved),
+        "the run to pause",
+    )
+    .await;
+    assert!(run
+        .effects
+        .borrow()
+        .iter()
+        .any(|e| matches!(e, Effect::Paused(PauseReason::JournalNotSaved))));
+    settle(1_500).await;
+    assert_eq!(writes_received(&tenant), 0, "a write went out unrecorded");
+    assert_eq!(
+        run.handle
+            .with(|r| r.record(0).map(|record| (record.status, record.attempts))),
+        Some((Status::Waiting, 0)),
+        "the write held back is not counted as sent"
+    );
+
+    run.refuse.set(false);
+    run.handle.send(Event::Resume);
+    until(|| run.handle.is_finished(), "the resumed run to finish").await;
+    assert_eq!(writes_received(&tenant), 1, "sent once, after resuming");
+    assert_eq!(
+        run.handle.with(|r| r.record(0).map(|record| record.status)),
+        Some(Status::Done)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_write_rate_chart_is_labelled_and_legible_on_a_phone() {
+    use license_desk::components::write_rate_chart::WriteRateChart;
+    let root = container();
+    // A phone's width, less the card's padding.
+    root.style().set_property("width", "350px").unwrap();
+    root.style().set_property("display", "block").unwrap();
+    let mut series = vec![0.0; 120];
+    series[100] = 20.0;
+    series[101] = 12.5;
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <WriteRateChart series=Signal::derive(move || series.clone()) budget=20.0
+                average=Signal::derive(|| 18.44) throttled=Signal::derive(|| "12 s".to_string())/>
+        }
+    });
+    settle(10).await;
+    let text = root.text_content().unwrap_or_default();
+    for label in [
+        "Writes per second",
+        "Time",
+        "2 min ago",
+        "now",
+        "Quota 20/s",
+    ] {
+        assert!(text.contains(label), "{label} in {text}");
+    }
+    // The text equivalent names the chart for a screen reader.
+    let svg = root.query_selector("svg").unwrap().unwrap();
+    let summary_id = svg.get_attribute("aria-labelledby").unwrap();
+    let summary = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .get_element_by_id(&summary_id)
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(summary.contains("Peak 20.0 writes/s"), "{summary}");
+    assert!(
+        summary.contains("average 18.4 applied writes/s"),
+        "{summary}"
+    );
+    assert!(summary.contains("throttled for 12 s"), "{summary}");
+    // Its words are drawn at least 10 px tall at this width.
+    let ticks = root.query_selector_all("svg text").unwrap();
+    assert!(ticks.length() >= 5);
+    for i in 0..ticks.length() {
+        let tick: web_sys::Element = ticks.item(i).unwrap().unchecked_into();
+        let measure: js_sys::Function =
+            js_sys::Reflect::get(&tick, &"getBoundingClientRect".into())
+                .unwrap()
+                .unchecked_into();
+        let rect = measure.call0(&tick).unwrap();
+        let height = js_sys::Reflect::get(&rect, &"height".into())
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(
+            height >= 10.0,
+            "{:?} is {height} px tall",
+            tick.text_content()
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn money_and_days_read_in_the_browsers_locale() {
+    use license_desk::format::{date, money};
+    use license_desk_core::lists::reclaim::Money;
+    let amount = Money::new("USD", 123_456);
+    let shown = money(&amount);
+    // The browser's own form ("$1,234.56", "1.234,56 $"), never the plain fallback.
+    assert_ne!(shown, amount.to_string());
+    assert!(shown.contains("234"), "{shown}");
+    assert!(shown.contains('$'), "{shown}");
+    // 15 February 2027, read in UTC: a day in words, not the ISO fallback.
+    let day = date(1_802_649_600_000);
+    assert_ne!(day, "2027-02-15");
+    assert!(day.contains("2027") && day.contains("15"), "{day}");
 }

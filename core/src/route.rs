@@ -21,14 +21,26 @@ pub enum Screen {
     Groups,
     /// One group's licenses, members with errors and license changes.
     Group(GroupId),
-    /// "Who has this license": the holders of one SKU (`?view=holders&sku=<id>`).
-    Holders(SkuId),
+    /// "Who has this license": the holders of one SKU (`?view=holders&sku=<id>`), all
+    /// of them or only those who hold it directly (`&only=direct`).
+    Holders(SkuId, Holding),
     /// "Unlicensed users" (`?view=unlicensed`).
     Unlicensed,
+    /// "Reclaim licenses" (`?view=reclaim`): paid licenses nobody uses, and taking them back.
+    Reclaim,
+}
+
+/// Which holders "Who has this license" lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Holding {
+    #[default]
+    Any,
+    /// Only those who hold it directly: the seats an admin can free one by one.
+    Direct,
 }
 
 /// The query parameters a screen owns; navigation replaces exactly these.
-pub const SCREEN_PARAMETERS: [&str; 4] = ["user", "view", "group", "sku"];
+pub const SCREEN_PARAMETERS: [&str; 5] = ["user", "view", "group", "sku", "only"];
 
 impl Screen {
     /// The screen named by a query string's parameters (already decoded).
@@ -50,10 +62,17 @@ impl Screen {
             Some(view) if view.eq_ignore_ascii_case("bulk") => Screen::Bulk,
             Some(view) if view.eq_ignore_ascii_case("groups") => Screen::Groups,
             Some(view) if view.eq_ignore_ascii_case("holders") => match value("sku") {
-                Some(sku) => Screen::Holders(SkuId::new(sku)),
+                Some(sku) => Screen::Holders(
+                    SkuId::new(sku),
+                    match value("only") {
+                        Some(only) if only.eq_ignore_ascii_case("direct") => Holding::Direct,
+                        _ => Holding::Any,
+                    },
+                ),
                 None => Screen::Tenant,
             },
             Some(view) if view.eq_ignore_ascii_case("unlicensed") => Screen::Unlicensed,
+            Some(view) if view.eq_ignore_ascii_case("reclaim") => Screen::Reclaim,
             _ => Screen::Tenant,
         }
     }
@@ -66,11 +85,18 @@ impl Screen {
             Screen::Bulk => vec![("view", "bulk".to_string())],
             Screen::Groups => vec![("view", "groups".to_string())],
             Screen::Group(id) => vec![("group", id.to_string())],
-            Screen::Holders(sku) => vec![
-                ("view", "holders".to_string()),
-                ("sku", sku.as_str().to_string()),
-            ],
+            Screen::Holders(sku, holding) => {
+                let mut query = vec![
+                    ("view", "holders".to_string()),
+                    ("sku", sku.as_str().to_string()),
+                ];
+                if *holding == Holding::Direct {
+                    query.push(("only", "direct".to_string()));
+                }
+                query
+            }
             Screen::Unlicensed => vec![("view", "unlicensed".to_string())],
+            Screen::Reclaim => vec![("view", "reclaim".to_string())],
         }
     }
 
@@ -109,8 +135,16 @@ mod tests {
             Screen::Bulk,
             Screen::Groups,
             Screen::Group(GroupId::new(id)),
-            Screen::Holders(SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900")),
+            Screen::Holders(
+                SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+                Holding::Any,
+            ),
+            Screen::Holders(
+                SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+                Holding::Direct,
+            ),
             Screen::Unlicensed,
+            Screen::Reclaim,
         ] {
             let pairs: Vec<(String, String)> = screen
                 .to_query()
@@ -141,6 +175,10 @@ mod tests {
         assert_eq!(
             Screen::from_query(&query(&[("view", "bulk"), ("demo", "")])),
             Screen::Bulk
+        );
+        assert_eq!(
+            Screen::from_query(&query(&[("demo", ""), ("view", "Reclaim")])),
+            Screen::Reclaim
         );
         assert_eq!(
             Screen::from_query(&query(&[("view", "holders")])),

@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! cargo run --release --example fake-graph -- --port 8787 [--seed 42] [--latency-ms 0]
-//!     [--users 0] [--replication-delay-ms 0] [--write-quota 3000/150s]
-//!     [--throttle-model bucket|sliding] [--throttle-quota 3000] [--throttle-window-s 150]
+//!     [--users 0] [--replication-delay-ms 0] [--replication-jitter-ms 0]
+//!     [--write-quota 3000/150s] [--throttle-model bucket|sliding] [--throttle-quota 3000]
+//!     [--throttle-window-s 150]
 //!     [--fault-rate 0.0] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]...
 //!     [--group-processing-ms 3000] [--no-premium]
 //! ```
@@ -13,6 +14,9 @@
 //! `Authentication_RequestFromNonPremiumTenantOrB2CTenant` ("Neither tenant is B2C or
 //! tenant doesn't have premium license"). Reading it needs `AuditLog.Read.All` in the
 //! token either way.
+//!
+//! `--replication-jitter-ms N`: each write shows in reads up to N ms later than
+//! `--replication-delay-ms` says (drawn per write).
 //!
 //! `--group-processing-ms N`: how long a group license change (`POST
 //! /groups/{id}/assignLicense`, answered 202) takes to reach the members; the group's
@@ -112,7 +116,7 @@ struct MintClaims {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--users N] [--replication-delay-ms N] [--write-quota W/T] [--throttle-model bucket|sliding] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]... [--group-processing-ms N] [--no-premium]");
+    eprintln!("usage: fake-graph --port PORT [--seed N] [--latency-ms N] [--users N] [--replication-delay-ms N] [--replication-jitter-ms N] [--write-quota W/T] [--throttle-model bucket|sliding] [--throttle-quota N] [--throttle-window-s N] [--fault-rate F] [--hide-retry-after] [--inject-exclusive PLAN_A,PLAN_B]... [--group-processing-ms N] [--no-premium]");
     eprintln!("       fake-graph --mint-token [--scp SCOPES] [--roles ROLES] [--aud AUDIENCE] [--exp-in-s SECONDS] [--upn UPN] [--tid TENANT]");
     std::process::exit(2)
 }
@@ -165,6 +169,7 @@ fn parse_options() -> Options {
                 model = Some(ThrottleModel::parse(&value).unwrap_or_else(|| usage()))
             }
             "--replication-delay-ms" => options.config.replication_delay_ms = number(),
+            "--replication-jitter-ms" => options.config.replication_jitter_ms = number(),
             "--group-processing-ms" => options.config.group_processing_ms = number(),
             "--throttle-quota" => options.config.write_quota = number() as u32,
             "--throttle-window-s" => options.config.write_window_ms = number() * 1000,

@@ -7,8 +7,11 @@
 
 use crate::{SimOutcome, SimRequest, Simulator, Tenant};
 use license_desk_core::auth::token;
+use license_desk_core::graph::model::{AssignLicenseBody, AssignedLicense};
 use license_desk_core::graph::request::GraphRequest;
+use license_desk_core::graph::response::RawResponse;
 use license_desk_core::licensing::catalog::Catalog;
+use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{Duty, Outcome, Signal, Workflow};
 
 /// 2027-01-15T08:00:00Z in Unix milliseconds: every test's "now".
@@ -91,6 +94,61 @@ pub fn sim_request(request: &GraphRequest, token: &str) -> SimRequest {
             .collect(),
         body: request.body.clone().unwrap_or_default(),
         origin: ORIGIN.into(),
+    }
+}
+
+/// What the simulator answers `incoming` at `now_ms`. A test that expects an answer fails
+/// on a dropped connection.
+pub fn respond(sim: &mut Simulator, incoming: &SimRequest, now_ms: u64) -> RawResponse {
+    match sim.handle(incoming, now_ms) {
+        SimOutcome::Respond(response) => response,
+        SimOutcome::Drop => panic!("dropped: {} {}", incoming.method, incoming.target),
+    }
+}
+
+/// What the simulator answers `request` from a shell holding `token`, at `now_ms`.
+pub fn answer(
+    sim: &mut Simulator,
+    request: &GraphRequest,
+    token: &str,
+    now_ms: u64,
+) -> RawResponse {
+    respond(sim, &sim_request(request, token), now_ms)
+}
+
+/// An `assignLicense` body that adds `sku` with the plans `off` turned off.
+pub fn add_license(sku: &str, off: &[&str]) -> AssignLicenseBody {
+    AssignLicenseBody {
+        add_licenses: vec![AssignedLicense {
+            sku_id: g(sku),
+            disabled_plans: off.iter().map(|plan| g(plan)).collect(),
+        }],
+        remove_licenses: vec![],
+    }
+}
+
+/// An `assignLicense` body that removes `sku`.
+pub fn remove_license(sku: &str) -> AssignLicenseBody {
+    AssignLicenseBody {
+        add_licenses: vec![],
+        remove_licenses: vec![g(sku)],
+    }
+}
+
+/// The change that adds `sku` with the plans `off` turned off.
+pub fn add_sku(sku: &str, off: &[&str]) -> Change {
+    Change::Add {
+        sku: g(sku),
+        disabled_plans: off.iter().map(|plan| g(plan)).collect(),
+    }
+}
+
+/// The change that turns `plan` of `sku` on (`enabled`) or off.
+pub fn set_plan(sku: &str, plan: &str, enabled: bool) -> Change {
+    Change::SetPlan {
+        sku: g(sku),
+        plan: g(plan),
+        enabled,
     }
 }
 

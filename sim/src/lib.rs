@@ -51,6 +51,9 @@ pub struct SimConfig {
     pub seed: u64,
     /// Reads reflect writes only after this many milliseconds.
     pub replication_delay_ms: u64,
+    /// Up to this many milliseconds more, drawn for each write: replication does not
+    /// take the same time for every write (a write never shows before an earlier one).
+    pub replication_jitter_ms: u64,
     /// Writes allowed per app in each window (Graph: 3,000 per 150 s).
     pub write_quota: u32,
     pub write_window_ms: u64,
@@ -90,6 +93,7 @@ impl Default for SimConfig {
         SimConfig {
             seed: 42,
             replication_delay_ms: 0,
+            replication_jitter_ms: 0,
             write_quota: 3_000,
             write_window_ms: 150_000,
             throttle_model: ThrottleModel::TokenBucket,
@@ -154,10 +158,7 @@ impl SimRequest {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        license_desk_core::graph::response::find_header(&self.headers, name)
     }
 }
 
@@ -439,42 +440,33 @@ impl Simulator {
             now_ms,
             basic_profiles_only,
         };
-        if let Some(action) = route.action() {
-            if !basic_profiles_only && !action.allowed_by(&claims) {
-                return self.error(
-                    request,
-                    now_ms,
-                    403,
-                    "Authorization_RequestDenied",
-                    "Insufficient privileges to complete the operation.",
-                    None,
-                );
-            }
-        }
-        if route.reads_user_profiles() {
+        let asks_for_sign_ins = route.reads_user_profiles() && {
             let (_, query) = license_desk_core::graph::url::split_query(&request.target);
-            if sign_ins::asks_for_sign_in_activity(&query) {
-                if !Action::ReadSignInActivity.allowed_by(&claims) {
-                    return self.error(
-                        request,
-                        now_ms,
-                        403,
-                        "Authorization_RequestDenied",
-                        "Insufficient privileges to complete the operation.",
-                        None,
-                    );
-                }
-                if self.config.no_premium {
-                    return self.error(
-                        request,
-                        now_ms,
-                        403,
-                        sign_ins::NO_PREMIUM_CODE,
-                        sign_ins::NO_PREMIUM_MESSAGE,
-                        None,
-                    );
-                }
-            }
+            sign_ins::asks_for_sign_in_activity(&query)
+        };
+        let permitted = route
+            .action()
+            .is_none_or(|action| basic_profiles_only || action.allowed_by(&claims))
+            && (!asks_for_sign_ins || Action::ReadSignInActivity.allowed_by(&claims));
+        if !permitted {
+            return self.error(
+                request,
+                now_ms,
+                403,
+                "Authorization_RequestDenied",
+                "Insufficient privileges to complete the operation.",
+                None,
+            );
+        }
+        if asks_for_sign_ins && self.config.no_premium {
+            return self.error(
+                request,
+                now_ms,
+                403,
+                sign_ins::NO_PREMIUM_CODE,
+                sign_ins::NO_PREMIUM_MESSAGE,
+                None,
+            );
         }
         if method != "GET" {
             // Graph meters writes per app and tenant.
@@ -764,15 +756,24 @@ impl Simulator {
     /// Publishes a user's new state after a write; reads see it after the delay.
     pub(crate) fn publish(&mut self, index: usize, before: User, now_ms: u64) {
         let after = self.tenant.user_view(index);
-        if self.config.replication_delay_ms == 0 {
+        let (delay, jitter) = (
+            self.config.replication_delay_ms,
+            self.config.replication_jitter_ms,
+        );
+        if delay == 0 && jitter == 0 {
             self.published.remove(&index);
             return;
         }
+        let extra = match jitter {
+            0 => 0,
+            _ => self.rng.below(jitter as usize + 1) as u64,
+        };
         let versions = self
             .published
             .entry(index)
             .or_insert_with(|| VecDeque::from([(0, before)]));
-        versions.push_back((now_ms + self.config.replication_delay_ms, after));
+        let after_last = versions.back().map_or(0, |(visible, _)| *visible);
+        versions.push_back(((now_ms + delay + extra).max(after_last), after));
     }
 
     pub(crate) fn tenant_mut(&mut self) -> &mut Tenant {

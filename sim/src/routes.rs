@@ -3,7 +3,8 @@
 //! Collections page with `$top` (1–999) and `$skiptoken` next links, and carry
 //! `@odata.count` for `$count=true` with `ConsistencyLevel: eventual` (the advanced-query
 //! pair). `GET /users` filters on `startswith(…)` clauses or on
-//! `assignedLicenses/any(x:x/skuId eq {guid})`; whether Graph needs the advanced-query
+//! `assignedLicenses/any(x:x/skuId eq {guid})`, which also finds the users whose
+//! assignment of that SKU is in error; whether Graph needs the advanced-query
 //! pair for the latter is not settled, so it is accepted either way. The unlicensed-users
 //! filter `assignedLicenses/$count eq 0` (and `ne 0`) is an advanced query: without both
 //! `ConsistencyLevel: eventual` and `$count=true` it is refused with 400
@@ -405,7 +406,17 @@ impl UserFilter {
             UserFilter::StartsWith(clauses) => {
                 clauses.iter().any(|clause| matches_clause(user, clause))
             }
-            UserFilter::HoldsSku(sku) => user.assigned_licenses.iter().any(|l| &l.sku_id == sku),
+            // A license a group could not assign (state `Error`) is still the user's:
+            // "the original intent to license the user is never lost, but is recorded in
+            // an error state" (Entra docs, "Resolve group license assignment problems"),
+            // and the filter finds those users too.
+            UserFilter::HoldsSku(sku) => {
+                user.assigned_licenses.iter().any(|l| &l.sku_id == sku)
+                    || user
+                        .license_assignment_states
+                        .iter()
+                        .any(|state| &state.sku_id == sku)
+            }
             UserFilter::Conditions(conditions) => {
                 conditions.iter().all(|condition| match condition {
                     Condition::Enabled(enabled) => user.account_enabled == Some(*enabled),

@@ -187,13 +187,10 @@ impl Tenant {
         None
     }
 
-    /// `POST /users/{id}/assignLicense`, validated as Graph validates it.
-    pub fn assign_license(
-        &mut self,
-        index: usize,
-        body: &AssignLicenseBody,
-        now: &str,
-    ) -> Result<(), RuleViolation> {
+    /// Graph's first checks of an `assignLicense` body, for a user or a group: it changes
+    /// something, and each SKU it adds is one of the company's (and, `for_a_user`, one
+    /// that applies to users).
+    fn check_body(&self, body: &AssignLicenseBody, for_a_user: bool) -> Result<(), RuleViolation> {
         if body.is_empty() {
             return Err(bad_request(
                 "No license changes provided. At least one license to add or remove must be specified.".into(),
@@ -206,13 +203,24 @@ impl Tenant {
                     license.sku_id
                 )));
             };
-            if sku.applies_to != license_desk_core::graph::model::AppliesTo::User {
+            if for_a_user && sku.applies_to != license_desk_core::graph::model::AppliesTo::User {
                 return Err(bad_request(format!(
                     "License {} cannot be assigned to a user.",
                     license.sku_id
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// `POST /users/{id}/assignLicense`, validated as Graph validates it.
+    pub fn assign_license(
+        &mut self,
+        index: usize,
+        body: &AssignLicenseBody,
+        now: &str,
+    ) -> Result<(), RuleViolation> {
+        self.check_body(body, true)?;
         let user = &self.users[index];
         for sku in &body.remove_licenses {
             let direct = user
@@ -306,19 +314,7 @@ impl Tenant {
         group: usize,
         body: &AssignLicenseBody,
     ) -> Result<(), RuleViolation> {
-        if body.is_empty() {
-            return Err(bad_request(
-                "No license changes provided. At least one license to add or remove must be specified.".into(),
-            ));
-        }
-        for license in &body.add_licenses {
-            if self.sku(&license.sku_id).is_none() {
-                return Err(bad_request(format!(
-                    "License {} does not correspond to a valid company License.",
-                    license.sku_id
-                )));
-            }
-        }
+        self.check_body(body, false)?;
         let licenses = &mut self.groups[group].licenses;
         licenses.retain(|l| !body.remove_licenses.contains(&l.sku_id));
         for license in &body.add_licenses {

@@ -589,6 +589,28 @@ fn cases() -> Vec<Case> {
             (ErrorKind::ServerError, SERVER.0, SERVER.1),
             Decision::RetryAfter { delay_ms: 2_000 },
         ),
+        // "Reclaim licenses": the disabled accounts' advanced query sent without
+        // `ConsistencyLevel: eventual` or `$count=true`.
+        graph_error_case(
+            "400 on a read: advanced query without ConsistencyLevel",
+            false,
+            400,
+            None,
+            ("Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property 'assignedLicenses' of resource 'User'. Add the ConsistencyLevel header set to eventual and $count=true."),
+            (ErrorKind::UnsupportedQuery, "Graph doesn't support this query", "Retry without advanced query options"),
+            Decision::Accept,
+        ),
+        // Sign-in activity in a tenant without Microsoft Entra ID P1 or P2: not retried;
+        // the reclaim screen reads it as "needs P1" (`SignInUnavailable::from_error`).
+        graph_error_case(
+            "403 on a read: sign-in activity without Entra ID P1",
+            false,
+            403,
+            None,
+            ("Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license"),
+            (ErrorKind::Forbidden, "Your token lacks the permission for this action", "Use a token with the required permission (see the token panel)"),
+            Decision::Accept,
+        ),
         Case {
             name: "502 HTML page from a gateway, on a write",
             input: Input::Answer {

@@ -62,15 +62,46 @@ fn simulator(seed: u64, tenant: Tenant) -> Simulator {
 
 /// Runs `items` to the end on `driver`'s simulator, continuing its clock.
 fn run(driver: &mut Driver, items: Vec<RunItem>, options: Options) -> Vec<JournalRecord> {
+    let journal = items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| JournalRecord::new(index, item))
+        .collect();
+    run_journal(driver, journal, options)
+}
+
+/// Runs a journal to the end, as the bulk screen does (records already ended stay so).
+fn run_journal(
+    driver: &mut Driver,
+    journal: Vec<JournalRecord>,
+    options: Options,
+) -> Vec<JournalRecord> {
     driver.finished = None;
     driver.journal.clear();
     driver.write_sends.clear();
     let catalog = catalog_of(driver.sim.tenant());
-    let mut run = Run::new(items, catalog, options);
+    let mut run = Run::resume(journal, catalog, options);
     driver.start(&mut run);
     driver.run(&mut run);
     assert!(driver.finished.is_some(), "the run finished");
     driver.journal.values().cloned().collect()
+}
+
+/// The items adding EMS to every user of `tenant`.
+fn add_ems_to_everyone(tenant: &Tenant) -> Vec<RunItem> {
+    let operation = BulkOperation::AddLicense {
+        sku: g(EMS),
+        disabled_plans: vec![],
+    };
+    operation.items(&upns(tenant))
+}
+
+/// A dry run of adding EMS to every user of `tenant`, on a simulator over it.
+fn preview_adding_ems(seed: u64, tenant: Tenant) -> (Driver, Vec<JournalRecord>) {
+    let items = add_ems_to_everyone(&tenant);
+    let mut driver = Driver::new(simulator(seed, tenant), seed);
+    let preview_records = run(&mut driver, items, dry());
+    (driver, preview_records)
 }
 
 fn dry() -> Options {
@@ -195,6 +226,31 @@ fn a_dry_run_reads_and_plans_everyone_and_writes_nothing() {
     let json: serde_json::Value =
         serde_json::from_str(&bulk::preview_json(&records, &catalog)).unwrap();
     assert_eq!(json.as_array().unwrap().len(), users.len());
+
+    // The run keeps every user of the preview: the report has a row for each, the
+    // refused and the one not found included.
+    let ticked: Vec<Warning> = preview.warnings.iter().map(|w| w.warning.clone()).collect();
+    let journal = bulk::run_journal(&records, &ticked, None);
+    assert_eq!(journal.len(), users.len());
+    let ran = run_journal(&mut driver, journal, Options::default());
+    assert_eq!(
+        driver.finished.as_ref().unwrap().writes_applied,
+        direct_e3.len() as u64
+    );
+    let report = bulk::report_csv(&ran, &catalog);
+    assert_eq!(report.lines().count(), users.len() + 1);
+    assert!(report.contains("User not found"), "{report}");
+    let counts = bulk::UserCounts::of(&bulk::by_user(&ran));
+    assert_eq!(counts.count(Status::Done), direct_e3.len());
+    assert_eq!(
+        counts.count(Status::Refused),
+        users.len() - 1 - direct_e3.len()
+    );
+    assert_eq!(counts.count(Status::Failed), 1);
+    assert!(
+        bulk::retry_failed_items(&ran).is_empty(),
+        "a user not found is not tried again"
+    );
 }
 
 #[test]
@@ -225,14 +281,23 @@ fn a_reprocess_preview_lists_who_needs_nothing_and_why() {
     assert!(!lone.is_empty());
     assert_eq!(preview.no_change, lone.len());
     assert_eq!(preview.will_change, users.len() - lone.len());
-    assert_eq!(preview.unchanged.len(), 1, "one reason");
-    let group = &preview.unchanged[0];
-    assert!(
-        group.reason.contains("nothing to reprocess"),
-        "{}",
-        group.reason
+    // Said apart: users with only direct licenses, and users with none.
+    assert!(!preview.unchanged.is_empty());
+    for group in &preview.unchanged {
+        assert!(
+            group.reason.starts_with("Nothing to reprocess: "),
+            "{}",
+            group.reason
+        );
+    }
+    assert_eq!(
+        preview
+            .unchanged
+            .iter()
+            .map(|g| g.users.len())
+            .sum::<usize>(),
+        lone.len()
     );
-    assert_eq!(group.users.len(), lone.len());
 }
 
 #[test]
@@ -242,12 +307,7 @@ fn a_run_stops_adding_a_sku_when_its_seats_run_out() {
     ems.prepaid_units.enabled = ems.consumed_units.map(|n| n + 5);
     // The first user's write fails (no usage location): its seat is given back.
     tenant.users[0].usage_location = None;
-    let users = upns(&tenant);
-    let operation = BulkOperation::AddLicense {
-        sku: g(EMS),
-        disabled_plans: vec![],
-    };
-    let mut items = operation.items(&users);
+    let mut items = add_ems_to_everyone(&tenant);
     items[0].acknowledged_warnings = vec![Warning::MissingUsageLocation];
     let options = Options {
         stop_when_seats_run_out: true,
@@ -260,9 +320,21 @@ fn a_run_stops_adding_a_sku_when_its_seats_run_out() {
     let count = |status| records.iter().filter(|r| r.status == status).count();
     assert_eq!(count(Status::Failed), 1, "{records:#?}");
     assert_eq!(count(Status::Done), 5);
-    assert_eq!(count(Status::Refused), 14);
+    // Stopped for seats is a status of its own, not a refusal.
+    assert_eq!(count(Status::NoSeats), 14);
+    assert_eq!(count(Status::Refused), 0);
     assert_eq!(driver.finished.as_ref().unwrap().writes_sent, 6);
-    for record in records.iter().filter(|r| r.status == Status::Refused) {
+    assert!(
+        records.iter().all(|r| r.batch_request_ids.is_empty()),
+        "requests sent alone have their own request-ids"
+    );
+    let users = bulk::UserCounts::of(&bulk::by_user(&records));
+    assert_eq!(users.count(Status::NoSeats), 14);
+    assert_eq!(users.count(Status::Refused), 0);
+    assert!(bulk::aggregate(&records, &catalog_of(driver.sim.tenant()))
+        .iter()
+        .any(|line| line.ends_with("; 14 stopped: no free seats")));
+    for record in records.iter().filter(|r| r.status == Status::NoSeats) {
         let note = record.note.as_deref().unwrap();
         assert!(
             note.starts_with("No free seats of Enterprise Mobility + Security E3 were left, so the run stopped adding it."),
@@ -305,13 +377,7 @@ fn users_without_a_usage_location_get_one_first_then_the_license() {
     for user in tenant.users.iter_mut().step_by(4) {
         user.usage_location = None;
     }
-    let users = upns(&tenant);
-    let operation = BulkOperation::AddLicense {
-        sku: g(EMS),
-        disabled_plans: vec![],
-    };
-    let mut driver = Driver::new(simulator(23, tenant), 23);
-    let preview_records = run(&mut driver, operation.items(&users), dry());
+    let (mut driver, preview_records) = preview_adding_ems(23, tenant);
     let catalog = catalog_of(driver.sim.tenant());
     let preview = Preview::from_journal(&preview_records, &catalog);
     assert_eq!(preview.will_change, 40);
@@ -355,6 +421,92 @@ fn users_without_a_usage_location_get_one_first_then_the_license() {
             assert_eq!(user.usage_location.as_deref(), Some("GB"));
         }
     }
+    // Graph's $batch answers here carry no request-id per item: each record has the
+    // batch's, marked as such (a request sent alone has its own).
+    assert!(records.iter().all(|r| !r.request_ids.is_empty()));
+    assert!(records
+        .iter()
+        .any(|r| r.request_ids.iter().any(|id| r.is_batch_request_id(id))));
+    // Fifty steps, forty users: one row, one count and one report line each.
+    let users = bulk::by_user(&records);
+    assert_eq!(users.len(), 40);
+    assert!(users.iter().all(|u| u.status == Status::Done));
+    assert_eq!(users.iter().filter(|u| u.steps.len() == 2).count(), 10);
+    assert_eq!(
+        bulk::aggregate(&records, &catalog),
+        vec![
+            "Usage location set to GB; Added Enterprise Mobility + Security E3: 10 users"
+                .to_string(),
+            "Added Enterprise Mobility + Security E3: 30 users".to_string(),
+        ]
+    );
+    let report = bulk::report_csv(&records, &catalog);
+    assert_eq!(report.lines().count(), 41, "{report}");
+
+    // The undo takes every license back; the ten locations can't be, and it says so
+    // for each of those users.
+    let undo = bulk::undo_journal(&records);
+    assert_eq!(undo.len(), 50);
+    let preview_records = run_journal(&mut driver, undo, dry());
+    let preview = Preview::from_journal(&preview_records, &catalog);
+    assert_eq!(preview.will_change, 40);
+    assert_eq!(
+        preview.changes,
+        vec!["Removed Enterprise Mobility + Security E3: 40 users".to_string()]
+    );
+    assert_eq!(preview.refusals.len(), 1);
+    assert_eq!(preview.refusals[0].users.len(), 10);
+    assert!(
+        preview.refusals[0]
+            .reason
+            .contains("had no usage location before the run")
+            && preview.refusals[0].reason.contains("stays GB"),
+        "{}",
+        preview.refusals[0].reason
+    );
+    let undone = run_journal(
+        &mut driver,
+        bulk::run_journal(&preview_records, &[], None),
+        Options::default(),
+    );
+    assert_eq!(bulk::by_user(&undone).len(), 40);
+    let tenant = driver.sim.tenant();
+    assert!((0..40).all(|index| !has_direct(tenant, index, EMS)));
+}
+
+#[test]
+fn an_undo_puts_back_the_usage_locations_the_run_set() {
+    let mut tenant = seed::bulk_tenant(27, 6);
+    for user in tenant.users.iter_mut() {
+        user.usage_location = Some("US".into());
+    }
+    let users = upns(&tenant);
+    let items: Vec<RunItem> = users
+        .iter()
+        .map(|user| RunItem::new(user.clone(), Intent::SetUsageLocation("FR".into())))
+        .collect();
+    let mut driver = Driver::new(simulator(27, tenant), 27);
+    let records = run(&mut driver, items, Options::default());
+    assert!(records.iter().all(|r| r.status == Status::Done));
+    assert!(driver
+        .sim
+        .tenant()
+        .users
+        .iter()
+        .all(|u| u.usage_location.as_deref() == Some("FR")));
+    let undo = bulk::undo_items(&records);
+    assert_eq!(undo.len(), 6);
+    assert!(undo
+        .iter()
+        .all(|item| item.intent == Intent::SetUsageLocation("US".into())));
+    let undone = run(&mut driver, undo, Options::default());
+    assert!(undone.iter().all(|r| r.status == Status::Done));
+    assert!(driver
+        .sim
+        .tenant()
+        .users
+        .iter()
+        .all(|u| u.usage_location.as_deref() == Some("US")));
 }
 
 #[test]
@@ -365,13 +517,7 @@ fn a_user_who_will_get_no_seat_gets_no_usage_location_either() {
     for user in tenant.users.iter_mut() {
         user.usage_location = None;
     }
-    let users = upns(&tenant);
-    let operation = BulkOperation::AddLicense {
-        sku: g(EMS),
-        disabled_plans: vec![],
-    };
-    let mut driver = Driver::new(simulator(25, tenant), 25);
-    let preview_records = run(&mut driver, operation.items(&users), dry());
+    let (mut driver, preview_records) = preview_adding_ems(25, tenant);
     let items = bulk::run_items(&preview_records, &[], Some("GB"));
     let options = Options {
         stop_when_seats_run_out: true,
@@ -389,14 +535,26 @@ fn a_user_who_will_get_no_seat_gets_no_usage_location_either() {
     let holders = (0..12).filter(|&i| has_direct(tenant, i, EMS)).count();
     assert_eq!(holders, 3);
     assert_eq!(located, 3, "only the users who got a seat got a location");
-    let refused = records
+    let stopped = records
         .iter()
-        .filter(|r| r.status == Status::Refused)
+        .filter(|r| r.status == Status::NoSeats)
         .count();
     assert_eq!(
-        refused, 18,
+        stopped, 18,
         "nine locations and the nine licenses after them"
     );
+    // In users: three done, nine stopped for seats, none refused.
+    let users = bulk::UserCounts::of(&bulk::by_user(&records));
+    assert_eq!(users.total, 12);
+    assert_eq!(users.count(Status::Done), 3);
+    assert_eq!(users.count(Status::NoSeats), 9);
+    // Retrying takes both steps of each user stopped, in order.
+    let retry = bulk::retry_failed_items(&records);
+    assert_eq!(retry.len(), 18);
+    assert!(retry
+        .iter()
+        .enumerate()
+        .all(|(at, item)| item.prerequisite.is_none_or(|first| first + 1 == at)));
 }
 
 #[test]
@@ -510,6 +668,12 @@ fn three_hundred_users_replaced_then_undone_end_exactly_as_before() {
 
     let undo = bulk::undo_items(&records);
     assert_eq!(undo.len(), 300);
+    // The undo's preview says the change it makes, not the original's.
+    let undo_preview = run(&mut driver, undo.clone(), dry());
+    assert_eq!(
+        Preview::from_journal(&undo_preview, &catalog).changes,
+        vec!["Office 365 E5 → Office 365 E3: 300 users".to_string()]
+    );
     let undone = run(&mut driver, undo, Options::default());
     assert!(
         undone.iter().all(|r| r.status == Status::Done),

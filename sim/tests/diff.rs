@@ -27,6 +27,25 @@ fn state(
     }
 }
 
+/// An assignment that is active and has no error.
+fn active(sku: &str, group: Option<&str>, off: &[&str]) -> LicenseAssignmentState {
+    state(
+        sku,
+        group,
+        AssignmentState::Active,
+        AssignmentError::None,
+        off,
+    )
+}
+
+/// A user whose one license is Office 365 E5 from Executives, in `state` with `error`.
+fn executives_e5(state_now: AssignmentState, error: AssignmentError) -> User {
+    User {
+        license_assignment_states: vec![state(E5, Some(GROUP_EXECUTIVES), state_now, error, &[])],
+        ..Default::default()
+    }
+}
+
 fn catalog() -> Catalog {
     let sim = Simulator::new(SimConfig::default());
     sim.tenant().catalog().with_groups(&[Group {
@@ -38,26 +57,8 @@ fn catalog() -> Catalog {
 
 #[test]
 fn reports_error_to_active_transitions_in_admin_language() {
-    let before = User {
-        license_assignment_states: vec![state(
-            E5,
-            Some(GROUP_EXECUTIVES),
-            AssignmentState::Error,
-            AssignmentError::CountViolation,
-            &[],
-        )],
-        ..Default::default()
-    };
-    let after = User {
-        license_assignment_states: vec![state(
-            E5,
-            Some(GROUP_EXECUTIVES),
-            AssignmentState::Active,
-            AssignmentError::None,
-            &[],
-        )],
-        ..Default::default()
-    };
+    let before = executives_e5(AssignmentState::Error, AssignmentError::CountViolation);
+    let after = executives_e5(AssignmentState::Active, AssignmentError::None);
     let diff = LicenseDiff::between(&before, &after, &catalog());
     assert_eq!(diff.entries.len(), 1);
     assert_eq!(
@@ -75,16 +76,7 @@ fn reports_error_to_active_transitions_in_admin_language() {
 
 #[test]
 fn a_state_graph_did_not_send_is_called_unknown_not_active() {
-    let before = User {
-        license_assignment_states: vec![state(
-            E5,
-            Some(GROUP_EXECUTIVES),
-            AssignmentState::Error,
-            AssignmentError::CountViolation,
-            &[],
-        )],
-        ..Default::default()
-    };
+    let before = executives_e5(AssignmentState::Error, AssignmentError::CountViolation);
     // Graph answered without `state`; and once with `state: null` but an error.
     let after: User = serde_json::from_value(serde_json::json!({
         "licenseAssignmentStates": [{"skuId": E5, "assignedByGroup": GROUP_EXECUTIVES}]
@@ -111,20 +103,8 @@ fn a_state_graph_did_not_send_is_called_unknown_not_active() {
 fn direct_and_inherited_copies_of_one_sku_stay_apart() {
     let both = User {
         license_assignment_states: vec![
-            state(
-                E3,
-                None,
-                AssignmentState::Active,
-                AssignmentError::None,
-                &[],
-            ),
-            state(
-                E3,
-                Some(GROUP_ALL_STAFF),
-                AssignmentState::Active,
-                AssignmentError::None,
-                &[],
-            ),
+            active(E3, None, &[]),
+            active(E3, Some(GROUP_ALL_STAFF), &[]),
         ],
         ..Default::default()
     };
@@ -149,38 +129,19 @@ fn direct_and_inherited_copies_of_one_sku_stay_apart() {
 
 #[test]
 fn plans_capabilities_and_usage_location() {
-    let before = User {
-        usage_location: None,
-        license_assignment_states: vec![state(
-            E3,
-            None,
-            AssignmentState::Active,
-            AssignmentError::None,
-            &[PLAN_SWAY],
-        )],
+    // E3 held directly with the plans `off`, and Yammer's capability `yammer`.
+    let user = |location: Option<&str>, off: &[&str], yammer: CapabilityStatus| User {
+        usage_location: location.map(str::to_string),
+        license_assignment_states: vec![active(E3, None, off)],
         assigned_plans: vec![AssignedPlan {
             service_plan_id: g(PLAN_YAMMER),
-            capability_status: CapabilityStatus::Enabled,
+            capability_status: yammer,
             ..Default::default()
         }],
         ..Default::default()
     };
-    let after = User {
-        usage_location: Some("US".into()),
-        license_assignment_states: vec![state(
-            E3,
-            None,
-            AssignmentState::Active,
-            AssignmentError::None,
-            &[PLAN_YAMMER],
-        )],
-        assigned_plans: vec![AssignedPlan {
-            service_plan_id: g(PLAN_YAMMER),
-            capability_status: CapabilityStatus::Deleted,
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
+    let before = user(None, &[PLAN_SWAY], CapabilityStatus::Enabled);
+    let after = user(Some("US"), &[PLAN_YAMMER], CapabilityStatus::Deleted);
     let diff = LicenseDiff::between(&before, &after, &catalog());
     let lines: Vec<String> = diff.entries.iter().map(DiffEntry::describe).collect();
     assert_eq!(

@@ -3,24 +3,20 @@
 //! end, and the member counts before and after.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::auth::token;
 use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::request::{ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::groups::change::{
     Effect, Ending, Event, GroupChangeOptions, GroupChangeRun, GroupReport, MemberCounts, Phase,
 };
-use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{Outcome, RequestId};
-use license_desk_sim::fixtures::g;
+use license_desk_sim::fixtures::{add_sku, catalog_of, fresh_token, g, set_plan, NOW, ORIGIN};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};
 use std::collections::VecDeque;
 
-/// 2027-01-15T08:00:00Z.
-const T0: u64 = 1_800_000_000_000;
 const LATENCY_MS: u64 = 100;
 
 /// What happens to one `assignLicense` sent to the group.
@@ -34,6 +30,8 @@ enum WriteFault {
     AppliedThen504,
     /// Applied; the answer never arrives.
     AnswerLost,
+    /// 401: the token expired; not applied.
+    Expired,
 }
 
 struct Driver {
@@ -46,6 +44,7 @@ struct Driver {
     writes_applied: u32,
     write_times: Vec<u64>,
     needs_ack: Vec<Vec<Warning>>,
+    awaiting_token: u32,
     phases: Vec<Phase>,
     report: Option<GroupReport>,
 }
@@ -57,48 +56,34 @@ impl Driver {
                 group_processing_ms: 6_000,
                 ..SimConfig::default()
             }),
-            now: T0,
-            token: token::mint(&license_desk_sim::demo_claims(
-                "admin@contoso.example",
-                &[
-                    "User.ReadWrite.All",
-                    "LicenseAssignment.ReadWrite.All",
-                    "Organization.Read.All",
-                    "GroupMember.Read.All",
-                ],
-                (T0 / 1000) as i64,
-                86_400,
-            )),
+            now: NOW,
+            token: fresh_token(NOW),
             answers: Vec::new(),
             timer: None,
             write_faults: faults.iter().copied().collect(),
             writes_applied: 0,
             write_times: Vec::new(),
             needs_ack: Vec::new(),
+            awaiting_token: 0,
             phases: Vec::new(),
             report: None,
         }
     }
 
-    fn catalog(&self) -> Catalog {
-        let mut catalog = self.sim.tenant().catalog();
-        for group in &self.sim.tenant().groups {
-            catalog
-                .groups
-                .insert(group.id.clone(), group.display_name.clone());
-        }
-        catalog
-    }
-
-    fn run_for(&self, group: &str, changes: Vec<Change>, acked: Vec<Warning>) -> GroupChangeRun {
-        GroupChangeRun::new(
-            GraphEndpoint::parse("http://127.0.0.1:9", ApiVersion::V1).unwrap(),
+    /// Starts the change of `group` (with the warnings `acked` ticked in the preview) and
+    /// runs it until it finishes or waits for the admin.
+    fn start(&mut self, group: &str, changes: Vec<Change>, acked: Vec<Warning>) -> GroupChangeRun {
+        let mut run = GroupChangeRun::new(
+            GraphEndpoint::parse(ORIGIN, ApiVersion::V1).unwrap(),
             g(group),
             changes,
-            self.catalog(),
+            catalog_of(self.sim.tenant()),
             acked,
             GroupChangeOptions::default(),
-        )
+        );
+        self.step(&mut run, Event::Start);
+        self.run(&mut run);
+        run
     }
 
     fn step(&mut self, run: &mut GroupChangeRun, event: Event) {
@@ -109,6 +94,7 @@ impl Driver {
                 Effect::Record(record) => self.phases.push(record.phase),
                 Effect::NeedsAcknowledgement(warnings) => self.needs_ack.push(warnings),
                 Effect::Finished(report) => self.report = Some(*report),
+                Effect::AwaitingToken => self.awaiting_token += 1,
             }
         }
     }
@@ -161,6 +147,14 @@ impl Driver {
                 };
                 return self.answers.push((at, id, Outcome::Answered(response)));
             }
+            Some(WriteFault::Expired) => {
+                let response = RawResponse {
+                    status: 401,
+                    headers: Vec::new(),
+                    body: r#"{"error":{"code":"InvalidAuthenticationToken","message":"Lifetime validation failed, the token is expired."}}"#.into(),
+                };
+                return self.answers.push((at, id, Outcome::Answered(response)));
+            }
             Some(WriteFault::Unavailable) => {
                 return self
                     .answers
@@ -200,11 +194,7 @@ fn status_only(status: u16) -> RawResponse {
 
 /// Turning SharePoint (Plan 2) back on in Project Managers' Project Online Premium.
 fn sharepoint_on() -> Vec<Change> {
-    vec![Change::SetPlan {
-        sku: g(PROJECT_PREMIUM),
-        plan: g(PLAN_SHAREPOINT_P2),
-        enabled: true,
-    }]
+    vec![set_plan(PROJECT_PREMIUM, PLAN_SHAREPOINT_P2, true)]
 }
 
 fn sharepoint_warning() -> Warning {
@@ -218,9 +208,7 @@ fn sharepoint_warning() -> Warning {
 #[test]
 fn nothing_is_sent_until_the_warning_is_ticked_then_errors_clear() {
     let mut driver = Driver::new(&[]);
-    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), Vec::new());
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), Vec::new());
     assert_eq!(run.phase(), Phase::AwaitingAcknowledgement);
     assert_eq!(driver.needs_ack, vec![vec![sharepoint_warning()]]);
     assert!(driver.write_times.is_empty(), "no write before the tick");
@@ -287,23 +275,26 @@ fn nothing_is_sent_until_the_warning_is_ticked_then_errors_clear() {
 #[test]
 fn a_warning_ticked_in_the_preview_lets_the_write_go_at_once() {
     let mut driver = Driver::new(&[]);
-    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    driver.start(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
     assert!(driver.needs_ack.is_empty());
     assert_eq!(driver.report.unwrap().ending, Ending::Done);
 }
 
+/// Turns SharePoint on for Project Managers, ticked in the preview, with the first write
+/// meeting `fault`: the run still ends done, with the change applied once.
+fn done_despite(fault: WriteFault) -> (Driver, GroupReport) {
+    let mut driver = Driver::new(&[fault]);
+    driver.start(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
+    let report = driver.report.clone().unwrap();
+    assert_eq!(report.ending, Ending::Done, "{fault:?}");
+    assert_eq!(driver.writes_applied, 1, "{fault:?}");
+    (driver, report)
+}
+
 #[test]
 fn a_throttled_write_is_sent_again_after_the_wait() {
-    let mut driver = Driver::new(&[WriteFault::Throttled]);
-    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
-    let report = driver.report.clone().unwrap();
-    assert_eq!(report.ending, Ending::Done);
+    let (driver, report) = done_despite(WriteFault::Throttled);
     assert_eq!(report.writes_sent, 2);
-    assert_eq!(driver.writes_applied, 1);
     assert!(
         driver.write_times[1] >= driver.write_times[0] + LATENCY_MS + 2_000,
         "Retry-After honoured"
@@ -312,16 +303,40 @@ fn a_throttled_write_is_sent_again_after_the_wait() {
 }
 
 #[test]
+fn a_401_on_the_write_pauses_the_change_and_a_fresh_token_resumes_it() {
+    let mut driver = Driver::new(&[WriteFault::Expired]);
+    let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
+    // Paused, not failed: nothing more is sent until the token is fresh.
+    assert_eq!(driver.report, None);
+    assert_eq!(driver.awaiting_token, 1);
+    assert_eq!(driver.write_times.len(), 1);
+    driver.now += 60_000;
+    driver.step(&mut run, Event::FreshToken);
+    driver.run(&mut run);
+    let report = driver.report.clone().unwrap();
+    assert_eq!(report.ending, Ending::Done);
+    assert_eq!(report.writes_sent, 2, "the refused write, and once more");
+    assert_eq!(driver.writes_applied, 1);
+    assert_eq!(report.counts_after.unwrap().active, 1);
+}
+
+#[test]
+fn a_change_paused_for_a_token_can_be_cancelled_with_nothing_applied() {
+    let mut driver = Driver::new(&[WriteFault::Expired]);
+    let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
+    driver.step(&mut run, Event::Cancel);
+    assert_eq!(driver.report.clone().unwrap().ending, Ending::Cancelled);
+    assert_eq!(driver.writes_applied, 0);
+    // A token pasted later sends nothing.
+    driver.step(&mut run, Event::FreshToken);
+    assert_eq!(driver.write_times.len(), 1);
+}
+
+#[test]
 fn an_applied_write_answered_504_is_confirmed_by_reading_never_resent() {
     for fault in [WriteFault::AppliedThen504, WriteFault::AnswerLost] {
-        let mut driver = Driver::new(&[fault]);
-        let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
-        driver.step(&mut run, Event::Start);
-        driver.run(&mut run);
-        let report = driver.report.clone().unwrap();
-        assert_eq!(report.ending, Ending::Done, "{fault:?}");
+        let (driver, report) = done_despite(fault);
         assert_eq!(report.writes_sent, 1, "{fault:?}: not sent again");
-        assert_eq!(driver.writes_applied, 1);
         assert!(driver.phases.contains(&Phase::Verifying));
         assert_eq!(report.counts_after.unwrap().error, 1);
     }
@@ -329,14 +344,8 @@ fn an_applied_write_answered_504_is_confirmed_by_reading_never_resent() {
 
 #[test]
 fn a_503_that_applied_nothing_is_sent_again_only_after_reads_show_it_missing() {
-    let mut driver = Driver::new(&[WriteFault::Unavailable]);
-    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
-    let report = driver.report.clone().unwrap();
-    assert_eq!(report.ending, Ending::Done);
+    let (driver, report) = done_despite(WriteFault::Unavailable);
     assert_eq!(report.writes_sent, 2);
-    assert_eq!(driver.writes_applied, 1);
     // Three reads of the group came between the two writes.
     assert!(driver.write_times[1] > driver.write_times[0] + 3 * LATENCY_MS);
 }
@@ -344,13 +353,8 @@ fn a_503_that_applied_nothing_is_sent_again_only_after_reads_show_it_missing() {
 #[test]
 fn a_new_sku_without_enough_seats_warns_and_members_end_in_count_violation() {
     let mut driver = Driver::new(&[]);
-    let add_e5 = vec![Change::Add {
-        sku: g(E5),
-        disabled_plans: vec![],
-    }];
-    let mut run = driver.run_for(GROUP_SECURITY, add_e5, Vec::new());
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    let add_e5 = vec![add_sku(E5, &[])];
+    let mut run = driver.start(GROUP_SECURITY, add_e5, Vec::new());
     let warnings = driver.needs_ack[0].clone();
     assert!(
         matches!(warnings[0], Warning::NotEnoughSeats { free: 0, .. }),
@@ -370,25 +374,14 @@ fn a_new_sku_without_enough_seats_warns_and_members_end_in_count_violation() {
 #[test]
 fn a_change_the_group_already_has_sends_nothing_and_a_refusal_stops_the_run() {
     let mut driver = Driver::new(&[]);
-    let same = vec![Change::SetPlan {
-        sku: g(PROJECT_PREMIUM),
-        plan: g(PLAN_SHAREPOINT_P2),
-        enabled: false,
-    }];
-    let mut run = driver.run_for(GROUP_PROJECT, same, Vec::new());
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    let same = vec![set_plan(PROJECT_PREMIUM, PLAN_SHAREPOINT_P2, false)];
+    driver.start(GROUP_PROJECT, same, Vec::new());
     assert_eq!(driver.report.clone().unwrap().ending, Ending::NothingToDo);
     assert!(driver.write_times.is_empty());
 
     let mut driver = Driver::new(&[]);
-    let mut run = driver.run_for(
-        GROUP_PROJECT,
-        vec![Change::Remove { sku: g(E5) }],
-        Vec::new(),
-    );
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    let remove_e5 = vec![Change::Remove { sku: g(E5) }];
+    driver.start(GROUP_PROJECT, remove_e5, Vec::new());
     assert_eq!(driver.report.clone().unwrap().ending, Ending::Refused);
     assert!(driver.write_times.is_empty());
 }
@@ -396,9 +389,7 @@ fn a_change_the_group_already_has_sends_nothing_and_a_refusal_stops_the_run() {
 #[test]
 fn cancel_before_the_tick_sends_nothing() {
     let mut driver = Driver::new(&[]);
-    let mut run = driver.run_for(GROUP_PROJECT, sharepoint_on(), Vec::new());
-    driver.step(&mut run, Event::Start);
-    driver.run(&mut run);
+    let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), Vec::new());
     driver.step(&mut run, Event::Cancel);
     assert_eq!(driver.report.clone().unwrap().ending, Ending::Cancelled);
     driver.step(&mut run, Event::Acknowledge(vec![sharepoint_warning()]));

@@ -2,31 +2,18 @@
 //! first, every member with errors read page by page, and each member's errors named.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::auth::token;
 use license_desk_core::graph::ids::{GroupId, SkuId};
 use license_desk_core::graph::model::{AssignmentError, Group, ODataPage, ProcessingState, User};
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::groups::list::{group_label, member_problems, overview};
-use license_desk_sim::fixtures::NOW;
+use license_desk_sim::fixtures::{answer, fresh_token, NOW};
 use license_desk_sim::seed::*;
-use license_desk_sim::{SimConfig, SimOutcome, Simulator};
+use license_desk_sim::{SimConfig, Simulator};
 
 fn send(sim: &mut Simulator, request: &GraphRequest) -> RawResponse {
-    let bearer = token::mint(&license_desk_sim::demo_claims(
-        "admin@contoso.example",
-        &license_desk_sim::fixtures::SCOPES,
-        (NOW / 1000) as i64,
-        86_400,
-    ));
-    match sim.handle(
-        &license_desk_sim::fixtures::sim_request(request, &bearer),
-        NOW,
-    ) {
-        SimOutcome::Respond(response) => response,
-        SimOutcome::Drop => panic!("dropped"),
-    }
+    answer(sim, request, &fresh_token(NOW), NOW)
 }
 
 /// Every item of a listing, following `@odata.nextLink` as the shell does.

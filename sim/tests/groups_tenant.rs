@@ -3,47 +3,30 @@
 //! page, and the tenant's subscriptions.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::auth::token;
 use license_desk_core::graph::model::*;
 use license_desk_core::graph::request::{self, ApiVersion, GraphEndpoint, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::licensing::subscriptions::{self, AlertKind};
-use license_desk_sim::fixtures::{g, NOW};
+use license_desk_sim::fixtures::{add_license, answer, g, remove_license, token_with, NOW, SCOPES};
 use license_desk_sim::seed::*;
-use license_desk_sim::{SimConfig, SimOutcome, Simulator};
-
-const ALL: [&str; 4] = [
-    "User.ReadWrite.All",
-    "LicenseAssignment.ReadWrite.All",
-    "Organization.Read.All",
-    "GroupMember.Read.All",
-];
+use license_desk_sim::{SimConfig, Simulator};
 
 fn endpoint() -> GraphEndpoint {
     GraphEndpoint::parse("http://127.0.0.1:9", ApiVersion::V1).unwrap()
 }
 
+/// What the simulator answers at `now` to a token issued at [`NOW`] with `scopes`.
 fn send_with(
     sim: &mut Simulator,
     request: &GraphRequest,
     scopes: &[&str],
     now: u64,
 ) -> RawResponse {
-    let bearer = token::mint(&license_desk_sim::demo_claims(
-        "admin@contoso.example",
-        scopes,
-        (NOW / 1000) as i64,
-        86_400,
-    ));
-    let incoming = license_desk_sim::fixtures::sim_request(request, &bearer);
-    match sim.handle(&incoming, now) {
-        SimOutcome::Respond(response) => response,
-        SimOutcome::Drop => panic!("dropped"),
-    }
+    answer(sim, request, &token_with(scopes, NOW), now)
 }
 
 fn send(sim: &mut Simulator, request: &GraphRequest, now: u64) -> RawResponse {
-    send_with(sim, request, &ALL, now)
+    send_with(sim, request, &SCOPES, now)
 }
 
 fn demo() -> Simulator {
@@ -51,16 +34,6 @@ fn demo() -> Simulator {
         group_processing_ms: 4_000,
         ..SimConfig::default()
     })
-}
-
-fn add(sku: &str, off: &[&str]) -> AssignLicenseBody {
-    AssignLicenseBody {
-        add_licenses: vec![AssignedLicense {
-            sku_id: g(sku),
-            disabled_plans: off.iter().map(|p| g(p)).collect(),
-        }],
-        remove_licenses: vec![],
-    }
 }
 
 fn group_at(sim: &mut Simulator, group: &str, now: u64) -> Group {
@@ -122,7 +95,8 @@ fn a_group_change_is_accepted_then_processed_over_the_configured_time() {
     );
 
     // SharePoint (Plan 2) back on: Project Online's dependency is met.
-    let write = request::group_assign_license(&g(GROUP_PROJECT), &add(PROJECT_PREMIUM, &[]));
+    let write =
+        request::group_assign_license(&g(GROUP_PROJECT), &add_license(PROJECT_PREMIUM, &[]));
     let answer = send(&mut sim, &write, NOW);
     assert_eq!(answer.status, 202, "{}", answer.body);
     assert_eq!(
@@ -189,7 +163,7 @@ fn a_group_change_is_accepted_then_processed_over_the_configured_time() {
 #[test]
 fn seat_shortage_from_a_group_is_a_count_violation_that_clears_on_reprocess() {
     let mut sim = demo();
-    let write = request::group_assign_license(&g(GROUP_SECURITY), &add(E5, &[]));
+    let write = request::group_assign_license(&g(GROUP_SECURITY), &add_license(E5, &[]));
     assert_eq!(send(&mut sim, &write, NOW).status, 202);
     sim.advance(NOW + 4_000);
     let after = members(&mut sim, GROUP_SECURITY, NOW + 4_000);
@@ -218,10 +192,7 @@ fn seat_shortage_from_a_group_is_a_count_violation_that_clears_on_reprocess() {
         .unwrap()
         .id
         .clone();
-    let remove = AssignLicenseBody {
-        add_licenses: vec![],
-        remove_licenses: vec![g(E5)],
-    };
+    let remove = remove_license(E5);
     let removed = send(
         &mut sim,
         &request::assign_license(diego.as_str(), &remove),
@@ -243,7 +214,7 @@ fn a_group_change_with_an_unknown_sku_is_refused_and_starts_nothing() {
     let mut sim = demo();
     let write = request::group_assign_license(
         &g(GROUP_PROJECT),
-        &add("00000000-0000-0000-0000-00000000dead", &[]),
+        &add_license("00000000-0000-0000-0000-00000000dead", &[]),
     );
     let answer = send(&mut sim, &write, NOW);
     assert_eq!(answer.status, 400);
@@ -344,6 +315,29 @@ fn holders_of_a_sku_page_with_the_header_and_show_where_each_comes_from() {
 }
 
 #[test]
+fn holders_of_a_sku_include_the_users_a_group_could_not_give_it_to() {
+    // Isaiah Langer's E5 from Executives is in error: no seat was left. Entra ID records
+    // the intent on the user ("never lost, but is recorded in an error state"), and the
+    // holders filter finds him, as Graph's does.
+    let mut sim = demo();
+    let page: ODataPage<User> = send(&mut sim, &request::sku_holders(&g(E5), 999), NOW)
+        .parse()
+        .unwrap();
+    let isaiah = page
+        .value
+        .iter()
+        .find(|u| u.label() == "Isaiah Langer")
+        .expect("a holder in error is listed");
+    assert!(isaiah.assigned_licenses.iter().all(|l| l.sku_id != g(E5)));
+    let holders = license_desk_core::lists::holders::holders_of(&page.value, &g(E5));
+    let row = holders
+        .iter()
+        .find(|h| h.display_name == "Isaiah Langer")
+        .unwrap();
+    assert_eq!(row.error, AssignmentError::CountViolation);
+}
+
+#[test]
 fn subscriptions_show_a_trial_a_grace_period_a_suspension_and_a_lockout() {
     let mut sim = demo();
     let answer = send(&mut sim, &request::directory_subscriptions(), NOW);
@@ -411,18 +405,11 @@ fn subscriptions_show_a_trial_a_grace_period_a_suspension_and_a_lockout() {
         .any(|a| a.kind == AlertKind::EntersGracePeriod));
 
     // LicenseAssignment.Read.All reads subscribedSkus but not subscriptions.
-    let denied = send_with(
-        &mut sim,
-        &request::directory_subscriptions(),
-        &["LicenseAssignment.Read.All"],
-        NOW,
-    );
-    assert_eq!(denied.status, 403);
-    let allowed = send_with(
-        &mut sim,
-        &request::subscribed_skus(),
-        &["LicenseAssignment.Read.All"],
-        NOW,
-    );
-    assert_eq!(allowed.status, 200);
+    for (read, status) in [
+        (request::directory_subscriptions(), 403),
+        (request::subscribed_skus(), 200),
+    ] {
+        let answer = send_with(&mut sim, &read, &["LicenseAssignment.Read.All"], NOW);
+        assert_eq!(answer.status, status, "{}", read.path);
+    }
 }

@@ -1,8 +1,9 @@
 //! A bulk reprocess against a write quota the engine isn't told, in simulated time: the
 //! benchmark's shape (20 writes/s, 300 ms latency) scaled down to 1,200 users and 240
 //! writes per 12 s, under both ways a server may count its quota, with `Retry-After`
-//! shown or hidden, and with faults. Every run must finish within 90% of the optimum
-//! the quota allows, and reprocess every user who needs it exactly once.
+//! shown or hidden, and with faults. Every run without faults must finish within 90% of
+//! the optimum the quota allows (75% with faults), and reprocess every user who needs it
+//! exactly once.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod ops_support;
@@ -87,6 +88,25 @@ fn reprocess_everyone(setting: Setting) -> (u64, u64) {
         }
     }
     assert_eq!(needed + summary.count(Status::NoOp) as u64, USERS as u64);
+    // The average write rate counts applied writes only: each user's one, however often
+    // it was sent. Throttled sends and resends are counted beside them.
+    assert_eq!(summary.writes_applied, needed, "{summary:?}");
+    assert!(
+        summary.writes_sent >= summary.writes_applied + summary.writes_throttled,
+        "{summary:?}"
+    );
+    if setting.fault_rate == 0.0 && setting.server_fault_rate == 0.0 {
+        assert_eq!(
+            summary.writes_sent,
+            summary.writes_applied + summary.writes_throttled,
+            "without faults every send is applied or throttled: {summary:?}"
+        );
+        assert_eq!(summary.writes_resent, 0, "{summary:?}");
+    }
+    if summary.writes_throttled > 0 {
+        assert!(summary.throttled_ms > 0, "{summary:?}");
+    }
+    assert!(summary.throttled_ms <= summary.finished_ms - summary.started_ms);
     (needed, summary.finished_ms - T0)
 }
 
@@ -141,11 +161,22 @@ fn with_five_percent_faults_every_user_is_reprocessed_exactly_once() {
             fault_rate,
             server_fault_rate,
         });
-        // Unclear answers wait out the settle window before a resend, so no bound on
-        // time here; only that nothing is lost or written twice (checked above).
+        // Nothing lost or written twice (checked above). A write with an unclear answer
+        // is sent again only after its check window, so the last window's unclear
+        // writes cost at least that (and a second send): at this size the run is held
+        // to 75% of the optimum.
+        let optimum_ms = needed
+            .saturating_sub(u64::from(QUOTA))
+            .div_ceil(u64::from(QUOTA))
+            * WINDOW_MS
+            + LATENCY_MS;
+        let share = optimum_ms as f64 / finished_ms as f64;
         println!(
-            "faults {fault_rate}/{server_fault_rate}: {needed} reprocessed in {:.1} s",
-            finished_ms as f64 / 1e3
+            "faults {fault_rate}/{server_fault_rate}: {needed} reprocessed in {:.1} s, \
+             {:.1}% of the optimum",
+            finished_ms as f64 / 1e3,
+            share * 100.0
         );
+        assert!(share >= 0.75, "{:.1}% of the optimum", share * 100.0);
     }
 }

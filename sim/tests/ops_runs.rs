@@ -14,7 +14,7 @@ use license_desk_core::ops::{
 use license_desk_sim::fixtures::{catalog_of, expired_token, fresh_token};
 use license_desk_sim::seed::{self, EMS};
 use license_desk_sim::{SimConfig, Simulator};
-use ops_support::{assert_paced, Driver, Fault, ALL_FAULTS};
+use ops_support::{assert_paced, Driver, Fault, ALL_FAULTS, T0};
 use proptest::prelude::*;
 
 const BUDGET: WriteBudget = WriteBudget {
@@ -109,7 +109,7 @@ fn assert_outcome(driver: &Driver, journal: &[JournalRecord]) {
                     "only a user with no license from a group has nothing to reprocess"
                 );
             }
-            Status::Failed | Status::Cancelled | Status::Refused => {
+            Status::Failed | Status::Cancelled | Status::Refused | Status::NoSeats => {
                 assert_eq!(applied, 0, "{record:?}")
             }
             Status::Unknown => {}
@@ -271,5 +271,54 @@ proptest! {
         let journal = journal_of(&driver);
         prop_assert_eq!(journal.len(), users);
         assert_outcome(&driver, &journal);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_single_change_sends_twice_at_most_ends_within_40_s_and_never_writes_twice(
+        seed in 0u64..1_000,
+        index in 0usize..20,
+        fault_rate in 0.0f64..0.7,
+        kinds in fault_kinds(),
+    ) {
+        let tenant = seed::bulk_tenant(seed, 20);
+        let user = tenant.users[index].clone();
+        let item = RunItem::new(user.user_principal_name.clone(), intent_for(index));
+        let catalog = catalog_of(&tenant);
+        let sim = Simulator::with_tenant(
+            SimConfig {
+                seed,
+                replication_delay_ms: 500,
+                replication_jitter_ms: 400,
+                ..SimConfig::default()
+            },
+            tenant,
+        );
+        let mut run = Run::new(vec![item], catalog, Options::single_change());
+        let mut driver = Driver::new(sim, seed);
+        driver.latency_ms = 300;
+        driver.timeout_ms = 30_000;
+        (driver.fault_rate, driver.faults) = (fault_rate, kinds);
+        driver.start(&mut run);
+        driver.run(&mut run);
+        let summary = driver.finished.clone().expect("the run finished");
+        prop_assert!(summary.finished_ms - T0 <= 40_000, "{summary:?}");
+        prop_assert!(driver.write_sends.len() <= 2, "{} sends", driver.write_sends.len());
+        let applied = driver
+            .applied
+            .get(&user.id.as_str().to_ascii_lowercase())
+            .copied()
+            .unwrap_or(0);
+        let record = &driver.journal[&0];
+        prop_assert!(applied <= 1, "written {applied} times");
+        match record.status {
+            Status::Done => prop_assert_eq!(applied, 1),
+            Status::Failed | Status::NoOp | Status::Refused => prop_assert_eq!(applied, 0),
+            Status::Unknown => {}
+            other => prop_assert!(false, "not final: {other:?}"),
+        }
     }
 }

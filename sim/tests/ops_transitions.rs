@@ -1,198 +1,18 @@
 //! Each transition of the operations engine, driven by hand with Graph-shaped answers.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::graph::batch::{BatchRequest, BatchResponse, BatchResponseItem};
-use license_desk_core::graph::model::{AssignmentState, LicenseAssignmentState, User};
-use license_desk_core::graph::request::{GraphRequest, Method};
-use license_desk_core::graph::response::RawResponse;
-use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::licensing::effective;
+mod ops_support;
+
+use license_desk_core::graph::model::User;
+use license_desk_core::graph::request::Method;
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{
-    Effect, Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
-    Settlement, Status, Summary, WriteBudget,
+    Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
+    Settlement, Status, WriteBudget,
 };
 use license_desk_sim::fixtures::{g, NOW};
-use license_desk_sim::seed::{self, E3, EMS, GROUP_ALL_STAFF};
-use std::collections::BTreeMap;
-
-fn user_id(n: usize) -> String {
-    format!("00000000-0000-4000-8000-{n:012}")
-}
-
-fn catalog() -> Catalog {
-    license_desk_sim::fixtures::catalog_of(&seed::bulk_tenant(1, 0))
-}
-
-/// User `n` with these direct SKUs (all plans on) and E3 from All Staff.
-fn user(n: usize, direct: &[&str], updated: &str) -> User {
-    let mut states: Vec<LicenseAssignmentState> = direct
-        .iter()
-        .map(|sku| LicenseAssignmentState {
-            sku_id: g(sku),
-            state: AssignmentState::Active,
-            last_updated_date_time: Some(updated.into()),
-            ..Default::default()
-        })
-        .collect();
-    states.push(LicenseAssignmentState {
-        sku_id: g(E3),
-        assigned_by_group: Some(g(GROUP_ALL_STAFF)),
-        state: AssignmentState::Active,
-        last_updated_date_time: Some(updated.into()),
-        ..Default::default()
-    });
-    effective::sort_states(&mut states);
-    User {
-        id: g(&user_id(n)),
-        display_name: Some(format!("User {n}")),
-        user_principal_name: Some(format!("user{n}@contoso.example")),
-        usage_location: Some("US".into()),
-        assigned_licenses: effective::assigned_licenses(&states),
-        license_assignment_states: states,
-        ..Default::default()
-    }
-}
-
-const SEEDED: &str = "2026-01-05T09:00:00Z";
-
-fn add_ems(n: usize) -> RunItem {
-    RunItem::new(
-        user_id(n),
-        Intent::Change(vec![Change::Add {
-            sku: g(EMS),
-            disabled_plans: vec![],
-        }]),
-    )
-}
-
-fn response(status: u16, body: String, extra: &[(&str, &str)]) -> RawResponse {
-    let mut headers = vec![("request-id".to_string(), format!("req-{status}"))];
-    headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    RawResponse {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn ok_user(user: &User) -> Outcome {
-    Outcome::Answered(response(200, serde_json::to_string(user).unwrap(), &[]))
-}
-
-fn status_only(status: u16, extra: &[(&str, &str)]) -> Outcome {
-    Outcome::Answered(response(status, String::new(), extra))
-}
-
-fn no_batch() -> Options {
-    Options {
-        use_batch: false,
-        settle_timeout_ms: 3_000,
-        ..Options::default()
-    }
-}
-
-/// The shell, by hand: records effects and lets a test answer each request.
-struct Shell {
-    run: Run,
-    now: u64,
-    wake: Option<u64>,
-    sends: Vec<(RequestId, GraphRequest, u64)>,
-    journal: BTreeMap<usize, JournalRecord>,
-    pauses: Vec<PauseReason>,
-    finished: Option<Summary>,
-}
-
-impl Shell {
-    fn new(items: Vec<RunItem>, options: Options) -> Self {
-        Self::resume(Run::new(items, catalog(), options))
-    }
-
-    fn resume(run: Run) -> Self {
-        Shell {
-            run,
-            now: NOW,
-            wake: None,
-            sends: Vec::new(),
-            journal: BTreeMap::new(),
-            pauses: Vec::new(),
-            finished: None,
-        }
-    }
-
-    /// Steps and returns the requests sent by this step.
-    fn step(&mut self, event: Event) -> Vec<(RequestId, GraphRequest)> {
-        let mut sent = Vec::new();
-        for effect in self.run.step(self.now, event) {
-            match effect {
-                Effect::Send { id, request } => {
-                    self.sends.push((id, request.clone(), self.now));
-                    sent.push((id, request));
-                }
-                Effect::WakeAt(at) => self.wake = Some(at),
-                Effect::Record(record) | Effect::ItemFinished(record) => {
-                    self.journal.insert(record.index, record);
-                }
-                Effect::Paused(reason) => self.pauses.push(reason),
-                Effect::Finished(summary) => self.finished = Some(summary),
-            }
-        }
-        sent
-    }
-
-    fn answer(&mut self, id: RequestId, outcome: Outcome) -> Vec<(RequestId, GraphRequest)> {
-        self.step(Event::Response { id, outcome })
-    }
-
-    /// Jumps to the requested wake-up and fires it.
-    fn wake_up(&mut self) -> Vec<(RequestId, GraphRequest)> {
-        let at = self.wake.take().expect("a wake-up was requested");
-        assert!(at >= self.now, "wake-ups are in the future");
-        self.now = at;
-        self.step(Event::Timer)
-    }
-
-    fn status(&self, index: usize) -> Status {
-        self.journal[&index].status
-    }
-
-    fn writes_sent(&self) -> usize {
-        self.sends
-            .iter()
-            .map(|(_, request, _)| writes_in(request))
-            .sum()
-    }
-}
-
-fn writes_in(request: &GraphRequest) -> usize {
-    if request.path == "/$batch" {
-        let batch: BatchRequest = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
-        batch
-            .requests
-            .iter()
-            .filter(|r| r.method.is_write())
-            .count()
-    } else {
-        usize::from(request.method.is_write())
-    }
-}
-
-fn only(sent: Vec<(RequestId, GraphRequest)>) -> (RequestId, GraphRequest) {
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    sent.into_iter().next().unwrap()
-}
-
-/// Starts a one-item run and answers its first read with `before`; returns the write.
-fn up_to_the_write(item: RunItem, before: &User, options: Options) -> (Shell, RequestId) {
-    let mut shell = Shell::new(vec![item], options);
-    let (read, request) = only(shell.step(Event::Start));
-    assert_eq!(request.method, Method::Get);
-    assert!(request.path.contains("licenseAssignmentStates"));
-    let (write, request) = only(shell.answer(read, ok_user(before)));
-    assert_eq!(request.method, Method::Post);
-    assert_eq!(shell.status(0), Status::Sent);
-    (shell, write)
-}
+use license_desk_sim::seed::{E3, EMS};
+use ops_support::by_hand::*;
 
 #[test]
 fn a_write_that_shows_is_done_with_its_diff() {
@@ -322,7 +142,7 @@ fn reprocess_of_a_user_with_no_license_from_a_group_sends_nothing() {
         .note
         .as_deref()
         .unwrap()
-        .contains("nothing to reprocess"));
+        .contains("Nothing to reprocess"));
     assert_eq!(shell.writes_sent(), 0);
 }
 
@@ -464,40 +284,6 @@ fn a_warning_the_admin_did_not_tick_stops_the_write() {
     assert_eq!(sent[0].1.method, Method::Post);
 }
 
-/// One entry of a `$batch` answer: id, status, body, headers.
-type Entry<'a> = (
-    String,
-    u16,
-    Option<serde_json::Value>,
-    &'a [(&'a str, &'a str)],
-);
-
-fn batch_answer(items: Vec<Entry>) -> Outcome {
-    let responses = items
-        .into_iter()
-        .map(|(id, status, body, headers)| BatchResponseItem {
-            id,
-            status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body,
-        })
-        .collect();
-    Outcome::Answered(response(
-        200,
-        serde_json::to_string(&BatchResponse { responses }).unwrap(),
-        &[],
-    ))
-}
-
-fn batch_ids(request: &GraphRequest) -> Vec<String> {
-    assert_eq!(request.path, "/$batch");
-    let batch: BatchRequest = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
-    batch.requests.into_iter().map(|r| r.id).collect()
-}
-
 /// Three items read in one batch; returns the shell and the write batch.
 fn three_in_a_batch() -> (Shell, RequestId, Vec<String>) {
     let mut shell = Shell::new(
@@ -600,6 +386,8 @@ fn a_throttled_batch_sends_every_write_again_after_an_http_date_retry_after() {
 #[test]
 fn writes_wait_for_tokens_in_the_bucket() {
     let options = Options {
+        // The writes stay unanswered while the bucket refills: no reads alongside.
+        overdue_floor_ms: 60_000,
         use_batch: false,
         max_in_flight: 10,
         write_budget: WriteBudget {
@@ -662,7 +450,8 @@ fn pause_holds_every_send_until_resume() {
         .answer(read, ok_user(&user(0, &[], SEEDED)))
         .is_empty());
     assert_eq!(shell.status(0), Status::Waiting);
-    assert_eq!(shell.wake, None);
+    // The only wake-up asked for is the read's overdue check, from before the pause.
+    assert!(shell.wake_up().is_empty(), "nothing goes while paused");
     let (_, write) = only(shell.step(Event::Resume));
     assert_eq!(write.method, Method::Post);
 }
@@ -770,6 +559,8 @@ fn the_summary_serialises_with_status_names() {
 #[test]
 fn a_budget_smaller_than_a_batch_sends_batches_the_bucket_can_hold() {
     let options = Options {
+        // The writes stay unanswered while the bucket refills: no reads alongside.
+        overdue_floor_ms: 60_000,
         write_budget: WriteBudget {
             writes: 2,
             window_ms: 1_000,
@@ -794,4 +585,111 @@ fn a_budget_smaller_than_a_batch_sends_batches_the_bucket_can_hold() {
     assert_eq!(third.method, Method::Post);
     assert_eq!(writes_in(&third), 1);
     assert_eq!(shell.now, NOW + 1_500);
+}
+
+/// Answers check reads with `before` (the write not shown) until the run sends the write
+/// again; returns that write's id.
+fn read_until_resent(shell: &mut Shell, before: &User) -> RequestId {
+    let mut sent = shell.wake_up();
+    loop {
+        let (id, request) = only(sent);
+        if request.method == Method::Post {
+            return id;
+        }
+        sent = shell.answer(id, ok_user(before));
+        if sent.is_empty() {
+            sent = shell.wake_up();
+        }
+    }
+}
+
+#[test]
+fn check_reads_throttled_ten_times_in_a_row_neither_lose_nor_repeat_the_write() {
+    let before = user(1, &[], SEEDED);
+    let shown = user(1, &[EMS], "2027-01-15T08:00:01Z");
+    for applied in [true, false] {
+        let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+        shell.answer(write, status_only(503, &[]));
+        for _ in 0..10 {
+            let (read, request) = only(shell.wake_up());
+            assert_eq!(
+                request.method,
+                Method::Get,
+                "no write before a read answers"
+            );
+            shell.answer(read, status_only(429, &[("Retry-After", "1")]));
+            assert_eq!(shell.status(0), Status::Unknown, "still open, not given up");
+            assert!(shell.finished.is_none());
+        }
+        if applied {
+            let (read, _) = only(shell.wake_up());
+            shell.answer(read, ok_user(&shown));
+            assert_eq!(shell.writes_sent(), 1, "applied: never sent again");
+        } else {
+            let again = read_until_resent(&mut shell, &before);
+            assert_eq!(shell.writes_sent(), 2, "not applied: sent again, once");
+            shell.answer(again, ok_user(&before));
+            let (read, _) = only(shell.wake_up());
+            shell.answer(read, ok_user(&shown));
+        }
+        let record = &shell.journal[&0];
+        assert_eq!(record.status, Status::Done, "{:?}", record.note);
+        assert_eq!(record.settlement, Some(Settlement::Shown));
+    }
+}
+
+#[test]
+fn a_write_the_shell_did_not_send_is_asked_for_again_as_if_never_sent() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.run.may_send(write));
+    let (again, request) = only(shell.answer(write, Outcome::NotSent));
+    assert_ne!(again, write);
+    assert_eq!(
+        request.method,
+        Method::Post,
+        "the same write, asked for again"
+    );
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Sent);
+    assert_eq!(record.attempts, 1, "the write not sent is not an attempt");
+    assert_eq!(shell.run.summary(shell.now).writes_sent, 1);
+}
+
+#[test]
+fn a_write_held_back_when_the_run_is_cancelled_is_not_sent_and_ends_cancelled() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.step(Event::Cancel).is_empty());
+    assert_eq!(shell.status(0), Status::Sent, "a write out is followed");
+    assert!(
+        !shell.run.may_send(write),
+        "a write still held back by the shell does not go after a cancel"
+    );
+    assert!(shell.answer(write, Outcome::NotSent).is_empty());
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Cancelled);
+    assert_eq!(record.attempts, 0);
+    let summary = shell.finished.as_ref().expect("the run finishes");
+    assert_eq!(summary.writes_sent, 0);
+}
+
+#[test]
+fn a_journal_not_saved_pauses_the_run_and_its_held_writes_go_only_after_resume() {
+    let before = user(1, &[], SEEDED);
+    let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());
+    assert!(shell.step(Event::JournalNotSaved).is_empty());
+    assert_eq!(shell.pauses, vec![PauseReason::JournalNotSaved]);
+    assert_eq!(shell.run.pause_reason(), Some(PauseReason::JournalNotSaved));
+    assert!(!shell.run.may_send(write), "nothing goes while paused");
+    assert!(
+        shell.answer(write, Outcome::NotSent).is_empty(),
+        "nothing is asked for while the journal can't be saved"
+    );
+    assert_eq!(shell.status(0), Status::Waiting);
+    assert_eq!(shell.journal[&0].attempts, 0);
+    let (_, request) = only(shell.step(Event::Resume));
+    assert_eq!(request.method, Method::Post, "resuming tries again");
+    assert_eq!(shell.status(0), Status::Sent);
+    assert_eq!(shell.run.pause_reason(), None);
 }

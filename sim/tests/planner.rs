@@ -5,8 +5,10 @@
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::*;
 use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::licensing::plan::{apply, direct_licenses, plan, Change, Refusal, Warning};
-use license_desk_sim::fixtures::{g, numbered};
+use license_desk_core::licensing::plan::{
+    apply, direct_licenses, plan, Change, Plan, Refusal, Warning,
+};
+use license_desk_sim::fixtures::{add_sku, g, numbered, set_plan};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, Simulator};
 use proptest::prelude::*;
@@ -27,19 +29,18 @@ fn user(sim: &Simulator, name: &str) -> User {
     sim.tenant().user_view(index)
 }
 
+/// Whether `plan` warns that a plan would be switched on.
+fn switches_a_plan_on(plan: &Plan) -> bool {
+    plan.warnings
+        .iter()
+        .any(|w| matches!(w, Warning::PlanSwitchedOn { .. }))
+}
+
 #[test]
 fn toggling_one_plan_sends_the_complete_merged_list() {
     let (sim, catalog) = tenant();
     let adele = user(&sim, "Adele Vance"); // E3 with Yammer and Sway off
-    let plan = plan(
-        &adele,
-        &catalog,
-        &[Change::SetPlan {
-            sku: g(E3),
-            plan: g(PLAN_EXCHANGE_P2),
-            enabled: false,
-        }],
-    );
+    let plan = plan(&adele, &catalog, &[set_plan(E3, PLAN_EXCHANGE_P2, false)]);
     let body = plan.body.unwrap();
     assert_eq!(body.add_licenses.len(), 1);
     let mut expected = vec![g(PLAN_SWAY), g(PLAN_YAMMER), g(PLAN_EXCHANGE_P2)];
@@ -53,15 +54,7 @@ fn toggling_one_plan_sends_the_complete_merged_list() {
 fn re_enabling_a_plan_is_a_warning() {
     let (sim, catalog) = tenant();
     let adele = user(&sim, "Adele Vance");
-    let plan = plan(
-        &adele,
-        &catalog,
-        &[Change::SetPlan {
-            sku: g(E3),
-            plan: g(PLAN_SWAY),
-            enabled: true,
-        }],
-    );
+    let plan = plan(&adele, &catalog, &[set_plan(E3, PLAN_SWAY, true)]);
     assert_eq!(
         plan.body.as_ref().unwrap().add_licenses[0].disabled_plans,
         vec![g(PLAN_YAMMER)]
@@ -76,14 +69,7 @@ fn re_enabling_a_plan_is_a_warning() {
     );
     assert!(plan.warnings[0].describe(&catalog).contains("Sway"));
     // Re-adding the SKU "fresh" would switch both plans back on: both are flagged.
-    let readd = license_desk_core::licensing::plan::plan(
-        &adele,
-        &catalog,
-        &[Change::Add {
-            sku: g(E3),
-            disabled_plans: vec![],
-        }],
-    );
+    let readd = license_desk_core::licensing::plan::plan(&adele, &catalog, &[add_sku(E3, &[])]);
     assert_eq!(readd.warnings.len(), 2);
 }
 
@@ -111,11 +97,7 @@ fn refuses_to_remove_or_change_inherited_only_licenses() {
     let toggle = license_desk_core::licensing::plan::plan(
         &megan,
         &catalog,
-        &[Change::SetPlan {
-            sku: g(E3),
-            plan: g(PLAN_SWAY),
-            enabled: false,
-        }],
+        &[set_plan(E3, PLAN_SWAY, false)],
     );
     assert!(toggle.body.is_none());
     let absent = license_desk_core::licensing::plan::plan(
@@ -138,36 +120,15 @@ fn removing_the_direct_copy_of_a_doubly_assigned_sku_is_allowed() {
 fn flags_usage_location_seats_company_skus_and_unknown_skus() {
     let (sim, catalog) = tenant();
     let grady = user(&sim, "Grady Archie"); // no usage location
-    let plan1 = plan(
-        &grady,
-        &catalog,
-        &[Change::Add {
-            sku: g(POWER_BI_PRO),
-            disabled_plans: vec![],
-        }],
-    );
+    let plan1 = plan(&grady, &catalog, &[add_sku(POWER_BI_PRO, &[])]);
     assert!(plan1.warnings.contains(&Warning::MissingUsageLocation));
     let alex = user(&sim, "Alex Wilber");
-    let e5 = plan(
-        &alex,
-        &catalog,
-        &[Change::Add {
-            sku: g(E5),
-            disabled_plans: vec![],
-        }],
-    );
+    let e5 = plan(&alex, &catalog, &[add_sku(E5, &[])]);
     assert!(e5.warnings.contains(&Warning::NotEnoughSeats {
         sku: g(E5),
         free: 0
     }));
-    let store = plan(
-        &alex,
-        &catalog,
-        &[Change::Add {
-            sku: g(WINDOWS_STORE),
-            disabled_plans: vec![],
-        }],
-    );
+    let store = plan(&alex, &catalog, &[add_sku(WINDOWS_STORE, &[])]);
     assert!(store.warnings.contains(&Warning::AppliesToCompany {
         sku: g(WINDOWS_STORE)
     }));
@@ -185,14 +146,7 @@ fn flags_usage_location_seats_company_skus_and_unknown_skus() {
         .contains(&Warning::SkuNotInTenant { sku: bogus }));
     // Holding E3 through a group already consumes the seat: adding it directly needs none.
     let megan = user(&sim, "Megan Bowen");
-    let direct_e3 = plan(
-        &megan,
-        &catalog,
-        &[Change::Add {
-            sku: g(E3),
-            disabled_plans: vec![],
-        }],
-    );
+    let direct_e3 = plan(&megan, &catalog, &[add_sku(E3, &[])]);
     assert!(!direct_e3
         .warnings
         .iter()
@@ -227,14 +181,7 @@ fn a_swap_is_one_call_with_both_lists() {
 fn prediction_matches_what_the_simulator_then_shows() {
     let (mut sim, catalog) = tenant();
     let alex = user(&sim, "Alex Wilber");
-    let planned = plan(
-        &alex,
-        &catalog,
-        &[Change::Add {
-            sku: g(E3),
-            disabled_plans: vec![g(PLAN_SWAY), g(PLAN_YAMMER)],
-        }],
-    );
+    let planned = plan(&alex, &catalog, &[add_sku(E3, &[PLAN_SWAY, PLAN_YAMMER])]);
     let predicted = planned.predict(&alex, &catalog, "2026-01-01T00:00:00Z");
     let index = sim
         .tenant()
@@ -359,10 +306,7 @@ fn replacing_e3_with_e5_carries_exchange_off_by_name_and_warns_when_turned_on() 
             disabled_plans: carried,
         }],
     );
-    assert!(!safe
-        .warnings
-        .iter()
-        .any(|w| matches!(w, Warning::PlanSwitchedOn { .. })));
+    assert!(!switches_a_plan_on(&safe));
     assert_eq!(
         safe.body.unwrap().add_licenses[0].disabled_plans,
         vec![g(PLAN_EXCHANGE_P2)]
@@ -393,14 +337,7 @@ fn replacing_e3_with_e5_carries_exchange_off_by_name_and_warns_when_turned_on() 
 fn adding_a_sku_that_shares_a_plan_which_is_off_today_is_a_warning() {
     let (sim, catalog) = tenant();
     let allan = user(&sim, "Allan Deyoung");
-    let add = plan(
-        &allan,
-        &catalog,
-        &[Change::Add {
-            sku: g(E5),
-            disabled_plans: vec![],
-        }],
-    );
+    let add = plan(&allan, &catalog, &[add_sku(E5, &[])]);
     assert!(add.warnings.contains(&Warning::PlanSwitchedOn {
         plan: g(PLAN_EXCHANGE_P2),
         off_in: g(E3),
@@ -420,10 +357,7 @@ fn adding_a_sku_that_shares_a_plan_which_is_off_today_is_a_warning() {
             disabled_plans: carried,
         }],
     );
-    assert!(!safe
-        .warnings
-        .iter()
-        .any(|w| matches!(w, Warning::PlanSwitchedOn { .. })));
+    assert!(!switches_a_plan_on(&safe));
 }
 
 #[test]
@@ -433,14 +367,7 @@ fn a_direct_copy_of_a_group_sku_that_keeps_a_plan_off_is_a_warning() {
     let mut megan = user(&sim, "Megan Bowen");
     megan.license_assignment_states[0].disabled_plans = vec![g(PLAN_SWAY)];
     assert!(!megan.license_assignment_states[0].is_direct());
-    let direct = plan(
-        &megan,
-        &catalog,
-        &[Change::Add {
-            sku: g(E3),
-            disabled_plans: vec![],
-        }],
-    );
+    let direct = plan(&megan, &catalog, &[add_sku(E3, &[])]);
     assert!(
         direct.warnings.contains(&Warning::PlanSwitchedOn {
             plan: g(PLAN_SWAY),
@@ -481,14 +408,7 @@ fn a_sku_with_unknown_applies_to_is_a_warning() {
         .find(|s| s.sku_id == g(POWER_BI_PRO))
         .unwrap();
     sku.applies_to = AppliesTo::Unknown(String::new());
-    let add = plan(
-        &alex,
-        &catalog,
-        &[Change::Add {
-            sku: g(POWER_BI_PRO),
-            disabled_plans: vec![],
-        }],
-    );
+    let add = plan(&alex, &catalog, &[add_sku(POWER_BI_PRO, &[])]);
     assert!(add.warnings.contains(&Warning::AppliesToUnknown {
         sku: g(POWER_BI_PRO)
     }));

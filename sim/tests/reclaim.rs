@@ -19,19 +19,16 @@ use license_desk_core::lists::reclaim::{
 };
 use license_desk_core::lists::user_list::UserPages;
 use license_desk_core::ops::{Options as RunOptions, Run, Status};
-use license_desk_sim::fixtures::{fresh_token, sim_request, token_with, NOW, ORIGIN};
+use license_desk_sim::fixtures::{answer, fresh_token, token_with, NOW, ORIGIN};
 use license_desk_sim::seed::E3;
 use license_desk_sim::sign_ins::{
     COMBINED_FILTER_MESSAGE, NO_PREMIUM_CODE, NO_PREMIUM_MESSAGE, SIGN_IN_PAGE_LIMIT,
 };
-use license_desk_sim::{SimConfig, SimOutcome, Simulator};
+use license_desk_sim::{SimConfig, Simulator};
 use ops_support::Driver;
 
 fn send(sim: &mut Simulator, request: &GraphRequest, token: &str) -> RawResponse {
-    match sim.handle(&sim_request(request, token), NOW) {
-        SimOutcome::Respond(response) => response,
-        SimOutcome::Drop => panic!("dropped"),
-    }
+    answer(sim, request, token, NOW)
 }
 
 fn endpoint() -> GraphEndpoint {
@@ -372,6 +369,29 @@ fn read_and_analyse(sim: &mut Simulator, token: &str, prices: &PriceTable) -> (F
     (findings, catalog)
 }
 
+/// The demo tenant on first use, read the way the screen does and analysed at list prices.
+struct Demo {
+    sim: Simulator,
+    token: String,
+    prices: PriceTable,
+    findings: Findings,
+    catalog: Catalog,
+}
+
+fn demo() -> Demo {
+    let mut sim = Simulator::new(SimConfig::demo());
+    let token = fresh_token(NOW);
+    let prices = PriceTable::list_prices("2027-01-15");
+    let (findings, catalog) = read_and_analyse(&mut sim, &token, &prices);
+    Demo {
+        sim,
+        token,
+        prices,
+        findings,
+        catalog,
+    }
+}
+
 fn labels(findings: &Findings, section: Section) -> Vec<String> {
     findings
         .user_section(section)
@@ -384,10 +404,7 @@ fn labels(findings: &Findings, section: Section) -> Vec<String> {
 
 #[test]
 fn the_demo_tenant_walks_through_the_five_findings_with_savings_on_first_use() {
-    let mut sim = Simulator::new(SimConfig::demo());
-    let token = fresh_token(NOW);
-    let prices = PriceTable::list_prices("2027-01-15");
-    let (findings, _) = read_and_analyse(&mut sim, &token, &prices);
+    let Demo { findings, .. } = demo();
     let usd = |section: Section| findings.section_savings(section).monthly.in_currency("USD");
     for section in [
         Section::Disabled,
@@ -494,32 +511,15 @@ fn the_demo_tenant_walks_through_the_five_findings_with_savings_on_first_use() {
 
 #[test]
 fn the_hand_over_runs_through_the_bulk_engine_and_never_touches_a_group_copy() {
-    let mut sim = Simulator::new(SimConfig::demo());
-    let token = fresh_token(NOW);
-    let prices = PriceTable::list_prices("2027-01-15");
-    let (findings, catalog) = read_and_analyse(&mut sim, &token, &prices);
-    let mut selection = Selection::default();
-    for section in [
-        &findings.disabled,
-        &findings.inactive,
-        &findings.never_signed_in,
-    ] {
-        selection.users.extend(
-            section
-                .rows
-                .iter()
-                .filter(|row| row.selectable())
-                .map(|row| row.person.id.clone()),
-        );
-    }
-    selection.copies.extend(
-        findings
-            .direct_copies
-            .rows
-            .iter()
-            .map(|row| (row.person.id.clone(), row.holding.sku.clone())),
-    );
-    let handover = hand_over(&findings, &selection, &catalog, NOW);
+    let Demo {
+        mut sim,
+        token,
+        prices,
+        findings,
+        catalog,
+    } = demo();
+    // Nothing is excluded: every finding is selectable.
+    let handover = hand_over(&findings, &Selection::everything(&findings), &catalog, NOW);
     assert!(!handover.items.is_empty());
     // Wen's copy is held back as unsafe; the group copies are listed with their groups.
     assert!(handover

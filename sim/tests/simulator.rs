@@ -7,57 +7,33 @@ use license_desk_core::graph::ids::PlanId;
 use license_desk_core::graph::model::*;
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
-use license_desk_sim::fixtures::{g, NOW};
+use license_desk_sim::fixtures::{
+    add_license, fresh_token, g, remove_license, respond, sim_request, token_with, NOW, SCOPES,
+};
 use license_desk_sim::seed::*;
-use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator, ThrottleModel};
+use license_desk_sim::{SimConfig, SimOutcome, Simulator, ThrottleModel};
 
-const ALL: [&str; 4] = [
-    "User.ReadWrite.All",
-    "LicenseAssignment.ReadWrite.All",
-    "Organization.Read.All",
-    "GroupMember.Read.All",
-];
-
-fn token_with(scopes: &[&str]) -> String {
-    token::mint(&license_desk_sim::demo_claims(
-        "admin@contoso.example",
-        scopes,
-        (NOW / 1000) as i64,
-        3600,
-    ))
-}
-
-fn send_as(
-    sim: &mut Simulator,
-    request: &GraphRequest,
-    bearer: &str,
-    now: u64,
-    extra: &[(&str, &str)],
-) -> RawResponse {
-    let mut headers = request.headers.clone();
-    if !bearer.is_empty() {
-        headers.push(("Authorization".into(), format!("Bearer {bearer}")));
+/// What the simulator answers `request` at `now` from a shell holding `bearer`; an empty
+/// bearer sends no `Authorization` header at all.
+fn send_as(sim: &mut Simulator, request: &GraphRequest, bearer: &str, now: u64) -> RawResponse {
+    let mut incoming = sim_request(request, bearer);
+    if bearer.is_empty() {
+        incoming.headers.retain(|(name, _)| name != "Authorization");
     }
-    headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let incoming = SimRequest {
-        method: request.method.as_str().into(),
-        target: format!("/v1.0{}", request.path),
-        headers,
-        body: request.body.clone().unwrap_or_default(),
-        origin: "http://127.0.0.1:9".into(),
-    };
-    match sim.handle(&incoming, now) {
-        SimOutcome::Respond(response) => response,
-        SimOutcome::Drop => panic!("dropped"),
-    }
+    respond(sim, &incoming, now)
 }
 
 fn send(sim: &mut Simulator, request: &GraphRequest) -> RawResponse {
-    send_as(sim, request, &token_with(&ALL), NOW, &[])
+    send_as(sim, request, &fresh_token(NOW), NOW)
 }
 
 fn sim() -> Simulator {
     Simulator::new(SimConfig::default())
+}
+
+/// A simulator with `config`, and a token with every permission.
+fn configured(config: SimConfig) -> (Simulator, String) {
+    (Simulator::new(config), fresh_token(NOW))
 }
 
 fn upn(name: &str) -> String {
@@ -73,8 +49,30 @@ fn upn(name: &str) -> String {
     format!("{first}{last}@{DOMAIN}")
 }
 
+/// The user called `name`, read at `now` with `bearer`.
+fn user_as(sim: &mut Simulator, name: &str, bearer: &str, now: u64) -> User {
+    send_as(sim, &request::get_user(&upn(name)), bearer, now)
+        .parse()
+        .unwrap()
+}
+
 fn get_user(sim: &mut Simulator, name: &str) -> User {
-    send(sim, &request::get_user(&upn(name))).parse().unwrap()
+    user_as(sim, name, &fresh_token(NOW), NOW)
+}
+
+/// The user's assignment of `sku`.
+fn state_of<'a>(user: &'a User, sku: &str) -> &'a LicenseAssignmentState {
+    user.license_assignment_states
+        .iter()
+        .find(|s| s.sku_id == g(sku))
+        .unwrap()
+}
+
+/// The status Graph answers to reprocessing the licenses of the user called `name`, with
+/// `bearer` at `now`.
+fn reprocess_as(sim: &mut Simulator, name: &str, bearer: &str, now: u64) -> u16 {
+    let reprocess = request::reprocess_license_assignment(&upn(name));
+    send_as(sim, &reprocess, bearer, now).status
 }
 
 fn assign(sim: &mut Simulator, name: &str, body: &AssignLicenseBody) -> RawResponse {
@@ -93,16 +91,6 @@ fn business_rule(response: &RawResponse) -> (BusinessRule, String) {
     match error.kind {
         ErrorKind::BusinessRule(rule) => (rule, error.message),
         other => panic!("{other:?}: {}", response.body),
-    }
-}
-
-fn add(sku: &str, off: &[&str]) -> AssignLicenseBody {
-    AssignLicenseBody {
-        add_licenses: vec![AssignedLicense {
-            sku_id: g(sku),
-            disabled_plans: off.iter().map(|p| g(p)).collect(),
-        }],
-        remove_licenses: vec![],
     }
 }
 
@@ -240,7 +228,7 @@ fn assign_license_rules_use_graphs_messages() {
     );
 
     let bogus = "0ff8c1ad-0000-4000-8000-000000000000";
-    let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &add(bogus, &[])));
+    let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &add_license(bogus, &[])));
     assert_eq!(
         (rule, message),
         (
@@ -249,10 +237,18 @@ fn assign_license_rules_use_graphs_messages() {
         )
     );
 
-    let (rule, _) = business_rule(&assign(&mut sim, "Alex Wilber", &add(WINDOWS_STORE, &[])));
+    let (rule, _) = business_rule(&assign(
+        &mut sim,
+        "Alex Wilber",
+        &add_license(WINDOWS_STORE, &[]),
+    ));
     assert_eq!(rule, BusinessRule::NotAssignableToUser);
 
-    let (rule, message) = business_rule(&assign(&mut sim, "Grady Archie", &add(POWER_BI_PRO, &[])));
+    let (rule, message) = business_rule(&assign(
+        &mut sim,
+        "Grady Archie",
+        &add_license(POWER_BI_PRO, &[]),
+    ));
     assert_eq!(
         (rule, message.as_str()),
         (
@@ -261,7 +257,7 @@ fn assign_license_rules_use_graphs_messages() {
         )
     );
 
-    let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &add(E5, &[])));
+    let (rule, message) = business_rule(&assign(&mut sim, "Alex Wilber", &add_license(E5, &[])));
     assert_eq!(
         (rule, message),
         (
@@ -270,17 +266,14 @@ fn assign_license_rules_use_graphs_messages() {
         )
     );
 
-    let remove = AssignLicenseBody {
-        add_licenses: vec![],
-        remove_licenses: vec![g(E3)],
-    };
+    let remove = remove_license(E3);
     let (rule, _) = business_rule(&assign(&mut sim, "Megan Bowen", &remove));
     assert_eq!(rule, BusinessRule::InheritedLicense);
 
     let (rule, message) = business_rule(&assign(
         &mut sim,
         "Alex Wilber",
-        &add(PROJECT_PREMIUM, &[PLAN_SHAREPOINT_P2]),
+        &add_license(PROJECT_PREMIUM, &[PLAN_SHAREPOINT_P2]),
     ));
     assert_eq!(rule, BusinessRule::DependentPlan);
     assert_eq!(message, format!("License assignment failed because service plan {PLAN_SHAREPOINT_PROJECT} depends on the service plan(s) {PLAN_SHAREPOINT_P2}"));
@@ -320,7 +313,7 @@ fn demo_tenant_lets_a_user_hold_both_exchange_plans() {
     assert!(plans.contains(&g(PLAN_EXCHANGE_P1)) && plans.contains(&g(PLAN_EXCHANGE_P2)));
     // Adele has E3 (Plan 2) directly; adding Exchange Online (Plan 1) is accepted.
     assert_eq!(
-        assign(&mut sim, "Adele Vance", &add(EXCHANGE_P1, &[])).status,
+        assign(&mut sim, "Adele Vance", &add_license(EXCHANGE_P1, &[])).status,
         200
     );
     let plans = enabled_plans(&get_user(&mut sim, "Adele Vance"));
@@ -333,7 +326,11 @@ fn injected_exclusive_plans_are_refused_directly_and_recorded_by_groups() {
         injected_exclusive_plans: vec![(g(PLAN_EXCHANGE_P1), g(PLAN_EXCHANGE_P2))],
         ..Default::default()
     });
-    let (rule, message) = business_rule(&assign(&mut sim, "Adele Vance", &add(EXCHANGE_P1, &[])));
+    let (rule, message) = business_rule(&assign(
+        &mut sim,
+        "Adele Vance",
+        &add_license(EXCHANGE_P1, &[]),
+    ));
     assert_eq!(rule, BusinessRule::MutuallyExclusivePlans);
     assert_eq!(
         message,
@@ -356,11 +353,7 @@ fn injected_exclusive_plans_are_refused_directly_and_recorded_by_groups() {
     assert_eq!(assign(&mut sim, "Adele Vance", &both).status, 200);
     // Group licensing: All Staff's E3 brings Plan 2 to Pradeep, who has Plan 1 directly.
     let pradeep = get_user(&mut sim, "Pradeep Gupta");
-    let e3 = pradeep
-        .license_assignment_states
-        .iter()
-        .find(|s| s.sku_id == g(E3))
-        .unwrap();
+    let e3 = state_of(&pradeep, E3);
     assert_eq!(
         (
             e3.state.clone(),
@@ -385,17 +378,26 @@ fn injected_exclusive_plans_are_refused_directly_and_recorded_by_groups() {
         .any(|m| m.display_name.as_deref() == Some("Pradeep Gupta")));
 }
 
+/// The properties `User.ReadBasic.All` reads, sorted.
+const BASIC_PROFILE: [&str; 6] = [
+    "displayName",
+    "givenName",
+    "id",
+    "mail",
+    "surname",
+    "userPrincipalName",
+];
+
 #[test]
 fn read_basic_tokens_read_basic_profiles_without_license_properties() {
     let mut sim = sim();
-    let basic = token_with(&["User.ReadBasic.All"]);
+    let basic = token_with(&["User.ReadBasic.All"], NOW);
     let licensed = "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,usageLocation,assignedLicenses,assignedPlans,licenseAssignmentStates";
     let one = send_as(
         &mut sim,
         &GraphRequest::get(format!("/users/{}?$select={licensed}", upn("Adele Vance"))),
         &basic,
         NOW,
-        &[],
     );
     assert_eq!(one.status, 200, "{}", one.body);
     let value: serde_json::Value = serde_json::from_str(&one.body).unwrap();
@@ -407,28 +409,10 @@ fn read_basic_tokens_read_basic_profiles_without_license_properties() {
         .filter(|k| !k.starts_with("@odata"))
         .collect();
     keys.sort();
-    assert_eq!(
-        keys,
-        [
-            "displayName",
-            "givenName",
-            "id",
-            "mail",
-            "surname",
-            "userPrincipalName"
-        ]
-    );
+    assert_eq!(keys, BASIC_PROFILE);
     assert_eq!(value["displayName"], "Adele Vance");
     // The app's own user read parses, with no licenses and no usage location to show.
-    let adele: User = send_as(
-        &mut sim,
-        &request::get_user(&upn("Adele Vance")),
-        &basic,
-        NOW,
-        &[],
-    )
-    .parse()
-    .unwrap();
+    let adele = user_as(&mut sim, "Adele Vance", &basic, NOW);
     assert!(adele.assigned_licenses.is_empty() && adele.usage_location.is_none());
     // Lists and searches too; with no $select, only basic properties come back.
     for list in [
@@ -436,21 +420,13 @@ fn read_basic_tokens_read_basic_profiles_without_license_properties() {
         GraphRequest::get("/users"),
         request::find_users("adele", 10),
     ] {
-        let page = send_as(&mut sim, &list, &basic, NOW, &[]);
+        let page = send_as(&mut sim, &list, &basic, NOW);
         assert_eq!(page.status, 200, "{}", page.body);
         let value: serde_json::Value = serde_json::from_str(&page.body).unwrap();
         for user in value["value"].as_array().unwrap() {
             for key in user.as_object().unwrap().keys() {
                 assert!(
-                    [
-                        "displayName",
-                        "givenName",
-                        "id",
-                        "mail",
-                        "surname",
-                        "userPrincipalName"
-                    ]
-                    .contains(&key.as_str()),
+                    BASIC_PROFILE.contains(&key.as_str()),
                     "{key} leaked to a basic-profile token"
                 );
             }
@@ -460,22 +436,14 @@ fn read_basic_tokens_read_basic_profiles_without_license_properties() {
     for denied in [
         request::subscribed_skus(),
         request::license_details(&upn("Adele Vance")),
-        request::assign_license(&upn("Alex Wilber"), &add(FLOW_FREE, &[])),
+        request::assign_license(&upn("Alex Wilber"), &add_license(FLOW_FREE, &[])),
     ] {
-        let response = send_as(&mut sim, &denied, &basic, NOW, &[]);
+        let response = send_as(&mut sim, &denied, &basic, NOW);
         assert_eq!(response.status, 403, "{}", denied.path);
     }
     // With a full read permission too, license properties come back.
-    let full = token_with(&["User.ReadBasic.All", "User.Read.All"]);
-    let adele: User = send_as(
-        &mut sim,
-        &request::get_user(&upn("Adele Vance")),
-        &full,
-        NOW,
-        &[],
-    )
-    .parse()
-    .unwrap();
+    let full = token_with(&["User.ReadBasic.All", "User.Read.All"], NOW);
+    let adele = user_as(&mut sim, "Adele Vance", &full, NOW);
     assert_eq!(adele.assigned_licenses[0].sku_id, g(E3));
     assert_eq!(adele.usage_location.as_deref(), Some("US"));
 }
@@ -483,16 +451,8 @@ fn read_basic_tokens_read_basic_profiles_without_license_properties() {
 #[test]
 fn access_as_user_tokens_are_accepted_for_everything() {
     let mut sim = sim();
-    let cli = token_with(&["Directory.AccessAsUser.All"]);
-    let adele: User = send_as(
-        &mut sim,
-        &request::get_user(&upn("Adele Vance")),
-        &cli,
-        NOW,
-        &[],
-    )
-    .parse()
-    .unwrap();
+    let cli = token_with(&["Directory.AccessAsUser.All"], NOW);
+    let adele = user_as(&mut sim, "Adele Vance", &cli, NOW);
     assert_eq!(adele.assigned_licenses[0].sku_id, g(E3));
     let calls = [
         (request::subscribed_skus(), 200),
@@ -500,7 +460,7 @@ fn access_as_user_tokens_are_accepted_for_everything() {
         (request::license_details(&upn("Adele Vance")), 200),
         (request::groups_with_license_errors(), 200),
         (
-            request::assign_license(&upn("Alex Wilber"), &add(FLOW_FREE, &[])),
+            request::assign_license(&upn("Alex Wilber"), &add_license(FLOW_FREE, &[])),
             200,
         ),
         (
@@ -510,7 +470,7 @@ fn access_as_user_tokens_are_accepted_for_everything() {
         (request::set_usage_location(&upn("Grady Archie"), "NL"), 204),
     ];
     for (call, status) in calls {
-        let response = send_as(&mut sim, &call, &cli, NOW, &[]);
+        let response = send_as(&mut sim, &call, &cli, NOW);
         assert_eq!(response.status, status, "{}: {}", call.path, response.body);
     }
     // It is never an app role: an app token claiming it gets nothing.
@@ -520,7 +480,7 @@ fn access_as_user_tokens_are_accepted_for_everything() {
         roles: vec!["Directory.AccessAsUser.All".into()],
         ..Default::default()
     });
-    let denied = send_as(&mut sim, &request::subscribed_skus(), &app, NOW, &[]);
+    let denied = send_as(&mut sim, &request::subscribed_skus(), &app, NOW);
     assert_eq!(denied.status, 403);
 }
 
@@ -539,13 +499,18 @@ fn disabled_plans_replace_the_list_and_seats_are_counted() {
     };
     let before = seats(&mut sim);
     assert_eq!(
-        assign(&mut sim, "Alex Wilber", &add(E3, &[PLAN_SWAY, PLAN_YAMMER])).status,
+        assign(
+            &mut sim,
+            "Alex Wilber",
+            &add_license(E3, &[PLAN_SWAY, PLAN_YAMMER])
+        )
+        .status,
         200
     );
     assert_eq!(seats(&mut sim), before + 1);
     // Sending the SKU again with one plan replaces, not merges: Yammer comes back on.
     assert_eq!(
-        assign(&mut sim, "Alex Wilber", &add(E3, &[PLAN_SWAY])).status,
+        assign(&mut sim, "Alex Wilber", &add_license(E3, &[PLAN_SWAY])).status,
         200
     );
     let alex = get_user(&mut sim, "Alex Wilber");
@@ -559,10 +524,7 @@ fn disabled_plans_replace_the_list_and_seats_are_counted() {
         assign(&mut sim, "Grady Archie", &AssignLicenseBody::default()).status,
         400
     );
-    let remove = AssignLicenseBody {
-        add_licenses: vec![],
-        remove_licenses: vec![g(E3)],
-    };
+    let remove = remove_license(E3);
     assert_eq!(assign(&mut sim, "Alex Wilber", &remove).status, 200);
     assert_eq!(seats(&mut sim), before);
 }
@@ -571,28 +533,18 @@ fn disabled_plans_replace_the_list_and_seats_are_counted() {
 fn reprocess_clears_count_violation_once_a_seat_is_free() {
     let mut sim = sim();
     let isaiah = get_user(&mut sim, "Isaiah Langer");
-    let e5 = isaiah
-        .license_assignment_states
-        .iter()
-        .find(|s| s.sku_id == g(E5))
-        .unwrap();
+    let e5 = state_of(&isaiah, E5);
     assert_eq!(
         (e5.state.clone(), e5.error.clone()),
         (AssignmentState::Error, AssignmentError::CountViolation)
     );
-    let bi = isaiah
-        .license_assignment_states
-        .iter()
-        .find(|s| s.sku_id == g(POWER_BI_PRO))
-        .unwrap();
-    assert_eq!(bi.error, AssignmentError::Other);
+    assert_eq!(
+        state_of(&isaiah, POWER_BI_PRO).error,
+        AssignmentError::Other
+    );
     // Reprocessing alone doesn't help: still no seat.
     assert_eq!(
-        send(
-            &mut sim,
-            &request::reprocess_license_assignment(&upn("Isaiah Langer"))
-        )
-        .status,
+        reprocess_as(&mut sim, "Isaiah Langer", &fresh_token(NOW), NOW),
         200
     );
     let still = get_user(&mut sim, "Isaiah Langer");
@@ -601,17 +553,10 @@ fn reprocess_clears_count_violation_once_a_seat_is_free() {
         .iter()
         .any(|s| s.error == AssignmentError::CountViolation));
     // Free Diego's seat, then reprocess.
-    let remove = AssignLicenseBody {
-        add_licenses: vec![],
-        remove_licenses: vec![g(E5)],
-    };
+    let remove = remove_license(E5);
     assert_eq!(assign(&mut sim, "Diego Siciliani", &remove).status, 200);
     assert_eq!(
-        send(
-            &mut sim,
-            &request::reprocess_license_assignment(&upn("Isaiah Langer"))
-        )
-        .status,
+        reprocess_as(&mut sim, "Isaiah Langer", &fresh_token(NOW), NOW),
         200
     );
     let fixed = get_user(&mut sim, "Isaiah Langer");
@@ -623,11 +568,7 @@ fn reprocess_clears_count_violation_once_a_seat_is_free() {
         "{:?}",
         fixed.license_assignment_states
     );
-    let e5 = fixed
-        .license_assignment_states
-        .iter()
-        .find(|s| s.sku_id == g(E5))
-        .unwrap();
+    let e5 = state_of(&fixed, E5);
     assert_eq!(
         e5.last_updated_date_time.as_deref(),
         Some("2027-01-15T08:00:00Z")
@@ -658,12 +599,9 @@ fn groups_with_license_errors_and_the_consistency_level_gotcha() {
             .state,
         ProcessingState::ProcessingComplete
     );
-    let eventual = send_as(
+    let eventual = send(
         &mut sim,
-        &request::groups_with_license_errors(),
-        &token_with(&ALL),
-        NOW,
-        &[("ConsistencyLevel", "eventual")],
+        &request::groups_with_license_errors().with_header("ConsistencyLevel", "eventual"),
     );
     let error = GraphError::from_response(&eventual);
     assert_eq!(error.kind, ErrorKind::UnsupportedQuery);
@@ -694,7 +632,7 @@ fn tokens_are_checked() {
             "CompactToken parsing failed with error code: 80049217",
         ),
         (
-            token::mint(&license_desk_sim::demo_claims("a@b", &ALL, 0, 60)),
+            token::mint(&license_desk_sim::demo_claims("a@b", &SCOPES, 0, 60)),
             "Lifetime validation failed, the token is expired.",
         ),
         (
@@ -708,20 +646,19 @@ fn tokens_are_checked() {
         ),
     ];
     for (bearer, message) in cases {
-        let response = send_as(&mut sim, &read, &bearer, NOW, &[]);
+        let response = send_as(&mut sim, &read, &bearer, NOW);
         assert_eq!(response.status, 401);
         let error = GraphError::from_response(&response);
         assert_eq!(error.code.as_deref(), Some("InvalidAuthenticationToken"));
         assert_eq!(error.message, message);
         assert!(error.request_id.is_some() && error.date.is_some());
     }
-    let license_only = token_with(&["LicenseAssignment.ReadWrite.All", "User.Read.All"]);
+    let license_only = token_with(&["LicenseAssignment.ReadWrite.All", "User.Read.All"], NOW);
     let denied = send_as(
         &mut sim,
         &request::reprocess_license_assignment(&upn("Isaiah Langer")),
         &license_only,
         NOW,
-        &[],
     );
     assert_eq!(denied.status, 403);
     assert_eq!(
@@ -730,122 +667,78 @@ fn tokens_are_checked() {
     );
     let allowed = send_as(
         &mut sim,
-        &request::assign_license(&upn("Alex Wilber"), &add(FLOW_FREE, &[])),
+        &request::assign_license(&upn("Alex Wilber"), &add_license(FLOW_FREE, &[])),
         &license_only,
         NOW,
-        &[],
     );
     assert_eq!(allowed.status, 200);
 }
 
 #[test]
 fn reads_lag_writes_by_the_replication_delay() {
-    let mut sim = Simulator::new(SimConfig {
+    let (mut sim, bearer) = configured(SimConfig {
         replication_delay_ms: 2_000,
         ..Default::default()
     });
-    let bearer = token_with(&ALL);
-    let body = add(FLOW_FREE, &[]);
-    assert_eq!(
-        send_as(
-            &mut sim,
-            &request::assign_license(&upn("Alex Wilber"), &body),
-            &bearer,
-            NOW,
-            &[]
-        )
-        .status,
-        200
-    );
-    let early: User = send_as(
-        &mut sim,
-        &request::get_user(&upn("Alex Wilber")),
-        &bearer,
-        NOW + 1_000,
-        &[],
-    )
-    .parse()
-    .unwrap();
+    let write = request::assign_license(&upn("Alex Wilber"), &add_license(FLOW_FREE, &[]));
+    assert_eq!(send_as(&mut sim, &write, &bearer, NOW).status, 200);
+    let early = user_as(&mut sim, "Alex Wilber", &bearer, NOW + 1_000);
     assert!(early.assigned_licenses.is_empty());
-    let late: User = send_as(
-        &mut sim,
-        &request::get_user(&upn("Alex Wilber")),
-        &bearer,
-        NOW + 2_000,
-        &[],
-    )
-    .parse()
-    .unwrap();
+    let late = user_as(&mut sim, "Alex Wilber", &bearer, NOW + 2_000);
     assert_eq!(late.assigned_licenses.len(), 1);
 }
 
 /// Two writes per 10 s, then a third 2.5 s in: how long to wait depends on the model.
 /// Graph's token bucket refills one write every 5 s (0.5 of one is back after 2.5 s, so 3 s
 /// more); a sliding window waits until the first write is 10 s old (8 s more).
-fn throttled_third_write(model: ThrottleModel) -> (Simulator, String, RawResponse) {
-    let mut sim = Simulator::new(SimConfig {
-        write_quota: 2,
-        write_window_ms: 10_000,
-        throttle_model: model,
-        ..Default::default()
-    });
-    let bearer = token_with(&ALL);
-    let reprocess = request::reprocess_license_assignment(&upn("Megan Bowen"));
-    assert_eq!(send_as(&mut sim, &reprocess, &bearer, NOW, &[]).status, 200);
-    assert_eq!(
-        send_as(&mut sim, &reprocess, &bearer, NOW + 1_000, &[]).status,
-        200
-    );
-    let throttled = send_as(&mut sim, &reprocess, &bearer, NOW + 2_500, &[]);
-    (sim, bearer, throttled)
-}
-
 #[test]
-fn writes_are_throttled_per_app_with_retry_after() {
-    let (mut sim, bearer, throttled) = throttled_third_write(ThrottleModel::TokenBucket);
-    assert_eq!(throttled.status, 429);
-    assert_eq!(throttled.header("Retry-After"), Some("3"));
-    assert_eq!(
-        GraphError::from_response(&throttled).kind,
-        ErrorKind::Throttled
-    );
-    // Reads are not writes.
-    assert_eq!(
-        send_as(
-            &mut sim,
-            &request::subscribed_skus(),
-            &bearer,
-            NOW + 2_600,
-            &[]
-        )
-        .status,
-        200
-    );
-    let reprocess = request::reprocess_license_assignment(&upn("Megan Bowen"));
-    assert_eq!(
-        send_as(&mut sim, &reprocess, &bearer, NOW + 5_500, &[]).status,
-        200
-    );
-    assert_eq!(
-        send_as(&mut sim, &reprocess, &bearer, NOW + 5_600, &[]).status,
-        429
-    );
-}
-
-#[test]
-fn the_sliding_window_model_waits_for_the_oldest_write() {
-    let (mut sim, bearer, throttled) = throttled_third_write(ThrottleModel::SlidingWindow);
-    assert_eq!(throttled.status, 429);
-    assert_eq!(throttled.header("Retry-After"), Some("8"));
-    let reprocess = request::reprocess_license_assignment(&upn("Megan Bowen"));
-    assert_eq!(
-        send_as(&mut sim, &reprocess, &bearer, NOW + 5_500, &[]).status,
-        429
-    );
-    assert_eq!(
-        send_as(&mut sim, &reprocess, &bearer, NOW + 10_000, &[]).status,
-        200
-    );
+fn writes_are_throttled_per_app_with_retry_after_as_the_model_counts() {
+    // The model, the third write's Retry-After, and later writes: (ms after NOW, status).
+    let cases = [
+        (
+            ThrottleModel::TokenBucket,
+            "3",
+            [(5_500, 200), (5_600, 429)],
+        ),
+        (
+            ThrottleModel::SlidingWindow,
+            "8",
+            [(5_500, 429), (10_000, 200)],
+        ),
+    ];
+    for (model, retry_after, later) in cases {
+        let (mut sim, bearer) = configured(SimConfig {
+            write_quota: 2,
+            write_window_ms: 10_000,
+            throttle_model: model,
+            ..Default::default()
+        });
+        let megan = "Megan Bowen";
+        assert_eq!(reprocess_as(&mut sim, megan, &bearer, NOW), 200);
+        assert_eq!(reprocess_as(&mut sim, megan, &bearer, NOW + 1_000), 200);
+        let reprocess = request::reprocess_license_assignment(&upn(megan));
+        let throttled = send_as(&mut sim, &reprocess, &bearer, NOW + 2_500);
+        assert_eq!(throttled.status, 429, "{model:?}");
+        assert_eq!(
+            throttled.header("Retry-After"),
+            Some(retry_after),
+            "{model:?}"
+        );
+        assert_eq!(
+            GraphError::from_response(&throttled).kind,
+            ErrorKind::Throttled
+        );
+        // Reads are not writes.
+        let read = send_as(&mut sim, &request::subscribed_skus(), &bearer, NOW + 2_600);
+        assert_eq!(read.status, 200, "{model:?}");
+        for (after_ms, status) in later {
+            assert_eq!(
+                reprocess_as(&mut sim, megan, &bearer, NOW + after_ms),
+                status,
+                "{model:?}, {after_ms} ms in"
+            );
+        }
+    }
 }
 
 #[test]
@@ -877,20 +770,13 @@ fn batch_items_are_throttled_individually() {
 
 #[test]
 fn faults_are_injected_at_the_configured_rate() {
-    let mut sim = Simulator::new(SimConfig {
+    let (mut sim, bearer) = configured(SimConfig {
         fault_rate: 0.5,
         ..Default::default()
     });
-    let bearer = token_with(&ALL);
+    let incoming = sim_request(&request::subscribed_skus(), &bearer);
     let (mut drops, mut unavailable, mut timeouts, mut ok) = (0, 0, 0, 0);
     for i in 0..400 {
-        let incoming = SimRequest {
-            method: "GET".into(),
-            target: "/v1.0/subscribedSkus".into(),
-            headers: vec![("Authorization".into(), format!("Bearer {bearer}"))],
-            body: String::new(),
-            origin: "http://127.0.0.1:9".into(),
-        };
         match sim.handle(&incoming, NOW + i) {
             SimOutcome::Drop => drops += 1,
             SimOutcome::Respond(r) if r.status == 503 => unavailable += 1,

@@ -2,15 +2,14 @@
 //! the call for it: one table of cases, each planned and then sent.
 #![cfg(not(target_arch = "wasm32"))]
 
-use license_desk_core::auth::token;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::model::*;
 use license_desk_core::graph::request;
 use license_desk_core::licensing::plan::{plan, Change, Warning};
 use license_desk_core::licensing::usage_location::INVALID_USAGE_LOCATION_MESSAGE;
-use license_desk_sim::fixtures::{g, NOW};
+use license_desk_sim::fixtures::{answer, g, token_with, NOW};
 use license_desk_sim::seed::{self, FLOW_FREE, POWER_BI_PRO};
-use license_desk_sim::{SimConfig, SimOutcome, SimRequest, Simulator};
+use license_desk_sim::{SimConfig, Simulator};
 
 const FLOW_P2_VIRAL: &str = "50e68c76-46c6-4674-81f9-75456511b170";
 const SUBJECT: &str = "Alex Wilber";
@@ -133,25 +132,8 @@ fn send(
     sim: &mut Simulator,
     call: &request::GraphRequest,
 ) -> license_desk_core::graph::response::RawResponse {
-    let bearer = token::mint(&license_desk_sim::demo_claims(
-        "admin@contoso.example",
-        &["User.ReadWrite.All", "Organization.Read.All"],
-        (NOW / 1000) as i64,
-        3600,
-    ));
-    let mut headers = call.headers.clone();
-    headers.push(("Authorization".into(), format!("Bearer {bearer}")));
-    let incoming = SimRequest {
-        method: call.method.as_str().into(),
-        target: format!("/v1.0{}", call.path),
-        headers,
-        body: call.body.clone().unwrap_or_default(),
-        origin: "http://127.0.0.1:9".into(),
-    };
-    match sim.handle(&incoming, NOW) {
-        SimOutcome::Respond(response) => response,
-        SimOutcome::Drop => panic!("dropped"),
-    }
+    let bearer = token_with(&["User.ReadWrite.All", "Organization.Read.All"], NOW);
+    answer(sim, call, &bearer, NOW)
 }
 
 #[test]

@@ -8,7 +8,6 @@ use crate::state::user::use_user_screen;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::licensing::plan::Change;
-use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
 use std::collections::BTreeSet;
 
 #[component]
@@ -20,22 +19,10 @@ pub fn AddLicenseForm() -> impl IntoView {
     let off = RwSignal::new(BTreeSet::<PlanId>::new());
     // The safe default for the chosen SKU: what is off for the user today stays off.
     let carried = Signal::derive(move || {
-        let Some(sku) = chosen.get() else {
-            return BTreeSet::new();
-        };
-        screen
-            .read
-            .with_ready(|read| {
-                carried_over_disabled_plans(
-                    &read.user.license_assignment_states,
-                    &tenant.catalog.read(),
-                    None,
-                    &sku,
-                )
-            })
+        chosen
+            .get()
+            .map(|sku| screen.carried_over(&tenant.catalog.read(), None, &sku))
             .unwrap_or_default()
-            .into_iter()
-            .collect()
     });
     let options = Signal::derive(move || {
         sku_options(

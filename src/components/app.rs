@@ -8,6 +8,7 @@ use crate::components::group_page::GroupPage;
 use crate::components::groups_list::GroupsList;
 use crate::components::license_holders::LicenseHolders;
 use crate::components::pending_changes::PendingChanges;
+use crate::components::reclaim_licenses::ReclaimLicenses;
 use crate::components::saved_run_offer::SavedRunOffer;
 use crate::components::screen_nav::ScreenNav;
 use crate::components::sign_in::{SignIn, SignInChoice};
@@ -111,13 +112,14 @@ pub fn App(
                 <Show when=move || session.needs_token.with(Option::is_some)>
                     <TokenRefresh/>
                 </Show>
+                // The screen links come first, so a phone shows them before the token panel.
                 <div class="workspace">
+                    <ScreenNav/>
                     <aside class="sidebar">
                         <TokenPanel/>
                         <FindUser/>
                     </aside>
                     <div class="content">
-                        <ScreenNav/>
                         <SavedRunOffer/>
                         <div class="screen">
                         {move || match navigation.screen.get() {
@@ -125,8 +127,9 @@ pub fn App(
                             Screen::Bulk => view! { <BulkChanges/> }.into_any(),
                             Screen::Groups => view! { <GroupsList/> }.into_any(),
                             Screen::Group(_) => view! { <GroupPage/> }.into_any(),
-                            Screen::Holders(sku) => view! { <LicenseHolders sku=sku/> }.into_any(),
+                            Screen::Holders(sku, holding) => view! { <LicenseHolders sku=sku holding=holding/> }.into_any(),
                             Screen::Unlicensed => view! { <UnlicensedUsers/> }.into_any(),
+                            Screen::Reclaim => view! { <ReclaimLicenses/> }.into_any(),
                             Screen::User(_) => view! {
                                 <UserLicenses/>
                                 <PendingChanges/>

@@ -11,17 +11,18 @@ use crate::components::bulk_user_sources::BulkUserSources;
 use crate::components::saved_run_offer::LoadJournal;
 use crate::format::count;
 use crate::state::bulk::actions as bulk_runs;
-use crate::state::bulk::{BulkState, Phase};
-use crate::state::tenant::TenantState;
-use crate::transport::session::Session;
+use crate::state::bulk::BulkState;
+use crate::state::bulk::Phase;
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::bulk::operation::BulkOperation;
 
 #[component]
 pub fn BulkChanges() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let tenant = expect_context::<TenantState>();
+    let session = use_session();
+    let tenant = use_tenant();
     let bulk = expect_context::<BulkState>();
     let catalog = tenant.catalog;
     let phase = bulk.phase;
@@ -54,7 +55,15 @@ pub fn BulkChanges() -> impl IntoView {
             count(users.len(), "user", "users")
         );
         let items = operation.items(&users);
-        bulk_runs::start_preview(session, bulk, catalog, title, Some(operation), items);
+        bulk.origins.set(bulk.chosen_origins());
+        bulk_runs::start_preview(
+            session,
+            bulk,
+            catalog,
+            title,
+            Some(operation),
+            bulk_runs::fresh_journal(items),
+        );
     };
     // The permission the chosen operation needs, as the token panel predicts it.
     let may_write = move || {

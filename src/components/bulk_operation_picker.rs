@@ -4,7 +4,7 @@
 
 use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail, SkuPicker};
 use crate::state::bulk::BulkState;
-use crate::state::tenant::TenantState;
+use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::graph::ids::{PlanId, SkuId};
@@ -63,7 +63,7 @@ fn plan_id(value: &str) -> Option<PlanId> {
 
 #[component]
 pub fn BulkOperationPicker() -> impl IntoView {
-    let tenant = expect_context::<TenantState>();
+    let tenant = use_tenant();
     let bulk = expect_context::<BulkState>();
     let (start_kind, start_sku) = Kind::of(bulk.operation.get_untracked().as_ref());
     let kind = RwSignal::new(start_kind);

@@ -1,72 +1,111 @@
-//! The run's users as a table: status, user, a change summary and the error, filtered by
-//! status and paged, so ten thousand rows cost no more to show than fifty. A row opens
-//! to the user's own diff.
+//! "Users in this run": one row per user with their status, a change summary and the
+//! error, filtered by status and paged, so ten thousand rows cost no more to show than
+//! fifty. A row opens to the user's steps (a usage location set before the license, say),
+//! each with its status, error and Graph's request-ids, and the user's own diff.
 
 use crate::components::changes_view::DiffList;
-use crate::format::number;
+use crate::format::{count, number};
 use crate::state::bulk::BulkState;
 use leptos::prelude::*;
 use license_desk_core::bulk::report;
+use license_desk_core::bulk::users::{by_user, UserSteps};
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::ops::{JournalRecord, Status};
+use license_desk_core::wording::bulk as words;
 
 const PER_PAGE: usize = 50;
 
-/// A row as shown.
+/// The statuses the filter offers, in the order an admin looks for them.
+const FILTERS: [Status; 10] = [
+    Status::Done,
+    Status::NoOp,
+    Status::Failed,
+    Status::Unknown,
+    Status::Refused,
+    Status::NoSeats,
+    Status::Cancelled,
+    Status::Settling,
+    Status::Sent,
+    Status::Waiting,
+];
+
+/// A user's row as shown.
 #[derive(Clone, Debug, PartialEq)]
 struct Row {
+    /// The user's place in the run.
     index: usize,
     status: Status,
     user: String,
     change: String,
     error: String,
-    record: JournalRecord,
+    steps: Vec<JournalRecord>,
 }
 
-fn row(record: &JournalRecord, catalog: &Catalog) -> Row {
-    let user = record
-        .before
-        .as_ref()
-        .and_then(|u| u.user_principal_name.clone())
-        .unwrap_or_else(|| record.item.user.clone());
+/// What a step's error or note says, once the step has ended that way.
+fn step_error(record: &JournalRecord) -> Option<String> {
     // A user still on the way (waiting after a 429, being checked) has no error yet.
     let ended = matches!(
         record.status,
-        Status::Failed | Status::Unknown | Status::Refused | Status::Cancelled
+        Status::Failed | Status::Unknown | Status::Refused | Status::Cancelled | Status::NoSeats
     );
-    let error = record
+    if !ended {
+        return None;
+    }
+    record
         .error
         .as_ref()
-        .filter(|_| ended)
         .map(|e| match &e.code {
             Some(code) => format!("{code}: {}", e.message),
             None => e.headline.clone(),
         })
         .or_else(|| {
-            matches!(record.status, Status::Refused | Status::Unknown)
-                .then(|| record.note.clone())
-                .flatten()
+            matches!(
+                record.status,
+                Status::Refused | Status::Unknown | Status::NoSeats
+            )
+            .then(|| record.note.clone())
+            .flatten()
         })
-        .unwrap_or_default();
+}
+
+fn row(position: usize, user: &UserSteps, records: &[JournalRecord], catalog: &Catalog) -> Row {
+    let steps: Vec<JournalRecord> = user.steps.iter().map(|&i| records[i].clone()).collect();
+    let name = steps
+        .iter()
+        .find_map(|r| {
+            r.before
+                .as_ref()
+                .and_then(|u| u.user_principal_name.clone())
+        })
+        .unwrap_or_else(|| user.user.clone());
     Row {
-        index: record.index,
-        status: record.status,
-        user,
-        change: report::change_summary(record, catalog),
-        error,
-        record: record.clone(),
+        index: position,
+        status: user.status,
+        user: name,
+        change: report::user_change(records, user, catalog),
+        error: steps.iter().find_map(step_error).unwrap_or_default(),
+        steps,
+    }
+}
+
+/// A request-id as the details show it: the whole `$batch`'s is marked.
+fn request_id_text(record: &JournalRecord, id: &str) -> String {
+    if record.is_batch_request_id(id) {
+        words::batch_request_id(id)
+    } else {
+        id.to_string()
     }
 }
 
 #[component]
-fn ResultRow(row: Row) -> impl IntoView {
+fn ResultRow(row: Row, #[prop(into)] catalog: Signal<Catalog>) -> impl IntoView {
     let open = RwSignal::new(false);
     let label = format!("Details for {}", row.user);
-    let diff = row.record.diff.clone();
-    let error = row.record.error.clone();
+    let status_class = format!("badge status-{}", row.status.label());
+    let steps = row.steps.clone();
     view! {
         <tr>
-            <td><span class=format!("badge status-{}", row.status.label())>{row.status.label()}</span></td>
+            <td><span class=status_class>{words::status_words(row.status)}</span></td>
             <td>{row.user.clone()}</td>
             <td>{row.change.clone()}</td>
             <td>{row.error.clone()}</td>
@@ -77,18 +116,36 @@ fn ResultRow(row: Row) -> impl IntoView {
             </td>
         </tr>
         {move || open.get().then(|| {
-            let entries = diff.as_ref().map(|d| d.entries.clone()).unwrap_or_default();
-            let request_ids = row.record.request_ids.join(", ");
+            let catalog = catalog.get_untracked();
+            let entries: Vec<_> = steps
+                .iter()
+                .filter_map(|r| r.diff.as_ref())
+                .flat_map(|d| d.entries.clone())
+                .collect();
             view! {
                 <tr class="row-details">
                     <td colspan="5">
+                        <ol class="steps" aria-label="Steps">
+                            {steps.iter().map(|step| {
+                                let ids: Vec<String> = step.request_ids.iter().map(|id| request_id_text(step, id)).collect();
+                                view! {
+                                    <li>
+                                        <strong>{report::change_summary(step, &catalog)}</strong>
+                                        {format!(": {}", words::status_words(step.status))}
+                                        {step.error.clone().map(|e| view! { <p class="problem">{sentences(&e.headline, &e.what_to_do)}</p> })}
+                                        {step.note.clone().filter(|_| step.error.is_none() && step.status != Status::Done).map(|note| view! { <p class="hint">{note}</p> })}
+                                        {(!ids.is_empty()).then(|| view! {
+                                            <p class="hint">{if ids.len() == 1 { "request-id: " } else { "request-ids: " }}<code>{ids.join(", ")}</code></p>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
                         {if entries.is_empty() {
                             view! { <p class="hint">"No license change to show for this user."</p> }.into_any()
                         } else {
                             view! { <DiffList entries=entries/> }.into_any()
                         }}
-                        {error.clone().map(|e| view! { <p class="problem">{sentences(&e.headline, &e.what_to_do)}</p> })}
-                        {(!request_ids.is_empty()).then(|| view! { <p class="hint">"request-id: " <code>{request_ids.clone()}</code></p> })}
                     </td>
                 </tr>
             }
@@ -108,16 +165,18 @@ pub fn BulkResultsTable(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView
         let page = page.get();
         let catalog = catalog.get();
         bulk.journal.with_value(|journal| {
-            let matching: Vec<&JournalRecord> = journal
+            let users = by_user(journal);
+            let matching: Vec<(usize, &UserSteps)> = users
                 .iter()
-                .filter(|r| filter.is_none_or(|f| r.status == f))
+                .enumerate()
+                .filter(|(_, user)| filter.is_none_or(|f| user.status == f))
                 .collect();
             let total = matching.len();
             let rows: Vec<Row> = matching
                 .into_iter()
                 .skip(page * PER_PAGE)
                 .take(PER_PAGE)
-                .map(|r| row(r, &catalog))
+                .map(|(position, user)| row(position, user, journal, &catalog))
                 .collect();
             (rows, total)
         })
@@ -128,6 +187,16 @@ pub fn BulkResultsTable(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView
             page.set(pages() - 1);
         }
     });
+    let row_key = |row: &Row| {
+        (
+            row.index,
+            row.status,
+            row.steps
+                .iter()
+                .map(|s| (s.status, s.attempts, s.request_ids.len()))
+                .collect::<Vec<_>>(),
+        )
+    };
     view! {
         <section class="card bulk-table" aria-labelledby="bulk-table-title">
             <h3 id="bulk-table-title">"Users in this run"</h3>
@@ -136,27 +205,27 @@ pub fn BulkResultsTable(#[prop(into)] catalog: Signal<Catalog>) -> impl IntoView
                     <label for="bulk-filter">"Show"</label>
                     <select id="bulk-filter" on:change=move |ev| {
                         let value = event_target_value(&ev);
-                        filter.set(Status::ALL.into_iter().find(|s| s.label() == value));
+                        filter.set(FILTERS.into_iter().find(|s| s.label() == value));
                         page.set(0);
                     }>
                         <option value="">"All users"</option>
-                        {Status::ALL.into_iter().map(|s| view! { <option value=s.label()>{s.label()}</option> }).collect_view()}
+                        {FILTERS.into_iter().map(|s| view! { <option value=s.label()>{words::status_words(s)}</option> }).collect_view()}
                     </select>
                 </div>
-                <p class="hint">{move || format!("{} rows", number(shown.with(|(_, total)| *total) as i64))}</p>
+                <p class="hint">{move || count(shown.with(|(_, total)| *total), "user", "users")}</p>
             </div>
             <table class="results">
                 <caption class="visually-hidden">"Status, change and error per user"</caption>
                 <thead><tr><th scope="col">"Status"</th><th scope="col">"User"</th><th scope="col">"Change"</th><th scope="col">"Error"</th><th scope="col"><span class="visually-hidden">"Details"</span></th></tr></thead>
                 <tbody>
-                    <For each=move || shown.get().0 key=|row| (row.index, row.status, row.record.attempts, row.record.request_ids.len()) let:row>
-                        <ResultRow row=row/>
+                    <For each=move || shown.get().0 key=row_key let:row>
+                        <ResultRow row=row catalog=catalog/>
                     </For>
                 </tbody>
             </table>
             <nav class="pager" aria-label="Pages of users">
                 <button class="secondary" disabled={move || page.get() == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
-                <span>{move || format!("Page {} of {}", page.get() + 1, pages())}</span>
+                <span>{move || format!("Page {} of {}", number(page.get() as i64 + 1), number(pages() as i64))}</span>
                 <button class="secondary" disabled={move || page.get() + 1 >= pages()} on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
             </nav>
         </section>

@@ -7,12 +7,13 @@ use crate::format::count;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
 use crate::state::read::TenantRead;
-use crate::state::tenant::TenantState;
-use crate::transport::session::Session;
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::bulk::input::{BadLine, ParsedUsers};
 use license_desk_core::graph::ids::{GroupId, Guid, SkuId};
 use license_desk_core::graph::request::{self, GraphRequest};
+use license_desk_core::route::{Holding, Screen};
 
 /// Where a list of users comes from, besides the text area and the file.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -52,8 +53,8 @@ fn found_text(parsed: &ParsedUsers) -> String {
 
 #[component]
 pub fn BulkUserSources() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let tenant = expect_context::<TenantState>();
+    let session = use_session();
+    let tenant = use_tenant();
     let bulk = expect_context::<BulkState>();
     let pasted = bulk.parsed_paste;
     // The tenant's groups, to pick one from; read with the screen.
@@ -66,9 +67,11 @@ pub fn BulkUserSources() -> impl IntoView {
     let kind = RwSignal::new(ListSource::GroupMembers);
     let chosen = RwSignal::new(String::new());
     let locked = move || bulk.is_running();
-    let read_source = Action::new_local(move |(label, first): &(String, GraphRequest)| {
-        bulk_runs::read_source(session, bulk, label.clone(), first.clone())
-    });
+    let read_source = Action::new_local(
+        move |(label, first, origin): &(String, GraphRequest, Screen)| {
+            bulk_runs::read_source(session, bulk, label.clone(), first.clone(), origin.clone())
+        },
+    );
     let read_file = Action::new_local(move |file: &web_sys::File| {
         bulk_runs::read_uploaded_file(bulk, file.clone())
     });
@@ -96,14 +99,16 @@ pub fn BulkUserSources() -> impl IntoView {
             .flatten()
             .unwrap_or_else(|| id.clone())
         };
-        let (label, first) = match kind.get_untracked() {
+        let (label, first, origin) = match kind.get_untracked() {
             ListSource::GroupMembers => (
                 format!("members of {}", group_name()),
                 request::group_transitive_user_members(&group_id),
+                Screen::Group(group_id.clone()),
             ),
             ListSource::GroupErrors => (
                 format!("members of {} with license errors", group_name()),
                 request::members_with_license_errors(&group_id),
+                Screen::Group(group_id.clone()),
             ),
             ListSource::LicenseHolders => {
                 let names = tenant.names.get_untracked();
@@ -119,10 +124,11 @@ pub fn BulkUserSources() -> impl IntoView {
                 (
                     format!("holders of {name}"),
                     request::users_with_sku(&sku_id),
+                    Screen::Holders(sku_id.clone(), Holding::Any),
                 )
             }
         };
-        read_source.dispatch_local((label, first));
+        read_source.dispatch_local((label, first, origin));
     };
 
     let choices = move || match kind.get() {

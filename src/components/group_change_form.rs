@@ -7,7 +7,8 @@
 //! only the ticked warnings.
 
 use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail};
-use crate::components::pending_changes_panel::PendingChangesPanel;
+use crate::components::not_allowed::NotAllowed;
+use crate::components::pending_changes_panel::{described, PendingChangesPanel};
 use crate::state::groups::use_groups;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
@@ -17,7 +18,6 @@ use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::request;
 use license_desk_core::groups::list::carried_over_for_group;
 use license_desk_core::licensing::plan::{Change, Warning};
-use license_desk_core::wording::describe_change;
 use license_desk_core::wording::pending::Subject;
 use std::collections::BTreeSet;
 
@@ -86,29 +86,15 @@ pub fn GroupChangeForm() -> impl IntoView {
     let state = use_groups();
     let catalog = tenant.catalog;
     let allowed = move || session.may_attempt(Action::AssignGroupLicense);
-    let reason = move || {
-        Action::AssignGroupLicense
-            .permitted_by(session.claims.get().as_ref())
-            .err()
-    };
-    let changes = Signal::derive(move || {
-        catalog.with(|catalog| {
+    let (changes, refusals) = described(
+        catalog,
+        move || state.pending_changes(),
+        move || {
             state
-                .pending_changes()
-                .iter()
-                .map(|change| describe_change(change, catalog))
-                .collect::<Vec<_>>()
-        })
-    });
-    let refusals = Signal::derive(move || {
-        state
-            .planned
-            .with(|p| {
-                p.as_ref()
-                    .map(|p| catalog.with(|c| p.refusals.iter().map(|r| r.describe(c)).collect()))
-            })
-            .unwrap_or_default()
-    });
+                .planned
+                .with(|p| p.as_ref().map(|p| p.refusals.clone()).unwrap_or_default())
+        },
+    );
     let request = Signal::derive(move || {
         let group = state.open_group()?;
         state.planned.with(|p| {
@@ -122,9 +108,7 @@ pub fn GroupChangeForm() -> impl IntoView {
         <Show when=move || state.group().is_some()>
             <section class="card group-change" aria-labelledby="group-change-title">
                 <h2 id="group-change-title">"Change this group's licenses"</h2>
-                {move || (!allowed()).then(|| view! {
-                    <p id="group-change-not-allowed" class="warning-text" role="note">{format!("Changing a group's licenses is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.", reason().unwrap_or_default())}</p>
-                })}
+                <NotAllowed action=Action::AssignGroupLicense doing="Changing a group's licenses" id="group-change-not-allowed"/>
                 <AddGroupLicense/>
                 <PendingChangesPanel
                     subject=Subject::Group

@@ -4,6 +4,7 @@
 //! listed to the bulk screen with the Reprocess operation, to preview and start there.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
 use crate::state::bulk::BulkState;
 use crate::state::groups::use_groups;
@@ -56,11 +57,6 @@ pub fn GroupMembersWithErrors() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
     let navigation = use_navigation();
     let can_reprocess = move || session.may_attempt(Action::Reprocess);
-    let reprocess_reason = move || {
-        Action::Reprocess
-            .permitted_by(session.claims.get().as_ref())
-            .err()
-    };
     // The list as read so far; rows are added by "Show more" and kept in place.
     let errors = Memo::new(move |_| state.page.with_ready(|page| page.errors.clone()));
     let users = move || {
@@ -124,9 +120,7 @@ pub fn GroupMembersWithErrors() -> impl IntoView {
                         </button>
                     </div>
                     <p class="hint">"Reprocess opens Bulk changes with these users and the Reprocess operation: preview, then start the run there. Fix the cause first (for example free seats), or the errors come back."</p>
-                    {move || (!can_reprocess()).then(|| view! {
-                        <p id="reprocess-not-allowed" class="warning-text" role="note">{format!("Reprocess is not allowed by this token: it {}.", reprocess_reason().unwrap_or_default())}</p>
-                    })}
+                    <NotAllowed action=Action::Reprocess doing="Reprocess" id="reprocess-not-allowed"/>
                 </Show>
             </section>
         </Show>

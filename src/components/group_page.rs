@@ -6,8 +6,11 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::group_change_form::GroupChangeForm;
 use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
+use crate::components::not_allowed::NotAllowed;
+use crate::components::plan_switch::PlanSwitch;
 use crate::components::screen_link::ScreenLink;
-use crate::state::groups::{use_groups, GroupsState};
+use crate::state::groups::use_groups;
+use crate::state::groups::GroupsState;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
@@ -71,15 +74,12 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
         let on_now = !license.disabled_plans.contains(&plan);
         let (sku_a, plan_a, group_a) = (sku.clone(), plan.clone(), group.clone());
         let (sku_b, plan_b) = (sku.clone(), plan.clone());
-        let checked = move || intended.with(|i| i.get(&sku_b).is_some_and(|off| !off.contains(&plan_b)));
+        let on_after = Signal::derive(move || intended.with(|i| i.get(&sku_b).is_some_and(|off| !off.contains(&plan_b))));
+        let switch = Callback::new(move |on: bool| switch_plan(state, &group_a, &sku_a, &plan_a, on));
         view! {
             <li>
-                <label class="check">
-                    <input type="checkbox" prop:checked=checked
-                        disabled=move || !can_change() || removing.get()
-                        on:change=move |ev| switch_plan(state, &group_a, &sku_a, &plan_a, event_target_checked(&ev))/>
-                    {format!("{plan_name} — {} now", if on_now { "on" } else { "off" })}
-                </label>
+                <PlanSwitch label=plan_name.clone() name=plan_name on_now=Some(on_now) on_after=on_after
+                    disabled=Signal::derive(move || !can_change() || removing.get()) on_change=switch/>
             </li>
         }
     }).collect_view();
@@ -157,10 +157,7 @@ pub fn GroupPage() -> impl IntoView {
         <section class="card group-page" aria-labelledby="group-title">
             <p class="back"><ScreenLink screen=Screen::Groups>"← All groups"</ScreenLink></p>
             <h2 id="group-title" tabindex="-1">{title}</h2>
-            {move || (!allowed()).then(|| view! {
-                <p class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.",
-                    Action::ReadGroups.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default())}</p>
-            })}
+            <NotAllowed action=Action::ReadGroups doing="Reading groups"/>
             <Suspense fallback=move || allowed().then(|| view! { <p role="status" class="busy">"Reading the group…"</p> })>
                 {move || state.page.with(|_| ())}
                 {move || match shown.get() {

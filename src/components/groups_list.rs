@@ -3,6 +3,7 @@
 //! to the group's page.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
 use crate::state::groups::use_groups;
 use crate::state::tenant::use_tenant;
@@ -67,11 +68,6 @@ pub fn GroupsList() -> impl IntoView {
     let tenant = use_tenant();
     let state = use_groups();
     let allowed = move || session.may_attempt(Action::ReadGroups);
-    let reason = move || {
-        Action::ReadGroups
-            .permitted_by(session.claims.get().as_ref())
-            .err()
-    };
     // Read afresh each time the screen opens: processing states and errors move.
     Effect::new(move |_| {
         if allowed() {
@@ -105,9 +101,7 @@ pub fn GroupsList() -> impl IntoView {
                     aria-describedby=move || (!allowed()).then_some("groups-not-allowed")
                     on:click=move |_| state.list.load()>"Refresh groups"</button>
             </div>
-            {move || (!allowed()).then(|| view! {
-                <p id="groups-not-allowed" class="warning-text" role="note">{format!("Reading groups is not allowed by this token: it {}. Use “Try anyway” in the token panel if Graph may still allow it.", reason().unwrap_or_default())}</p>
-            })}
+            <NotAllowed action=Action::ReadGroups doing="Reading groups" id="groups-not-allowed"/>
             <Transition fallback=move || view! { <p role="status" class="busy">"Reading groups…"</p> }>
                 {move || state.list.with(|answer| match answer {
                     None if state.list.is_loading() => view! { <p role="status" class="busy">"Reading groups…"</p> }.into_any(),

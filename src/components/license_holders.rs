@@ -2,9 +2,11 @@
 //! group, with the state of the assignment (errors explained), read a page at a time,
 //! exported as CSV, or handed to the bulk screen.
 
+use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
 use crate::components::show_more::ShowMore;
 use crate::components::user_list_actions::UserListActions;
+use crate::state::bulk::BulkState;
 use crate::state::navigation::use_navigation;
 use crate::state::tenant::use_tenant;
 use crate::state::user_lists::{hand_to_bulk, name_groups, UserList};
@@ -13,9 +15,10 @@ use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::ids::SkuId;
 use license_desk_core::graph::request;
+use license_desk_core::groups::names::GroupName;
 use license_desk_core::lists::holders::{count, holders_csv, holders_of, Holder};
 use license_desk_core::lists::user_list::{bulk_names, PAGE_SIZE};
-use license_desk_core::route::Screen;
+use license_desk_core::route::{Holding, Screen};
 use license_desk_core::wording::lists::{holder_source, holder_state, holders_heading};
 
 /// A file name made of the SKU's part number (or id): letters, digits, `-` and `_` only.
@@ -41,10 +44,17 @@ fn holder_row(holder: Holder, sku_name: Memo<String>) -> impl IntoView {
     let source = {
         let holder = holder.clone();
         move || {
-            let name = group
-                .as_ref()
-                .and_then(|g| tenant.group_names.with(|names| names.get(g).cloned()));
-            holder_source(&holder, name.as_deref())
+            let name = group.as_ref().and_then(|g| {
+                tenant
+                    .group_names
+                    .with(|names| names.get(g).cloned().map(GroupName::Named))
+                    .or_else(|| {
+                        tenant
+                            .unreadable_groups
+                            .with(|groups| groups.contains(g).then_some(GroupName::Unreadable))
+                    })
+            });
+            holder_source(&holder, name.as_ref())
         }
     };
     let mark = if holder.is_direct() {
@@ -77,14 +87,19 @@ fn holder_row(holder: Holder, sku_name: Memo<String>) -> impl IntoView {
 }
 
 #[component]
-pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
+pub fn LicenseHolders(
+    sku: SkuId,
+    /// All holders, or only those who hold it directly.
+    holding: Holding,
+) -> impl IntoView {
+    let only_direct = holding == Holding::Direct;
     let sku_id = sku.clone();
     let catalog = use_tenant().catalog;
     let sku_name = Memo::new(move |_| catalog.with(|c| c.sku_name(&sku_id)));
     let session = use_session();
     let tenant = use_tenant();
     let navigation = use_navigation();
-    let bulk = expect_context::<crate::state::bulk::BulkState>();
+    let bulk = expect_context::<BulkState>();
     let refused = RwSignal::new(None::<String>);
     let catalog = tenant.catalog;
     let name = {
@@ -125,11 +140,15 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
     let holders = {
         let sku = sku.clone();
         Memo::new(move |_| {
-            list.pages.with(|p| {
-                p.as_ref()
-                    .map(|p| holders_of(&p.users, &sku))
-                    .unwrap_or_default()
-            })
+            list.pages
+                .with(|p| {
+                    p.as_ref()
+                        .map(|p| holders_of(&p.users, &sku))
+                        .unwrap_or_default()
+                })
+                .into_iter()
+                .filter(|holder| !only_direct || holder.is_direct())
+                .collect::<Vec<_>>()
         })
     };
     let on_more = Callback::new(move |()| list.show_more());
@@ -140,7 +159,10 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
             let sku = sku.clone();
             let file = file_name(&part());
             list.read_all(move |users| {
-                let rows = holders_of(&users, &sku);
+                let rows: Vec<_> = holders_of(&users, &sku)
+                    .into_iter()
+                    .filter(|holder| !only_direct || holder.is_direct())
+                    .collect();
                 let text = holders_csv(&rows, &catalog.get_untracked());
                 crate::browser::download(&file, "text/csv", &text);
             });
@@ -148,9 +170,24 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
     };
     let on_bulk = {
         let name = name.clone();
+        let sku = sku.clone();
         Callback::new(move |()| {
-            let label = format!("Holders of {}", name());
+            let label = if only_direct {
+                format!("Direct holders of {}", name())
+            } else {
+                format!("Holders of {}", name())
+            };
+            let sku = sku.clone();
             list.read_all(move |users| {
+                let users: Vec<_> = users
+                    .into_iter()
+                    .filter(|user| {
+                        !only_direct
+                            || holders_of(std::slice::from_ref(user), &sku)
+                                .iter()
+                                .any(|holder| holder.is_direct())
+                    })
+                    .collect();
                 refused
                     .set(hand_to_bulk(bulk, navigation, label.clone(), bulk_names(&users)).err());
             });
@@ -163,12 +200,14 @@ pub fn LicenseHolders(sku: SkuId) -> impl IntoView {
         <section class="card" aria-labelledby="holders-title">
             <h2 id="holders-title">{move || format!("Who has {}", heading_name())}</h2>
             <p><ScreenLink screen=Screen::Tenant>"← Licenses in this tenant"</ScreenLink></p>
-            {move || (!allowed()).then(|| view! {
-                <p class="warning-text" role="status">{format!(
-                    "Listing holders is disabled: the token {}. Use “Try anyway” in the token panel to let Graph decide.",
-                    Action::ReadUsers.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default()
-                )}</p>
-            })}
+            <p class="sort">"Show: "
+                {if only_direct {
+                    view! { <ScreenLink screen=Screen::Holders(sku.clone(), Holding::Any)>"every holder"</ScreenLink> " · " <strong aria-current="true">"direct holders only"</strong> }.into_any()
+                } else {
+                    view! { <strong aria-current="true">"every holder"</strong> " · " <ScreenLink screen=Screen::Holders(sku.clone(), Holding::Direct)>"direct holders only"</ScreenLink> }.into_any()
+                }}
+            </p>
+            <NotAllowed action=Action::ReadUsers doing="Listing holders"/>
             {move || list.pages.with(|p| p.as_ref().filter(|p| p.pages_read() > 0).map(|p| (p.total(), p.users.len()))).map(|(total, read)| {
                 let counts = holders.with(|h| count(h));
                 let groups = counts.by_group.values().sum::<usize>();

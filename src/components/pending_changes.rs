@@ -3,7 +3,7 @@
 //! which reads the user again and sends only what the ticked warnings cover.
 
 use crate::components::changes_view::DiffList;
-use crate::components::pending_changes_panel::PendingChangesPanel;
+use crate::components::pending_changes_panel::{described, PendingChangesPanel};
 use crate::state::tenant::use_tenant;
 use crate::state::user::use_user_screen;
 use crate::transport::session::use_session;
@@ -12,7 +12,6 @@ use license_desk_core::auth::token::Action;
 use license_desk_core::graph::request;
 use license_desk_core::licensing::diff::LicenseDiff;
 use license_desk_core::ops::Intent;
-use license_desk_core::wording::describe_change;
 use license_desk_core::wording::pending::Subject;
 
 #[component]
@@ -21,24 +20,15 @@ pub fn PendingChanges() -> impl IntoView {
     let tenant = use_tenant();
     let screen = use_user_screen();
     let catalog = tenant.catalog;
-    let changes = Signal::derive(move || {
-        catalog.with(|catalog| {
+    let (changes, refusals) = described(
+        catalog,
+        move || screen.pending_changes(),
+        move || {
             screen
-                .pending_changes()
-                .iter()
-                .map(|change| describe_change(change, catalog))
-                .collect::<Vec<_>>()
-        })
-    });
-    let refusals = Signal::derive(move || {
-        screen
-            .planned
-            .with(|p| {
-                p.as_ref()
-                    .map(|p| catalog.with(|c| p.refusals.iter().map(|r| r.describe(c)).collect()))
-            })
-            .unwrap_or_default()
-    });
+                .planned
+                .with(|p| p.as_ref().map(|p| p.refusals.clone()).unwrap_or_default())
+        },
+    );
     let request = Signal::derive(move || {
         let user = screen.open.get()?;
         screen.planned.with(|p| {

@@ -2,6 +2,7 @@
 //! replaced. Plans that are off for the user today start off (the safe default, carried
 //! over by service-plan name) and say so; the admin can change each one.
 
+use crate::components::plan_switch::PlanSwitch;
 use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::{PlanId, SkuId};
@@ -35,16 +36,14 @@ pub fn PlanChoices(
                 let checked_id = id.clone();
                 let name = catalog.plan_name(&id);
                 let kept_off = carried.contains(&id);
+                let on_after = Signal::derive(move || !off.with(|o| o.contains(&checked_id)));
+                let switch = Callback::new(move |on: bool| {
+                    off.update(|o| { if on { o.remove(&id); } else { o.insert(id.clone()); } });
+                });
+                // A plan off today starts off here: its row says "Off", or "Off → On" once ticked.
                 view! {
-                    <label class="check">
-                        <input type="checkbox" prop:checked=move || !off.with(|o| o.contains(&checked_id))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                off.update(|o| { if on { o.remove(&id); } else { o.insert(id.clone()); } });
-                            } />
-                        {name}
-                        {kept_off.then(|| view! { <span class="hint">" (off today)"</span> })}
-                    </label>
+                    <PlanSwitch label=name.clone() name=name on_now=kept_off.then_some(false)
+                        on_after=on_after on_change=switch/>
                 }
             }).collect_view()}
         </fieldset>

@@ -8,7 +8,6 @@ use crate::state::user::use_user_screen;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::licensing::plan::Change;
-use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
 use std::collections::BTreeSet;
 
 #[component]
@@ -29,22 +28,10 @@ pub fn ReplaceWith(
     let carried = {
         let from = from.clone();
         Signal::derive(move || {
-            let Some(to) = choice.get() else {
-                return BTreeSet::new();
-            };
-            screen
-                .read
-                .with_ready(|read| {
-                    carried_over_disabled_plans(
-                        &read.user.license_assignment_states,
-                        &tenant.catalog.read(),
-                        Some(&from),
-                        &to,
-                    )
-                })
+            choice
+                .get()
+                .map(|to| screen.carried_over(&tenant.catalog.read(), Some(&from), &to))
                 .unwrap_or_default()
-                .into_iter()
-                .collect()
         })
     };
     let options = {

@@ -2,28 +2,29 @@
 //! closed, found in the browser's storage on sign-in. Resuming reads users whose write
 //! may have gone out before anything is sent, so nothing is written twice. A downloaded
 //! journal can be loaded here too. A saved run this version can't read is named, with
-//! its version, and left alone.
+//! its version, and left alone. A run still running in another tab of this browser is
+//! named as such and can't be resumed here; "Check again" looks once that tab is done.
 
 use crate::format::number;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
-use crate::state::tenant::TenantState;
-use crate::transport::session::Session;
+use crate::state::navigation::use_navigation;
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::route::Screen;
 
 #[component]
 pub fn SavedRunOffer() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
-    let session = expect_context::<Session>();
-    let tenant = expect_context::<TenantState>();
-    let navigation = expect_context::<crate::state::navigation::Navigation>();
+    let session = use_session();
+    let tenant = use_tenant();
+    let navigation = use_navigation();
     let skus_ready = move || tenant.skus.with_ready(|_| ()).is_some();
     let resume = move |_| {
         let Some((header, records)) = bulk.saved.ready_untracked().and_then(|s| s.newest) else {
             return;
         };
-        bulk.saved.update_ready(|saved| saved.newest = None);
         navigation.go(Screen::Bulk);
         bulk_runs::resume_saved(
             session,
@@ -32,6 +33,11 @@ pub fn SavedRunOffer() -> impl IntoView {
             header,
             records,
         );
+    };
+    let running_elsewhere = move || {
+        bulk.saved
+            .with_ready(|saved| saved.running_elsewhere)
+            .unwrap_or(false)
     };
     let unreadable = move || {
         bulk.saved
@@ -61,11 +67,22 @@ pub fn SavedRunOffer() -> impl IntoView {
                 <section class="card saved-run" aria-labelledby="saved-run-title">
                     <h2 id="saved-run-title">"Unfinished bulk run"</h2>
                     <p>{text}</p>
-                    <p class="hint">"Resuming reads again every user whose change may already have been sent before sending anything, so no change is sent twice."</p>
-                    <div class="actions">
-                        <button class="primary" disabled=move || !skus_ready() on:click=resume>"Resume run"</button>
-                        <button class="secondary" on:click=move |_| bulk_runs::discard_saved(bulk)>"Discard"</button>
-                    </div>
+                    {move || if running_elsewhere() {
+                        view! {
+                            <p class="warning-text" role="status">"This run is running in another tab of this browser. It can be resumed here only once it stops there: finish it in that tab, or close that tab, then check again."</p>
+                            <div class="actions">
+                                <button class="secondary" on:click=move |_| bulk.saved.load()>"Check again"</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p class="hint">"Resuming reads again every user whose change may already have been sent before sending anything, so no change is sent twice."</p>
+                            <div class="actions">
+                                <button class="primary" disabled=move || !skus_ready() on:click=resume>"Resume run"</button>
+                                <button class="secondary" on:click=move |_| bulk_runs::discard_saved(bulk)>"Discard"</button>
+                            </div>
+                        }.into_any()
+                    }}
                 </section>
             }
         })}
@@ -76,7 +93,7 @@ pub fn SavedRunOffer() -> impl IntoView {
 #[component]
 pub fn LoadJournal() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
-    let session = expect_context::<Session>();
+    let session = use_session();
     let load = Action::new_local(move |file: &web_sys::File| {
         bulk_runs::load_journal_file(session, bulk, file.clone())
     });

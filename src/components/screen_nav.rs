@@ -1,5 +1,5 @@
-//! The links between screens: "Licenses in this tenant", "Bulk changes", "Groups" and
-//! "Unlicensed users". Each is a
+//! The links between screens: "Licenses in this tenant", "Bulk changes", "Groups",
+//! "Unlicensed users" and "Reclaim licenses". Each is a
 //! real link with its own address, so it can be opened in a new tab or bookmarked; a
 //! plain click changes the screen without reloading.
 
@@ -60,6 +60,7 @@ pub fn ScreenNav() -> impl IntoView {
             {link(Screen::Bulk, "Bulk changes")}
             {link(Screen::Groups, "Groups")}
             {link(Screen::Unlicensed, "Unlicensed users")}
+            {link(Screen::Reclaim, "Reclaim licenses")}
         </nav>
     }
 }

@@ -4,19 +4,23 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::screen_link::ScreenLink;
-use crate::components::tenant_subscriptions::TenantSubscriptions;
+use crate::components::tenant_subscriptions::{sku_row_id, TenantSubscriptions};
 use crate::format::number;
 use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
-use license_desk_core::graph::model::{AppliesTo, CapabilityStatus, SubscribedSku};
+use license_desk_core::graph::model::{
+    AppliesTo, CapabilityStatus, CompanySubscription, SubscribedSku,
+};
 use license_desk_core::licensing::names::Names;
-use license_desk_core::route::Screen;
+use license_desk_core::licensing::subscriptions::{by_renewal, next_renewal_ms};
+use license_desk_core::route::{Holding, Screen};
 
 #[derive(Clone, Copy, PartialEq)]
 enum SortBy {
     Name,
     Used,
     Free,
+    Renewal,
 }
 
 /// Who a SKU applies to, when it isn't plainly users.
@@ -49,7 +53,12 @@ struct NamedSku {
     plan_names: Vec<String>,
 }
 
-fn sorted(skus: Vec<SubscribedSku>, by: SortBy, names: &Names) -> Vec<NamedSku> {
+fn sorted(
+    skus: Vec<SubscribedSku>,
+    by: SortBy,
+    subscriptions: &[CompanySubscription],
+    names: &Names,
+) -> Vec<NamedSku> {
     let mut skus: Vec<NamedSku> = skus
         .into_iter()
         .map(|sku| NamedSku {
@@ -67,6 +76,12 @@ fn sorted(skus: Vec<SubscribedSku>, by: SortBy, names: &Names) -> Vec<NamedSku> 
         SortBy::Name => skus.sort_by_key(name),
         SortBy::Used => skus.sort_by_key(|s| (std::cmp::Reverse(s.sku.consumed_units), name(s))),
         SortBy::Free => skus.sort_by_key(|s| (s.sku.free_seats(), name(s))),
+        SortBy::Renewal => skus.sort_by_key(|s| {
+            (
+                by_renewal(next_renewal_ms(&s.sku.sku_id, subscriptions)),
+                name(s),
+            )
+        }),
     }
     skus
 }
@@ -83,11 +98,11 @@ fn sku_row(named: NamedSku) -> impl IntoView {
     let company = sku.applies_to == AppliesTo::Company;
     let status_class = status_class(&sku.capability_status);
     view! {
-        <tr>
+        <tr id=sku_row_id(&sku.sku_id) tabindex="-1">
             <td>
                 <div class="sku-name">{name.clone()}</div>
                 <div class="part">{sku.sku_part_number.clone()}{applies_to_note(&sku.applies_to)}</div>
-                <div><ScreenLink screen=Screen::Holders(sku.sku_id.clone()) label=format!("Who has this license: {name}")>"Who has this license"</ScreenLink></div>
+                <div><ScreenLink screen=Screen::Holders(sku.sku_id.clone(), Holding::Any) label=format!("Who has this license: {name}")>"Who has this license"</ScreenLink></div>
                 <details>
                     <summary>{crate::format::count(sku.service_plans.len(), "service plan", "service plans")}</summary>
                     <ul class="plans">
@@ -140,7 +155,7 @@ pub fn TenantLicenses() -> impl IntoView {
                     None => view! { <p role="status">"Loading subscriptions…"</p> }.into_any(),
                     Some(Err(error)) => view! { <ErrorPanel error=error.clone() context="Reading the tenant's licenses"/> }.into_any(),
                     Some(Ok(_)) => view! {
-                        <p class="sort">"Sort by: " {sort_button(SortBy::Name, "Name")} " · " {sort_button(SortBy::Used, "Most used")} " · " {sort_button(SortBy::Free, "Fewest free")}</p>
+                        <p class="sort">"Sort by: " {sort_button(SortBy::Name, "Name")} " · " {sort_button(SortBy::Used, "Most used")} " · " {sort_button(SortBy::Free, "Fewest free")} " · " {sort_button(SortBy::Renewal, "Next renewal")}</p>
                     }.into_any(),
                 })}
                 <Show when=move || tenant.skus.with_ready(|_| ()).is_some()>
@@ -148,7 +163,7 @@ pub fn TenantLicenses() -> impl IntoView {
                         <caption class="visually-hidden">"Subscriptions with seat usage"</caption>
                         <thead><tr><th scope="col">"Product"</th><th scope="col">"Seats"</th><th scope="col">"Status"</th></tr></thead>
                         <tbody>
-                            <For each=move || sorted(tenant.skus.ready().unwrap_or_default(), sort.get(), &tenant.names.read()) key=|sku| sku.clone() children=sku_row/>
+                            <For each=move || sorted(tenant.skus.ready().unwrap_or_default(), sort.get(), &tenant.subscriptions.ready().unwrap_or_default(), &tenant.names.read()) key=|sku| sku.clone() children=sku_row/>
                         </tbody>
                     </table>
                 </Show>

@@ -50,6 +50,7 @@ pub fn ThrottleNotice() -> impl IntoView {
     });
     view! {
         <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get().text()}</p>
+        {move || session.stalled.get().map(|text| view! { <p class="notice warning" role="status">{text}</p> })}
         {move || session.throttle.get().map(|wait| view! {
             <div class="notice warning">
                 {format!("{} — retrying in {}. Nothing is lost; License Desk continues by itself.", wait.reason, crate::format::duration(wait.seconds_left))}

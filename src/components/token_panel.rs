@@ -1,21 +1,15 @@
 //! Who the token signs in as, for which tenant and cloud, with which permissions, and
 //! how long it lasts. Decoded locally without verification; Graph verifies.
+//!
+//! Once signed in it folds to one line (who, how many actions the token allows, when it
+//! expires), so the screens come first; it opens by itself while something needs the
+//! admin's eye: an action the token doesn't allow, an expired token, or a token that
+//! can't be read. The admin may open or fold it at any time.
 
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
-
-fn countdown(seconds: i64) -> String {
-    if seconds <= 0 {
-        return "expired".into();
-    }
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    if h > 0 {
-        format!("{h} h {m:02} min")
-    } else {
-        format!("{m} min {s:02} s")
-    }
-}
+use license_desk_core::wording::token::{summary, time_left};
 
 #[component]
 pub fn TokenPanel() -> impl IntoView {
@@ -26,9 +20,49 @@ pub fn TokenPanel() -> impl IntoView {
             .connection
             .with(|c| c.as_ref().and_then(|c| c.endpoint.cloud()))
     };
+    let allowed = move || {
+        claims.with(|c| {
+            Action::ALL
+                .into_iter()
+                .filter(|action| action.permitted_by(c.as_ref()).is_ok())
+                .count()
+        })
+    };
+    // Open by itself while something needs attention; the admin's own choice wins.
+    let needs_eye = move || {
+        claims.with(|c| match c {
+            None => true,
+            Some(c) => c.is_expired(session.now.get()) || allowed() < Action::ALL.len(),
+        })
+    };
+    let chosen = RwSignal::new(None::<bool>);
+    let open = move || chosen.get().unwrap_or_else(needs_eye);
+    let line = move || {
+        claims.with(|c| {
+            c.as_ref().map(|c| {
+                summary(
+                    allowed(),
+                    Action::ALL.len(),
+                    c.seconds_left(session.now.get()),
+                )
+            })
+        })
+    };
     view! {
         <section class="card token-panel" aria-labelledby="token-title">
-            <h2 id="token-title">"Signed in"</h2>
+            <details prop:open=open on:toggle=move |ev| {
+                let now_open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                if now_open != open() {
+                    chosen.set(Some(now_open));
+                }
+            }>
+            <summary>
+                <h2 id="token-title">"Signed in"</h2>
+                {move || claims.with(|c| c.as_ref().and_then(|c| c.identity().map(str::to_string))).map(|who| view! {
+                    <span class="token-identity">{who}</span>
+                })}
+                {move || line().map(|line| view! { <span class="token-line">{line}</span> })}
+            </summary>
             {move || match claims.get() {
                 None => view! {
                     <p class="warning-text" role="status">"This token is not a JWT, so License Desk can't show who it belongs to or what it allows. Graph will still decide."</p>
@@ -48,7 +82,7 @@ pub fn TokenPanel() -> impl IntoView {
                             <dt>"Directory roles"</dt>
                             <dd>{if roles.is_empty() { "none that matter for licensing".to_string() } else { roles.join(", ") }}</dd>
                             <dt>"Expires"</dt>
-                            <dd data-testid="expiry">{left.map(countdown).unwrap_or_else(|| "no expiry claim".into())}</dd>
+                            <dd data-testid="expiry">{left.map(time_left).unwrap_or_else(|| "no expiry claim".into())}</dd>
                         </dl>
                         {(!audience_ok).then(|| view! { <p class="warning-text" role="status">"Warning: this token's audience is not Microsoft Graph for the chosen cloud; Graph will reject it."</p> })}
                         {c.reads_basic_profiles_only().then(|| view! { <p class="warning-text" role="status">"Warning: User.ReadBasic.All reads basic profiles only; Graph returns no licenses, assignment states or usage location with it. Use User.Read.All or higher."</p> })}
@@ -79,6 +113,7 @@ pub fn TokenPanel() -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            </details>
         </section>
     }
 }

@@ -1,9 +1,11 @@
 //! "Unlicensed users": every user with no license at all (an advanced query), read a
 //! page at a time, exported as CSV, or handed to the bulk screen to be licensed.
 
+use crate::components::not_allowed::NotAllowed;
 use crate::components::screen_link::ScreenLink;
 use crate::components::show_more::ShowMore;
 use crate::components::user_list_actions::UserListActions;
+use crate::state::bulk::BulkState;
 use crate::state::navigation::use_navigation;
 use crate::state::user_lists::{hand_to_bulk, UserList};
 use crate::transport::session::use_session;
@@ -21,7 +23,7 @@ fn no_op(_: &[User]) {}
 pub fn UnlicensedUsers() -> impl IntoView {
     let session = use_session();
     let navigation = use_navigation();
-    let bulk = expect_context::<crate::state::bulk::BulkState>();
+    let bulk = expect_context::<BulkState>();
     let list = UserList::new(session, no_op);
     let refused = RwSignal::new(None::<String>);
     let allowed = move || session.may_attempt(Action::ReadUsers);
@@ -58,12 +60,7 @@ pub fn UnlicensedUsers() -> impl IntoView {
         <section class="card" aria-labelledby="unlicensed-title">
             <h2 id="unlicensed-title">"Unlicensed users"</h2>
             <p class="hint">"Users who hold no license at all, directly or through a group."</p>
-            {move || (!allowed()).then(|| view! {
-                <p class="warning-text" role="status">{format!(
-                    "Listing users is disabled: the token {}. Use “Try anyway” in the token panel to let Graph decide.",
-                    Action::ReadUsers.permitted_by(session.claims.get().as_ref()).err().unwrap_or_default()
-                )}</p>
-            })}
+            <NotAllowed action=Action::ReadUsers doing="Listing users"/>
             {move || list.pages.with(|p| p.as_ref().filter(|p| p.pages_read() > 0).map(|p| (p.total(), p.users.len()))).map(|(total, read)| view! {
                 <p class="list-count" role="status" data-testid="unlicensed-count">{unlicensed_heading(total, read)}</p>
             })}

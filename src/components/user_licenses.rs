@@ -8,17 +8,20 @@
 
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::plan_switch::PlanSwitch;
 use crate::components::replace_with::ReplaceWith;
+use crate::components::seat_holders::SeatHolders;
 use crate::state::tenant::use_tenant;
 use crate::state::user::actions::{ERROR_ID, STATUS_ID};
-use crate::state::user::{use_user_screen, UserScreen};
+use crate::state::user::use_user_screen;
+use crate::state::user::UserScreen;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
 use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::{
-    AssignedLicense, LicenseAssignmentState, LicenseDetails, User,
+    AssignedLicense, AssignmentError, LicenseAssignmentState, LicenseDetails, User,
 };
 use license_desk_core::graph::request::{self, Cloud};
 use license_desk_core::licensing::catalog::Catalog;
@@ -99,6 +102,8 @@ struct AssignmentCard {
     state_text: String,
     state_class: &'static str,
     problem: Option<String>,
+    /// Graph found no free seat for it: who holds the seats is shown beside.
+    no_seats: bool,
     plans: Vec<PlanRow>,
 }
 
@@ -161,6 +166,7 @@ fn assignment_cards(
             AssignmentCard {
                 sku: state.sku_id.clone(),
                 problem: explain_assignment_error(&state.error, &sku_name),
+                no_seats: state.error == AssignmentError::CountViolation,
                 source: source_label(state, catalog),
                 group: state
                     .assigned_by_group
@@ -231,14 +237,12 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
                 <td>{row.name.clone()}</td>
                 <td>
                     {if direct {
+                        let toggle = Callback::new(move |enabled: bool| {
+                            toggle_plan(screen, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
+                        });
                         view! {
-                            <input type="checkbox" aria-label=toggle_label prop:checked=on_intended
-                                disabled=cannot_assign
-                                on:change=move |ev| {
-                                    let enabled = event_target_checked(&ev);
-                                    toggle_plan(screen, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
-                                } />
-                            {move || if on_intended.get() { " On" } else { " Off" }}
+                            <PlanSwitch label=toggle_label on_now=Some(on_now) on_after=on_intended
+                                disabled=cannot_assign on_change=toggle/>
                         }.into_any()
                     } else {
                         view! { <span>{if on_now { "On" } else { "Off" }}</span> }.into_any()
@@ -260,6 +264,7 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
                 <p class=card.state_class>{card.state_text}</p>
             </div>
             {card.problem.map(|p| view! { <p class="warning-text" role="note">{p}</p> })}
+            {card.no_seats.then(|| view! { <SeatHolders sku=card.sku.clone()/> })}
             <details
                 prop:open=move || open_lists.with(|o| o.contains(&list_key))
                 on:toggle=move |ev| {
@@ -423,7 +428,12 @@ pub fn UserLicenses() -> impl IntoView {
     view! {
         {move || match phase.get() {
             Phase::Loading => view! { <section class="card"><p role="status">"Loading user…"</p></section> }.into_any(),
-            Phase::Failed(error) => view! { <section class="card"><ErrorPanel error=error context="Reading the user"/></section> }.into_any(),
+            Phase::Failed(error) => view! {
+                <section class="card">
+                    <ErrorPanel error=error context="Reading the user"/>
+                    <button type="button" on:click=move |_| screen.read.load()>"Try again"</button>
+                </section>
+            }.into_any(),
             Phase::Ready(user_id) => untrack(move || {
                 let controls = CardControls {
                     screen,
@@ -435,6 +445,7 @@ pub fn UserLicenses() -> impl IntoView {
                 };
                 let reprocess_denied = move || session.claims.with(|c| Action::Reprocess.permitted_by(c.as_ref()).err()).filter(|_| !session.may_attempt(Action::Reprocess));
                 let reprocess_id = user_id.clone();
+                let nothing_to_reprocess = move || screen.user().as_ref().and_then(license_desk_core::ops::intent::nothing_to_reprocess);
                 let reprocess = move |_| crate::state::user::actions::start(session, tenant, screen, reprocess_id.clone(), Intent::Reprocess, Vec::new());
                 view! {
                     <section class="card user" aria-labelledby="licenses-title">
@@ -447,7 +458,9 @@ pub fn UserLicenses() -> impl IntoView {
                             <div class="actions">
                                 <button class="secondary" disabled=move || reprocess_denied().is_some() || screen.is_busy()
                                     title=move || reprocess_denied().unwrap_or_default()
+                                    aria-describedby=move || nothing_to_reprocess().map(|_| "reprocess-hint")
                                     on:click=reprocess>"Reprocess"</button>
+                                {move || nothing_to_reprocess().map(|why| view! { <p class="hint" id="reprocess-hint">{why}</p> })}
                                 {move || reprocess_denied().map(|why| view! { <p class="hint">{format!("Reprocess is disabled: the token {why}. Use “Try anyway” in the token panel to let Graph decide.")}</p> })}
                             </div>
                         </div>
@@ -472,7 +485,12 @@ pub fn UserLicenses() -> impl IntoView {
                         {move || screen.action_error.get().map(|e| view! {
                             <div id=ERROR_ID tabindex="-1"><ErrorPanel error=e context="The last action"/></div>
                         })}
+                        {move || screen.unknown_change.with(Option::is_some).then(|| view! {
+                            <button class="secondary" disabled=move || screen.busy.with(Option::is_some)
+                                on:click=move |_| crate::state::user::actions::check_again(session, tenant, screen)>"Check again"</button>
+                        })}
                         {move || screen.busy.get().map(|b| view! { <p id=STATUS_ID tabindex="-1" role="status" class="busy">{b}</p> })}
+                        {move || screen.action_note.get().map(|note| view! { <p id=STATUS_ID tabindex="-1" role="status" class="info">{note}</p> })}
                     </section>
                 }.into_any()
             }),

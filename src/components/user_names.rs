@@ -8,12 +8,18 @@ use leptos::prelude::*;
 const SHOWN: usize = 20;
 
 #[component]
-pub fn UserNames(users: Vec<String>) -> impl IntoView {
+pub fn UserNames(
+    users: Vec<String>,
+    /// The rest are in the exported report, not the exported preview.
+    #[prop(optional)]
+    in_report: bool,
+) -> impl IntoView {
     let more = users.len().saturating_sub(SHOWN);
+    let export = if in_report { "report" } else { "preview" };
     view! {
         <ul class="user-list">
             {users.into_iter().take(SHOWN).map(|user| view! { <li>{user}</li> }).collect_view()}
-            {(more > 0).then(|| view! { <li class="hint">{format!("and {} more (in the exported preview)", number(more as i64))}</li> })}
+            {(more > 0).then(|| view! { <li class="hint">{format!("and {} more (in the exported {export})", number(more as i64))}</li> })}
         </ul>
     }
 }

@@ -1,24 +1,28 @@
 //! "Check before applying": each warning of the planned change as a checkbox the admin
 //! must tick ("I understand: …"), the same on the user, group and bulk screens. What is
 //! ticked lives in the core's [`Checklist`], keyed by the warning itself, so a tick never
-//! outlives the warning it acknowledged.
+//! outlives the warning it acknowledged. Planner warnings are the usual kind; the
+//! reclaim screen's mailbox warning is ticked here too.
 
 use leptos::prelude::*;
-use license_desk_core::licensing::checklist::Checklist;
-use license_desk_core::licensing::plan::Warning;
+use license_desk_core::licensing::checklist::{Acknowledge, Checklist};
+use std::hash::Hash;
 
 #[component]
-pub fn WarningChecklist(
+pub fn WarningChecklist<W>(
     /// The plan's warnings and the ticks given to them.
-    checklist: RwSignal<Checklist>,
+    checklist: RwSignal<Checklist<W>>,
     /// The words for a warning, as `Warning::describe` says it with the tenant's names.
     #[prop(into)]
-    describe: Callback<Warning, String>,
+    describe: Callback<W, String>,
     /// The users a warning affects, when there are many (a bulk run): counted in its
     /// label and listed under it.
     #[prop(optional, into)]
-    affected: Option<Callback<Warning, Vec<String>>>,
-) -> impl IntoView {
+    affected: Option<Callback<W, Vec<String>>>,
+) -> impl IntoView
+where
+    W: Acknowledge + Eq + Hash + Send + Sync + 'static,
+{
     let warnings = move || checklist.with(|c| c.warnings().to_vec());
     view! {
         <Show when=move || checklist.with(|c| !c.is_empty())>

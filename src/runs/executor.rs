@@ -12,12 +12,23 @@
 //! effects of the first are carried out. No borrow of the workflow is held while an
 //! observer runs, so an observer may call back in.
 //!
-//! A run belongs to the tenant it started in. After signing out or into another tenant
-//! its answers are dropped unseen and it sends nothing more. A 401 pauses the run; the
-//! fresh token the admin pastes resumes it ([`fresh_token`]).
+//! A run belongs to the tenant it started in. Each request takes the credentials at the
+//! moment it goes out, and only while the session is still in the run's epoch
+//! ([`Session::credentials_in`]): after signing out or into another tenant the run sends
+//! nothing more, not even what it asked for before, and its answers are dropped unseen.
+//! A 401 pauses the run; the fresh token the admin pastes resumes it ([`fresh_token`]).
+//!
+//! With a journal, a step's sends wait for its records to be saved ([`Barrier`]). When
+//! their turn comes each is checked again: the run's tenant may have been left (nothing
+//! goes), or the workflow may no longer want it, cancelled or paused meanwhile
+//! ([`Workflow::may_send`]). A save that fails pauses the workflow
+//! ([`Signal::JournalNotSaved`]). A send that does not go is answered
+//! [`Outcome::NotSent`], so no write leaves the browser that the saved journal doesn't
+//! know about, or after a cancel.
 
-use crate::transport::session::{Session, ThrottleWait};
+use crate::transport::session::{Connection, Session, ThrottleWait};
 use leptos::prelude::*;
+use license_desk_core::auth::access_token::AccessToken;
 use license_desk_core::graph::activity::LogEntry;
 use license_desk_core::graph::error::{ErrorKind, GraphError};
 use license_desk_core::graph::request::GraphRequest;
@@ -30,8 +41,9 @@ use std::rc::Rc;
 
 /// Makes the journal durable: awaited after a step's records were handed to the
 /// observer and before that step's requests go out, so a closed tab never leaves a write
-/// sent that the saved journal doesn't know about.
-pub type Barrier = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = ()>>>>;
+/// sent that the saved journal doesn't know about. `Err` says why it could not be saved
+/// (the run then pauses, and nothing held back goes out).
+pub type Barrier = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>>>>>;
 
 /// Where a run's throttling waits are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,12 +221,40 @@ impl<W: Workflow + 'static> RunHandle<W> {
         };
         let handle = self.clone();
         leptos::task::spawn_local(async move {
-            barrier().await;
-            for effect in held {
-                handle.perform(&effect);
-                handle.show(&effect);
-            }
+            let saved = barrier().await;
+            handle.release(held, saved);
         });
+    }
+
+    /// The sends held back for the journal, once it was saved (or not): each goes only if
+    /// the run's tenant is still the session's and the workflow still wants it; the
+    /// others are answered [`Outcome::NotSent`]. When the journal was not saved, none goes
+    /// and the workflow pauses first.
+    fn release(&self, held: Vec<W::Effect>, saved: Result<(), String>) {
+        if self.is_stale() {
+            return; // The tenant was left: the run is over, and nothing more goes out.
+        }
+        if saved.is_err() {
+            self.signal(Signal::JournalNotSaved);
+        }
+        let mut not_sent = Vec::new();
+        for effect in held {
+            let Duty::Send { id, .. } = W::duty(&effect) else {
+                continue;
+            };
+            if saved.is_ok() && !self.is_stale() && self.with(|workflow| workflow.may_send(id)) {
+                self.perform(&effect);
+                self.show(&effect);
+            } else {
+                not_sent.push(id);
+            }
+        }
+        for id in not_sent {
+            self.signal(Signal::Response {
+                id,
+                outcome: Outcome::NotSent,
+            });
+        }
     }
 
     /// Hands `effect` to the observer, holding no borrow while it runs.
@@ -226,9 +266,15 @@ impl<W: Workflow + 'static> RunHandle<W> {
     fn perform(&self, effect: &W::Effect) {
         match W::duty(effect) {
             Duty::Send { id, request } => {
+                // The credentials are taken now, for the run's own tenant only.
+                let Some(credentials) = self.0.session.credentials_in(self.0.epoch) else {
+                    return; // Signed out or into another tenant: nothing more goes out.
+                };
                 let handle = self.clone();
                 let request = request.clone();
-                leptos::task::spawn_local(async move { handle.exchange(id, request).await });
+                leptos::task::spawn_local(async move {
+                    handle.exchange(id, request, credentials).await
+                });
             }
             Duty::WakeAt(at) => {
                 let delay = at.saturating_sub(crate::browser::now_ms());
@@ -255,9 +301,16 @@ impl<W: Workflow + 'static> RunHandle<W> {
     }
 
     /// Sends one request of the run, logs it, and feeds the answer back.
-    async fn exchange(&self, id: RequestId, request: GraphRequest) {
+    async fn exchange(
+        &self,
+        id: RequestId,
+        request: GraphRequest,
+        credentials: (Connection, AccessToken),
+    ) {
         let session = self.0.session;
-        if let Some(outcome) = exchange_logged(session, &request, || self.is_stale()).await {
+        if let Some(outcome) =
+            exchange_logged(session, credentials, &request, || self.is_stale()).await
+        {
             self.signal(Signal::Response { id, outcome });
         }
     }
@@ -300,16 +353,18 @@ impl<W: Workflow + 'static> RunHandle<W> {
     }
 }
 
-/// Sends one request, logs it and returns what became of it; `None` when signed out or
-/// when `is_stale` says the run's tenant was left while the request was out.
+/// Sends one request with the run's `credentials`, logs it and returns what became of
+/// it; `None` when `is_stale` says the run's tenant was left, before it went out or
+/// while it was out.
 async fn exchange_logged(
     session: Session,
+    (connection, token): (Connection, AccessToken),
     request: &GraphRequest,
     is_stale: impl Fn() -> bool,
 ) -> Option<Outcome> {
-    let Some((connection, token)) = session.credentials() else {
-        return None; // Signed out: the run ends with the tenant.
-    };
+    if is_stale() {
+        return None;
+    }
     let started = crate::browser::now_ms();
     let result = crate::transport::execute(&connection, request, &token).await;
     if is_stale() {

@@ -8,14 +8,16 @@
 use crate::transport::session::{Session, ThrottleWait};
 use leptos::prelude::*;
 use license_desk_core::graph::activity::LogEntry;
-use license_desk_core::graph::error::GraphError;
+use license_desk_core::graph::batch::BatchResponse;
+use license_desk_core::graph::error::{ErrorKind, GraphError};
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{
     CompanySubscription, Group, LicenseDetails, ODataPage, SubscribedSku, User,
 };
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::graph::response::RawResponse;
-use license_desk_core::graph::retry::{Attempt, Decision, RetryPolicy};
+use license_desk_core::graph::retry::{Attempt, Decision, RetryPolicy, STALLED_READ_ATTEMPTS};
+use license_desk_core::groups::names::{self, GroupName};
 
 /// Shows a countdown for `delay_ms`. Returns false if the admin stopped waiting.
 async fn wait_with_countdown(session: Session, delay_ms: u64, reason: String) -> bool {
@@ -42,11 +44,20 @@ async fn drop_stale_answer<T>() -> T {
     std::future::pending().await
 }
 
-/// Sends a read, retrying throttling and transient failures within the policy.
+/// Sends a read, retrying throttling and transient failures within the policy. A read
+/// Graph leaves unanswered is said to be retried while it is, and fails after
+/// [`STALLED_READ_ATTEMPTS`].
 pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse, GraphError> {
-    if request.method.is_write() {
+    if request.method.is_write() && !request.is_read_only_batch() {
         return Err(GraphError::refused_write());
     }
+    let answer = send_read(session, request).await;
+    session.stalled.set(None);
+    answer
+}
+
+async fn send_read(session: Session, request: GraphRequest) -> Result<RawResponse, GraphError> {
+    let mut unanswered = 0;
     let policy = RetryPolicy::default();
     let is_write = false;
     let epoch = session.epoch();
@@ -95,6 +106,21 @@ pub async fn send(session: Session, request: GraphRequest) -> Result<RawResponse
                 _ => None,
             },
         });
+        if let Err(error) = &result {
+            if error.kind == ErrorKind::Timeout {
+                unanswered += 1;
+                if unanswered >= STALLED_READ_ATTEMPTS {
+                    return result;
+                }
+                session
+                    .stalled
+                    .set(Some(license_desk_core::wording::stalled_read(
+                        crate::transport::timeout_seconds(&connection),
+                        unanswered + 1,
+                        STALLED_READ_ATTEMPTS,
+                    )));
+            }
+        }
         match decision {
             Decision::RetryAfter { delay_ms } => {
                 let reason = match status {
@@ -153,6 +179,18 @@ pub async fn subscribed_skus(session: Session) -> Result<Vec<SubscribedSku>, Gra
 
 pub async fn group(session: Session, id: &GroupId) -> Result<Group, GraphError> {
     fetch(session, request::get_group(id)).await
+}
+
+/// The names of `groups`, twenty to a `$batch`; a group whose batch failed, or whose item
+/// was throttled, is left out.
+pub async fn group_names(session: Session, groups: Vec<GroupId>) -> Vec<(GroupId, GroupName)> {
+    let mut names = Vec::new();
+    for batch in names::name_batches(&groups) {
+        if let Ok(answer) = fetch::<BatchResponse>(session, batch).await {
+            names.extend(names::names_in(&groups, &answer));
+        }
+    }
+    names
 }
 
 /// One page of users, with the `request-id` Graph gave it. The first page comes from

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod groups;
 pub mod navigation;
 pub mod read;
+pub mod reclaim;
 pub mod tenant;
 pub mod user;
 pub mod user_lists;

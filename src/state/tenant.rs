@@ -10,6 +10,7 @@ use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
+use license_desk_core::groups::names::GroupName;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::names::Names;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct TenantState {
     pub skus: TenantRead<Vec<SubscribedSku>>,
     pub group_names: RwSignal<BTreeMap<GroupId, String>>,
+    /// Groups Graph would not name: the token may not read them, or they are gone.
+    pub unreadable_groups: RwSignal<BTreeSet<GroupId>>,
     /// Friendly SKU and plan names: none until the table arrives. Not the tenant's, so
     /// signing out keeps them.
     pub names: RwSignal<Names>,
@@ -59,6 +62,7 @@ impl TenantState {
         TenantState {
             skus,
             group_names,
+            unreadable_groups: RwSignal::new(BTreeSet::new()),
             names,
             catalog,
             subscriptions,
@@ -70,6 +74,7 @@ impl TenantState {
     pub fn clear(&self) {
         self.skus.forget();
         self.group_names.set(BTreeMap::new());
+        self.unreadable_groups.set(BTreeSet::new());
         self.subscriptions.forget();
         self.names_asked.set_value(BTreeSet::new());
     }
@@ -86,6 +91,36 @@ impl TenantState {
         self.names_asked
             .try_update_value(|asked| asked.insert(group.clone()))
             .unwrap_or(false)
+    }
+
+    /// Reads the names of those of `groups` not yet asked about, in `$batch`es, and
+    /// remembers each name, or that Graph would not give it.
+    pub async fn name_groups(&self, session: Session, groups: impl IntoIterator<Item = GroupId>) {
+        let wanted: Vec<GroupId> = groups
+            .into_iter()
+            .filter(|group| self.ask_for_group_name(group))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let answered = crate::runs::reads::group_names(session, wanted.clone()).await;
+        // Those Graph gave no answer for (a failed batch, a throttled item) are asked
+        // again when a screen next needs them.
+        self.names_asked.update_value(|asked| {
+            for group in &wanted {
+                if !answered.iter().any(|(named, _)| named == group) {
+                    asked.remove(group);
+                }
+            }
+        });
+        for (group, name) in answered {
+            match name {
+                GroupName::Named(name) => self.name_group(group, name),
+                GroupName::Unreadable => self.unreadable_groups.update(|groups| {
+                    groups.insert(group);
+                }),
+            }
+        }
     }
 
     /// Remembers a group's name (for "Group: All Staff").

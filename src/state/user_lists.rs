@@ -6,6 +6,7 @@
 //! The paging rules (headers repeated on next pages, links kept on the endpoint) are the
 //! core's [`UserPages`]; this module only sends its requests.
 
+use crate::state::read::TenantRead;
 use crate::state::tenant::TenantState;
 use crate::transport::session::Session;
 use leptos::prelude::*;
@@ -15,6 +16,7 @@ use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::{GroupId, SkuId};
 use license_desk_core::graph::model::User;
 use license_desk_core::graph::request::GraphRequest;
+use license_desk_core::lists::holders::{count, holders_of, HolderCounts};
 use license_desk_core::lists::user_list::UserPages;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -192,31 +194,50 @@ async fn read_pages(session: Session, list: ListSignals, after_page: AfterPage, 
 }
 
 /// Reads the names of the groups `users` inherit `sku` from, when the token may read
-/// groups and the name is not known yet. Each group is asked for once per tenant; a
-/// group that can't be read keeps showing its id.
+/// groups and the name is not known yet, twenty to a `$batch`. Each group is asked for
+/// once per tenant; a group that can't be read (or any, when the token may not read
+/// groups) is marked so, and shows its id.
 pub fn name_groups(session: Session, tenant: TenantState, users: &[User], sku: &SkuId) {
-    if !session.may_attempt(Permission::ReadGroups) {
-        return;
-    }
     let wanted: BTreeSet<GroupId> = users
         .iter()
         .flat_map(|user| &user.license_assignment_states)
         .filter(|state| &state.sku_id == sku)
         .filter_map(|state| state.assigned_by_group.clone())
-        .filter(|group| tenant.ask_for_group_name(group))
         .collect();
-    if wanted.is_empty() {
+    if !session.may_attempt(Permission::ReadGroups) {
+        tenant
+            .unreadable_groups
+            .update(|groups| groups.extend(wanted));
         return;
     }
-    spawn_local(async move {
-        for group in wanted {
-            if let Ok(found) = crate::runs::reads::group(session, &group).await {
-                if let Some(name) = found.display_name {
-                    tenant.name_group(group, name);
-                }
-            }
-        }
-    });
+    spawn_local(async move { tenant.name_groups(session, wanted).await });
+}
+
+/// Who holds the seats of `sku`: every holder read (pages of 999), those in error left
+/// out (they hold no seat), counted by source, with the groups' names read. Said beside
+/// a "no free seats" error.
+pub fn seat_holders(session: Session, tenant: TenantState, sku: SkuId) -> TenantRead<HolderCounts> {
+    TenantRead::eager(session, move || {
+        let sku = sku.clone();
+        (session.connected.get() && session.may_attempt(Permission::ReadUsers)).then_some(
+            async move {
+                let (users, _) = crate::runs::reads::all_users(
+                    session,
+                    license_desk_core::graph::request::sku_holders(&sku, 999),
+                    |_| {},
+                )
+                .await?;
+                let seated: Vec<_> = holders_of(&users, &sku)
+                    .into_iter()
+                    .filter(|holder| !holder.error.is_error())
+                    .collect();
+                tenant
+                    .name_groups(session, seated.iter().filter_map(|h| h.group().cloned()))
+                    .await;
+                Ok(count(&seated))
+            },
+        )
+    })
 }
 
 /// Hands `users` to the bulk screen as one source named `label`, and opens it. A
@@ -238,7 +259,16 @@ pub fn hand_to_bulk(
     ) {
         bulk.reset_run();
     }
-    if !bulk.hand_over(SourceList { label, users }, None) {
+    // The screen the users were chosen on is the way back from the run.
+    let origin = Some(navigation.screen.get_untracked());
+    if !bulk.hand_over(
+        SourceList {
+            label,
+            users,
+            origin,
+        },
+        None,
+    ) {
         return Err("A bulk run is under way: wait for it to finish, then select again.".into());
     }
     navigation.go(license_desk_core::route::Screen::Bulk);

@@ -8,6 +8,7 @@
 use crate::state::bulk::BulkState;
 use crate::state::groups::GroupsState;
 use crate::state::navigation::Navigation;
+use crate::state::reclaim::ReclaimState;
 use crate::state::tenant::TenantState;
 use crate::state::user::UserScreen;
 use crate::transport::session::{Connection, Session};
@@ -24,6 +25,7 @@ pub struct Workspace {
     pub navigation: Navigation,
     pub bulk: BulkState,
     pub groups: GroupsState,
+    pub reclaim: ReclaimState,
 }
 
 impl Workspace {
@@ -36,6 +38,7 @@ impl Workspace {
             navigation,
             bulk: BulkState::new(session),
             groups: GroupsState::new(session, tenant, navigation),
+            reclaim: ReclaimState::new(session, tenant),
         }
     }
 
@@ -47,6 +50,7 @@ impl Workspace {
         provide_context(self.navigation);
         provide_context(self.bulk);
         provide_context(self.groups);
+        provide_context(self.reclaim);
         self
     }
 
@@ -110,6 +114,7 @@ impl Workspace {
         self.user.clear();
         self.bulk.clear();
         self.groups.clear();
+        self.reclaim.clear();
         self.navigation.reset();
     }
 }

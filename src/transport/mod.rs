@@ -10,6 +10,7 @@ pub mod demo;
 pub mod http;
 pub mod journal_store;
 pub mod names;
+pub mod run_lock;
 pub mod session;
 
 use license_desk_core::auth::access_token::AccessToken;

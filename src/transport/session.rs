@@ -42,6 +42,8 @@ pub struct Session {
     pub throttle: RwSignal<Option<ThrottleWait>>,
     /// Set when the admin presses "Stop waiting" during a throttling countdown.
     pub stop_waiting: RwSignal<bool>,
+    /// A read Graph left unanswered that is being sent again, in words.
+    pub stalled: RwSignal<Option<String>>,
     pub needs_token: RwSignal<Option<GraphError>>,
     /// Actions the token's scopes don't predict as allowed that the admin tries anyway.
     pub try_anyway: RwSignal<Vec<Action>>,
@@ -72,6 +74,7 @@ impl Session {
             log: RwSignal::new(ActivityLog::default()),
             throttle: RwSignal::new(None),
             stop_waiting: RwSignal::new(false),
+            stalled: RwSignal::new(None),
             needs_token: RwSignal::new(None),
             try_anyway: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
@@ -111,6 +114,16 @@ impl Session {
             self.connection.get_untracked()?,
             self.token.get_untracked()?,
         ))
+    }
+
+    /// The token and where to send it, only while the session is still in `epoch`: a
+    /// run takes them as each of its requests goes out, so none goes to another tenant,
+    /// or with its token, after a switch.
+    pub fn credentials_in(&self, epoch: u64) -> Option<(Connection, AccessToken)> {
+        if self.epoch() != epoch {
+            return None;
+        }
+        self.credentials()
     }
 
     pub fn epoch(&self) -> u64 {
@@ -165,6 +178,7 @@ impl Session {
         self.log.set(ActivityLog::default());
         self.throttle.set(None);
         self.stop_waiting.set(false);
+        self.stalled.set(None);
         self.needs_token.set(None);
         self.try_anyway.set(Vec::new());
         self.notice.set(None);

@@ -55,6 +55,26 @@ export async function signIn(page, base, graph, token) {
   await expect(page.getByRole("heading", { name: "Licenses in this tenant" })).toBeVisible();
 }
 
+/** The user screen's "Changes" region (what was applied) and its "Pending changes". */
+export const changes = (page) => page.getByRole("region", { name: "Changes", exact: true });
+export const pending = (page) => page.getByRole("region", { name: "Pending changes", exact: true });
+
+/**
+ * Previews the pending changes and applies them, ticking first the warning for each text
+ * of `acknowledge` (Apply stays disabled until then); waits until Entra ID shows the change.
+ */
+export async function applyPending(page, { acknowledge = [] } = {}) {
+  await pending(page).getByRole("button", { name: "Preview changes" }).click();
+  const apply = page.getByRole("button", { name: "Apply changes" });
+  for (const text of acknowledge) {
+    await expect(apply).toBeDisabled();
+    await page.getByRole("checkbox", { name: new RegExp(`I understand: .*${text}`) }).check();
+  }
+  await expect(apply).toBeEnabled();
+  await apply.click();
+  await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible({ timeout: 60_000 });
+}
+
 export async function openUser(page, text, name) {
   await page.getByLabel("Find user").fill(text);
   await page.getByRole("button", { name: `Open ${name}` }).click();

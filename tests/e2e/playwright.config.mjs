@@ -10,22 +10,31 @@ export const GRAPH = "http://127.0.0.1:8787";
 export const SLOW_GRAPH = "http://127.0.0.1:8788";
 /** A fake Graph of its own for the safety specs, so other specs' changes can't meet them. */
 export const SAFETY_GRAPH = "http://127.0.0.1:8790";
-/** Takes faults through its control endpoint (/_faults); for the bad-input catalogue. */
-export const FAULT_GRAPH = "http://127.0.0.1:8789";
+/** Take faults through their control endpoint (/_faults); the bad-input catalogue runs its
+ *  cases in parallel, one fake Graph per worker, so one case's faults never meet another's. */
+export const FAULT_GRAPHS = ["http://127.0.0.1:8789", "http://127.0.0.1:8797"];
+/** A fake Graph of its own for the expired-token walkthrough, which changes Patti. */
+export const EXPIRY_GRAPH = "http://127.0.0.1:8796";
 /** 300 extra users and a scaled-down write quota, for the bulk specs. */
 export const BULK_GRAPH = "http://127.0.0.1:8791";
 /** Group license changes processed in 1.5 s, for the groups specs. */
 export const GROUPS_GRAPH = "http://127.0.0.1:8792";
 /** 300 extra users, read only: the holders and unlicensed lists page through them. */
 export const TENANT_GRAPH = "http://127.0.0.1:8793";
+/** The demo tenant for "Reclaim licenses", which a reclaim run changes and undoes. */
+export const RECLAIM_GRAPH = "http://127.0.0.1:8794";
+/** A tenant without Microsoft Entra ID P1 or P2: sign-in activity is refused (403). */
+export const NO_PREMIUM_GRAPH = "http://127.0.0.1:8795";
 
 export default defineConfig({
   testDir: ".",
   outputDir: "../../test-artifacts/playwright",
   timeout: 90_000,
   expect: { timeout: 15_000 },
+  // Spec files run side by side, each against its own fake Graph; within a file, tests run
+  // in order unless the file says otherwise (the bad-input catalogue does).
   fullyParallel: false,
-  workers: 1,
+  workers: FAULT_GRAPHS.length,
   reporter: [["list"]],
   use: {
     launchOptions: {
@@ -48,12 +57,17 @@ export default defineConfig({
       url: SLOW_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
     { command: "cargo run --release --example fake-graph -- --port 8790", url: SAFETY_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
-    { command: "cargo run --release --example fake-graph -- --port 8789", url: FAULT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    ...FAULT_GRAPHS.map((url) => ({
+      command: `cargo run --release --example fake-graph -- --port ${new URL(url).port}`, url: url + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
+    })),
+    { command: "cargo run --release --example fake-graph -- --port 8796", url: EXPIRY_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
     {
       command: "cargo run --release --example fake-graph -- --port 8791 --users 300 --latency-ms 40 --write-quota 100/5s",
       url: BULK_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
     { command: "cargo run --release --example fake-graph -- --port 8792 --group-processing-ms 1500", url: GROUPS_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
     { command: "cargo run --release --example fake-graph -- --port 8793 --users 300", url: TENANT_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    { command: "cargo run --release --example fake-graph -- --port 8794", url: RECLAIM_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
+    { command: "cargo run --release --example fake-graph -- --port 8795 --no-premium", url: NO_PREMIUM_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
   ],
 });

@@ -2,26 +2,15 @@
 // ticked warning, nothing from one tenant survives signing in to another, and a cold
 // load is silent.
 import { test, expect } from "@playwright/test";
-import { PROD, DEV, SAFETY_GRAPH, FAULT_GRAPH } from "./playwright.config.mjs";
-import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES } from "./helpers.mjs";
+import { PROD, DEV, SAFETY_GRAPH } from "./playwright.config.mjs";
+import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES, changes, pending, applyPending } from "./helpers.mjs";
 
 const E5 = "c7df2760-2c81-4ef7-b578-5b5392b571df";
 const EXCHANGE_P2 = "efb87545-963c-4e0d-99df-69c6916d9eb0";
 const OTHER_TENANT = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
-const changes = (page) => page.getByRole("region", { name: "Changes", exact: true });
-const pending = (page) => page.getByRole("region", { name: "Pending changes", exact: true });
-
-async function apply(page, { acknowledge = [] } = {}) {
-  await pending(page).getByRole("button", { name: "Preview changes" }).click();
-  const button = page.getByRole("button", { name: "Apply changes" });
-  for (const text of acknowledge) {
-    await expect(button).toBeDisabled();
-    await page.getByRole("checkbox", { name: new RegExp(`I understand: .*${text}`) }).check();
-  }
-  await expect(button).toBeEnabled();
-  await button.click();
-  await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible({ timeout: 60_000 });
+async function apply(page, options) {
+  await applyPending(page, options);
   // The Apply button is gone: focus lands on the outcome, not on the page body.
   await expect(changes(page).getByRole("heading", { name: "Changes" })).toBeFocused();
 }
@@ -48,7 +37,7 @@ async function replaceKeepsExchangeOff(page, prefix) {
   await expect(pending(page).getByRole("heading", { name: "Pending changes" })).toBeFocused();
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
   const warning = page.getByRole("checkbox", {
-    name: "I understand: Exchange Online (Plan 2) is off for this user in Office 365 E3 today; Office 365 E5 would switch it ON.",
+    name: "I understand: Exchange Online (Plan 2) is off today in Office 365 E3; Office 365 E5 would switch it ON.",
   });
   await expect(warning).toBeVisible();
   await expect(page.getByRole("button", { name: "Apply changes" })).toBeDisabled();
@@ -173,12 +162,12 @@ test("a fresh token for the same tenant finishes the paused change; one for anot
 test("a Retry-After of minutes is honoured with a countdown, and stopping the wait keeps the change", async ({ page, request }) => {
   const watch = guard(page);
   const control = async (method, path, data) => {
-    const answer = await request.fetch(`${FAULT_GRAPH}${path}`, { method, data });
+    const answer = await request.fetch(`${SAFETY_GRAPH}${path}`, { method, data });
     expect(answer.ok()).toBe(true);
     return answer;
   };
   await control("POST", "/_reset");
-  await signIn(page, DEV, FAULT_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await signIn(page, DEV, SAFETY_GRAPH, mintToken({ scp: ALL_SCOPES }));
   await openUser(page, "Patti", "Patti Fernandez");
   await page.getByRole("button", { name: "Remove Power BI Pro (Direct)" }).click();
   await control("POST", "/_faults", { method: "POST", path: "/assignLicense", times: 1, fault: { kind: "graph_error", status: 429, retry_after: "150" } });

@@ -1,27 +1,12 @@
 // The admin's single-user workflow, driven by roles and labels as an admin would, on the
 // demo tenant and on the fake Graph server with replication delay and throttling.
 import { test, expect } from "@playwright/test";
-import { PROD, DEV, SLOW_GRAPH, GRAPH } from "./playwright.config.mjs";
-import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES } from "./helpers.mjs";
+import { PROD, DEV, SLOW_GRAPH, EXPIRY_GRAPH } from "./playwright.config.mjs";
+import { guard, shot, mintToken, signIn, openUser, ALL_SCOPES, changes, pending, applyPending } from "./helpers.mjs";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const SWAY = "a23b959c-7ce8-4e57-9140-b90eb88a9e97";
 const YAMMER = "7547a3fe-08ee-4ccb-b430-5077c5041653";
-
-const changes = (page) => page.getByRole("region", { name: "Changes", exact: true });
-const pending = (page) => page.getByRole("region", { name: "Pending changes", exact: true });
-
-async function previewAndApply(page, { acknowledge = [] } = {}) {
-  await pending(page).getByRole("button", { name: "Preview changes" }).click();
-  const apply = page.getByRole("button", { name: "Apply changes" });
-  for (const text of acknowledge) {
-    await expect(apply).toBeDisabled();
-    await page.getByRole("checkbox", { name: new RegExp(`I understand: .*${text}`) }).check();
-  }
-  await expect(apply).toBeEnabled();
-  await apply.click();
-  await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible({ timeout: 60_000 });
-}
 
 async function walkthrough(page, prefix) {
   // Add a SKU with two plans off.
@@ -41,7 +26,7 @@ async function walkthrough(page, prefix) {
   await expect(request).toContainText(SWAY);
   await expect(request).toContainText(`"removeLicenses": []`);
   await shot(page, `${prefix}-preview-add`);
-  await previewAndApply(page);
+  await applyPending(page);
   await expect(changes(page)).toContainText("Added Office 365 E3 (direct), with Sway, Yammer Enterprise off: Active");
   await shot(page, `${prefix}-changes-add`);
 
@@ -55,16 +40,16 @@ async function walkthrough(page, prefix) {
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
   await expect(page.getByLabel("Request", { exact: true })).toContainText(YAMMER);
   await expect(page.getByLabel("Request", { exact: true })).not.toContainText(SWAY);
-  await previewAndApply(page, { acknowledge: ["Sway will be switched back ON"] });
+  await applyPending(page, { acknowledge: ["Sway will be switched back ON"] });
   await expect(changes(page)).toContainText("Sway switched ON in Office 365 E3 (direct)");
 
   // Remove the direct SKU, then undo it.
   await page.getByRole("button", { name: "Remove Office 365 E3 (Direct)" }).click();
-  await previewAndApply(page);
+  await applyPending(page);
   await expect(changes(page)).toContainText("Removed Office 365 E3 (direct)");
   await changes(page).getByRole("button", { name: "Undo" }).click();
   await expect(pending(page)).toContainText("Add Office 365 E3 with Yammer Enterprise off");
-  await previewAndApply(page);
+  await applyPending(page);
   await expect(changes(page)).toContainText("Added Office 365 E3 (direct), with Yammer Enterprise off: Active");
   await changes(page).getByText("Equivalent PowerShell and HTTP").click();
   await expect(page.getByLabel("PowerShell")).toContainText(`Set-MgUserLicense -UserId`);
@@ -83,7 +68,7 @@ async function walkthrough(page, prefix) {
   await expect(page.getByText("No free seats in Office 365 E5. Free a seat or buy more, then press Reprocess.")).toBeVisible();
   await openUser(page, "Diego", "Diego Siciliani");
   await page.getByRole("button", { name: "Remove Office 365 E5 (Direct)" }).click();
-  await previewAndApply(page);
+  await applyPending(page);
   await openUser(page, "Isaiah", "Isaiah Langer");
   await page.getByRole("button", { name: "Reprocess" }).click();
   await expect(changes(page).getByText("Entra ID shows the change.")).toBeVisible({ timeout: 60_000 });
@@ -121,7 +106,7 @@ test("workflow on the fake Graph server with replication delay and throttling", 
 
 test("an expired token mid-change pauses it, asks for a fresh one, and then finishes it", async ({ page }) => {
   const watch = guard(page);
-  await signIn(page, DEV, GRAPH, mintToken({ scp: ALL_SCOPES, expInS: 12 }));
+  await signIn(page, DEV, EXPIRY_GRAPH, mintToken({ scp: ALL_SCOPES, expInS: 12 }));
   await openUser(page, "Patti", "Patti Fernandez");
   await page.getByRole("button", { name: "Remove Power BI Pro (Direct)" }).click();
   await expect(pending(page)).toContainText("Remove Power BI Pro");

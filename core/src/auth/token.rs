@@ -448,6 +448,22 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    /// A delegated token's claims with the scopes `scp` (separated by spaces).
+    fn delegated(scp: &str) -> Claims {
+        Claims {
+            scp: Some(scp.into()),
+            ..Claims::default()
+        }
+    }
+
+    /// An app-only token's claims with `roles`.
+    fn app(roles: &[&str]) -> Claims {
+        Claims {
+            roles: roles.iter().map(|role| role.to_string()).collect(),
+            ..Claims::default()
+        }
+    }
+
     #[test]
     fn base64url_round_trips_every_length() {
         for len in 0..40 {
@@ -493,18 +509,12 @@ mod tests {
 
     #[test]
     fn reprocess_needs_more_than_license_assignment() {
-        let mut claims = Claims {
-            scp: Some("LicenseAssignment.ReadWrite.All User.Read.All".into()),
-            ..Claims::default()
-        };
+        let mut claims = delegated("LicenseAssignment.ReadWrite.All User.Read.All");
         assert!(Action::Assign.allowed_by(&claims));
         assert!(!Action::Reprocess.allowed_by(&claims));
         claims.scp = Some("user.readwrite.all".into());
         assert!(Action::Reprocess.allowed_by(&claims));
-        let app = Claims {
-            roles: vec!["Organization.Read.All".into()],
-            ..Claims::default()
-        };
+        let app = app(&["Organization.Read.All"]);
         assert!(app.is_app_only());
         assert!(Action::ReadSkus.allowed_by(&app));
         assert!(!Action::Assign.allowed_by(&app));
@@ -512,27 +522,18 @@ mod tests {
 
     #[test]
     fn read_basic_is_not_enough_to_read_licenses() {
-        let basic = Claims {
-            scp: Some("User.ReadBasic.All LicenseAssignment.ReadWrite.All".into()),
-            ..Claims::default()
-        };
+        let basic = delegated("User.ReadBasic.All LicenseAssignment.ReadWrite.All");
         assert!(!Action::ReadUsers.allowed_by(&basic));
         assert_eq!(Action::ReadUsers.granted_by(&basic), None);
         assert!(basic.reads_basic_profiles_only());
-        let full = Claims {
-            scp: Some("User.ReadBasic.All User.Read.All".into()),
-            ..Claims::default()
-        };
+        let full = delegated("User.ReadBasic.All User.Read.All");
         assert!(!full.reads_basic_profiles_only());
         assert!(!Claims::default().reads_basic_profiles_only());
     }
 
     #[test]
     fn access_as_user_allows_everything_and_the_role_decides() {
-        let cli = Claims {
-            scp: Some("AuditLog.Read.All Directory.AccessAsUser.All email openid".into()),
-            ..Claims::default()
-        };
+        let cli = delegated("AuditLog.Read.All Directory.AccessAsUser.All email openid");
         for action in Action::ALL {
             let grant = action.granted_by(&cli).unwrap();
             assert_eq!(grant.permission, DIRECTORY_ACCESS_AS_USER);
@@ -544,22 +545,15 @@ mod tests {
             "allowed by Directory.AccessAsUser.All; your directory role decides"
         );
         // It is a delegated scope only: as an app role it grants nothing.
-        let app = Claims {
-            roles: vec!["Directory.AccessAsUser.All".into()],
-            ..Claims::default()
-        };
+        let app = app(&["Directory.AccessAsUser.All"]);
         assert!(Action::ALL.iter().all(|action| !action.allowed_by(&app)));
     }
 
     #[test]
     fn granted_by_names_the_least_privileged_permission_held() {
-        let claims = Claims {
-            scp: Some(
-                "Directory.AccessAsUser.All Directory.ReadWrite.All LicenseAssignment.ReadWrite.All"
-                    .into(),
-            ),
-            ..Claims::default()
-        };
+        let claims = delegated(
+            "Directory.AccessAsUser.All Directory.ReadWrite.All LicenseAssignment.ReadWrite.All",
+        );
         let assign = Action::Assign.granted_by(&claims).unwrap();
         assert_eq!(
             (assign.permission, assign.role_decides),
@@ -578,50 +572,32 @@ mod tests {
 
     #[test]
     fn sign_in_activity_needs_audit_logs_on_top_of_reading_users() {
-        let read_users = Claims {
-            scp: Some("User.Read.All Organization.Read.All".into()),
-            ..Claims::default()
-        };
-        assert!(!Action::ReadSignInActivity.allowed_by(&read_users));
-        assert_eq!(
-            Action::ReadSignInActivity.missing(&read_users),
-            [&["AuditLog.Read.All"][..]]
-        );
-        let audit_only = Claims {
-            scp: Some("AuditLog.Read.All".into()),
-            ..Claims::default()
-        };
-        assert!(!Action::ReadSignInActivity.allowed_by(&audit_only));
-        assert_eq!(
-            Action::ReadSignInActivity.missing(&audit_only),
-            [Action::ReadUsers.permissions()]
-        );
-        let both = Claims {
-            scp: Some("User.Read.All AuditLog.Read.All".into()),
-            ..Claims::default()
-        };
+        let audit_logs: &[&str] = &["AuditLog.Read.All"];
+        // (scopes, the permissions still missing)
+        for (scopes, missing) in [
+            ("User.Read.All Organization.Read.All", vec![audit_logs]),
+            ("AuditLog.Read.All", vec![Action::ReadUsers.permissions()]),
+            // The admin's own directory access doesn't reach the audit logs.
+            ("Directory.AccessAsUser.All", vec![audit_logs]),
+        ] {
+            let claims = delegated(scopes);
+            assert!(!Action::ReadSignInActivity.allowed_by(&claims), "{scopes}");
+            assert_eq!(
+                Action::ReadSignInActivity.missing(&claims),
+                missing,
+                "{scopes}"
+            );
+        }
+        assert!(Action::ReadUsers.allowed_by(&delegated("Directory.AccessAsUser.All")));
+        let both = delegated("User.Read.All AuditLog.Read.All");
         let grant = Action::ReadSignInActivity.granted_by(&both).unwrap();
         assert_eq!(
             grant.describe(),
             "allowed by AuditLog.Read.All with User.Read.All"
         );
         assert!(Action::ReadSignInActivity.missing(&both).is_empty());
-        // The admin's own directory access doesn't reach the audit logs.
-        let cli = Claims {
-            scp: Some("Directory.AccessAsUser.All".into()),
-            ..Claims::default()
-        };
-        assert!(Action::ReadUsers.allowed_by(&cli));
-        assert!(!Action::ReadSignInActivity.allowed_by(&cli));
-        assert_eq!(
-            Action::ReadSignInActivity.missing(&cli),
-            [&["AuditLog.Read.All"][..]]
-        );
         // An app with both roles.
-        let app = Claims {
-            roles: vec!["AuditLog.Read.All".into(), "User.Read.All".into()],
-            ..Claims::default()
-        };
+        let app = app(&["AuditLog.Read.All", "User.Read.All"]);
         assert!(Action::ReadSignInActivity.allowed_by(&app));
         assert_eq!(Action::ReadSignInActivity.label(), "Read sign-in activity");
         assert!(Action::ALL.contains(&Action::ReadSignInActivity));
@@ -636,10 +612,7 @@ mod tests {
             "Directory.AccessAsUser.All",
             "LicenseAssignment.ReadWrite.All Organization.Read.All",
         ] {
-            let claims = Claims {
-                scp: Some(scopes.into()),
-                ..Claims::default()
-            };
+            let claims = delegated(scopes);
             for action in Action::ALL {
                 assert_eq!(
                     action.missing(&claims).is_empty(),

@@ -15,15 +15,17 @@ pub mod rate;
 pub mod report;
 pub mod saved;
 pub mod undo;
+pub mod users;
 
 pub use input::{merge_sources, parse_users, BadLine, Identifier, ParsedUsers};
 pub use operation::BulkOperation;
 pub use preview::{
-    preview_csv, preview_json, run_items, Preview, ReasonGroup, SeatNeed, WarningGroup,
+    preview_csv, preview_json, run_items, run_journal, Preview, ReasonGroup, SeatNeed, WarningGroup,
 };
 pub use rate::{eta_ms, RateMeter};
-pub use report::{aggregate, change_summary, report_csv, report_json};
-pub use undo::{retry_failed_items, undo_items};
+pub use report::{aggregate, change_summary, report_csv, report_json, user_change};
+pub use undo::{has_undo, retry_failed_items, undo_items, undo_journal};
+pub use users::{by_user, UserCounts, UserSteps};
 
 use crate::ops::JournalRecord;
 use crate::wording;

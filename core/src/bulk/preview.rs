@@ -7,6 +7,7 @@
 //! changed since the preview in a way that raises a new warning is refused, not written.
 
 use super::user_label;
+use super::users::not_found;
 use crate::graph::ids::SkuId;
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Warning;
@@ -67,6 +68,9 @@ pub struct Preview {
     pub warnings: Vec<WarningGroup>,
     pub seats: Vec<SeatNeed>,
     pub missing_usage_location: Vec<String>,
+    /// What the run will change, in the form of the writes it will send ("Office 365 E5 →
+    /// Office 365 E3: 300 users"), one line per kind of change.
+    pub changes: Vec<String>,
 }
 
 /// Adds `who` to the group for `record`'s note, or starts one.
@@ -81,20 +85,11 @@ fn group_by_reason(groups: &mut Vec<ReasonGroup>, record: &JournalRecord, who: S
     }
 }
 
-/// True when the read answered 404: the user does not exist (or is not visible).
-pub(crate) fn not_found(record: &JournalRecord) -> bool {
-    record.status == Status::Failed
-        && record
-            .error
-            .as_ref()
-            .is_some_and(|error| error.status == Some(404))
-}
-
 /// The error of a record that did not end as planned, made up from its note if Graph
 /// sent none.
 fn error_of(record: &JournalRecord) -> ErrorRecord {
     record.error.clone().unwrap_or_else(|| ErrorRecord {
-        headline: record.status.label().to_string(),
+        headline: crate::wording::bulk::status_words(record.status).to_string(),
         what_to_do: String::new(),
         status: None,
         code: None,
@@ -114,6 +109,12 @@ impl Preview {
             total: records.len(),
             ..Preview::default()
         };
+        let planned: Vec<JournalRecord> = records
+            .iter()
+            .filter(|record| record.status == Status::Planned)
+            .cloned()
+            .collect();
+        preview.changes = super::report::aggregate(&planned, catalog);
         for record in records {
             let who = user_label(record);
             match record.status {
@@ -202,6 +203,36 @@ pub fn run_items(
     items
 }
 
+/// The real run's journal from a dry run: every user of the preview, in order. Users who
+/// will change get fresh records, as [`run_items`] makes them; users who need nothing,
+/// were refused or weren't found keep their dry-run record as it ended, so the run's
+/// results and report account for every user the admin asked about.
+pub fn run_journal(
+    records: &[JournalRecord],
+    ticked: &[Warning],
+    usage_location: Option<&str>,
+) -> Vec<JournalRecord> {
+    let mut journal: Vec<JournalRecord> = Vec::new();
+    for record in records {
+        if record.status == Status::Planned {
+            let first = journal.len();
+            for item in run_items(std::slice::from_ref(record), ticked, usage_location) {
+                let item = match item.prerequisite {
+                    Some(at) => item.after(first + at),
+                    None => item,
+                };
+                journal.push(JournalRecord::new(journal.len(), item));
+            }
+        } else {
+            let mut kept = record.clone();
+            kept.index = journal.len();
+            kept.item.prerequisite = None;
+            journal.push(kept);
+        }
+    }
+    journal
+}
+
 /// The outcome of a dry-run record in a word or two.
 fn outcome(record: &JournalRecord) -> &'static str {
     match record.status {
@@ -210,7 +241,7 @@ fn outcome(record: &JournalRecord) -> &'static str {
         Status::Refused => "refused",
         _ if not_found(record) => "not found",
         Status::Failed => "failed",
-        other => other.label(),
+        other => crate::wording::bulk::status_words(other),
     }
 }
 
@@ -276,7 +307,7 @@ fn rows(records: &[JournalRecord], catalog: &Catalog) -> Vec<PreviewRow> {
 
 /// Per user: user, outcome, planned request and body, warnings, reason.
 pub fn preview_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
-    let mut out = csv::row(&[
+    let header = [
         "user",
         "displayName",
         "userPrincipalName",
@@ -285,20 +316,22 @@ pub fn preview_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
         "body",
         "warnings",
         "reason",
-    ]);
-    for row in rows(records, catalog) {
-        out.push_str(&csv::row(&[
-            row.user,
-            row.display_name.unwrap_or_default(),
-            row.user_principal_name.unwrap_or_default(),
-            row.outcome.to_string(),
-            row.request,
-            row.body.map(|b| b.to_string()).unwrap_or_default(),
-            row.warnings.join(" | "),
-            row.reason,
-        ]));
-    }
-    out
+    ];
+    csv::table(
+        &header,
+        rows(records, catalog).into_iter().map(|row| {
+            vec![
+                row.user,
+                row.display_name.unwrap_or_default(),
+                row.user_principal_name.unwrap_or_default(),
+                row.outcome.to_string(),
+                row.request,
+                row.body.map(|b| b.to_string()).unwrap_or_default(),
+                row.warnings.join(" | "),
+                row.reason,
+            ]
+        }),
+    )
 }
 
 /// The same rows as JSON, bodies as JSON values.

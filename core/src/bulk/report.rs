@@ -3,11 +3,13 @@
 //! Changes are described from the user as read before the write and the write itself,
 //! so the description is the same whether or not Entra ID already showed the change;
 //! users who got the same change are counted together and failures are grouped by
-//! Graph's error code, which is what the admin acts on.
+//! Graph's error code, which is what the admin acts on. Everything counts users: a user
+//! whose usage location was set before their license was added is one line, one row
+//! and one count, with both steps inside ([`super::users`]).
 
 use super::iso_utc;
-use super::preview::not_found;
 use super::user_label;
+use super::users::{by_user, not_found, UserSteps};
 use crate::graph::ids::SkuId;
 use crate::graph::model::{AssignLicenseBody, User};
 use crate::licensing::catalog::Catalog;
@@ -94,6 +96,15 @@ fn first_sentence(note: &str) -> &str {
     }
 }
 
+/// The words of a record's status, "User not found" for a user Graph doesn't know.
+fn status_words(record: &JournalRecord) -> &'static str {
+    if not_found(record) {
+        words::NOT_FOUND
+    } else {
+        words::status_words(record.status)
+    }
+}
+
 fn error_code(record: &JournalRecord) -> String {
     record
         .error
@@ -105,7 +116,7 @@ fn error_code(record: &JournalRecord) -> String {
                 .or_else(|| error.status.map(|s| s.to_string()))
                 .unwrap_or_else(|| error.headline.clone())
         })
-        .unwrap_or_else(|| record.status.label().to_string())
+        .unwrap_or_else(|| words::status_words(record.status).to_string())
 }
 
 /// Short, for a table row: "Office 365 E3 → Microsoft 365 E3", "Reprocessed; no visible
@@ -129,6 +140,28 @@ pub fn change_summary(record: &JournalRecord, catalog: &Catalog) -> String {
     }
 }
 
+/// A user's steps in a few words: "Usage location set to GB; Added Office 365 E3". A
+/// step that needed nothing is left out when another step says more.
+pub fn user_change(records: &[JournalRecord], user: &UserSteps, catalog: &Catalog) -> String {
+    let steps: Vec<&JournalRecord> = user.steps.iter().map(|&i| &records[i]).collect();
+    let said: Vec<&JournalRecord> = if steps.iter().all(|r| r.status == Status::NoOp) {
+        steps
+    } else {
+        steps
+            .into_iter()
+            .filter(|r| r.status != Status::NoOp)
+            .collect()
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for record in said {
+        let part = change_summary(record, catalog);
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join("; ")
+}
+
 /// What became of a user whose change did not happen (or has not yet).
 fn outcome_without_change(record: &JournalRecord) -> String {
     match record.status {
@@ -139,6 +172,7 @@ fn outcome_without_change(record: &JournalRecord) -> String {
         _ if not_found(record) => words::NOT_FOUND.to_string(),
         Status::Failed => words::failed(&error_code(record)),
         Status::Cancelled => words::CANCELLED.to_string(),
+        Status::NoSeats => words::status_words(Status::NoSeats).to_string(),
         Status::Unknown => words::OUTCOME_UNKNOWN.to_string(),
         _ => words::STILL_RUNNING.to_string(),
     }
@@ -154,6 +188,7 @@ struct Group {
     not_sent: usize,
     unknown: usize,
     cancelled: usize,
+    no_seats: usize,
     other: usize,
 }
 
@@ -187,6 +222,7 @@ impl Group {
             (self.not_sent, "not sent"),
             (self.unknown, "unknown"),
             (self.cancelled, "cancelled"),
+            (self.no_seats, "stopped: no free seats"),
             (self.other, "not finished"),
         ] {
             if n > 0 {
@@ -199,14 +235,27 @@ impl Group {
 
 /// Lines like "Office 365 E3 → Microsoft 365 E3: 4,812 users; 3 failed: CountViolation",
 /// one per kind of change, then users with no write (no change needed, not sent, not
-/// found), in the order they first appear.
+/// found), in the order they first appear. Each user counts once, with all their steps.
 pub fn aggregate(records: &[JournalRecord], catalog: &Catalog) -> Vec<String> {
     let mut groups: Vec<Group> = Vec::new();
-    for record in records {
-        let (key, counted_as_changed) = match signature(record, catalog) {
-            Some(signature) => (signature, true),
-            None => (outcome_without_change(record), false),
+    for user in by_user(records) {
+        let steps: Vec<&JournalRecord> = user.steps.iter().map(|&i| &records[i]).collect();
+        let signatures: Vec<String> = steps
+            .iter()
+            .filter_map(|record| signature(record, catalog))
+            .collect();
+        // The step that decides the user's status, for what became of them.
+        let deciding = steps
+            .iter()
+            .find(|record| record.status == user.status)
+            .copied()
+            .unwrap_or(steps[0]);
+        let (key, counted_as_changed) = if signatures.is_empty() {
+            (outcome_without_change(deciding), false)
+        } else {
+            (signatures.join("; "), true)
         };
+        let record = deciding;
         let index = match groups.iter().position(|g| g.key == key) {
             Some(index) => index,
             None => {
@@ -225,6 +274,7 @@ pub fn aggregate(records: &[JournalRecord], catalog: &Catalog) -> Vec<String> {
             Status::Refused => group.not_sent += 1,
             Status::Unknown => group.unknown += 1,
             Status::Cancelled => group.cancelled += 1,
+            Status::NoSeats => group.no_seats += 1,
             _ => group.other += 1,
         }
     }
@@ -236,7 +286,7 @@ pub fn aggregate(records: &[JournalRecord], catalog: &Catalog) -> Vec<String> {
 /// outcome with no read after stays blank.
 fn after_or_unchanged(record: &JournalRecord) -> Option<&User> {
     record.after.as_ref().or(match record.status {
-        Status::NoOp | Status::Refused | Status::Failed | Status::Cancelled => {
+        Status::NoOp | Status::Refused | Status::Failed | Status::Cancelled | Status::NoSeats => {
             record.before.as_ref()
         }
         _ => None,
@@ -283,6 +333,48 @@ fn plan_changes(record: &JournalRecord) -> String {
         .join("; ")
 }
 
+/// A Graph `request-id` in the report: the item's own, or the whole `$batch`'s when
+/// Graph gave the item none of its own.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestIdRow {
+    id: String,
+    of_batch: bool,
+}
+
+impl RequestIdRow {
+    fn text(&self) -> String {
+        if self.of_batch {
+            words::batch_request_id(&self.id)
+        } else {
+            self.id.clone()
+        }
+    }
+}
+
+fn request_ids(record: &JournalRecord) -> Vec<RequestIdRow> {
+    record
+        .request_ids
+        .iter()
+        .map(|id| RequestIdRow {
+            id: id.clone(),
+            of_batch: record.is_batch_request_id(id),
+        })
+        .collect()
+}
+
+/// One step of a user's row.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StepRow {
+    status: &'static str,
+    change: String,
+    note: String,
+    error_code: String,
+    error_message: String,
+    request_ids: Vec<RequestIdRow>,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ReportRow {
@@ -295,43 +387,88 @@ struct ReportRow {
     plan_changes: String,
     error_code: String,
     error_message: String,
-    request_ids: Vec<String>,
+    request_ids: Vec<RequestIdRow>,
     started: Option<String>,
     finished: Option<String>,
+    steps: Vec<StepRow>,
+}
+
+fn step_row(record: &JournalRecord, catalog: &Catalog) -> StepRow {
+    StepRow {
+        status: status_words(record),
+        change: change_summary(record, catalog),
+        note: record.note.clone().unwrap_or_default(),
+        error_code: record
+            .error
+            .as_ref()
+            .map(|_| error_code(record))
+            .unwrap_or_default(),
+        error_message: record
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default(),
+        request_ids: request_ids(record),
+    }
 }
 
 fn report_rows(records: &[JournalRecord], catalog: &Catalog) -> Vec<ReportRow> {
-    records
-        .iter()
-        .map(|record| ReportRow {
-            status: record.status.label(),
-            user: record.item.user.clone(),
-            who: user_label(record),
-            change: change_summary(record, catalog),
-            skus_before: sku_names(record.before.as_ref(), catalog),
-            skus_after: sku_names(after_or_unchanged(record), catalog),
-            plan_changes: plan_changes(record),
-            error_code: record
-                .error
-                .as_ref()
-                .map(|_| error_code(record))
-                .unwrap_or_default(),
-            error_message: record
-                .error
-                .as_ref()
-                .map(|e| e.message.clone())
-                .unwrap_or_default(),
-            request_ids: record.request_ids.clone(),
-            started: record.times.started_ms.map(iso_utc),
-            finished: record.times.finished_ms.map(iso_utc),
+    by_user(records)
+        .into_iter()
+        .map(|user| {
+            let steps: Vec<&JournalRecord> = user.steps.iter().map(|&i| &records[i]).collect();
+            let first = steps[0];
+            let last = steps[steps.len() - 1];
+            let failing = steps.iter().find(|record| record.error.is_some()).copied();
+            let deciding = steps
+                .iter()
+                .find(|record| record.status == user.status)
+                .copied()
+                .unwrap_or(last);
+            ReportRow {
+                status: status_words(deciding),
+                user: user.user.clone(),
+                who: user_label(steps.iter().find(|r| r.before.is_some()).unwrap_or(&first)),
+                change: user_change(records, &user, catalog),
+                skus_before: sku_names(steps.iter().find_map(|r| r.before.as_ref()), catalog),
+                skus_after: sku_names(
+                    steps.iter().rev().find_map(|r| after_or_unchanged(r)),
+                    catalog,
+                ),
+                plan_changes: steps
+                    .iter()
+                    .map(|r| plan_changes(r))
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                error_code: failing.map(error_code).unwrap_or_default(),
+                error_message: failing
+                    .and_then(|r| r.error.as_ref())
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default(),
+                request_ids: steps.iter().flat_map(|r| request_ids(r)).collect(),
+                started: steps
+                    .iter()
+                    .filter_map(|r| r.times.started_ms)
+                    .min()
+                    .map(iso_utc),
+                finished: steps
+                    .iter()
+                    .filter_map(|r| r.times.finished_ms)
+                    .max()
+                    .map(iso_utc),
+                steps: steps.iter().map(|r| step_row(r, catalog)).collect(),
+            }
         })
         .collect()
 }
 
-/// Per user: status, user, SKUs before and after (friendly names), plan changes, error
-/// code and message, request-ids, started and finished (ISO 8601 UTC). Formula-safe.
+/// One row per user of the run, whatever became of them: status, user, SKUs before and
+/// after (friendly names), plan changes, error code and message, request-ids (the whole
+/// `$batch`'s marked as such), started and finished (ISO 8601 UTC), and each step.
+/// Formula-safe.
 pub fn report_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
-    let mut out = csv::row(&[
+    let header = [
         "status",
         "user",
         "who",
@@ -344,24 +481,38 @@ pub fn report_csv(records: &[JournalRecord], catalog: &Catalog) -> String {
         "requestIds",
         "started",
         "finished",
-    ]);
-    for row in report_rows(records, catalog) {
-        out.push_str(&csv::row(&[
-            row.status.to_string(),
-            row.user,
-            row.who,
-            row.change,
-            row.skus_before,
-            row.skus_after,
-            row.plan_changes,
-            row.error_code,
-            row.error_message,
-            row.request_ids.join(" "),
-            row.started.unwrap_or_default(),
-            row.finished.unwrap_or_default(),
-        ]));
-    }
-    out
+        "steps",
+    ];
+    csv::table(
+        &header,
+        report_rows(records, catalog).into_iter().map(|row| {
+            let steps = row
+                .steps
+                .iter()
+                .map(|step| format!("{}: {}", step.change, step.status))
+                .collect::<Vec<_>>()
+                .join("; ");
+            vec![
+                row.status.to_string(),
+                row.user,
+                row.who,
+                row.change,
+                row.skus_before,
+                row.skus_after,
+                row.plan_changes,
+                row.error_code,
+                row.error_message,
+                row.request_ids
+                    .iter()
+                    .map(RequestIdRow::text)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                row.started.unwrap_or_default(),
+                row.finished.unwrap_or_default(),
+                steps,
+            ]
+        }),
+    )
 }
 
 /// The same rows as JSON.
@@ -458,6 +609,85 @@ mod tests {
         let json: serde_json::Value =
             serde_json::from_str(&report_json(&records, &catalog)).unwrap();
         assert_eq!(json.as_array().unwrap().len(), records.len());
+    }
+
+    /// A run of five users: one got a usage location and then E5 (two steps), one needed
+    /// nothing, one was refused, one wasn't found and one was stopped for seats.
+    fn five_users() -> Vec<JournalRecord> {
+        let mut located = JournalRecord::new(
+            0,
+            RunItem::new("u1@x.com", Intent::SetUsageLocation("GB".into())),
+        );
+        located.status = Status::Done;
+        located.write = Some(request::set_usage_location("id", "GB"));
+        located.add_request_id(Some("own-0"), false);
+        let mut added = replaced(1, Status::Done, None);
+        added.index = 1;
+        added.item.prerequisite = Some(0);
+        added.add_request_id(Some("batch-1"), true);
+        let mut nothing = JournalRecord::new(2, RunItem::new("n@x.com", Intent::Reprocess));
+        nothing.status = Status::NoOp;
+        let mut refused = replaced(3, Status::Refused, None);
+        refused.write = None;
+        refused.note = Some("Not yours to remove. Ask the group's owner.".into());
+        let mut missing = JournalRecord::new(4, RunItem::new("gone@x.com", Intent::Reprocess));
+        missing.status = Status::Failed;
+        missing.error = Some(ErrorRecord {
+            headline: "Not found".into(),
+            what_to_do: String::new(),
+            status: Some(404),
+            code: Some("Request_ResourceNotFound".into()),
+            message: "gone".into(),
+            request_id: None,
+            date: None,
+        });
+        let mut seatless = replaced(5, Status::NoSeats, None);
+        seatless.write = None;
+        vec![located, added, nothing, refused, missing, seatless]
+    }
+
+    #[test]
+    fn the_report_has_one_row_per_user_whatever_became_of_them() {
+        let catalog = Catalog::default();
+        let records = five_users();
+        let csv = report_csv(&records, &catalog);
+        assert_eq!(csv.lines().count(), 1 + 5, "{csv}");
+        let json: serde_json::Value =
+            serde_json::from_str(&report_json(&records, &catalog)).unwrap();
+        let rows = json.as_array().unwrap();
+        let statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                "Done",
+                "No change needed",
+                "Refused",
+                "User not found",
+                "Stopped: no free seats"
+            ]
+        );
+        assert_eq!(rows[0]["user"], "u1@x.com");
+        assert_eq!(rows[0]["steps"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            rows[0]["change"],
+            "Usage location set to GB; Office 365 E3 → Office 365 E5"
+        );
+        // Each step's own request-id, else the batch's, marked.
+        assert_eq!(rows[0]["requestIds"][0]["id"], "own-0");
+        assert_eq!(rows[0]["requestIds"][0]["ofBatch"], false);
+        assert_eq!(rows[0]["requestIds"][1]["id"], "batch-1");
+        assert_eq!(rows[0]["requestIds"][1]["ofBatch"], true);
+        assert!(csv.contains("own-0; batch-1 (the whole $batch's"), "{csv}");
+        assert_eq!(
+            aggregate(&records, &catalog),
+            vec![
+                "Usage location set to GB; Office 365 E3 → Office 365 E5: 1 user".to_string(),
+                "No change needed: 1 user".to_string(),
+                "Not sent: Not yours to remove.: 1 user".to_string(),
+                "User not found: 1 user".to_string(),
+                "Stopped: no free seats: 1 user".to_string(),
+            ]
+        );
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub const JOURNAL_VERSION: u32 = 2;
 #[serde(rename_all = "camelCase")]
 pub struct RunSpec {
     pub title: String,
+    /// The run's number in this browser session ("Run 2"), so a retry or an undo can
+    /// name the run it comes from; 0 for a preview, or a run saved without one.
+    #[serde(default)]
+    pub number: u32,
     #[serde(default)]
     pub operation: Option<BulkOperation>,
     pub options: Options,
@@ -171,6 +175,7 @@ mod tests {
     fn spec() -> RunSpec {
         RunSpec {
             title: "Reprocess 3 users".into(),
+            number: 0,
             operation: Some(BulkOperation::Reprocess),
             options: Options {
                 max_in_flight: 6,

@@ -4,13 +4,15 @@
 //! plans exactly as read before the write, planned again from the user as they are when
 //! the undo runs. Warnings the undo raises only because it switches back on what the user
 //! had on before are acknowledged in advance; any other warning (the user changed since)
-//! stops that user's undo with the reason. Reprocessing and usage-location items have no
-//! undo.
+//! stops that user's undo with the reason. A usage location the run set is put back to
+//! what it was; where the user had none, the undo says so for that user, since it can
+//! only set one. Reprocessing has no undo.
 
 use crate::graph::ids::{PlanId, SkuId};
 use crate::graph::model::{AssignLicenseBody, CapabilityStatus};
 use crate::licensing::plan::{self, Change, Warning};
 use crate::ops::{Intent, JournalRecord, RunItem, Status};
+use crate::wording::bulk as words;
 use std::collections::BTreeSet;
 
 /// The changes that take `record`'s user back to their direct assignments before it.
@@ -65,22 +67,111 @@ fn inverse_changes(record: &JournalRecord) -> Option<(Vec<Change>, Vec<Warning>)
     Some((changes, acknowledged))
 }
 
-/// The inverse change per user that ended Done (licenses restored to `before`'s direct assignments and disabled plans); none for Reprocess or usage-location items.
+/// What undoing one record takes: a run item, or why it can't be undone.
+enum Inverse {
+    Item(RunItem),
+    Cannot {
+        user: String,
+        intent: Intent,
+        note: String,
+    },
+}
+
+/// The inverse of a usage location the run set.
+fn inverse_location(record: &JournalRecord) -> Option<Inverse> {
+    let Intent::SetUsageLocation(code) = &record.item.intent else {
+        return None;
+    };
+    if record.status != Status::Done {
+        return None;
+    }
+    let code = code.trim().to_ascii_uppercase();
+    let was = record
+        .before
+        .as_ref()
+        .and_then(|user| user.usage_location.as_deref())
+        .map(str::trim)
+        .filter(|was| !was.is_empty());
+    Some(match was {
+        Some(was) if was.eq_ignore_ascii_case(&code) => return None,
+        Some(was) => Inverse::Item(RunItem::new(
+            record.item.user.clone(),
+            Intent::SetUsageLocation(was.to_ascii_uppercase()),
+        )),
+        None => Inverse::Cannot {
+            user: record.item.user.clone(),
+            intent: Intent::SetUsageLocation(code.clone()),
+            note: words::usage_location_not_undone(&code),
+        },
+    })
+}
+
+/// The undo of each user's steps: licenses first, then usage locations.
+fn inverses(records: &[JournalRecord]) -> Vec<(Inverse, Option<&JournalRecord>)> {
+    let mut out = Vec::new();
+    for user in super::users::by_user(records) {
+        let steps: Vec<&JournalRecord> = user.steps.iter().map(|&i| &records[i]).collect();
+        for record in &steps {
+            if let Some((changes, acknowledged)) = inverse_changes(record) {
+                out.push((
+                    Inverse::Item(
+                        RunItem::new(record.item.user.clone(), Intent::Change(changes))
+                            .acknowledging(acknowledged),
+                    ),
+                    None,
+                ));
+            }
+        }
+        for record in &steps {
+            if let Some(inverse) = inverse_location(record) {
+                out.push((inverse, Some(*record)));
+            }
+        }
+    }
+    out
+}
+
+/// The inverse change per user: licenses restored to `before`'s direct assignments and
+/// disabled plans, and usage locations put back where the user had one. Nothing for
+/// Reprocess.
 pub fn undo_items(records: &[JournalRecord]) -> Vec<RunItem> {
-    records
-        .iter()
-        .filter_map(|record| {
-            let (changes, acknowledged) = inverse_changes(record)?;
-            Some(
-                RunItem::new(record.item.user.clone(), Intent::Change(changes))
-                    .acknowledging(acknowledged),
-            )
+    inverses(records)
+        .into_iter()
+        .filter_map(|(inverse, _)| match inverse {
+            Inverse::Item(item) => Some(item),
+            Inverse::Cannot { .. } => None,
         })
         .collect()
 }
 
-/// Failed, unknown and cancelled items again, with the same intent and acknowledgements;
-/// items refused because their prerequisite did not go through come back with it.
+/// The undo run's journal: [`undo_items`] as fresh records, and, for each usage location
+/// the undo can't take back, a record refused with the reason, so the undo's preview, its
+/// results and its report say so for that user.
+pub fn undo_journal(records: &[JournalRecord]) -> Vec<JournalRecord> {
+    inverses(records)
+        .into_iter()
+        .enumerate()
+        .map(|(index, (inverse, from))| match inverse {
+            Inverse::Item(item) => JournalRecord::new(index, item),
+            Inverse::Cannot { user, intent, note } => {
+                let mut record = JournalRecord::new(index, RunItem::new(user, intent));
+                record.status = Status::Refused;
+                record.note = Some(note);
+                record.before = from.and_then(|r| r.after.clone().or_else(|| r.before.clone()));
+                record
+            }
+        })
+        .collect()
+}
+
+/// Whether there is anything to undo (or to say about undoing).
+pub fn has_undo(records: &[JournalRecord]) -> bool {
+    !inverses(records).is_empty()
+}
+
+/// Failed (but found), unknown, cancelled and stopped-for-seats items again, with the
+/// same intent and acknowledgements; items refused because their prerequisite did not go
+/// through come back with it.
 pub fn retry_failed_items(records: &[JournalRecord]) -> Vec<RunItem> {
     let mut items: Vec<RunItem> = Vec::new();
     // Old index → new index of every item taken again.
@@ -90,7 +181,9 @@ pub fn retry_failed_items(records: &[JournalRecord]) -> Vec<RunItem> {
         let prerequisite = record.item.prerequisite.and_then(position);
         let prerequisite_status = prerequisite.map(|p| records[p].status);
         let again = match record.status {
-            Status::Failed | Status::Unknown | Status::Cancelled => true,
+            // A user Graph doesn't know is not found again.
+            Status::Failed => !super::users::not_found(record),
+            Status::Unknown | Status::Cancelled | Status::NoSeats => true,
             Status::Refused => prerequisite.is_some_and(|p| taken[p].is_some()),
             _ => false,
         };

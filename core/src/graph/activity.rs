@@ -50,7 +50,7 @@ impl ActivityLog {
 
     /// Every entry as CSV (formula-safe), oldest first.
     pub fn to_csv(&self) -> String {
-        let mut out = crate::lists::csv::row(&[
+        let header = [
             "time (UTC)",
             "method",
             "path",
@@ -58,21 +58,23 @@ impl ActivityLog {
             "request-id",
             "duration ms",
             "note",
-        ]);
-        for entry in &self.entries {
-            out.push_str(&crate::lists::csv::row(&[
-                entry.at.clone(),
-                entry.method.to_string(),
-                entry.path.clone(),
-                entry
-                    .status
-                    .map_or_else(|| "no answer".into(), |s| s.to_string()),
-                entry.request_id.clone().unwrap_or_default(),
-                entry.duration_ms.to_string(),
-                entry.note.clone().unwrap_or_default(),
-            ]));
-        }
-        out
+        ];
+        crate::lists::csv::table(
+            &header,
+            self.entries.iter().map(|entry| {
+                vec![
+                    entry.at.clone(),
+                    entry.method.to_string(),
+                    entry.path.clone(),
+                    entry
+                        .status
+                        .map_or_else(|| "no answer".into(), |s| s.to_string()),
+                    entry.request_id.clone().unwrap_or_default(),
+                    entry.duration_ms.to_string(),
+                    entry.note.clone().unwrap_or_default(),
+                ]
+            }),
+        )
     }
 
     /// Every entry as JSON, oldest first.

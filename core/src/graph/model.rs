@@ -618,7 +618,7 @@ pub struct InnerError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -686,13 +686,16 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
+    /// Assignments whose `state` Graph left out, sent as `null` or blank.
+    pub(crate) const STATE_NOT_SAID: [&str; 3] = [
+        r#"{"skuId":"a"}"#,
+        r#"{"skuId":"a","state":null}"#,
+        r#"{"skuId":"a","state":"  "}"#,
+    ];
+
     #[test]
     fn missing_or_null_assignment_state_is_unknown_not_active() {
-        for json in [
-            r#"{"skuId":"a"}"#,
-            r#"{"skuId":"a","state":null}"#,
-            r#"{"skuId":"a","state":"  "}"#,
-        ] {
+        for json in STATE_NOT_SAID {
             let state = state_from(json);
             assert_ne!(state.state, AssignmentState::Active, "{json}");
             assert!(state.state.is_absent(), "{json}");

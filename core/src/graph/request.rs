@@ -285,6 +285,25 @@ impl GraphRequest {
         }
     }
 
+    /// A `POST /$batch` whose every item is a `GET`: a read, though sent as a POST.
+    pub fn is_read_only_batch(&self) -> bool {
+        self.method == Method::Post
+            && self.path == "/$batch"
+            && self
+                .body
+                .as_deref()
+                .and_then(|body| serde_json::from_str::<serde_json::Value>(body).ok())
+                .and_then(|body| {
+                    body.get("requests")?.as_array().map(|items| {
+                        !items.is_empty()
+                            && items.iter().all(|item| {
+                                item.get("method").and_then(|m| m.as_str()) == Some("GET")
+                            })
+                    })
+                })
+                .unwrap_or(false)
+    }
+
     pub fn post_json(path: impl Into<String>, body: String) -> Self {
         GraphRequest {
             method: Method::Post,
@@ -310,10 +329,7 @@ impl GraphRequest {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        crate::graph::response::find_header(&self.headers, name)
     }
 
     /// The body pretty-printed for the preview, or empty.
@@ -392,11 +408,13 @@ pub fn license_details(id_or_upn: &str) -> GraphRequest {
 
 /// `POST /users/{id}/assignLicense`, always with both `addLicenses` and `removeLicenses`.
 pub fn assign_license(id_or_upn: &str, body: &AssignLicenseBody) -> GraphRequest {
+    assign_license_of("users", id_or_upn.trim(), body)
+}
+
+/// `POST /{collection}/{id}/assignLicense` (users or groups) with `body`.
+fn assign_license_of(collection: &str, id: &str, body: &AssignLicenseBody) -> GraphRequest {
     GraphRequest::post_json(
-        format!(
-            "/users/{}/assignLicense",
-            encode_path_segment(id_or_upn.trim())
-        ),
+        format!("/{collection}/{}/assignLicense", encode_path_segment(id)),
         serde_json::to_string(body).expect("assignLicense body serialises"),
     )
 }
@@ -447,11 +465,22 @@ pub fn members_with_license_errors(group: &GroupId) -> GraphRequest {
 /// assignment state so each error can be explained. Later pages come from
 /// `@odata.nextLink`.
 pub fn members_with_license_error_states(group: &GroupId, page_size: u32) -> GraphRequest {
+    members_page(
+        group,
+        "membersWithLicenseErrors",
+        USER_STATES_SELECT,
+        page_size,
+    )
+}
+
+/// `GET /groups/{id}/{members}?$select={select}&$top=N`: one page of a listing of the
+/// group's members (`members` names which ones, and of what type).
+fn members_page(group: &GroupId, members: &str, select: &str, page_size: u32) -> GraphRequest {
     GraphRequest::get(format!(
-        "/groups/{}/membersWithLicenseErrors?{}",
+        "/groups/{}/{members}?{}",
         encode_path_segment(group.as_str()),
         build_query(&[
-            ("$select", USER_STATES_SELECT.to_string()),
+            ("$select", select.to_string()),
             ("$top", page_size.to_string()),
         ])
     ))
@@ -491,13 +520,7 @@ pub fn group_licenses(group: &GroupId) -> GraphRequest {
 /// Graph answers `202 Accepted` and a `location` header: the group changes at once, its
 /// members are licensed in the background (follow `licenseProcessingState`).
 pub fn group_assign_license(group: &GroupId, body: &AssignLicenseBody) -> GraphRequest {
-    GraphRequest::post_json(
-        format!(
-            "/groups/{}/assignLicense",
-            encode_path_segment(group.as_str())
-        ),
-        serde_json::to_string(body).expect("assignLicense body serialises"),
-    )
+    assign_license_of("groups", group.as_str(), body)
 }
 
 /// A user's identity and license assignment states, for lists of members and holders.
@@ -507,14 +530,29 @@ pub const USER_STATES_SELECT: &str = "id,displayName,userPrincipalName,licenseAs
 /// the group's direct user members (the ones its licenses reach; nested groups don't
 /// inherit them) with the state of every assignment.
 pub fn group_member_states(group: &GroupId, page_size: u32) -> GraphRequest {
+    members_page(
+        group,
+        "members/microsoft.graph.user",
+        USER_STATES_SELECT,
+        page_size,
+    )
+}
+
+/// `GET /users?$filter={filter}&$count=true&$select={select}&$top=N` with
+/// `ConsistencyLevel: eventual`: an advanced query on users. Without both parameters
+/// Graph refuses it with 400 `Request_UnsupportedQuery`; next pages need the header again
+/// ([`GraphEndpoint::next_page_like`]). The answer carries `@odata.count`.
+fn counted_users(filter: String, select: &str, page_size: u32) -> GraphRequest {
     GraphRequest::get(format!(
-        "/groups/{}/members/microsoft.graph.user?{}",
-        encode_path_segment(group.as_str()),
+        "/users?{}",
         build_query(&[
-            ("$select", USER_STATES_SELECT.to_string()),
+            ("$filter", filter),
+            ("$count", "true".to_string()),
+            ("$select", select.to_string()),
             ("$top", page_size.to_string()),
         ])
     ))
+    .with_header("ConsistencyLevel", "eventual")
 }
 
 /// `GET /users?$filter=assignedLicenses/$count eq 0&$count=true&…` with
@@ -523,38 +561,22 @@ pub fn group_member_states(group: &GroupId, page_size: u32) -> GraphRequest {
 /// `Request_UnsupportedQuery`. Next pages need the header again
 /// ([`GraphEndpoint::next_page_like`]). The answer carries `@odata.count`.
 pub fn unlicensed_users(page_size: u32) -> GraphRequest {
-    GraphRequest::get(format!(
-        "/users?{}",
-        build_query(&[
-            ("$filter", "assignedLicenses/$count eq 0".to_string()),
-            ("$count", "true".to_string()),
-            (
-                "$select",
-                "id,displayName,userPrincipalName,accountEnabled,usageLocation".to_string(),
-            ),
-            ("$top", page_size.to_string()),
-        ])
-    ))
-    .with_header("ConsistencyLevel", "eventual")
+    counted_users(
+        "assignedLicenses/$count eq 0".to_string(),
+        "id,displayName,userPrincipalName,accountEnabled,usageLocation",
+        page_size,
+    )
 }
 
 /// [`users_with_sku`] with each holder's `licenseAssignmentStates`, so direct holders can
 /// be told from those who inherit the SKU through a group.
 pub fn sku_holders(sku: &SkuId, page_size: u32) -> GraphRequest {
-    let mut request = users_with_sku(sku);
-    request.path = format!(
-        "/users?{}",
-        build_query(&[
-            (
-                "$filter",
-                format!("assignedLicenses/any(x:x/skuId eq {})", sku.as_str()),
-            ),
-            ("$count", "true".to_string()),
-            ("$select", USER_STATES_SELECT.to_string()),
-            ("$top", page_size.to_string()),
-        ])
-    );
-    request
+    counted_users(holds_sku(sku), USER_STATES_SELECT, page_size)
+}
+
+/// The filter for the users who hold `sku`.
+fn holds_sku(sku: &SkuId) -> String {
+    format!("assignedLicenses/any(x:x/skuId eq {})", sku.as_str())
 }
 
 /// `GET /directory/subscriptions`: the tenant's commercial subscriptions with their
@@ -577,19 +599,11 @@ createdDateTime,assignedLicenses,licenseAssignmentStates";
 /// behind it is eventually consistent: plan nothing from it without reading each user
 /// again (the bulk engine does, see [`crate::lists::reclaim`]).
 pub fn disabled_licensed_users(page_size: u32) -> GraphRequest {
-    GraphRequest::get(format!(
-        "/users?{}",
-        build_query(&[
-            (
-                "$filter",
-                "accountEnabled eq false and assignedLicenses/$count ne 0".to_string(),
-            ),
-            ("$count", "true".to_string()),
-            ("$select", USER_RECLAIM_SELECT.to_string()),
-            ("$top", page_size.to_string()),
-        ])
-    ))
-    .with_header("ConsistencyLevel", "eventual")
+    counted_users(
+        "accountEnabled eq false and assignedLicenses/$count ne 0".to_string(),
+        USER_RECLAIM_SELECT,
+        page_size,
+    )
 }
 
 /// `GET /users?$filter=assignedLicenses/$count ne 0&$count=true&…` with
@@ -598,16 +612,11 @@ pub fn disabled_licensed_users(page_size: u32) -> GraphRequest {
 /// [`users_with_sign_in_activity`] when the tenant or the token can't read sign-ins, so
 /// direct copies of group licenses can still be found.
 pub fn licensed_users(page_size: u32) -> GraphRequest {
-    GraphRequest::get(format!(
-        "/users?{}",
-        build_query(&[
-            ("$filter", "assignedLicenses/$count ne 0".to_string()),
-            ("$count", "true".to_string()),
-            ("$select", USER_RECLAIM_SELECT.to_string()),
-            ("$top", page_size.to_string()),
-        ])
-    ))
-    .with_header("ConsistencyLevel", "eventual")
+    counted_users(
+        "assignedLicenses/$count ne 0".to_string(),
+        USER_RECLAIM_SELECT,
+        page_size,
+    )
 }
 
 /// `GET /users?$select=…,signInActivity&$top=N`: every user with sign-in activity and
@@ -635,14 +644,12 @@ pub const USER_LIST_SELECT: &str = "id,userPrincipalName,displayName";
 /// `GET /groups/{id}/transitiveMembers/microsoft.graph.user?$select=id,userPrincipalName,displayName&$top=999`:
 /// every user in the group, nested groups included.
 pub fn group_transitive_user_members(group: &GroupId) -> GraphRequest {
-    GraphRequest::get(format!(
-        "/groups/{}/transitiveMembers/microsoft.graph.user?{}",
-        encode_path_segment(group.as_str()),
-        build_query(&[
-            ("$select", USER_LIST_SELECT.to_string()),
-            ("$top", "999".to_string()),
-        ])
-    ))
+    members_page(
+        group,
+        "transitiveMembers/microsoft.graph.user",
+        USER_LIST_SELECT,
+        999,
+    )
 }
 
 /// `GET /users?$filter=assignedLicenses/any(x:x/skuId eq {sku})&$count=true&…` with
@@ -650,19 +657,7 @@ pub fn group_transitive_user_members(group: &GroupId) -> GraphRequest {
 /// is not settled in Microsoft's documentation, so they are sent; further pages must carry
 /// the header too ([`GraphEndpoint::next_page_like`]).
 pub fn users_with_sku(sku: &SkuId) -> GraphRequest {
-    GraphRequest::get(format!(
-        "/users?{}",
-        build_query(&[
-            (
-                "$filter",
-                format!("assignedLicenses/any(x:x/skuId eq {})", sku.as_str()),
-            ),
-            ("$count", "true".to_string()),
-            ("$select", USER_LIST_SELECT.to_string()),
-            ("$top", "999".to_string()),
-        ])
-    ))
-    .with_header("ConsistencyLevel", "eventual")
+    counted_users(holds_sku(sku), USER_LIST_SELECT, 999)
 }
 
 /// `GET /groups?$select=id,displayName&$top=N&$orderby=displayName`. Sorting groups by
@@ -774,6 +769,14 @@ mod tests {
         crate::graph::url::decode_component(&request.path)
     }
 
+    /// `request` is the advanced query `expected` (decoded), with its header, and its
+    /// path is encoded.
+    fn assert_advanced_query(request: &GraphRequest, expected: &str) {
+        assert_eq!(decoded(request), expected);
+        assert_eq!(request.header("ConsistencyLevel"), Some("eventual"));
+        assert!(!request.path.contains(' '), "{}", request.path);
+    }
+
     #[test]
     fn bulk_sources_have_the_agreed_paths() {
         let group = GroupId::new("0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60");
@@ -825,13 +828,10 @@ mod tests {
                 r#"{"addLicenses":[{"disabledPlans":["a23b959c-7ce8-4e57-9140-b90eb88a9e97"],"skuId":"6fd2c87f-b296-42f0-b197-1e91e994b900"}],"removeLicenses":[]}"#
             )
         );
-        let unlicensed = unlicensed_users(100);
-        assert_eq!(
-            decoded(&unlicensed),
-            "/users?$filter=assignedLicenses/$count eq 0&$count=true&$select=id,displayName,userPrincipalName,accountEnabled,usageLocation&$top=100"
+        assert_advanced_query(
+            &unlicensed_users(100),
+            "/users?$filter=assignedLicenses/$count eq 0&$count=true&$select=id,displayName,userPrincipalName,accountEnabled,usageLocation&$top=100",
         );
-        assert_eq!(unlicensed.header("ConsistencyLevel"), Some("eventual"));
-        assert!(!unlicensed.path.contains(' '));
         let holders = sku_holders(&SkuId::new("6fd2c87f-b296-42f0-b197-1e91e994b900"), 500);
         assert!(decoded(&holders)
             .contains("$select=id,displayName,userPrincipalName,licenseAssignmentStates&$top=500"));
@@ -846,13 +846,10 @@ mod tests {
 
     #[test]
     fn reclaim_reads_have_the_documented_shapes() {
-        let disabled = disabled_licensed_users(999);
-        assert_eq!(
-            decoded(&disabled),
-            "/users?$filter=accountEnabled eq false and assignedLicenses/$count ne 0&$count=true&$select=id,displayName,userPrincipalName,accountEnabled,createdDateTime,assignedLicenses,licenseAssignmentStates&$top=999"
+        assert_advanced_query(
+            &disabled_licensed_users(999),
+            "/users?$filter=accountEnabled eq false and assignedLicenses/$count ne 0&$count=true&$select=id,displayName,userPrincipalName,accountEnabled,createdDateTime,assignedLicenses,licenseAssignmentStates&$top=999",
         );
-        assert_eq!(disabled.header("ConsistencyLevel"), Some("eventual"));
-        assert!(!disabled.path.contains(' '));
         let licensed = licensed_users(999);
         assert!(decoded(&licensed)
             .starts_with("/users?$filter=assignedLicenses/$count ne 0&$count=true&"));

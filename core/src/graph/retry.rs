@@ -89,6 +89,11 @@ pub fn write_outcome_unknown(status: Option<u16>) -> bool {
     matches!(status, None | Some(500 | 502 | 503 | 504))
 }
 
+/// Attempts at a read that Graph leaves unanswered (each abandoned at the request
+/// timeout) before the read fails: an admin waiting on "Loading…" is told of each retry,
+/// and after this many is shown the error and **Try again**, not an endless wait.
+pub const STALLED_READ_ATTEMPTS: u32 = 3;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// Total attempts, including the first.
@@ -202,25 +207,35 @@ mod tests {
     }
 
     #[test]
-    fn honours_fractional_retry_after() {
+    fn a_429_waits_as_long_as_retry_after_says() {
         let policy = RetryPolicy::default();
-        assert_eq!(
-            policy.decide(1, false, &answered(429, Some("2.128")), 0.5, NOW),
-            Decision::RetryAfter { delay_ms: 2128 }
-        );
+        // (a write, Retry-After, jitter, what is decided)
+        for (write, retry_after, jitter, decision) in [
+            // Fractional seconds are honoured; jitter plays no part.
+            (false, "2.128", 0.5, Decision::RetryAfter { delay_ms: 2128 }),
+            // Throttled writes are retried: they were not applied.
+            (true, "1", 0.0, Decision::RetryAfter { delay_ms: 1000 }),
+            // Longer than a minute is honoured in full.
+            (true, "150", 0.0, Decision::RetryAfter { delay_ms: 150_000 }),
+            (
+                false,
+                "299.5",
+                0.0,
+                Decision::RetryAfter { delay_ms: 299_500 },
+            ),
+            // Longer than any Graph window: give up and show the error rather than hang.
+            (false, "3600", 0.0, Decision::GiveUp),
+        ] {
+            assert_eq!(
+                policy.decide(1, write, &answered(429, Some(retry_after)), jitter, NOW),
+                decision,
+                "Retry-After: {retry_after}"
+            );
+        }
         assert_eq!(parse_retry_after(" 10 "), Some(10.0));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"), Some(NOW));
         assert_eq!(parse_retry_after("-1"), None);
-    }
-
-    #[test]
-    fn throttled_writes_are_retried_because_they_were_not_applied() {
-        let policy = RetryPolicy::default();
-        assert_eq!(
-            policy.decide(1, true, &answered(429, Some("1")), 0.0, NOW),
-            Decision::RetryAfter { delay_ms: 1000 }
-        );
     }
 
     #[test]
@@ -265,40 +280,19 @@ mod tests {
             max_attempts: 3,
             ..Default::default()
         };
-        assert_eq!(
-            policy.decide(3, false, &answered(429, None), 0.0, NOW),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            policy.decide(1, false, &answered(200, None), 0.0, NOW),
-            Decision::Accept
-        );
-        assert_eq!(
-            policy.decide(1, true, &answered(400, None), 0.0, NOW),
-            Decision::Accept
-        );
-        assert_eq!(
-            policy.decide(1, false, &answered(500, None), 0.0, NOW),
-            Decision::Accept
-        );
-    }
-
-    #[test]
-    fn retry_after_longer_than_a_minute_is_honoured_in_full() {
-        let policy = RetryPolicy::default();
-        assert_eq!(
-            policy.decide(1, true, &answered(429, Some("150")), 0.0, NOW),
-            Decision::RetryAfter { delay_ms: 150_000 }
-        );
-        assert_eq!(
-            policy.decide(1, false, &answered(429, Some("299.5")), 0.0, NOW),
-            Decision::RetryAfter { delay_ms: 299_500 }
-        );
-        // Longer than any Graph window: give up and show the error rather than hang.
-        assert_eq!(
-            policy.decide(1, false, &answered(429, Some("3600")), 0.0, NOW),
-            Decision::GiveUp
-        );
+        // (attempt, a write, status, what is decided)
+        for (attempt, write, status, decision) in [
+            (3, false, 429, Decision::GiveUp),
+            (1, false, 200, Decision::Accept),
+            (1, true, 400, Decision::Accept),
+            (1, false, 500, Decision::Accept),
+        ] {
+            assert_eq!(
+                policy.decide(attempt, write, &answered(status, None), 0.0, NOW),
+                decision,
+                "attempt {attempt}, status {status}"
+            );
+        }
     }
 
     #[test]

@@ -151,12 +151,7 @@ mod tests {
         .unwrap()
     }
 
-    fn user(states: &str) -> User {
-        serde_json::from_str(&format!(
-            r#"{{"id":"u","licenseAssignmentStates":{states}}}"#
-        ))
-        .unwrap()
-    }
+    use crate::groups::member_with_states as user;
 
     #[test]
     fn groups_with_errors_come_first_then_licensed_groups_by_name() {

@@ -6,20 +6,47 @@
 //! changes ([`Checklist::replan`]) a tick survives only if exactly the same warning is
 //! still there: a warning that changed (another plan, another SKU) or disappeared takes
 //! its tick with it, and a new warning starts unticked.
+//!
+//! The planner's [`Warning`]s are what it holds by default; any other warning the admin
+//! must acknowledge before something is sent (a reclaim run's mailbox warning) implements
+//! [`Acknowledge`] and gets the same rules.
 
 use crate::licensing::plan::Warning;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Checklist {
-    /// The plan's warnings, each once, in the plan's order.
-    warnings: Vec<Warning>,
-    /// The warnings the admin ticked; always a subset of `warnings`.
-    ticked: Vec<Warning>,
+/// A warning the checklist can hold.
+pub trait Acknowledge: Clone + PartialEq {
+    /// Whether the admin must tick it before the change may be sent.
+    fn needs_ack(&self) -> bool {
+        true
+    }
 }
 
-impl Checklist {
+impl Acknowledge for Warning {
+    fn needs_ack(&self) -> bool {
+        Warning::needs_ack(self)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checklist<W = Warning> {
+    /// The plan's warnings, each once, in the plan's order.
+    warnings: Vec<W>,
+    /// The warnings the admin ticked; always a subset of `warnings`.
+    ticked: Vec<W>,
+}
+
+impl<W> Default for Checklist<W> {
+    fn default() -> Self {
+        Checklist {
+            warnings: Vec::new(),
+            ticked: Vec::new(),
+        }
+    }
+}
+
+impl<W: Acknowledge> Checklist<W> {
     /// The warnings of a plan, none ticked yet.
-    pub fn new(warnings: impl IntoIterator<Item = Warning>) -> Self {
+    pub fn new(warnings: impl IntoIterator<Item = W>) -> Self {
         let mut checklist = Checklist::default();
         checklist.replan(warnings);
         checklist
@@ -27,7 +54,7 @@ impl Checklist {
 
     /// The plan changed: these are its warnings now. Ticks of warnings still present
     /// stay; every other tick goes.
-    pub fn replan(&mut self, warnings: impl IntoIterator<Item = Warning>) {
+    pub fn replan(&mut self, warnings: impl IntoIterator<Item = W>) {
         self.warnings.clear();
         for warning in warnings {
             if !self.warnings.contains(&warning) {
@@ -39,19 +66,19 @@ impl Checklist {
     }
 
     /// Ticks or unticks `warning`; a warning the plan does not carry can't be ticked.
-    pub fn tick(&mut self, warning: &Warning, ticked: bool) {
+    pub fn tick(&mut self, warning: &W, ticked: bool) {
         self.ticked.retain(|tick| tick != warning);
         if ticked && self.warnings.contains(warning) {
             self.ticked.push(warning.clone());
         }
     }
 
-    pub fn is_ticked(&self, warning: &Warning) -> bool {
+    pub fn is_ticked(&self, warning: &W) -> bool {
         self.ticked.contains(warning)
     }
 
     /// Every warning of the plan, in its order.
-    pub fn warnings(&self) -> &[Warning] {
+    pub fn warnings(&self) -> &[W] {
         &self.warnings
     }
 
@@ -74,7 +101,7 @@ impl Checklist {
 
     /// What the admin acknowledged, for the engine: a workflow sends only what these
     /// cover, and refuses a write whose plan brings a warning not among them.
-    pub fn acknowledged(&self) -> Vec<Warning> {
+    pub fn acknowledged(&self) -> Vec<W> {
         self.ticked.clone()
     }
 }
@@ -150,6 +177,6 @@ mod tests {
         let mut checklist = Checklist::new([Warning::MissingUsageLocation]);
         checklist.tick(&switched_on("exchange", "e3", "e5"), true);
         assert!(checklist.acknowledged().is_empty());
-        assert!(Checklist::new([]).may_send());
+        assert!(Checklist::<Warning>::new([]).may_send());
     }
 }

@@ -430,11 +430,10 @@ impl LicenseDiff {
 
     /// RFC 4180 CSV with a header row.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("change,sku_id,sku,source,plan_id,plan,before,after\r\n");
-        for entry in &self.entries {
-            out.push_str(&crate::lists::csv::row(&entry.csv_fields()));
-        }
-        out
+        let header = [
+            "change", "sku_id", "sku", "source", "plan_id", "plan", "before", "after",
+        ];
+        crate::lists::csv::table(&header, self.entries.iter().map(DiffEntry::csv_fields))
     }
 }
 

@@ -195,11 +195,7 @@ mod tests {
 
     #[test]
     fn a_missing_or_null_state_is_never_effective() {
-        for json in [
-            r#"{"skuId":"a"}"#,
-            r#"{"skuId":"a","state":null}"#,
-            r#"{"skuId":"a","state":"  "}"#,
-        ] {
+        for json in crate::graph::model::tests::STATE_NOT_SAID {
             let state: LicenseAssignmentState = serde_json::from_str(json).unwrap();
             assert!(!is_effective(&state), "{json}");
         }

@@ -29,34 +29,33 @@ pub fn ps_quote(value: &str) -> String {
     quoted
 }
 
+/// The items of a PowerShell array `@(…)`, each quoted: `'a', 'b'`.
+fn ps_items<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    values
+        .into_iter()
+        .map(ps_quote)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `Set-MgUserLicense` for an `assignLicense` body.
 pub fn powershell_assign(user: &str, body: &AssignLicenseBody) -> String {
     let adds: Vec<String> = body
         .add_licenses
         .iter()
         .map(|license| {
-            let plans: Vec<String> = license
-                .disabled_plans
-                .iter()
-                .map(|p| ps_quote(p.as_str()))
-                .collect();
             format!(
                 "@{{SkuId = {}; DisabledPlans = @({})}}",
                 ps_quote(license.sku_id.as_str()),
-                plans.join(", ")
+                ps_items(license.disabled_plans.iter().map(|p| p.as_str()))
             )
         })
-        .collect();
-    let removes: Vec<String> = body
-        .remove_licenses
-        .iter()
-        .map(|s| ps_quote(s.as_str()))
         .collect();
     format!(
         "Set-MgUserLicense -UserId {} -AddLicenses @({}) -RemoveLicenses @({})",
         ps_quote(user.trim()),
         adds.join(", "),
-        removes.join(", ")
+        ps_items(body.remove_licenses.iter().map(|s| s.as_str()))
     )
 }
 

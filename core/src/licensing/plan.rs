@@ -98,14 +98,34 @@ pub enum Refusal {
 
 pub use crate::licensing::effective::DirectLicenses;
 
+/// What would be sent for a user (or a group, [`crate::groups::change::plan`]), and what
+/// the admin must see first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     /// The request body, or `None` when nothing would change or something was refused.
     pub body: Option<AssignLicenseBody>,
     pub warnings: Vec<Warning>,
     pub refusals: Vec<Refusal>,
-    /// The direct assignments the user should have afterwards.
+    /// The direct assignments the user (or the group) should have afterwards.
     pub intended: DirectLicenses,
+}
+
+impl Plan {
+    /// The plan that sends `moves` (from [`license_moves`]) to reach `intended`: only when
+    /// nothing was refused and something would change.
+    pub(crate) fn new(
+        moves: AssignLicenseBody,
+        warnings: Vec<Warning>,
+        refusals: Vec<Refusal>,
+        intended: DirectLicenses,
+    ) -> Plan {
+        Plan {
+            body: (refusals.is_empty() && !moves.is_empty()).then_some(moves),
+            warnings,
+            refusals,
+            intended,
+        }
+    }
 }
 
 /// The user's direct assignments now, from `licenseAssignmentStates`. Without the states
@@ -158,10 +178,11 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
         }
     }
 
-    let (add_licenses, remove_licenses) = license_moves(&current, &target);
+    let moves = license_moves(&current, &target);
 
     let mut warnings = Vec::new();
-    let newly_assigned: Vec<&SkuId> = add_licenses
+    let newly_assigned: Vec<&SkuId> = moves
+        .add_licenses
         .iter()
         .map(|l| &l.sku_id)
         .filter(|sku| !current.contains_key(*sku))
@@ -176,7 +197,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     }
     // A plan off in a direct SKU that is re-sent with it on, even where another
     // assignment already provides it: the admin's own choice in that SKU is undone.
-    for license in &add_licenses {
+    for license in &moves.add_licenses {
         for plan in current.get(&license.sku_id).into_iter().flatten() {
             let already = warnings
                 .iter()
@@ -192,7 +213,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
     }
     if crate::licensing::usage_location::refused_for_usage_location(
         user.usage_location.as_deref(),
-        &add_licenses,
+        &moves.add_licenses,
     ) {
         warnings.push(Warning::MissingUsageLocation);
     }
@@ -230,17 +251,7 @@ pub fn plan(user: &User, catalog: &Catalog, changes: &[Change]) -> Plan {
             }
         }
     }
-
-    let body = AssignLicenseBody {
-        add_licenses,
-        remove_licenses,
-    };
-    Plan {
-        body: (refusals.is_empty() && !body.is_empty()).then_some(body),
-        warnings,
-        refusals,
-        intended: target,
-    }
+    Plan::new(moves, warnings, refusals, target)
 }
 
 /// Applies `change` to the licenses `target` (SKU → plans off). For a replacement, the new
@@ -291,11 +302,8 @@ pub fn edit_licenses(
 
 /// The `assignLicense` lists that take `current` to `target`: each SKU to add (or add
 /// again with other plans off) with exactly its plans off, and each SKU to remove.
-pub fn license_moves(
-    current: &DirectLicenses,
-    target: &DirectLicenses,
-) -> (Vec<AssignedLicense>, Vec<SkuId>) {
-    let add = target
+pub fn license_moves(current: &DirectLicenses, target: &DirectLicenses) -> AssignLicenseBody {
+    let add_licenses = target
         .iter()
         .filter(|(sku, disabled)| current.get(*sku) != Some(disabled))
         .map(|(sku, disabled)| AssignedLicense {
@@ -303,12 +311,15 @@ pub fn license_moves(
             disabled_plans: disabled.iter().cloned().collect(),
         })
         .collect();
-    let remove = current
+    let remove_licenses = current
         .keys()
         .filter(|sku| !target.contains_key(*sku))
         .cloned()
         .collect();
-    (add, remove)
+    AssignLicenseBody {
+        add_licenses,
+        remove_licenses,
+    }
 }
 
 /// The changes that take direct assignments `now` back to `was`: remove what was added,

@@ -133,6 +133,30 @@ pub fn alerts(
     found
 }
 
+/// When `subscription` next changes state (`nextLifecycleDateTime`), when Graph sent a
+/// readable date.
+pub fn renewal_ms(subscription: &CompanySubscription) -> Option<u64> {
+    subscription
+        .next_lifecycle_date_time
+        .as_deref()
+        .and_then(parse_iso_ms)
+}
+
+/// The soonest renewal among the subscriptions of `sku`: how the tenant's SKUs sort
+/// by renewal date.
+pub fn next_renewal_ms(sku: &SkuId, subscriptions: &[CompanySubscription]) -> Option<u64> {
+    subscriptions
+        .iter()
+        .filter(|subscription| &subscription.sku_id == sku)
+        .filter_map(renewal_ms)
+        .min()
+}
+
+/// The sort key for "soonest renewal first": those without a date come last.
+pub fn by_renewal(renewal_ms: Option<u64>) -> (bool, u64) {
+    (renewal_ms.is_none(), renewal_ms.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +174,27 @@ mod tests {
             total_licenses: Some(10),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_sku_renews_with_its_soonest_subscription_and_undated_ones_sort_last() {
+        let e3 = SkuId::new("e3");
+        let of_e3 = |next: Option<&str>| CompanySubscription {
+            sku_id: e3.clone(),
+            ..sub("Enabled", false, next)
+        };
+        let list = vec![
+            of_e3(Some("2027-06-01T00:00:00Z")),
+            of_e3(Some("2027-02-01T00:00:00Z")),
+            of_e3(None),
+            sub("Enabled", false, Some("2026-12-24T00:00:00Z")),
+        ];
+        let soonest = next_renewal_ms(&e3, &list);
+        assert_eq!(soonest, parse_iso_ms("2027-02-01T00:00:00Z"));
+        assert_eq!(next_renewal_ms(&SkuId::new("none"), &list), None);
+        let mut keys = [None, soonest, Some(1)];
+        keys.sort_by_key(|k| by_renewal(*k));
+        assert_eq!(keys, [Some(1), soonest, None]);
     }
 
     #[test]

@@ -104,29 +104,19 @@ mod tests {
 
     #[test]
     fn typed_usage_locations_are_checked_against_the_country_list() {
-        assert_eq!(parse_usage_location(" gb "), Ok("GB".into()));
-        assert_eq!(parse_usage_location("us"), Ok("US".into()));
-        assert_eq!(parse_usage_location(""), Err(UsageLocationProblem::Empty));
-        assert_eq!(
-            parse_usage_location("   "),
-            Err(UsageLocationProblem::Empty)
-        );
-        assert_eq!(
-            parse_usage_location("USA"),
-            Err(UsageLocationProblem::NotTwoLetters("USA".into()))
-        );
-        assert_eq!(
-            parse_usage_location("1A"),
-            Err(UsageLocationProblem::NotTwoLetters("1A".into()))
-        );
-        assert_eq!(
-            parse_usage_location("qq"),
-            Err(UsageLocationProblem::UnknownCountry("QQ".into()))
-        );
-        assert_eq!(
-            parse_usage_location("UK"),
-            Err(UsageLocationProblem::UnknownCountry("UK".into()))
-        );
+        use UsageLocationProblem::*;
+        for (typed, parsed) in [
+            (" gb ", Ok("GB".into())),
+            ("us", Ok("US".into())),
+            ("", Err(Empty)),
+            ("   ", Err(Empty)),
+            ("USA", Err(NotTwoLetters("USA".into()))),
+            ("1A", Err(NotTwoLetters("1A".into()))),
+            ("qq", Err(UnknownCountry("QQ".into()))),
+            ("UK", Err(UnknownCountry("UK".into()))),
+        ] {
+            assert_eq!(parse_usage_location(typed), parsed, "{typed:?}");
+        }
     }
 
     #[test]

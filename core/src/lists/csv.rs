@@ -27,6 +27,27 @@ pub fn row<S: AsRef<str>>(fields: &[S]) -> String {
     line
 }
 
+/// A whole file: the `header` row, then each of `rows`.
+pub fn table<H: AsRef<str>, R: AsRef<[String]>>(
+    header: &[H],
+    rows: impl IntoIterator<Item = R>,
+) -> String {
+    let mut out = row(header);
+    for fields in rows {
+        out.push_str(&row(fields.as_ref()));
+    }
+    out
+}
+
+/// `Yes`, `No`, or empty when Graph did not say.
+pub fn yes_no(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,8 +146,7 @@ pub const CSV_HEADER: [&str; 10] = [
 
 /// The holders as CSV (CRLF rows, formula-safe fields), names from `catalog`.
 pub fn holders_csv(holders: &[Holder], catalog: &Catalog) -> String {
-    let mut out = csv::row(&CSV_HEADER);
-    for holder in holders {
+    let rows = holders.iter().map(|holder| {
         let (assigned, group, group_id) = match &holder.source {
             Some(AssignmentSource::Direct) => ("Direct".to_string(), String::new(), String::new()),
             Some(AssignmentSource::Group(id)) => {
@@ -166,7 +165,7 @@ pub fn holders_csv(holders: &[Holder], catalog: &Catalog) -> String {
         } else {
             String::new()
         };
-        out.push_str(&csv::row(&[
+        vec![
             holder.display_name.clone(),
             holder.user_principal_name.clone(),
             holder.user_id.to_string(),
@@ -177,9 +176,9 @@ pub fn holders_csv(holders: &[Holder], catalog: &Catalog) -> String {
             error,
             plans_off,
             holder.last_updated.clone().unwrap_or_default(),
-        ]));
-    }
-    out
+        ]
+    });
+    csv::table(&CSV_HEADER, rows)
 }
 
 #[cfg(test)]

@@ -110,22 +110,18 @@ pub const UNLICENSED_CSV_HEADER: [&str; 5] = [
 /// Users without a license as CSV (CRLF rows, formula-safe fields). What Graph did not
 /// send stays empty, never a guessed value.
 pub fn unlicensed_csv(users: &[User]) -> String {
-    let mut out = csv::row(&UNLICENSED_CSV_HEADER);
-    for user in users {
-        let enabled = match user.account_enabled {
-            Some(true) => "Yes",
-            Some(false) => "No",
-            None => "",
-        };
-        out.push_str(&csv::row(&[
-            user.display_name.clone().unwrap_or_default(),
-            user.user_principal_name.clone().unwrap_or_default(),
-            user.id.to_string(),
-            enabled.to_string(),
-            user.usage_location.clone().unwrap_or_default(),
-        ]));
-    }
-    out
+    csv::table(
+        &UNLICENSED_CSV_HEADER,
+        users.iter().map(|user| {
+            vec![
+                user.display_name.clone().unwrap_or_default(),
+                user.user_principal_name.clone().unwrap_or_default(),
+                user.id.to_string(),
+                csv::yes_no(user.account_enabled).to_string(),
+                user.usage_location.clone().unwrap_or_default(),
+            ]
+        }),
+    )
 }
 
 #[cfg(test)]

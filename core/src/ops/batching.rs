@@ -30,7 +30,13 @@ pub(crate) fn pack(parts: &[(usize, GraphRequest)]) -> GraphRequest {
 /// One item's share of an outcome.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum PartAnswer {
-    Http(RawResponse),
+    /// Graph's answer to this request. Inside a `$batch` an answer may carry no
+    /// `request-id` of its own: it is then given the whole batch's, and
+    /// `request_id_of_batch` says so.
+    Http {
+        response: RawResponse,
+        request_id_of_batch: bool,
+    },
     Dropped,
     TimedOut {
         after_ms: u64,
@@ -42,7 +48,7 @@ pub(crate) enum PartAnswer {
 impl PartAnswer {
     pub fn as_answer(&self) -> Answer<'_> {
         match self {
-            PartAnswer::Http(response) => Answer::Http(response),
+            PartAnswer::Http { response, .. } => Answer::Http(response),
             PartAnswer::Dropped => Answer::Dropped,
             PartAnswer::TimedOut { after_ms } => Answer::TimedOut {
                 after_ms: *after_ms,
@@ -52,9 +58,35 @@ impl PartAnswer {
     }
 
     pub fn status(&self) -> Option<u16> {
+        self.response().map(|response| response.status)
+    }
+
+    pub fn response(&self) -> Option<&RawResponse> {
         match self {
-            PartAnswer::Http(response) => Some(response.status),
+            PartAnswer::Http { response, .. } => Some(response),
             _ => None,
+        }
+    }
+
+    /// Graph's `request-id` for this answer, and whether it is the whole `$batch`'s.
+    pub fn request_id(&self) -> Option<(&str, bool)> {
+        match self {
+            PartAnswer::Http {
+                response,
+                request_id_of_batch,
+            } => response
+                .header("request-id")
+                .map(|id| (id, *request_id_of_batch)),
+            _ => None,
+        }
+    }
+}
+
+impl PartAnswer {
+    fn whole(response: &RawResponse) -> Self {
+        PartAnswer::Http {
+            response: response.clone(),
+            request_id_of_batch: false,
         }
     }
 }
@@ -63,7 +95,9 @@ impl PartAnswer {
 pub(crate) fn unpack(items: &[usize], batched: bool, outcome: &Outcome) -> Vec<PartAnswer> {
     let shared = |answer: PartAnswer| vec![answer; items.len()];
     let response = match outcome {
-        Outcome::Dropped => return shared(PartAnswer::Dropped),
+        // `Run::answer` takes a request the shell did not send before it gets here; were
+        // one to come, nothing would be assumed about it but that it is unclear.
+        Outcome::Dropped | Outcome::NotSent => return shared(PartAnswer::Dropped),
         Outcome::TimedOut { after_ms } => {
             return shared(PartAnswer::TimedOut {
                 after_ms: *after_ms,
@@ -72,14 +106,20 @@ pub(crate) fn unpack(items: &[usize], batched: bool, outcome: &Outcome) -> Vec<P
         Outcome::Answered(response) => response,
     };
     if !batched {
-        return shared(PartAnswer::Http(response.clone()));
+        return shared(PartAnswer::whole(response));
     }
     match response.status {
         200 => {}
         // Graph's throttling page says a throttled batch may fail as a whole with 424;
         // its batching page says 200 or 400. Nothing can be known about the items.
         424 => return shared(PartAnswer::Missing),
-        _ => return shared(PartAnswer::Http(response.clone())),
+        // The batch failed as a whole: its answer, and its request-id, are each item's.
+        _ => {
+            return shared(PartAnswer::Http {
+                response: response.clone(),
+                request_id_of_batch: true,
+            })
+        }
     }
     let Ok(batch) = serde_json::from_str::<BatchResponse>(&response.body) else {
         return shared(PartAnswer::Missing);
@@ -91,12 +131,17 @@ pub(crate) fn unpack(items: &[usize], batched: bool, outcome: &Outcome) -> Vec<P
             None => PartAnswer::Missing,
             Some(item) => {
                 let mut raw = item.to_raw();
+                let mut request_id_of_batch = false;
                 if raw.header("request-id").is_none() {
                     if let Some(id) = outer_request_id {
                         raw.headers.push(("request-id".into(), id.to_string()));
+                        request_id_of_batch = true;
                     }
                 }
-                PartAnswer::Http(raw)
+                PartAnswer::Http {
+                    response: raw,
+                    request_id_of_batch,
+                }
             }
         })
         .collect()
@@ -140,10 +185,26 @@ mod tests {
         assert_eq!(parts[0].status(), Some(200));
         assert_eq!(parts[1].status(), Some(429));
         assert_eq!(parts[2], PartAnswer::Missing);
-        let PartAnswer::Http(first) = &parts[0] else {
-            panic!()
-        };
-        assert_eq!(first.header("request-id"), Some("outer-1"));
+        assert_eq!(parts[0].request_id(), Some(("outer-1", true)));
+        assert_eq!(parts[2].request_id(), None);
+    }
+
+    #[test]
+    fn an_items_own_request_id_is_kept_and_the_batchs_is_marked() {
+        let outcome = answered(
+            200,
+            json!({"responses": [
+                {"id": "7", "status": 204, "headers": {"request-id": "own-7"}},
+                {"id": "9", "status": 204}
+            ]}),
+        );
+        let parts = unpack(&[7, 9], true, &outcome);
+        assert_eq!(parts[0].request_id(), Some(("own-7", false)));
+        assert_eq!(parts[1].request_id(), Some(("outer-1", true)));
+        let alone = unpack(&[7], false, &answered(204, json!({})));
+        assert_eq!(alone[0].request_id(), Some(("outer-1", false)));
+        let refused = unpack(&[7, 9], true, &answered(429, json!({})));
+        assert_eq!(refused[1].request_id(), Some(("outer-1", true)));
     }
 
     #[test]

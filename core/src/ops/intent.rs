@@ -106,9 +106,9 @@ impl Intent {
     /// Decides the write for `user` as read now; `target` is the id to write to.
     pub(crate) fn decide(&self, target: &str, user: &User, catalog: &Catalog) -> Decision {
         match self {
-            Intent::Reprocess if !has_group_based_states(user) => Decision::NoOp(
-                "No license comes from a group: there is nothing to reprocess.".into(),
-            ),
+            Intent::Reprocess if !has_group_based_states(user) => {
+                Decision::NoOp(nothing_to_reprocess(user).unwrap_or_default())
+            }
             Intent::Reprocess => Decision::Write {
                 request: request::reprocess_license_assignment(target),
                 expect: Expectation::Reprocessed,
@@ -155,6 +155,21 @@ impl Intent {
             }
         }
     }
+}
+
+/// Why reprocessing `user` would do nothing, said before the click and after it: only
+/// licenses that come from a group are reprocessed.
+pub fn nothing_to_reprocess(user: &User) -> Option<String> {
+    if has_group_based_states(user) {
+        return None;
+    }
+    Some(
+        if user.assigned_licenses.is_empty() && user.license_assignment_states.is_empty() {
+            "Nothing to reprocess: this user has no licenses.".into()
+        } else {
+            "Nothing to reprocess: every license of this user is assigned directly.".into()
+        },
+    )
 }
 
 /// Whether any of the user's licenses comes from a group: the only ones a reprocess
@@ -274,10 +289,20 @@ mod tests {
             assigned_by_group: None,
             ..state("2026-01-05T09:00:00Z", AssignmentError::None)
         }]);
-        for nothing in [user(vec![]), direct_only] {
+        for (nothing, why) in [
+            (
+                user(vec![]),
+                "Nothing to reprocess: this user has no licenses.",
+            ),
+            (
+                direct_only,
+                "Nothing to reprocess: every license of this user is assigned directly.",
+            ),
+        ] {
+            assert_eq!(nothing_to_reprocess(&nothing).as_deref(), Some(why));
             assert!(matches!(
                 Intent::Reprocess.decide("u1", &nothing, &catalog),
-                Decision::NoOp(_)
+                Decision::NoOp(said) if said == why
             ));
         }
         let grouped = user(vec![state("2026-01-05T09:00:00Z", AssignmentError::None)]);

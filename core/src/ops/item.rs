@@ -2,18 +2,22 @@
 //!
 //! ```text
 //! Before ──read──▶ plan ──▶ no-op │ refused │ Write
-//! Write ──2xx──▶ Settle ──read shows it──▶ done (shown)
+//! Write ──2xx──▶ Settle ──read shows it──▶ done (shown; the lag is a sample)
 //!                       └─timeout─────────▶ done (not shown yet / no visible change)
-//! Write ──5xx or no answer──▶ Verify ──read shows it──▶ Settle ▶ done
-//!                                   └─read sent after the window still doesn't──▶
-//!                                       Write again (a reprocess too: processing
-//!                                       stamps each group-based state it evaluates)
+//! Write ──5xx or no answer──▶ Check ──read shows it──▶ Settle ▶ done
+//!                                   └─a read sent at or after the check window's end
+//!                                     still doesn't──▶ Write again (a reprocess too:
+//!                                     processing stamps each group-based state)
 //! Write ──429──▶ Write after Retry-After      Write ──4xx──▶ failed
 //! ```
 //!
 //! The scheduler ([`super::Run`]) owns queues, timers, the write budget and batching; an
-//! item only says what it needs next ([`Next`]) after each answer. A write is sent again
-//! only after a read sent once the settle window has passed still does not show it.
+//! item only says what it needs next ([`Next`]) after each answer, and what a read taught
+//! the run ([`Findings`]). A write is sent again only after a read sent once the check
+//! window (sized from the lags the run has seen, [`super::lag`]) has passed still does not
+//! show it: never on a timer alone. Check reads that are throttled or fail are tried
+//! again, however often, without using up anything: until a read answers, nothing is
+//! decided.
 
 use super::intent::{Decision, Expectation};
 use super::journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
@@ -25,11 +29,17 @@ use crate::graph::response::RawResponse;
 use crate::graph::retry::{retry_after_seconds, Attempt, Decision as RetryDecision};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::diff::LicenseDiff;
+use crate::ops::notes;
 use crate::ops::rng::Rng;
 use crate::wording;
 
-/// Delays between reads while waiting for Entra ID to show a write.
-const SETTLE_DELAYS_MS: [u64; 8] = [400, 700, 1_000, 1_400, 1_800, 2_400, 3_200, 4_000];
+/// Delays between reads while waiting for Entra ID to show a write: close together
+/// first, where writes usually show (so the lag each one measures is close to the real
+/// one), then further apart.
+const SETTLE_DELAYS_MS: [u64; 10] = [400, 100, 300, 600, 900, 1_300, 1_800, 2_400, 3_200, 4_000];
+
+/// A read sent this much after it was due still measures the lag.
+const ON_TIME_SLACK_MS: u64 = 100;
 
 fn settle_delay(reads: u32) -> u64 {
     SETTLE_DELAYS_MS[(reads as usize).min(SETTLE_DELAYS_MS.len() - 1)]
@@ -41,6 +51,20 @@ pub(crate) struct Ctx<'a> {
     pub options: &'a Options,
     pub rng: &'a mut Rng,
     pub cancelled: bool,
+    /// How long after an unclear answer a read that doesn't show the write proves it
+    /// was not applied ([`super::lag::LagStats::check_window_ms`]).
+    pub check_window_ms: u64,
+    /// When the run's time limit ends it, if it has one.
+    pub ends_at_ms: Option<u64>,
+}
+
+/// What a read taught the run beyond the item's own state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Findings {
+    /// How long after Graph accepted the write a read first showed it.
+    pub lag_ms: Option<u64>,
+    /// Whether the write whose answer was unclear was applied, once a read shows it.
+    pub write_applied: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -96,13 +120,6 @@ impl Answer<'_> {
             }
         }
     }
-
-    fn request_id(&self) -> Option<&str> {
-        match self {
-            Answer::Http(response) => response.header("request-id"),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,13 +128,17 @@ enum Stage {
     Before,
     /// Planned; the write is due.
     Write,
-    /// The write's outcome is unknown; reading until it shows or the window passes.
-    Verify {
-        deadline_ms: u64,
+    /// The write's outcome is unknown since `since_ms`; reading until it shows, or a read
+    /// sent once the check window has passed still doesn't show it.
+    Check {
+        since_ms: u64,
     },
     /// Graph accepted the write; reading until it shows or the timeout passes.
     Settle {
         deadline_ms: u64,
+        /// When Graph's acceptance arrived (unknown for a write accepted before a resume,
+        /// or shown only by a check read).
+        accepted_ms: Option<u64>,
     },
     Final,
 }
@@ -143,6 +164,9 @@ pub(crate) struct Item {
     read_attempts: u32,
     settle_reads: u32,
     before_send: Option<BeforeSend>,
+    findings: Findings,
+    /// When the item's next read was due (set by the scheduler).
+    pub read_due_ms: u64,
 }
 
 impl Item {
@@ -157,7 +181,14 @@ impl Item {
             read_attempts: 0,
             settle_reads: 0,
             before_send: None,
+            findings: Findings::default(),
+            read_due_ms: 0,
         }
+    }
+
+    /// What the last read taught the run (taken once).
+    pub fn take_findings(&mut self) -> Findings {
+        std::mem::take(&mut self.findings)
     }
 
     pub fn is_final(&self) -> bool {
@@ -192,7 +223,12 @@ impl Item {
         self.record.times.started_ms.get_or_insert(now);
         self.touch();
         match self.record.status {
-            Status::Done | Status::NoOp | Status::Refused | Status::Failed | Status::Planned => {
+            Status::Done
+            | Status::NoOp
+            | Status::Refused
+            | Status::Failed
+            | Status::NoSeats
+            | Status::Planned => {
                 self.stage = Stage::Final;
                 Next::Final
             }
@@ -207,14 +243,7 @@ impl Item {
             }
             Status::Sent | Status::Unknown | Status::Settling => {
                 let Some(before) = self.record.before.clone() else {
-                    return self.finish(
-                        now,
-                        Status::Unknown,
-                        None,
-                        "The journal has no read of this user from before the write, so \
-                         License Desk can't tell whether it was applied. Open the user and \
-                         check before trying again.",
-                    );
+                    return self.finish(now, Status::Unknown, None, notes::NO_READ_BEFORE);
                 };
                 self.expect =
                     match self
@@ -229,17 +258,12 @@ impl Item {
                 if self.record.status == Status::Settling {
                     self.stage = Stage::Settle {
                         deadline_ms: now + ctx.options.settle_timeout_ms,
+                        accepted_ms: None,
                     };
                 } else {
                     self.record.status = Status::Unknown;
-                    self.record.note = Some(
-                        "The answer to the last write was not recorded; reading the user \
-                         before anything else."
-                            .into(),
-                    );
-                    self.stage = Stage::Verify {
-                        deadline_ms: now + ctx.options.settle_timeout_ms,
-                    };
+                    self.record.note = Some(notes::UNRECORDED_CHECKING.into());
+                    self.stage = Stage::Check { since_ms: now };
                 }
                 Next::Read { at_ms: now }
             }
@@ -343,6 +367,25 @@ impl Item {
         self.finish(now, Status::Refused, None, note)
     }
 
+    /// Ends the item before its write was sent: the SKU it adds has no free seat left.
+    pub fn stop_for_seats(&mut self, now: u64, note: &str) -> Next {
+        self.in_flight = None;
+        self.finish(now, Status::NoSeats, None, note)
+    }
+
+    /// Graph's `request-id` of an answer about this item; `of_batch` when it is the
+    /// whole `$batch`'s.
+    pub fn heard(&mut self, request_id: Option<(&str, bool)>) {
+        if let Some((id, of_batch)) = request_id {
+            self.record.add_request_id(Some(id), of_batch);
+        }
+    }
+
+    /// Whether the item's write went out and reads now follow it (settling or checking).
+    pub fn follows_a_write(&self) -> bool {
+        matches!(self.stage, Stage::Settle { .. } | Stage::Check { .. })
+    }
+
     /// True while the item has not been read or planned yet (waiting for a prerequisite).
     pub fn is_unread(&self) -> bool {
         self.stage == Stage::Before && self.record.status == Status::Waiting
@@ -436,7 +479,6 @@ impl Item {
 
     pub fn on_read(&mut self, ctx: &mut Ctx, now: u64, sent_ms: u64, answer: Answer) -> Next {
         self.in_flight = None;
-        self.record.add_request_id(answer.request_id());
         let read = match answer {
             Answer::Http(response) if response.is_success() => response.parse::<User>(),
             other => Err(other.error()),
@@ -447,6 +489,9 @@ impl Item {
                 self.observe(ctx, now, sent_ms, user)
             }
             Err(error) => {
+                if matches!(self.stage, Stage::Check { .. }) {
+                    return self.check_read_failed(ctx, now, &error, answer);
+                }
                 let decision = ctx.options.retry.decide(
                     self.read_attempts,
                     false,
@@ -466,60 +511,11 @@ impl Item {
                 self.touch();
                 self.plan_from(ctx, now, &user)
             }
-            Stage::Verify { deadline_ms } => {
-                let before = self.record.before.clone().unwrap_or_default();
-                self.record.after = Some(user.clone());
-                self.touch();
-                let Some(expect) = self.expect.clone() else {
-                    return self.finish_with_diff(ctx, now, Status::Unknown, None, UNKNOWN_ADVICE);
-                };
-                if expect.shows(&before, &user) {
-                    self.record.note = Some(
-                        "Graph gave no clear answer to the write; a read shows it was applied."
-                            .into(),
-                    );
-                    self.record.status = Status::Settling;
-                    self.stage = Stage::Settle { deadline_ms };
-                    return self.settled(ctx, now);
-                }
-                if sent_ms < deadline_ms {
-                    self.settle_reads += 1;
-                    return Next::Read {
-                        at_ms: now + settle_delay(self.settle_reads),
-                    };
-                }
-                if !expect.absence_is_evidence(&before) {
-                    return self.finish_with_diff(
-                        ctx,
-                        now,
-                        Status::Unknown,
-                        None,
-                        REPROCESS_UNKNOWN_ADVICE,
-                    );
-                }
-                // Not applied: reads kept showing the user without it for the whole window.
-                if self.record.attempts >= ctx.options.retry.max_attempts {
-                    return self.finish_with_diff(
-                        ctx,
-                        now,
-                        Status::Failed,
-                        None,
-                        "Graph gave no clear answer to any attempt, and reads show the change \
-                         was not applied.",
-                    );
-                }
-                self.record.note = Some(
-                    "Graph gave no clear answer; reads show the write was not applied, so it \
-                     is sent again."
-                        .into(),
-                );
-                self.settle_reads = 0;
-                // The write is planned again from the user as they are now, which is
-                // also what it will change.
-                self.record.before = Some(user.clone());
-                self.plan_from(ctx, now, &user)
-            }
-            Stage::Settle { deadline_ms } => {
+            Stage::Check { since_ms } => self.checked(ctx, now, sent_ms, since_ms, user),
+            Stage::Settle {
+                deadline_ms,
+                accepted_ms,
+            } => {
                 let before = self.record.before.clone().unwrap_or_default();
                 self.record.after = Some(user.clone());
                 self.touch();
@@ -528,6 +524,12 @@ impl Item {
                     .as_ref()
                     .is_some_and(|expect| expect.shows(&before, &user))
                 {
+                    // A read sent late (waiting for a place among the requests in
+                    // flight) measures the wait too: only one sent when due counts.
+                    let on_time = sent_ms <= self.read_due_ms + ON_TIME_SLACK_MS;
+                    self.findings.lag_ms = accepted_ms
+                        .filter(|_| on_time)
+                        .map(|at| sent_ms.saturating_sub(at));
                     return self.settled(ctx, now);
                 }
                 if now >= deadline_ms {
@@ -541,6 +543,78 @@ impl Item {
             // A late answer for an item that moved on.
             Stage::Write | Stage::Final => Next::Final,
         }
+    }
+
+    /// A check read sent at `sent_ms` answered, for a write whose outcome has been unknown
+    /// since `since_ms`.
+    fn checked(
+        &mut self,
+        ctx: &mut Ctx,
+        now: u64,
+        sent_ms: u64,
+        since_ms: u64,
+        user: User,
+    ) -> Next {
+        let before = self.record.before.clone().unwrap_or_default();
+        self.record.after = Some(user.clone());
+        self.touch();
+        let Some(expect) = self.expect.clone() else {
+            return self.finish_with_diff(ctx, now, Status::Unknown, None, notes::UNKNOWN_ADVICE);
+        };
+        if expect.shows(&before, &user) {
+            self.findings.write_applied = Some(true);
+            self.record.note = Some(notes::UNCLEAR_BUT_APPLIED.into());
+            self.record.status = Status::Settling;
+            self.stage = Stage::Settle {
+                deadline_ms: now + ctx.options.settle_timeout_ms,
+                accepted_ms: None,
+            };
+            return self.settled(ctx, now);
+        }
+        let window_ends = since_ms.saturating_add(ctx.check_window_ms);
+        if sent_ms < window_ends {
+            // Not shown yet proves nothing: Entra ID may still be replicating it. The
+            // last check read goes exactly when the window ends.
+            self.settle_reads += 1;
+            let next = (now + settle_delay(self.settle_reads)).min(window_ends);
+            return Next::Read {
+                at_ms: next.max(now),
+            };
+        }
+        if !expect.absence_is_evidence(&before) {
+            return self.finish_with_diff(
+                ctx,
+                now,
+                Status::Unknown,
+                None,
+                notes::REPROCESS_UNKNOWN_ADVICE,
+            );
+        }
+        // Not applied: a read sent after the window still doesn't show it.
+        self.findings.write_applied = Some(false);
+        if !self.may_send_again(ctx) {
+            return self.finish_with_diff(
+                ctx,
+                now,
+                Status::Failed,
+                None,
+                notes::NOT_APPLIED_NO_SENDS_LEFT,
+            );
+        }
+        self.record.note = Some(notes::NOT_APPLIED_SENDING_AGAIN.into());
+        self.settle_reads = 0;
+        // The write is planned again from the user as they are now, which is also what
+        // it will change.
+        self.record.before = Some(user.clone());
+        self.plan_from(ctx, now, &user)
+    }
+
+    /// Whether another write may go for this item: within the retry policy's attempts
+    /// and the run's [`Options::max_sends`].
+    fn may_send_again(&self, ctx: &Ctx) -> bool {
+        let sent = self.record.attempts;
+        sent < ctx.options.retry.max_attempts
+            && ctx.options.max_sends.is_none_or(|most| sent < most)
     }
 
     fn settled(&mut self, ctx: &Ctx, now: u64) -> Next {
@@ -591,32 +665,74 @@ impl Item {
         };
         match self.stage.clone() {
             Stage::Before => match retry_in {
-                Some(delay) => Next::Read { at_ms: now + delay },
-                None => self.fail(now, error),
-            },
-            Stage::Verify { .. } => match retry_in {
-                Some(delay) => Next::Read { at_ms: now + delay },
-                None => {
-                    self.record.error = Some(ErrorRecord::from(error));
-                    self.finish_with_diff(ctx, now, Status::Unknown, None, UNKNOWN_ADVICE)
+                Some(delay) if ctx.ends_at_ms.is_none_or(|end| now + delay < end) => {
+                    Next::Read { at_ms: now + delay }
                 }
+                _ => self.fail(now, error),
             },
-            Stage::Settle { deadline_ms } => {
+            Stage::Settle { deadline_ms, .. } => {
                 if now >= deadline_ms {
                     return self.not_shown(ctx, now);
                 }
+                // A read that failed leaves a gap: how soon the write showed is no longer
+                // measured.
+                self.stage = Stage::Settle {
+                    deadline_ms,
+                    accepted_ms: None,
+                };
                 self.settle_reads += 1;
                 let delay = retry_in.unwrap_or(0).max(settle_delay(self.settle_reads));
                 Next::Read { at_ms: now + delay }
             }
-            Stage::Write | Stage::Final => Next::Final,
+            Stage::Check { .. } | Stage::Write | Stage::Final => Next::Final,
         }
+    }
+
+    /// A check read got no user back. Throttling, a server error, no answer or a success
+    /// whose body can't be read says nothing of the write: read again after
+    /// `Retry-After` (or a backoff), however many times it takes, using up nothing. Any
+    /// other answer (403, 404, …) is final: the user can't be read to find out. Once the
+    /// run is cancelled, nothing waits for it.
+    fn check_read_failed(
+        &mut self,
+        ctx: &mut Ctx,
+        now: u64,
+        error: &GraphError,
+        answer: Answer,
+    ) -> Next {
+        let no_answer_yet = match answer {
+            Answer::Http(response) => {
+                response.status == 429 || response.status >= 500 || response.is_success()
+            }
+            Answer::Dropped | Answer::TimedOut { .. } | Answer::Missing => true,
+        };
+        if !no_answer_yet || ctx.cancelled {
+            self.record.error = Some(ErrorRecord::from(error));
+            let note = if no_answer_yet {
+                notes::CANCELLED_BEFORE_KNOWN
+            } else {
+                notes::UNKNOWN_ADVICE
+            };
+            return self.finish_with_diff(ctx, now, Status::Unknown, None, note);
+        }
+        let retry_after = match answer {
+            Answer::Http(response) => response
+                .header("Retry-After")
+                .and_then(|value| retry_after_seconds(value, now))
+                .map(|seconds| (seconds * 1000.0).ceil() as u64),
+            _ => None,
+        };
+        let delay = retry_after.unwrap_or_else(|| {
+            ctx.options
+                .retry
+                .backoff_ms(self.read_attempts, ctx.rng.unit())
+        });
+        Next::Read { at_ms: now + delay }
     }
 
     pub fn on_write(&mut self, ctx: &mut Ctx, now: u64, answer: Answer) -> Next {
         self.in_flight = None;
         self.before_send = None;
-        self.record.add_request_id(answer.request_id());
         self.touch();
         if let Answer::Http(response) = answer {
             if response.is_success() {
@@ -624,6 +740,7 @@ impl Item {
                 self.settle_reads = 0;
                 self.stage = Stage::Settle {
                     deadline_ms: now + ctx.options.settle_timeout_ms,
+                    accepted_ms: Some(now),
                 };
                 return Next::Read {
                     at_ms: now + settle_delay(0),
@@ -649,15 +766,9 @@ impl Item {
         match decision {
             RetryDecision::ReReadFirst => {
                 self.record.status = Status::Unknown;
-                self.record.note = Some(
-                    "Graph gave no clear answer to the write; reading the user before \
-                     anything else."
-                        .into(),
-                );
+                self.record.note = Some(notes::UNCLEAR_CHECKING.into());
                 self.settle_reads = 0;
-                self.stage = Stage::Verify {
-                    deadline_ms: now + ctx.options.settle_timeout_ms,
-                };
+                self.stage = Stage::Check { since_ms: now };
                 let wait = match answer {
                     Answer::Http(response) => response
                         .header("Retry-After")
@@ -665,11 +776,21 @@ impl Item {
                         .map(|seconds| (seconds * 1000.0).ceil() as u64),
                     _ => None,
                 };
+                let first = wait.unwrap_or(0).max(settle_delay(0));
                 Next::Read {
-                    at_ms: now + wait.unwrap_or(0).max(settle_delay(0)),
+                    at_ms: now + first.min(ctx.check_window_ms),
                 }
             }
             RetryDecision::RetryAfter { delay_ms } => {
+                let out_of_time = ctx.ends_at_ms.is_some_and(|end| now + delay_ms >= end);
+                if out_of_time
+                    || ctx
+                        .options
+                        .max_sends
+                        .is_some_and(|most| self.record.attempts >= most)
+                {
+                    return self.fail(now, &error);
+                }
                 let next = self.want_write(ctx, now);
                 match next {
                     Next::Write { .. } => Next::Write {
@@ -681,11 +802,60 @@ impl Item {
             RetryDecision::Accept | RetryDecision::GiveUp => self.fail(now, &error),
         }
     }
+
+    /// A read sent while this item's write was overdue answered. If it shows the write,
+    /// the write was applied, whatever its own answer will say: the item settles. If not,
+    /// nothing is known yet, and the write's own answer (or the shell's timeout) decides
+    /// what comes next.
+    pub fn on_read_beside_write(&mut self, ctx: &Ctx, now: u64, answer: Answer) -> Next {
+        let user = match answer {
+            Answer::Http(response) if response.is_success() => response.parse::<User>().ok(),
+            _ => None,
+        };
+        let (Some(user), Some(before), Some(expect)) =
+            (user, self.record.before.as_ref(), self.expect.as_ref())
+        else {
+            return Next::Wait;
+        };
+        if !expect.shows(before, &user) {
+            return Next::Wait;
+        }
+        self.in_flight = None;
+        self.before_send = None;
+        self.record.after = Some(user);
+        self.findings.write_applied = Some(true);
+        self.record.note = Some(notes::SLOW_ANSWER_BUT_APPLIED.into());
+        self.settled(ctx, now)
+    }
+
+    /// The run's time limit is reached: the item ends now. A write Graph accepted is
+    /// done; one whose outcome is unknown ends unknown ("check again"), never sent again;
+    /// anything else was not applied.
+    pub fn time_up(&mut self, ctx: &Ctx, now: u64) -> Next {
+        let write_out = self.in_flight == Some(Op::Write);
+        self.in_flight = None;
+        match self.stage {
+            Stage::Final => Next::Final,
+            Stage::Settle { .. } => self.not_shown(ctx, now),
+            Stage::Check { .. } => {
+                self.finish_with_diff(ctx, now, Status::Unknown, None, notes::CHECK_AGAIN)
+            }
+            Stage::Write if write_out => {
+                self.finish_with_diff(ctx, now, Status::Unknown, None, notes::CHECK_AGAIN)
+            }
+            Stage::Before | Stage::Write => {
+                if self.record.error.is_some() {
+                    self.finish(now, Status::Failed, None, "")
+                } else {
+                    self.finish(now, Status::Failed, None, notes::OUT_OF_TIME_NOT_SENT)
+                }
+            }
+        }
+    }
+
+    /// A write was due but the item has no request to send: it ends failed, unsent.
+    pub fn no_request(&mut self, now: u64) -> Next {
+        self.in_flight = None;
+        self.finish(now, Status::Failed, None, notes::NO_REQUEST)
+    }
 }
-
-const UNKNOWN_ADVICE: &str = "Graph gave no clear answer to the write and the user could not \
-be read to find out whether it was applied. Open the user and check before trying again.";
-
-const REPROCESS_UNKNOWN_ADVICE: &str = "Graph gave no clear answer to the reprocess request, \
-and the user has no license from a group whose processing a read could show. It was not \
-sent again. Open the user: if a license error is still shown, press Reprocess.";

@@ -35,13 +35,16 @@ pub enum Status {
     Failed,
     /// Stopped before its write was sent.
     Cancelled,
+    /// Not sent because the SKU it adds had no free seat left (the run was asked to stop
+    /// adding it when seats run out); the steps waiting on it end so too.
+    NoSeats,
     /// A dry run read and planned the user: the record holds the write that would be
     /// sent. Nothing was sent.
     Planned,
 }
 
 impl Status {
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 11] = [
         Status::Waiting,
         Status::Sent,
         Status::Unknown,
@@ -51,6 +54,7 @@ impl Status {
         Status::Refused,
         Status::Failed,
         Status::Cancelled,
+        Status::NoSeats,
         Status::Planned,
     ];
 
@@ -59,10 +63,17 @@ impl Status {
     pub fn is_settled(self) -> bool {
         matches!(
             self,
-            Status::Done | Status::NoOp | Status::Refused | Status::Failed | Status::Planned
+            Status::Done
+                | Status::NoOp
+                | Status::Refused
+                | Status::Failed
+                | Status::NoSeats
+                | Status::Planned
         )
     }
 
+    /// A name for machines (CSS classes, the journal): the admin reads
+    /// `wording::bulk::status_words` instead.
     pub fn label(self) -> &'static str {
         match self {
             Status::Waiting => "waiting",
@@ -74,6 +85,7 @@ impl Status {
             Status::Refused => "refused",
             Status::Failed => "failed",
             Status::Cancelled => "cancelled",
+            Status::NoSeats => "no-seats",
             Status::Planned => "planned",
         }
     }
@@ -151,6 +163,10 @@ pub struct JournalRecord {
     /// Graph's `request-id` of every answer about this item, in order.
     #[serde(default)]
     pub request_ids: Vec<String>,
+    /// Those of [`Self::request_ids`] that are a whole `$batch`'s: Graph's answer for
+    /// this item inside it carried no `request-id` of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batch_request_ids: Vec<String>,
     #[serde(default)]
     pub times: Times,
     #[serde(default)]
@@ -183,6 +199,7 @@ impl JournalRecord {
             status: Status::Waiting,
             attempts: 0,
             request_ids: Vec::new(),
+            batch_request_ids: Vec::new(),
             times: Times::default(),
             before: None,
             after: None,
@@ -195,12 +212,20 @@ impl JournalRecord {
         }
     }
 
-    /// Remembers Graph's request-id, once.
-    pub(crate) fn add_request_id(&mut self, id: Option<&str>) {
+    /// Remembers Graph's request-id, once; `from_batch` when it is the whole `$batch`'s.
+    pub(crate) fn add_request_id(&mut self, id: Option<&str>, from_batch: bool) {
         if let Some(id) = id.filter(|id| !id.is_empty()) {
             if self.request_ids.last().map(String::as_str) != Some(id) {
                 self.request_ids.push(id.to_string());
             }
+            if from_batch && !self.batch_request_ids.iter().any(|known| known == id) {
+                self.batch_request_ids.push(id.to_string());
+            }
         }
+    }
+
+    /// Whether `id` (one of [`Self::request_ids`]) is the whole `$batch`'s.
+    pub fn is_batch_request_id(&self, id: &str) -> bool {
+        self.batch_request_ids.iter().any(|known| known == id)
     }
 }

@@ -27,29 +27,44 @@
 //!
 //! Per item the states are waiting → sent → settling → done, with no-op, refused,
 //! failed, cancelled and unknown on the way out (see [`item`] and [`journal::Status`]).
-//! Writes are paced by a token bucket at the write budget, and by what Graph's refusals
-//! show of its quota ([`pacing`]); reads and writes
-//! go out in `$batch`es of up to 20 ([`batching`]).
+//! Writes are paced by a token bucket at the write budget, and by what Graph's answers
+//! show of its quota ([`pacing`]); reads and writes go out in `$batch`es of up to 20
+//! ([`batching`]). A write with an unclear answer is checked by reads for as long as the
+//! lag this run has seen says Entra ID may take to show it ([`lag`]), and sent again only
+//! once a read shows it was not applied. A request with no answer long after answers
+//! usually come is overdue ([`overdue`]): its users are read alongside it. The shell
+//! still reports its answer (or its own timeout) when it comes; answers the run no longer
+//! waits for are ignored, and once [`Effect::Finished`] is out (a run with
+//! [`Options::time_limit_ms`] can end with requests still out) none is needed.
 
 pub mod batching;
+mod check_again;
 pub mod intent;
 mod item;
 pub mod journal;
+pub mod lag;
+mod notes;
+mod options;
+mod overdue;
 pub mod pacing;
 pub mod rng;
 pub mod seats;
 pub mod workflow;
 
+pub use check_again::CheckedAgain;
 pub use intent::{Intent, RunItem};
 pub use journal::{ErrorRecord, JournalRecord, Settlement, Status, Times};
-pub use pacing::{Pacer, TokenBucket, WriteBudget};
+pub use lag::LagStats;
+pub use options::Options;
+pub use overdue::OVERDUE_UNKNOWN_MS;
+pub use pacing::{Pacer, SendId, TokenBucket, WriteAnswer, WriteBudget};
 pub use workflow::{Duty, Signal, Workflow};
 
 use crate::graph::batch::MAX_BATCH;
 use crate::graph::ids::SkuId;
 use crate::graph::request::GraphRequest;
 use crate::graph::response::RawResponse;
-use crate::graph::retry::{retry_after_seconds, RetryPolicy};
+use crate::graph::retry::{retry_after_seconds, write_outcome_unknown};
 use crate::licensing::catalog::Catalog;
 use crate::ops::rng::Rng;
 use crate::wording;
@@ -59,53 +74,6 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::fmt;
-
-/// How a run behaves.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Options {
-    /// Writes are never sent faster than this budget allows.
-    pub write_budget: WriteBudget,
-    /// HTTP requests (a `$batch` counts once) awaiting an answer at any time.
-    pub max_in_flight: usize,
-    /// How long reads may take to show an accepted write, and how long reads must keep
-    /// not showing a write with an unknown outcome before it counts as not applied.
-    pub settle_timeout_ms: u64,
-    /// Pack reads and writes into `$batch` requests of up to 20.
-    pub use_batch: bool,
-    pub retry: RetryPolicy,
-    /// Seeds the backoff jitter, so a run is reproducible.
-    pub jitter_seed: u64,
-    /// Read and plan every item, send no write: each item that would be written ends
-    /// [`Status::Planned`] with the write it would send.
-    #[serde(default)]
-    pub dry_run: bool,
-    /// Count free seats from the catalogue and send no write that adds a SKU with none
-    /// left (the item is refused). Off: Graph answers `CountViolation` itself.
-    #[serde(default)]
-    pub stop_when_seats_run_out: bool,
-    /// A 429 never uses up an item's attempts: a bulk run waits out Graph's throttling
-    /// for as long as it lasts (the admin sees the wait and can pause or cancel). Off: a
-    /// change throttled on every attempt ends failed, as a single change should.
-    #[serde(default)]
-    pub keep_trying_when_throttled: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            write_budget: WriteBudget::default(),
-            max_in_flight: 4,
-            settle_timeout_ms: 30_000,
-            use_batch: true,
-            retry: RetryPolicy::default(),
-            jitter_seed: 0,
-            dry_run: false,
-            stop_when_seats_run_out: false,
-            keep_trying_when_throttled: false,
-        }
-    }
-}
 
 /// Correlates a [`Effect::Send`] with its [`Event::Response`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -127,6 +95,10 @@ pub enum Outcome {
     TimedOut {
         after_ms: u64,
     },
+    /// The shell did not send it: the run's journal could not be saved first, or the
+    /// workflow no longer wanted it when its turn came ([`Workflow::may_send`]). Nothing
+    /// reached Graph; the request is as if it was never made.
+    NotSent,
 }
 
 /// Why nothing is being sent.
@@ -136,6 +108,9 @@ pub enum PauseReason {
     NeedsToken,
     /// The admin paused; [`Event::Resume`] continues.
     ByAdmin,
+    /// The run's journal could not be saved ([`Event::JournalNotSaved`]): nothing is sent
+    /// that a resumed run would not know about. [`Event::Resume`] tries again.
+    JournalNotSaved,
 }
 
 /// What the shell tells the engine. `now_ms` comes with every step (Unix milliseconds,
@@ -155,6 +130,10 @@ pub enum Event {
     Cancel,
     /// A new token is in place after [`PauseReason::NeedsToken`].
     FreshToken,
+    /// The records that must be saved before the next requests go out could not be
+    /// saved: send nothing more until [`Event::Resume`]. The requests held back for it
+    /// come back as [`Outcome::NotSent`].
+    JournalNotSaved,
 }
 
 /// What the engine asks the shell to do, in order.
@@ -189,6 +168,19 @@ pub struct Summary {
     pub requests_sent: u64,
     /// Answers that were 429, batch entries included.
     pub throttled: u64,
+    /// Writes Graph applied: answered 2xx, or answered unclearly and then shown by a read.
+    #[serde(default)]
+    pub writes_applied: u64,
+    /// Writes answered 429 (each is sent again when Graph allows).
+    #[serde(default)]
+    pub writes_throttled: u64,
+    /// Writes sent again for another reason than throttling: a read after an unclear
+    /// answer showed the first was not applied, or Graph failed and asked for a retry.
+    #[serde(default)]
+    pub writes_resent: u64,
+    /// How long Graph's throttling held the run's requests back, in all.
+    #[serde(default)]
+    pub throttled_ms: u64,
     pub started_ms: u64,
     pub finished_ms: u64,
 }
@@ -203,6 +195,8 @@ impl Summary {
 struct Ticket {
     item: usize,
     epoch: u32,
+    /// A read alongside a request of the item's that is overdue (see [`Run::overdue`]).
+    hedge: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -211,6 +205,11 @@ struct InFlight {
     items: Vec<usize>,
     batched: bool,
     sent_ms: u64,
+    /// For writes: the pacer's id of the first (the others follow it, in item order).
+    first_send: Option<SendId>,
+    /// No answer long after answers usually come: presumed lost, it no longer takes one
+    /// of the requests in flight, and its items are read alongside it.
+    overdue: bool,
 }
 
 /// A bulk run: items, their journal, and everything in between. See the module docs.
@@ -223,10 +222,15 @@ pub struct Run {
     started_ms: Option<u64>,
     finished: bool,
     paused_by_admin: bool,
+    /// The journal could not be saved; cleared by [`Event::Resume`].
+    journal_not_saved: bool,
     needs_token: bool,
     cancelled: bool,
     open: usize,
     due_reads: VecDeque<Ticket>,
+    /// Reads of users whose write went out (settling or checking); see
+    /// [`Run::writes_starving`] for which go first.
+    due_follow_ups: VecDeque<Ticket>,
     due_writes: VecDeque<Ticket>,
     timers: BinaryHeap<Reverse<(u64, Ticket, Op)>>,
     in_flight: BTreeMap<RequestId, InFlight>,
@@ -240,6 +244,20 @@ pub struct Run {
     seats_held: Vec<Vec<SkuId>>,
     /// Items waiting for each item to finish.
     dependents: BTreeMap<usize, Vec<usize>>,
+    /// The pacer's id of each item's last write.
+    write_sends: Vec<Option<SendId>>,
+    /// How long accepted writes took to show.
+    lags: LagStats,
+    /// The requests each item waits on: its own, and reads alongside an overdue one.
+    awaiting: Vec<Vec<RequestId>>,
+    /// Whether each item's last write was answered 429 (its next send is throttling's,
+    /// not a resend).
+    last_write_throttled: Vec<bool>,
+    /// Time held back by throttling so far, counted up to [`Run::held_until`].
+    held_ms: u64,
+    held_until: u64,
+    /// When requests in flight become overdue.
+    overdue: overdue::Overdue,
 }
 
 impl Run {
@@ -274,6 +292,13 @@ impl Run {
         Run {
             seats: seats::SeatPool::from_catalog(&catalog),
             seats_held: vec![Vec::new(); items.len()],
+            write_sends: vec![None; items.len()],
+            lags: LagStats::default(),
+            awaiting: vec![Vec::new(); items.len()],
+            last_write_throttled: vec![false; items.len()],
+            held_ms: 0,
+            held_until: 0,
+            overdue: overdue::Overdue::default(),
             dependents,
             open: items.len(),
             rng: Rng::new(options.jitter_seed ^ 0x0B5E_55ED),
@@ -284,9 +309,11 @@ impl Run {
             started_ms: None,
             finished: false,
             paused_by_admin: false,
+            journal_not_saved: false,
             needs_token: false,
             cancelled: false,
             due_reads: VecDeque::new(),
+            due_follow_ups: VecDeque::new(),
             due_writes: VecDeque::new(),
             timers: BinaryHeap::new(),
             in_flight: BTreeMap::new(),
@@ -325,9 +352,27 @@ impl Run {
         self.write_hold_until.max(self.read_hold_until)
     }
 
+    /// The lags this run has seen from an accepted write to the read that showed it.
+    pub fn lags(&self) -> &LagStats {
+        &self.lags
+    }
+
+    /// How long after an unclear answer a read must still not show a write before it is
+    /// sent again, from the lags seen so far.
+    pub fn check_window_ms(&self) -> u64 {
+        self.lags.check_window_ms(self.options.check_window_cap_ms)
+    }
+
+    /// The window the pacer learnt from Graph's answers, as (writes, ms), if any.
+    pub fn learned_window(&self) -> Option<(u32, u64)> {
+        self.pacer.as_ref().and_then(Pacer::learned_window)
+    }
+
     pub fn pause_reason(&self) -> Option<PauseReason> {
         if self.needs_token {
             Some(PauseReason::NeedsToken)
+        } else if self.journal_not_saved {
+            Some(PauseReason::JournalNotSaved)
         } else if self.paused_by_admin {
             Some(PauseReason::ByAdmin)
         } else {
@@ -343,6 +388,9 @@ impl Run {
         for item in &self.items {
             *summary.by_status.entry(item.record.status).or_insert(0) += 1;
         }
+        summary.throttled_ms = self
+            .held_ms
+            .saturating_sub(self.held_until.saturating_sub(now_ms));
         summary.started_ms = self.started_ms.unwrap_or(now_ms);
         summary.finished_ms = now_ms;
         summary
@@ -374,8 +422,15 @@ impl Run {
                     effects.push(Effect::Paused(PauseReason::ByAdmin));
                 }
             }
+            Event::JournalNotSaved => {
+                if !self.journal_not_saved {
+                    self.journal_not_saved = true;
+                    effects.push(Effect::Paused(PauseReason::JournalNotSaved));
+                }
+            }
             Event::Resume => {
                 self.paused_by_admin = false;
+                self.journal_not_saved = false;
                 if self.needs_token {
                     effects.push(Effect::Paused(PauseReason::NeedsToken));
                 }
@@ -383,7 +438,11 @@ impl Run {
             Event::FreshToken => self.needs_token = false,
             Event::Cancel => self.cancel(now_ms, &mut effects),
         }
+        if ends_at(&self.options, self.started_ms).is_some_and(|end| now_ms >= end) {
+            self.time_up(now_ms, &mut effects);
+        }
         self.release_timers(now_ms);
+        self.release_overdue(now_ms);
         self.pump(now_ms, &mut effects);
         if self.open == 0 {
             self.finished = true;
@@ -411,6 +470,8 @@ impl Run {
                     options: &self.options,
                     rng: &mut self.rng,
                     cancelled: self.cancelled,
+                    check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
+                    ends_at_ms: ends_at(&self.options, self.started_ms),
                 };
                 self.items[index].start(&mut ctx, now)
             };
@@ -442,9 +503,14 @@ impl Run {
         let record = &prerequisite.record;
         match record.status {
             Status::Done | Status::NoOp | Status::Planned => Next::Read { at_ms: now },
+            // No seat for the step before means none for this one: it ends the same way.
+            Status::NoSeats => {
+                let note = record.note.clone().unwrap_or_default();
+                self.items[index].stop_for_seats(now, &note)
+            }
             status => {
                 let note = wording::bulk::prerequisite_not_met(
-                    status.label(),
+                    status,
                     record
                         .note
                         .as_deref()
@@ -503,9 +569,13 @@ impl Run {
         let ticket = Ticket {
             item: index,
             epoch: item.epoch,
+            hedge: false,
         };
+        if let Next::Read { at_ms } = next {
+            item.read_due_ms = at_ms.max(now);
+        }
         match next {
-            Next::Read { at_ms } if at_ms <= now => self.due_reads.push_back(ticket),
+            Next::Read { at_ms } if at_ms <= now => self.queue_read(ticket),
             Next::Write { at_ms } if at_ms <= now => self.due_writes.push_back(ticket),
             Next::Read { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Read))),
             Next::Write { at_ms } => self.timers.push(Reverse((at_ms, ticket, Op::Write))),
@@ -523,20 +593,85 @@ impl Run {
                 continue;
             }
             match op {
-                Op::Read => self.due_reads.push_back(ticket),
+                Op::Read => self.queue_read(ticket),
                 Op::Write => self.due_writes.push_back(ticket),
             }
         }
     }
 
+    /// Whether the writes due are fewer than may go now: first reads (which make writes
+    /// due) then go before reads that follow writes. Otherwise the write quota is what
+    /// holds the run back, and reads that follow writes go first, so they go when due
+    /// and what they show (and the lag they measure) isn't held up.
+    fn writes_starving(&mut self, now: u64) -> bool {
+        let due = self.due_writes.len() as u32;
+        self.pacer
+            .as_mut()
+            .is_some_and(|pacer| due < pacer.available(now))
+    }
+
+    fn queue_read(&mut self, ticket: Ticket) {
+        if self.items[ticket.item].follows_a_write() {
+            self.due_follow_ups.push_back(ticket);
+        } else {
+            self.due_reads.push_back(ticket);
+        }
+    }
+
+    fn reads_due(&self) -> bool {
+        !self.due_follow_ups.is_empty() || !self.due_reads.is_empty()
+    }
+
     fn valid(&self, ticket: &Ticket) -> bool {
         let item = &self.items[ticket.item];
-        item.epoch == ticket.epoch && !item.is_final() && item.in_flight.is_none()
+        let free = if ticket.hedge {
+            item.in_flight.is_some() && self.awaiting[ticket.item].len() < MAX_AWAITED
+        } else {
+            item.in_flight.is_none()
+        };
+        item.epoch == ticket.epoch && !item.is_final() && free
+    }
+
+    /// Requests in flight that take one of the [`Options::max_in_flight`] places.
+    fn requests_out(&self) -> usize {
+        self.in_flight
+            .values()
+            .filter(|flight| !flight.overdue)
+            .count()
+    }
+
+    /// Marks requests overdue once their time comes, and queues a read of each of their
+    /// items alongside: a read lost is read again, and a write whose answer is lost may
+    /// show as applied before the shell gives up on it. Checked again each period while
+    /// the request stays out.
+    fn release_overdue(&mut self, now: u64) {
+        let floor_ms = self.options.overdue_floor_ms;
+        while let Some(id) = self.overdue.next_due(now) {
+            let Some(flight) = self.in_flight.get_mut(&id) else {
+                continue;
+            };
+            flight.overdue = true;
+            let items = flight.items.clone();
+            for index in items {
+                let item = &self.items[index];
+                if !item.is_final() && self.awaiting[index].contains(&id) {
+                    self.due_follow_ups.push_back(Ticket {
+                        item: index,
+                        epoch: item.epoch,
+                        hedge: true,
+                    });
+                }
+            }
+            self.overdue.watch(id, now, floor_ms);
+        }
     }
 
     fn drop_stale_heads(&mut self) {
         while self.due_reads.front().is_some_and(|t| !self.valid(t)) {
             self.due_reads.pop_front();
+        }
+        while self.due_follow_ups.front().is_some_and(|t| !self.valid(t)) {
+            self.due_follow_ups.pop_front();
         }
         while self.due_writes.front().is_some_and(|t| !self.valid(t)) {
             self.due_writes.pop_front();
@@ -562,40 +697,62 @@ impl Run {
         self.due_writes.len().min(cap).min(capacity.max(1) as usize) as u32
     }
 
-    /// While Graph refuses writes, one probe at a time; otherwise as the slots allow.
+    /// How many writes may go now (0: none): the pacer's next batch, if it is due and
+    /// nothing holds writes back.
+    fn writes_sendable(&mut self, now: u64) -> u32 {
+        let need = self.write_need();
+        if need == 0 || now < self.write_hold_until || !self.write_slot_free() {
+            return 0;
+        }
+        match self.pacer.as_mut().map(|pacer| pacer.next_batch(now, need)) {
+            Some((at, count)) if at <= now => count,
+            _ => 0,
+        }
+    }
+
+    /// While Graph refuses writes, one probe at a time (a probe overdue counts as lost);
+    /// otherwise as the slots allow.
     fn write_slot_free(&self) -> bool {
         let probing = self.pacer.as_ref().is_some_and(Pacer::probing);
-        !probing || !self.in_flight.values().any(|flight| flight.op == Op::Write)
+        !probing
+            || !self
+                .in_flight
+                .values()
+                .any(|flight| flight.op == Op::Write && !flight.overdue)
     }
 
     fn sending_allowed(&self) -> bool {
-        !self.paused_by_admin && !self.needs_token
+        !self.paused_by_admin && !self.journal_not_saved && !self.needs_token
+    }
+
+    /// Whether request `id`, held back by the shell (until the journal was saved), may
+    /// still go: not once the run is over, paused or cancelled (a write), nor when it is
+    /// no longer awaited. Otherwise the shell answers it [`Outcome::NotSent`].
+    pub fn may_send(&self, id: RequestId) -> bool {
+        let Some(flight) = self.in_flight.get(&id) else {
+            return false;
+        };
+        !self.finished && self.sending_allowed() && !(self.cancelled && flight.op == Op::Write)
     }
 
     fn pump(&mut self, now: u64, effects: &mut Vec<Effect>) {
         if !self.sending_allowed() {
             return;
         }
-        while self.in_flight.len() < self.options.max_in_flight.max(1) {
+        while self.requests_out() < self.options.max_in_flight.max(1) {
             self.drop_stale_heads();
-            let need = self.write_need();
-            let can_write = need > 0
-                && now >= self.write_hold_until
-                && self.write_slot_free()
-                && self
-                    .pacer
-                    .as_mut()
-                    .is_some_and(|pacer| pacer.available(now) >= need);
-            let can_read = !self.due_reads.is_empty() && now >= self.read_hold_until;
+            let writes = self.writes_sendable(now);
+            let can_write = writes > 0;
+            let can_read = self.reads_due() && now >= self.read_hold_until;
             // The write quota is the scarce resource: whenever a write may go, it goes
             // first, and reads fill the slots writes can't use. Reads can't starve: a
             // write becomes due only after its user's read.
-            let op = match (can_write, can_read) {
+            let (op, count) = match (can_write, can_read) {
                 (false, false) => break,
-                (true, _) => Op::Write,
-                (false, true) => Op::Read,
+                (true, _) => (Op::Write, writes as usize),
+                (false, true) => (Op::Read, self.batch_cap()),
             };
-            self.send(op, now, effects);
+            self.send(op, count, now, effects);
         }
     }
 
@@ -628,21 +785,29 @@ impl Run {
         wanted
     }
 
-    fn send(&mut self, op: Op, now: u64, effects: &mut Vec<Effect>) {
-        let cap = match op {
-            Op::Read => self.batch_cap(),
-            Op::Write => self.write_need() as usize,
-        };
+    /// Sends up to `cap` due requests of kind `op`, packed into one request.
+    fn send(&mut self, op: Op, cap: usize, now: u64, effects: &mut Vec<Effect>) {
+        let follow_ups_first = !self.writes_starving(now);
         let mut parts: Vec<(usize, GraphRequest)> = Vec::new();
         while parts.len() < cap {
             let queue = match op {
+                Op::Read if follow_ups_first && !self.due_follow_ups.is_empty() => {
+                    &mut self.due_follow_ups
+                }
+                Op::Read if self.due_reads.is_empty() => &mut self.due_follow_ups,
                 Op::Read => &mut self.due_reads,
                 Op::Write => &mut self.due_writes,
             };
             let Some(ticket) = queue.pop_front() else {
                 break;
             };
-            if !self.valid(&ticket) {
+            if !self.valid(&ticket) || parts.iter().any(|(index, _)| *index == ticket.item) {
+                continue;
+            }
+            if op == Op::Write && self.items[ticket.item].write_request().is_none() {
+                let revision = self.items[ticket.item].revision;
+                let next = self.items[ticket.item].no_request(now);
+                self.settle_item(ticket.item, false, revision, next, now, effects);
                 continue;
             }
             if op == Op::Write && self.options.stop_when_seats_run_out {
@@ -651,7 +816,7 @@ impl Run {
                 if let Some(sku) = self.seats.first_short(&skus) {
                     let note = wording::bulk::seats_ran_out(sku, &self.catalog);
                     let revision = self.items[ticket.item].revision;
-                    let next = self.items[ticket.item].refuse(now, &note);
+                    let next = self.items[ticket.item].stop_for_seats(now, &note);
                     self.settle_item(ticket.item, false, revision, next, now, effects);
                     continue;
                 }
@@ -665,13 +830,21 @@ impl Run {
                 Op::Read => item.read_request(),
                 Op::Write => match item.write_request() {
                     Some(request) => request.clone(),
-                    None => continue,
+                    None => unreachable!("checked above"),
                 },
             };
-            let revision = item.revision;
-            item.sent(op, now);
-            if item.revision != revision {
-                effects.push(Effect::Record(item.record.clone()));
+            if !ticket.hedge {
+                let revision = item.revision;
+                if op == Op::Write
+                    && item.record.attempts > 0
+                    && !self.last_write_throttled[ticket.item]
+                {
+                    self.totals.writes_resent += 1;
+                }
+                item.sent(op, now);
+                if item.revision != revision {
+                    effects.push(Effect::Record(item.record.clone()));
+                }
             }
             parts.push((ticket.item, request));
         }
@@ -679,21 +852,34 @@ impl Run {
             return;
         }
         let count = parts.len() as u64;
-        match op {
-            Op::Read => self.totals.reads_sent += count,
+        let first_send = match op {
+            Op::Read => {
+                self.totals.reads_sent += count;
+                None
+            }
             Op::Write => {
                 self.totals.writes_sent += count;
-                let taken = self
+                let first = self
                     .pacer
                     .as_mut()
-                    .is_some_and(|pacer| pacer.try_take(now, count as u32));
-                debug_assert!(taken, "writes are only sent with tokens in hand");
+                    .and_then(|pacer| pacer.take(now, count as u32));
+                debug_assert!(first.is_some(), "writes are only sent with sends in hand");
+                if let Some(first) = first {
+                    for (offset, (index, _)) in parts.iter().enumerate() {
+                        self.write_sends[*index] = Some(first.nth_after(offset));
+                    }
+                }
+                first
             }
-        }
+        };
         self.totals.requests_sent += 1;
         let id = RequestId(self.next_id);
         self.next_id += 1;
         let request = batching::pack(&parts);
+        for (index, _) in &parts {
+            self.awaiting[*index].push(id);
+        }
+        self.overdue.watch(id, now, self.options.overdue_floor_ms);
         self.in_flight.insert(
             id,
             InFlight {
@@ -701,6 +887,8 @@ impl Run {
                 batched: parts.len() > 1,
                 items: parts.into_iter().map(|(index, _)| index).collect(),
                 sent_ms: now,
+                first_send,
+                overdue: false,
             },
         );
         effects.push(Effect::Send { id, request });
@@ -710,32 +898,48 @@ impl Run {
         let Some(flight) = self.in_flight.remove(&id) else {
             return;
         };
+        if *outcome == Outcome::NotSent {
+            return self.not_sent(now, id, &flight, effects);
+        }
+        if let Outcome::Answered(_) = outcome {
+            self.overdue
+                .answered_after(now.saturating_sub(flight.sent_ms));
+        }
         let answers = batching::unpack(&flight.items, flight.batched, outcome);
-        // Only a request refused as a whole holds every request of its kind: a batch with
-        // some through and some refused is at the quota's edge (the pacer hears of it for
-        // writes), and its refused requests wait their own Retry-After.
-        let all_refused = answers.iter().all(|answer| answer.status() == Some(429));
-        if flight.op == Op::Write {
-            let count = |wanted: fn(u16) -> bool| {
-                answers
-                    .iter()
-                    .filter(|answer| answer.status().is_some_and(wanted))
-                    .count() as u32
-            };
-            let refused = count(|status| status == 429);
-            let accepted = count(|status| status < 500 && status != 429 && status != 401);
-            if let Some(pacer) = self.pacer.as_mut() {
-                pacer.answered(now, flight.sent_ms, accepted, refused);
-            }
+        let hold_every_request = match flight.op {
+            // Only a request of reads refused as a whole holds every read: one with some
+            // through and some refused leaves the refused to their own Retry-After.
+            Op::Read => answers.iter().all(|answer| answer.status() == Some(429)),
+            // For writes the pacer decides, from what it knows of the quota.
+            Op::Write => self.pace_answered(now, &flight, &answers),
+        };
+        if hold_every_request {
+            self.hold(flight.op, &answers, flight.sent_ms, now);
         }
         for (&index, answer) in flight.items.iter().zip(&answers) {
-            if self.items[index].in_flight != Some(flight.op) {
+            if !self.awaiting[index].contains(&id) {
                 continue;
             }
             if self.items[index].is_final() {
                 self.items[index].in_flight = None;
+                self.awaiting[index].clear();
                 continue;
             }
+            self.items[index].heard(answer.request_id());
+            if flight.op == Op::Write {
+                let status = answer.status();
+                self.last_write_throttled[index] = status == Some(429);
+                match status {
+                    Some(429) => self.totals.writes_throttled += 1,
+                    Some(200..=299) => self.totals.writes_applied += 1,
+                    _ => {}
+                }
+            }
+            if flight.op == Op::Read && self.items[index].in_flight == Some(Op::Write) {
+                self.read_beside_a_write(index, id, answer, now, effects);
+                continue;
+            }
+            self.awaiting[index].clear();
             let was_final = false;
             let revision = self.items[index].revision;
             let next = match answer.status() {
@@ -749,15 +953,16 @@ impl Run {
                 status => {
                     if status == Some(429) {
                         self.totals.throttled += 1;
-                        if all_refused {
-                            self.hold(flight.op, answer, now);
-                        }
                     }
                     let mut ctx = Ctx {
                         catalog: &self.catalog,
                         options: &self.options,
                         rng: &mut self.rng,
                         cancelled: self.cancelled,
+                        check_window_ms: self
+                            .lags
+                            .check_window_ms(self.options.check_window_cap_ms),
+                        ends_at_ms: ends_at(&self.options, self.started_ms),
                     };
                     let item = &mut self.items[index];
                     match flight.op {
@@ -766,27 +971,181 @@ impl Run {
                     }
                 }
             };
+            self.learn_from_read(index, now);
             self.settle_item(index, was_final, revision, next, now, effects);
         }
     }
 
-    /// A 429: Graph's quota is spent, whatever the bucket thought. Hold every request of
-    /// that kind until `Retry-After` (or a backoff); the pacer hears of it from
-    /// [`Run::answer`].
-    fn hold(&mut self, op: Op, answer: &PartAnswer, now: u64) {
-        let PartAnswer::Http(response) = answer else {
+    /// The shell did not send request `id`: its items are back where they were before
+    /// it, their write's slot is given back, and a write not sent after a cancel is
+    /// cancelled.
+    fn not_sent(&mut self, now: u64, id: RequestId, flight: &InFlight, effects: &mut Vec<Effect>) {
+        let count = flight.items.len() as u64;
+        self.totals.requests_sent = self.totals.requests_sent.saturating_sub(1);
+        match flight.op {
+            Op::Read => self.totals.reads_sent = self.totals.reads_sent.saturating_sub(count),
+            Op::Write => {
+                self.totals.writes_sent = self.totals.writes_sent.saturating_sub(count);
+                if let (Some(pacer), Some(first)) = (self.pacer.as_mut(), flight.first_send) {
+                    let answered: Vec<(SendId, WriteAnswer)> = (0..flight.items.len())
+                        .map(|offset| (first.nth_after(offset), WriteAnswer::NotLookedAt))
+                        .collect();
+                    pacer.answered(now, flight.sent_ms, &answered, None);
+                }
+            }
+        }
+        for &index in &flight.items {
+            if !self.awaiting[index].contains(&id) {
+                continue;
+            }
+            if self.items[index].is_final() {
+                self.items[index].in_flight = None;
+                self.awaiting[index].clear();
+                continue;
+            }
+            if flight.op == Op::Read && self.items[index].in_flight == Some(Op::Write) {
+                // A read alongside an overdue write: the write is still awaited.
+                self.awaiting[index].retain(|awaited| *awaited != id);
+                continue;
+            }
+            self.awaiting[index].clear();
+            let revision = self.items[index].revision;
+            let mut next = self.items[index].put_back(now);
+            if self.cancelled && flight.op == Op::Write && self.items[index].cancel(now) {
+                next = Next::Final;
+            }
+            self.settle_item(index, false, revision, next, now, effects);
+        }
+    }
+
+    /// A read sent alongside an overdue write answered. If it shows the write, the write
+    /// was applied and the item settles; otherwise nothing is known until the write's own
+    /// answer (or the shell's timeout) comes.
+    fn read_beside_a_write(
+        &mut self,
+        index: usize,
+        id: RequestId,
+        answer: &PartAnswer,
+        now: u64,
+        effects: &mut Vec<Effect>,
+    ) {
+        self.awaiting[index].retain(|awaited| *awaited != id);
+        if answer.status() == Some(401) {
+            if !self.needs_token {
+                self.needs_token = true;
+                effects.push(Effect::Paused(PauseReason::NeedsToken));
+            }
+            return;
+        }
+        let revision = self.items[index].revision;
+        let ctx = Ctx {
+            catalog: &self.catalog,
+            options: &self.options,
+            rng: &mut self.rng,
+            cancelled: self.cancelled,
+            check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
+            ends_at_ms: ends_at(&self.options, self.started_ms),
+        };
+        let next = self.items[index].on_read_beside_write(&ctx, now, answer.as_answer());
+        if self.items[index].in_flight.is_none() {
+            self.awaiting[index].clear();
+        }
+        self.learn_from_read(index, now);
+        self.settle_item(index, false, revision, next, now, effects);
+    }
+
+    /// Tells the pacer how Graph answered a request of writes; returns whether every
+    /// write must wait.
+    fn pace_answered(&mut self, now: u64, flight: &InFlight, answers: &[PartAnswer]) -> bool {
+        let (Some(pacer), Some(first)) = (self.pacer.as_mut(), flight.first_send) else {
+            return false;
+        };
+        let answered: Vec<(SendId, WriteAnswer)> = answers
+            .iter()
+            .enumerate()
+            .map(|(offset, answer)| (first.nth_after(offset), write_answer(answer.status())))
+            .collect();
+        let retry_after_ms = answers.iter().filter_map(|a| retry_after_ms(a, now)).min();
+        pacer.answered(now, flight.sent_ms, &answered, retry_after_ms)
+    }
+
+    /// Passes on what an item's last read showed: a lag sample, and whether a write
+    /// whose answer was unclear was applied (if not, its slot is given back).
+    fn learn_from_read(&mut self, index: usize, now: u64) {
+        let findings = self.items[index].take_findings();
+        if let Some(lag) = findings.lag_ms {
+            self.lags.record(lag);
+        }
+        if findings.write_applied == Some(true) {
+            self.totals.writes_applied += 1;
+        }
+        let (Some(applied), Some(pacer), Some(send)) = (
+            findings.write_applied,
+            self.pacer.as_mut(),
+            self.write_sends[index],
+        ) else {
             return;
         };
-        let wait_ms = response
-            .header("Retry-After")
-            .and_then(|value| retry_after_seconds(value, now))
-            .map(|seconds| (seconds * 1000.0).ceil() as u64)
-            .unwrap_or_else(|| self.options.retry.backoff_ms(1, self.rng.unit()));
+        if applied {
+            pacer.applied(send);
+        } else {
+            pacer.not_applied(now, send);
+        }
+    }
+
+    /// Graph refused: hold every request of that kind until the longest `Retry-After`
+    /// among the refusals (or a backoff without one). `Retry-After` counts from when
+    /// Graph answered, about halfway through the round trip. Writes already held are
+    /// held until the earlier of the two: each refusal says by when a slot is back, and
+    /// whole seconds round each up differently, so the earliest is the closest.
+    fn hold(&mut self, op: Op, answers: &[PartAnswer], sent_ms: u64, now: u64) {
+        let answered_at = sent_ms + now.saturating_sub(sent_ms) / 2;
+        let retry_after_ms = answers
+            .iter()
+            .filter_map(|answer| retry_after_ms(answer, now))
+            .max();
+        let until = match retry_after_ms {
+            Some(wait) => answered_at + wait,
+            None => now + self.options.retry.backoff_ms(1, self.rng.unit()),
+        };
         match op {
-            Op::Write => {
-                self.write_hold_until = self.write_hold_until.max(now + wait_ms);
+            Op::Write if self.write_hold_until > now => {
+                self.write_hold_until = self.write_hold_until.min(until).max(now);
             }
-            Op::Read => self.read_hold_until = self.read_hold_until.max(now + wait_ms),
+            Op::Write => self.write_hold_until = until,
+            Op::Read => self.read_hold_until = self.read_hold_until.max(until),
+        }
+        self.count_held(now);
+    }
+
+    /// Keeps the time held back by throttling up to date after a hold changed: the part
+    /// of the earlier hold still to come is replaced by the new one's.
+    fn count_held(&mut self, now: u64) {
+        let until = self.throttled_until();
+        if self.held_until > now {
+            self.held_ms -= self.held_until - now;
+        }
+        self.held_ms += until.saturating_sub(now);
+        self.held_until = until.max(now);
+    }
+
+    /// The run's time limit is reached: every open item ends (see [`Options::time_limit_ms`]).
+    fn time_up(&mut self, now: u64, effects: &mut Vec<Effect>) {
+        for index in 0..self.items.len() {
+            if self.items[index].is_final() {
+                continue;
+            }
+            let revision = self.items[index].revision;
+            let ctx = Ctx {
+                catalog: &self.catalog,
+                options: &self.options,
+                rng: &mut self.rng,
+                cancelled: self.cancelled,
+                check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
+                ends_at_ms: ends_at(&self.options, self.started_ms),
+            };
+            let next = self.items[index].time_up(&ctx, now);
+            self.settle_item(index, false, revision, next, now, effects);
         }
     }
 
@@ -809,6 +1168,7 @@ impl Run {
             item.epoch == ticket.epoch && !item.is_final()
         };
         self.due_reads.retain(live);
+        self.due_follow_ups.retain(live);
         self.due_writes.retain(live);
     }
 
@@ -825,19 +1185,58 @@ impl Run {
         if let Some(Reverse((at, _, _))) = self.timers.peek() {
             consider(*at);
         }
-        if self.in_flight.len() < self.options.max_in_flight.max(1) {
+        if let Some(end) = ends_at(&self.options, self.started_ms) {
+            consider(end);
+        }
+        let in_flight = &self.in_flight;
+        if let Some(at) = self.overdue.next_at(|id| in_flight.contains_key(&id)) {
+            consider(at);
+        }
+        if self.requests_out() < self.options.max_in_flight.max(1) {
             let need = self.write_need();
             if need > 0 && self.write_slot_free() {
                 let ready = self
                     .pacer
                     .as_mut()
-                    .map_or(now, |pacer| pacer.ready_at(now, need));
+                    .map_or(now, |pacer| pacer.next_batch(now, need).0);
                 consider(ready.max(self.write_hold_until));
             }
-            if !self.due_reads.is_empty() {
+            if self.reads_due() {
                 consider(self.read_hold_until);
             }
         }
         wake
     }
 }
+
+/// Requests an item may wait on at once: its own, and one read alongside.
+const MAX_AWAITED: usize = 2;
+
+/// When a run started at `started_ms` must end, if it has a time limit.
+fn ends_at(options: &Options, started_ms: Option<u64>) -> Option<u64> {
+    Some(started_ms?.saturating_add(options.time_limit_ms?))
+}
+
+/// The `Retry-After` of a 429, in ms, if Graph sent one.
+fn retry_after_ms(answer: &PartAnswer, now: u64) -> Option<u64> {
+    match answer {
+        PartAnswer::Http { response, .. } if response.status == 429 => response
+            .header("Retry-After")
+            .and_then(|value| retry_after_seconds(value, now))
+            .map(|seconds| (seconds * 1000.0).ceil() as u64),
+        _ => None,
+    }
+}
+
+/// How the pacer counts Graph's answer to one write.
+fn write_answer(status: Option<u16>) -> WriteAnswer {
+    match status {
+        Some(429) => WriteAnswer::Refused,
+        Some(401) => WriteAnswer::NotLookedAt,
+        status if write_outcome_unknown(status) => WriteAnswer::Unclear,
+        _ => WriteAnswer::Counted,
+    }
+}
+
+#[cfg(test)]
+mod run_tests;

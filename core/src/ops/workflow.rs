@@ -26,6 +26,10 @@ pub enum Signal {
     FreshToken,
     /// The admin stopped waiting: nothing more is sent that was not sent already.
     Cancel,
+    /// The records before the held requests could not be made durable: the workflow
+    /// sends nothing more until the admin resumes it; the held requests come back as
+    /// [`Outcome::NotSent`].
+    JournalNotSaved,
 }
 
 /// What the executor must do with one effect.
@@ -64,6 +68,14 @@ pub trait Workflow {
 
     fn is_finished(&self) -> bool;
 
+    /// Whether request `id`, held back since the workflow asked for it (while its records
+    /// were saved), may still go out. When not, the executor answers it
+    /// [`Outcome::NotSent`] instead of sending it.
+    fn may_send(&self, id: RequestId) -> bool {
+        let _ = id;
+        true
+    }
+
     /// Until when Graph's throttling holds requests back (Unix ms; 0 if it never did).
     fn throttled_until(&self) -> u64 {
         0
@@ -81,6 +93,7 @@ impl Workflow for Run {
             Signal::Response { id, outcome } => Event::Response { id, outcome },
             Signal::FreshToken => Event::FreshToken,
             Signal::Cancel => Event::Cancel,
+            Signal::JournalNotSaved => Event::JournalNotSaved,
         })
     }
 
@@ -94,13 +107,17 @@ impl Workflow for Run {
             Effect::WakeAt(at) => Duty::WakeAt(*at),
             Effect::Record(_) | Effect::ItemFinished(_) => Duty::Record,
             Effect::Paused(PauseReason::NeedsToken) => Duty::AwaitToken,
-            Effect::Paused(PauseReason::ByAdmin) => Duty::Show,
+            Effect::Paused(PauseReason::ByAdmin | PauseReason::JournalNotSaved) => Duty::Show,
             Effect::Finished(_) => Duty::Finished,
         }
     }
 
     fn is_finished(&self) -> bool {
         Run::is_finished(self)
+    }
+
+    fn may_send(&self, id: RequestId) -> bool {
+        Run::may_send(self, id)
     }
 
     fn throttled_until(&self) -> u64 {

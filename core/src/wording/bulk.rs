@@ -2,6 +2,143 @@
 
 use crate::graph::ids::SkuId;
 use crate::licensing::catalog::Catalog;
+use crate::ops::Status;
+
+/// A status as the results table, its filter, the counts and the report say it.
+pub fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::Waiting => "Waiting",
+        Status::Sent => "Sent",
+        Status::Unknown => "Outcome unknown",
+        Status::Settling => "Sent, being checked",
+        Status::Done => "Done",
+        Status::NoOp => "No change needed",
+        Status::Refused => "Refused",
+        Status::Failed => "Failed",
+        Status::Cancelled => "Cancelled",
+        Status::NoSeats => "Stopped: no free seats",
+        Status::Planned => "Will change",
+    }
+}
+
+/// How fast a finished run wrote: applied writes only, with throttled sends and resends
+/// beside them. `took` is the run's length in words ("16 s").
+pub fn average_rate(applied: u64, seconds: f64, took: &str, throttled: u64, resent: u64) -> String {
+    if applied == 0 {
+        return "No write was applied.".to_string();
+    }
+    let mut text = format!(
+        "{} applied in {took}: {:.1} writes/s on average.",
+        counted(applied as usize, "write", "writes"),
+        applied as f64 / seconds.max(0.001),
+    );
+    let mut beside = Vec::new();
+    if throttled > 0 {
+        beside.push(format!(
+            "{} (Graph answered 429; sent again when it allowed)",
+            counted(throttled as usize, "throttled send", "throttled sends")
+        ));
+    }
+    if resent > 0 {
+        beside.push(format!(
+            "{} after an unclear answer showed the first was not applied",
+            counted(resent as usize, "resend", "resends")
+        ));
+    }
+    if !beside.is_empty() {
+        text.push_str(&format!(" Not counted: {}.", beside.join("; ")));
+    }
+    text
+}
+
+/// The write-rate chart for a screen reader, and under the chart: the peak, the average
+/// (applied writes since the start) and the time Graph's throttling held the run.
+pub fn chart_summary(peak: f64, average: f64, throttled: &str, quota: f64) -> String {
+    format!(
+        "Writes sent per second, last 2 minutes. Peak {peak:.1} writes/s; average {average:.1} \
+         applied writes/s since the start; throttled for {throttled} in all; quota {quota:.0} \
+         writes/s."
+    )
+}
+
+/// The way back to the screen a run's users were chosen on ("Back to holders of
+/// Office 365 E3").
+pub fn way_back(source: &str) -> String {
+    let mut chars = source.trim().chars();
+    match chars.next() {
+        Some(first) => format!("Back to {}{}", first.to_lowercase(), chars.as_str()),
+        None => "Back".into(),
+    }
+}
+
+/// The heading of a run: "Run 2: Add Office 365 E3: 300 users". Runs saved by an
+/// earlier version have no number.
+pub fn run_heading(number: u32, title: &str) -> String {
+    if number == 0 {
+        title.to_string()
+    } else {
+        format!("Run {number}: {title}")
+    }
+}
+
+/// The title of the run that undoes run `number`.
+pub fn undo_title(number: u32) -> String {
+    if number == 0 {
+        "Undo of an earlier run".into()
+    } else {
+        format!("Undo of run {number}")
+    }
+}
+
+/// The title of a run that retries what `title`'s run did not get through: the same
+/// words, marked as a retry once ("Undo of run 2 (retry)", then "(retry 2)"…), without
+/// the earlier run's user count, which no longer holds.
+pub fn retry_title(title: &str) -> String {
+    let mut base = title.trim();
+    if let Some((before, count)) = base.rsplit_once(": ") {
+        let number = count
+            .strip_suffix(" users")
+            .or_else(|| count.strip_suffix(" user"));
+        if number
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ','))
+        {
+            base = before;
+        }
+    }
+    let mut retries = 0u32;
+    if let Some(open) = base.rfind(" (retry") {
+        let tail = &base[open + " (retry".len()..];
+        if let Some(inner) = tail.strip_suffix(')') {
+            let inner = inner.trim();
+            if inner.is_empty() {
+                retries = 1;
+            } else if let Ok(n) = inner.parse::<u32>() {
+                retries = n;
+            }
+            if retries > 0 {
+                base = &base[..open];
+            }
+        }
+    }
+    match retries {
+        0 => format!("{base} (retry)"),
+        n => format!("{base} (retry {})", n + 1),
+    }
+}
+
+/// A user whose usage location the run set, where there was none before: the undo
+/// can't put that back.
+pub fn usage_location_not_undone(code: &str) -> String {
+    format!(
+        "This user had no usage location before the run. An undo can set a usage location \
+         but not take one away, so it stays {code}."
+    )
+}
+
+/// The undo of a usage location the run set.
+pub fn usage_location_back(code: &str) -> String {
+    format!("Usage location back to {code}")
+}
 
 /// The note on a dry run's planned item.
 pub const DRY_RUN_PLANNED: &str =
@@ -17,7 +154,8 @@ pub fn seats_ran_out(sku: &SkuId, catalog: &Catalog) -> String {
 }
 
 /// An item whose prerequisite did not end done or no-op.
-pub fn prerequisite_not_met(status_label: &str, note: Option<&str>) -> String {
+pub fn prerequisite_not_met(status: Status, note: Option<&str>) -> String {
+    let status_label = status_words(status).to_lowercase();
     let why = note
         .map(str::trim)
         .filter(|n| !n.is_empty())
@@ -71,6 +209,11 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// "1 seat", "4,812 seats": a count with the right word.
+pub fn counted(n: usize, singular: &str, plural: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { singular } else { plural })
+}
+
 /// "1 user", "4,812 users".
 pub fn users(n: usize) -> String {
     if n == 1 {
@@ -90,6 +233,11 @@ pub const NOT_FOUND: &str = "User not found";
 pub const CANCELLED: &str = "Cancelled before anything was sent";
 pub const OUTCOME_UNKNOWN: &str = "Outcome unknown";
 pub const STILL_RUNNING: &str = "Not finished";
+
+/// A `request-id` that is a whole `$batch`'s, not the item's own.
+pub fn batch_request_id(id: &str) -> String {
+    format!("{id} (the whole $batch's: Graph gave this request none of its own)")
+}
 
 pub fn usage_location_set(code: &str) -> String {
     format!("Usage location set to {code}")
@@ -132,6 +280,58 @@ mod tests {
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(users(1), "1 user");
         assert_eq!(users(12_000), "12,000 users");
+    }
+
+    #[test]
+    fn run_titles_do_not_nest() {
+        assert_eq!(undo_title(2), "Undo of run 2");
+        assert_eq!(retry_title(&undo_title(2)), "Undo of run 2 (retry)");
+        assert_eq!(
+            retry_title(&retry_title(&undo_title(2))),
+            "Undo of run 2 (retry 2)"
+        );
+        assert_eq!(
+            retry_title("Add Office 365 E3: 1,300 users"),
+            "Add Office 365 E3 (retry)"
+        );
+        assert_eq!(retry_title("Reprocess: 1 user"), "Reprocess (retry)");
+        assert_eq!(
+            run_heading(3, "Undo of run 2 (retry)"),
+            "Run 3: Undo of run 2 (retry)"
+        );
+        assert_eq!(counted(1, "free seat", "free seats"), "1 free seat");
+        assert_eq!(counted(1_194, "row", "rows"), "1,194 rows");
+    }
+
+    #[test]
+    fn the_average_counts_applied_writes_and_says_the_rest_beside_it() {
+        assert_eq!(
+            average_rate(1_200, 60.0, "1 min", 1, 3),
+            "1,200 writes applied in 1 min: 20.0 writes/s on average. Not counted: 1 throttled \
+             send (Graph answered 429; sent again when it allowed); 3 resends after an unclear \
+             answer showed the first was not applied."
+        );
+        assert_eq!(
+            average_rate(1, 2.0, "2 s", 0, 0),
+            "1 write applied in 2 s: 0.5 writes/s on average."
+        );
+        assert_eq!(average_rate(0, 2.0, "2 s", 4, 0), "No write was applied.");
+        assert_eq!(
+            way_back("Holders of Office 365 E3"),
+            "Back to holders of Office 365 E3"
+        );
+        assert!(chart_summary(20.0, 18.44, "12 s", 20.0)
+            .contains("Peak 20.0 writes/s; average 18.4 applied writes/s"));
+    }
+
+    #[test]
+    fn statuses_are_said_in_the_tables_words() {
+        for status in Status::ALL {
+            let words = status_words(status);
+            assert_ne!(words, status.label(), "{status:?} has words of its own");
+            assert!(!words.contains("no-op") && !words.to_lowercase().contains("settling"));
+        }
+        assert_eq!(status_words(Status::NoSeats), "Stopped: no free seats");
     }
 
     #[test]

@@ -2,15 +2,14 @@
 //! panel say: how many users a list holds, how each holder holds the license, and why
 //! subscriptions can't be shown.
 
+use super::bulk::count as thousands;
+use crate::graph::ids::GroupId;
+use crate::groups::names::GroupName;
 use crate::licensing::subscriptions::READ_PERMISSIONS;
-use crate::lists::holders::Holder;
+use crate::lists::holders::{Holder, HolderCounts};
 
 fn users(n: u64) -> String {
-    if n == 1 {
-        "1 user".into()
-    } else {
-        format!("{n} users")
-    }
+    super::bulk::users(n as usize)
 }
 
 /// "42 users hold Office 365 E3." (Graph's count), or how many were read so far when
@@ -41,20 +40,28 @@ pub fn unlicensed_heading(total: Option<u64>, read: usize) -> String {
 /// "Showing 100 of 240." while more pages remain.
 pub fn shown_of(shown: usize, total: Option<u64>) -> String {
     match total {
-        Some(total) => format!("Showing {shown} of {total}."),
-        None => format!("Showing {shown}."),
+        Some(total) => format!(
+            "Showing {} of {}.",
+            super::bulk::count(shown),
+            super::bulk::count(total as usize)
+        ),
+        None => format!("Showing {}.", super::bulk::count(shown)),
     }
 }
 
 /// How one holder holds the SKU: "Direct", "Through the group All Staff", or that
-/// Graph did not say.
-pub fn holder_source(holder: &Holder, group_name: Option<&str>) -> String {
-    match (holder.is_direct(), holder.group()) {
-        (true, _) => "Direct".into(),
-        (false, Some(group)) => {
-            format!("Through the group {}", group_name.unwrap_or(group.as_str()))
-        }
-        (false, None) => "Source unknown (Graph did not say)".into(),
+/// Graph did not say. `group_name` is what Graph said of the group's name (`None`: not
+/// read yet); its id is shown only when Graph would not name it.
+pub fn holder_source(holder: &Holder, group_name: Option<&GroupName>) -> String {
+    match (holder.is_direct(), holder.group(), group_name) {
+        (true, _, _) => "Direct".into(),
+        (false, Some(_), Some(GroupName::Named(name))) => format!("Through the group {name}"),
+        (false, Some(group), Some(GroupName::Unreadable)) => format!(
+            "Through the group {} (its name can't be read with this token)",
+            group.as_str()
+        ),
+        (false, Some(_), None) => "Through a group (reading its name…)".into(),
+        (false, None, _) => "Source unknown (Graph did not say)".into(),
     }
 }
 
@@ -93,6 +100,32 @@ pub fn subscriptions_refused() -> String {
     )
 }
 
+/// Who holds the seats of `sku_name`, said beside a "no free seats" error: how many
+/// users hold it directly and how many through each group (`group_name` names them),
+/// leaving out assignments in error, which hold no seat.
+pub fn seat_holders(
+    counts: &HolderCounts,
+    sku_name: &str,
+    group_name: impl Fn(&GroupId) -> String,
+) -> String {
+    let mut said = format!(
+        "The seats of {sku_name}: {} {} held directly",
+        thousands(counts.direct),
+        if counts.direct == 1 { "user" } else { "users" }
+    );
+    if counts.by_group.is_empty() {
+        said.push_str(", none through a group.");
+    } else {
+        let groups: Vec<String> = counts
+            .by_group
+            .iter()
+            .map(|(group, n)| format!("{} ({})", group_name(group), thousands(*n)))
+            .collect();
+        said.push_str(&format!("; through groups: {}.", groups.join(", ")));
+    }
+    said
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +159,42 @@ mod tests {
         assert!(holders_heading(None, 7, "E3").starts_with("7 users read so far"));
         assert_eq!(unlicensed_heading(Some(3), 3), "3 users have no license.");
         assert_eq!(shown_of(100, Some(240)), "Showing 100 of 240.");
+        // Thousands are grouped.
+        assert_eq!(
+            holders_heading(Some(1_194), 100, "Office 365 E3"),
+            "1,194 users hold Office 365 E3."
+        );
+        assert_eq!(shown_of(1_000, Some(1_194)), "Showing 1,000 of 1,194.");
+        assert_eq!(
+            unlicensed_heading(Some(2_001), 0),
+            "2,001 users have no license."
+        );
+    }
+
+    #[test]
+    fn seat_holders_say_how_many_hold_directly_and_through_which_group() {
+        let mut counts = HolderCounts {
+            direct: 1,
+            ..HolderCounts::default()
+        };
+        assert_eq!(
+            seat_holders(&counts, "Office 365 E5", |g| g.to_string()),
+            "The seats of Office 365 E5: 1 user held directly, none through a group."
+        );
+        counts.direct = 1_204;
+        counts.by_group.insert(GroupId::new("g1"), 2_000);
+        counts.by_group.insert(GroupId::new("g2"), 3);
+        let name = |g: &GroupId| {
+            if g.as_str() == "g1" {
+                "All Staff".into()
+            } else {
+                g.to_string()
+            }
+        };
+        assert_eq!(
+            seat_holders(&counts, "E5", name),
+            "The seats of E5: 1,204 users held directly; through groups: All Staff (2,000), g2 (3)."
+        );
     }
 
     #[test]
@@ -136,10 +205,17 @@ mod tests {
             AssignmentError::CountViolation,
         );
         assert_eq!(
-            holder_source(&through, Some("All Staff")),
+            holder_source(&through, Some(&GroupName::Named("All Staff".into()))),
             "Through the group All Staff"
         );
-        assert_eq!(holder_source(&through, None), "Through the group g1");
+        assert_eq!(
+            holder_source(&through, None),
+            "Through a group (reading its name…)"
+        );
+        assert_eq!(
+            holder_source(&through, Some(&GroupName::Unreadable)),
+            "Through the group g1 (its name can't be read with this token)"
+        );
         let state = holder_state(&through, "Office 365 E3");
         assert!(
             state.starts_with("Error (CountViolation): No free seats in Office 365 E3."),

@@ -11,11 +11,29 @@ pub mod pending;
 mod plan;
 pub mod reclaim;
 pub mod subscriptions;
+pub mod token;
 mod usage_location;
 
 use crate::graph::model::AssignmentError;
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Change;
+
+/// Said while a read Graph left unanswered for `seconds` is sent again: attempt
+/// `attempt` of `of`.
+pub fn stalled_read(seconds: u64, attempt: u32, of: u32) -> String {
+    format!("Graph hasn't answered for {seconds} s; trying again ({attempt} of {of})")
+}
+
+/// A service plan's switch in words: what it is now and, when a pending change turns it,
+/// what it will become ("Off → On").
+pub fn plan_switch(on_now: bool, on_after: bool) -> &'static str {
+    match (on_now, on_after) {
+        (true, true) => "On",
+        (false, false) => "Off",
+        (false, true) => "Off → On",
+        (true, false) => "On → Off",
+    }
+}
 
 /// Plain words for an assignment's error, and what to do about it.
 pub fn explain_assignment_error(error: &AssignmentError, sku: &str) -> Option<String> {
@@ -67,5 +85,26 @@ pub fn describe_change(change: &Change, catalog: &Catalog) -> String {
             catalog.sku_name(from),
             catalog.sku_name(to)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{plan_switch, stalled_read};
+
+    #[test]
+    fn a_stalled_read_says_how_long_and_which_attempt() {
+        assert_eq!(
+            stalled_read(30, 2, 3),
+            "Graph hasn't answered for 30 s; trying again (2 of 3)"
+        );
+    }
+
+    #[test]
+    fn a_plan_switch_says_what_it_is_and_what_it_will_become() {
+        assert_eq!(plan_switch(true, true), "On");
+        assert_eq!(plan_switch(false, false), "Off");
+        assert_eq!(plan_switch(false, true), "Off → On");
+        assert_eq!(plan_switch(true, false), "On → Off");
     }
 }

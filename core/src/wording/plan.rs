@@ -21,15 +21,16 @@ impl Warning {
                 off_in,
                 on_via,
             } => format!(
-                "{} is off for this user in {} today; {} would switch it ON.",
+                "{} is off today in {}; {} would switch it ON.",
                 catalog.plan_name(plan),
                 catalog.sku_name(off_in),
                 catalog.sku_name(on_via)
             ),
             Warning::MissingUsageLocation => "The user has no usage location; Graph will refuse to assign licenses until one is set.".into(),
             Warning::NotEnoughSeats { sku, free } => format!(
-                "{} has {free} free seat(s); this change needs one. Graph will refuse it unless a seat is freed first.",
-                catalog.sku_name(sku)
+                "{} has {}; this change needs one. Graph will refuse it unless a seat is freed first.",
+                catalog.sku_name(sku),
+                free_seats(*free)
             ),
             Warning::AppliesToCompany { sku } => format!(
                 "{} applies to the company, not to users; Graph will refuse to assign it.",
@@ -68,5 +69,26 @@ impl Refusal {
             ),
             Refusal::SourcesUnknown => "Graph returned this user's licenses without licenseAssignmentStates, so License Desk can't tell direct from group-based assignments. Reload the user; if it persists, check the token can read licenses (User.Read.All).".into(),
         }
+    }
+}
+
+/// "no free seats", "1 free seat", "1,200 free seats".
+fn free_seats(free: i64) -> String {
+    match free {
+        n if n <= 0 => "no free seats".into(),
+        n => super::bulk::counted(n as usize, "free seat", "free seats"),
+    }
+}
+
+#[cfg(test)]
+mod seat_words {
+    use super::free_seats;
+
+    #[test]
+    fn free_seats_have_the_right_number() {
+        assert_eq!(free_seats(0), "no free seats");
+        assert_eq!(free_seats(-3), "no free seats");
+        assert_eq!(free_seats(1), "1 free seat");
+        assert_eq!(free_seats(1_200), "1,200 free seats");
     }
 }

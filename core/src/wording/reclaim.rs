@@ -353,40 +353,17 @@ licenses). A license from a group can't be removed from the user directly.{mailb
 
 /// Why an exclusion applies, naming what is excluded.
 pub fn excluded(excluded: &Excluded, exclusions: &Exclusions, catalog: &Catalog) -> String {
-    let named = |name: Option<&String>, fallback: String| {
-        name.filter(|n| !n.is_empty()).cloned().unwrap_or(fallback)
-    };
+    let name = exclusions.name_of(excluded).map(str::to_string);
     match excluded {
-        Excluded::User(id) => {
-            let name = exclusions
-                .users
-                .iter()
-                .find(|e| &e.id == id)
-                .map(|e| &e.name);
-            format!("Excluded: {}", named(name, id.to_string()))
-        }
-        Excluded::Group(id) => {
-            let name = exclusions
-                .groups
-                .iter()
-                .find(|e| &e.id == id)
-                .map(|e| &e.name);
-            format!(
-                "Excluded as a member of {}",
-                named(name, catalog.group_name(id))
-            )
-        }
-        Excluded::Sku(id) => {
-            let name = exclusions
-                .skus
-                .iter()
-                .find(|e| &e.id == id)
-                .map(|e| &e.name);
-            format!(
-                "Excluded: {} is excluded for everyone",
-                named(name, catalog.sku_name(id))
-            )
-        }
+        Excluded::User(id) => format!("Excluded: {}", name.unwrap_or_else(|| id.to_string())),
+        Excluded::Group(id) => format!(
+            "Excluded as a member of {}",
+            name.unwrap_or_else(|| catalog.group_name(id))
+        ),
+        Excluded::Sku(id) => format!(
+            "Excluded: {} is excluded for everyone",
+            name.unwrap_or_else(|| catalog.sku_name(id))
+        ),
     }
 }
 

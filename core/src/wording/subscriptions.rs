@@ -20,6 +20,7 @@ fn when(alert: &SubscriptionAlert) -> String {
 fn seats(alert: &SubscriptionAlert) -> String {
     match alert.seats {
         Some(1) => "its 1 seat".into(),
+        Some(n) if n > 0 => format!("its {} seats", super::bulk::count(n as usize)),
         Some(n) => format!("its {n} seats"),
         None => "its seats".into(),
     }

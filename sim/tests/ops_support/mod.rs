@@ -8,6 +8,8 @@
 //! so duplicates are visible, and the time of every write sent, so the pace can be checked.
 #![allow(dead_code)]
 
+pub mod by_hand;
+
 use license_desk_core::graph::batch::{BatchRequest, BatchResponse};
 use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::graph::response::RawResponse;

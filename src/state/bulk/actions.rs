@@ -12,16 +12,19 @@ use crate::runs::executor::{Barrier, Countdown, Launch, RunHandle};
 use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, SourceList};
 use crate::state::read::Answer;
 use crate::transport::journal_store::{self, JournalStore, RunHeader, RunSpec, SavedRuns};
+use crate::transport::run_lock::{self, Taken};
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::{self, Preview};
 use license_desk_core::bulk::rate;
+use license_desk_core::bulk::users::UserCounts;
 use license_desk_core::graph::model::{Group, ODataPage, User};
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::ops::{Effect, Event, JournalRecord, Options, Run, RunItem, Status};
+use license_desk_core::route::Screen;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -45,24 +48,36 @@ fn dry_run_options() -> Options {
     }
 }
 
-/// Reads and plans `items` without writing, then shows the preview.
+/// A journal of fresh records for `items`.
+pub fn fresh_journal(items: Vec<RunItem>) -> Vec<JournalRecord> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| JournalRecord::new(index, item))
+        .collect()
+}
+
+/// Reads and plans the journal's open records without writing, then shows the preview.
+/// Records already ended (an undo that can't take a usage location back) stay as they
+/// are, and are shown with the others.
 pub fn start_preview(
     session: Session,
     bulk: BulkState,
     catalog: Catalog,
     title: String,
     operation: Option<BulkOperation>,
-    items: Vec<RunItem>,
+    journal: Vec<JournalRecord>,
 ) {
     bulk.reset_run();
     bulk.phase.set(Phase::Previewing);
     let options = dry_run_options();
     bulk.spec.set(Some(RunSpec {
         title: title.clone(),
+        number: 0,
         operation: operation.clone(),
         options: options.clone(),
     }));
-    let run = Run::new(items, catalog.clone(), options);
+    let run = Run::resume(journal, catalog.clone(), options);
     bulk.journal.set_value(run.journal());
     let observer = move |effect: &Effect| match effect {
         Effect::Record(record) | Effect::ItemFinished(record) => keep(bulk, record),
@@ -96,7 +111,9 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
     };
     let ticked = bulk.checklist.with_untracked(|c| c.acknowledged());
     let usage_location = bulk.usage_location.get_untracked();
-    let items = preview::run_items(&result.records, &ticked, usage_location.as_deref());
+    // Every user of the preview stays in the run: those who need nothing, were refused
+    // or weren't found keep what the preview found, so the results count them too.
+    let journal = preview::run_journal(&result.records, &ticked, usage_location.as_deref());
     let options = Options {
         stop_when_seats_run_out: bulk.stop_when_seats_run_out.get_untracked(),
         settle_timeout_ms: SETTLE_TIMEOUT_MS,
@@ -104,17 +121,22 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
         keep_trying_when_throttled: true,
         ..Options::default()
     };
+    let number = bulk.runs_started.get_untracked() + 1;
+    bulk.runs_started.set(number);
     let spec = RunSpec {
         title: result.title.clone(),
+        number,
         operation: result.operation.clone(),
         options: options.clone(),
     };
-    let run = Run::new(items, catalog, options);
+    let run = Run::resume(journal, catalog, options);
     launch(session, bulk, run, spec);
     crate::browser::focus_when_lost("bulk-progress-title", &[]);
 }
 
 /// Continues a saved run: finished items are kept, unknown ones are read again first.
+/// A run that another tab of this browser is running (it holds the run's lock) is not
+/// resumed: the offer says so instead.
 pub fn resume_saved(
     session: Session,
     bulk: BulkState,
@@ -122,10 +144,30 @@ pub fn resume_saved(
     header: RunHeader,
     records: Vec<JournalRecord>,
 ) {
-    let spec = header.spec.clone();
-    bulk.reset_run();
-    let run = Run::resume(records, catalog, spec.options.clone());
-    launch_with_header(session, bulk, run, spec, Some(header));
+    let epoch = session.epoch();
+    leptos::task::spawn_local(async move {
+        let lock = match run_lock::take(&header.run_id).await {
+            Taken::Elsewhere => {
+                bulk.saved
+                    .update_ready(|saved| saved.running_elsewhere = true);
+                return;
+            }
+            Taken::Held(lock) => Some(lock),
+            Taken::Unsupported => None,
+        };
+        if session.epoch() != epoch {
+            return; // Signed out or into another tenant meanwhile.
+        }
+        bulk.saved.update_ready(|saved| saved.newest = None);
+        let spec = header.spec.clone();
+        bulk.reset_run();
+        if spec.number > bulk.runs_started.get_untracked() {
+            bulk.runs_started.set(spec.number);
+        }
+        bulk.lock.set_value(lock);
+        let run = Run::resume(records, catalog, spec.options.clone());
+        launch_with_header(session, bulk, run, spec, Some(header));
+    });
 }
 
 fn launch(session: Session, bulk: BulkState, run: Run, spec: RunSpec) {
@@ -155,7 +197,23 @@ fn launch_with_header(
         )
     });
     bulk.header.set(Some(header.clone()));
-    // Save the journal first: the run starts either way, and says if it can't be saved.
+    if bulk.lock.with_value(Option::is_none) {
+        // A new run's id is new: no other tab holds its lock.
+        let run_id = header.run_id.clone();
+        leptos::task::spawn_local(async move {
+            if let Taken::Held(lock) = run_lock::take(&run_id).await {
+                if bulk
+                    .header
+                    .with_untracked(|h| h.as_ref().map(|h| h.run_id == run_id))
+                    == Some(true)
+                {
+                    bulk.lock.set_value(Some(lock));
+                }
+            }
+        });
+    }
+    // Save the journal first. If it can't be, the run pauses before its first request
+    // and says why; resuming tries again.
     leptos::task::spawn_local(async move {
         match JournalStore::create(header, &records).await {
             Ok(store) => bulk.store.set_value(Some(store)),
@@ -172,6 +230,7 @@ fn launch_with_header(
             }
             Effect::Finished(_) => {
                 bulk.phase.set(Phase::Finished);
+                bulk.lock.set_value(None);
                 if let Some(store) = bulk.store.get_value() {
                     leptos::task::spawn_local(async move {
                         let _ = store.flush().await;
@@ -182,17 +241,9 @@ fn launch_with_header(
             }
             _ => {}
         };
-        // Requests go out only once the records saying they will are saved.
-        let barrier: Barrier = Rc::new(move || {
-            let store = bulk.store.get_value();
-            Box::pin(async move {
-                if let Some(store) = store {
-                    if let Err(problem) = store.flush().await {
-                        bulk.store_problem.set(Some(problem.to_string()));
-                    }
-                }
-            })
-        });
+        // Requests go out only once the records saying they will are saved; a store that
+        // could not be opened is tried again first.
+        let barrier: Barrier = Rc::new(move || Box::pin(save_journal(bulk)));
         let handle = RunHandle::start(
             session,
             run,
@@ -205,6 +256,43 @@ fn launch_with_header(
         bulk.handle.set_value(Some(handle));
         refresh_while_running(bulk);
     });
+}
+
+/// Makes the run's journal durable, opening its store first if that failed before.
+/// `Err` says why it can't be saved; the run then pauses and shows it.
+async fn save_journal(bulk: BulkState) -> Result<(), String> {
+    let store = match bulk.store.get_value() {
+        Some(store) => store,
+        None => {
+            let Some(header) = bulk.header.get_untracked() else {
+                return Err("The run's journal has no header to save.".into());
+            };
+            let records = bulk.journal.get_value();
+            let store = JournalStore::create(header, &records)
+                .await
+                .map_err(|problem| problem.to_string());
+            let store = keep_problem(bulk, store)?;
+            bulk.store.set_value(Some(store.clone()));
+            store
+        }
+    };
+    keep_problem(
+        bulk,
+        store.flush().await.map_err(|problem| problem.to_string()),
+    )
+}
+
+/// Shows why the journal can't be saved while it can't, and forgets it once it was.
+fn keep_problem<T>(bulk: BulkState, result: Result<T, String>) -> Result<T, String> {
+    match &result {
+        Ok(_) => {
+            if bulk.store_problem.with_untracked(Option::is_some) {
+                bulk.store_problem.set(None);
+            }
+        }
+        Err(problem) => bulk.store_problem.set(Some(problem.clone())),
+    }
+    result
 }
 
 /// Pause, Resume or Cancel from the admin.
@@ -252,6 +340,9 @@ fn refresh(bulk: BulkState) {
     let (rate_now, series) = bulk
         .meter
         .with_value(|meter| (meter.rate(now, RATE_WINDOW_MS), meter.series(now)));
+    let users = bulk
+        .journal
+        .with_value(|journal| UserCounts::of(&license_desk_core::bulk::users::by_user(journal)));
     let options = bulk
         .spec
         .with_untracked(|spec| spec.as_ref().map(|s| s.options.clone()))
@@ -265,6 +356,7 @@ fn refresh(bulk: BulkState) {
     };
     bulk.progress.set(Progress {
         summary,
+        users,
         rate: rate_now,
         series,
         throttled_until: handle.throttled_until(),
@@ -274,10 +366,15 @@ fn refresh(bulk: BulkState) {
     bulk.journal_version.update(|v| *v += 1);
 }
 
-/// This tenant's runs saved in the browser. A store that can't be opened (private
-/// browsing, no IndexedDB) has nothing to offer; the bulk screen says why it can't save.
+/// This tenant's runs saved in the browser, and whether the newest unfinished one is
+/// running in another tab. A store that can't be opened (private browsing, no IndexedDB)
+/// has nothing to offer; the bulk screen says why it can't save.
 pub async fn read_saved_runs(tenant: String) -> Answer<SavedRuns> {
-    Ok(journal_store::saved_runs(&tenant).await.unwrap_or_default())
+    let mut saved = journal_store::saved_runs(&tenant).await.unwrap_or_default();
+    if let Some((header, _)) = &saved.newest {
+        saved.running_elsewhere = run_lock::is_held(&header.run_id).await;
+    }
+    Ok(saved)
 }
 
 /// Discards the saved run offered for resuming.
@@ -364,7 +461,13 @@ fn source_name(user: User) -> String {
 
 /// Reads a listing of users into the sources ("members of Sales"), showing how many so
 /// far; a failure is shown under the sources and nothing is added.
-pub async fn read_source(session: Session, bulk: BulkState, label: String, first: GraphRequest) {
+pub async fn read_source(
+    session: Session,
+    bulk: BulkState,
+    label: String,
+    first: GraphRequest,
+    origin: Screen,
+) {
     bulk.source_error.set(None);
     bulk.reading.set(Some(format!("Reading {label}…")));
     let progress_label = label.clone();
@@ -382,6 +485,7 @@ pub async fn read_source(session: Session, bulk: BulkState, label: String, first
             lists.push(SourceList {
                 label,
                 users: users.into_iter().map(source_name).collect(),
+                origin: Some(origin),
             });
         }),
         Err(error) => bulk.source_error.set(Some(error.into())),

@@ -12,14 +12,17 @@ pub mod actions;
 use crate::runs::executor::RunHandle;
 use crate::state::read::TenantRead;
 use crate::transport::journal_store::{JournalStore, RunHeader, RunSpec, SavedRuns};
+use crate::transport::run_lock::RunLock;
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::bulk::input::ParsedUsers;
 use license_desk_core::bulk::operation::BulkOperation;
 use license_desk_core::bulk::preview::Preview;
 use license_desk_core::bulk::rate::RateMeter;
+use license_desk_core::bulk::users::UserCounts;
 use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::ops::{ErrorRecord, JournalRecord, PauseReason, Summary};
+use license_desk_core::route::Screen;
 use std::sync::Arc;
 
 /// Users found by one source other than the text area.
@@ -28,6 +31,16 @@ pub struct SourceList {
     /// What the source was, e.g. "Members of Sales (transitive)".
     pub label: String,
     pub users: Vec<String>,
+    /// The screen the users were chosen on, when there is one to go back to (a group,
+    /// "Who has this license", "Unlicensed users").
+    pub origin: Option<Screen>,
+}
+
+/// Where a run's users came from, for the way back to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub label: String,
+    pub screen: Screen,
 }
 
 /// Where the screen is in its flow.
@@ -57,6 +70,8 @@ pub struct PreviewResult {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress {
     pub summary: Summary,
+    /// The run's users by status: a user's steps count once.
+    pub users: UserCounts,
     /// Writes per second over the last few seconds.
     pub rate: f64,
     /// Writes per second per chart bucket, oldest first.
@@ -103,6 +118,8 @@ pub struct BulkState {
     pub progress: RwSignal<Progress>,
     pub handle: StoredValue<Option<RunHandle<license_desk_core::ops::Run>>, LocalStorage>,
     pub store: StoredValue<Option<JournalStore>, LocalStorage>,
+    /// The run's lock across tabs, held while it runs here.
+    pub lock: StoredValue<Option<RunLock>, LocalStorage>,
     /// The saved journal's header of the run shown.
     pub header: RwSignal<Option<RunHeader>>,
     pub meter: StoredValue<RateMeter>,
@@ -113,6 +130,12 @@ pub struct BulkState {
     pub saved: TenantRead<SavedRuns>,
     /// A bulk screen message for the admin (e.g. "Journal loaded").
     pub message: RwSignal<Option<String>>,
+    /// Runs started in this session, so each is named "Run 2" and an undo or a retry
+    /// names the run it comes from.
+    pub runs_started: RwSignal<u32>,
+    /// Where the users of the run shown came from: the way back to each, while the run
+    /// goes and after it ends (its undo and retries keep them).
+    pub origins: RwSignal<Vec<Origin>>,
 }
 
 /// How long typing must pause before the "Users" text area is parsed.
@@ -154,6 +177,7 @@ impl BulkState {
             progress: RwSignal::new(Progress::default()),
             handle: StoredValue::new_local(None),
             store: StoredValue::new_local(None),
+            lock: StoredValue::new_local(None),
             header: RwSignal::new(None),
             meter: StoredValue::new(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS)),
             store_problem: RwSignal::new(None),
@@ -162,6 +186,8 @@ impl BulkState {
                 Some(actions::read_saved_runs(tenant))
             }),
             message: RwSignal::new(None),
+            runs_started: RwSignal::new(0),
+            origins: RwSignal::new(Vec::new()),
         }
     }
 
@@ -178,6 +204,23 @@ impl BulkState {
         self.reset_run();
         self.saved.forget();
         self.store_problem.set(None);
+        self.runs_started.set(0);
+        self.origins.set(Vec::new());
+    }
+
+    /// The sources chosen now that have a screen to go back to.
+    pub fn chosen_origins(&self) -> Vec<Origin> {
+        self.lists.with_untracked(|lists| {
+            lists
+                .iter()
+                .filter_map(|list| {
+                    list.origin.clone().map(|screen| Origin {
+                        label: list.label.clone(),
+                        screen,
+                    })
+                })
+                .collect()
+        })
     }
 
     /// Back to choosing: the preview and any finished run go.
@@ -193,6 +236,7 @@ impl BulkState {
         self.progress.set(Progress::default());
         self.handle.set_value(None);
         self.store.set_value(None);
+        self.lock.set_value(None);
         self.header.set(None);
         self.meter
             .set_value(RateMeter::new(CHART_BUCKET_MS, CHART_BUCKETS));

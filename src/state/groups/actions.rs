@@ -139,6 +139,7 @@ pub fn reprocess_on_bulk_screen(
     let list = SourceList {
         label: license_desk_core::wording::groups::members_with_errors_label(group_name),
         users,
+        origin: Some(navigation.screen.get_untracked()),
     };
     if bulk.hand_over(list, Some(BulkOperation::Reprocess)) {
         state.notice.set(None);
@@ -211,7 +212,9 @@ pub fn apply(session: Session, tenant: TenantState, state: GroupsState) {
                 handle.send(license_desk_core::groups::change::Event::Cancel);
             }
         }
-        Effect::Send { .. } | Effect::WakeAt(_) => {}
+        // The token panel asks for a fresh token (the executor raised it); the change
+        // goes on once it is pasted, its pending changes kept meanwhile.
+        Effect::AwaitingToken | Effect::Send { .. } | Effect::WakeAt(_) => {}
     };
     let handle = RunHandle::start(session, run, observer, Launch::page_wide());
     state.handle.set_value(Some(handle));

@@ -7,6 +7,10 @@
 //! user screen. A failure is shown only once the item has finished: while the engine
 //! still checks whether a write that got no clear answer was applied, the screen says
 //! so instead.
+//!
+//! A single change is the core's [`Options::single_change`]: two sends at most, over
+//! within 40 s. One whose outcome is still unknown then ends "Unknown: check again",
+//! and is never sent again on a guess: [`check_again`] reads the user and compares.
 
 use crate::runs::executor::{Launch, RunHandle};
 use crate::state::tenant::TenantState;
@@ -16,7 +20,7 @@ use leptos::prelude::*;
 use license_desk_core::graph::ids::UserId;
 use license_desk_core::licensing::plan::Warning;
 use license_desk_core::ops::{
-    Effect, ErrorRecord, Intent, JournalRecord, Options, Run, RunItem, Status,
+    CheckedAgain, Effect, ErrorRecord, Intent, JournalRecord, Options, Run, RunItem, Status,
 };
 
 /// How long a single user's re-reads wait for Entra ID before saying so honestly.
@@ -42,16 +46,17 @@ pub fn start(
     acknowledged: Vec<Warning>,
 ) {
     screen.action_error.set(None);
+    screen.action_note.set(None);
+    screen.unknown_change.set(None);
     screen.last_change.set(None);
     screen.busy.set(Some(busy_text(&intent).into()));
     crate::browser::focus_when_lost(STATUS_ID, &[]);
     let item = RunItem::new(user.to_string(), intent).acknowledging(acknowledged);
-    // One request at a time and no `$batch`: the activity log shows the real calls.
+    // One request at a time and no `$batch` (the activity log shows the real calls), two
+    // sends at most, over within 40 s.
     let options = Options {
-        use_batch: false,
-        max_in_flight: 1,
         settle_timeout_ms: SETTLE_TIMEOUT_MS,
-        ..Options::default()
+        ..Options::single_change()
     };
     let run = Run::new(vec![item], tenant.catalog.get_untracked(), options);
     let observer = move |effect: &Effect| match effect {
@@ -106,17 +111,25 @@ fn finished(screen: UserScreen, user: &UserId, record: &JournalRecord) {
         return;
     }
     let failure = match record.status {
-        Status::Settling | Status::Done | Status::Waiting | Status::Sent => None,
+        Status::Settling | Status::Done | Status::Waiting | Status::Sent | Status::NoOp => None,
         _ => problem(record),
     };
+    // Needing nothing is not a failure: it is said as information, with no request-id.
+    let note = (record.status == Status::NoOp).then(|| record.note.clone().unwrap_or_default());
     let target = if failure.is_some() {
         ERROR_ID
+    } else if note.is_some() {
+        STATUS_ID
     } else {
         CHANGES_ID
     };
     // The item is final: nothing runs for it any more, and only now may a failure show.
     screen.busy.set(None);
+    screen
+        .unknown_change
+        .set((record.status == Status::Unknown).then(|| record.clone()));
     screen.action_error.set(failure);
+    screen.action_note.set(note);
     crate::browser::focus_when_lost(target, &[STATUS_ID]);
 }
 
@@ -128,6 +141,11 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
             // The admin stopped waiting: nothing more was tried, whatever Graph said last.
             error.what_to_do = STOPPED.into();
         }
+        if record.status == Status::Unknown {
+            // Graph's last answer was unclear, and no read showed in time what it did.
+            error.headline = UNKNOWN.into();
+            error.what_to_do = CHECK_AGAIN.into();
+        }
         return Some(error);
     }
     let note = record.note.clone().unwrap_or_default();
@@ -136,14 +154,7 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
             "License Desk did not send the change",
             "The user changed since the preview. Review the user's licenses and your pending changes, then preview again.",
         ),
-        Status::Unknown => (
-            "Graph may or may not have done this",
-            "Reload the user to see the current state before trying again; License Desk does not repeat a write it can't confirm.",
-        ),
-        Status::NoOp => (
-            "Nothing to send",
-            "The user already is as the change asks; nothing was sent.",
-        ),
+        Status::Unknown => (UNKNOWN, CHECK_AGAIN),
         Status::Cancelled => ("Stopped before anything was sent", STOPPED),
         _ => return None,
     };
@@ -153,10 +164,75 @@ pub fn problem(record: &JournalRecord) -> Option<ErrorRecord> {
         status: None,
         code: None,
         message: note,
-        request_id: record.request_ids.last().cloned(),
+        // A request-id only for a write that went out: a refusal sent nothing.
+        request_id: (record.status != Status::Refused)
+            .then(|| record.request_ids.last().cloned())
+            .flatten(),
         date: None,
     })
 }
+
+/// "Check again": reads the user whose last write ended unknown and says what the read
+/// shows. Nothing is sent but the read.
+pub fn check_again(session: Session, tenant: TenantState, screen: UserScreen) {
+    let Some(record) = screen.unknown_change.get_untracked() else {
+        return;
+    };
+    let Some(user) = screen.open.get_untracked() else {
+        return;
+    };
+    screen.busy.set(Some(CHECKING.into()));
+    screen.action_note.set(None);
+    leptos::task::spawn_local(async move {
+        let read = crate::runs::reads::get_user(session, user.as_str()).await;
+        if screen.open.get_untracked().as_ref() != Some(&user) {
+            return; // The admin opened another user meanwhile.
+        }
+        screen.busy.set(None);
+        let found = match read {
+            Ok(found) => found,
+            Err(error) => {
+                screen.action_error.set(Some(ErrorRecord::from(&error)));
+                return;
+            }
+        };
+        let (checked, record) = record.check_again(
+            &found,
+            &tenant.catalog.get_untracked(),
+            crate::browser::now_ms(),
+            Options::single_change().check_window_cap_ms,
+        );
+        screen.read.update_ready(|read| read.user = found);
+        let note = match checked {
+            CheckedAgain::Applied => {
+                if matches!(record.item.intent, Intent::Change(_)) {
+                    screen.set_pending_for(&user, Vec::new());
+                }
+                screen.last_change.set(Some(record.clone()));
+                record.note.clone()
+            }
+            CheckedAgain::NotApplied => record.note.clone(),
+            CheckedAgain::TooSoon { at_ms } => Some(format!(
+                "The read doesn't show the change yet, but Entra ID may still be showing it. Check again in {} s.",
+                at_ms.saturating_sub(crate::browser::now_ms()).div_ceil(1000).max(1)
+            )),
+            CheckedAgain::CannotTell => Some(
+                "A read can't show whether this was applied: open the user's license errors, and press Reprocess if one is still shown.".into(),
+            ),
+        };
+        if matches!(checked, CheckedAgain::Applied | CheckedAgain::NotApplied) {
+            screen.unknown_change.set(None);
+            screen.action_error.set(None);
+        }
+        screen.action_note.set(note);
+        crate::browser::focus_when_lost(STATUS_ID, &[]);
+    });
+}
+
+/// A change whose outcome no read showed in time.
+const UNKNOWN: &str = "Unknown: check again";
+/// What to do about it.
+const CHECK_AGAIN: &str = "License Desk does not send a write again on a guess. Press \u{201c}Check again\u{201d} to read the user and compare; your pending changes are kept.";
 
 /// What to do after the admin stopped a run before its write went out.
 const STOPPED: &str = "The change was not sent, and your pending changes are kept. Apply them again when you are ready.";

@@ -11,10 +11,12 @@ use crate::state::tenant::TenantState;
 use crate::transport::session::Session;
 use leptos::prelude::*;
 use license_desk_core::graph::error::GraphError;
-use license_desk_core::graph::ids::{GroupId, UserId};
+use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::{LicenseDetails, User};
+use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::licensing::plan::{self, Change, Plan};
+use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
 use license_desk_core::ops::{ErrorRecord, JournalRecord};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,6 +43,11 @@ pub struct UserScreen {
     /// The open user's last write, as the operations engine recorded it.
     pub last_change: RwSignal<Option<JournalRecord>>,
     pub action_error: RwSignal<Option<ErrorRecord>>,
+    /// Why the last action needed nothing sent (information, not a failure).
+    pub action_note: RwSignal<Option<String>>,
+    /// The open user's last write whose outcome the run left unknown: "Check again"
+    /// reads the user and compares ([`actions::check_again`]).
+    pub unknown_change: RwSignal<Option<JournalRecord>>,
     /// What is running for the open user (a write, or the checks after it).
     pub busy: RwSignal<Option<String>>,
 }
@@ -57,18 +64,11 @@ async fn read_user(
         .license_assignment_states
         .iter()
         .filter_map(|s| s.assigned_by_group.clone())
-        .filter(|g| !tenant.group_names.with_untracked(|n| n.contains_key(g)))
         .collect();
     let details = crate::runs::reads::license_details(session, id.as_str())
         .await
         .unwrap_or_default();
-    for group in groups {
-        if let Ok(found) = crate::runs::reads::group(session, &group).await {
-            if let Some(name) = found.display_name {
-                tenant.name_group(group, name);
-            }
-        }
-    }
+    tenant.name_groups(session, groups).await;
     Ok(UserRead { user, details })
 }
 
@@ -107,6 +107,8 @@ impl UserScreen {
             checklist,
             last_change: RwSignal::new(None),
             action_error: RwSignal::new(None),
+            action_note: RwSignal::new(None),
+            unknown_change: RwSignal::new(None),
             busy: RwSignal::new(None),
         };
         // Opening another user drops what the last one showed.
@@ -114,6 +116,8 @@ impl UserScreen {
             let now = open.get();
             if previous.is_some_and(|previous| previous != now) {
                 screen.action_error.set(None);
+                screen.action_note.set(None);
+                screen.unknown_change.set(None);
                 screen.last_change.set(None);
             }
             now
@@ -128,7 +132,26 @@ impl UserScreen {
         self.checklist.set(Checklist::default());
         self.last_change.set(None);
         self.action_error.set(None);
+        self.action_note.set(None);
+        self.unknown_change.set(None);
         self.busy.set(None);
+    }
+
+    /// The safe default for giving the open user `to` (added, or replacing `from`): the
+    /// plans of `to` that match a plan off for them today start off. Tracked.
+    pub fn carried_over(
+        &self,
+        catalog: &Catalog,
+        from: Option<&SkuId>,
+        to: &SkuId,
+    ) -> BTreeSet<PlanId> {
+        self.read
+            .with_ready(|read| {
+                carried_over_disabled_plans(&read.user.license_assignment_states, catalog, from, to)
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
     }
 
     /// The open user as read, tracked.

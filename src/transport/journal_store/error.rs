@@ -60,7 +60,7 @@ impl StoreError {
             format!(
                 "the browser's database (IndexedDB) is not available here{detail}: private browsing or a setting that blocks site storage can cause this."
             ),
-            "The run still works: keep this tab open until it finishes, and download the journal to keep it.",
+            "Open License Desk in a window that isn't private, or allow this site to store data, and resume the run; download the journal to keep what was done so far.",
         )
     }
 
@@ -70,7 +70,7 @@ impl StoreError {
             "QuotaExceededError" => StoreError::new(
                 doing.what(),
                 "the browser's storage for this site is full.",
-                "Download the journal to keep it. To make room, discard saved runs or clear this site's data in the browser's settings.",
+                "Download the journal to keep it. To make room, discard saved runs or clear this site's data in the browser's settings, then resume the run.",
             ),
             "SecurityError" | "InvalidStateError" => StoreError::unavailable(message),
             _ => {
@@ -84,7 +84,7 @@ impl StoreError {
                     doing.what(),
                     format!("the browser's database answered {name}{message}."),
                     match doing {
-                        Doing::Saving => "The run goes on; download the journal to keep it.",
+                        Doing::Saving => "Download the journal to keep what was done so far, and resume the run to try again.",
                         Doing::Reading => "Reload the page to try again. New runs are still saved.",
                         Doing::Discarding => {
                             "Reload the page to try again, or clear this site's data in the browser's settings."

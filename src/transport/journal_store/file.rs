@@ -122,6 +122,7 @@ mod tests {
     fn header(total: usize) -> RunHeader {
         let spec = super::super::RunSpec {
             title: "Reprocess 3 users".into(),
+            number: 0,
             operation: Some(license_desk_core::bulk::BulkOperation::Reprocess),
             options: license_desk_core::ops::Options::default(),
         };

@@ -45,6 +45,9 @@ pub use license_desk_core::bulk::saved::{RunHeader, RunSpec, UnreadableRun};
 pub struct SavedRuns {
     pub newest: Option<(RunHeader, Vec<JournalRecord>)>,
     pub unreadable: Vec<UnreadableRun>,
+    /// The newest run is running in another tab of this browser, which holds its lock
+    /// (`crate::transport::run_lock`): it can't be resumed here.
+    pub running_elsewhere: bool,
 }
 
 /// A fresh run id: the time in milliseconds and a random part, in hex.
@@ -402,6 +405,7 @@ async fn read_saved_runs(db: &IdbDatabase, tenant_id: &str) -> Result<SavedRuns,
         return Ok(SavedRuns {
             newest: None,
             unreadable,
+            running_elsewhere: false,
         });
     };
     let tx = idb::transaction(
@@ -424,6 +428,7 @@ async fn read_saved_runs(db: &IdbDatabase, tenant_id: &str) -> Result<SavedRuns,
     Ok(SavedRuns {
         newest: Some((header, records)),
         unreadable,
+        running_elsewhere: false,
     })
 }
 

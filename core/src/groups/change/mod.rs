@@ -92,6 +92,8 @@ pub enum Event {
     Acknowledge(Vec<Warning>),
     /// Stop before the write; after it, the change is followed to its end anyway.
     Cancel,
+    /// A fresh token is in place: the request Graph refused with 401 goes again.
+    FreshToken,
 }
 
 /// Where the run is.
@@ -168,6 +170,9 @@ pub enum Effect {
     Record(GroupRecord),
     /// These warnings must be ticked ([`Event::Acknowledge`]) before anything is sent.
     NeedsAcknowledgement(Vec<Warning>),
+    /// Graph answered 401 (the token expired): the run waits, its request kept, until
+    /// [`Event::FreshToken`]. A 401 means Graph did not act on the request.
+    AwaitingToken,
     Finished(Box<GroupReport>),
 }
 
@@ -219,6 +224,8 @@ pub struct GroupChangeRun {
     processing: Option<ProcessingState>,
     processing_complete: bool,
     cancelled: bool,
+    /// Waiting for a fresh token, the refused request kept in flight.
+    awaiting_token: bool,
 }
 
 impl GroupChangeRun {
@@ -259,6 +266,7 @@ impl GroupChangeRun {
             processing: None,
             processing_complete: false,
             cancelled: false,
+            awaiting_token: false,
         }
     }
 
@@ -294,6 +302,10 @@ impl GroupChangeRun {
                     return out;
                 }
                 let purpose = *purpose;
+                if outcome == Outcome::NotSent {
+                    self.not_sent(&mut out);
+                    return out;
+                }
                 self.on_response(now_ms, purpose, outcome, &mut out);
             }
             Event::Timer => {
@@ -323,6 +335,13 @@ impl GroupChangeRun {
                     ),
                 }
             }
+            Event::FreshToken => {
+                if std::mem::take(&mut self.awaiting_token) {
+                    if let Some((_, purpose, request)) = self.in_flight.take() {
+                        self.send(&mut out, purpose, request);
+                    }
+                }
+            }
             Event::Acknowledge(warnings) => {
                 for warning in warnings {
                     if !self.acknowledged.contains(&warning) {
@@ -332,6 +351,12 @@ impl GroupChangeRun {
                 if self.phase == Phase::AwaitingAcknowledgement {
                     self.write_if_acknowledged(&mut out);
                 }
+            }
+            Event::Cancel if self.awaiting_token && self.phase == Phase::Writing => {
+                // Graph refused the write with 401: nothing was applied.
+                self.awaiting_token = false;
+                self.in_flight = None;
+                self.finish(&mut out, Ending::Cancelled);
             }
             Event::Cancel => {
                 self.cancelled = true;
@@ -346,6 +371,22 @@ impl GroupChangeRun {
             }
         }
         out
+    }
+
+    /// The shell did not send the request in flight: a write not sent after a cancel
+    /// ends the run cancelled; otherwise the same request is asked for again.
+    fn not_sent(&mut self, out: &mut Vec<Effect>) {
+        let Some((_, purpose, request)) = self.in_flight.take() else {
+            return;
+        };
+        if purpose == Purpose::Write {
+            self.writes_sent = self.writes_sent.saturating_sub(1);
+        }
+        if self.cancelled && purpose == Purpose::Write {
+            self.wake = None;
+            return self.finish(out, Ending::Cancelled);
+        }
+        self.send(out, purpose, request);
     }
 
     fn send(&mut self, out: &mut Vec<Effect>, purpose: Purpose, request: GraphRequest) {
@@ -387,12 +428,21 @@ impl GroupChangeRun {
         outcome: Outcome,
         out: &mut Vec<Effect>,
     ) {
-        self.attempt += 1;
-        let is_write = purpose == Purpose::Write;
         let answer = match &outcome {
             Outcome::Answered(response) => Some(response.clone()),
-            Outcome::Dropped | Outcome::TimedOut { .. } => None,
+            Outcome::Dropped | Outcome::TimedOut { .. } | Outcome::NotSent => None,
         };
+        if answer
+            .as_ref()
+            .is_some_and(|response| response.status == 401)
+        {
+            // Kept in flight so the fresh token resends exactly this request.
+            self.awaiting_token = true;
+            out.push(Effect::AwaitingToken);
+            return;
+        }
+        self.attempt += 1;
+        let is_write = purpose == Purpose::Write;
         let attempt = match &answer {
             Some(response) => Attempt::Answered {
                 status: response.status,
@@ -648,15 +698,15 @@ impl crate::ops::Workflow for GroupChangeRun {
     type Event = Event;
     type Effect = Effect;
 
-    /// A group change has no pause for a fresh token: a 401 ends it with the pending
-    /// changes kept.
+    /// A 401 pauses a group change as it does a bulk run: a fresh token resumes it.
     fn event(signal: crate::ops::Signal) -> Option<Event> {
         use crate::ops::Signal;
         match signal {
             Signal::Start => Some(Event::Start),
             Signal::Timer => Some(Event::Timer),
             Signal::Response { id, outcome } => Some(Event::Response { id, outcome }),
-            Signal::FreshToken => None,
+            Signal::FreshToken => Some(Event::FreshToken),
+            Signal::JournalNotSaved => None,
             Signal::Cancel => Some(Event::Cancel),
         }
     }
@@ -673,6 +723,7 @@ impl crate::ops::Workflow for GroupChangeRun {
             Effect::Record(_) => Duty::Record,
             Effect::Finished(_) => Duty::Finished,
             Effect::NeedsAcknowledgement(_) => Duty::Show,
+            Effect::AwaitingToken => Duty::AwaitToken,
         }
     }
 

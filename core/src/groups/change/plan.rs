@@ -7,26 +7,16 @@
 //! owned, assignable to users, and enough free seats for the members who don't hold it.
 
 use crate::graph::ids::{GroupId, PlanId, SkuId};
-use crate::graph::model::{
-    AppliesTo, AssignLicenseBody, AssignmentState, Group, LicenseAssignmentState, User,
-};
+use crate::graph::model::{AppliesTo, AssignmentState, Group, LicenseAssignmentState, User};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::effective;
-use crate::licensing::plan::{Change, DirectLicenses, Refusal, Warning};
+use crate::licensing::plan::{Change, DirectLicenses, Plan, Refusal, Warning};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// What would be sent, and what the admin must see first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupPlan {
-    /// `None` when nothing would change or something was refused.
-    pub body: Option<AssignLicenseBody>,
-    pub warnings: Vec<Warning>,
-    pub refusals: Vec<Refusal>,
-    /// The group's licenses afterwards: SKU → plans off.
-    pub intended: DirectLicenses,
-}
+/// What would be sent for the group, and what the admin must see first: a user's
+/// [`Plan`], whose `intended` is the group's licenses afterwards (SKU → plans off).
+pub type GroupPlan = Plan;
 
 /// The group's licenses as SKU → plans off.
 pub fn group_licenses(group: &Group) -> DirectLicenses {
@@ -59,10 +49,10 @@ pub fn plan_group(
             refusals.push(Refusal::NotAssigned { sku });
         }
     }
-    let (add_licenses, remove_licenses) = crate::licensing::plan::license_moves(&current, &target);
+    let moves = crate::licensing::plan::license_moves(&current, &target);
 
     let mut warnings = Vec::new();
-    for license in &add_licenses {
+    for license in &moves.add_licenses {
         match current.get(&license.sku_id) {
             Some(off_now) => {
                 // Plans off today and sent on: members get them back.
@@ -102,16 +92,7 @@ pub fn plan_group(
             warnings.push(warning);
         }
     }
-    let body = AssignLicenseBody {
-        add_licenses,
-        remove_licenses,
-    };
-    GroupPlan {
-        body: (refusals.is_empty() && !body.is_empty()).then_some(body),
-        warnings,
-        refusals,
-        intended: target,
-    }
+    Plan::new(moves, warnings, refusals, target)
 }
 
 /// A group's licenses (SKU → plans off) as the active assignments its members get.
@@ -298,25 +279,25 @@ mod tests {
         }])
     }
 
-    fn member(json_states: &str) -> User {
-        serde_json::from_str(&format!(
-            r#"{{"id":"m","licenseAssignmentStates":{json_states}}}"#
-        ))
-        .unwrap()
-    }
+    use crate::groups::member_with_states as member;
 
-    #[test]
-    fn a_plan_switch_sends_the_whole_merged_list_and_must_be_ticked() {
-        let plan = plan_group(
+    /// The plan for the group, without members, that turns `plan` of its E3 on or off.
+    fn switched(plan: &str, enabled: bool) -> GroupPlan {
+        plan_group(
             &group(),
             &[],
             &catalog(5),
             &[Change::SetPlan {
                 sku: g(E3),
-                plan: g(SWAY),
-                enabled: true,
+                plan: g(plan),
+                enabled,
             }],
-        );
+        )
+    }
+
+    #[test]
+    fn a_plan_switch_sends_the_whole_merged_list_and_must_be_ticked() {
+        let plan = switched(SWAY, true);
         let body = plan.body.unwrap();
         assert_eq!(body.add_licenses.len(), 1);
         assert_eq!(body.add_licenses[0].disabled_plans, vec![g(YAMMER)]);
@@ -330,16 +311,7 @@ mod tests {
             }]
         );
         // Turning one more plan off warns about nothing.
-        let off = plan_group(
-            &group(),
-            &[],
-            &catalog(5),
-            &[Change::SetPlan {
-                sku: g(E3),
-                plan: g("00000000-0000-0000-0000-000000000001"),
-                enabled: false,
-            }],
-        );
+        let off = switched("00000000-0000-0000-0000-000000000001", false);
         assert!(off.warnings.is_empty());
         assert_eq!(off.body.unwrap().add_licenses[0].disabled_plans.len(), 3);
     }
@@ -389,16 +361,7 @@ mod tests {
         let plan = plan_group(&group(), &[], &catalog(5), &[Change::Remove { sku: g(E5) }]);
         assert_eq!(plan.body, None);
         assert_eq!(plan.refusals, vec![Refusal::NotAssigned { sku: g(E5) }]);
-        let nothing = plan_group(
-            &group(),
-            &[],
-            &catalog(5),
-            &[Change::SetPlan {
-                sku: g(E3),
-                plan: g(SWAY),
-                enabled: false,
-            }],
-        );
+        let nothing = switched(SWAY, false);
         assert_eq!(nothing.body, None, "already off: nothing to send");
         let removal = plan_group(&group(), &[], &catalog(5), &[Change::Remove { sku: g(E3) }]);
         assert_eq!(removal.body.unwrap().remove_licenses, vec![g(E3)]);

@@ -29,19 +29,31 @@ pub enum Activity {
     /// Signed in, one way or another, within the window.
     #[serde(rename_all = "camelCase")]
     Recent { last_ms: u64 },
-    /// The latest sign-in of any kind is older than the window.
+    /// No sign-in recorded yet, but the account is younger than the window.
+    #[serde(rename_all = "camelCase")]
+    New { created_ms: u64 },
+    /// Not in use: [`Reason::Inactive`] or [`Reason::NeverSignedIn`], the user's reason
+    /// to be in a section of the findings.
+    Unused(Reason),
+}
+
+/// Why a user is in their section of the findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "camelCase")]
+pub enum Reason {
+    /// The account can't sign in.
+    Disabled,
+    /// The latest sign-in of any kind is older than the window: `days` ago.
     #[serde(rename_all = "camelCase")]
     Inactive { last_ms: u64, days: u64 },
-    /// No sign-in recorded, and the account is older than the window. `created_ms` is
-    /// `None` when Graph has no creation date (accounts created before June 2018).
+    /// No sign-in recorded, and the account is older than the window: created `days` ago.
+    /// `created_ms` is `None` when Graph has no creation date (accounts created before
+    /// June 2018).
     #[serde(rename_all = "camelCase")]
     NeverSignedIn {
         created_ms: Option<u64>,
         days: Option<u64>,
     },
-    /// No sign-in recorded yet, but the account is younger than the window.
-    #[serde(rename_all = "camelCase")]
-    New { created_ms: u64 },
 }
 
 /// The latest sign-in of any kind, in Unix milliseconds.
@@ -60,16 +72,16 @@ pub fn activity(user: &User, now_ms: u64, window_days: u32) -> Activity {
     let window_ms = u64::from(window_days) * DAY_MS;
     let age = |at: u64| now_ms.saturating_sub(at);
     match (last_activity_ms(user), created_ms(user)) {
-        (Some(last_ms), _) if age(last_ms) > window_ms => Activity::Inactive {
+        (Some(last_ms), _) if age(last_ms) > window_ms => Activity::Unused(Reason::Inactive {
             last_ms,
             days: age(last_ms) / DAY_MS,
-        },
+        }),
         (Some(last_ms), _) => Activity::Recent { last_ms },
         (None, Some(created_ms)) if age(created_ms) <= window_ms => Activity::New { created_ms },
-        (None, created_ms) => Activity::NeverSignedIn {
+        (None, created_ms) => Activity::Unused(Reason::NeverSignedIn {
             created_ms,
             days: created_ms.map(|at| age(at) / DAY_MS),
-        },
+        }),
     }
 }
 
@@ -104,10 +116,10 @@ mod tests {
         );
         assert_eq!(
             activity(&gone, NOW, 90),
-            Activity::Inactive {
+            Activity::Unused(Reason::Inactive {
                 last_ms: parse_iso_ms("2026-06-03T09:00:00Z").unwrap(),
                 days: 225
-            }
+            })
         );
         // Only the successful sign-in is recent.
         let successful = user(
@@ -134,11 +146,11 @@ mod tests {
         ));
         assert!(matches!(
             activity(&at(91), NOW, 90),
-            Activity::Inactive { days: 91, .. }
+            Activity::Unused(Reason::Inactive { days: 91, .. })
         ));
         assert!(matches!(
             activity(&at(31), NOW, 30),
-            Activity::Inactive { .. }
+            Activity::Unused(Reason::Inactive { .. })
         ));
         assert!(matches!(
             activity(&at(31), NOW, 60),
@@ -160,18 +172,18 @@ mod tests {
         let old = created("2026-01-15T08:00:00Z");
         assert_eq!(
             activity(&old, NOW, 90),
-            Activity::NeverSignedIn {
+            Activity::Unused(Reason::NeverSignedIn {
                 created_ms: parse_iso_ms("2026-01-15T08:00:00Z"),
                 days: Some(365)
-            }
+            })
         );
         // No creation date (before June 2018) and no sign-in: never signed in.
         assert_eq!(
             activity(&user(r#"{"id":"u","createdDateTime":null}"#), NOW, 90),
-            Activity::NeverSignedIn {
+            Activity::Unused(Reason::NeverSignedIn {
                 created_ms: None,
                 days: None
-            }
+            })
         );
         // Graph's placeholders for "never" are no sign-in at all.
         let placeholders = user(
@@ -181,7 +193,7 @@ mod tests {
         );
         assert!(matches!(
             activity(&placeholders, NOW, 90),
-            Activity::NeverSignedIn { .. }
+            Activity::Unused(Reason::NeverSignedIn { .. })
         ));
     }
 

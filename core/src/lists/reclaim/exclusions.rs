@@ -31,7 +31,7 @@ pub struct Named<T> {
 }
 
 /// Why a row is left out of savings and bulk runs.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "by", content = "id", rename_all = "camelCase")]
 pub enum Excluded {
     /// The user is excluded by name.
@@ -89,6 +89,21 @@ fn add<T: Ord + Clone>(list: &mut Vec<Named<T>>, id: T, name: &str) {
 impl Exclusions {
     pub fn is_empty(&self) -> bool {
         self.users.is_empty() && self.groups.is_empty() && self.skus.is_empty()
+    }
+
+    /// The name the admin's exclusion gave what `excluded` names, unless it is empty.
+    pub fn name_of(&self, excluded: &Excluded) -> Option<&str> {
+        fn find<'a, T: PartialEq>(list: &'a [Named<T>], id: &T) -> Option<&'a str> {
+            list.iter()
+                .find(|named| &named.id == id)
+                .map(|named| named.name.as_str())
+        }
+        match excluded {
+            Excluded::User(id) => find(&self.users, id),
+            Excluded::Group(id) => find(&self.groups, id),
+            Excluded::Sku(id) => find(&self.skus, id),
+        }
+        .filter(|name| !name.is_empty())
     }
 
     pub fn exclude_user(&mut self, id: UserId, name: &str) {

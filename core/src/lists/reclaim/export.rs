@@ -204,24 +204,15 @@ pub fn rows(findings: &Findings, catalog: &Catalog, exclusions: &Exclusions) -> 
     rows
 }
 
-fn yes_no(value: Option<bool>) -> &'static str {
-    match value {
-        Some(true) => "Yes",
-        Some(false) => "No",
-        None => "",
-    }
-}
-
 /// The findings as CSV (CRLF rows, formula-safe fields).
 pub fn findings_csv(findings: &Findings, catalog: &Catalog, exclusions: &Exclusions) -> String {
-    let mut out = csv::row(&CSV_HEADER);
-    for row in rows(findings, catalog, exclusions) {
-        out.push_str(&csv::row(&[
+    let rows = rows(findings, catalog, exclusions).into_iter().map(|row| {
+        vec![
             row.finding.to_string(),
             row.user_principal_name.unwrap_or_default(),
             row.display_name.unwrap_or_default(),
             row.user_id.unwrap_or_default(),
-            yes_no(row.account_enabled).to_string(),
+            csv::yes_no(row.account_enabled).to_string(),
             row.last_sign_in.unwrap_or_default(),
             row.last_non_interactive_sign_in.unwrap_or_default(),
             row.last_successful_sign_in.unwrap_or_default(),
@@ -236,9 +227,9 @@ pub fn findings_csv(findings: &Findings, catalog: &Catalog, exclusions: &Exclusi
             row.monthly_saving,
             row.excluded.unwrap_or_default(),
             row.reason,
-        ]));
-    }
-    out
+        ]
+    });
+    csv::table(&CSV_HEADER, rows)
 }
 
 /// Totals per currency with two decimals: `{"USD": "52.00"}`.
@@ -285,34 +276,12 @@ pub fn findings_json(findings: &Findings, catalog: &Catalog, exclusions: &Exclus
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::ids::{SkuId, UserId};
-    use crate::lists::reclaim::exclusions::GroupMembers;
-    use crate::lists::reclaim::findings::{analyse, Options, Reads, SignIn};
-    use crate::lists::reclaim::prices::PriceTable;
+    use crate::graph::ids::UserId;
+    use crate::lists::reclaim::findings::tests::findings_for;
     use crate::lists::reclaim::test_tenant::*;
 
     fn findings(exclusions: &Exclusions) -> Findings {
-        let users = users();
-        let subscriptions = subscriptions();
-        let members = GroupMembers::new();
-        let mut prices = PriceTable::default();
-        prices.set(SkuId::new(E3), Money::new("USD", 2_600));
-        analyse(
-            &Reads {
-                disabled: &[],
-                users: &users,
-                sign_in: &SignIn::Read,
-                subscriptions: &subscriptions,
-                group_members: &members,
-            },
-            &catalog(),
-            &prices,
-            exclusions,
-            Options {
-                window_days: 90,
-                now_ms: NOW,
-            },
-        )
+        findings_for(&users(), exclusions)
     }
 
     #[test]

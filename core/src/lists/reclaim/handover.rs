@@ -25,9 +25,10 @@ use super::findings::Findings;
 use super::holdings::Holding;
 use super::mailbox;
 use crate::graph::ids::{GroupId, SkuId, UserId};
+use crate::graph::model::{AssignmentState, User};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::Change;
-use crate::ops::{Intent, RunItem};
+use crate::ops::{Intent, JournalRecord, RunItem, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -39,6 +40,31 @@ pub struct Selection {
     pub users: BTreeSet<UserId>,
     /// Direct copies: the user and the SKU.
     pub copies: BTreeSet<(UserId, SkuId)>,
+}
+
+impl Selection {
+    /// Every user of the disabled, inactive and never-signed-in sections and every direct
+    /// copy, excluded and unsafe ones too: the hand-over holds those back, saying why.
+    pub fn everything(findings: &Findings) -> Selection {
+        let mut selection = Selection::default();
+        for section in [
+            &findings.disabled,
+            &findings.inactive,
+            &findings.never_signed_in,
+        ] {
+            selection
+                .users
+                .extend(section.rows.iter().map(|row| row.person.id.clone()));
+        }
+        selection.copies.extend(
+            findings
+                .direct_copies
+                .rows
+                .iter()
+                .map(|row| (row.person.id.clone(), row.holding.sku.clone())),
+        );
+        selection
+    }
 }
 
 /// A group copy the run can't remove: take the user out of the group instead.
@@ -80,7 +106,7 @@ pub struct HeldBack {
 }
 
 /// A user whose mailbox the run disconnects.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MailboxLoss {
     pub user: UserId,
@@ -89,14 +115,18 @@ pub struct MailboxLoss {
     pub skus: Vec<SkuId>,
 }
 
-/// The mailbox warning of a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The mailbox warning of a run: ticked by the admin before the run is handed over
+/// (a [`crate::licensing::checklist::Checklist`] of it), so a tick given for some users
+/// never covers a selection that disconnects others.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MailboxWarning {
     pub users: Vec<MailboxLoss>,
     /// Undoing the run before this time reconnects the mailboxes (run start + 30 days).
     pub reconnect_until_ms: u64,
 }
+
+impl crate::licensing::checklist::Acknowledge for MailboxWarning {}
 
 /// The bulk run, and what stays for the admin to do elsewhere.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,58 +307,74 @@ pub fn hand_over(
     handover
 }
 
+/// Whether `user` has a mailbox through a working copy of a license, leaving out the
+/// direct copies of `removed`.
+fn has_mailbox_without(user: &User, removed: &[SkuId], catalog: &Catalog) -> bool {
+    user.license_assignment_states
+        .iter()
+        .filter(|state| {
+            matches!(
+                state.state,
+                AssignmentState::Active | AssignmentState::ActiveWithError
+            )
+        })
+        .filter(|state| !(state.is_direct() && removed.contains(&state.sku_id)))
+        .any(|state| mailbox::copy_has_mailbox(&state.sku_id, &state.disabled_plans, catalog))
+}
+
+/// The users a finished run of license removals took the last mailbox from: each item
+/// that is done, removed only direct copies, and left the user, as read before its
+/// write, with no working copy of a license that carries Exchange Online. What the
+/// run's report names with the date until which undoing it reconnects them.
+pub fn disconnected_by_run(records: &[JournalRecord], catalog: &Catalog) -> Vec<MailboxLoss> {
+    records
+        .iter()
+        .filter(|record| record.status == Status::Done)
+        .filter_map(|record| {
+            let before = record.before.as_ref()?;
+            let Intent::Change(changes) = &record.item.intent else {
+                return None;
+            };
+            let removed = changes
+                .iter()
+                .map(|change| match change {
+                    Change::Remove { sku } => Some(sku.clone()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<SkuId>>>()?;
+            let lost = has_mailbox_without(before, &[], catalog)
+                && !has_mailbox_without(before, &removed, catalog);
+            lost.then(|| MailboxLoss {
+                user: before.id.clone(),
+                user_label: before.label().to_string(),
+                skus: removed
+                    .into_iter()
+                    .filter(|sku| mailbox::sku_has_mailbox(sku, catalog))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::graph::model::User;
     use crate::licensing::plan;
-    use crate::lists::reclaim::exclusions::{Exclusions, GroupMembers};
-    use crate::lists::reclaim::findings::{analyse, Options, Reads, SignIn};
-    use crate::lists::reclaim::prices::{Money, PriceTable};
+    use crate::lists::reclaim::exclusions::Exclusions;
+    use crate::lists::reclaim::findings::tests::findings_for;
     use crate::lists::reclaim::test_tenant::*;
 
-    fn findings_for(users: &[User], exclusions: &Exclusions) -> Findings {
-        let subscriptions = subscriptions();
-        let members = GroupMembers::new();
-        let mut prices = PriceTable::default();
-        prices.set(SkuId::new(E3), Money::new("USD", 2_600));
-        analyse(
-            &Reads {
-                disabled: &[],
-                users,
-                sign_in: &SignIn::Read,
-                subscriptions: &subscriptions,
-                group_members: &members,
-            },
+    /// The findings for `users`, nothing excluded, and the hand-over of every one of them.
+    fn everything_handed_over(users: &[User]) -> (Findings, Handover) {
+        let findings = findings_for(users, &Exclusions::default());
+        let handover = hand_over(
+            &findings,
+            &Selection::everything(&findings),
             &catalog(),
-            &prices,
-            exclusions,
-            Options {
-                window_days: 90,
-                now_ms: NOW,
-            },
-        )
-    }
-
-    fn select_everything(findings: &Findings) -> Selection {
-        let mut selection = Selection::default();
-        for section in [
-            &findings.disabled,
-            &findings.inactive,
-            &findings.never_signed_in,
-        ] {
-            selection
-                .users
-                .extend(section.rows.iter().map(|row| row.person.id.clone()));
-        }
-        selection.copies.extend(
-            findings
-                .direct_copies
-                .rows
-                .iter()
-                .map(|row| (row.person.id.clone(), row.holding.sku.clone())),
+            NOW,
         );
-        selection
+        (findings, handover)
     }
 
     fn removed(item: &RunItem) -> Vec<SkuId> {
@@ -347,8 +393,7 @@ mod tests {
     #[test]
     fn the_run_removes_direct_copies_only_and_never_an_inherited_license() {
         let users = users();
-        let findings = findings_for(&users, &Exclusions::default());
-        let handover = hand_over(&findings, &select_everything(&findings), &catalog(), NOW);
+        let (_, handover) = everything_handed_over(&users);
         let catalog = catalog();
         let mut who = Vec::new();
         for item in &handover.items {
@@ -425,9 +470,7 @@ mod tests {
 
     #[test]
     fn users_who_lose_their_last_mailbox_plan_are_named_with_the_undo_deadline() {
-        let users = users();
-        let findings = findings_for(&users, &Exclusions::default());
-        let handover = hand_over(&findings, &select_everything(&findings), &catalog(), NOW);
+        let (findings, handover) = everything_handed_over(&users());
         let warning = handover.mailbox.expect("a mailbox warning");
         let names: Vec<&str> = warning
             .users
@@ -492,5 +535,98 @@ mod tests {
                 excluded: Excluded::Sku(SkuId::new(E3))
             }
         )));
+    }
+
+    #[test]
+    fn a_finished_run_names_the_users_it_left_without_a_mailbox() {
+        let plan = |id: &str, name: &str| crate::graph::model::ServicePlanInfo {
+            service_plan_id: crate::graph::ids::PlanId::new(id),
+            service_plan_name: name.into(),
+            ..Default::default()
+        };
+        let catalog = Catalog::new(vec![
+            crate::graph::model::SubscribedSku {
+                sku_id: SkuId::new("e3"),
+                service_plans: vec![plan("exo2", "EXCHANGE_S_ENTERPRISE")],
+                ..Default::default()
+            },
+            crate::graph::model::SubscribedSku {
+                sku_id: SkuId::new("pbi"),
+                service_plans: vec![plan("found", "EXCHANGE_S_FOUNDATION")],
+                ..Default::default()
+            },
+        ]);
+        let user = |id: &str, states: &str| -> User {
+            serde_json::from_str(&format!(
+                r#"{{"id":"{id}","displayName":"{id}","licenseAssignmentStates":[{states}]}}"#
+            ))
+            .unwrap()
+        };
+        let direct = |sku: &str| {
+            format!(r#"{{"skuId":"{sku}","assignedByGroup":null,"state":"Active","error":"None"}}"#)
+        };
+        let from_group = |sku: &str| {
+            format!(r#"{{"skuId":"{sku}","assignedByGroup":"g","state":"Active","error":"None"}}"#)
+        };
+        let record = |index: usize, before: User, intent: Intent, status: Status| {
+            let mut record =
+                JournalRecord::new(index, crate::ops::RunItem::new(before.id.as_str(), intent));
+            record.before = Some(before);
+            record.status = status;
+            record
+        };
+        let remove = |skus: &[&str]| {
+            Intent::Change(
+                skus.iter()
+                    .map(|sku| Change::Remove {
+                        sku: SkuId::new(sku),
+                    })
+                    .collect(),
+            )
+        };
+        let records = vec![
+            // Her only mailbox went with the direct E3.
+            record(
+                0,
+                user("keiko", &direct("e3")),
+                remove(&["e3"]),
+                Status::Done,
+            ),
+            // The group's E3 keeps his mailbox.
+            record(
+                1,
+                user("lee", &format!("{},{}", direct("e3"), from_group("e3"))),
+                remove(&["e3"]),
+                Status::Done,
+            ),
+            // Power BI Pro carries no mailbox.
+            record(
+                2,
+                user("rosa", &format!("{},{}", direct("pbi"), from_group("e3"))),
+                remove(&["pbi"]),
+                Status::Done,
+            ),
+            // Refused or failed: nothing was removed.
+            record(
+                3,
+                user("olga", &direct("e3")),
+                remove(&["e3"]),
+                Status::Failed,
+            ),
+            // Not a removal.
+            record(
+                4,
+                user("miriam", &direct("e3")),
+                Intent::Change(vec![Change::Add {
+                    sku: SkuId::new("pbi"),
+                    disabled_plans: vec![],
+                }]),
+                Status::Done,
+            ),
+        ];
+        let lost = disconnected_by_run(&records, &catalog);
+        assert_eq!(lost.len(), 1, "{lost:?}");
+        assert_eq!(lost[0].user_label, "keiko");
+        assert_eq!(lost[0].skus, [SkuId::new("e3")]);
     }
 }

@@ -1,0 +1,167 @@
+//! "Exclusions": the users, groups' members and licenses the admin keeps on purpose
+//! (shared mailboxes, scanners, break-glass accounts). Excluded rows stay in their
+//! sections, marked and counted, but in no saving and no run. They are kept in this
+//! browser for this tenant, and exported and imported as a small JSON file.
+
+use crate::components::error_panel::ErrorPanel;
+use crate::components::not_allowed::NotAllowed;
+use crate::format::count;
+use crate::state::reclaim::actions;
+use crate::state::reclaim::use_reclaim;
+use crate::state::tenant::use_tenant;
+use crate::transport::session::use_session;
+use leptos::prelude::*;
+use license_desk_core::auth::token::Action;
+use license_desk_core::graph::ids::{GroupId, SkuId};
+use license_desk_core::lists::reclaim::exclusions::Excluded;
+use license_desk_core::wording::reclaim::groups_not_read;
+
+/// One exclusion in the list, with the button that takes it back.
+fn excluded_item(name: String, excluded: Excluded) -> impl IntoView {
+    let reclaim = use_reclaim();
+    view! {
+        <li>
+            <span class="user-name">{name.clone()}</span> " "
+            <button class="link" aria-label=format!("Include again: {name}")
+                on:click=move |_| actions::include_again(reclaim, &excluded)>"Include again"</button>
+        </li>
+    }
+}
+
+#[component]
+pub fn ReclaimExclusions() -> impl IntoView {
+    let reclaim = use_reclaim();
+    let tenant = use_tenant();
+    let session = use_session();
+    let exclusions = reclaim.exclusions;
+    let chosen_group = RwSignal::new(String::new());
+    let chosen_sku = RwSignal::new(String::new());
+    let import = leptos::prelude::Action::new_local(move |file: &web_sys::File| {
+        actions::import_exclusions(reclaim, file.clone())
+    });
+    let on_file = move |event: leptos::ev::Event| {
+        if let Some(file) = crate::browser::chosen_file(&event) {
+            reclaim.message.set(None);
+            import.dispatch_local(file);
+        }
+    };
+    let summary = move || {
+        exclusions.with(|e| {
+            if e.is_empty() {
+                "Nothing is excluded.".to_string()
+            } else {
+                format!(
+                    "Excluded: {}, {} and {}.",
+                    count(e.users.len(), "user", "users"),
+                    count(e.groups.len(), "group", "groups"),
+                    count(e.skus.len(), "license", "licenses")
+                )
+            }
+        })
+    };
+    let groups = move || reclaim.groups.ready().flatten().unwrap_or_default();
+    let skus = move || {
+        let catalog = tenant.catalog.get();
+        let mut skus: Vec<(SkuId, String)> = tenant
+            .skus
+            .ready()
+            .unwrap_or_default()
+            .iter()
+            .map(|sku| (sku.sku_id.clone(), catalog.sku_name(&sku.sku_id)))
+            .collect();
+        skus.sort_by_key(|(_, name)| name.to_lowercase());
+        skus
+    };
+    let exclude_group = move |_| {
+        let id = chosen_group.get_untracked();
+        if id.is_empty() {
+            return;
+        }
+        let group = GroupId::new(&id);
+        let name = tenant.catalog.with_untracked(|c| c.group_name(&group));
+        actions::exclude_group(reclaim, group, &name);
+        chosen_group.set(String::new());
+    };
+    let exclude_sku = move |_| {
+        let id = chosen_sku.get_untracked();
+        if id.is_empty() {
+            return;
+        }
+        let sku = SkuId::new(&id);
+        let name = tenant.catalog.with_untracked(|c| c.sku_name(&sku));
+        actions::exclude_sku(reclaim, sku, &name);
+        chosen_sku.set(String::new());
+    };
+    let not_read = move || {
+        reclaim
+            .findings
+            .with(|f| f.as_ref().map_or(0, |f| f.groups_not_read.len()))
+    };
+    let may_read_groups = move || session.may_attempt(Action::ReadGroups);
+    view! {
+        <section class="card reclaim-exclusions" aria-labelledby="reclaim-exclusions-title">
+            <h3 id="reclaim-exclusions-title">"Exclusions"</h3>
+            <p class="hint">"Users, every member of a group (shared mailboxes, scanners, break-glass accounts) and licenses you keep on purpose. Excluded rows stay in their sections, marked and counted, but count towards no saving and go in no run. They are kept in this browser for this tenant."</p>
+            <p data-testid="exclusions-summary">{summary}</p>
+            {move || (not_read() > 0).then(|| view! { <p class="warning-text">{groups_not_read(not_read())}</p> })}
+            {move || exclusions.with(|e| (!e.users.is_empty()).then(|| {
+                let items = e.users.iter().map(|u| excluded_item(
+                    if u.name.is_empty() { u.id.to_string() } else { u.name.clone() },
+                    Excluded::User(u.id.clone()),
+                )).collect_view();
+                view! { <h4>"Users"</h4><ul class="exclusion-list">{items}</ul> }
+            }))}
+            {move || exclusions.with(|e| (!e.groups.is_empty()).then(|| {
+                let items = e.groups.iter().map(|g| excluded_item(
+                    if g.name.is_empty() { g.id.to_string() } else { format!("Every member of {}", g.name) },
+                    Excluded::Group(g.id.clone()),
+                )).collect_view();
+                view! { <h4>"Groups"</h4><ul class="exclusion-list">{items}</ul> }
+            }))}
+            {move || exclusions.with(|e| (!e.skus.is_empty()).then(|| {
+                let items = e.skus.iter().map(|s| excluded_item(
+                    if s.name.is_empty() { s.id.to_string() } else { format!("{} (for everyone)", s.name) },
+                    Excluded::Sku(s.id.clone()),
+                )).collect_view();
+                view! { <h4>"Licenses"</h4><ul class="exclusion-list">{items}</ul> }
+            }))}
+            <div class="row exclusion-pickers">
+                <div class="field">
+                    <label for="reclaim-exclude-group">"Exclude every member of a group"</label>
+                    <select id="reclaim-exclude-group"
+                        aria-describedby=move || (!may_read_groups()).then_some("reclaim-groups-not-allowed")
+                        disabled=move || !may_read_groups() || groups().is_empty()
+                        prop:value=move || chosen_group.get()
+                        on:change=move |ev| chosen_group.set(event_target_value(&ev))>
+                        <option value="">"Choose a group"</option>
+                        {move || groups().into_iter().map(|group| {
+                            let name = group.display_name.clone().unwrap_or_else(|| group.id.to_string());
+                            view! { <option value=group.id.to_string()>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button class="secondary" disabled=move || chosen_group.with(String::is_empty) on:click=exclude_group>"Exclude group"</button>
+                <div class="field">
+                    <label for="reclaim-exclude-sku">"Exclude a license for everyone"</label>
+                    <select id="reclaim-exclude-sku"
+                        prop:value=move || chosen_sku.get()
+                        on:change=move |ev| chosen_sku.set(event_target_value(&ev))>
+                        <option value="">"Choose a license"</option>
+                        {move || skus().into_iter().map(|(sku, name)| view! { <option value=sku.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button class="secondary" disabled=move || chosen_sku.with(String::is_empty) on:click=exclude_sku>"Exclude license"</button>
+            </div>
+            <NotAllowed action=Action::ReadGroups doing="Excluding a group's members" id="reclaim-groups-not-allowed"/>
+            {move || reclaim.groups.with(|a| a.and_then(|a| a.as_ref().err().cloned())).map(|error| view! {
+                <ErrorPanel error=error context="Listing the tenant's groups"/>
+            })}
+            <div class="actions">
+                <button class="secondary" on:click=move |_| actions::export_exclusions(reclaim)>"Export exclusions"</button>
+                <label class="file-pick" for="reclaim-import-exclusions">"Import exclusions (JSON)"</label>
+                <input id="reclaim-import-exclusions" type="file" accept=".json,application/json" on:change=on_file/>
+            </div>
+            {move || reclaim.message.get().map(|text| view! { <p role="status" data-testid="reclaim-message">{text}</p> })}
+        </section>
+    }
+}
