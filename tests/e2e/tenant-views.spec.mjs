@@ -165,7 +165,7 @@ for (const [width, height, prefix] of [[1280, 900, "74-desktop"], [390, 844, "75
     await expectNoHorizontalScroll(page);
     await shot(page, `${prefix}-tenant-subscriptions`);
 
-    await page.getByRole("link", { name: "Who has this license: Power BI Pro" }).click();
+    await page.locator("table.skus").getByRole("link", { name: "Who has this license: Power BI Pro" }).click();
     await expect(page.getByTestId("holders-count")).toHaveText(/users hold Power BI Pro\./);
     await expect(page.locator(".mark.direct").first()).toHaveText("Direct");
     await expect(page.locator(".mark.group").first()).toHaveText(/^Through the group \S/);
