@@ -208,6 +208,45 @@ fn a_single_change_whose_check_reads_are_all_throttled_ends_unknown_not_resent()
 }
 
 #[test]
+fn a_single_change_waits_out_a_retry_after_of_minutes_and_the_time_limit_does_not_end_it() {
+    let writes = std::cell::Cell::new(0);
+    let shell = single_change(
+        || match writes.get() {
+            2 => ok_user(&user(1, &[EMS], SHOWN_AT)),
+            _ => not_shown(),
+        },
+        || {
+            writes.set(writes.get() + 1);
+            Some(match writes.get() {
+                1 => status_only(429, &[("Retry-After", "150")]),
+                _ => ok_user(&user(1, &[], SEEDED)),
+            })
+        },
+    );
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Done, "{:?}", record.note);
+    assert_eq!(shell.writes_sent(), 2);
+    assert!(shell.now >= NOW + 150_000, "Graph's wait was kept");
+    assert!(shell.now <= NOW + 190_000, "{} ms", shell.now - NOW);
+}
+
+#[test]
+fn a_single_change_throttled_on_both_sends_ends_failed_after_the_waits_not_before() {
+    let shell = single_change(not_shown, || {
+        Some(status_only(429, &[("Retry-After", "120")]))
+    });
+    let record = &shell.journal[&0];
+    assert_eq!(record.status, Status::Failed);
+    assert_eq!(
+        shell.writes_sent(),
+        2,
+        "two sends, however long Graph asks to wait"
+    );
+    assert!(shell.now >= NOW + 120_000);
+    assert!(shell.now <= NOW + 280_000, "{} ms", shell.now - NOW);
+}
+
+#[test]
 fn a_write_whose_answer_is_lost_is_settled_by_a_read_alongside_it() {
     let before = user(1, &[], SEEDED);
     let (mut shell, write) = up_to_the_write(add_ems(1), &before, no_batch());

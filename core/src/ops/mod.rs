@@ -256,6 +256,11 @@ pub struct Run {
     /// Time held back by throttling so far, counted up to [`Run::held_until`].
     held_ms: u64,
     held_until: u64,
+    /// Time Graph asked writes to wait (a 429's `Retry-After`), counted once however the
+    /// waits overlap, up to `write_waits_until`. The run's time limit does not count
+    /// it: the limit bounds the checks after unclear answers, not a wait Graph asked for.
+    write_waits_ms: u64,
+    write_waits_until: u64,
     /// When requests in flight become overdue.
     overdue: overdue::Overdue,
 }
@@ -298,6 +303,8 @@ impl Run {
             last_write_throttled: vec![false; items.len()],
             held_ms: 0,
             held_until: 0,
+            write_waits_ms: 0,
+            write_waits_until: 0,
             overdue: overdue::Overdue::default(),
             dependents,
             open: items.len(),
@@ -438,7 +445,9 @@ impl Run {
             Event::FreshToken => self.needs_token = false,
             Event::Cancel => self.cancel(now_ms, &mut effects),
         }
-        if ends_at(&self.options, self.started_ms).is_some_and(|end| now_ms >= end) {
+        if ends_at(&self.options, self.started_ms, self.write_waits_ms)
+            .is_some_and(|end| now_ms >= end)
+        {
             self.time_up(now_ms, &mut effects);
         }
         self.release_timers(now_ms);
@@ -471,7 +480,7 @@ impl Run {
                     rng: &mut self.rng,
                     cancelled: self.cancelled,
                     check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
-                    ends_at_ms: ends_at(&self.options, self.started_ms),
+                    ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
                 };
                 self.items[index].start(&mut ctx, now)
             };
@@ -929,6 +938,9 @@ impl Run {
             if flight.op == Op::Write {
                 let status = answer.status();
                 self.last_write_throttled[index] = status == Some(429);
+                if let (Some(429), Some(wait)) = (status, retry_after_ms(answer, now)) {
+                    self.count_write_wait(now, now + wait);
+                }
                 match status {
                     Some(429) => self.totals.writes_throttled += 1,
                     Some(200..=299) => self.totals.writes_applied += 1,
@@ -962,7 +974,7 @@ impl Run {
                         check_window_ms: self
                             .lags
                             .check_window_ms(self.options.check_window_cap_ms),
-                        ends_at_ms: ends_at(&self.options, self.started_ms),
+                        ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
                     };
                     let item = &mut self.items[index];
                     match flight.op {
@@ -1044,7 +1056,7 @@ impl Run {
             rng: &mut self.rng,
             cancelled: self.cancelled,
             check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
-            ends_at_ms: ends_at(&self.options, self.started_ms),
+            ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
         };
         let next = self.items[index].on_read_beside_write(&ctx, now, answer.as_answer());
         if self.items[index].in_flight.is_none() {
@@ -1129,6 +1141,14 @@ impl Run {
         self.held_until = until.max(now);
     }
 
+    /// Counts a wait Graph asked a write to make, from `now` until `until`, once
+    /// however it overlaps the waits counted before.
+    fn count_write_wait(&mut self, now: u64, until: u64) {
+        let from = now.max(self.write_waits_until);
+        self.write_waits_ms += until.saturating_sub(from);
+        self.write_waits_until = self.write_waits_until.max(until);
+    }
+
     /// The run's time limit is reached: every open item ends (see [`Options::time_limit_ms`]).
     fn time_up(&mut self, now: u64, effects: &mut Vec<Effect>) {
         for index in 0..self.items.len() {
@@ -1142,7 +1162,7 @@ impl Run {
                 rng: &mut self.rng,
                 cancelled: self.cancelled,
                 check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
-                ends_at_ms: ends_at(&self.options, self.started_ms),
+                ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
             };
             let next = self.items[index].time_up(&ctx, now);
             self.settle_item(index, false, revision, next, now, effects);
@@ -1185,7 +1205,7 @@ impl Run {
         if let Some(Reverse((at, _, _))) = self.timers.peek() {
             consider(*at);
         }
-        if let Some(end) = ends_at(&self.options, self.started_ms) {
+        if let Some(end) = ends_at(&self.options, self.started_ms, self.write_waits_ms) {
             consider(end);
         }
         let in_flight = &self.in_flight;
@@ -1212,9 +1232,14 @@ impl Run {
 /// Requests an item may wait on at once: its own, and one read alongside.
 const MAX_AWAITED: usize = 2;
 
-/// When a run started at `started_ms` must end, if it has a time limit.
-fn ends_at(options: &Options, started_ms: Option<u64>) -> Option<u64> {
-    Some(started_ms?.saturating_add(options.time_limit_ms?))
+/// When a run started at `started_ms` must end, if it has a time limit: the limit, plus
+/// the time Graph asked its writes to wait.
+fn ends_at(options: &Options, started_ms: Option<u64>, write_waits_ms: u64) -> Option<u64> {
+    Some(
+        started_ms?
+            .saturating_add(options.time_limit_ms?)
+            .saturating_add(write_waits_ms),
+    )
 }
 
 /// The `Retry-After` of a 429, in ms, if Graph sent one.

@@ -55,7 +55,9 @@ pub struct Options {
     /// answer is lost may show as applied long before the shell's request timeout.
     #[serde(default = "default_overdue_floor_ms")]
     pub overdue_floor_ms: u64,
-    /// How long the run may take, from Start. When it is up, every open item ends:
+    /// How long the run may take, from Start, not counting the waits Graph asks writes to
+    /// make (a 429's `Retry-After`; with at most [`Options::max_sends`] they are bounded
+    /// too). When it is up, every open item ends:
     /// a write Graph accepted is done, one whose outcome is unknown ends
     /// [`super::Status::Unknown`] with a note to check again, and anything else failed with
     /// nothing applied; answers still on their way are ignored. `None`: no limit.
@@ -73,7 +75,8 @@ fn default_overdue_floor_ms() -> u64 {
 
 impl Options {
     /// A single user's change, as the user screen runs it: one request at a time, no
-    /// `$batch`, at most two sends, and over within 40 s. The check after an unclear
+    /// `$batch`, at most two sends, and over within 40 s plus any wait Graph asked for
+    /// with a `Retry-After`. The check after an unclear
     /// answer is the run's evidence-sized window (the cap until a lag has been seen), so
     /// even with both sends unclear the item ends by the time limit: done, failed with
     /// nothing applied, or unknown with a note to check again.
