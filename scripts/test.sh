@@ -12,7 +12,8 @@ LOGS="test-artifacts/logs"
 mkdir -p "$LOGS"
 summary=()
 
-step() { printf '\n==> %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
 
 # Sums "N passed" from cargo/wasm test result lines; fails on zero.
 count_cargo() {
@@ -82,7 +83,8 @@ e2e_failed=$(awk '/^ +[0-9]+ failed/ {n=$1} END {print n+0}' "$LOGS/e2e.log")
 if [ "$e2e_passed" -eq 0 ]; then echo "end-to-end ran no test"; exit 1; fi
 summary+=("end-to-end (Playwright): $e2e_passed passed, $e2e_failed failed")
 
-printf '\n==> summary\n'
+step "summary"
+
 printf '%s\n' "${summary[@]}"
 total_passed=0
 for line in "${summary[@]}"; do
