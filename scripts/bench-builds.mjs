@@ -9,33 +9,41 @@ import { execFileSync } from "node:child_process";
 /** Where earlier builds are made and kept, one directory per commit. */
 export const BENCH_ROOT = "/tmp/license-desk-bench";
 
+/** The unsigned LEB128 number at `at` in `bytes`: `[value, the offset after it]`. */
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+
+/** The sections of a wasm module, in order: `{ id, start, end }` (the contents' bytes). */
+export function wasmSections(bytes) {
+  if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error("not a wasm module");
+  const sections = [];
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const [size, start] = readLeb(bytes, at + 1);
+    sections.push({ id, start, end: start + size });
+    at = start + size;
+  }
+  return sections;
+}
+
 /** Names of the custom sections of a wasm module. */
 export function wasmCustomSections(bytes) {
-  if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error("not a wasm module");
-  const names = [];
-  let at = 8;
-  const leb = () => {
-    let value = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value;
-  };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
-    if (id === 0) {
-      const length = leb();
-      names.push(bytes.subarray(at, at + length).toString("utf8"));
-    }
-    at = end;
-  }
-  return names;
+  return wasmSections(bytes)
+    .filter((section) => section.id === 0)
+    .map(({ start }) => {
+      const [length, name] = readLeb(bytes, start);
+      return bytes.subarray(name, name + length).toString("utf8");
+    });
 }
 
 /**

@@ -32,6 +32,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, mkdtempSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { wasmSections } from "./bench-builds.mjs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const argv = process.argv.slice(2);
@@ -75,25 +76,8 @@ function buildNamedWasm(bin) {
 
 /** The contents of the wasm's data section (id 11): every data segment. */
 function dataSection(module) {
-  let at = 8;
-  const leb = () => {
-    let value = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = module[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value;
-  };
-  while (at < module.length) {
-    const id = module[at++];
-    const size = leb();
-    if (id === 11) return module.subarray(at, at + size);
-    at += size;
-  }
-  return Buffer.alloc(0);
+  const data = wasmSections(module).find((section) => section.id === 11);
+  return data ? module.subarray(data.start, data.end) : Buffer.alloc(0);
 }
 
 /** The string literals of Rust source files. */

@@ -600,15 +600,16 @@ fn cases() -> Vec<Case> {
             (ErrorKind::UnsupportedQuery, "Graph doesn't support this query", "Retry without advanced query options"),
             Decision::Accept,
         ),
-        // Sign-in activity in a tenant without Microsoft Entra ID P1 or P2: not retried;
-        // the reclaim screen reads it as "needs P1" (`SignInUnavailable::from_error`).
+        // Sign-in activity in a tenant without Microsoft Entra ID P1 or P2: not retried, and
+        // not called a missing permission wherever it shows; the reclaim screen reads it as
+        // "needs P1" (`SignInUnavailable::from_error`).
         graph_error_case(
             "403 on a read: sign-in activity without Entra ID P1",
             false,
             403,
             None,
             ("Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license"),
-            (ErrorKind::Forbidden, "Your token lacks the permission for this action", "Use a token with the required permission (see the token panel)"),
+            (ErrorKind::NeedsPremium, "This needs Microsoft Entra ID P1 or P2, which the tenant doesn't have", "No token or role changes this"),
             Decision::Accept,
         ),
         Case {

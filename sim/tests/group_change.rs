@@ -11,7 +11,7 @@ use license_desk_core::groups::change::{
 };
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::licensing::plan::Warning;
-use license_desk_core::ops::{Outcome, RequestId};
+use license_desk_core::ops::{Outcome, RequestId, Signal};
 use license_desk_sim::fixtures::{add_sku, catalog_of, fresh_token, g, set_plan, NOW, ORIGIN};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};
@@ -81,7 +81,7 @@ impl Driver {
             acked,
             GroupChangeOptions::default(),
         );
-        self.step(&mut run, Event::Start);
+        self.step(&mut run, Event::Signal(Signal::Start));
         self.run(&mut run);
         run
     }
@@ -111,17 +111,17 @@ impl Driver {
                 (Some(at), Some(wake)) if wake < at => {
                     self.timer = None;
                     self.now = self.now.max(wake);
-                    Event::Timer
+                    Event::Signal(Signal::Timer)
                 }
                 (Some(at), _) => {
                     let (_, id, outcome) = self.answers.remove(0);
                     self.now = self.now.max(at);
-                    Event::Response { id, outcome }
+                    Event::Signal(Signal::Response { id, outcome })
                 }
                 (None, Some(wake)) => {
                     self.timer = None;
                     self.now = self.now.max(wake);
-                    Event::Timer
+                    Event::Signal(Signal::Timer)
                 }
                 (None, None) => return,
             };
@@ -311,7 +311,7 @@ fn a_401_on_the_write_pauses_the_change_and_a_fresh_token_resumes_it() {
     assert_eq!(driver.awaiting_token, 1);
     assert_eq!(driver.write_times.len(), 1);
     driver.now += 60_000;
-    driver.step(&mut run, Event::FreshToken);
+    driver.step(&mut run, Event::Signal(Signal::FreshToken));
     driver.run(&mut run);
     let report = driver.report.clone().unwrap();
     assert_eq!(report.ending, Ending::Done);
@@ -324,11 +324,11 @@ fn a_401_on_the_write_pauses_the_change_and_a_fresh_token_resumes_it() {
 fn a_change_paused_for_a_token_can_be_cancelled_with_nothing_applied() {
     let mut driver = Driver::new(&[WriteFault::Expired]);
     let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), vec![sharepoint_warning()]);
-    driver.step(&mut run, Event::Cancel);
+    driver.step(&mut run, Event::Signal(Signal::Cancel));
     assert_eq!(driver.report.clone().unwrap().ending, Ending::Cancelled);
     assert_eq!(driver.writes_applied, 0);
     // A token pasted later sends nothing.
-    driver.step(&mut run, Event::FreshToken);
+    driver.step(&mut run, Event::Signal(Signal::FreshToken));
     assert_eq!(driver.write_times.len(), 1);
 }
 
@@ -390,7 +390,7 @@ fn a_change_the_group_already_has_sends_nothing_and_a_refusal_stops_the_run() {
 fn cancel_before_the_tick_sends_nothing() {
     let mut driver = Driver::new(&[]);
     let mut run = driver.start(GROUP_PROJECT, sharepoint_on(), Vec::new());
-    driver.step(&mut run, Event::Cancel);
+    driver.step(&mut run, Event::Signal(Signal::Cancel));
     assert_eq!(driver.report.clone().unwrap().ending, Ending::Cancelled);
     driver.step(&mut run, Event::Acknowledge(vec![sharepoint_warning()]));
     assert!(driver.write_times.is_empty());

@@ -37,6 +37,10 @@ pub enum BusinessRule {
     InvalidGuid,
 }
 
+/// Graph's code for a request that needs Microsoft Entra ID P1 or P2 in a tenant without
+/// it (or a B2C tenant), such as reading sign-in activity.
+pub const NO_PREMIUM_CODE: &str = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ErrorKind {
     BusinessRule(BusinessRule),
@@ -44,6 +48,9 @@ pub enum ErrorKind {
     UnsupportedQuery,
     Unauthorized(AuthProblem),
     Forbidden,
+    /// Graph's 403 [`NO_PREMIUM_CODE`]: what was asked for (sign-in activity) needs
+    /// Microsoft Entra ID P1 or P2, which the tenant doesn't have. No token can fix it.
+    NeedsPremium,
     NotFound,
     Conflict,
     Throttled,
@@ -308,6 +315,7 @@ fn classify(status: u16, code: &str, message: &str) -> ErrorKind {
         } else {
             AuthProblem::Invalid
         }),
+        403 if code.eq_ignore_ascii_case(NO_PREMIUM_CODE) => ErrorKind::NeedsPremium,
         403 => ErrorKind::Forbidden,
         404 => ErrorKind::NotFound,
         409 | 412 => ErrorKind::Conflict,

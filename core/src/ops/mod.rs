@@ -75,6 +75,22 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::fmt;
 
+/// What an item reads of its run while it decides: a [`Ctx`] over the run's fields. A
+/// macro rather than a method, because the context borrows some fields of the run while
+/// one of its items is borrowed mutably.
+macro_rules! item_ctx {
+    ($run:expr) => {
+        Ctx {
+            catalog: &$run.catalog,
+            options: &$run.options,
+            rng: &mut $run.rng,
+            cancelled: $run.cancelled,
+            check_window_ms: $run.lags.check_window_ms($run.options.check_window_cap_ms),
+            ends_at_ms: ends_at(&$run.options, $run.started_ms, $run.write_waits_ms),
+        }
+    };
+}
+
 /// Correlates a [`Effect::Send`] with its [`Event::Response`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RequestId(pub u64);
@@ -474,14 +490,7 @@ impl Run {
         self.pacer = Some(Pacer::new(self.options.write_budget, now));
         for index in 0..self.items.len() {
             let next = {
-                let mut ctx = Ctx {
-                    catalog: &self.catalog,
-                    options: &self.options,
-                    rng: &mut self.rng,
-                    cancelled: self.cancelled,
-                    check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
-                    ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
-                };
+                let mut ctx = item_ctx!(self);
                 self.items[index].start(&mut ctx, now)
             };
             if self.items[index].is_unread() {
@@ -926,12 +935,7 @@ impl Run {
             self.hold(flight.op, &answers, flight.sent_ms, now);
         }
         for (&index, answer) in flight.items.iter().zip(&answers) {
-            if !self.awaiting[index].contains(&id) {
-                continue;
-            }
-            if self.items[index].is_final() {
-                self.items[index].in_flight = None;
-                self.awaiting[index].clear();
+            if !self.still_awaits(index, id) {
                 continue;
             }
             self.items[index].heard(answer.request_id());
@@ -966,16 +970,7 @@ impl Run {
                     if status == Some(429) {
                         self.totals.throttled += 1;
                     }
-                    let mut ctx = Ctx {
-                        catalog: &self.catalog,
-                        options: &self.options,
-                        rng: &mut self.rng,
-                        cancelled: self.cancelled,
-                        check_window_ms: self
-                            .lags
-                            .check_window_ms(self.options.check_window_cap_ms),
-                        ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
-                    };
+                    let mut ctx = item_ctx!(self);
                     let item = &mut self.items[index];
                     match flight.op {
                         Op::Read => item.on_read(&mut ctx, now, flight.sent_ms, answer.as_answer()),
@@ -986,6 +981,20 @@ impl Run {
             self.learn_from_read(index, now);
             self.settle_item(index, was_final, revision, next, now, effects);
         }
+    }
+
+    /// Whether item `index` still waits on request `id`. An item that ended meanwhile
+    /// waits on nothing more.
+    fn still_awaits(&mut self, index: usize, id: RequestId) -> bool {
+        if !self.awaiting[index].contains(&id) {
+            return false;
+        }
+        if self.items[index].is_final() {
+            self.items[index].in_flight = None;
+            self.awaiting[index].clear();
+            return false;
+        }
+        true
     }
 
     /// The shell did not send request `id`: its items are back where they were before
@@ -1007,12 +1016,7 @@ impl Run {
             }
         }
         for &index in &flight.items {
-            if !self.awaiting[index].contains(&id) {
-                continue;
-            }
-            if self.items[index].is_final() {
-                self.items[index].in_flight = None;
-                self.awaiting[index].clear();
+            if !self.still_awaits(index, id) {
                 continue;
             }
             if flight.op == Op::Read && self.items[index].in_flight == Some(Op::Write) {
@@ -1050,14 +1054,7 @@ impl Run {
             return;
         }
         let revision = self.items[index].revision;
-        let ctx = Ctx {
-            catalog: &self.catalog,
-            options: &self.options,
-            rng: &mut self.rng,
-            cancelled: self.cancelled,
-            check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
-            ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
-        };
+        let ctx = item_ctx!(self);
         let next = self.items[index].on_read_beside_write(&ctx, now, answer.as_answer());
         if self.items[index].in_flight.is_none() {
             self.awaiting[index].clear();
@@ -1156,14 +1153,7 @@ impl Run {
                 continue;
             }
             let revision = self.items[index].revision;
-            let ctx = Ctx {
-                catalog: &self.catalog,
-                options: &self.options,
-                rng: &mut self.rng,
-                cancelled: self.cancelled,
-                check_window_ms: self.lags.check_window_ms(self.options.check_window_cap_ms),
-                ends_at_ms: ends_at(&self.options, self.started_ms, self.write_waits_ms),
-            };
+            let ctx = item_ctx!(self);
             let next = self.items[index].time_up(&ctx, now);
             self.settle_item(index, false, revision, next, now, effects);
         }

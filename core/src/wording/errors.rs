@@ -35,6 +35,9 @@ impl GraphError {
                 AuthProblem::Invalid => "Graph did not accept the access token".into(),
             },
             ErrorKind::Forbidden => "Your token lacks the permission for this action".into(),
+            ErrorKind::NeedsPremium => {
+                "This needs Microsoft Entra ID P1 or P2, which the tenant doesn't have".into()
+            }
             ErrorKind::NotFound => "Not found".into(),
             ErrorKind::Conflict => "The change conflicts with another change".into(),
             ErrorKind::Throttled => "Graph is throttling requests".into(),
@@ -77,6 +80,7 @@ impl GraphError {
                 _ => "Sign in again with a valid Microsoft Graph token. Your pending changes are kept.".into(),
             },
             ErrorKind::Forbidden => "Use a token with the required permission (see the token panel), or ask an admin with the License Administrator or User Administrator role.".into(),
+            ErrorKind::NeedsPremium => "No token or role changes this: sign-in activity comes with Microsoft Entra ID P1 or P2. Everything that doesn't need sign-in activity still works.".into(),
             ErrorKind::NotFound => "Check the user or group id; it may have been deleted, or may not have replicated yet—try again in a minute.".into(),
             ErrorKind::Conflict => "Reload the user to see the current state, then apply your change again.".into(),
             ErrorKind::Throttled => "Graph was still throttling after License Desk's automatic retries. Wait a minute, then try again; nothing you entered is lost.".into(),

@@ -209,7 +209,9 @@ pub fn apply(session: Session, tenant: TenantState, state: GroupsState) {
                     .into(),
             ));
             if let Some(handle) = state.handle.get_value() {
-                handle.send(license_desk_core::groups::change::Event::Cancel);
+                handle.send(license_desk_core::groups::change::Event::Signal(
+                    license_desk_core::ops::Signal::Cancel,
+                ));
             }
         }
         // The token panel asks for a fresh token (the executor raised it); the change

@@ -8,7 +8,7 @@ use license_desk_core::graph::model::SignInActivity;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::lists::reclaim::exclusions::{Excluded, Exclusions};
 use license_desk_core::lists::reclaim::findings::{
-    CopyFinding, Findings, PricedHolding, Reason, SeatFinding, Section, SignIn, UserFinding,
+    CopyFinding, Findings, Person, PricedHolding, Reason, SeatFinding, Section, SignIn, UserFinding,
 };
 use license_desk_core::lists::reclaim::holdings::Holding;
 use license_desk_core::lists::reclaim::{Money, Totals};
@@ -246,7 +246,7 @@ impl Build<'_> {
         };
         let search = haystack(
             [
-                label.clone(),
+                label,
                 person.user_principal_name.clone().unwrap_or_default(),
             ]
             .into_iter()
@@ -256,16 +256,7 @@ impl Build<'_> {
             })),
         );
         Row {
-            key: RowKey::User(person.id.clone()),
-            detail: person
-                .user_principal_name
-                .clone()
-                .filter(|upn| *upn != label),
-            sort_name: label.to_lowercase(),
-            name: label,
-            user: Some(person.id.clone()),
             licenses,
-            last_sign_in: last_sign_in(person.sign_in_activity.as_ref(), &self.findings.sign_in),
             reason: words::reason(&finding.reason, &Locale),
             monthly,
             excluded,
@@ -273,6 +264,7 @@ impl Build<'_> {
             sort_days,
             sort_cost: first_cents(&finding.monthly),
             search,
+            ..self.about(RowKey::User(person.id.clone()), person)
         }
     }
 
@@ -288,7 +280,7 @@ impl Build<'_> {
         );
         let search = haystack(
             [
-                label.clone(),
+                label,
                 person.user_principal_name.clone().unwrap_or_default(),
                 line.name.clone(),
             ]
@@ -296,16 +288,7 @@ impl Build<'_> {
             .chain(line.sources.iter().map(|source| source.text.clone())),
         );
         Row {
-            key: RowKey::Copy(person.id.clone(), finding.holding.sku.clone()),
-            detail: person
-                .user_principal_name
-                .clone()
-                .filter(|upn| *upn != label),
-            sort_name: label.to_lowercase(),
-            name: label,
-            user: Some(person.id.clone()),
             licenses: vec![line],
-            last_sign_in: last_sign_in(person.sign_in_activity.as_ref(), &self.findings.sign_in),
             reason: words::copy_reason(finding, self.catalog),
             monthly: format!(
                 "{} (frees no seat)",
@@ -319,6 +302,35 @@ impl Build<'_> {
             ),
             sort_cost: 0,
             search,
+            ..self.about(
+                RowKey::Copy(person.id.clone(), finding.holding.sku.clone()),
+                person,
+            )
+        }
+    }
+
+    /// A row about one person: their name, their UPN beside it where it differs, and
+    /// their last sign-in. The caller fills in the rest.
+    fn about(&self, key: RowKey, person: &Person) -> Row {
+        let label = person.label().to_string();
+        Row {
+            key,
+            detail: person
+                .user_principal_name
+                .clone()
+                .filter(|upn| *upn != label),
+            sort_name: label.to_lowercase(),
+            name: label,
+            user: Some(person.id.clone()),
+            licenses: Vec::new(),
+            last_sign_in: last_sign_in(person.sign_in_activity.as_ref(), &self.findings.sign_in),
+            reason: String::new(),
+            monthly: String::new(),
+            excluded: None,
+            selectable: false,
+            sort_days: 0,
+            sort_cost: 0,
+            search: String::new(),
         }
     }
 

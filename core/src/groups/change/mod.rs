@@ -43,7 +43,7 @@ use crate::graph::retry::{Attempt, Decision, RetryPolicy};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::{DirectLicenses, Warning};
 use crate::ops::rng::Rng;
-use crate::ops::{Outcome, RequestId};
+use crate::ops::{Outcome, RequestId, Signal};
 use serde::{Deserialize, Serialize};
 
 /// How a group change run behaves.
@@ -79,21 +79,14 @@ impl Default for GroupChangeOptions {
     }
 }
 
-/// What the shell tells the run.
+/// What the shell tells the run: the executor's signals, and the admin's ticks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    Start,
-    Response {
-        id: RequestId,
-        outcome: Outcome,
-    },
-    Timer,
+    /// Start, a response, the timer, a fresh token, or the admin's Cancel (before the
+    /// write it stops the change; after it, the change is followed to its end anyway).
+    Signal(Signal),
     /// The admin ticked these warnings.
     Acknowledge(Vec<Warning>),
-    /// Stop before the write; after it, the change is followed to its end anyway.
-    Cancel,
-    /// A fresh token is in place: the request Graph refused with 401 goes again.
-    FreshToken,
 }
 
 /// Where the run is.
@@ -165,13 +158,13 @@ pub enum Effect {
         id: RequestId,
         request: GraphRequest,
     },
-    /// Deliver [`Event::Timer`] at or after this time; replaces any earlier wake-up.
+    /// Deliver [`Signal::Timer`] at or after this time; replaces any earlier wake-up.
     WakeAt(u64),
     Record(GroupRecord),
     /// These warnings must be ticked ([`Event::Acknowledge`]) before anything is sent.
     NeedsAcknowledgement(Vec<Warning>),
     /// Graph answered 401 (the token expired): the run waits, its request kept, until
-    /// [`Event::FreshToken`]. A 401 means Graph did not act on the request.
+    /// [`Signal::FreshToken`]. A 401 means Graph did not act on the request.
     AwaitingToken,
     Finished(Box<GroupReport>),
 }
@@ -285,7 +278,7 @@ impl GroupChangeRun {
             return out;
         }
         match event {
-            Event::Start => {
+            Event::Signal(Signal::Start) => {
                 if self.in_flight.is_none() && self.before.is_none() {
                     self.send(
                         &mut out,
@@ -294,7 +287,7 @@ impl GroupChangeRun {
                     );
                 }
             }
-            Event::Response { id, outcome } => {
+            Event::Signal(Signal::Response { id, outcome }) => {
                 let Some((expected, purpose, _)) = &self.in_flight else {
                     return out;
                 };
@@ -308,7 +301,7 @@ impl GroupChangeRun {
                 }
                 self.on_response(now_ms, purpose, outcome, &mut out);
             }
-            Event::Timer => {
+            Event::Signal(Signal::Timer) => {
                 let Some((at, wake)) = self.wake else {
                     return out;
                 };
@@ -335,7 +328,7 @@ impl GroupChangeRun {
                     ),
                 }
             }
-            Event::FreshToken => {
+            Event::Signal(Signal::FreshToken) => {
                 if std::mem::take(&mut self.awaiting_token) {
                     if let Some((_, purpose, request)) = self.in_flight.take() {
                         self.send(&mut out, purpose, request);
@@ -352,13 +345,17 @@ impl GroupChangeRun {
                     self.write_if_acknowledged(&mut out);
                 }
             }
-            Event::Cancel if self.awaiting_token && self.phase == Phase::Writing => {
+            Event::Signal(Signal::Cancel)
+                if self.awaiting_token && self.phase == Phase::Writing =>
+            {
                 // Graph refused the write with 401: nothing was applied.
                 self.awaiting_token = false;
                 self.in_flight = None;
                 self.finish(&mut out, Ending::Cancelled);
             }
-            Event::Cancel => {
+            // A group change keeps no journal: nothing waits on one.
+            Event::Signal(Signal::JournalNotSaved) => {}
+            Event::Signal(Signal::Cancel) => {
                 self.cancelled = true;
                 if matches!(
                     self.phase,
@@ -699,15 +696,10 @@ impl crate::ops::Workflow for GroupChangeRun {
     type Effect = Effect;
 
     /// A 401 pauses a group change as it does a bulk run: a fresh token resumes it.
-    fn event(signal: crate::ops::Signal) -> Option<Event> {
-        use crate::ops::Signal;
+    fn event(signal: Signal) -> Option<Event> {
         match signal {
-            Signal::Start => Some(Event::Start),
-            Signal::Timer => Some(Event::Timer),
-            Signal::Response { id, outcome } => Some(Event::Response { id, outcome }),
-            Signal::FreshToken => Some(Event::FreshToken),
             Signal::JournalNotSaved => None,
-            Signal::Cancel => Some(Event::Cancel),
+            signal => Some(Event::Signal(signal)),
         }
     }
 

@@ -20,7 +20,7 @@ use super::exclusions::{Excluded, Exclusions, GroupMembers};
 use super::holdings::{holdings, Holding};
 use super::prices::{Money, PriceTable, Savings, Totals};
 use super::seats::{unused_seats, SeatsUnknown, UnusedSeats};
-use crate::graph::error::GraphError;
+use crate::graph::error::{ErrorKind, GraphError};
 use crate::graph::ids::{GroupId, UserId};
 use crate::graph::model::{CompanySubscription, SignInActivity, User};
 use crate::licensing::catalog::Catalog;
@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Graph's code for a tenant without Microsoft Entra ID P1 or P2 asking for sign-ins.
-pub const NO_PREMIUM_CODE: &str = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+pub use crate::graph::error::NO_PREMIUM_CODE;
 
 /// The five sections of the screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -80,11 +80,9 @@ pub enum SignInUnavailable {
 impl SignInUnavailable {
     /// What Graph's refusal of the sign-in listing means.
     pub fn from_error(error: &GraphError) -> Self {
-        match (error.status, error.code.as_deref()) {
-            (_, Some(code)) if code.eq_ignore_ascii_case(NO_PREMIUM_CODE) => {
-                SignInUnavailable::NoPremium
-            }
-            (Some(403), _) => SignInUnavailable::NotPermitted,
+        match error.kind {
+            ErrorKind::NeedsPremium => SignInUnavailable::NoPremium,
+            ErrorKind::Forbidden => SignInUnavailable::NotPermitted,
             _ => SignInUnavailable::Failed {
                 status: error.status,
                 code: error.code.clone(),

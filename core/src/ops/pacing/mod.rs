@@ -70,6 +70,16 @@ pub enum WriteAnswer {
     NotLookedAt,
 }
 
+/// One request of writes as Graph answered it: when, which sends, how they were counted
+/// and the refusal among them, if any.
+struct Answered {
+    now_ms: u64,
+    first: SendId,
+    sent_ms: u64,
+    tally: Tally,
+    refusal: Option<Refusal>,
+}
+
 /// The writes of one request, as answered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Tally {
@@ -311,22 +321,29 @@ impl Pacer {
             not_refused: tally.counted + tally.unclear,
             retry_after_ms,
         });
+        let answer = Answered {
+            now_ms,
+            first,
+            sent_ms,
+            tally,
+            refusal,
+        };
         if self.window.is_some() {
-            self.answered_with_window(now_ms, first, sent_ms, tally, refusal)
+            self.answered_with_window(answer)
         } else {
-            self.answered_learning(now_ms, first, sent_ms, tally, refusal)
+            self.answered_learning(answer)
         }
     }
 
     /// Before a window is learnt: the first burst probes the quota.
-    fn answered_learning(
-        &mut self,
-        now_ms: u64,
-        first: SendId,
-        sent_ms: u64,
-        tally: Tally,
-        refusal: Option<Refusal>,
-    ) -> bool {
+    fn answered_learning(&mut self, answer: Answered) -> bool {
+        let Answered {
+            now_ms,
+            first,
+            sent_ms,
+            tally,
+            refusal,
+        } = answer;
         if let Some(refusal) = refusal {
             if self.refusals.len() == KEPT_REFUSALS {
                 self.refusals.remove(0);
@@ -402,14 +419,8 @@ impl Pacer {
 
     /// With a window learnt: narrow its length, and hold every write only for a refusal
     /// it can't explain.
-    fn answered_with_window(
-        &mut self,
-        now_ms: u64,
-        first: SendId,
-        sent_ms: u64,
-        tally: Tally,
-        refusal: Option<Refusal>,
-    ) -> bool {
+    fn answered_with_window(&mut self, answer: Answered) -> bool {
+        let Answered { tally, refusal, .. } = answer;
         let Some(window) = self.window.as_ref() else {
             return false;
         };
@@ -418,11 +429,11 @@ impl Pacer {
         let upper = self
             .log
             .nth_newest_before(
-                first,
+                answer.first,
                 writes + 1 - (tally.counted as usize).min(writes),
                 surely_counted,
             )
-            .map(|outside| sent_ms.saturating_sub(outside));
+            .map(|outside| answer.sent_ms.saturating_sub(outside));
         let lower = refusal.and_then(|refusal| self.refusal_bound(window, refusal));
         let Some(window) = self.window.as_mut() else {
             return false;
@@ -434,7 +445,7 @@ impl Pacer {
         if tally.refused > 0 && tally.counted == 0 {
             let several = tally.refused + tally.unclear > 1;
             if self.refused_since.is_some() || (several && !explained) {
-                self.refused_since.get_or_insert(now_ms);
+                self.refused_since.get_or_insert(answer.now_ms);
                 return true;
             }
         }
