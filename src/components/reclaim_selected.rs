@@ -127,7 +127,7 @@ pub fn ReclaimSelected() -> impl IntoView {
                                         <li>
                                             {group_removal(removal)} " "
                                             <ScreenLink screen=Screen::Group(removal.group.clone())
-                                                label=format!("Open the group {group} ({})", removal.user_label)>{format!("Open {group}")}</ScreenLink>
+                                                label=format!("Open {group}, the group that licenses {}", removal.user_label)>{format!("Open {group}")}</ScreenLink>
                                         </li>
                                     }
                                 }).collect_view()}

@@ -46,7 +46,7 @@ test("a sign-in to a real tenant never fetches the demo tenant's module", async 
   await expect(skuNames(page).filter({ hasText: /^Office 365 E3$/ })).toBeVisible();
   await page.waitForLoadState("networkidle");
 
-  const demoFetches = seen.paths.filter((path) => demo.some((file) => path.endsWith(`/${file}`)) || /\/demo[-_.]/.test(path));
+  const demoFetches = seen.paths.filter((path) => demo.some((file) => path.endsWith(`/${file}`)) || /^\/demo[-_.]/.test(path));
   expect(demoFetches, "the demo tenant's module was fetched").toEqual([]);
   // The names table: fetched once, after sign-in, from the site itself, precompressed.
   expect(seen.paths.filter((path) => path === `/${names}`)).toHaveLength(1);

@@ -13,8 +13,8 @@ async function walkthrough(page, prefix) {
   await openUser(page, "Alex", "Alex Wilber");
   await page.getByText("Add license", { exact: true }).click();
   await page.getByLabel("License to add").selectOption(E3);
-  await page.getByRole("checkbox", { name: "Sway", exact: true }).uncheck();
-  await page.getByRole("checkbox", { name: "Yammer Enterprise", exact: true }).uncheck();
+  await page.getByRole("checkbox", { name: /^Sway: / }).uncheck();
+  await page.getByRole("checkbox", { name: /^Yammer Enterprise: / }).uncheck();
   await page.getByRole("button", { name: "Add to pending changes" }).click();
   await expect(pending(page)).toContainText("Add Office 365 E3 with Yammer Enterprise, Sway off");
   await pending(page).getByRole("button", { name: "Preview changes" }).click();
