@@ -45,10 +45,28 @@ async function downloaded(page, button) {
 }
 
 /** Presses Tab until the element is focused (at most `limit` times): reachable by keyboard. */
+/** Presses Tab until `locator` has the focus. Focus moves are counted in the page, so the
+ *  page is asked only every few presses; a press past the target is undone with Shift+Tab. */
 async function tabTo(page, locator, limit = 80) {
-  for (let i = 0; i < limit; i++) {
-    if (await locator.evaluate((e) => e === document.activeElement)) return;
-    await page.keyboard.press("Tab");
+  await locator.evaluate((target) => {
+    window.tabTrail = { target, sinceReached: null };
+    if (document.activeElement === target) window.tabTrail.sinceReached = 0;
+    document.addEventListener("focusin", (event) => {
+      const trail = window.tabTrail;
+      if (!trail || trail.target !== target) return;
+      if (event.target === target) trail.sinceReached = 0;
+      else if (trail.sinceReached !== null) trail.sinceReached += 1;
+    });
+  });
+  const past = () => page.evaluate(() => window.tabTrail.sinceReached);
+  for (let pressed = 0; pressed <= limit; pressed += 8) {
+    let since = await past();
+    if (since !== null) {
+      for (; since > 0; since--) await page.keyboard.press("Shift+Tab");
+      await expect(locator).toBeFocused();
+      return;
+    }
+    for (let i = 0; i < 8; i++) await page.keyboard.press("Tab");
   }
   throw new Error(`not reached by Tab: ${locator}`);
 }
