@@ -72,6 +72,11 @@ test("demo tenant: a group's seat error explained, a seat freed, members reproce
   await expect(page.getByRole("heading", { name: /^Preview:/ })).toBeVisible({ timeout: 60_000 });
   await page.getByRole("button", { name: "Start" }).click();
   await expect(page.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "1", { timeout: 60_000 });
+  // After the run, a way back to where its users were chosen: the group's page.
+  const back = page.getByRole("navigation", { name: "Where these users came from" })
+    .getByRole("link", { name: "Back to members of Executives with license errors" });
+  await expect(back).toBeVisible();
+  await expect(back).toHaveAttribute("href", /[?&]group=/);
   await shot(page, "72-group-demo-reprocessed-on-bulk");
 
   await openGroups(page);

@@ -53,7 +53,7 @@ export default defineConfig({
     { command: "node tests/e2e/serve-dist.mjs --port 4175 --mode bare", url: BARE, cwd: "../..", reuseExistingServer: false },
     { command: "cargo run --release --example fake-graph -- --port 8787", url: GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
     {
-      command: "cargo run --release --example fake-graph -- --port 8788 --replication-delay-ms 1500 --throttle-quota 2 --throttle-window-s 30",
+      command: "cargo run --release --example fake-graph -- --port 8788 --replication-delay-ms 1500 --throttle-quota 2 --throttle-window-s 10",
       url: SLOW_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000,
     },
     { command: "cargo run --release --example fake-graph -- --port 8790", url: SAFETY_GRAPH + "/", cwd: "../..", reuseExistingServer: false, timeout: 300_000 },
