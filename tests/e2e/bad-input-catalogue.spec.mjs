@@ -308,6 +308,24 @@ const NETWORK_CASES = [
       await expect(page.locator(".user-name")).toHaveText("Patti Fernandez");
     },
   },
+  {
+    // "Reclaim licenses" reads every user page by page; Graph fails every listing.
+    name: "reclaim: the users listing answered 503 every time",
+    run: async ({ page, request }) => {
+      await signIn(page);
+      await arm(request, { method: "GET", path: "/users?", fault: { kind: "graph_error", status: 503, retry_after: "1" } });
+      await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: "Reclaim licenses" }).click();
+      await expect(page.getByRole("heading", { name: "Reclaim licenses", level: 2 })).toBeVisible();
+      await expectFailure(page, "Listing the tenant's users", {
+        headline: SERVER[0],
+        whatToDo: "Wait a moment and try again.",
+        code: "serviceNotAvailable",
+      });
+      // No saving is claimed from a listing that was never read.
+      await expect(page.getByTestId("reclaim-monthly")).toHaveCount(0);
+      await expectWrites(request, { received: 0, applied: 0 });
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------
