@@ -943,3 +943,64 @@ fn money_and_days_read_in_the_browsers_locale() {
     assert_ne!(day, "2027-02-15");
     assert!(day.contains("2027") && day.contains("15"), "{day}");
 }
+
+/// The pending changes' preview stays open while a fresh read leaves the changes and their
+/// request as they were, and closes when either changes: a late re-read of the user must
+/// not take away the preview the admin just opened.
+#[wasm_bindgen_test]
+async fn the_preview_stays_open_until_the_changes_or_their_request_change() {
+    use license_desk::components::pending_changes_panel::PendingChangesPanel;
+    use license_desk_core::graph::request::GraphRequest;
+    use license_desk_core::licensing::checklist::Checklist;
+    use license_desk_core::licensing::plan::Warning;
+    use license_desk_core::wording::pending::Subject;
+
+    let changes = RwSignal::new(vec!["Remove Power BI Pro".to_string()]);
+    let request = RwSignal::new(Some(GraphRequest::post_json(
+        "/users/u1/assignLicense",
+        r#"{"addLicenses":[],"removeLicenses":["f8a1db68-be16-40ed-86d5-cb42ce701560"]}"#.into(),
+    )));
+    let root = container();
+    let (_mounted, _) = mount_filled(
+        &root,
+        move || {
+            view! {
+                <PendingChangesPanel subject=Subject::User heading_id="pending-test"
+                    changes=changes refusals=Signal::derive(Vec::new) request=request
+                    checklist=RwSignal::new(Checklist::new(Vec::<Warning>::new()))
+                    describe=|_warning: Warning| String::new()
+                    busy=Signal::derive(|| false) allowed=Signal::derive(|| true)
+                    on_discard=|_| {} on_apply=|_| {}>
+                    <p>"predicted diff"</p>
+                </PendingChangesPanel>
+            }
+            .into_any()
+        },
+        |_| {},
+    )
+    .await;
+    let preview_shown = || root.query_selector(".preview").unwrap().is_some();
+    button(&root, "Preview changes").click();
+    settle(10).await;
+    assert!(preview_shown(), "{}", root.inner_text());
+
+    // The user is read again: the same changes, the same request.
+    changes.set(vec!["Remove Power BI Pro".to_string()]);
+    request.set(request.get_untracked());
+    settle(10).await;
+    assert!(
+        preview_shown(),
+        "a re-read that changed nothing closed the preview"
+    );
+
+    // Another request for the same words needs another preview.
+    request.update(|r| r.as_mut().unwrap().path = "/users/u2/assignLicense".into());
+    settle(10).await;
+    assert!(!preview_shown());
+
+    button(&root, "Preview changes").click();
+    settle(10).await;
+    changes.set(vec!["Remove Office 365 E3".to_string()]);
+    settle(10).await;
+    assert!(!preview_shown(), "other changes kept the old preview");
+}

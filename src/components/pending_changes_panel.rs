@@ -70,11 +70,17 @@ pub fn PendingChangesPanel(
     children: ChildrenFn,
 ) -> impl IntoView {
     let previewing = RwSignal::new(false);
-    // Another set of changes needs another preview.
-    Effect::new(move |_| {
-        changes.track();
-        previewing.set(false);
-    });
+    // Another set of changes, or another request for them, needs another preview. A fresh
+    // read of the user that leaves both as they were keeps the preview open.
+    Effect::new(
+        move |previous: Option<(Vec<String>, Option<GraphRequest>)>| {
+            let now = (changes.get(), request.get());
+            if previous.is_some_and(|previous| previous != now) {
+                previewing.set(false);
+            }
+            now
+        },
+    );
     let has_request = move || request.with(Option::is_some);
     let ready = move || {
         has_request() && allowed.get() && !busy.get() && checklist.with(Checklist::may_send)
