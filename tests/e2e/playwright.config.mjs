@@ -12,7 +12,7 @@ export const SLOW_GRAPH = "http://127.0.0.1:8788";
 export const SAFETY_GRAPH = "http://127.0.0.1:8790";
 /** Take faults through their control endpoint (/_faults); the bad-input catalogue runs its
  *  cases in parallel, one fake Graph per worker, so one case's faults never meet another's. */
-export const FAULT_GRAPHS = ["http://127.0.0.1:8789", "http://127.0.0.1:8797"];
+export const FAULT_GRAPHS = ["http://127.0.0.1:8789", "http://127.0.0.1:8797", "http://127.0.0.1:8801", "http://127.0.0.1:8802"];
 /** A fake Graph of its own for the expired-token walkthrough, which changes Patti. */
 export const EXPIRY_GRAPH = "http://127.0.0.1:8796";
 /** 300 extra users and a scaled-down write quota, for the bulk specs. */
@@ -32,7 +32,9 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 15_000 },
   // Spec files run side by side, each against its own fake Graph; within a file, tests run
-  // in order unless the file says otherwise (the bad-input catalogue does).
+  // in order unless the file says otherwise (the bad-input catalogue does). Four workers on
+  // two cores: most of a spec's time is spent waiting on Graph's answers, timers and the
+  // engine's checks, not on the processor.
   fullyParallel: false,
   workers: FAULT_GRAPHS.length,
   reporter: [["list"]],
