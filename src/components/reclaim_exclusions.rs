@@ -28,6 +28,29 @@ fn excluded_item(name: String, excluded: Excluded) -> impl IntoView {
     }
 }
 
+/// One kind of exclusion under its heading, each with a way to include it again; nothing
+/// when there are none.
+fn exclusion_list(title: &'static str, entries: Vec<(String, Excluded)>) -> Option<impl IntoView> {
+    let items: Vec<_> = entries
+        .into_iter()
+        .map(|(name, excluded)| excluded_item(name, excluded))
+        .collect();
+    (!items.is_empty()).then(|| view! { <h4>{title}</h4><ul class="exclusion-list">{items}</ul> })
+}
+
+/// The name as `shown` words it, or the id where the exclusion was saved without a name.
+fn name_or_id(
+    name: &str,
+    id: &impl std::fmt::Display,
+    shown: impl FnOnce(&str) -> String,
+) -> String {
+    if name.is_empty() {
+        id.to_string()
+    } else {
+        shown(name)
+    }
+}
+
 #[component]
 pub fn ReclaimExclusions() -> impl IntoView {
     let reclaim = use_reclaim();
@@ -104,27 +127,18 @@ pub fn ReclaimExclusions() -> impl IntoView {
             <p class="hint">"Users, every member of a group (shared mailboxes, scanners, break-glass accounts) and licenses you keep on purpose. Excluded rows stay in their sections, marked and counted, but count towards no saving and go in no run. They are kept in this browser for this tenant."</p>
             <p data-testid="exclusions-summary">{summary}</p>
             {move || (not_read() > 0).then(|| view! { <p class="warning-text">{groups_not_read(not_read())}</p> })}
-            {move || exclusions.with(|e| (!e.users.is_empty()).then(|| {
-                let items = e.users.iter().map(|u| excluded_item(
-                    if u.name.is_empty() { u.id.to_string() } else { u.name.clone() },
-                    Excluded::User(u.id.clone()),
-                )).collect_view();
-                view! { <h4>"Users"</h4><ul class="exclusion-list">{items}</ul> }
-            }))}
-            {move || exclusions.with(|e| (!e.groups.is_empty()).then(|| {
-                let items = e.groups.iter().map(|g| excluded_item(
-                    if g.name.is_empty() { g.id.to_string() } else { format!("Every member of {}", g.name) },
-                    Excluded::Group(g.id.clone()),
-                )).collect_view();
-                view! { <h4>"Groups"</h4><ul class="exclusion-list">{items}</ul> }
-            }))}
-            {move || exclusions.with(|e| (!e.skus.is_empty()).then(|| {
-                let items = e.skus.iter().map(|s| excluded_item(
-                    if s.name.is_empty() { s.id.to_string() } else { format!("{} (for everyone)", s.name) },
-                    Excluded::Sku(s.id.clone()),
-                )).collect_view();
-                view! { <h4>"Licenses"</h4><ul class="exclusion-list">{items}</ul> }
-            }))}
+            {move || exclusions.with(|e| exclusion_list("Users", e.users.iter().map(|u| (
+                name_or_id(&u.name, &u.id, str::to_string),
+                Excluded::User(u.id.clone()),
+            )).collect()))}
+            {move || exclusions.with(|e| exclusion_list("Groups", e.groups.iter().map(|g| (
+                name_or_id(&g.name, &g.id, |name| format!("Every member of {name}")),
+                Excluded::Group(g.id.clone()),
+            )).collect()))}
+            {move || exclusions.with(|e| exclusion_list("Licenses", e.skus.iter().map(|s| (
+                name_or_id(&s.name, &s.id, |name| format!("{name} (for everyone)")),
+                Excluded::Sku(s.id.clone()),
+            )).collect()))}
             <div class="row exclusion-pickers">
                 <div class="field">
                     <label for="reclaim-exclude-group">"Exclude every member of a group"</label>
