@@ -488,12 +488,7 @@ fn an_undo_puts_back_the_usage_locations_the_run_set() {
     let mut driver = Driver::new(simulator(27, tenant), 27);
     let records = run(&mut driver, items, Options::default());
     assert!(records.iter().all(|r| r.status == Status::Done));
-    assert!(driver
-        .sim
-        .tenant()
-        .users
-        .iter()
-        .all(|u| u.usage_location.as_deref() == Some("FR")));
+    assert!(every_usage_location_is(&driver, "FR"));
     let undo = bulk::undo_items(&records);
     assert_eq!(undo.len(), 6);
     assert!(undo
@@ -501,12 +496,17 @@ fn an_undo_puts_back_the_usage_locations_the_run_set() {
         .all(|item| item.intent == Intent::SetUsageLocation("US".into())));
     let undone = run(&mut driver, undo, Options::default());
     assert!(undone.iter().all(|r| r.status == Status::Done));
-    assert!(driver
+    assert!(every_usage_location_is(&driver, "US"));
+}
+
+/// Whether every user of the simulated tenant has usage location `code`.
+fn every_usage_location_is(driver: &Driver, code: &str) -> bool {
+    driver
         .sim
         .tenant()
         .users
         .iter()
-        .all(|u| u.usage_location.as_deref() == Some("US")));
+        .all(|u| u.usage_location.as_deref() == Some(code))
 }
 
 #[test]
