@@ -769,15 +769,16 @@ async fn until(mut ready: impl FnMut() -> bool, what: &str) {
     panic!("timed out waiting for {what}");
 }
 
-/// Hole 1: a write waiting for its journal when the admin signs in to another tenant
-/// never goes out, neither to the old tenant nor with the new tenant's token.
-#[wasm_bindgen_test]
-async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_tenant() {
-    use license_desk::transport::session::Connection;
-    use license_desk_core::auth::access_token::AccessToken;
-    use license_desk_core::auth::token;
-    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
+/// The demo tenant signed in, with a run whose write waits for its journal.
+struct DemoWithHeldWrite {
+    _owner: Owner,
+    session: Session,
+    workspace: Workspace,
+    tenant: Rc<RefCell<Simulator>>,
+    run: HeldWrite,
+}
 
+async fn demo_with_a_held_write() -> DemoWithHeldWrite {
     executor_ready();
     let owner = Owner::new();
     owner.set();
@@ -787,6 +788,31 @@ async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_
     workspace.start_demo(session);
     let run = hold_a_write(session);
     until(|| run.held.get(), "the write to wait for its journal").await;
+    DemoWithHeldWrite {
+        _owner: owner,
+        session,
+        workspace,
+        tenant,
+        run,
+    }
+}
+
+/// Hole 1: a write waiting for its journal when the admin signs in to another tenant
+/// never goes out, neither to the old tenant nor with the new tenant's token.
+#[wasm_bindgen_test]
+async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_tenant() {
+    use license_desk::transport::session::Connection;
+    use license_desk_core::auth::access_token::AccessToken;
+    use license_desk_core::auth::token;
+    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
+
+    let DemoWithHeldWrite {
+        _owner,
+        session,
+        workspace,
+        tenant,
+        run,
+    } = demo_with_a_held_write().await;
     assert_eq!(writes_received(&tenant), 0);
 
     let mut claims = license_desk_sim::demo_claims(
@@ -822,15 +848,13 @@ async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_
 async fn a_journal_that_refuses_to_save_pauses_the_run_and_nothing_goes_out_unrecorded() {
     use license_desk_core::ops::{Effect, Event, PauseReason, Run, Status};
 
-    executor_ready();
-    let owner = Owner::new();
-    owner.set();
-    let session = Session::new();
-    let workspace = Workspace::new(session);
-    let tenant = demo_here();
-    workspace.start_demo(session);
-    let run = hold_a_write(session);
-    until(|| run.held.get(), "the write to wait for its journal").await;
+    // The owner is bound, not dropped: the run's signals live as long as the test.
+    let DemoWithHeldWrite {
+        _owner,
+        tenant,
+        run,
+        ..
+    } = demo_with_a_held_write().await;
     run.refuse.set(true);
     run.open.set(true);
     until(
