@@ -4,6 +4,7 @@
 //
 //   node bench/bulk.mjs [--users 3000] [--only ui,naive,sdk,sdk-retry] [--cap 240] [--latency-ms 300]
 //                       [--quota 600/30s] [--scenarios none,faults,hidden] [--out bench/bulk-results.md]
+//                       [--tab yes]
 //   node bench/bulk.mjs --render run1.log[,run2.log…] [--out …]   (the table again, from the
 //                       JSON lines earlier runs printed)
 //
@@ -26,6 +27,12 @@
 //          that came back 429 go again in a new batch after the longest Retry-After among
 //          them (without the header, an exponential backoff from 1 s, capped at 32 s),
 //          until none is throttled. Other failed items are not sent again.
+// With `--tab yes`, the ui contender also records what the run costs the tab, from Start
+// to "Run finished": the peak JS heap (the DevTools protocol's JSHeapUsedSize, read every
+// second), the peak memory of the browser's renderer processes (their resident set, from
+// ps, wasm's linear memory included), and the gaps between animation frames while the
+// progress, chart and results table update (median, 95th percentile, longest, and how
+// many were over 50 ms).
 // A contender still running at the cap is stopped and its rate reported; its "% of optimum"
 // projects its time to all N at its pace. A contender that finished with writes never
 // applied has no "% of optimum": it did not do the job. Numbers per contender come from
@@ -47,6 +54,7 @@ const USERS = Number(args.users ?? 3000);
 const CAP_S = Number(args.cap ?? 240);
 const LATENCY_MS = Number(args["latency-ms"] ?? 300);
 const QUOTA = args.quota ?? "600/30s";
+const TAB = args.tab === "yes";
 const ONLY = (args.only ?? "ui,naive,sdk,sdk-retry").split(",").map((s) => s.trim());
 const OUT = args.out ?? "bench/bulk-results.md";
 const SCENARIOS = [
@@ -236,6 +244,7 @@ async function ui(origin, deadline) {
     const needed = Number(changeText.replace(/[^0-9]/g, "")) || null;
     // The clock starts at "Start": the preview before it writes nothing (its time is reported apart).
     const previewSeconds = (Date.now() - began) / 1000;
+    const tab = TAB ? await watchTab(page) : null;
     await start.click();
     const startedAt = Date.now();
     const progress = page.getByRole("progressbar", { name: "Run progress" });
@@ -263,7 +272,8 @@ async function ui(origin, deadline) {
           for (const user of UPNS) if (!inRun.has(user)) attempted.delete(user);
         }
         const skipped = UPNS.length - attempted.size;
-        return { attempted, skipped, failed, finished, startedAt, previewSeconds, writesSeconds };
+        const cost = tab ? await tab.stop() : null;
+        return { attempted, skipped, failed, finished, startedAt, previewSeconds, writesSeconds, tab: cost };
       }
       await sleep(250);
     }
@@ -271,6 +281,58 @@ async function ui(origin, deadline) {
     await browser.close();
     site.kill();
   }
+}
+
+/** Starts recording the tab's heap, its renderers' memory and its frame gaps; `stop()`
+ *  ends it and returns the figures (MB and ms). */
+async function watchTab(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  let peakHeap = 0;
+  let peakRenderers = 0;
+  const rendererMb = () => {
+    const out = spawnSync("ps", ["-C", "chromium", "-o", "rss=,args="], { encoding: "utf8" }).stdout ?? "";
+    return out.split("\n").filter((line) => line.includes("--type=renderer")).reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]) / 1024, 0);
+  };
+  const sample = async () => {
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    const heap = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0;
+    peakHeap = Math.max(peakHeap, heap / 1024 / 1024);
+    peakRenderers = Math.max(peakRenderers, rendererMb());
+  };
+  await sample();
+  const timer = setInterval(() => sample().catch(() => {}), 1000);
+  await page.evaluate(() => {
+    window.__frameGaps = [];
+    let last = performance.now();
+    const tick = (now) => {
+      window.__frameGaps.push(now - last);
+      last = now;
+      if (!window.__stopFrames) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sample();
+      const gaps = await page.evaluate(() => {
+        window.__stopFrames = true;
+        return window.__frameGaps;
+      });
+      gaps.sort((a, b) => a - b);
+      const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] ?? 0;
+      return {
+        peakHeapMb: peakHeap,
+        peakRenderersMb: peakRenderers,
+        frames: gaps.length,
+        medianMs: at(0.5),
+        p95Ms: at(0.95),
+        longestMs: gaps.at(-1) ?? 0,
+        over50: gaps.filter((gap) => gap > 50).length,
+      };
+    },
+  };
 }
 
 const CONTENDERS = { ui, naive, sdk, "sdk-retry": sdkRetry };
@@ -314,6 +376,7 @@ for (const scenario of RENDER ? [] : SCENARIOS) {
       throttled: stats.writes_throttled,
       previewSeconds: outcome.previewSeconds,
       writesSeconds: outcome.writesSeconds,
+      tab: outcome.tab ?? undefined,
     };
     rows.push(row);
     console.log(JSON.stringify(row));
@@ -341,6 +404,10 @@ const lines = [
   ...rows
     .filter((r) => r.writesSeconds)
     .map((r) => `- ${r.scenario}, ${r.name}: every write applied ${fmt(r.writesSeconds, 1)} s after Start, ${fmt((100 * optimumFor(USERS - (r.skipped ?? 0))) / r.writesSeconds, 1)}% of the optimum.`),
+  "",
+  ...rows
+    .filter((r) => r.tab)
+    .map((r) => `- ${r.scenario}, ${r.name}, the tab from Start to "Run finished": JS heap at most ${fmt(r.tab.peakHeapMb, 1)} MB, renderer processes at most ${fmt(r.tab.peakRenderersMb)} MB resident; ${fmt(r.tab.frames)} frames, median ${fmt(r.tab.medianMs, 1)} ms, 95th percentile ${fmt(r.tab.p95Ms, 1)} ms, longest ${fmt(r.tab.longestMs)} ms, ${fmt(r.tab.over50)} over 50 ms.`),
   "",
 ];
 console.log(lines.join("\n"));

@@ -1028,3 +1028,59 @@ async fn the_preview_stays_open_until_the_changes_or_their_request_change() {
     settle(10).await;
     assert!(!preview_shown(), "other changes kept the old preview");
 }
+
+/// A change teaches the tenant how long its Entra ID takes to show a write, so the next
+/// change's check after an unclear answer is sized from it; another tenant starts
+/// without it.
+#[wasm_bindgen_test]
+async fn a_change_keeps_the_tenants_lag_for_the_next_and_another_tenant_starts_without_it() {
+    use license_desk::transport::session::Connection;
+    use license_desk_core::auth::access_token::AccessToken;
+    use license_desk_core::auth::token;
+    use license_desk_core::graph::ids::UserId;
+    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
+    use license_desk_core::ops::Intent;
+
+    executor_ready();
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new();
+    let workspace = Workspace::new(session);
+    let _demo = demo_here();
+    workspace.start_demo(session);
+    assert_eq!(workspace.tenant.lags_seen().samples(), 0);
+    license_desk::state::user::actions::start(
+        session,
+        workspace.tenant,
+        workspace.user,
+        UserId::new("alexw@contoso.example"),
+        Intent::SetUsageLocation("JP".into()),
+        Vec::new(),
+    );
+    until(
+        || workspace.tenant.lags_seen().samples() == 1,
+        "the change's lag to be kept",
+    )
+    .await;
+
+    let mut claims = license_desk_sim::demo_claims(
+        "admin@fabrikam.example",
+        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All"],
+        license_desk::browser::now_seconds(),
+        3600,
+    );
+    claims.tid = Some("22222222-2222-4222-8222-222222222222".into());
+    workspace.sign_in(
+        session,
+        Connection {
+            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
+            demo: true,
+        },
+        AccessToken::from_pasted(&token::mint(&claims)).unwrap(),
+    );
+    assert_eq!(
+        workspace.tenant.lags_seen().samples(),
+        0,
+        "another tenant's lag was kept"
+    );
+}

@@ -6,7 +6,7 @@
 mod ops_support;
 
 use license_desk_core::graph::request::Method;
-use license_desk_core::ops::{Event, Options, Outcome, Settlement, Status};
+use license_desk_core::ops::{Event, Options, Outcome, Run, Settlement, Status};
 use license_desk_sim::fixtures::NOW;
 use license_desk_sim::seed::EMS;
 use ops_support::by_hand::*;
@@ -89,6 +89,55 @@ fn the_check_window_follows_the_lag_seen_in_the_run() {
     };
     assert_eq!(last_read_at, answered_at + 2_000);
     assert_eq!(shell.writes_sent(), 3);
+}
+
+#[test]
+fn a_single_change_after_another_is_checked_for_the_lag_the_first_measured() {
+    // The first change is accepted, and its first read, 400 ms later, shows it.
+    let before = user(1, &[], SEEDED);
+    let (mut first, write) = up_to_the_write(add_ems(1), &before, Options::single_change());
+    let accepted_at = first.now;
+    first.answer(write, ok_user(&before));
+    let (read, _) = only(first.wake_up());
+    assert_eq!(first.now, accepted_at + 400);
+    first.answer(read, ok_user(&user(1, &[EMS], SHOWN_AT)));
+    let measured = first.finished.expect("the first change ends").lags_measured;
+    assert_eq!(measured.p99_ms(), Some(400));
+
+    // The second change's write gets a 503 and was not applied: it is sent again once
+    // reads have missed it for 3 × 400 ms, lifted to the 2 s floor, not for 15 s.
+    let before = user(2, &[], SEEDED);
+    let run =
+        Run::new(vec![add_ems(2)], catalog(), Options::single_change()).with_lags_seen(&measured);
+    let mut second = Shell::resume(run);
+    let (read, _) = only(second.step(Event::Start));
+    let (write, _) = only(second.answer(read, ok_user(&before)));
+    let unclear_at = second.now;
+    second.answer(write, status_only(503, &[]));
+    let resent_at = loop {
+        let (id, request) = only(second.wake_up());
+        assert_eq!(
+            request.method,
+            Method::Get,
+            "no write before a read decides"
+        );
+        if !second.answer(id, ok_user(&before)).is_empty() {
+            break second.now;
+        }
+    };
+    assert_eq!(resent_at, unclear_at + 2_000);
+    // Without the first change's evidence the same write waits for the whole cap.
+    let (mut alone, write) = up_to_the_write(add_ems(2), &before, Options::single_change());
+    assert_eq!(alone.run.check_window_ms(), 15_000);
+    let unclear_at = alone.now;
+    alone.answer(write, status_only(503, &[]));
+    let resent_at = loop {
+        let (id, _) = only(alone.wake_up());
+        if !alone.answer(id, ok_user(&before)).is_empty() {
+            break alone.now;
+        }
+    };
+    assert_eq!(resent_at, unclear_at + 15_000);
 }
 
 /// Runs a single change to its end: every read is answered with `read`, every write

@@ -97,7 +97,7 @@ pub fn BulkChanges() -> impl IntoView {
                 <BulkPreview result=result.clone() catalog=catalog.get_untracked()/>
                 <div class="card actions start">
                     <button class="primary" disabled=move || blocked_for_button().is_some() || !may_write()
-                        on:click=move |_| bulk_runs::start_run(session, bulk, catalog.get_untracked())>"Start"</button>
+                        on:click=move |_| bulk_runs::start_run(session, bulk, tenant)>"Start"</button>
                     <button class="secondary" on:click=move |_| bulk.reset_run()>"Change the selection"</button>
                     <span class="hint" role="status">{move || blocked().or_else(|| (!may_write()).then(|| "The token does not allow license changes.".to_string()))}</span>
                 </div>

@@ -26,13 +26,7 @@ pub fn SavedRunOffer() -> impl IntoView {
             return;
         };
         navigation.go(Screen::Bulk);
-        bulk_runs::resume_saved(
-            session,
-            bulk,
-            tenant.catalog.get_untracked(),
-            header,
-            records,
-        );
+        bulk_runs::resume_saved(session, bulk, tenant, header, records);
     };
     let running_elsewhere = move || {
         bulk.saved

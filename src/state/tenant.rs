@@ -4,6 +4,8 @@
 //! sign-in), and the [`Catalog`] built from them once per change (a [`Memo`]), so no view
 //! rebuilds it to look up a name. Until the friendly names arrive the catalogue names
 //! SKUs by part number; when they do, it changes, and every screen that reads it with them.
+//! It also keeps how long the tenant's Entra ID took to show accepted writes, so a change
+//! whose answer was unclear is checked for a window sized from what earlier runs saw.
 
 use crate::state::read::TenantRead;
 use crate::transport::session::Session;
@@ -13,6 +15,7 @@ use license_desk_core::graph::model::{CompanySubscription, SubscribedSku};
 use license_desk_core::groups::names::GroupName;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::names::Names;
+use license_desk_core::ops::LagStats;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Provided as context by [`crate::state::workspace::Workspace::provide`].
@@ -31,6 +34,8 @@ pub struct TenantState {
     pub subscriptions: TenantRead<Vec<CompanySubscription>>,
     /// Groups whose name has been asked for (so each is read once).
     names_asked: StoredValue<BTreeSet<GroupId>>,
+    /// How long accepted writes took to show, over every finished run on this tenant.
+    lags_seen: StoredValue<LagStats>,
 }
 
 impl TenantState {
@@ -67,7 +72,18 @@ impl TenantState {
             catalog,
             subscriptions,
             names_asked: StoredValue::new(BTreeSet::new()),
+            lags_seen: StoredValue::new(LagStats::default()),
         }
+    }
+
+    /// The lags earlier runs on this tenant measured, for a new run to start from.
+    pub fn lags_seen(&self) -> LagStats {
+        self.lags_seen.get_value()
+    }
+
+    /// Keeps the lags a finished run measured.
+    pub fn learn_lags(&self, measured: &LagStats) {
+        self.lags_seen.update_value(|seen| seen.absorb(measured));
     }
 
     /// Forgets everything read from the tenant.
@@ -77,6 +93,7 @@ impl TenantState {
         self.unreadable_groups.set(BTreeSet::new());
         self.subscriptions.forget();
         self.names_asked.set_value(BTreeSet::new());
+        self.lags_seen.set_value(LagStats::default());
     }
 
     /// True the first time a group whose name is not known is asked about: the caller

@@ -10,6 +10,10 @@
 //! is three times the 99th percentile of the samples so far, never under
 //! [`CHECK_WINDOW_FLOOR_MS`] and never over the run's cap. With no sample yet, it is the
 //! cap.
+//!
+//! Lag is the tenant's, not the run's: a run may start from the samples of earlier runs
+//! on the same tenant ([`super::Run::with_lags_seen`]), so a single change made after
+//! others is checked in seconds, not for the whole cap.
 
 /// The shortest check window, whatever the samples say.
 pub const CHECK_WINDOW_FLOOR_MS: u64 = 2_000;
@@ -37,6 +41,17 @@ impl LagStats {
         }
         self.counts[bucket] += 1;
         self.total += 1;
+    }
+
+    /// Counts `other`'s samples with these: lags seen by earlier runs on the same tenant.
+    pub fn absorb(&mut self, other: &LagStats) {
+        if self.counts.len() < other.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            *mine += theirs;
+        }
+        self.total += other.total;
     }
 
     pub fn samples(&self) -> u64 {
@@ -74,6 +89,25 @@ impl LagStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absorbed_samples_count_as_if_recorded_here() {
+        let mut earlier = LagStats::default();
+        earlier.record(400);
+        earlier.record(2_000);
+        let mut here = LagStats::default();
+        here.record(100);
+        here.absorb(&earlier);
+        let mut all = LagStats::default();
+        for lag in [100, 400, 2_000] {
+            all.record(lag);
+        }
+        assert_eq!(here, all);
+        assert_eq!(here.samples(), 3);
+        let mut empty = LagStats::default();
+        empty.absorb(&LagStats::default());
+        assert_eq!(empty.check_window_ms(15_000), 15_000);
+    }
 
     #[test]
     fn without_samples_the_window_is_the_cap() {

@@ -199,6 +199,10 @@ pub struct Summary {
     pub throttled_ms: u64,
     pub started_ms: u64,
     pub finished_ms: u64,
+    /// The lags this run measured itself (not those it started with): evidence for the
+    /// check windows of later runs on the same tenant.
+    #[serde(skip)]
+    pub lags_measured: LagStats,
 }
 
 impl Summary {
@@ -262,8 +266,10 @@ pub struct Run {
     dependents: BTreeMap<usize, Vec<usize>>,
     /// The pacer's id of each item's last write.
     write_sends: Vec<Option<SendId>>,
-    /// How long accepted writes took to show.
+    /// How long accepted writes took to show: this run's samples and earlier runs'.
     lags: LagStats,
+    /// This run's own samples.
+    lags_measured: LagStats,
     /// The requests each item waits on: its own, and reads alongside an overdue one.
     awaiting: Vec<Vec<RequestId>>,
     /// Whether each item's last write was answered 429 (its next send is throttling's,
@@ -315,6 +321,7 @@ impl Run {
             seats_held: vec![Vec::new(); items.len()],
             write_sends: vec![None; items.len()],
             lags: LagStats::default(),
+            lags_measured: LagStats::default(),
             awaiting: vec![Vec::new(); items.len()],
             last_write_throttled: vec![false; items.len()],
             held_ms: 0,
@@ -346,6 +353,13 @@ impl Run {
             wake_requested: None,
             totals: Summary::default(),
         }
+    }
+
+    /// Counts the lags earlier runs on the same tenant saw, so the first unclear answer
+    /// is checked for a window sized from evidence rather than the cap.
+    pub fn with_lags_seen(mut self, earlier: &LagStats) -> Self {
+        self.lags.absorb(earlier);
+        self
     }
 
     /// Every item's record, in run order.
@@ -416,6 +430,7 @@ impl Run {
             .saturating_sub(self.held_until.saturating_sub(now_ms));
         summary.started_ms = self.started_ms.unwrap_or(now_ms);
         summary.finished_ms = now_ms;
+        summary.lags_measured = self.lags_measured.clone();
         summary
     }
 
@@ -1084,6 +1099,7 @@ impl Run {
         let findings = self.items[index].take_findings();
         if let Some(lag) = findings.lag_ms {
             self.lags.record(lag);
+            self.lags_measured.record(lag);
         }
         if findings.write_applied == Some(true) {
             self.totals.writes_applied += 1;

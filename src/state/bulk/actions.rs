@@ -11,6 +11,7 @@
 use crate::runs::executor::{Barrier, Countdown, Launch, RunHandle};
 use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, SourceList};
 use crate::state::read::Answer;
+use crate::state::tenant::TenantState;
 use crate::transport::journal_store::{self, JournalStore, RunHeader, RunSpec, SavedRuns};
 use crate::transport::run_lock::{self, Taken};
 use crate::transport::session::Session;
@@ -105,7 +106,7 @@ pub fn start_preview(
 }
 
 /// Starts the previewed run with what the admin ticked.
-pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
+pub fn start_run(session: Session, bulk: BulkState, tenant: TenantState) {
     let Some(result) = bulk.preview.get_untracked() else {
         return;
     };
@@ -129,8 +130,9 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
         operation: result.operation.clone(),
         options: options.clone(),
     };
-    let run = Run::resume(journal, catalog, options);
-    launch(session, bulk, run, spec);
+    let run = Run::resume(journal, tenant.catalog.get_untracked(), options)
+        .with_lags_seen(&tenant.lags_seen());
+    launch(session, bulk, tenant, run, spec);
     crate::browser::focus_when_lost("bulk-progress-title", &[]);
 }
 
@@ -140,7 +142,7 @@ pub fn start_run(session: Session, bulk: BulkState, catalog: Catalog) {
 pub fn resume_saved(
     session: Session,
     bulk: BulkState,
-    catalog: Catalog,
+    tenant: TenantState,
     header: RunHeader,
     records: Vec<JournalRecord>,
 ) {
@@ -165,18 +167,24 @@ pub fn resume_saved(
             bulk.runs_started.set(spec.number);
         }
         bulk.lock.set_value(lock);
-        let run = Run::resume(records, catalog, spec.options.clone());
-        launch_with_header(session, bulk, run, spec, Some(header));
+        let run = Run::resume(
+            records,
+            tenant.catalog.get_untracked(),
+            spec.options.clone(),
+        )
+        .with_lags_seen(&tenant.lags_seen());
+        launch_with_header(session, bulk, tenant, run, spec, Some(header));
     });
 }
 
-fn launch(session: Session, bulk: BulkState, run: Run, spec: RunSpec) {
-    launch_with_header(session, bulk, run, spec, None);
+fn launch(session: Session, bulk: BulkState, tenant: TenantState, run: Run, spec: RunSpec) {
+    launch_with_header(session, bulk, tenant, run, spec, None);
 }
 
 fn launch_with_header(
     session: Session,
     bulk: BulkState,
+    tenant: TenantState,
     run: Run,
     spec: RunSpec,
     saved: Option<RunHeader>,
@@ -228,7 +236,8 @@ fn launch_with_header(
                     }
                 });
             }
-            Effect::Finished(_) => {
+            Effect::Finished(summary) => {
+                tenant.learn_lags(&summary.lags_measured);
                 bulk.phase.set(Phase::Finished);
                 bulk.lock.set_value(None);
                 if let Some(store) = bulk.store.get_value() {

@@ -9,7 +9,8 @@
 //! so instead.
 //!
 //! A single change is the core's [`Options::single_change`]: two sends at most, over
-//! within 40 s. One whose outcome is still unknown then ends "Unknown: check again",
+//! within 40 s, checked after an unclear answer for a window sized from the lags the
+//! tenant's earlier runs measured (the cap, 15 s, before any). One whose outcome is still unknown then ends "Unknown: check again",
 //! and is never sent again on a guess: [`check_again`] reads the user and compares.
 
 use crate::runs::executor::{Launch, RunHandle};
@@ -58,14 +59,19 @@ pub fn start(
         settle_timeout_ms: SETTLE_TIMEOUT_MS,
         ..Options::single_change()
     };
-    let run = Run::new(vec![item], tenant.catalog.get_untracked(), options);
+    // Lags earlier runs saw on this tenant size the check after an unclear answer.
+    let run = Run::new(vec![item], tenant.catalog.get_untracked(), options)
+        .with_lags_seen(&tenant.lags_seen());
     let observer = move |effect: &Effect| match effect {
         Effect::Record(record) => progress(screen, &user, record),
         Effect::ItemFinished(record) => {
             progress(screen, &user, record);
             finished(screen, &user, record);
         }
-        Effect::Finished(_) => finish(session, tenant, screen, &user),
+        Effect::Finished(summary) => {
+            tenant.learn_lags(&summary.lags_measured);
+            finish(session, tenant, screen, &user);
+        }
         _ => {}
     };
     RunHandle::start(session, run, observer, Launch::page_wide());
