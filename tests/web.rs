@@ -689,7 +689,7 @@ fn executor_ready() {
 }
 
 fn hold_a_write(session: Session) -> HeldWrite {
-    use license_desk::runs::executor::{Barrier, Countdown, Launch, RunHandle};
+    use license_desk::runs::executor::{Barrier, Launch, RunHandle};
     use license_desk_core::licensing::catalog::Catalog;
     use license_desk_core::ops::{Effect, Intent, Run, RunItem, Status};
     use std::cell::Cell;
@@ -745,10 +745,7 @@ fn hold_a_write(session: Session) -> HeldWrite {
         session,
         run,
         observer,
-        Launch {
-            countdown: Countdown::OnItsScreen,
-            barrier: Some(barrier),
-        },
+        Launch::on_its_screen_saving_first(barrier),
     );
     HeldWrite {
         handle,

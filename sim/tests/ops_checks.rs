@@ -184,6 +184,25 @@ fn single_change(read: impl Fn() -> Outcome, write: impl Fn() -> Option<Outcome>
     shell
 }
 
+/// A single change whose first write is answered `first` and the second accepted; reads
+/// show the change once the second is answered.
+fn single_change_accepted_the_second_time(first: Outcome) -> Shell {
+    let writes = std::cell::Cell::new(0);
+    single_change(
+        || match writes.get() {
+            2 => ok_user(&user(1, &[EMS], SHOWN_AT)),
+            _ => not_shown(),
+        },
+        || {
+            writes.set(writes.get() + 1);
+            Some(match writes.get() {
+                1 => first.clone(),
+                _ => ok_user(&user(1, &[], SEEDED)),
+            })
+        },
+    )
+}
+
 fn not_shown() -> Outcome {
     ok_user(&user(1, &[], SEEDED))
 }
@@ -204,20 +223,7 @@ fn a_single_change_unclear_twice_is_sent_twice_at_most_and_ends_within_40_second
 
 #[test]
 fn a_single_change_sent_again_after_a_read_shows_it_was_not_applied_can_still_be_done() {
-    let answers = std::cell::Cell::new(0);
-    let shell = single_change(
-        || match answers.get() {
-            2 => ok_user(&user(1, &[EMS], SHOWN_AT)),
-            _ => not_shown(),
-        },
-        || {
-            answers.set(answers.get() + 1);
-            Some(match answers.get() {
-                1 => status_only(504, &[]),
-                _ => ok_user(&user(1, &[], SEEDED)),
-            })
-        },
-    );
+    let shell = single_change_accepted_the_second_time(status_only(504, &[]));
     let record = &shell.journal[&0];
     assert_eq!(record.status, Status::Done);
     assert_eq!(shell.writes_sent(), 2);
@@ -258,20 +264,7 @@ fn a_single_change_whose_check_reads_are_all_throttled_ends_unknown_not_resent()
 
 #[test]
 fn a_single_change_waits_out_a_retry_after_of_minutes_and_the_time_limit_does_not_end_it() {
-    let writes = std::cell::Cell::new(0);
-    let shell = single_change(
-        || match writes.get() {
-            2 => ok_user(&user(1, &[EMS], SHOWN_AT)),
-            _ => not_shown(),
-        },
-        || {
-            writes.set(writes.get() + 1);
-            Some(match writes.get() {
-                1 => status_only(429, &[("Retry-After", "150")]),
-                _ => ok_user(&user(1, &[], SEEDED)),
-            })
-        },
-    );
+    let shell = single_change_accepted_the_second_time(status_only(429, &[("Retry-After", "150")]));
     let record = &shell.journal[&0];
     assert_eq!(record.status, Status::Done, "{:?}", record.note);
     assert_eq!(shell.writes_sent(), 2);

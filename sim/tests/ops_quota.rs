@@ -8,10 +8,9 @@
 
 mod ops_support;
 
-use license_desk_core::ops::{Intent, Options, Run, RunItem, Status};
-use license_desk_sim::fixtures::catalog_of;
+use license_desk_core::ops::Status;
 use license_desk_sim::{SimConfig, Simulator, ThrottleModel};
-use ops_support::{Driver, T0};
+use ops_support::{reprocess_bulk_users, Driver, T0};
 
 const USERS: usize = 1_200;
 const QUOTA: u32 = 240;
@@ -40,18 +39,7 @@ fn reprocess_everyone(setting: Setting) -> (u64, u64) {
         fault_rate: setting.server_fault_rate,
         ..SimConfig::default()
     });
-    sim.build_bulk();
-    let items: Vec<RunItem> = (1..=USERS)
-        .map(|n| RunItem::new(license_desk_sim::bulk::upn(n), Intent::Reprocess))
-        .collect();
-    let catalog = catalog_of(sim.tenant());
-    let options = Options {
-        max_in_flight: 6,
-        settle_timeout_ms: 15_000,
-        keep_trying_when_throttled: true,
-        ..Options::default()
-    };
-    let mut run = Run::new(items, catalog, options);
+    let mut run = reprocess_bulk_users(&mut sim, USERS);
     let mut driver = Driver::new(sim, 5);
     driver.latency_ms = LATENCY_MS;
     driver.jitter_ms = 20;

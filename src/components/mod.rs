@@ -43,6 +43,7 @@ pub mod tenant_licenses;
 pub mod tenant_subscriptions;
 pub mod throttle_notice;
 pub mod token_check;
+pub mod token_field;
 pub mod token_panel;
 pub mod token_refresh;
 pub mod unlicensed_users;

@@ -6,6 +6,7 @@
 //! depends on nothing of the workspace.
 
 use crate::components::token_check::{refusal, TokenCheck};
+use crate::components::token_field::TokenField;
 use leptos::prelude::*;
 use license_desk_core::auth::access_token::AccessToken;
 use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
@@ -105,10 +106,7 @@ pub fn SignIn(
             <p class="hint">"License Desk calls Microsoft Graph from this browser tab with the token you paste. The token stays in memory: it is never stored, logged or put in the address bar."</p>
             <form on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
                 <div class="field">
-                    <label for="access-token">"Access token"</label>
-                    <input id="access-token" type="password" autocomplete="off" spellcheck="false"
-                        prop:value=move || token.get()
-                        on:input=move |ev| token.set(event_target_value(&ev)) />
+                    <TokenField id="access-token" label="Access token" value=token/>
                     <p class="hint">"Get one with " <code>"az account get-access-token --resource-type ms-graph"</code> " or from Graph Explorer's “Access token” tab."</p>
                     <TokenCheck pasted=token cloud=Signal::derive(move || cloud.get())/>
                 </div>

@@ -2,6 +2,7 @@
 //! stays, and the work continues with the new token.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::token_field::TokenField;
 use crate::state::workspace::use_workspace;
 use crate::transport::demo::demo_token;
 use crate::transport::session::use_session;
@@ -27,10 +28,7 @@ pub fn TokenRefresh() -> impl IntoView {
             <p>"Everything on screen, including your pending changes, is kept. Paste a fresh token to continue."</p>
             <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <div class="field">
-                    <label for="fresh-token">"Fresh access token"</label>
-                    <input id="fresh-token" type="password" autocomplete="off"
-                        prop:value=move || token.get()
-                        on:input=move |ev| token.set(event_target_value(&ev)) />
+                    <TokenField id="fresh-token" label="Fresh access token" value=token/>
                 </div>
                 <div class="actions">
                     <button type="submit" class="primary">"Continue"</button>

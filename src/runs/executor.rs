@@ -77,6 +77,15 @@ impl Launch {
             barrier: None,
         }
     }
+
+    /// A run shown on its own screen whose requests wait for `barrier` (its journal
+    /// saved) before they go out.
+    pub fn on_its_screen_saving_first(barrier: Barrier) -> Self {
+        Launch {
+            countdown: Countdown::OnItsScreen,
+            barrier: Some(barrier),
+        }
+    }
 }
 
 /// Whoever shows a workflow: sees every effect after it is carried out.

@@ -15,7 +15,8 @@ use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::ops::rng::Rng;
 use license_desk_core::ops::{
-    Effect, Event, JournalRecord, Outcome, PauseReason, RequestId, Run, Summary, WriteBudget,
+    Effect, Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
+    Summary, WriteBudget,
 };
 use license_desk_sim::{SimOutcome, Simulator};
 use std::cmp::Reverse;
@@ -315,6 +316,26 @@ fn status_only(status: u16) -> RawResponse {
 
 /// `request` as the simulator receives it over v1.0, signed with `token`.
 /// The user id in `/users/{id}/…`.
+/// The shell's bulk run reprocessing bulk users 1 to `users` of `sim` (built first):
+/// six requests in flight, a 15 s settle timeout, throttling waited out.
+pub fn reprocess_bulk_users(sim: &mut Simulator, users: usize) -> Run {
+    sim.build_bulk();
+    let items: Vec<RunItem> = (1..=users)
+        .map(|n| RunItem::new(license_desk_sim::bulk::upn(n), Intent::Reprocess))
+        .collect();
+    let options = Options {
+        max_in_flight: 6,
+        settle_timeout_ms: 15_000,
+        keep_trying_when_throttled: true,
+        ..Options::default()
+    };
+    Run::new(
+        items,
+        license_desk_sim::fixtures::catalog_of(sim.tenant()),
+        options,
+    )
+}
+
 pub fn user_of(path: &str) -> String {
     path.trim_start_matches('/')
         .split(['/', '?'])

@@ -8,7 +8,7 @@
 //! refreshes the figures a few times a second so ten thousand records cost no more to
 //! show than ten.
 
-use crate::runs::executor::{Barrier, Countdown, Launch, RunHandle};
+use crate::runs::executor::{Barrier, Launch, RunHandle};
 use crate::state::bulk::{BulkState, Phase, PreviewResult, Progress, SourceList};
 use crate::state::read::Answer;
 use crate::state::tenant::TenantState;
@@ -257,10 +257,7 @@ fn launch_with_header(
             session,
             run,
             observer,
-            Launch {
-                countdown: Countdown::OnItsScreen,
-                barrier: Some(barrier),
-            },
+            Launch::on_its_screen_saving_first(barrier),
         );
         bulk.handle.set_value(Some(handle));
         refresh_while_running(bulk);
