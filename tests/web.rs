@@ -775,7 +775,8 @@ struct DemoWithHeldWrite {
     run: HeldWrite,
 }
 
-async fn demo_with_a_held_write() -> DemoWithHeldWrite {
+/// A workspace signed in to a fresh demo tenant, with the executor ready.
+fn signed_in_demo() -> (Owner, Session, Workspace, Rc<RefCell<Simulator>>) {
     executor_ready();
     let owner = Owner::new();
     owner.set();
@@ -783,6 +784,35 @@ async fn demo_with_a_held_write() -> DemoWithHeldWrite {
     let workspace = Workspace::new(session);
     let tenant = demo_here();
     workspace.start_demo(session);
+    (owner, session, workspace, tenant)
+}
+
+/// Signs `workspace` in to another tenant than the demo's.
+fn sign_in_to_another_tenant(workspace: Workspace, session: Session) {
+    use license_desk::transport::session::Connection;
+    use license_desk_core::auth::access_token::AccessToken;
+    use license_desk_core::auth::token;
+    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
+
+    let mut claims = license_desk_sim::demo_claims(
+        "admin@fabrikam.example",
+        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All"],
+        license_desk::browser::now_seconds(),
+        3600,
+    );
+    claims.tid = Some("22222222-2222-4222-8222-222222222222".into());
+    workspace.sign_in(
+        session,
+        Connection {
+            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
+            demo: true,
+        },
+        AccessToken::from_pasted(&token::mint(&claims)).unwrap(),
+    );
+}
+
+async fn demo_with_a_held_write() -> DemoWithHeldWrite {
+    let (owner, session, workspace, tenant) = signed_in_demo();
     let run = hold_a_write(session);
     until(|| run.held.get(), "the write to wait for its journal").await;
     DemoWithHeldWrite {
@@ -798,11 +828,6 @@ async fn demo_with_a_held_write() -> DemoWithHeldWrite {
 /// never goes out, neither to the old tenant nor with the new tenant's token.
 #[wasm_bindgen_test]
 async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_tenant() {
-    use license_desk::transport::session::Connection;
-    use license_desk_core::auth::access_token::AccessToken;
-    use license_desk_core::auth::token;
-    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
-
     let DemoWithHeldWrite {
         _owner,
         session,
@@ -812,22 +837,7 @@ async fn a_write_held_for_the_journal_does_not_go_out_after_a_switch_to_another_
     } = demo_with_a_held_write().await;
     assert_eq!(writes_received(&tenant), 0);
 
-    let mut claims = license_desk_sim::demo_claims(
-        "admin@fabrikam.example",
-        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All"],
-        license_desk::browser::now_seconds(),
-        3600,
-    );
-    claims.tid = Some("22222222-2222-4222-8222-222222222222".into());
-    let other = AccessToken::from_pasted(&token::mint(&claims)).unwrap();
-    workspace.sign_in(
-        session,
-        Connection {
-            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
-            demo: true,
-        },
-        other,
-    );
+    sign_in_to_another_tenant(workspace, session);
     assert!(run.handle.is_stale());
     run.open.set(true);
     settle(1_500).await;
@@ -1031,20 +1041,10 @@ async fn the_preview_stays_open_until_the_changes_or_their_request_change() {
 /// without it.
 #[wasm_bindgen_test]
 async fn a_change_keeps_the_tenants_lag_for_the_next_and_another_tenant_starts_without_it() {
-    use license_desk::transport::session::Connection;
-    use license_desk_core::auth::access_token::AccessToken;
-    use license_desk_core::auth::token;
     use license_desk_core::graph::ids::UserId;
-    use license_desk_core::graph::request::{ApiVersion, Cloud, GraphEndpoint};
     use license_desk_core::ops::Intent;
 
-    executor_ready();
-    let owner = Owner::new();
-    owner.set();
-    let session = Session::new();
-    let workspace = Workspace::new(session);
-    let _demo = demo_here();
-    workspace.start_demo(session);
+    let (_owner, session, workspace, _demo) = signed_in_demo();
     assert_eq!(workspace.tenant.lags_seen().samples(), 0);
     license_desk::state::user::actions::start(
         session,
@@ -1059,22 +1059,7 @@ async fn a_change_keeps_the_tenants_lag_for_the_next_and_another_tenant_starts_w
         "the change's lag to be kept",
     )
     .await;
-
-    let mut claims = license_desk_sim::demo_claims(
-        "admin@fabrikam.example",
-        &["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All"],
-        license_desk::browser::now_seconds(),
-        3600,
-    );
-    claims.tid = Some("22222222-2222-4222-8222-222222222222".into());
-    workspace.sign_in(
-        session,
-        Connection {
-            endpoint: GraphEndpoint::for_cloud(Cloud::Global, ApiVersion::V1),
-            demo: true,
-        },
-        AccessToken::from_pasted(&token::mint(&claims)).unwrap(),
-    );
+    sign_in_to_another_tenant(workspace, session);
     assert_eq!(
         workspace.tenant.lags_seen().samples(),
         0,
