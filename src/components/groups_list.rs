@@ -10,6 +10,7 @@ use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
+use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::AssignedLicense;
 use license_desk_core::groups::list::{group_label, GroupRow};
 use license_desk_core::licensing::catalog::Catalog;
@@ -30,31 +31,61 @@ pub fn license_text(license: &AssignedLicense, catalog: &Catalog) -> String {
     format!("{name} ({} off)", off.join(", "))
 }
 
-fn group_row(row: GroupRow, catalog: Memo<Catalog>) -> impl IntoView {
-    let name = group_label(&row.group);
-    let screen = Screen::Group(row.group.id.clone());
-    let assigned = row.group.assigned_licenses.clone();
+/// One group's row. It is keyed by the group's id and follows the list's fresh reads in
+/// place: a re-read that clears a group's errors changes its badge and state, never the
+/// link under the admin's pointer.
+fn group_row(
+    id: GroupId,
+    rows: Memo<Option<Vec<GroupRow>>>,
+    catalog: Memo<Catalog>,
+) -> impl IntoView {
+    let screen = Screen::Group(id.clone());
+    let row = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .flatten()
+                .find(|row| row.group.id == id)
+                .cloned()
+        })
+    });
+    let name = move || {
+        row.with(|row| {
+            row.as_ref()
+                .map(|row| group_label(&row.group))
+                .unwrap_or_default()
+        })
+    };
+    let has_errors = move || row.with(|row| row.as_ref().is_some_and(|row| row.has_errors));
     // Read as the catalogue changes: the friendly names may arrive after the row.
     let licenses = move || {
-        let licenses: Vec<String> =
-            catalog.with(|catalog| assigned.iter().map(|l| license_text(l, catalog)).collect());
+        let licenses: Vec<String> = row.with(|row| {
+            catalog.with(|catalog| {
+                row.iter()
+                    .flat_map(|row| &row.group.assigned_licenses)
+                    .map(|l| license_text(l, catalog))
+                    .collect()
+            })
+        });
         if licenses.is_empty() {
             "Licenses: none shown".to_string()
         } else {
             format!("Licenses: {}", licenses.join("; "))
         }
     };
-    let state = processing_state(
-        row.group
-            .license_processing_state
-            .as_ref()
-            .map(|p| &p.state),
-    );
+    let state = move || {
+        row.with(|row| {
+            processing_state(
+                row.as_ref()
+                    .and_then(|row| row.group.license_processing_state.as_ref())
+                    .map(|p| &p.state),
+            )
+        })
+    };
     view! {
         <li class="group-row">
             <div class="group-row-head">
                 <ScreenLink screen=screen class="group-name">{name}</ScreenLink>
-                {row.has_errors.then(|| view! { <span class="badge badge-bad">"Members with license errors"</span> })}
+                {move || has_errors().then(|| view! { <span class="badge badge-bad">"Members with license errors"</span> })}
             </div>
             <p class="part">{licenses}</p>
             <p class="part">{state}</p>
@@ -110,8 +141,8 @@ pub fn GroupsList() -> impl IntoView {
                 })}
                 {move || summary().map(|text| view! { <p role="status">{text}</p> })}
                 <ul class="group-list">
-                    <For each=move || rows.get().unwrap_or_default() key=|row| row.clone() let:row>
-                        {group_row(row, tenant.catalog)}
+                    <For each=move || rows.get().unwrap_or_default() key=|row| row.group.id.clone() let:row>
+                        {group_row(row.group.id, rows, tenant.catalog)}
                     </For>
                 </ul>
             </Transition>

@@ -27,6 +27,9 @@ async function openGroups(page) {
   await expect(page.getByRole("heading", { name: "Groups", level: 2 })).toBeVisible();
   await expect(page).toHaveURL(/view=groups/);
   await expect(groupsCard(page).getByRole("status").first()).toContainText("groups assign licenses");
+  // The screen reads the groups afresh each time it opens; "Refresh groups" is back once
+  // that read is in.
+  await expect(groupsCard(page).getByRole("button", { name: "Refresh groups" })).toBeEnabled();
 }
 
 async function openGroup(page, name) {
