@@ -12,7 +12,7 @@ use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::plan::Change;
-use license_desk_core::ops::{Duty, Outcome, Signal, Workflow};
+use license_desk_core::ops::{Duty, Outcome, Outgoing, Signal, Workflow};
 
 /// 2027-01-15T08:00:00Z in Unix milliseconds: every test's "now".
 pub const NOW: u64 = 1_800_000_000_000;
@@ -189,12 +189,12 @@ where
         };
         for effect in workflow.step(now_ms, event) {
             match W::duty(&effect) {
-                Duty::Send { id, request } => {
+                Duty::Send(Outgoing { id, request }) => {
                     let outcome = match sim.handle(&sim_request(request, token), now_ms) {
                         SimOutcome::Respond(response) => Outcome::Answered(response),
                         SimOutcome::Drop => Outcome::Dropped,
                     };
-                    signals.push_back(Signal::Response { id, outcome });
+                    signals.push_back(Signal::Response { id: *id, outcome });
                 }
                 Duty::WakeAt(at) => wake = Some(at),
                 _ => {}

@@ -98,7 +98,7 @@ fn writes(effects: &[group_change::Effect]) -> usize {
     effects
         .iter()
         .filter(|effect| {
-            matches!(effect, group_change::Effect::Send { request, .. } if request.method.is_write())
+            matches!(effect, group_change::Effect::Send(sent) if sent.request.method.is_write())
         })
         .count()
 }

@@ -11,7 +11,7 @@ use license_desk_core::groups::change::{
 };
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::licensing::plan::Warning;
-use license_desk_core::ops::{Outcome, RequestId, Signal};
+use license_desk_core::ops::{Outcome, Outgoing, RequestId, Signal};
 use license_desk_sim::fixtures::{add_sku, catalog_of, fresh_token, g, set_plan, NOW, ORIGIN};
 use license_desk_sim::seed::*;
 use license_desk_sim::{SimConfig, SimOutcome, Simulator};
@@ -89,7 +89,7 @@ impl Driver {
     fn step(&mut self, run: &mut GroupChangeRun, event: Event) {
         for effect in run.step(self.now, event) {
             match effect {
-                Effect::Send { id, request } => self.send(id, &request),
+                Effect::Send(Outgoing { id, request }) => self.send(id, &request),
                 Effect::WakeAt(at) => self.timer = Some(at),
                 Effect::Record(record) => self.phases.push(record.phase),
                 Effect::NeedsAcknowledgement(warnings) => self.needs_ack.push(warnings),

@@ -1,8 +1,11 @@
 //! "Add license": pick a SKU the tenant owns and choose its service plans. Plans that
-//! are off for the user today start off in the new SKU too (carried over by name), so
-//! adding a license never switches a plan on by accident; every other plan starts on.
+//! are off today start off in the new SKU too (carried over by name), so adding a license
+//! never switches a plan on by accident; every other plan starts on.
+//!
+//! [`AddLicense`] is the one form, for a user and for a group alike; [`AddLicenseForm`] is
+//! the user screen's.
 
-use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail};
+use crate::components::license_choice::{queue_chosen, sku_options, LicenseChoice, OptionDetail};
 use crate::state::tenant::use_tenant;
 use crate::state::user::use_user_screen;
 use leptos::prelude::*;
@@ -11,19 +14,56 @@ use license_desk_core::licensing::plan::Change;
 use std::collections::BTreeSet;
 
 #[component]
-pub fn AddLicenseForm() -> impl IntoView {
-    let tenant = use_tenant();
-    let screen = use_user_screen();
+pub fn AddLicense(
+    /// "Add license", or what it is added to.
+    summary: &'static str,
+    /// The picker's id.
+    id: &'static str,
+    /// The pending changes' heading, where focus goes once the license is queued.
+    pending_heading: &'static str,
+    #[prop(into)] options: Signal<Vec<(SkuId, String)>>,
+    /// The plans of a license that start off (those off today stay off). Tracked.
+    carried_for: Callback<SkuId, BTreeSet<PlanId>>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    /// Something the admin must know about the chosen license.
+    #[prop(optional, into)]
+    note: Option<Callback<SkuId, Option<String>>>,
+    /// Queues the change.
+    queue: Callback<Change>,
+) -> impl IntoView {
     // `None` until the admin picks a license.
     let chosen = RwSignal::new(None::<SkuId>);
     let off = RwSignal::new(BTreeSet::<PlanId>::new());
-    // The safe default for the chosen SKU: what is off for the user today stays off.
     let carried = Signal::derive(move || {
         chosen
             .get()
-            .map(|sku| screen.carried_over(&tenant.catalog.read(), None, &sku))
+            .map(|sku| carried_for.run(sku))
             .unwrap_or_default()
     });
+    let add = move |_| {
+        queue_chosen(chosen, off, pending_heading, |sku, disabled_plans| {
+            queue.run(Change::Add {
+                sku,
+                disabled_plans,
+            })
+        })
+    };
+    view! {
+        <details class="add-license">
+            <summary>{summary}</summary>
+            <LicenseChoice id=id.to_string() label="License to add" chosen=chosen
+                options=options disabled=disabled off=off carried=carried note=note/>
+            <button class="secondary" disabled=move || chosen.with(Option::is_none) || disabled.get() on:click=add>"Add to pending changes"</button>
+        </details>
+    }
+}
+
+#[component]
+pub fn AddLicenseForm() -> impl IntoView {
+    let tenant = use_tenant();
+    let screen = use_user_screen();
+    let carried_for =
+        Callback::new(move |sku: SkuId| screen.carried_over(&tenant.catalog.read(), None, &sku));
     let options = Signal::derive(move || {
         sku_options(
             &tenant.catalog.read(),
@@ -37,24 +77,9 @@ pub fn AddLicenseForm() -> impl IntoView {
             s.applies_to.plain()
         ))
     });
-    let add = move || {
-        let Some(sku) = chosen.get() else {
-            return;
-        };
-        screen.push_change(Change::Add {
-            sku,
-            disabled_plans: off.get().into_iter().collect(),
-        });
-        chosen.set(None);
-        // The button just pressed is disabled now: focus goes where the change went.
-        crate::browser::focus_when_lost("pending-title", &[]);
-    };
     view! {
-        <details class="add-license">
-            <summary>"Add license"</summary>
-            <LicenseChoice id="add-sku".to_string() label="License to add" chosen=chosen
-                options=options off=off carried=carried note=not_for_users/>
-            <button class="secondary" disabled=move || chosen.with(Option::is_none) on:click=move |_| add()>"Add to pending changes"</button>
-        </details>
+        <AddLicense summary="Add license" id="add-sku" pending_heading="pending-title"
+            options=options carried_for=carried_for note=not_for_users
+            queue=Callback::new(move |change| screen.pending.push(change))/>
     }
 }

@@ -9,7 +9,7 @@ use crate::components::warning_checklist::WarningChecklist;
 use crate::format::{count, number};
 use crate::state::bulk::{BulkState, PreviewResult};
 use leptos::prelude::*;
-use license_desk_core::bulk::preview::{self, Preview};
+use license_desk_core::bulk::preview::{self, Preview, WarningGroup};
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::licensing::plan::Warning;
@@ -44,6 +44,21 @@ pub fn blocked_reason(bulk: BulkState, preview: &Preview) -> Option<String> {
     None
 }
 
+/// What the dry run said of `warning`: `part` of its group (its words, its users).
+fn of_warning<T: Default>(
+    groups: StoredValue<Vec<WarningGroup>>,
+    warning: &Warning,
+    part: impl Fn(&WarningGroup) -> T,
+) -> T {
+    groups.with_value(|groups| {
+        groups
+            .iter()
+            .find(|group| &group.warning == warning)
+            .map(part)
+            .unwrap_or_default()
+    })
+}
+
 #[component]
 pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoView {
     let bulk = expect_context::<BulkState>();
@@ -71,24 +86,10 @@ pub fn BulkPreview(result: Arc<PreviewResult>, catalog: Catalog) -> impl IntoVie
     let missing = preview.missing_usage_location.clone();
     // The words and users of each warning, as the dry run grouped them.
     let groups = StoredValue::new(preview.warnings.clone());
-    let describe = Callback::new(move |warning: Warning| {
-        groups.with_value(|groups| {
-            groups
-                .iter()
-                .find(|group| group.warning == warning)
-                .map(|group| group.text.clone())
-                .unwrap_or_default()
-        })
-    });
-    let affected = Callback::new(move |warning: Warning| {
-        groups.with_value(|groups| {
-            groups
-                .iter()
-                .find(|group| group.warning == warning)
-                .map(|group| group.users.clone())
-                .unwrap_or_default()
-        })
-    });
+    let describe =
+        Callback::new(move |warning| of_warning(groups, &warning, |group| group.text.clone()));
+    let affected =
+        Callback::new(move |warning| of_warning(groups, &warning, |group| group.users.clone()));
     let missing_count = missing.len();
     view! {
         <section class="card bulk-preview" aria-labelledby="bulk-preview-title">

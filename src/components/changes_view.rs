@@ -122,7 +122,7 @@ pub fn ChangesView() -> impl IntoView {
                         <button class="secondary" on:click=move |_| crate::browser::download(&json_file, "application/json", &json)>"Export JSON"</button>
                         <button class="secondary" on:click=move |_| crate::browser::download(&csv_file, "text/csv", &csv)>"Export CSV"</button>
                         {undo.map(|changes| view! {
-                            <button class="secondary" on:click=move |_| screen.set_pending(changes.clone())>"Undo"</button>
+                            <button class="secondary" on:click=move |_| screen.pending.set(changes.clone())>"Undo"</button>
                         })}
                     </div>
                     <details>

@@ -6,7 +6,8 @@
 //! keeps the plan); the run reads both again and plans once more before it sends, with
 //! only the ticked warnings.
 
-use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail};
+use crate::components::add_license_form::AddLicense;
+use crate::components::license_choice::{sku_options, OptionDetail};
 use crate::components::not_allowed::NotAllowed;
 use crate::components::pending_changes_panel::{described, PendingChangesPanel};
 use crate::state::groups::use_groups;
@@ -14,24 +15,18 @@ use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
-use license_desk_core::graph::ids::{PlanId, SkuId};
+use license_desk_core::graph::ids::SkuId;
 use license_desk_core::graph::request;
 use license_desk_core::groups::list::carried_over_for_group;
-use license_desk_core::licensing::plan::{Change, Warning};
+use license_desk_core::licensing::plan::Warning;
 use license_desk_core::wording::pending::Subject;
-use std::collections::BTreeSet;
 
 #[component]
 fn AddGroupLicense() -> impl IntoView {
     let tenant = use_tenant();
     let state = use_groups();
     let session = use_session();
-    let chosen = RwSignal::new(None::<SkuId>);
-    let off = RwSignal::new(BTreeSet::<PlanId>::new());
-    let carried = Signal::derive(move || {
-        let Some(sku) = chosen.get() else {
-            return BTreeSet::new();
-        };
+    let carried_for = Callback::new(move |sku: SkuId| {
         state
             .page
             .with_ready(|page| {
@@ -41,7 +36,6 @@ fn AddGroupLicense() -> impl IntoView {
             .into_iter()
             .collect()
     });
-    let can_change = move || session.may_attempt(Action::AssignGroupLicense) && !state.is_busy();
     let options = Signal::derive(move || {
         let has: Vec<SkuId> = state
             .page
@@ -57,25 +51,12 @@ fn AddGroupLicense() -> impl IntoView {
             !has.contains(&s.sku_id)
         })
     });
-    let add = move || {
-        let Some(sku) = chosen.get() else {
-            return;
-        };
-        state.push_change(Change::Add {
-            sku,
-            disabled_plans: off.get().into_iter().collect(),
-        });
-        chosen.set(None);
-        crate::browser::focus_when_lost("group-pending-title", &[]);
-    };
+    let cannot_change =
+        Signal::derive(move || !session.may_attempt(Action::AssignGroupLicense) || state.is_busy());
     view! {
-        <details class="add-license">
-            <summary>"Add license to the group"</summary>
-            <LicenseChoice id="group-add-sku".to_string() label="License to add" chosen=chosen
-                options=options disabled=Signal::derive(move || !can_change())
-                off=off carried=carried/>
-            <button class="secondary" disabled=move || chosen.with(Option::is_none) || !can_change() on:click=move |_| add()>"Add to pending changes"</button>
-        </details>
+        <AddLicense summary="Add license to the group" id="group-add-sku"
+            pending_heading="group-pending-title" options=options carried_for=carried_for
+            disabled=cannot_change queue=Callback::new(move |change| state.pending.push(change))/>
     }
 }
 
@@ -86,24 +67,8 @@ pub fn GroupChangeForm() -> impl IntoView {
     let state = use_groups();
     let catalog = tenant.catalog;
     let allowed = move || session.may_attempt(Action::AssignGroupLicense);
-    let (changes, refusals) = described(
-        catalog,
-        move || state.pending_changes(),
-        move || {
-            state
-                .planned
-                .with(|p| p.as_ref().map(|p| p.refusals.clone()).unwrap_or_default())
-        },
-    );
-    let request = Signal::derive(move || {
-        let group = state.open_group()?;
-        state.planned.with(|p| {
-            p.as_ref()?
-                .body
-                .as_ref()
-                .map(|body| request::group_assign_license(&group, body))
-        })
-    });
+    let (changes, refusals) = described(catalog, state.pending);
+    let request = Signal::derive(move || state.pending.request(request::group_assign_license));
     view! {
         <Show when=move || state.group().is_some()>
             <section class="card group-change" aria-labelledby="group-change-title">
@@ -117,12 +82,12 @@ pub fn GroupChangeForm() -> impl IntoView {
                     changes=changes
                     refusals=refusals
                     request=request
-                    checklist=state.checklist
+                    checklist=state.pending.checklist
                     describe=move |warning: Warning| catalog.with(|c| warning.describe(c))
                     busy=Signal::derive(move || state.is_busy())
                     allowed=Signal::derive(allowed)
                     not_allowed_note="group-change-not-allowed"
-                    on_discard=move |()| state.set_pending(Vec::new())
+                    on_discard=move |()| state.pending.set(Vec::new())
                     on_apply=move |()| crate::state::groups::actions::apply(session, tenant, state)>
                     <p class="hint">"Graph answers 202 Accepted and applies the change to the members in the background; License Desk follows the group's processing state until it completes."</p>
                 </PendingChangesPanel>

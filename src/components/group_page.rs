@@ -10,12 +10,11 @@ use crate::components::not_allowed::NotAllowed;
 use crate::components::plan_switch::PlanSwitch;
 use crate::components::screen_link::ScreenLink;
 use crate::state::groups::use_groups;
-use crate::state::groups::GroupsState;
 use crate::state::tenant::use_tenant;
 use crate::transport::session::use_session;
 use leptos::prelude::*;
 use license_desk_core::auth::token::Action;
-use license_desk_core::graph::ids::{PlanId, SkuId};
+use license_desk_core::graph::ids::SkuId;
 use license_desk_core::graph::model::{AssignedLicense, Group};
 use license_desk_core::groups::change::{group_licenses, member_counts, plan_group};
 use license_desk_core::groups::list::carried_over_for_group;
@@ -23,27 +22,6 @@ use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::route::Screen;
 use license_desk_core::wording::groups::processing_state;
-
-/// Turns `plan` of `sku` on or off: an earlier switch of the same plan is replaced, and
-/// a switch back to how the group is now leaves nothing pending for it.
-fn switch_plan(state: GroupsState, group: &Group, sku: &SkuId, plan: &PlanId, enabled: bool) {
-    let mut changes = state.pending_changes();
-    changes
-        .retain(|c| !matches!(c, Change::SetPlan { sku: s, plan: p, .. } if s == sku && p == plan));
-    let on_now = group
-        .assigned_licenses
-        .iter()
-        .find(|l| &l.sku_id == sku)
-        .is_some_and(|l| !l.disabled_plans.contains(plan));
-    if on_now != enabled {
-        changes.push(Change::SetPlan {
-            sku: sku.clone(),
-            plan: plan.clone(),
-            enabled,
-        });
-    }
-    state.set_pending(changes);
-}
 
 fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> impl IntoView {
     let state = use_groups();
@@ -56,7 +34,7 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
     let intended = {
         let group = group.clone();
         Memo::new(move |_| {
-            let changes = state.pending_changes();
+            let changes = state.pending.changes();
             plan_group(&group, &[], &tenant.catalog.read(), &changes).intended
         })
     };
@@ -72,10 +50,10 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
         let plan = info.service_plan_id.clone();
         let plan_name = catalog.plan_name(&plan);
         let on_now = !license.disabled_plans.contains(&plan);
-        let (sku_a, plan_a, group_a) = (sku.clone(), plan.clone(), group.clone());
+        let (sku_a, plan_a) = (sku.clone(), plan.clone());
         let (sku_b, plan_b) = (sku.clone(), plan.clone());
         let on_after = Signal::derive(move || intended.with(|i| i.get(&sku_b).is_some_and(|off| !off.contains(&plan_b))));
-        let switch = Callback::new(move |on: bool| switch_plan(state, &group_a, &sku_a, &plan_a, on));
+        let switch = Callback::new(move |on: bool| state.pending.switch_plan(&sku_a, &plan_a, on, on_now));
         view! {
             <li>
                 <PlanSwitch label=plan_name.clone() name=plan_name on_now=Some(on_now) on_after=on_after
@@ -108,7 +86,7 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
             </details>
             <div class="actions">
                 <button class="secondary" aria-label=remove_label disabled=move || !can_change() || removing.get()
-                    on:click=move |_| state.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
+                    on:click=move |_| state.pending.push(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
                 <label for=replace_id.clone()>"Replace with"</label>
                 <select id=replace_id disabled=move || !can_change() || removing.get()
                     on:change=move |ev| {
@@ -119,10 +97,10 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
                         let to = SkuId::new(&value);
                         let catalog = tenant.catalog.get_untracked();
                         let off = carried_over_for_group(&replace_group, &catalog, Some(&replace_from), &to);
-                        let mut changes = state.pending_changes();
+                        let mut changes = state.pending.changes();
                         changes.push(Change::Remove { sku: replace_from.clone() });
                         changes.push(Change::Add { sku: to, disabled_plans: off });
-                        state.set_pending(changes);
+                        state.pending.set(changes);
                     }>
                     <option value="">"Choose a license…"</option>
                     {others.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}

@@ -100,11 +100,7 @@ pub fn GroupsList() -> impl IntoView {
     let state = use_groups();
     let allowed = move || session.may_attempt(Action::ReadGroups);
     // Read afresh each time the screen opens: processing states and errors move.
-    Effect::new(move |_| {
-        if allowed() {
-            untrack(|| state.list.load());
-        }
-    });
+    session.read_when_allowed(Action::ReadGroups, move || state.list.load());
     let rows = Memo::new(move |_| state.list.ready());
     let summary = move || {
         rows.with(|rows| {

@@ -64,6 +64,23 @@ pub fn sku_options(
         .collect()
 }
 
+/// Queues the chosen license with the plans chosen off (`queue` builds the change), then
+/// clears the choice. Focus goes to `pending_heading`, where the change went: the button
+/// just pressed is disabled now.
+pub fn queue_chosen(
+    chosen: RwSignal<Option<SkuId>>,
+    off: RwSignal<BTreeSet<PlanId>>,
+    pending_heading: &'static str,
+    queue: impl FnOnce(SkuId, Vec<PlanId>),
+) {
+    let Some(sku) = chosen.get_untracked() else {
+        return;
+    };
+    queue(sku, off.get_untracked().into_iter().collect());
+    chosen.set(None);
+    crate::browser::focus_when_lost(pending_heading, &[]);
+}
+
 #[component]
 pub fn SkuPicker(
     id: String,
@@ -109,7 +126,7 @@ pub fn LicenseChoice(
     #[prop(into)]
     carried: Signal<BTreeSet<PlanId>>,
     /// Something the admin must know about the chosen license (it doesn't apply to users).
-    #[prop(optional, into)]
+    #[prop(default = None)]
     note: Option<Callback<SkuId, Option<String>>>,
 ) -> impl IntoView {
     let tenant = use_tenant();

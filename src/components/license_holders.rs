@@ -116,7 +116,6 @@ pub fn LicenseHolders(
             })
         }
     };
-    let allowed = move || session.may_attempt(Action::ReadUsers);
     // Each page read names the groups its holders inherit the license from.
     let list = {
         let sku = sku.clone();
@@ -128,11 +127,11 @@ pub fn LicenseHolders(
         )
     };
 
-    // Reads the first page once the token allows it (at once, or after "Try anyway").
+    // Reads the first page.
     {
         let sku = sku.clone();
-        Effect::new(move |_| {
-            if allowed() && list.pages.with_untracked(Option::is_none) {
+        session.read_when_allowed(Action::ReadUsers, move || {
+            if list.pages.with(Option::is_none) {
                 list.start(session, request::sku_holders(&sku, PAGE_SIZE));
             }
         });

@@ -20,27 +20,15 @@ pub fn PendingChanges() -> impl IntoView {
     let tenant = use_tenant();
     let screen = use_user_screen();
     let catalog = tenant.catalog;
-    let (changes, refusals) = described(
-        catalog,
-        move || screen.pending_changes(),
-        move || {
-            screen
-                .planned
-                .with(|p| p.as_ref().map(|p| p.refusals.clone()).unwrap_or_default())
-        },
-    );
+    let (changes, refusals) = described(catalog, screen.pending);
     let request = Signal::derive(move || {
-        let user = screen.open.get()?;
-        screen.planned.with(|p| {
-            p.as_ref()?
-                .body
-                .as_ref()
-                .map(|body| request::assign_license(user.as_str(), body))
-        })
+        screen
+            .pending
+            .request(|user, body| request::assign_license(user.as_str(), body))
     });
     let predicted = Memo::new(move |_| {
         let user = screen.user()?;
-        screen.planned.with(|p| {
+        screen.pending.planned.with(|p| {
             p.as_ref().map(|planned| {
                 catalog.with(|catalog| {
                     let after = planned.predict(&user, catalog, "(after)");
@@ -63,8 +51,8 @@ pub fn PendingChanges() -> impl IntoView {
             tenant,
             screen,
             user,
-            Intent::Change(screen.pending_changes()),
-            screen.checklist.with_untracked(|c| c.acknowledged()),
+            Intent::Change(screen.pending.changes()),
+            screen.pending.acknowledged(),
         );
     };
     view! {
@@ -74,11 +62,11 @@ pub fn PendingChanges() -> impl IntoView {
             changes=changes
             refusals=refusals
             request=request
-            checklist=screen.checklist
+            checklist=screen.pending.checklist
             describe=move |warning: license_desk_core::licensing::plan::Warning| catalog.with(|c| warning.describe(c))
             busy=Signal::derive(move || screen.is_busy())
             allowed=Signal::derive(move || session.may_attempt(Action::Assign))
-            on_discard=move |()| screen.set_pending(Vec::new())
+            on_discard=move |()| screen.pending.set(Vec::new())
             on_apply=apply>
             <h3>"Predicted changes"</h3>
             {move || predicted.get().map(|entries| view! { <DiffList entries=entries/> })}

@@ -5,22 +5,22 @@
 
 use crate::components::request_preview::RequestPreview;
 use crate::components::warning_checklist::WarningChecklist;
+use crate::state::pending::{PendingChanges, Target};
 use leptos::prelude::*;
 use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::checklist::Checklist;
-use license_desk_core::licensing::plan::{Change, Refusal, Warning};
+use license_desk_core::licensing::plan::Warning;
 use license_desk_core::wording::describe_change;
 use license_desk_core::wording::pending::{Subject, DISCARD_WHILE_BUSY};
 
-/// The panel's words for a screen's pending changes and what its plan refuses.
-pub fn described(
+/// The panel's words for a screen's pending changes and what their plan refuses.
+pub fn described<Id: Target>(
     catalog: Memo<Catalog>,
-    changes: impl Fn() -> Vec<Change> + Send + Sync + 'static,
-    refusals: impl Fn() -> Vec<Refusal> + Send + Sync + 'static,
+    pending: PendingChanges<Id>,
 ) -> (Signal<Vec<String>>, Signal<Vec<String>>) {
     let changes = Signal::derive(move || {
-        let changes = changes();
+        let changes = pending.changes();
         catalog.with(|c| {
             changes
                 .iter()
@@ -29,7 +29,7 @@ pub fn described(
         })
     });
     let refusals = Signal::derive(move || {
-        let refusals = refusals();
+        let refusals = pending.refusals();
         catalog.with(|c| refusals.iter().map(|refusal| refusal.describe(c)).collect())
     });
     (changes, refusals)

@@ -51,6 +51,13 @@ fn name_or_id(
     }
 }
 
+/// The id chosen in a picker, which goes back to "Choose…"; `None` when none was.
+fn take_chosen(chosen: RwSignal<String>) -> Option<String> {
+    let id = chosen.get_untracked();
+    chosen.set(String::new());
+    (!id.is_empty()).then_some(id)
+}
+
 #[component]
 pub fn ReclaimExclusions() -> impl IntoView {
     let reclaim = use_reclaim();
@@ -96,24 +103,18 @@ pub fn ReclaimExclusions() -> impl IntoView {
         skus
     };
     let exclude_group = move |_| {
-        let id = chosen_group.get_untracked();
-        if id.is_empty() {
-            return;
+        if let Some(id) = take_chosen(chosen_group) {
+            let group = GroupId::new(&id);
+            let name = tenant.catalog.with_untracked(|c| c.group_name(&group));
+            actions::exclude_group(reclaim, group, &name);
         }
-        let group = GroupId::new(&id);
-        let name = tenant.catalog.with_untracked(|c| c.group_name(&group));
-        actions::exclude_group(reclaim, group, &name);
-        chosen_group.set(String::new());
     };
     let exclude_sku = move |_| {
-        let id = chosen_sku.get_untracked();
-        if id.is_empty() {
-            return;
+        if let Some(id) = take_chosen(chosen_sku) {
+            let sku = SkuId::new(&id);
+            let name = tenant.catalog.with_untracked(|c| c.sku_name(&sku));
+            actions::exclude_sku(reclaim, sku, &name);
         }
-        let sku = SkuId::new(&id);
-        let name = tenant.catalog.with_untracked(|c| c.sku_name(&sku));
-        actions::exclude_sku(reclaim, sku, &name);
-        chosen_sku.set(String::new());
     };
     let not_read = move || {
         reclaim

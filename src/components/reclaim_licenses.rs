@@ -29,12 +29,9 @@ pub fn ReclaimLicenses() -> impl IntoView {
     let reclaim = use_reclaim();
     let tenant = use_tenant();
     let session = use_session();
-    let allowed = move || session.may_attempt(Action::ReadUsers);
-    // Read once per sign-in, when opened and allowed (at once, or after "Try anyway").
-    Effect::new(move |_| {
-        if allowed() {
-            untrack(|| reclaim.load_once(session, tenant));
-        }
+    // Read once per sign-in.
+    session.read_when_allowed(Action::ReadUsers, move || {
+        reclaim.load_once(session, tenant)
     });
     let window_text = RwSignal::new(reclaim.window_days.get_untracked().to_string());
     let apply_window = move || {

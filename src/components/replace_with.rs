@@ -2,7 +2,7 @@
 //! starts with the user's disabled plans carried over by service-plan name, and the
 //! admin can change each plan before adding the swap to the pending changes.
 
-use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail};
+use crate::components::license_choice::{queue_chosen, sku_options, LicenseChoice, OptionDetail};
 use crate::state::tenant::use_tenant;
 use crate::state::user::use_user_screen;
 use leptos::prelude::*;
@@ -43,17 +43,13 @@ pub fn ReplaceWith(
         })
     };
     let add = move |from: SkuId| {
-        let Some(to) = choice.get() else {
-            return;
-        };
-        screen.push_change(Change::Swap {
-            from,
-            to,
-            disabled_plans: off.get().into_iter().collect(),
-        });
-        choice.set(None);
-        // The Replace button is disabled now: focus goes where the change went.
-        crate::browser::focus_when_lost("pending-title", &[]);
+        queue_chosen(choice, off, "pending-title", |to, disabled_plans| {
+            screen.pending.push(Change::Swap {
+                from,
+                to,
+                disabled_plans,
+            })
+        })
     };
     view! {
         <div class="replace-with">

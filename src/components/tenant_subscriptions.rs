@@ -42,11 +42,9 @@ pub fn TenantSubscriptions() -> impl IntoView {
     let session = use_session();
     let tenant = use_tenant();
     let allowed = move || session.may_attempt(Action::ReadSubscriptions);
-    // Read once per tenant, when first shown and allowed (at once, or after "Try anyway").
-    Effect::new(move |_| {
-        if allowed() {
-            untrack(|| tenant.subscriptions.load_once());
-        }
+    // Read once per tenant.
+    session.read_when_allowed(Action::ReadSubscriptions, move || {
+        tenant.subscriptions.load_once()
     });
     let catalog = tenant.catalog;
     let sort = RwSignal::new(SortSubscriptionsBy::Product);

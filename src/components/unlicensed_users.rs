@@ -26,9 +26,8 @@ pub fn UnlicensedUsers() -> impl IntoView {
     let bulk = expect_context::<BulkState>();
     let list = UserList::new(session, no_op);
     let refused = RwSignal::new(None::<String>);
-    let allowed = move || session.may_attempt(Action::ReadUsers);
-    Effect::new(move |_| {
-        if allowed() && list.pages.with_untracked(Option::is_none) {
+    session.read_when_allowed(Action::ReadUsers, move || {
+        if list.pages.with(Option::is_none) {
             list.start(session, request::unlicensed_users(PAGE_SIZE));
         }
     });

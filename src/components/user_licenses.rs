@@ -238,7 +238,7 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
                 <td>
                     {if direct {
                         let toggle = Callback::new(move |enabled: bool| {
-                            toggle_plan(screen, toggle_sku.clone(), plan_id.clone(), enabled, on_now);
+                            screen.pending.switch_plan(&toggle_sku, &plan_id, enabled, on_now);
                         });
                         view! {
                             <PlanSwitch label=toggle_label on_now=Some(on_now) on_after=on_intended
@@ -284,7 +284,7 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
                 <button class="secondary" aria-label=format!("Remove {label}")
                     disabled=move || !direct || cannot_assign.get()
                     aria-describedby=(!direct).then(|| inherited_id.clone())
-                    on:click=move |_| screen.push_change(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
+                    on:click=move |_| screen.pending.push(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
                 {inherited_reason.map(|why| view! { <span class="hint" id=inherited_id.clone()>{why}</span> })}
                 {direct.then(|| view! {
                     <ReplaceWith from=sku.clone() from_name=card.sku_name.clone() disabled=cannot_assign/>
@@ -371,7 +371,7 @@ pub fn UserLicenses() -> impl IntoView {
                 plan::plan(
                     &read.user,
                     &tenant.catalog.read(),
-                    &screen.pending_changes(),
+                    &screen.pending.changes(),
                 )
                 .intended
             })
@@ -496,23 +496,4 @@ pub fn UserLicenses() -> impl IntoView {
             }),
         }}
     }
-}
-
-/// Records the admin's wish for one plan, replacing any earlier wish for the same plan.
-fn toggle_plan(screen: UserScreen, sku: SkuId, plan_id: PlanId, enabled: bool, on_now: bool) {
-    let mut changes: Vec<Change> = screen
-        .pending_changes()
-        .into_iter()
-        .filter(
-            |c| !matches!(c, Change::SetPlan { sku: s, plan: p, .. } if *s == sku && *p == plan_id),
-        )
-        .collect();
-    if enabled != on_now {
-        changes.push(Change::SetPlan {
-            sku,
-            plan: plan_id,
-            enabled,
-        });
-    }
-    screen.set_pending(changes);
 }

@@ -32,7 +32,7 @@ use license_desk_core::auth::access_token::AccessToken;
 use license_desk_core::graph::activity::LogEntry;
 use license_desk_core::graph::error::{ErrorKind, GraphError};
 use license_desk_core::graph::request::GraphRequest;
-use license_desk_core::ops::{Duty, Outcome, RequestId, Signal, Workflow};
+use license_desk_core::ops::{Duty, Outcome, Outgoing, RequestId, Signal, Workflow};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
@@ -218,7 +218,7 @@ impl<W: Workflow + 'static> RunHandle<W> {
         let journaled = self.0.launch.barrier.is_some();
         let mut held = Vec::new();
         for effect in effects {
-            if journaled && matches!(W::duty(&effect), Duty::Send { .. }) {
+            if journaled && matches!(W::duty(&effect), Duty::Send(_)) {
                 held.push(effect);
                 continue;
             }
@@ -248,7 +248,7 @@ impl<W: Workflow + 'static> RunHandle<W> {
         }
         let mut not_sent = Vec::new();
         for effect in held {
-            let Duty::Send { id, .. } = W::duty(&effect) else {
+            let Duty::Send(&Outgoing { id, .. }) = W::duty(&effect) else {
                 continue;
             };
             if saved.is_ok() && !self.is_stale() && self.with(|workflow| workflow.may_send(id)) {
@@ -274,7 +274,7 @@ impl<W: Workflow + 'static> RunHandle<W> {
 
     fn perform(&self, effect: &W::Effect) {
         match W::duty(effect) {
-            Duty::Send { id, request } => {
+            Duty::Send(&Outgoing { id, ref request }) => {
                 // The credentials are taken now, for the run's own tenant only.
                 let Some(credentials) = self.0.session.credentials_in(self.0.epoch) else {
                     return; // Signed out or into another tenant: nothing more goes out.

@@ -5,6 +5,7 @@
 pub mod bulk;
 pub mod groups;
 pub mod navigation;
+pub mod pending;
 pub mod read;
 pub mod reclaim;
 pub mod tenant;

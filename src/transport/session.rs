@@ -147,6 +147,16 @@ impl Session {
             || self.try_anyway.with(|t| t.contains(&action))
     }
 
+    /// Runs `read`, untracked, once the admin may `action`: at once when the token's
+    /// scopes allow it, or after "Try anyway". A screen reads this way when it opens.
+    pub fn read_when_allowed(self, action: Action, read: impl Fn() + Send + Sync + 'static) {
+        Effect::new(move |_| {
+            if self.may_attempt(action) {
+                untrack(&read);
+            }
+        });
+    }
+
     /// The tenant (`tid`) a token is for, when it is a JWT that says.
     pub fn tenant_of(token: &AccessToken) -> Option<String> {
         token::decode(token.expose()).ok().and_then(|c| c.tid)

@@ -322,6 +322,26 @@ pub fn license_moves(current: &DirectLicenses, target: &DirectLicenses) -> Assig
     }
 }
 
+/// Records the admin's wish for one plan of `sku`: an earlier wish for the same plan is
+/// replaced, and a wish for how the plan is now (`on_now`) leaves nothing pending for it.
+pub fn switch_plan(
+    changes: &mut Vec<Change>,
+    sku: &SkuId,
+    plan: &PlanId,
+    enabled: bool,
+    on_now: bool,
+) {
+    changes
+        .retain(|c| !matches!(c, Change::SetPlan { sku: s, plan: p, .. } if s == sku && p == plan));
+    if enabled != on_now {
+        changes.push(Change::SetPlan {
+            sku: sku.clone(),
+            plan: plan.clone(),
+            enabled,
+        });
+    }
+}
+
 /// The changes that take direct assignments `now` back to `was`: remove what was added,
 /// and add back (with its disabled plans) what was removed or changed.
 pub fn changes_restoring(was: &DirectLicenses, now: &DirectLicenses) -> Vec<Change> {
@@ -386,5 +406,46 @@ impl Plan {
     /// True once `user` shows exactly the intended direct assignments.
     pub fn is_reflected_in(&self, user: &User) -> bool {
         direct_licenses(user) == self.intended
+    }
+}
+
+#[cfg(test)]
+mod switching {
+    use super::*;
+
+    #[test]
+    fn a_switch_replaces_the_last_wish_for_the_plan_and_a_switch_back_leaves_none() {
+        let sku = SkuId::new("e3");
+        let plan = PlanId::new("exchange");
+        let other = PlanId::new("teams");
+        let mut changes = vec![Change::Remove {
+            sku: SkuId::new("e5"),
+        }];
+        switch_plan(&mut changes, &sku, &plan, false, true);
+        switch_plan(&mut changes, &sku, &other, false, true);
+        assert_eq!(changes.len(), 3);
+        switch_plan(&mut changes, &sku, &plan, true, true);
+        assert_eq!(
+            changes,
+            vec![
+                Change::Remove {
+                    sku: SkuId::new("e5")
+                },
+                Change::SetPlan {
+                    sku: sku.clone(),
+                    plan: other.clone(),
+                    enabled: false
+                },
+            ]
+        );
+        switch_plan(&mut changes, &sku, &other, true, false);
+        assert_eq!(
+            changes[1],
+            Change::SetPlan {
+                sku,
+                plan: other,
+                enabled: true
+            }
+        );
     }
 }

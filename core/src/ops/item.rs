@@ -110,6 +110,17 @@ impl Answer<'_> {
         }
     }
 
+    /// How long Graph's `Retry-After` asks to wait, in whole ms, if it said.
+    fn retry_after_ms(&self, now: u64) -> Option<u64> {
+        match self {
+            Answer::Http(response) => response
+                .header("Retry-After")
+                .and_then(|value| retry_after_seconds(value, now))
+                .map(|seconds| (seconds * 1000.0).ceil() as u64),
+            _ => None,
+        }
+    }
+
     fn error(&self) -> GraphError {
         match self {
             Answer::Http(response) => GraphError::from_response(response),
@@ -715,14 +726,7 @@ impl Item {
             };
             return self.finish_with_diff(ctx, now, Status::Unknown, None, note);
         }
-        let retry_after = match answer {
-            Answer::Http(response) => response
-                .header("Retry-After")
-                .and_then(|value| retry_after_seconds(value, now))
-                .map(|seconds| (seconds * 1000.0).ceil() as u64),
-            _ => None,
-        };
-        let delay = retry_after.unwrap_or_else(|| {
+        let delay = answer.retry_after_ms(now).unwrap_or_else(|| {
             ctx.options
                 .retry
                 .backoff_ms(self.read_attempts, ctx.rng.unit())
@@ -769,14 +773,7 @@ impl Item {
                 self.record.note = Some(notes::UNCLEAR_CHECKING.into());
                 self.settle_reads = 0;
                 self.stage = Stage::Check { since_ms: now };
-                let wait = match answer {
-                    Answer::Http(response) => response
-                        .header("Retry-After")
-                        .and_then(|value| retry_after_seconds(value, now))
-                        .map(|seconds| (seconds * 1000.0).ceil() as u64),
-                    _ => None,
-                };
-                let first = wait.unwrap_or(0).max(settle_delay(0));
+                let first = answer.retry_after_ms(now).unwrap_or(0).max(settle_delay(0));
                 Next::Read {
                     at_ms: now + first.min(ctx.check_window_ms),
                 }

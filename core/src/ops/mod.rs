@@ -12,7 +12,7 @@
 //! loop {
 //!     for effect in effects {
 //!         match effect {
-//!             Effect::Send { id, request }  => spawn: send request, then
+//!             Effect::Send(outgoing)        => spawn: send request, then
 //!                                              Event::Response { id, outcome }
 //!             Effect::WakeAt(ms)            => (re)arm the single timer: Event::Timer
 //!             Effect::Record(record)        => save it (before the Sends that follow)
@@ -58,7 +58,7 @@ pub use lag::LagStats;
 pub use options::Options;
 pub use overdue::OVERDUE_UNKNOWN_MS;
 pub use pacing::{Pacer, SendId, TokenBucket, WriteAnswer, WriteBudget};
-pub use workflow::{Duty, Signal, Workflow};
+pub use workflow::{Duty, Outgoing, Signal, Workflow};
 
 use crate::graph::batch::MAX_BATCH;
 use crate::graph::ids::SkuId;
@@ -155,12 +155,9 @@ pub enum Event {
 /// What the engine asks the shell to do, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    /// Send `request` (a single request or a `$batch`) with the current token and answer
-    /// with [`Event::Response`] carrying `id`.
-    Send {
-        id: RequestId,
-        request: GraphRequest,
-    },
+    /// Send the request (a single request or a `$batch`) with the current token and
+    /// answer with [`Event::Response`] carrying its id.
+    Send(Outgoing),
     /// Deliver [`Event::Timer`] at or after this time. Replaces any earlier wake-up.
     WakeAt(u64),
     /// An item's journal record changed: persist it before performing later effects.
@@ -924,7 +921,7 @@ impl Run {
                 overdue: false,
             },
         );
-        effects.push(Effect::Send { id, request });
+        effects.push(Effect::Send(Outgoing { id, request }));
     }
 
     fn answer(&mut self, now: u64, id: RequestId, outcome: &Outcome, effects: &mut Vec<Effect>) {

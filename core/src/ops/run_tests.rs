@@ -35,7 +35,7 @@ fn a_write_ticket_without_a_request_ends_its_item_and_the_run_finishes() {
     let read = effects
         .iter()
         .find_map(|effect| match effect {
-            Effect::Send { id, .. } => Some(*id),
+            Effect::Send(Outgoing { id, .. }) => Some(*id),
             _ => None,
         })
         .expect("the user is read first");

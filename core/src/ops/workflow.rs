@@ -32,14 +32,19 @@ pub enum Signal {
     JournalNotSaved,
 }
 
+/// A request a workflow asks to have sent, and the id its answer must come back with
+/// ([`Signal::Response`]). Every kind of workflow asks for its sends in this one shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    pub id: RequestId,
+    pub request: GraphRequest,
+}
+
 /// What the executor must do with one effect.
 #[derive(Debug, PartialEq)]
 pub enum Duty<'a> {
-    /// Send `request` with the current token and answer with [`Signal::Response`].
-    Send {
-        id: RequestId,
-        request: &'a GraphRequest,
-    },
+    /// Send the request with the current token and answer with [`Signal::Response`].
+    Send(&'a Outgoing),
     /// Deliver [`Signal::Timer`] at or after this time (Unix ms); replaces an earlier one.
     WakeAt(u64),
     /// A record of the work changed: make it durable before later sends go out.
@@ -103,7 +108,7 @@ impl Workflow for Run {
 
     fn duty(effect: &Effect) -> Duty<'_> {
         match effect {
-            Effect::Send { id, request } => Duty::Send { id: *id, request },
+            Effect::Send(outgoing) => Duty::Send(outgoing),
             Effect::WakeAt(at) => Duty::WakeAt(*at),
             Effect::Record(_) | Effect::ItemFinished(_) => Duty::Record,
             Effect::Paused(PauseReason::NeedsToken) => Duty::AwaitToken,

@@ -9,8 +9,8 @@ use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::effective;
 use license_desk_core::licensing::plan::Change;
 use license_desk_core::ops::{
-    Effect, Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
-    Status, Summary,
+    Effect, Event, Intent, JournalRecord, Options, Outcome, Outgoing, PauseReason, RequestId, Run,
+    RunItem, Status, Summary,
 };
 use license_desk_sim::fixtures::{g, NOW};
 use license_desk_sim::seed::{self, E3, EMS, GROUP_ALL_STAFF};
@@ -125,7 +125,7 @@ impl Shell {
         let mut sent = Vec::new();
         for effect in self.run.step(self.now, event) {
             match effect {
-                Effect::Send { id, request } => {
+                Effect::Send(Outgoing { id, request }) => {
                     self.sends.push((id, request.clone(), self.now));
                     sent.push((id, request));
                 }

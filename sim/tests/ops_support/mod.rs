@@ -15,8 +15,8 @@ use license_desk_core::graph::request::GraphRequest;
 use license_desk_core::graph::response::RawResponse;
 use license_desk_core::ops::rng::Rng;
 use license_desk_core::ops::{
-    Effect, Event, Intent, JournalRecord, Options, Outcome, PauseReason, RequestId, Run, RunItem,
-    Summary, WriteBudget,
+    Effect, Event, Intent, JournalRecord, Options, Outcome, Outgoing, PauseReason, RequestId, Run,
+    RunItem, Summary, WriteBudget,
 };
 use license_desk_sim::{SimOutcome, Simulator};
 use std::cmp::Reverse;
@@ -163,7 +163,7 @@ impl Driver {
     fn apply(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Send { id, request } => self.send(id, &request),
+                Effect::Send(Outgoing { id, request }) => self.send(id, &request),
                 Effect::WakeAt(at) => self.timer = Some(at),
                 Effect::Record(record) | Effect::ItemFinished(record) => {
                     self.journal.insert(record.index, record);

@@ -22,7 +22,6 @@ use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::{self, GraphRequest};
 use license_desk_core::groups::change::{Effect, GroupChangeOptions, GroupChangeRun};
 use license_desk_core::groups::list::{group_label, overview, GroupRow};
-use license_desk_core::licensing::checklist::Checklist;
 use license_desk_core::route::Screen;
 
 /// Members with errors shown per page.
@@ -154,14 +153,14 @@ pub fn reprocess_on_bulk_screen(
 /// "Apply changes": the open group's pending changes, with the warnings ticked in its
 /// checklist (the run plans again before it sends, and sends nothing those don't cover).
 pub fn apply(session: Session, tenant: TenantState, state: GroupsState) {
-    let acknowledged = state.checklist.with_untracked(Checklist::acknowledged);
+    let acknowledged = state.pending.acknowledged();
     let Some(group) = state.open_group() else {
         return;
     };
     let Some((connection, _)) = session.credentials() else {
         return;
     };
-    let changes = state.pending_changes();
+    let changes = state.pending.changes();
     if changes.is_empty() || state.is_busy() {
         return;
     }
@@ -194,7 +193,7 @@ pub fn apply(session: Session, tenant: TenantState, state: GroupsState) {
             });
             // What the admin typed stays unless it was applied.
             if done && state.open_group().as_ref() == Some(&report.group) {
-                state.set_pending(Vec::new());
+                state.pending.set(Vec::new());
             }
             if state.open_group().as_ref() == Some(&report.group) {
                 state.page.load();
@@ -216,7 +215,7 @@ pub fn apply(session: Session, tenant: TenantState, state: GroupsState) {
         }
         // The token panel asks for a fresh token (the executor raised it); the change
         // goes on once it is pasted, its pending changes kept meanwhile.
-        Effect::AwaitingToken | Effect::Send { .. } | Effect::WakeAt(_) => {}
+        Effect::AwaitingToken | Effect::Send(_) | Effect::WakeAt(_) => {}
     };
     let handle = RunHandle::start(session, run, observer, Launch::page_wide());
     state.handle.set_value(Some(handle));

@@ -9,6 +9,7 @@ pub mod actions;
 
 use crate::runs::executor::RunHandle;
 use crate::state::navigation::Navigation;
+use crate::state::pending::PendingChanges;
 use crate::state::read::{Answer, TenantRead};
 use crate::state::tenant::TenantState;
 use crate::transport::session::Session;
@@ -19,13 +20,8 @@ use license_desk_core::graph::ids::GroupId;
 use license_desk_core::graph::model::{Group, User};
 use license_desk_core::graph::paging::Paging;
 use license_desk_core::graph::request::GraphRequest;
-use license_desk_core::groups::change::{
-    plan_group, GroupChangeRun, GroupPlan, GroupRecord, GroupReport,
-};
+use license_desk_core::groups::change::{plan_group, GroupChangeRun, GroupRecord, GroupReport};
 use license_desk_core::groups::list::GroupRow;
-use license_desk_core::licensing::checklist::Checklist;
-use license_desk_core::licensing::plan::Change;
-use std::collections::BTreeMap;
 
 /// The members with license errors read so far, and where the next page is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -65,12 +61,9 @@ pub struct GroupsState {
     pub paging: StoredValue<Option<Paging>>,
     /// "Show more": reads the next page of members with errors; holds why it failed.
     pub more_errors: Action<(), Option<GraphError>>,
-    /// Pending changes per group.
-    pub pending: RwSignal<BTreeMap<GroupId, Vec<Change>>>,
-    /// The open group's pending changes, planned against the group and members as read.
-    pub planned: Memo<Option<GroupPlan>>,
-    /// The plan's warnings and the admin's ticks.
-    pub checklist: RwSignal<Checklist>,
+    /// Pending changes per group, the open group's planned against the group and its
+    /// members as read.
+    pub pending: PendingChanges<GroupId>,
     pub change: RwSignal<Option<ChangeProgress>>,
     pub handle: StoredValue<Option<RunHandle<GroupChangeRun>>, LocalStorage>,
     /// Said after the members were handed to the bulk screen, or why they were not.
@@ -95,28 +88,17 @@ impl GroupsState {
         );
         let more_errors =
             Action::new_local(move |_: &()| actions::read_more_errors(session, page, paging));
-        let pending = RwSignal::new(BTreeMap::<GroupId, Vec<Change>>::new());
-        let planned = Memo::new(move |_| {
-            let changes = open
-                .get()
-                .and_then(|id| pending.with(|p| p.get(&id).cloned()))
-                .filter(|changes| !changes.is_empty())?;
+        let pending = PendingChanges::new(open, move |changes| {
             page.with_ready(|page| {
                 let members = page.members.as_ref().ok()?;
                 Some(plan_group(
                     &page.group,
                     members,
                     &tenant.catalog.read(),
-                    &changes,
+                    changes,
                 ))
             })
             .flatten()
-        });
-        let checklist = RwSignal::new(Checklist::default());
-        // A tick stays only while its warning does.
-        Effect::new(move |_| {
-            let warnings = planned.with(|p| p.as_ref().map(|p| p.warnings.clone()));
-            checklist.update(|c| c.replan(warnings.unwrap_or_default()));
         });
         GroupsState {
             open,
@@ -125,8 +107,6 @@ impl GroupsState {
             paging,
             more_errors,
             pending,
-            planned,
-            checklist,
             change: RwSignal::new(None),
             handle: StoredValue::new_local(None),
             notice: RwSignal::new(None),
@@ -138,8 +118,7 @@ impl GroupsState {
         self.list.forget();
         self.page.forget();
         self.paging.set_value(None);
-        self.pending.set(BTreeMap::new());
-        self.checklist.set(Checklist::default());
+        self.pending.clear();
         self.change.set(None);
         self.handle.set_value(None);
         self.notice.set(None);
@@ -152,35 +131,6 @@ impl GroupsState {
     /// The open group as read, tracked.
     pub fn group(&self) -> Option<Group> {
         self.page.with_ready(|page| page.group.clone())
-    }
-
-    /// The open group's pending changes.
-    pub fn pending_changes(&self) -> Vec<Change> {
-        let Some(group) = self.open_group() else {
-            return Vec::new();
-        };
-        self.pending
-            .with(|p| p.get(&group).cloned().unwrap_or_default())
-    }
-
-    /// Replaces the open group's pending changes.
-    pub fn set_pending(&self, changes: Vec<Change>) {
-        let Some(group) = self.open_group() else {
-            return;
-        };
-        self.pending.update(|p| {
-            if changes.is_empty() {
-                p.remove(&group);
-            } else {
-                p.insert(group, changes);
-            }
-        });
-    }
-
-    pub fn push_change(&self, change: Change) {
-        let mut changes = self.pending_changes();
-        changes.push(change);
-        self.set_pending(changes);
     }
 
     /// True while a change of the open group is being applied or followed.

@@ -65,16 +65,22 @@ pub fn is_ticked(chosen: &Selection, key: &RowKey) -> bool {
 /// Changes the exclusions and keeps them for the tenant.
 fn change_exclusions(reclaim: ReclaimState, change: impl FnOnce(&mut Exclusions)) {
     reclaim.exclusions.update(change);
-    if let Some(tenant) = reclaim.kept_for() {
-        let kept = reclaim
+    let kept = keep(reclaim, |tenant| {
+        reclaim
             .exclusions
-            .with_untracked(|exclusions| stored::save_exclusions(&tenant, exclusions));
-        if !kept {
-            reclaim.message.set(Some(
-                "This browser did not keep the exclusions (its storage is full or turned off): they last until you sign out. Export them to keep them.".into(),
-            ));
-        }
+            .with_untracked(|exclusions| stored::save_exclusions(tenant, exclusions))
+    });
+    if !kept {
+        reclaim.message.set(Some(
+            "This browser did not keep the exclusions (its storage is full or turned off): they last until you sign out. Export them to keep them.".into(),
+        ));
     }
+}
+
+/// Saves the tenant's exclusions or prices in this browser with `save`, when they are
+/// kept for the tenant at all; false when the browser refused.
+fn keep(reclaim: ReclaimState, save: impl FnOnce(&str) -> bool) -> bool {
+    reclaim.kept_for().is_none_or(|tenant| save(&tenant))
 }
 
 /// Excludes a user by name: counted and shown, never in a saving or a run.
@@ -120,13 +126,13 @@ pub fn set_price(
         None => prices.remove(&sku),
     });
     reclaim.prices_edited.set(true);
-    if let Some(tenant) = reclaim.kept_for() {
-        let kept = reclaim
+    let kept = keep(reclaim, |tenant| {
+        reclaim
             .prices
-            .with_untracked(|prices| stored::save_prices(&tenant, prices));
-        if !kept {
-            return Err("This browser did not keep the price (its storage is full or turned off): it lasts until you sign out.".into());
-        }
+            .with_untracked(|prices| stored::save_prices(tenant, prices))
+    });
+    if !kept {
+        return Err("This browser did not keep the price (its storage is full or turned off): it lasts until you sign out.".into());
     }
     Ok(())
 }

@@ -92,7 +92,7 @@ fn progress(screen: UserScreen, user: &UserId, record: &JournalRecord) {
         Status::Settling | Status::Done => {
             // Accepted by Graph: the pending changes became this change.
             if matches!(record.item.intent, Intent::Change(_)) {
-                screen.set_pending_for(user, Vec::new());
+                screen.pending.set_for(user, Vec::new());
             }
             if record.status == Status::Settling {
                 screen
@@ -212,7 +212,7 @@ pub fn check_again(session: Session, tenant: TenantState, screen: UserScreen) {
         let note = match checked {
             CheckedAgain::Applied => {
                 if matches!(record.item.intent, Intent::Change(_)) {
-                    screen.set_pending_for(&user, Vec::new());
+                    screen.pending.set_for(&user, Vec::new());
                 }
                 screen.last_change.set(Some(record.clone()));
                 record.note.clone()

@@ -6,6 +6,7 @@
 pub mod actions;
 
 use crate::state::navigation::Navigation;
+use crate::state::pending::PendingChanges;
 use crate::state::read::TenantRead;
 use crate::state::tenant::TenantState;
 use crate::transport::session::Session;
@@ -14,11 +15,10 @@ use license_desk_core::graph::error::GraphError;
 use license_desk_core::graph::ids::{GroupId, PlanId, SkuId, UserId};
 use license_desk_core::graph::model::{LicenseDetails, User};
 use license_desk_core::licensing::catalog::Catalog;
-use license_desk_core::licensing::checklist::Checklist;
-use license_desk_core::licensing::plan::{self, Change, Plan};
+use license_desk_core::licensing::plan;
 use license_desk_core::licensing::plan_safety::carried_over_disabled_plans;
 use license_desk_core::ops::{ErrorRecord, JournalRecord};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The open user as read: the user with their license states, and per-plan details.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,12 +34,8 @@ pub struct UserScreen {
     pub open: Memo<Option<UserId>>,
     /// The open user, read when they open (and kept up to date by their changes).
     pub read: TenantRead<UserRead, UserId>,
-    /// Pending changes per user id.
-    pub pending: RwSignal<BTreeMap<UserId, Vec<Change>>>,
-    /// The open user's pending changes, planned against the user as read.
-    pub planned: Memo<Option<Plan>>,
-    /// The plan's warnings and the admin's ticks.
-    pub checklist: RwSignal<Checklist>,
+    /// Pending changes per user, the open user's planned against the user as read.
+    pub pending: PendingChanges<UserId>,
     /// The open user's last write, as the operations engine recorded it.
     pub last_change: RwSignal<Option<JournalRecord>>,
     pub action_error: RwSignal<Option<ErrorRecord>>,
@@ -85,26 +81,13 @@ impl UserScreen {
                     .then(|| read_user(session, tenant, id))
             },
         );
-        let pending = RwSignal::new(BTreeMap::<UserId, Vec<Change>>::new());
-        let planned = Memo::new(move |_| {
-            let changes = open
-                .get()
-                .and_then(|id| pending.with(|p| p.get(&id).cloned()))
-                .filter(|changes| !changes.is_empty())?;
-            read.with_ready(|read| plan::plan(&read.user, &tenant.catalog.read(), &changes))
-        });
-        let checklist = RwSignal::new(Checklist::default());
-        // A tick stays only while its warning does.
-        Effect::new(move |_| {
-            let warnings = planned.with(|p| p.as_ref().map(|p| p.warnings.clone()));
-            checklist.update(|c| c.replan(warnings.unwrap_or_default()));
+        let pending = PendingChanges::new(open, move |changes| {
+            read.with_ready(|read| plan::plan(&read.user, &tenant.catalog.read(), changes))
         });
         let screen = UserScreen {
             open,
             read,
             pending,
-            planned,
-            checklist,
             last_change: RwSignal::new(None),
             action_error: RwSignal::new(None),
             action_note: RwSignal::new(None),
@@ -128,8 +111,7 @@ impl UserScreen {
     /// Forgets every user and every change meant for them.
     pub fn clear(&self) {
         self.read.forget();
-        self.pending.set(BTreeMap::new());
-        self.checklist.set(Checklist::default());
+        self.pending.clear();
         self.last_change.set(None);
         self.action_error.set(None);
         self.action_note.set(None);
@@ -162,42 +144,6 @@ impl UserScreen {
     /// The open user, when a user screen is shown.
     pub fn open_user(&self) -> Option<UserId> {
         self.open.get()
-    }
-
-    /// The open user's pending changes.
-    pub fn pending_changes(&self) -> Vec<Change> {
-        self.open_user()
-            .map(|user| self.pending_changes_for(&user))
-            .unwrap_or_default()
-    }
-
-    pub fn pending_changes_for(&self, user: &UserId) -> Vec<Change> {
-        self.pending
-            .with(|p| p.get(user).cloned().unwrap_or_default())
-    }
-
-    /// Replaces the open user's pending changes.
-    pub fn set_pending(&self, changes: Vec<Change>) {
-        if let Some(user) = self.open_user() {
-            self.set_pending_for(&user, changes);
-        }
-    }
-
-    /// Replaces one user's pending changes, whichever user is open now.
-    pub fn set_pending_for(&self, user: &UserId, changes: Vec<Change>) {
-        self.pending.update(|p| {
-            if changes.is_empty() {
-                p.remove(user);
-            } else {
-                p.insert(user.clone(), changes);
-            }
-        });
-    }
-
-    pub fn push_change(&self, change: Change) {
-        let mut changes = self.pending_changes();
-        changes.push(change);
-        self.set_pending(changes);
     }
 
     /// True while a write for the open user runs or is being checked.

@@ -247,34 +247,37 @@ impl PageListeners {
             pagehide: Closure::new(on_hide(false)),
             visibility: Closure::new(on_hide(true)),
         };
-        if let Some(window) = web_sys::window() {
-            let _ = window.add_event_listener_with_callback(
-                "pagehide",
-                listeners.pagehide.as_ref().unchecked_ref(),
-            );
-            if let Some(document) = window.document() {
-                let _ = document.add_event_listener_with_callback(
-                    "visibilitychange",
-                    listeners.visibility.as_ref().unchecked_ref(),
-                );
-            }
+        for (target, event, listener) in listeners.each() {
+            let _ = target.add_event_listener_with_callback(event, listener);
         }
         listeners
     }
 
     fn detach(&self) {
-        if let Some(window) = web_sys::window() {
-            let _ = window.remove_event_listener_with_callback(
-                "pagehide",
-                self.pagehide.as_ref().unchecked_ref(),
-            );
-            if let Some(document) = window.document() {
-                let _ = document.remove_event_listener_with_callback(
-                    "visibilitychange",
-                    self.visibility.as_ref().unchecked_ref(),
-                );
-            }
+        for (target, event, listener) in self.each() {
+            let _ = target.remove_event_listener_with_callback(event, listener);
         }
+    }
+
+    /// Each listener with the page object and the event it listens to.
+    fn each(&self) -> Vec<(web_sys::EventTarget, &'static str, &js_sys::Function)> {
+        let Some(window) = web_sys::window() else {
+            return Vec::new();
+        };
+        let mut each = Vec::new();
+        if let Some(document) = window.document() {
+            each.push((
+                document.into(),
+                "visibilitychange",
+                self.visibility.as_ref().unchecked_ref(),
+            ));
+        }
+        each.push((
+            window.into(),
+            "pagehide",
+            self.pagehide.as_ref().unchecked_ref(),
+        ));
+        each
     }
 }
 

@@ -43,7 +43,7 @@ use crate::graph::retry::{Attempt, Decision, RetryPolicy};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::plan::{DirectLicenses, Warning};
 use crate::ops::rng::Rng;
-use crate::ops::{Outcome, RequestId, Signal};
+use crate::ops::{Outcome, Outgoing, RequestId, Signal};
 use serde::{Deserialize, Serialize};
 
 /// How a group change run behaves.
@@ -154,10 +154,7 @@ pub struct GroupReport {
 /// What the run asks the shell to do, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    Send {
-        id: RequestId,
-        request: GraphRequest,
-    },
+    Send(Outgoing),
     /// Deliver [`Signal::Timer`] at or after this time; replaces any earlier wake-up.
     WakeAt(u64),
     Record(GroupRecord),
@@ -393,7 +390,7 @@ impl GroupChangeRun {
             self.writes_sent += 1;
         }
         self.in_flight = Some((id, purpose, request.clone()));
-        out.push(Effect::Send { id, request });
+        out.push(Effect::Send(Outgoing { id, request }));
     }
 
     fn record(&self, out: &mut Vec<Effect>) {
@@ -710,7 +707,7 @@ impl crate::ops::Workflow for GroupChangeRun {
     fn duty(effect: &Effect) -> crate::ops::Duty<'_> {
         use crate::ops::Duty;
         match effect {
-            Effect::Send { id, request } => Duty::Send { id: *id, request },
+            Effect::Send(outgoing) => Duty::Send(outgoing),
             Effect::WakeAt(at) => Duty::WakeAt(*at),
             Effect::Record(_) => Duty::Record,
             Effect::Finished(_) => Duty::Finished,
