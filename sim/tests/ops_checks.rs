@@ -233,13 +233,8 @@ fn a_single_change_sent_again_after_a_read_shows_it_was_not_applied_can_still_be
 #[test]
 fn a_single_change_whose_answer_never_comes_ends_unknown_check_again_by_the_time_limit() {
     let shell = single_change(not_shown, || None);
-    let record = &shell.journal[&0];
-    assert_eq!(record.status, Status::Unknown);
-    assert!(record
-        .note
-        .as_deref()
-        .unwrap()
-        .starts_with("Unknown: check again."));
+    assert_eq!(shell.status(0), Status::Unknown);
+    assert!(shell.note(0).starts_with("Unknown: check again."));
     assert_eq!(shell.writes_sent(), 1, "never sent again on a timer");
     assert_eq!(shell.now, NOW + 40_000);
     assert!(shell.finished.is_some());
@@ -251,13 +246,8 @@ fn a_single_change_whose_check_reads_are_all_throttled_ends_unknown_not_resent()
         || status_only(429, &[("Retry-After", "2")]),
         || Some(status_only(502, &[])),
     );
-    let record = &shell.journal[&0];
-    assert_eq!(record.status, Status::Unknown);
-    assert!(record
-        .note
-        .as_deref()
-        .unwrap()
-        .starts_with("Unknown: check again."));
+    assert_eq!(shell.status(0), Status::Unknown);
+    assert!(shell.note(0).starts_with("Unknown: check again."));
     assert_eq!(shell.writes_sent(), 1);
     assert_eq!(shell.now, NOW + 40_000);
 }

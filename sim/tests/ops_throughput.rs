@@ -187,32 +187,23 @@ fn at_least(quota: Quota, mix: Mix, share: f64) {
     );
 }
 
-#[test]
-fn ten_thousand_users_without_faults_finish_within_95_percent_of_the_optimum() {
-    at_least(GRAPH_PACE, Mix::NoFaults, 0.95);
+/// One test per pace and mix of faults, each with the share of the optimum it must reach.
+macro_rules! reaches {
+    ($($name:ident: $pace:expr, $mix:expr, $share:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                at_least($pace, $mix, $share);
+            }
+        )*
+    };
 }
 
-#[test]
-fn ten_thousand_users_with_retry_after_hidden_finish_within_95_percent_of_the_optimum() {
-    at_least(GRAPH_PACE, Mix::RetryAfterHidden, 0.95);
-}
-
-#[test]
-fn ten_thousand_users_with_five_percent_faults_finish_within_90_percent_of_the_optimum() {
-    at_least(GRAPH_PACE, Mix::FivePercentFaults, 0.90);
-}
-
-#[test]
-fn a_short_window_without_faults_is_learnt_within_90_percent_of_the_optimum() {
-    at_least(SHORT_WINDOW, Mix::NoFaults, 0.90);
-}
-
-#[test]
-fn a_short_window_with_retry_after_hidden_is_learnt_within_90_percent_of_the_optimum() {
-    at_least(SHORT_WINDOW, Mix::RetryAfterHidden, 0.90);
-}
-
-#[test]
-fn a_short_window_with_five_percent_faults_finishes_within_75_percent_of_the_optimum() {
-    at_least(SHORT_WINDOW, Mix::FivePercentFaults, 0.75);
+reaches! {
+    ten_thousand_users_without_faults_finish_within_95_percent_of_the_optimum: GRAPH_PACE, Mix::NoFaults, 0.95;
+    ten_thousand_users_with_retry_after_hidden_finish_within_95_percent_of_the_optimum: GRAPH_PACE, Mix::RetryAfterHidden, 0.95;
+    ten_thousand_users_with_five_percent_faults_finish_within_90_percent_of_the_optimum: GRAPH_PACE, Mix::FivePercentFaults, 0.90;
+    a_short_window_without_faults_is_learnt_within_90_percent_of_the_optimum: SHORT_WINDOW, Mix::NoFaults, 0.90;
+    a_short_window_with_retry_after_hidden_is_learnt_within_90_percent_of_the_optimum: SHORT_WINDOW, Mix::RetryAfterHidden, 0.90;
+    a_short_window_with_five_percent_faults_finishes_within_75_percent_of_the_optimum: SHORT_WINDOW, Mix::FivePercentFaults, 0.75;
 }

@@ -14,6 +14,15 @@ use license_desk_sim::fixtures::{g, NOW};
 use license_desk_sim::seed::{E3, EMS};
 use ops_support::by_hand::*;
 
+/// A reprocess of a user with a license from a group, up to its write: the shell, the
+/// write's id and the user as read before it.
+fn reprocess_up_to_the_write() -> (Shell, RequestId, User) {
+    let before = user(1, &[], SEEDED);
+    let item = RunItem::new(user_id(1), Intent::Reprocess);
+    let (shell, write) = up_to_the_write(item, &before, no_batch());
+    (shell, write, before)
+}
+
 #[test]
 fn a_write_that_shows_is_done_with_its_diff() {
     let before = user(1, &[], SEEDED);
@@ -79,9 +88,7 @@ fn unknown_outcome_not_shown_after_the_window_is_sent_again() {
 
 #[test]
 fn reprocess_with_an_unclear_answer_is_sent_again_once_reads_show_it_did_not_run() {
-    let before = user(1, &[], SEEDED);
-    let item = RunItem::new(user_id(1), Intent::Reprocess);
-    let (mut shell, write) = up_to_the_write(item, &before, no_batch());
+    let (mut shell, write, before) = reprocess_up_to_the_write();
     let mut sent = shell.answer(write, status_only(503, &[("Retry-After", "1")]));
     // Reads keep showing the group's state with its old stamp for the whole window.
     let again = loop {
@@ -110,9 +117,7 @@ fn reprocess_with_an_unclear_answer_is_sent_again_once_reads_show_it_did_not_run
 
 #[test]
 fn reprocess_with_an_unclear_answer_that_ran_is_not_sent_again() {
-    let before = user(1, &[], SEEDED);
-    let item = RunItem::new(user_id(1), Intent::Reprocess);
-    let (mut shell, write) = up_to_the_write(item, &before, no_batch());
+    let (mut shell, write, _) = reprocess_up_to_the_write();
     shell.answer(write, status_only(504, &[]));
     let processed = user(1, &[], "2027-01-15T08:00:01Z");
     while shell.finished.is_none() {
@@ -136,21 +141,14 @@ fn reprocess_of_a_user_with_no_license_from_a_group_sends_nothing() {
     );
     let (read, _) = only(shell.step(Event::Start));
     assert!(shell.answer(read, ok_user(&lone)).is_empty());
-    let record = &shell.journal[&0];
-    assert_eq!(record.status, Status::NoOp);
-    assert!(record
-        .note
-        .as_deref()
-        .unwrap()
-        .contains("Nothing to reprocess"));
+    assert_eq!(shell.status(0), Status::NoOp);
+    assert!(shell.note(0).contains("Nothing to reprocess"));
     assert_eq!(shell.writes_sent(), 0);
 }
 
 #[test]
 fn reprocess_that_changes_nothing_is_done_with_no_visible_change() {
-    let before = user(1, &[], SEEDED);
-    let item = RunItem::new(user_id(1), Intent::Reprocess);
-    let (mut shell, write) = up_to_the_write(item, &before, no_batch());
+    let (mut shell, write, before) = reprocess_up_to_the_write();
     shell.answer(write, ok_user(&before));
     while shell.finished.is_none() {
         let (id, _) = only(shell.wake_up());
@@ -176,11 +174,7 @@ fn an_accepted_write_reads_never_show_is_done_but_not_shown_yet() {
     let record = &shell.journal[&0];
     assert_eq!(record.status, Status::Done);
     assert_eq!(record.settlement, Some(Settlement::NotShownYet));
-    assert!(record
-        .note
-        .as_deref()
-        .unwrap()
-        .contains("don't show it yet"));
+    assert!(shell.note(0).contains("don't show it yet"));
     assert!(reads >= 3, "{reads}");
 }
 
@@ -219,11 +213,7 @@ fn refusals_and_no_ops_never_write() {
     shell.answer(reads[1].0, ok_user(&user(2, &[EMS], SEEDED)));
     shell.answer(reads[2].0, ok_user(&user(3, &[], SEEDED)));
     assert_eq!(shell.status(0), Status::Refused);
-    assert!(shell.journal[&0]
-        .note
-        .as_deref()
-        .unwrap()
-        .contains("inherited from group All Staff"));
+    assert!(shell.note(0).contains("inherited from group All Staff"));
     assert_eq!(shell.status(1), Status::NoOp);
     assert_eq!(shell.status(2), Status::NoOp);
     assert_eq!(shell.writes_sent(), 0);
@@ -257,11 +247,7 @@ fn a_warning_the_admin_did_not_tick_stops_the_write() {
     let (id, _) = only(shell.step(Event::Start));
     shell.answer(id, ok_user(&before));
     assert_eq!(shell.status(0), Status::Refused);
-    assert!(shell.journal[&0]
-        .note
-        .as_deref()
-        .unwrap()
-        .contains("acknowledgement"));
+    assert!(shell.note(0).contains("acknowledgement"));
     assert_eq!(shell.writes_sent(), 0);
 
     // With the warning ticked, the same change is sent.

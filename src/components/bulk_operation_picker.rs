@@ -3,6 +3,7 @@
 //! when every license and plan it needs is picked.
 
 use crate::components::license_choice::{sku_options, LicenseChoice, OptionDetail, SkuPicker};
+use crate::components::picker::Picker;
 use crate::state::bulk::BulkState;
 use crate::state::tenant::use_tenant;
 use leptos::prelude::*;
@@ -162,15 +163,7 @@ pub fn BulkOperationPicker() -> impl IntoView {
                 Kind::SetPlan => view! {
                     <div class="row">
                         <SkuPicker id="bulk-sku".to_string() label="License" placeholder="Choose…" chosen=sku options=options/>
-                        <div class="field">
-                            <label for="bulk-plan">"Service plan"</label>
-                            <select id="bulk-plan" prop:value=move || plan.get() on:change=move |ev| plan.set(event_target_value(&ev))>
-                                <option value="">"Choose…"</option>
-                                <For each=plans key=|plan| plan.clone() let:plan>
-                                    <option value=plan.0>{plan.1}</option>
-                                </For>
-                            </select>
-                        </div>
+                        <Picker id="bulk-plan" label="Service plan" chosen=plan options=Signal::derive(plans)/>
                         <div class="field">
                             <label for="bulk-plan-state">"Turn it"</label>
                             <select id="bulk-plan-state" on:change=move |ev| enable.set(event_target_value(&ev) == "on")>

@@ -3,6 +3,7 @@
 //! many users it found; bad lines are listed with their line numbers, never dropped.
 
 use crate::components::error_panel::ErrorPanel;
+use crate::components::picker::Picker;
 use crate::format::count;
 use crate::state::bulk::actions as bulk_runs;
 use crate::state::bulk::BulkState;
@@ -203,15 +204,8 @@ pub fn BulkUserSources() -> impl IntoView {
                         <option value="errors">"Members of a group with license errors"</option>
                     </select>
                 </div>
-                <div class="field">
-                    <label for="bulk-list-choice">{move || if kind.get() == ListSource::LicenseHolders { "License" } else { "Group" }}</label>
-                    <select id="bulk-list-choice" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
-                        <option value="">"Choose…"</option>
-                        <For each=choices key=|choice| choice.clone() let:choice>
-                            <option value=choice.0>{choice.1}</option>
-                        </For>
-                    </select>
-                </div>
+                <Picker id="bulk-list-choice" chosen=chosen options=Signal::derive(choices)
+                    label=Signal::derive(move || if kind.get() == ListSource::LicenseHolders { "License" } else { "Group" }.to_string())/>
                 <div class="field">
                     <button class="secondary" on:click=add_list disabled=move || chosen.with(String::is_empty) || bulk.reading.with(Option::is_some)>"Add these users"</button>
                 </div>

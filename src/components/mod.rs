@@ -24,6 +24,7 @@ pub mod mailbox_reconnect_note;
 pub mod not_allowed;
 pub mod pending_changes;
 pub mod pending_changes_panel;
+pub mod picker;
 pub mod plan_choices;
 pub mod plan_switch;
 pub mod reclaim_exclusions;

@@ -5,6 +5,7 @@
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::not_allowed::NotAllowed;
+use crate::components::picker::Picker;
 use crate::format::count;
 use crate::state::reclaim::actions;
 use crate::state::reclaim::use_reclaim;
@@ -122,6 +123,24 @@ pub fn ReclaimExclusions() -> impl IntoView {
             .with(|f| f.as_ref().map_or(0, |f| f.groups_not_read.len()))
     };
     let may_read_groups = move || session.may_attempt(Action::ReadGroups);
+    let group_options = move || {
+        groups()
+            .into_iter()
+            .map(|group| {
+                let name = group
+                    .display_name
+                    .clone()
+                    .unwrap_or_else(|| group.id.to_string());
+                (group.id.to_string(), name)
+            })
+            .collect()
+    };
+    let sku_options = move || {
+        skus()
+            .into_iter()
+            .map(|(sku, name)| (sku.to_string(), name))
+            .collect()
+    };
     view! {
         <section class="card reclaim-exclusions" aria-labelledby="reclaim-exclusions-title">
             <h3 id="reclaim-exclusions-title">"Exclusions"</h3>
@@ -141,30 +160,13 @@ pub fn ReclaimExclusions() -> impl IntoView {
                 Excluded::Sku(s.id.clone()),
             )).collect()))}
             <div class="row exclusion-pickers">
-                <div class="field">
-                    <label for="reclaim-exclude-group">"Exclude every member of a group"</label>
-                    <select id="reclaim-exclude-group"
-                        aria-describedby=move || (!may_read_groups()).then_some("reclaim-groups-not-allowed")
-                        disabled=move || !may_read_groups() || groups().is_empty()
-                        prop:value=move || chosen_group.get()
-                        on:change=move |ev| chosen_group.set(event_target_value(&ev))>
-                        <option value="">"Choose a group"</option>
-                        {move || groups().into_iter().map(|group| {
-                            let name = group.display_name.clone().unwrap_or_else(|| group.id.to_string());
-                            view! { <option value=group.id.to_string()>{name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <Picker id="reclaim-exclude-group" label="Exclude every member of a group"
+                    placeholder="Choose a group" chosen=chosen_group options=Signal::derive(group_options)
+                    disabled=Signal::derive(move || !may_read_groups() || groups().is_empty())
+                    described_by=Signal::derive(move || (!may_read_groups()).then_some("reclaim-groups-not-allowed"))/>
                 <button class="secondary" disabled=move || chosen_group.with(String::is_empty) on:click=exclude_group>"Exclude group"</button>
-                <div class="field">
-                    <label for="reclaim-exclude-sku">"Exclude a license for everyone"</label>
-                    <select id="reclaim-exclude-sku"
-                        prop:value=move || chosen_sku.get()
-                        on:change=move |ev| chosen_sku.set(event_target_value(&ev))>
-                        <option value="">"Choose a license"</option>
-                        {move || skus().into_iter().map(|(sku, name)| view! { <option value=sku.to_string()>{name}</option> }).collect_view()}
-                    </select>
-                </div>
+                <Picker id="reclaim-exclude-sku" label="Exclude a license for everyone"
+                    placeholder="Choose a license" chosen=chosen_sku options=Signal::derive(sku_options)/>
                 <button class="secondary" disabled=move || chosen_sku.with(String::is_empty) on:click=exclude_sku>"Exclude license"</button>
             </div>
             <NotAllowed action=Action::ReadGroups doing="Excluding a group's members" id="reclaim-groups-not-allowed"/>

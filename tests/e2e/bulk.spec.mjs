@@ -185,17 +185,10 @@ test("a 401 during a run pauses it; a fresh token finishes it with nothing faile
 
 test("closing the page mid-run and resuming finishes the run with no write sent twice", async ({ browser, request }) => {
   await resetGraph(request);
-  const token = mintToken({ scp: ALL_SCOPES });
   const context = await browser.newContext();
   const first = await context.newPage();
-  await signIn(first, DEV, BULK_GRAPH, token);
-  await openBulk(first);
-  await pasteUsers(first, USERS);
-  await chooseReprocess(first);
-  await preview(first);
-  await first.getByRole("button", { name: "Start" }).click();
   // Close the tab while the writes are going out at the quota's pace.
-  await expect.poll(async () => (await stats(request)).writes_applied, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(110);
+  await startReprocessing(first, request, 110);
   await first.close();
   const appliedAtClose = (await stats(request)).writes_applied;
   expect(appliedAtClose).toBeLessThan(WITH_GROUP_LICENSES);
@@ -216,6 +209,18 @@ test("closing the page mid-run and resuming finishes the run with no write sent 
   await context.close();
 });
 
+/** Signs in on `page`, starts reprocessing every user and returns once Graph has applied
+ *  more than `applied` of the writes. */
+async function startReprocessing(page, request, applied) {
+  await signIn(page, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
+  await openBulk(page);
+  await pasteUsers(page, USERS);
+  await chooseReprocess(page);
+  await preview(page);
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect.poll(async () => (await stats(request)).writes_applied, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(applied);
+}
+
 /** Resumes the unfinished run on `page` and waits for its end: every user with a group
  *  license reprocessed once, none twice. */
 async function resumeToTheEnd(page, request) {
@@ -230,13 +235,7 @@ test("a run running in one tab is not offered for resuming in another until that
   await resetGraph(request);
   const context = await browser.newContext();
   const first = await context.newPage();
-  await signIn(first, DEV, BULK_GRAPH, mintToken({ scp: ALL_SCOPES }));
-  await openBulk(first);
-  await pasteUsers(first, USERS);
-  await chooseReprocess(first);
-  await preview(first);
-  await first.getByRole("button", { name: "Start" }).click();
-  await expect.poll(async () => (await stats(request)).writes_applied, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(20);
+  await startReprocessing(first, request, 20);
 
   // A second tab of the same browser finds the run unfinished, and sees it is running.
   const second = await context.newPage();

@@ -209,12 +209,6 @@ mod tests {
     use super::*;
     use crate::ops::ErrorRecord;
 
-    fn record(index: usize, user: &str, intent: Intent, status: Status) -> JournalRecord {
-        let mut record = JournalRecord::new(index, RunItem::new(user, intent));
-        record.status = status;
-        record
-    }
-
     #[test]
     fn retries_take_failed_steps_again_with_what_waited_on_them() {
         let add = Intent::Change(vec![Change::Remove {
@@ -222,13 +216,13 @@ mod tests {
         }]);
         let located = Intent::SetUsageLocation("GB".into());
         let mut records = vec![
-            record(0, "a@x.com", located.clone(), Status::Failed),
-            record(1, "a@x.com", add.clone(), Status::Refused),
-            record(2, "b@x.com", located, Status::Done),
-            record(3, "b@x.com", add.clone(), Status::Unknown),
-            record(4, "c@x.com", add.clone(), Status::Done),
-            record(5, "d@x.com", add.clone(), Status::Refused),
-            record(6, "e@x.com", add, Status::Cancelled),
+            JournalRecord::at(0, "a@x.com", located.clone(), Status::Failed),
+            JournalRecord::at(1, "a@x.com", add.clone(), Status::Refused),
+            JournalRecord::at(2, "b@x.com", located, Status::Done),
+            JournalRecord::at(3, "b@x.com", add.clone(), Status::Unknown),
+            JournalRecord::at(4, "c@x.com", add.clone(), Status::Done),
+            JournalRecord::at(5, "d@x.com", add.clone(), Status::Refused),
+            JournalRecord::at(6, "e@x.com", add, Status::Cancelled),
         ];
         records[0].error = Some(ErrorRecord::from(crate::graph::error::GraphError::network(
             "x",

@@ -123,13 +123,7 @@ mod tests {
     use super::*;
     use crate::graph::ids::SkuId;
     use crate::licensing::plan::Change;
-    use crate::ops::{Intent, RunItem};
-
-    fn step(index: usize, user: &str, intent: Intent, status: Status) -> JournalRecord {
-        let mut record = JournalRecord::new(index, RunItem::new(user, intent));
-        record.status = status;
-        record
-    }
+    use crate::ops::Intent;
 
     fn add() -> Intent {
         Intent::Change(vec![Change::Add {
@@ -142,14 +136,14 @@ mod tests {
     fn a_usage_location_and_a_license_are_one_user() {
         let located = Intent::SetUsageLocation("GB".into());
         let records = vec![
-            step(0, "a@x.com", located.clone(), Status::Done),
-            step(1, "A@X.com", add(), Status::Done),
-            step(2, "b@x.com", add(), Status::NoOp),
-            step(3, "c@x.com", located.clone(), Status::Failed),
-            step(4, "c@x.com", add(), Status::Refused),
-            step(5, "d@x.com", located, Status::NoSeats),
-            step(6, "d@x.com", add(), Status::NoSeats),
-            step(7, "e@x.com", add(), Status::Settling),
+            JournalRecord::at(0, "a@x.com", located.clone(), Status::Done),
+            JournalRecord::at(1, "A@X.com", add(), Status::Done),
+            JournalRecord::at(2, "b@x.com", add(), Status::NoOp),
+            JournalRecord::at(3, "c@x.com", located.clone(), Status::Failed),
+            JournalRecord::at(4, "c@x.com", add(), Status::Refused),
+            JournalRecord::at(5, "d@x.com", located, Status::NoSeats),
+            JournalRecord::at(6, "d@x.com", add(), Status::NoSeats),
+            JournalRecord::at(7, "e@x.com", add(), Status::Settling),
         ];
         let users = by_user(&records);
         let seen: Vec<(&str, Vec<usize>, Status)> = users
@@ -182,8 +176,8 @@ mod tests {
     fn a_user_is_under_way_while_any_step_is() {
         let located = Intent::SetUsageLocation("GB".into());
         let records = vec![
-            step(0, "a@x.com", located, Status::Done),
-            step(1, "a@x.com", add(), Status::Waiting),
+            JournalRecord::at(0, "a@x.com", located, Status::Done),
+            JournalRecord::at(1, "a@x.com", add(), Status::Waiting),
         ];
         assert_eq!(by_user(&records)[0].status, Status::Waiting);
         assert_eq!(UserCounts::of(&by_user(&records)).finished(), 0);

@@ -235,36 +235,29 @@ pub enum AssignmentSource {
 
 /// A user, with the license properties that only come back on `$select`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct User {
     /// Truncated samples (and some action responses) omit it.
-    #[serde(default)]
     pub id: UserId,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub display_name: Option<String>,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub user_principal_name: Option<String>,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub mail: Option<String>,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub usage_location: Option<String>,
-    #[serde(default)]
     pub account_enabled: Option<bool>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(deserialize_with = "null_as_empty")]
     pub assigned_licenses: Vec<AssignedLicense>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(deserialize_with = "null_as_empty")]
     pub assigned_plans: Vec<AssignedPlan>,
     /// Microsoft's Entra sample spells it singular; both spellings are accepted.
-    #[serde(
-        default,
-        alias = "licenseAssignmentState",
-        deserialize_with = "null_as_empty"
-    )]
+    #[serde(alias = "licenseAssignmentState", deserialize_with = "null_as_empty")]
     pub license_assignment_states: Vec<LicenseAssignmentState>,
     /// When the account was created. Returned only on `$select`; Graph leaves it `null`
     /// for some users created before June 2018.
     #[serde(
-        default,
         deserialize_with = "trimmed_opt",
         skip_serializing_if = "Option::is_none"
     )]
@@ -272,7 +265,7 @@ pub struct User {
     /// Returned only on `$select`, and missing for users who never signed in (or last
     /// signed in before April 2020). Reading it needs `AuditLog.Read.All` and a
     /// Microsoft Entra ID P1 or P2 tenant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_activity: Option<SignInActivity>,
 }
 
@@ -280,11 +273,10 @@ pub struct User {
 /// missing value, `null`, `""` or `0001-01-01T00:00:00Z` (all in its own samples); each
 /// of them is `None` here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct SignInActivity {
     /// The last interactive sign-in (successful or not).
     #[serde(
-        default,
         deserialize_with = "sign_in_time",
         skip_serializing_if = "Option::is_none"
     )]
@@ -292,14 +284,12 @@ pub struct SignInActivity {
     /// The last sign-in an app made for the user, such as mail on a phone refreshing
     /// its token.
     #[serde(
-        default,
         deserialize_with = "sign_in_time",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_non_interactive_sign_in_date_time: Option<String>,
     /// The last successful sign-in. Recorded since 1 December 2023, not backfilled.
     #[serde(
-        default,
         deserialize_with = "sign_in_time",
         skip_serializing_if = "Option::is_none"
     )]
@@ -375,15 +365,15 @@ impl User {
 /// `licenseUnitsDetail`: seat counts of a subscription. A count Graph leaves out or sends
 /// as `null` is `None`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct LicenseUnits {
-    #[serde(default, deserialize_with = "seat_count")]
+    #[serde(deserialize_with = "seat_count")]
     pub enabled: Option<i64>,
-    #[serde(default, deserialize_with = "seat_count")]
+    #[serde(deserialize_with = "seat_count")]
     pub locked_out: Option<i64>,
-    #[serde(default, deserialize_with = "seat_count")]
+    #[serde(deserialize_with = "seat_count")]
     pub suspended: Option<i64>,
-    #[serde(default, deserialize_with = "seat_count")]
+    #[serde(deserialize_with = "seat_count")]
     pub warning: Option<i64>,
 }
 
@@ -473,36 +463,33 @@ impl SubscribedSku {
 /// behind a SKU, with its lifecycle. See [`crate::licensing::subscriptions`] for what Microsoft
 /// documents about it. Every property may be missing or `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct CompanySubscription {
-    #[serde(default, deserialize_with = "null_as_empty_string")]
+    #[serde(deserialize_with = "null_as_empty_string")]
     pub id: String,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub commerce_subscription_id: Option<String>,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub created_date_time: Option<String>,
     /// `None` when Graph did not say.
-    #[serde(default)]
     pub is_trial: Option<bool>,
     /// When the subscription moves to its next status unless renewed.
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub next_lifecycle_date_time: Option<String>,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub owner_id: Option<String>,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub owner_tenant_id: Option<String>,
-    #[serde(default, deserialize_with = "trimmed_opt")]
+    #[serde(deserialize_with = "trimmed_opt")]
     pub owner_type: Option<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(deserialize_with = "null_as_empty")]
     pub service_status: Vec<ServicePlanInfo>,
-    #[serde(default)]
     pub sku_id: SkuId,
-    #[serde(default, deserialize_with = "null_as_empty_string")]
+    #[serde(deserialize_with = "null_as_empty_string")]
     pub sku_part_number: String,
-    #[serde(default)]
     pub status: SubscriptionStatus,
     /// `None` when Graph leaves it out or sends `null`.
-    #[serde(default, deserialize_with = "seat_count")]
+    #[serde(deserialize_with = "seat_count")]
     pub total_licenses: Option<i64>,
 }
 
@@ -597,13 +584,13 @@ pub struct ErrorEnvelope {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ErrorDetail {
-    #[serde(default, deserialize_with = "null_as_empty_string")]
+    #[serde(deserialize_with = "null_as_empty_string")]
     pub code: String,
-    #[serde(default, deserialize_with = "null_as_empty_string")]
+    #[serde(deserialize_with = "null_as_empty_string")]
     pub message: String,
-    #[serde(default, alias = "innererror")]
+    #[serde(alias = "innererror")]
     pub inner_error: Option<InnerError>,
 }
 

@@ -229,3 +229,13 @@ impl JournalRecord {
         self.batch_request_ids.iter().any(|known| known == id)
     }
 }
+
+#[cfg(test)]
+impl JournalRecord {
+    /// A record of `user`'s item `index` that got as far as `status`, for tests.
+    pub(crate) fn at(index: usize, user: &str, intent: super::Intent, status: Status) -> Self {
+        let mut record = JournalRecord::new(index, RunItem::new(user, intent));
+        record.status = status;
+        record
+    }
+}

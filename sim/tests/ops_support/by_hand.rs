@@ -156,6 +156,11 @@ impl Shell {
         self.journal[&index].status
     }
 
+    /// What item `index`'s record says in words; empty when it says nothing.
+    pub fn note(&self, index: usize) -> &str {
+        self.journal[&index].note.as_deref().unwrap_or_default()
+    }
+
     pub fn writes_sent(&self) -> usize {
         self.sends
             .iter()

@@ -65,12 +65,7 @@ pub fn is_ticked(chosen: &Selection, key: &RowKey) -> bool {
 /// Changes the exclusions and keeps them for the tenant.
 fn change_exclusions(reclaim: ReclaimState, change: impl FnOnce(&mut Exclusions)) {
     reclaim.exclusions.update(change);
-    let kept = keep(reclaim, |tenant| {
-        reclaim
-            .exclusions
-            .with_untracked(|exclusions| stored::save_exclusions(tenant, exclusions))
-    });
-    if !kept {
+    if !keep(reclaim, reclaim.exclusions, stored::save_exclusions) {
         reclaim.message.set(Some(
             "This browser did not keep the exclusions (its storage is full or turned off): they last until you sign out. Export them to keep them.".into(),
         ));
@@ -79,8 +74,14 @@ fn change_exclusions(reclaim: ReclaimState, change: impl FnOnce(&mut Exclusions)
 
 /// Saves the tenant's exclusions or prices in this browser with `save`, when they are
 /// kept for the tenant at all; false when the browser refused.
-fn keep(reclaim: ReclaimState, save: impl FnOnce(&str) -> bool) -> bool {
-    reclaim.kept_for().is_none_or(|tenant| save(&tenant))
+fn keep<T: Send + Sync + 'static>(
+    reclaim: ReclaimState,
+    what: RwSignal<T>,
+    save: fn(&str, &T) -> bool,
+) -> bool {
+    reclaim
+        .kept_for()
+        .is_none_or(|tenant| what.with_untracked(|what| save(&tenant, what)))
 }
 
 /// Excludes a user by name: counted and shown, never in a saving or a run.
@@ -126,12 +127,7 @@ pub fn set_price(
         None => prices.remove(&sku),
     });
     reclaim.prices_edited.set(true);
-    let kept = keep(reclaim, |tenant| {
-        reclaim
-            .prices
-            .with_untracked(|prices| stored::save_prices(tenant, prices))
-    });
-    if !kept {
+    if !keep(reclaim, reclaim.prices, stored::save_prices) {
         return Err("This browser did not keep the price (its storage is full or turned off): it lasts until you sign out.".into());
     }
     Ok(())

@@ -100,9 +100,13 @@ pub async fn read(request: IdbRequest, doing: Doing) -> Result<JsValue, StoreErr
 pub fn transaction(
     db: &IdbDatabase,
     stores: &[&str],
-    mode: IdbTransactionMode,
     doing: Doing,
 ) -> Result<IdbTransaction, StoreError> {
+    // Reading never writes; saving and discarding do.
+    let mode = match doing {
+        Doing::Reading => IdbTransactionMode::Readonly,
+        Doing::Saving | Doing::Discarding => IdbTransactionMode::Readwrite,
+    };
     let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
     db.transaction_with_str_sequence_and_mode(&names, mode)
         .map_err(|e| thrown(doing, e))

@@ -32,7 +32,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{IdbDatabase, IdbTransaction, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbTransaction};
 
 /// Coalesced record changes are written at most this often.
 pub const FLUSH_EVERY_MS: u32 = 300;
@@ -158,12 +158,7 @@ impl Inner {
         } else {
             &[idb::RECORDS]
         };
-        let tx = idb::transaction(
-            &self.db,
-            stores,
-            IdbTransactionMode::Readwrite,
-            Doing::Saving,
-        )?;
+        let tx = idb::transaction(&self.db, stores, Doing::Saving)?;
         let batch = self.pending.borrow_mut().take();
         let header = self.header.borrow();
         let requests = (|| {
@@ -310,12 +305,7 @@ fn decode_record(value: &JsValue) -> Result<JournalRecord, String> {
 async fn saved_headers(
     db: &IdbDatabase,
 ) -> Result<(Vec<RunHeader>, Vec<UnreadableRun>), StoreError> {
-    let tx = idb::transaction(
-        db,
-        &[idb::RUNS],
-        IdbTransactionMode::Readonly,
-        Doing::Reading,
-    )?;
+    let tx = idb::transaction(db, &[idb::RUNS], Doing::Reading)?;
     let request = idb::store(&tx, idb::RUNS, Doing::Reading)?
         .get_all()
         .map_err(|e| idb::thrown(Doing::Reading, e))?;
@@ -354,12 +344,7 @@ async fn write_new_run(
         .filter(|h| h.tenant_id == header.tenant_id && h.finished && h.run_id != header.run_id)
         .map(|h| h.run_id)
         .collect();
-    let tx = idb::transaction(
-        db,
-        &[idb::RUNS, idb::RECORDS],
-        IdbTransactionMode::Readwrite,
-        Doing::Saving,
-    )?;
+    let tx = idb::transaction(db, &[idb::RUNS, idb::RECORDS], Doing::Saving)?;
     let requests = (|| {
         let runs = idb::store(&tx, idb::RUNS, Doing::Saving)?;
         let store = idb::store(&tx, idb::RECORDS, Doing::Saving)?;
@@ -411,12 +396,7 @@ async fn read_saved_runs(db: &IdbDatabase, tenant_id: &str) -> Result<SavedRuns,
             running_elsewhere: false,
         });
     };
-    let tx = idb::transaction(
-        db,
-        &[idb::RECORDS],
-        IdbTransactionMode::Readonly,
-        Doing::Reading,
-    )?;
+    let tx = idb::transaction(db, &[idb::RECORDS], Doing::Reading)?;
     let range = idb::run_records(&header.run_id).map_err(|e| idb::thrown(Doing::Reading, e))?;
     let request = idb::store(&tx, idb::RECORDS, Doing::Reading)?
         .get_all_with_key(&range)
@@ -461,12 +441,7 @@ async fn delete(
 ) -> Result<(), StoreError> {
     let db = idb::open().await?;
     let result = async {
-        let tx = idb::transaction(
-            &db,
-            &[idb::RUNS, idb::RECORDS],
-            IdbTransactionMode::Readwrite,
-            Doing::Discarding,
-        )?;
+        let tx = idb::transaction(&db, &[idb::RUNS, idb::RECORDS], Doing::Discarding)?;
         let runs = idb::store(&tx, idb::RUNS, Doing::Discarding)?;
         let records = idb::store(&tx, idb::RECORDS, Doing::Discarding)?;
         match requests(&runs, &records) {
