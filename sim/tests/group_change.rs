@@ -357,7 +357,7 @@ fn a_new_sku_without_enough_seats_warns_and_members_end_in_count_violation() {
     let mut run = driver.start(GROUP_SECURITY, add_e5, Vec::new());
     let warnings = driver.needs_ack[0].clone();
     assert!(
-        matches!(warnings[0], Warning::NotEnoughSeats { free: 0, .. }),
+        matches!(warnings[0], Warning::NotEnoughSeatsForMembers { free: 0, needed, .. } if needed > 0),
         "{warnings:?}"
     );
     driver.step(&mut run, Event::Acknowledge(warnings));

@@ -6,7 +6,7 @@ use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::graph::model::*;
 use license_desk_core::licensing::catalog::Catalog;
 use license_desk_core::licensing::plan::{
-    apply, direct_licenses, plan, Change, Plan, Refusal, Warning,
+    apply, direct_licenses, plan, switch_plan, Change, Plan, Refusal, Warning,
 };
 use license_desk_sim::fixtures::{add_sku, g, numbered, set_plan};
 use license_desk_sim::seed::*;
@@ -512,4 +512,20 @@ proptest! {
             prop_assert!(warned, "plan {} switched on without a warning: {:?}", plan, planned.warnings);
         }
     }
+}
+
+#[test]
+fn a_plan_switch_replaces_the_last_wish_for_the_plan_and_a_switch_back_leaves_none() {
+    let (e3, sway, exchange) = (g(E3), g(PLAN_SWAY), g(PLAN_EXCHANGE_P2));
+    let mut changes = vec![add_sku(E5, &[])];
+    switch_plan(&mut changes, &e3, &sway, false, true);
+    switch_plan(&mut changes, &e3, &exchange, false, true);
+    assert_eq!(changes.len(), 3);
+    switch_plan(&mut changes, &e3, &sway, true, true);
+    assert_eq!(
+        changes,
+        vec![add_sku(E5, &[]), set_plan(E3, PLAN_EXCHANGE_P2, false)]
+    );
+    switch_plan(&mut changes, &e3, &exchange, true, false);
+    assert_eq!(changes[1], set_plan(E3, PLAN_EXCHANGE_P2, true));
 }

@@ -61,6 +61,12 @@ pub enum Warning {
         sku: SkuId,
         free: i64,
     },
+    /// A group's members need `needed` new seats of `sku`, which has only `free`.
+    NotEnoughSeatsForMembers {
+        sku: SkuId,
+        free: i64,
+        needed: i64,
+    },
     AppliesToCompany {
         sku: SkuId,
     },
@@ -406,46 +412,5 @@ impl Plan {
     /// True once `user` shows exactly the intended direct assignments.
     pub fn is_reflected_in(&self, user: &User) -> bool {
         direct_licenses(user) == self.intended
-    }
-}
-
-#[cfg(test)]
-mod switching {
-    use super::*;
-
-    #[test]
-    fn a_switch_replaces_the_last_wish_for_the_plan_and_a_switch_back_leaves_none() {
-        let sku = SkuId::new("e3");
-        let plan = PlanId::new("exchange");
-        let other = PlanId::new("teams");
-        let mut changes = vec![Change::Remove {
-            sku: SkuId::new("e5"),
-        }];
-        switch_plan(&mut changes, &sku, &plan, false, true);
-        switch_plan(&mut changes, &sku, &other, false, true);
-        assert_eq!(changes.len(), 3);
-        switch_plan(&mut changes, &sku, &plan, true, true);
-        assert_eq!(
-            changes,
-            vec![
-                Change::Remove {
-                    sku: SkuId::new("e5")
-                },
-                Change::SetPlan {
-                    sku: sku.clone(),
-                    plan: other.clone(),
-                    enabled: false
-                },
-            ]
-        );
-        switch_plan(&mut changes, &sku, &other, true, false);
-        assert_eq!(
-            changes[1],
-            Change::SetPlan {
-                sku,
-                plan: other,
-                enabled: true
-            }
-        );
     }
 }

@@ -32,6 +32,12 @@ impl Warning {
                 catalog.sku_name(sku),
                 free_seats(*free)
             ),
+            Warning::NotEnoughSeatsForMembers { sku, free, needed } => format!(
+                "{} has {}; the group's members need {} more. Members beyond the free seats get a license error (CountViolation) until seats are freed.",
+                catalog.sku_name(sku),
+                free_seats(*free),
+                crate::wording::bulk::count(usize::try_from(*needed).unwrap_or_default())
+            ),
             Warning::AppliesToCompany { sku } => format!(
                 "{} applies to the company, not to users; Graph will refuse to assign it.",
                 catalog.sku_name(sku)

@@ -130,9 +130,10 @@ fn new_sku_warnings(sku: &SkuId, members: &[User], catalog: &Catalog) -> Vec<War
         })
         .count() as i64;
     match info.known_free_seats() {
-        Some(free) if free < needed => warnings.push(Warning::NotEnoughSeats {
+        Some(free) if free < needed => warnings.push(Warning::NotEnoughSeatsForMembers {
             sku: sku.clone(),
             free,
+            needed,
         }),
         Some(_) => {}
         None => warnings.push(Warning::SeatsUnknown { sku: sku.clone() }),
@@ -332,10 +333,16 @@ mod tests {
         let short = plan_group(&group(), &members, &catalog(1), &add);
         assert_eq!(
             short.warnings,
-            vec![Warning::NotEnoughSeats {
+            vec![Warning::NotEnoughSeatsForMembers {
                 sku: g(E5),
-                free: 1
+                free: 1,
+                needed: 2
             }]
+        );
+        let words = short.warnings[0].describe(&catalog(1));
+        assert!(
+            words.contains("has 1 free seat; the group's members need 2 more."),
+            "{words}"
         );
         assert!(short.body.is_some());
         assert!(plan_group(&group(), &members, &catalog(2), &add)
