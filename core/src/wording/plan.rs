@@ -33,7 +33,7 @@ impl Warning {
                 free_seats(*free)
             ),
             Warning::NotEnoughSeatsForMembers { sku, free, needed } => format!(
-                "{} has {}; the group's members need {} more. Members beyond the free seats get a license error (CountViolation) until seats are freed.",
+                "{} has {}; {} of the group's members need one. Members beyond the free seats get a license error (CountViolation) until seats are freed.",
                 catalog.sku_name(sku),
                 free_seats(*free),
                 crate::wording::bulk::count(usize::try_from(*needed).unwrap_or_default())

@@ -341,7 +341,7 @@ mod tests {
         );
         let words = short.warnings[0].describe(&catalog(1));
         assert!(
-            words.contains("has 1 free seat; the group's members need 2 more."),
+            words.contains("has 1 free seat; 2 of the group's members need one."),
             "{words}"
         );
         assert!(short.body.is_some());
