@@ -5,7 +5,7 @@
 //! [`AddLicense`] is the one form, for a user and for a group alike; [`AddLicenseForm`] is
 //! the user screen's.
 
-use crate::components::license_choice::{queue_chosen, sku_options, LicenseChoice, OptionDetail};
+use crate::components::license_choice::{sku_options, Choosing, LicenseChoice, OptionDetail};
 use crate::state::tenant::use_tenant;
 use crate::state::user::use_user_screen;
 use leptos::prelude::*;
@@ -31,17 +31,9 @@ pub fn AddLicense(
     /// Queues the change.
     queue: Callback<Change>,
 ) -> impl IntoView {
-    // `None` until the admin picks a license.
-    let chosen = RwSignal::new(None::<SkuId>);
-    let off = RwSignal::new(BTreeSet::<PlanId>::new());
-    let carried = Signal::derive(move || {
-        chosen
-            .get()
-            .map(|sku| carried_for.run(sku))
-            .unwrap_or_default()
-    });
+    let choosing = Choosing::new(carried_for);
     let add = move |_| {
-        queue_chosen(chosen, off, pending_heading, |sku, disabled_plans| {
+        choosing.queue(pending_heading, |sku, disabled_plans| {
             queue.run(Change::Add {
                 sku,
                 disabled_plans,
@@ -51,9 +43,9 @@ pub fn AddLicense(
     view! {
         <details class="add-license">
             <summary>{summary}</summary>
-            <LicenseChoice id=id.to_string() label="License to add" chosen=chosen
-                options=options disabled=disabled off=off carried=carried note=note/>
-            <button class="secondary" disabled=move || chosen.with(Option::is_none) || disabled.get() on:click=add>"Add to pending changes"</button>
+            <LicenseChoice id=id.to_string() label="License to add" chosen=choosing.sku
+                options=options disabled=disabled off=choosing.off carried=choosing.carried note=note/>
+            <button class="secondary" disabled=move || choosing.sku.with(Option::is_none) || disabled.get() on:click=add>"Add to pending changes"</button>
         </details>
     }
 }

@@ -8,6 +8,7 @@ use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
 use crate::components::not_allowed::NotAllowed;
 use crate::components::plan_switch::PlanSwitch;
+use crate::components::replace_with::ReplaceWith;
 use crate::components::screen_link::ScreenLink;
 use crate::state::groups::use_groups;
 use crate::state::tenant::use_tenant;
@@ -62,9 +63,14 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
         }
     }).collect_view();
     let remove_sku = sku.clone();
-    let replace_from = sku.clone();
-    let replace_group = group.clone();
-    let replace_id = format!("replace-{sku}");
+    let carried_for = {
+        let (from, group) = (sku.clone(), group.clone());
+        Callback::new(move |to: SkuId| {
+            carried_over_for_group(&group, &tenant.catalog.read(), Some(&from), &to)
+                .into_iter()
+                .collect()
+        })
+    };
     let others: Vec<(SkuId, String)> = catalog
         .skus
         .iter()
@@ -87,24 +93,10 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
             <div class="actions">
                 <button class="secondary" aria-label=remove_label disabled=move || !can_change() || removing.get()
                     on:click=move |_| state.pending.push(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
-                <label for=replace_id.clone()>"Replace with"</label>
-                <select id=replace_id disabled=move || !can_change() || removing.get()
-                    on:change=move |ev| {
-                        let value = event_target_value(&ev);
-                        if value.is_empty() {
-                            return;
-                        }
-                        let to = SkuId::new(&value);
-                        let catalog = tenant.catalog.get_untracked();
-                        let off = carried_over_for_group(&replace_group, &catalog, Some(&replace_from), &to);
-                        let mut changes = state.pending.changes();
-                        changes.push(Change::Remove { sku: replace_from.clone() });
-                        changes.push(Change::Add { sku: to, disabled_plans: off });
-                        state.pending.set(changes);
-                    }>
-                    <option value="">"Choose a license…"</option>
-                    {others.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                </select>
+                <ReplaceWith from=sku.clone() from_name=name.clone() options=Signal::stored(others)
+                    carried_for=carried_for pending_heading="group-pending-title"
+                    queue=Callback::new(move |change| state.pending.push(change))
+                    disabled=Signal::derive(move || !can_change() || removing.get())/>
             </div>
         </li>
     }

@@ -64,21 +64,42 @@ pub fn sku_options(
         .collect()
 }
 
-/// Queues the chosen license with the plans chosen off (`queue` builds the change), then
-/// clears the choice. Focus goes to `pending_heading`, where the change went: the button
-/// just pressed is disabled now.
-pub fn queue_chosen(
-    chosen: RwSignal<Option<SkuId>>,
-    off: RwSignal<BTreeSet<PlanId>>,
-    pending_heading: &'static str,
-    queue: impl FnOnce(SkuId, Vec<PlanId>),
-) {
-    let Some(sku) = chosen.get_untracked() else {
-        return;
-    };
-    queue(sku, off.get_untracked().into_iter().collect());
-    chosen.set(None);
-    crate::browser::focus_when_lost(pending_heading, &[]);
+/// A license being chosen: the license, the plans chosen off in it, and the plans that
+/// start off (those off today stay off).
+#[derive(Clone, Copy)]
+pub struct Choosing {
+    pub sku: RwSignal<Option<SkuId>>,
+    pub off: RwSignal<BTreeSet<PlanId>>,
+    pub carried: Signal<BTreeSet<PlanId>>,
+}
+
+impl Choosing {
+    /// `carried_for` gives the plans of a license that start off. Tracked.
+    pub fn new(carried_for: Callback<SkuId, BTreeSet<PlanId>>) -> Self {
+        // `None` until the admin picks a license.
+        let sku = RwSignal::new(None::<SkuId>);
+        Choosing {
+            sku,
+            off: RwSignal::new(BTreeSet::new()),
+            carried: Signal::derive(move || {
+                sku.get()
+                    .map(|sku| carried_for.run(sku))
+                    .unwrap_or_default()
+            }),
+        }
+    }
+
+    /// Queues the chosen license with the plans chosen off (`queue` builds the change),
+    /// then clears the choice. Focus goes to `pending_heading`, where the change went: the
+    /// button just pressed is disabled now.
+    pub fn queue(&self, pending_heading: &'static str, queue: impl FnOnce(SkuId, Vec<PlanId>)) {
+        let Some(sku) = self.sku.get_untracked() else {
+            return;
+        };
+        queue(sku, self.off.get_untracked().into_iter().collect());
+        self.sku.set(None);
+        crate::browser::focus_when_lost(pending_heading, &[]);
+    }
 }
 
 #[component]

@@ -1,10 +1,9 @@
-//! "Replace with…": swap a direct license for another SKU in one call. The new SKU
-//! starts with the user's disabled plans carried over by service-plan name, and the
-//! admin can change each plan before adding the swap to the pending changes.
+//! "Replace with…": swap a direct license for another SKU in one call, for a user or a
+//! group. The new SKU starts with the plans that are off today carried over by
+//! service-plan name, and the admin can change each plan before adding the swap to the
+//! pending changes.
 
-use crate::components::license_choice::{queue_chosen, sku_options, LicenseChoice, OptionDetail};
-use crate::state::tenant::use_tenant;
-use crate::state::user::use_user_screen;
+use crate::components::license_choice::{Choosing, LicenseChoice};
 use leptos::prelude::*;
 use license_desk_core::graph::ids::{PlanId, SkuId};
 use license_desk_core::licensing::plan::Change;
@@ -17,50 +16,38 @@ pub fn ReplaceWith(
     /// Its friendly name.
     #[prop(into)]
     from_name: String,
-    /// The token's scopes can't assign (the admin has not chosen to try anyway).
+    /// The licenses it may be replaced with.
+    #[prop(into)]
+    options: Signal<Vec<(SkuId, String)>>,
+    /// The plans of the new license that start off (those off today stay off). Tracked.
+    carried_for: Callback<SkuId, BTreeSet<PlanId>>,
+    /// The pending changes' heading, where focus goes once the swap is queued.
+    pending_heading: &'static str,
+    /// Queues the swap.
+    queue: Callback<Change>,
+    /// The token's scopes can't change it, or a change of it runs.
     disabled: Signal<bool>,
 ) -> impl IntoView {
-    let tenant = use_tenant();
-    let screen = use_user_screen();
-    // `None` until the admin picks the SKU to replace it with.
-    let choice = RwSignal::new(None::<SkuId>);
-    let off = RwSignal::new(BTreeSet::<PlanId>::new());
-    let carried = {
+    let choosing = Choosing::new(carried_for);
+    let add = {
         let from = from.clone();
-        Signal::derive(move || {
-            choice
-                .get()
-                .map(|to| screen.carried_over(&tenant.catalog.read(), Some(&from), &to))
-                .unwrap_or_default()
-        })
-    };
-    let options = {
-        let from = from.clone();
-        Signal::derive(move || {
-            sku_options(&tenant.catalog.read(), OptionDetail::Name, |s| {
-                s.sku_id != from
+        move |_| {
+            choosing.queue(pending_heading, |to, disabled_plans| {
+                queue.run(Change::Swap {
+                    from: from.clone(),
+                    to,
+                    disabled_plans,
+                })
             })
-        })
-    };
-    let add = move |from: SkuId| {
-        queue_chosen(choice, off, "pending-title", |to, disabled_plans| {
-            screen.pending.push(Change::Swap {
-                from,
-                to,
-                disabled_plans,
-            })
-        })
+        }
     };
     view! {
         <div class="replace-with">
             <LicenseChoice id=format!("replace-{from}") label=format!("Replace {from_name} with")
-                hide_label=true placeholder="Replace with…" chosen=choice options=options
-                off=off carried=carried/>
-            <button class="secondary" disabled=move || choice.with(Option::is_none) || disabled.get()
-                on:click={
-                    let from = from.clone();
-                    move |_| add(from.clone())
-                }>"Replace"</button>
+                hide_label=true placeholder="Replace with…" chosen=choosing.sku options=options
+                disabled=disabled off=choosing.off carried=choosing.carried/>
+            <button class="secondary" disabled=move || choosing.sku.with(Option::is_none) || disabled.get()
+                on:click=add>"Replace"</button>
         </div>
     }
 }

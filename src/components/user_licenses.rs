@@ -8,6 +8,7 @@
 
 use crate::components::add_license_form::AddLicenseForm;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::license_choice::{sku_options, OptionDetail};
 use crate::components::plan_switch::PlanSwitch;
 use crate::components::replace_with::ReplaceWith;
 use crate::components::seat_holders::SeatHolders;
@@ -204,6 +205,7 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
         cannot_assign,
         portal_cloud,
     } = controls;
+    let tenant = use_tenant();
     let label = card.label();
     let direct = card.direct();
     let (list_key, toggle_key) = (label.clone(), label.clone());
@@ -286,8 +288,21 @@ fn assignment_card(card: AssignmentCard, controls: CardControls) -> impl IntoVie
                     aria-describedby=(!direct).then(|| inherited_id.clone())
                     on:click=move |_| screen.pending.push(Change::Remove { sku: remove_sku.clone() })>"Remove"</button>
                 {inherited_reason.map(|why| view! { <span class="hint" id=inherited_id.clone()>{why}</span> })}
-                {direct.then(|| view! {
-                    <ReplaceWith from=sku.clone() from_name=card.sku_name.clone() disabled=cannot_assign/>
+                {direct.then(|| {
+                    let from = sku.clone();
+                    let options = Signal::derive({
+                        let from = from.clone();
+                        move || sku_options(&tenant.catalog.read(), OptionDetail::Name, |s| s.sku_id != from)
+                    });
+                    let carried_for = Callback::new({
+                        let from = from.clone();
+                        move |to: SkuId| screen.carried_over(&tenant.catalog.read(), Some(&from), &to)
+                    });
+                    view! {
+                        <ReplaceWith from=from from_name=card.sku_name.clone() options=options
+                            carried_for=carried_for pending_heading="pending-title"
+                            queue=Callback::new(move |change| screen.pending.push(change)) disabled=cannot_assign/>
+                    }
                 })}
             </div>
         </li>

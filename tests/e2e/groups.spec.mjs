@@ -7,6 +7,9 @@ import { DEV, PROD, GROUPS_GRAPH } from "./playwright.config.mjs";
 import { ALL_SCOPES, applyPending, expectNoAxeViolations, expectNoHorizontalScroll, guard, mintToken, openUser, shot, signIn } from "./helpers.mjs";
 
 const ALL_STAFF = "0f1c6a3e-5b2d-4e8f-9a7c-1d2e3f4a5b60";
+const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
+const E5 = "c7df2760-2c81-4ef7-b578-5b5392b571df";
+const SWAY = "a23b959c-7ce8-4e57-9140-b90eb88a9e97";
 const EXPECTED_CONSOLE = [/status of 4\d\d/, /Failed to load resource/];
 
 const groupsCard = (page) => page.locator("section.groups");
@@ -143,6 +146,33 @@ test("fake Graph: turn a plan off for a group, preview the request, a refusal ex
   await expect(form).not.toContainText("Pending changes");
   await shot(page, "76-group-change-done");
   watch.assertClean([...EXPECTED_CONSOLE, /status of 401/]);
+});
+
+test("demo tenant: a group's license is replaced with the one Replace with…, its plans chosen, in one call", async ({ page }) => {
+  const watch = guard(page);
+  await page.goto(`${PROD}/?demo`);
+  await openGroups(page);
+  await openGroup(page, "All Staff");
+  const card = page.locator(".group-license", { hasText: "Office 365 E3" });
+  await card.getByLabel("Replace Office 365 E3 with").selectOption(E5);
+  // The new license's plans can be chosen before anything is queued.
+  await card.getByRole("group", { name: /^Service plans in Office 365 E5/ }).getByRole("checkbox", { name: /^Sway/ }).uncheck();
+  await card.getByRole("button", { name: "Replace", exact: true }).click();
+  const form = page.getByRole("region", { name: "Change this group's licenses" });
+  await expect(form.getByRole("listitem").filter({ hasText: "Replace Office 365 E3 with Office 365 E5" })).toBeVisible();
+  await expect(page.locator("#group-pending-title")).toBeFocused();
+  await expect(card.getByText("Removal pending")).toBeVisible();
+  await expect(card.getByLabel("Replace Office 365 E3 with")).toHaveValue("");
+  await form.getByRole("button", { name: "Preview changes" }).click();
+  const sent = page.getByRole("region", { name: "Preview" }).getByLabel("Request");
+  await expect(sent).toContainText(`/groups/${ALL_STAFF}/assignLicense`);
+  await expect(sent).toContainText(`"skuId": "${E5}"`);
+  await expect(sent).toContainText(SWAY);
+  await expect(sent).toContainText(new RegExp(`"removeLicenses": \\[\\s*"${E3}"\\s*\\]`));
+  await shot(page, "74-group-replace-preview");
+  await form.getByRole("button", { name: "Discard changes" }).click();
+  await expect(card.getByText("Removal pending")).toHaveCount(0);
+  watch.assertClean();
 });
 
 async function groupViewsAccessible(page, prefix) {
