@@ -28,4 +28,12 @@ impl RawResponse {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// How long the answer's `Retry-After` asks to wait at `now_unix_ms`, in whole ms,
+    /// when it says.
+    pub fn retry_after_ms(&self, now_unix_ms: u64) -> Option<u64> {
+        self.header("Retry-After")
+            .and_then(|value| crate::graph::retry::retry_after_seconds(value, now_unix_ms))
+            .map(|seconds| (seconds * 1000.0).ceil() as u64)
+    }
 }

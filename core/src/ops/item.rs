@@ -26,7 +26,7 @@ use crate::graph::error::GraphError;
 use crate::graph::model::User;
 use crate::graph::request::{self, GraphRequest};
 use crate::graph::response::RawResponse;
-use crate::graph::retry::{retry_after_seconds, Attempt, Decision as RetryDecision};
+use crate::graph::retry::{Attempt, Decision as RetryDecision};
 use crate::licensing::catalog::Catalog;
 use crate::licensing::diff::LicenseDiff;
 use crate::ops::notes;
@@ -113,10 +113,7 @@ impl Answer<'_> {
     /// How long Graph's `Retry-After` asks to wait, in whole ms, if it said.
     fn retry_after_ms(&self, now: u64) -> Option<u64> {
         match self {
-            Answer::Http(response) => response
-                .header("Retry-After")
-                .and_then(|value| retry_after_seconds(value, now))
-                .map(|seconds| (seconds * 1000.0).ceil() as u64),
+            Answer::Http(response) => response.retry_after_ms(now),
             _ => None,
         }
     }

@@ -64,7 +64,7 @@ use crate::graph::batch::MAX_BATCH;
 use crate::graph::ids::SkuId;
 use crate::graph::request::GraphRequest;
 use crate::graph::response::RawResponse;
-use crate::graph::retry::{retry_after_seconds, write_outcome_unknown};
+use crate::graph::retry::write_outcome_unknown;
 use crate::licensing::catalog::Catalog;
 use crate::ops::rng::Rng;
 use crate::wording;
@@ -1248,10 +1248,7 @@ fn ends_at(options: &Options, started_ms: Option<u64>, write_waits_ms: u64) -> O
 /// The `Retry-After` of a 429, in ms, if Graph sent one.
 fn retry_after_ms(answer: &PartAnswer, now: u64) -> Option<u64> {
     match answer {
-        PartAnswer::Http { response, .. } if response.status == 429 => response
-            .header("Retry-After")
-            .and_then(|value| retry_after_seconds(value, now))
-            .map(|seconds| (seconds * 1000.0).ceil() as u64),
+        PartAnswer::Http { response, .. } if response.status == 429 => response.retry_after_ms(now),
         _ => None,
     }
 }
