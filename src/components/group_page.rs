@@ -6,6 +6,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::group_change_form::GroupChangeForm;
 use crate::components::group_change_progress::GroupChangeProgress;
 use crate::components::group_members_with_errors::GroupMembersWithErrors;
+use crate::components::license_choice::{sku_options, OptionDetail};
 use crate::components::not_allowed::NotAllowed;
 use crate::components::plan_switch::PlanSwitch;
 use crate::components::replace_with::ReplaceWith;
@@ -71,14 +72,9 @@ fn license_card(license: AssignedLicense, group: Group, catalog: &Catalog) -> im
                 .collect()
         })
     };
-    let others: Vec<(SkuId, String)> = catalog
-        .skus
-        .iter()
-        .filter(|s| {
-            s.sku_id != sku && !group.assigned_licenses.iter().any(|l| l.sku_id == s.sku_id)
-        })
-        .map(|s| (s.sku_id.clone(), catalog.sku_name(&s.sku_id)))
-        .collect();
+    let others = sku_options(catalog, OptionDetail::Name, |s| {
+        s.sku_id != sku && !group.assigned_licenses.iter().any(|l| l.sku_id == s.sku_id)
+    });
     let remove_label = format!("Remove {name}");
     view! {
         <li class="assignment group-license">
